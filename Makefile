@@ -1,0 +1,72 @@
+# Hanse: `make run` starts the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+DEMO_SIZE ?= bank
+DEMO_SEED ?= 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test install setup lint format typecheck check messages compilemessages clean demo-reset
+
+# --- Set-up ---------------------------------------------------------------------------------
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Hanse needs Python 3.11 or newer")'
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(BIN)/.installed node_modules/.installed compilemessages
+
+compilemessages: $(BIN)/.installed
+	@$(BIN)/pybabel compile --use-fuzzy=false -q -D django -d hanse/locale 2>/dev/null || $(BIN)/pybabel compile -q -D django -d hanse/locale
+
+setup: install
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py collectstatic --no-input -v 0
+
+# --- The two README commands ----------------------------------------------------------------
+run: setup
+	@$(PY) manage.py seed_demo --size $(DEMO_SIZE) --seed $(DEMO_SEED) --if-empty
+	@$(PY) manage.py hanse_welcome --port $(PORT) --host $(HOST)
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(PY) manage.py db_worker --queue-name default & \
+	  $(BIN)/uvicorn hanse.asgi:application --host $(HOST) --port $(PORT) --proxy-headers --no-access-log --lifespan off; \
+	  wait
+
+test: install
+	HANSE_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
+
+# --- Development ----------------------------------------------------------------------------
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(BIN)/.installed
+	$(BIN)/mypy hanse
+
+check: lint typecheck
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: $(BIN)/.installed
+	$(PY) manage.py makemessages -l de -l en --no-location --ignore=node_modules --ignore=.venv --ignore=var
+
+demo-reset: $(BIN)/.installed
+	rm -f var/hanse.sqlite3 var/hanse.sqlite3-wal var/hanse.sqlite3-shm
+	$(MAKE) setup
+	$(PY) manage.py seed_demo --size $(DEMO_SIZE) --seed $(DEMO_SEED)
+
+clean:
+	rm -rf $(VENV) node_modules var/static

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from hanse.api import services
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer hanse_…`: a personal access token, checked against its hash."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = services.token_authenticate(raw=token)
+        if user is None:
+            return None
+        request.user = user
+        return user

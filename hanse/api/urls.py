@@ -1,0 +1,27 @@
+"""The API root: /api/v1/, with its OpenAPI document and interactive docs at /api/v1/docs."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+from hanse.api.auth import TokenAuth
+from hanse.api.errors import install_error_handlers
+from hanse.communities.api import router as communities_router
+from hanse.people.api import orgunits_router, people_router
+
+api = NinjaAPI(
+    title="Hanse API",
+    version="1",
+    description=(
+        "The Hanse API. Authenticate with the browser session (and the CSRF token for writes) "
+        "or with a personal access token: `Authorization: Bearer <token>`. Create tokens "
+        "under Settings → API tokens."
+    ),
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api-v1",
+)
+install_error_handlers(api)
+api.add_router("/people", people_router)
+api.add_router("/org-units", orgunits_router)
+api.add_router("/communities", communities_router)

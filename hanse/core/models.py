@@ -1,0 +1,33 @@
+"""Site-wide settings that administrators change at run time."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SiteConfiguration(models.Model):
+    """One row: the settings an administrator changes in Django admin without a restart."""
+
+    class CommunityFounding(models.TextChoices):
+        EVERYONE = "everyone", _("Every employee")
+        RESTRICTED = "restricted", _("Only people with the permission to found communities")
+
+    community_founding = models.CharField(
+        _("who may found communities"),
+        max_length=20,
+        choices=CommunityFounding.choices,
+        default=CommunityFounding.EVERYONE,
+    )
+
+    class Meta:
+        verbose_name = _("site configuration")
+        verbose_name_plural = _("site configuration")
+
+    def __str__(self) -> str:
+        return str(_("Site configuration"))
+
+    @classmethod
+    def get(cls) -> SiteConfiguration:
+        config, _created = cls.objects.get_or_create(pk=1)
+        return config

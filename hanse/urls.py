@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.i18n import set_language
+from django.views.static import serve
+
+from hanse.api.urls import api
+
+admin.site.site_header = "Hanse"
+admin.site.site_title = "Hanse"
+
+urlpatterns = [
+    path("", include("hanse.core.urls")),
+    path("people/", include("hanse.people.urls")),
+    path("communities/", include("hanse.communities.urls")),
+    path("settings/tokens/", include("hanse.api.urls_tokens")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+# Uploaded files are for signed-in employees only: the login-required middleware guards this
+# route like every other. Large deployments hand it to nginx (docs/operations.md).
+urlpatterns += [
+    re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
+]

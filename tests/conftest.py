@@ -1,0 +1,130 @@
+"""Shared fixtures and factories. Factories write through the ORM only where a service
+would be circular (creating the people a service test needs); behaviour goes through
+services."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from hanse.communities.models import Community, Membership
+from hanse.people.models import Location, OrgUnit, User
+
+PASSWORD = "Hanse-Test-2026!"
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings: Any, tmp_path: Any) -> None:
+    """Uploaded files of one test never land in var/ or another test's folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings: Any) -> None:
+    """Tests assert English messages unless they ask for German explicitly."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def make(username: str | None = None, **fields: Any) -> User:
+        n = next(_counter)
+        username = username or f"user{n}"
+        fields.setdefault("email", f"{username}@example.org")
+        fields.setdefault("first_name", username.capitalize())
+        fields.setdefault("last_name", f"Tester{n}")
+        user = User.objects.create_user(username=username, password=PASSWORD, **fields)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def user(make_user: Callable[..., User]) -> User:
+    return make_user("anna", first_name="Anna", last_name="Becker")
+
+
+@pytest.fixture
+def admin_user(make_user: Callable[..., User]) -> User:
+    return make_user("admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for() -> Callable[[User | None], Client]:
+    """A test client signed in as the given person (anonymous for None)."""
+
+    def make(person: User | None) -> Client:
+        client = Client()
+        if person is not None:
+            client.force_login(person)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def org(db: None) -> dict[str, OrgUnit | Location]:
+    """A small bank: organisation -> two divisions -> departments, and two branches."""
+    head = Location.objects.create(
+        name="Hauptstelle", kind=Location.Kind.HEAD_OFFICE, city="Lübeck"
+    )
+    branch_loc = Location.objects.create(
+        name="Filiale Mölln", kind=Location.Kind.BRANCH, city="Mölln"
+    )
+    from hanse.people.services import orgunit_create
+
+    bank = orgunit_create(name="Sparkasse Hanse", kind=OrgUnit.Kind.ORGANISATION, location=head)
+    private = orgunit_create(name="Privatkunden", kind=OrgUnit.Kind.DIVISION, parent=bank)
+    it = orgunit_create(name="IT und Organisation", kind=OrgUnit.Kind.DIVISION, parent=bank)
+    it_ops = orgunit_create(name="IT-Betrieb", kind=OrgUnit.Kind.DEPARTMENT, parent=it)
+    moelln = orgunit_create(
+        name="Filiale Mölln", kind=OrgUnit.Kind.BRANCH, parent=private, location=branch_loc
+    )
+    return {
+        "bank": bank,
+        "private": private,
+        "it": it,
+        "it_ops": it_ops,
+        "moelln": moelln,
+        "head_office": head,
+        "moelln_location": branch_loc,
+    }
+
+
+@pytest.fixture
+def make_community(db: None) -> Callable[..., Community]:
+    """A community with the given owner (and optional moderators and members)."""
+
+    def make(
+        kind: str = Community.Kind.OPEN,
+        *,
+        owner: User,
+        name: str | None = None,
+        moderators: tuple[User, ...] = (),
+        members: tuple[User, ...] = (),
+    ) -> Community:
+        from hanse.communities.services import community_create, membership_add
+
+        n = next(_counter)
+        community = community_create(
+            by=owner, name=name or f"Community {n}", kind=kind, description="Test"
+        )
+        for person in moderators:
+            membership_add(community=community, user=person, role=Membership.Role.MODERATOR)
+        for person in members:
+            membership_add(community=community, user=person, role=Membership.Role.MEMBER)
+        community.refresh_from_db()
+        return community
+
+    return make
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return [f"hanse: database={db} redis={'yes' if settings.REDIS_URL else 'no'}"]
