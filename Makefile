@@ -24,7 +24,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(BIN)/.installed node_modules/.installed compilemessages
+# Catalogs are compiled with Babel (no GNU gettext needed); a checkout without catalogs yet
+# installs all the same.
+install: $(BIN)/.installed node_modules/.installed
+	@if compgen -G 'hanse/locale/*/LC_MESSAGES/django.po' >/dev/null; then \
+	  $(BIN)/pybabel compile -D django -d hanse/locale; \
+	else \
+	  echo "No message catalogs in hanse/locale yet: nothing to compile."; \
+	fi
 
 compilemessages: $(BIN)/.installed
 	@$(BIN)/pybabel compile --use-fuzzy=false -q -D django -d hanse/locale 2>/dev/null || $(BIN)/pybabel compile -q -D django -d hanse/locale
@@ -42,8 +49,10 @@ run: setup
 	  $(BIN)/uvicorn hanse.asgi:application --host $(HOST) --port $(PORT) --proxy-headers --no-access-log --lifespan off; \
 	  wait
 
+# Two workers suit a 2-core machine; PYTEST_WORKERS=0 runs in one process (pytest-xdist).
+PYTEST_WORKERS ?= auto
 test: install
-	HANSE_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
+	HANSE_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # --- Development ----------------------------------------------------------------------------
 lint: $(BIN)/.installed
