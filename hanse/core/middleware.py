@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.middleware import (
+    LoginRequiredMiddleware as DjangoLoginRequiredMiddleware,
+)
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -32,3 +36,22 @@ class UserLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Accept-Language, Cookie")
         return response
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Every page needs a session, except those marked `login_not_required` and the API.
+
+    The API authenticates each request itself (token or session, see hanse/api/urls.py) and
+    answers 401 in JSON instead of redirecting to the login page.
+    """
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -1,4 +1,336 @@
-from ninja import Router
+"""The people API: the directory, profiles (own profile editable), follows and org units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from hanse.core.errors import ServiceError
+from hanse.people import selectors, services
+from hanse.people.models import Location, OrgUnit, User
 
 people_router = Router(tags=["people"])
 orgunits_router = Router(tags=["org units"])
+
+MAX_LIMIT = 100
+
+
+# --- Schemas ----------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="What went wrong, in the caller's language.")
+    code: str = Field(description="A stable machine-readable error code.")
+    errors: dict[str, list[str]] | list[str] | None = Field(
+        None, description="Messages per field, for invalid input."
+    )
+
+
+class UnitRef(Schema):
+    id: int = Field(description="The org unit's id.")
+    slug: str = Field(description="The org unit's address, used in /org-units/{slug}.")
+    name: str = Field(description="The org unit's name.")
+
+
+class LocationRef(Schema):
+    id: int = Field(description="The location's id.")
+    name: str = Field(description="The branch or site name.")
+    city: str = Field(description="The city the location is in.")
+
+
+class PersonRef(Schema):
+    username: str = Field(description="The login name; identifies the person in URLs.")
+    display_name: str = Field(description="First and last name (or the username).")
+
+
+class PersonOut(Schema):
+    username: str = Field(description="The login name; identifies the person in URLs.")
+    display_name: str = Field(description="First and last name (or the username).")
+    first_name: str
+    last_name: str
+    email: str = Field(description="Work e-mail address.")
+    job_title: str = Field(description="Job title or role, free text.")
+    org_unit: UnitRef | None = Field(description="The org unit the person belongs to.")
+    location: LocationRef | None = Field(description="The branch or site the person works at.")
+    phone: str = Field(description="Office phone number.")
+    mobile: str = Field(description="Mobile phone number.")
+    skills: list[str] = Field(description="Skill names, alphabetical.")
+    avatar_url: str | None = Field(description="URL of the 256x256 profile thumbnail, if any.")
+
+
+class PersonDetailOut(PersonOut):
+    about: str = Field(description="Free text the person wrote about themself.")
+    ask_me_about: list[str] = Field(description="Topics colleagues may ask the person about.")
+    languages: list[str] = Field(description="Language codes the person speaks, e.g. 'de'.")
+    photo_url: str | None = Field(description="URL of the full-size profile photo, if any.")
+    followers_count: int = Field(description="How many active colleagues follow the person.")
+    following_count: int = Field(description="How many active colleagues the person follows.")
+    is_followed: bool = Field(description="Whether the caller follows the person.")
+    manager: PersonRef | None = Field(description="The manager of the person's org unit.")
+
+
+class MeOut(PersonDetailOut):
+    ui_language: str = Field(description="Interface language ('de', 'en'), empty for browser's.")
+
+
+class PeoplePage(Schema):
+    count: int = Field(description="How many people match, across all pages.")
+    limit: int
+    offset: int
+    items: list[PersonOut]
+
+
+class PeopleQuery(Schema):
+    q: str = Field("", description="Words that must each match a name, title, skill or unit.")
+    unit: str | None = Field(None, description="Org unit slug; includes all its sub-units.")
+    location: int | None = Field(None, description="Location id.")
+    skill: str | None = Field(None, description="Skill slug (skills and ask-me-about topics).")
+    limit: int = Field(24, ge=1, le=MAX_LIMIT, description="Page size, 1 to 100.")
+    offset: int = Field(0, ge=0, description="How many results to skip.")
+
+
+class ProfilePatch(Schema):
+    """Only the fields sent are changed. Lists replace the whole list."""
+
+    first_name: str | None = Field(None, description="First name, 1 to 150 characters.")
+    last_name: str | None = Field(None, description="Last name, 1 to 150 characters.")
+    job_title: str | None = Field(None, description="At most 120 characters.")
+    phone: str | None = Field(None, description="Digits, spaces and + ( ) / - only.")
+    mobile: str | None = Field(None, description="Digits, spaces and + ( ) / - only.")
+    about: str | None = Field(None, description="At most 4000 characters.")
+    org_unit: str | None = Field(None, description="Org unit slug, or null for none.")
+    location: int | None = Field(None, description="Location id, or null for none.")
+    languages: list[str] | None = Field(None, description="Language codes, e.g. ['de', 'en'].")
+    skills: list[str] | None = Field(None, description="At most 30 names of 1 to 60 characters.")
+    ask_me_about: list[str] | None = Field(
+        None, description="At most 30 topics of 1 to 60 characters."
+    )
+    ui_language: str | None = Field(None, description="'de', 'en' or '' for the browser's.")
+
+
+class FollowOut(Schema):
+    username: str = Field(description="The person followed or unfollowed.")
+    following: bool = Field(description="Whether the caller now follows the person.")
+    followers_count: int = Field(description="The person's follower count afterwards.")
+
+
+class OrgUnitOut(Schema):
+    id: int
+    slug: str = Field(description="The unit's address.")
+    name: str
+    short_name: str
+    kind: str = Field(description="organisation, division, department, branch or team.")
+    parent_id: int | None = Field(description="The parent unit's id; null for the top.")
+    path: str = Field(description="Materialised path of ids, e.g. '0001.0004.'.")
+    depth: int = Field(description="0 for the top of the organisation.")
+    sort_order: int
+    manager: PersonRef | None = Field(description="The unit's manager, if recorded.")
+    location: LocationRef | None
+
+
+class OrgUnitDetailOut(OrgUnitOut):
+    headcount: int = Field(description="Active people directly in this unit.")
+    total: int = Field(description="Active people in this unit and all its sub-units.")
+    children: list[UnitRef] = Field(description="Direct sub-units.")
+    members: list[PersonRef] = Field(description="Active people directly in this unit.")
+
+
+# --- People -----------------------------------------------------------------------------------
+
+
+def _me(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _ref(person: User | None) -> dict[str, str] | None:
+    if person is None:
+        return None
+    return {"username": person.username, "display_name": person.display_name}
+
+
+def _person(person: User) -> dict[str, Any]:
+    unit, location = person.org_unit, person.location
+    return {
+        "username": person.username,
+        "display_name": person.display_name,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "job_title": person.job_title,
+        "org_unit": {"id": unit.pk, "slug": unit.slug, "name": unit.name} if unit else None,
+        "location": (
+            {"id": location.pk, "name": location.name, "city": location.city} if location else None
+        ),
+        "phone": person.phone,
+        "mobile": person.mobile,
+        "skills": [skill.name for skill in person.skills.all()],
+        "avatar_url": person.avatar_thumbnail.url if person.avatar_thumbnail else None,
+    }
+
+
+def _detail(request: HttpRequest, person: User) -> dict[str, Any]:
+    facts = selectors.profile_facts(viewer=_me(request), person=person)
+    data = _person(person)
+    data.update(
+        about=person.about,
+        ask_me_about=[skill.name for skill in person.ask_me_about.all()],
+        languages=list(person.languages or []),
+        photo_url=person.avatar.url if person.avatar else None,
+        followers_count=facts.followers_count,
+        following_count=facts.following_count,
+        is_followed=facts.viewer_follows,
+        manager=_ref(facts.manager),
+    )
+    return data
+
+
+@people_router.get("", response=PeoplePage, summary="Search the directory")
+def people_list(request: HttpRequest, filters: Query[PeopleQuery]) -> dict[str, Any]:
+    """Active people, alphabetical; every word of `q` must match somewhere."""
+    unit = OrgUnit.objects.filter(slug=filters.unit).first() if filters.unit else None
+    location = Location.objects.filter(pk=filters.location).first() if filters.location else None
+    skill = selectors.skill_by_slug(filters.skill) if filters.skill else None
+    people = selectors.people_directory(
+        viewer=_me(request), q=filters.q, unit=unit, location=location, skill=skill
+    )
+    if (
+        (filters.unit and unit is None)
+        or (filters.location and location is None)
+        or (filters.skill and skill is None)
+    ):
+        people = people.none()
+    return {
+        "count": people.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [_person(p) for p in people[filters.offset : filters.offset + filters.limit]],
+    }
+
+
+def _me_out(request: HttpRequest) -> dict[str, Any]:
+    me = selectors.get_person_for(viewer=_me(request), username=_me(request).username)
+    data = _detail(request, me)
+    data["ui_language"] = me.ui_language
+    return data
+
+
+@people_router.get("/me", response=MeOut, summary="Your own profile")
+def me_get(request: HttpRequest) -> dict[str, Any]:
+    return _me_out(request)
+
+
+@people_router.patch(
+    "/me", response={200: MeOut, 400: ErrorOut, 422: ErrorOut}, summary="Edit your profile"
+)
+def me_patch(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]:
+    """Change the fields sent; the same rules as the profile page apply."""
+    changes = payload.model_dump(exclude_unset=True)
+    if "org_unit" in changes and changes["org_unit"] is not None:
+        unit = OrgUnit.objects.filter(slug=changes["org_unit"]).first()
+        if unit is None:
+            raise ServiceError(_("This org unit does not exist."), code="unknown_org_unit")
+        changes["org_unit"] = unit
+    if "location" in changes and changes["location"] is not None:
+        location = Location.objects.filter(pk=changes["location"]).first()
+        if location is None:
+            raise ServiceError(_("This location does not exist."), code="unknown_location")
+        changes["location"] = location
+    for text_field in ("first_name", "last_name", "job_title", "phone", "mobile", "about"):
+        if text_field in changes and changes[text_field] is None:
+            changes[text_field] = ""
+    for list_field in ("languages", "skills", "ask_me_about"):
+        if list_field in changes and changes[list_field] is None:
+            changes[list_field] = []
+    if "ui_language" in changes and changes["ui_language"] is None:
+        changes["ui_language"] = ""
+    services.profile_update(user=_me(request), by=_me(request), **changes)
+    return _me_out(request)
+
+
+@people_router.get(
+    "/{username}", response={200: PersonDetailOut, 404: ErrorOut}, summary="A profile"
+)
+def person_get(request: HttpRequest, username: str) -> dict[str, Any]:
+    person = selectors.get_person_for(viewer=_me(request), username=username)
+    return _detail(request, person)
+
+
+def _follow_out(request: HttpRequest, person: User, following: bool) -> dict[str, Any]:
+    facts = selectors.profile_facts(viewer=_me(request), person=person)
+    return {
+        "username": person.username,
+        "following": following,
+        "followers_count": facts.followers_count,
+    }
+
+
+@people_router.post(
+    "/{username}/follow",
+    response={200: FollowOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Follow a person",
+)
+def person_follow(request: HttpRequest, username: str) -> dict[str, Any]:
+    """Idempotent: following someone twice changes nothing."""
+    person = selectors.get_person_for(viewer=_me(request), username=username)
+    services.follow(follower=_me(request), followee=person)
+    return _follow_out(request, person, True)
+
+
+@people_router.delete(
+    "/{username}/follow",
+    response={200: FollowOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Stop following a person",
+)
+def person_unfollow(request: HttpRequest, username: str) -> dict[str, Any]:
+    """Idempotent: unfollowing someone you do not follow changes nothing."""
+    person = selectors.get_person_for(viewer=_me(request), username=username)
+    services.unfollow(follower=_me(request), followee=person)
+    return _follow_out(request, person, False)
+
+
+# --- Org units --------------------------------------------------------------------------------
+
+
+@orgunits_router.get("", response=list[OrgUnitOut], summary="All org units")
+def orgunits_list(request: HttpRequest) -> list[OrgUnit]:
+    """Every unit in tree order: each unit comes after its parent."""
+    return list(selectors.orgunits_flat())
+
+
+@orgunits_router.get(
+    "/{slug}", response={200: OrgUnitDetailOut, 404: ErrorOut}, summary="One org unit"
+)
+def orgunit_get(request: HttpRequest, slug: str) -> dict[str, Any]:
+    detail = selectors.unit_detail(viewer=_me(request), slug=slug)
+    unit = get_object_or_404(selectors.orgunits_flat(), pk=detail.unit.pk)
+    members = list(detail.members)
+    data = {
+        "id": unit.pk,
+        "slug": unit.slug,
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "kind": unit.kind,
+        "parent_id": unit.parent_id,
+        "path": unit.path,
+        "depth": unit.depth,
+        "sort_order": unit.sort_order,
+        "manager": _ref(unit.manager),
+        "location": (
+            {"id": unit.location.pk, "name": unit.location.name, "city": unit.location.city}
+            if unit.location
+            else None
+        ),
+    }
+    data.update(
+        headcount=len(members),
+        total=detail.total,
+        children=[
+            {"id": n.unit.pk, "slug": n.unit.slug, "name": n.unit.name} for n in detail.sub_units
+        ],
+        members=[_ref(p) for p in members],
+    )
+    return data

@@ -175,7 +175,7 @@ class User(AbstractUser):
         related_name="followers",
     )
 
-    objects: ClassVar[HanseUserManager] = HanseUserManager()  # type: ignore[assignment]
+    objects: ClassVar[HanseUserManager] = HanseUserManager()
 
     class Meta:
         ordering = ["last_name", "first_name"]

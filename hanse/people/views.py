@@ -1,17 +1,198 @@
+"""People pages: directory, profile, profile editing, follow, org chart and unit pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hanse.core.errors import ServiceError
+from hanse.people import selectors, services
+from hanse.people.forms import AvatarForm, DirectoryFilterForm, ProfileForm
+from hanse.people.models import LANGUAGE_CHOICES, User
+from hanse.people.services import skill_slug
 
 
+def _me(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@require_GET
 def directory(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    """Find colleagues by name, title, skill or unit; works with and without JavaScript."""
+    form = DirectoryFilterForm(request.GET or None)
+    data: dict[str, Any] = {}
+    if form.is_bound and not form.is_valid():
+        # Keep the valid filters; an unknown unit or location is simply not applied.
+        data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+    elif form.is_bound:
+        data = form.cleaned_data
+    skill_text = data.get("skill") or ""
+    skill = selectors.skill_by_slug(skill_slug(skill_text)) if skill_text else None
+    people = selectors.people_directory(
+        viewer=_me(request),
+        q=data.get("q") or "",
+        unit=data.get("unit"),
+        location=data.get("location"),
+        skill=skill,
+    )
+    if skill_text and skill is None:
+        people = people.none()  # an unknown skill matches nobody rather than everybody
+    paginator = Paginator(people, settings.DIRECTORY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "count": paginator.count,
+        "query": query.urlencode(),
+        "filtered": any(request.GET.get(k) for k in ("q", "unit", "location", "skill")),
+    }
+    if request.htmx and request.htmx.target == "directory-results":  # type: ignore[attr-defined]
+        return render(request, "people/_directory_results.html", context)
+    return render(request, "people/directory.html", context)
 
 
-def org_chart(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+def _languages(codes: list[str]) -> list[str]:
+    names = dict(LANGUAGE_CHOICES)
+    return [str(names.get(code, code)) for code in codes or []]
 
 
-def profile_edit(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
-
-
+@require_GET
 def profile(request: HttpRequest, username: str) -> HttpResponse:
-    return HttpResponse("")
+    person = selectors.get_person_for(viewer=_me(request), username=username)
+    facts = selectors.profile_facts(viewer=_me(request), person=person)
+    return render(
+        request,
+        "people/profile.html",
+        {
+            "person": person,
+            "facts": facts,
+            "languages": _languages(person.languages),
+            "is_me": person.pk == request.user.pk,
+        },
+    )
+
+
+def _render_edit(
+    request: HttpRequest,
+    *,
+    form: ProfileForm | None = None,
+    avatar_form: AvatarForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    me = _me(request)
+    if form is None:
+        form = ProfileForm(initial=ProfileForm.initial_for(me))
+    return render(
+        request,
+        "people/profile_edit.html",
+        {"form": form, "avatar_form": avatar_form or AvatarForm(), "person": me},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    """Edit one's own profile; errors appear next to the fields they concern."""
+    me = _me(request)
+    if request.method == "GET":
+        return _render_edit(request)
+    form = ProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            services.profile_update(user=me, by=me, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except ServiceError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("people:profile", username=me.username)
+    return _render_edit(request, form=form, status=400)
+
+
+@require_POST
+def avatar(request: HttpRequest) -> HttpResponse:
+    """Upload a new profile photo (action=upload) or remove it (action=remove)."""
+    me = _me(request)
+    if request.POST.get("action") == "remove":
+        services.avatar_remove(user=me)
+        messages.success(request, _("Your photo has been removed."))
+        return redirect("people:profile_edit")
+    avatar_form = AvatarForm(request.POST, request.FILES)
+    if avatar_form.is_valid():
+        try:
+            services.avatar_set(user=me, upload=avatar_form.cleaned_data["photo"])
+        except ServiceError as exc:
+            avatar_form.add_error("photo", str(exc.message))
+        else:
+            messages.success(request, _("Your new photo has been saved."))
+            return redirect("people:profile_edit")
+    me.refresh_from_db(fields=["avatar", "avatar_thumbnail"])
+    return _render_edit(request, avatar_form=avatar_form, status=400)
+
+
+def _follow_response(request: HttpRequest, person: User, *, following: bool) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        facts = selectors.profile_facts(viewer=_me(request), person=person)
+        return render(
+            request,
+            "people/_follow_button.html",
+            {"person": person, "viewer_follows": following, "facts": facts, "oob": True},
+        )
+    return redirect(reverse("people:profile", args=[person.username]))
+
+
+@require_POST
+def follow(request: HttpRequest, username: str) -> HttpResponse:
+    person = selectors.get_person_for(viewer=_me(request), username=username)
+    try:
+        services.follow(follower=_me(request), followee=person)
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(reverse("people:profile", args=[person.username]))
+    if not request.htmx:  # type: ignore[attr-defined]
+        messages.success(request, _("You now follow %(name)s.") % {"name": person.display_name})
+    return _follow_response(request, person, following=True)
+
+
+@require_POST
+def unfollow(request: HttpRequest, username: str) -> HttpResponse:
+    person = selectors.get_person_for(viewer=_me(request), username=username)
+    try:
+        services.unfollow(follower=_me(request), followee=person)
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(reverse("people:profile", args=[person.username]))
+    if not request.htmx:  # type: ignore[attr-defined]
+        messages.success(
+            request, _("You no longer follow %(name)s.") % {"name": person.display_name}
+        )
+    return _follow_response(request, person, following=False)
+
+
+@require_GET
+def org_chart(request: HttpRequest) -> HttpResponse:
+    return render(request, "people/org_chart.html", {"tree": selectors.org_tree()})
+
+
+@require_GET
+def unit(request: HttpRequest, slug: str) -> HttpResponse:
+    detail = selectors.unit_detail(viewer=_me(request), slug=slug)
+    paginator = Paginator(detail.members, settings.DIRECTORY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/unit.html",
+        {"detail": detail, "unit": detail.unit, "page": page, "count": paginator.count},
+    )

@@ -1,0 +1,400 @@
+"""People pages: directory, profile, editing, photo, follow, org chart, unit pages."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from hanse.people.models import Follow, User
+from hanse.people.services import follow, orgunit_update, profile_update
+
+
+@pytest.fixture
+def people(org, make_user):
+    anna = make_user(
+        "anna",
+        first_name="Anna",
+        last_name="Becker",
+        job_title="Kundenberaterin",
+        org_unit=org["moelln"],
+        location=org["moelln_location"],
+        phone="+49 4542 123",
+        email="anna@example.org",
+    )
+    ben = make_user(
+        "ben",
+        first_name="Ben",
+        last_name="Krüger",
+        job_title="Systemadministrator",
+        org_unit=org["it_ops"],
+        location=org["head_office"],
+    )
+    profile_update(
+        user=ben,
+        by=ben,
+        skills=["Linux", "Python"],
+        ask_me_about=["Netzwerke"],
+        languages=["de", "en"],
+        about="Ich betreue die Server.",
+    )
+    orgunit_update(unit=org["it_ops"], manager=anna)
+    return {"anna": anna, "ben": ben}
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), (10, 120, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/people/",
+        "/people/?q=ben&unit=it-und-organisation&location=1&skill=python",
+        "/people/org/",
+        "/people/org/it-betrieb/",
+        "/people/me/edit/",
+        "/people/ben/",
+        "/people/anna/",
+    ],
+)
+def test_pages_render_for_signed_in_user(people, client_for, url):
+    """Every people page answers 200 with one h1."""
+    response = client_for(people["anna"]).get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("<h1") == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/people/", "/people/org/", "/people/org/it-betrieb/", "/people/me/edit/", "/people/ben/"],
+)
+def test_anonymous_is_redirected_to_login(people, client_for, url):
+    """Nothing about people is visible without signing in."""
+    response = client_for(None).get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_unknown_and_inactive_profiles_are_404(people, client_for, make_user):
+    """Unknown and deactivated people are not found; unknown units neither."""
+    make_user("gone", is_active=False)
+    client = client_for(people["anna"])
+    assert client.get("/people/gone/").status_code == 404
+    assert client.get("/people/nobody/").status_code == 404
+    assert client.get("/people/org/nowhere/").status_code == 404
+
+
+def test_directory_search_and_count(people, client_for):
+    """The directory finds by skill and shows the count and cards."""
+    response = client_for(people["anna"]).get("/people/", {"q": "python"})
+    html = response.content.decode()
+    assert "1 person found" in html
+    assert "Ben Krüger" in html
+    assert "Anna Becker" not in html
+
+
+def test_directory_filters_by_skill_slug_and_unknown_skill(people, client_for):
+    """A skill chip link filters by slug; an unknown skill finds nobody."""
+    client = client_for(people["anna"])
+    html = client.get("/people/", {"skill": "python"}).content.decode()
+    assert "1 person found" in html
+    html = client.get("/people/", {"skill": "Quantenphysik"}).content.decode()
+    assert "0 people found" in html
+
+
+def test_directory_unit_filter_includes_subtree(people, client_for):
+    """The unit filter includes sub-units; an unknown unit is ignored."""
+    client = client_for(people["anna"])
+    html = client.get("/people/", {"unit": "it-und-organisation"}).content.decode()
+    assert "Ben Krüger" in html
+    assert "Anna Becker" not in html
+    html = client.get("/people/", {"unit": "nope"}).content.decode()
+    assert "2 people found" in html
+
+
+def test_directory_paginates(org, make_user, client_for, settings):
+    """24 people a page; the second page holds the rest, with the filters kept in links."""
+    settings.DIRECTORY_PAGE_SIZE = 24
+    people = [make_user(f"p{n:02d}", last_name=f"Nachname{n:02d}") for n in range(30)]
+    client = client_for(people[0])
+    page1 = client.get("/people/", {"q": "nachname"}).content.decode()
+    assert "30 people found" in page1
+    assert page1.count('class="person-card"') == 24
+    assert "q=nachname&amp;page=2" in page1
+    page2 = client.get("/people/", {"q": "nachname", "page": 2}).content.decode()
+    assert page2.count('class="person-card"') == 6
+    assert "Page 2 of 2" in page2
+
+
+def test_directory_htmx_returns_partial(people, client_for):
+    """Live search gets only the results."""
+    response = client_for(people["anna"]).get(
+        "/people/", {"q": "ben"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="directory-results"
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "Ben Krüger" in html
+
+
+def test_directory_query_count(org, make_user, client_for, django_assert_max_num_queries):
+    """The directory page costs a fixed number of queries for a full page."""
+    for n in range(30):
+        p = make_user(f"p{n}", org_unit=org["it_ops"], location=org["head_office"])
+        profile_update(user=p, by=p, skills=[f"Skill {n}"])
+    client = client_for(p)
+    # session, user, count, unit options, location options, page, skills
+    with django_assert_max_num_queries(7):
+        response = client.get("/people/", {"q": "p"})
+    assert response.status_code == 200
+    assert "Skill " in response.content.decode()
+
+
+def test_unit_page_query_count(org, make_user, client_for, django_assert_max_num_queries):
+    """A unit page with a full page of members costs a fixed number of queries."""
+    for n in range(30):
+        p = make_user(f"p{n}", org_unit=org["it_ops"], location=org["head_office"])
+        profile_update(user=p, by=p, skills=[f"Skill {n}"])
+    client = client_for(p)
+    with django_assert_max_num_queries(10):
+        response = client.get("/people/org/it-betrieb/")
+    assert response.status_code == 200
+
+
+def test_org_chart_query_count(org, make_user, client_for, django_assert_max_num_queries):
+    """The org chart costs a fixed number of queries whatever the tree size."""
+    from hanse.people.models import OrgUnit
+    from hanse.people.services import orgunit_create
+
+    boss = make_user("boss")
+    for n in range(20):
+        unit = orgunit_create(
+            name=f"Team {n}", kind=OrgUnit.Kind.TEAM, parent=org["it_ops"], manager=boss
+        )
+        make_user(f"m{n}", org_unit=unit)
+    client = client_for(boss)
+    # session, user, units with managers, headcounts
+    with django_assert_max_num_queries(4):
+        response = client.get("/people/org/")
+    html = response.content.decode()
+    assert html.count("<details") == 5  # bank, two divisions... only units with children
+    assert "Team 19" in html
+    assert "Manager: Boss" in html
+
+
+def test_org_chart_is_nested_and_top_levels_open(people, client_for):
+    """Units appear as nested details, expanded on the first two levels, with counts."""
+    html = client_for(people["anna"]).get("/people/org/").content.decode()
+    assert "<details open>" in html
+    assert 'href="/people/org/it-betrieb/"' in html
+    assert "2 people in total" in html
+
+
+def test_unit_page_lists_people_and_sub_units(people, client_for):
+    """A unit page shows its members, manager and sub-units."""
+    html = client_for(people["ben"]).get("/people/org/it-und-organisation/").content.decode()
+    assert "IT-Betrieb" in html
+    assert 'href="/people/org/sparkasse-hanse/"' in html
+    html = client_for(people["ben"]).get("/people/org/it-betrieb/").content.decode()
+    assert "Ben Krüger" in html
+    assert "Anna Becker" in html  # the manager
+
+
+def test_profile_shows_everything(people, client_for):
+    """A colleague's profile shows contact, unit chain, manager, chips and a follow button."""
+    html = client_for(people["anna"]).get("/people/ben/").content.decode()
+    assert "Ben Krüger" in html
+    assert "Systemadministrator" in html
+    assert 'href="/people/org/it-betrieb/"' in html
+    assert 'href="/people/org/sparkasse-hanse/"' in html
+    assert 'href="mailto:ben@example.org"' in html
+    assert 'href="/people/?skill=python"' in html
+    assert 'href="/people/?skill=netzwerke"' in html
+    assert "Ich betreue die Server." in html
+    assert "German, English" in html
+    assert 'href="/people/anna/"' in html  # manager of IT-Betrieb
+    assert 'action="/people/ben/follow/"' in html
+    assert "Edit profile</a>" not in html.split("<main")[1]
+
+
+def test_own_profile_has_edit_link_and_no_follow(people, client_for):
+    """On one's own profile: Edit profile, no follow button; phone as tel: link."""
+    html = client_for(people["anna"]).get("/people/anna/").content.decode()
+    main = html.split("<main")[1]
+    assert 'href="/people/me/edit/"' in main
+    assert "/follow/" not in main
+    assert 'href="tel:+494542123"' in main
+
+
+def test_follow_and_unfollow_by_post(people, client_for):
+    """Follow and unfollow work by POST and redirect back to the profile."""
+    client = client_for(people["anna"])
+    response = client.post("/people/ben/follow/")
+    assert response.status_code == 302
+    assert response["Location"] == "/people/ben/"
+    assert Follow.objects.filter(follower=people["anna"], followee=people["ben"]).exists()
+    html = client.get("/people/ben/").content.decode()
+    assert 'action="/people/ben/unfollow/"' in html
+    assert "You now follow Ben Krüger." in html
+    client.post("/people/ben/unfollow/")
+    assert not Follow.objects.exists()
+
+
+def test_follow_requires_post(people, client_for):
+    """GET on follow and unfollow is refused and changes nothing."""
+    client = client_for(people["anna"])
+    assert client.get("/people/ben/follow/").status_code == 405
+    assert client.get("/people/ben/unfollow/").status_code == 405
+    assert not Follow.objects.exists()
+
+
+def test_follow_htmx_returns_button(people, client_for):
+    """An htmx follow gets the swapped button and the new follower count."""
+    response = client_for(people["anna"]).post("/people/ben/follow/", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'action="/people/ben/unfollow/"' in html
+    assert 'id="followers-count-' in html
+
+
+def test_follow_yourself_is_refused_with_message(people, client_for):
+    """Following oneself shows the error and writes nothing."""
+    client = client_for(people["anna"])
+    response = client.post("/people/anna/follow/", follow=True)
+    assert "You cannot follow yourself." in response.content.decode()
+    assert not Follow.objects.exists()
+
+
+def test_profile_edit_saves_own_profile(people, client_for, org):
+    """The form saves all fields and redirects to the profile with a message."""
+    client = client_for(people["anna"])
+    response = client.post(
+        "/people/me/edit/",
+        {
+            "first_name": "Anna",
+            "last_name": "Becker-Lange",
+            "job_title": "Filialleiterin",
+            "org_unit": org["moelln"].pk,
+            "location": org["moelln_location"].pk,
+            "phone": "04542 1234",
+            "mobile": "",
+            "about": "Hallo!",
+            "skills": "Baufinanzierung, Führung ,, Python",
+            "ask_me_about": "Working Out Loud",
+            "languages": ["de", "pl"],
+            "ui_language": "",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain == [("/people/anna/", 302)]
+    assert "Your profile has been saved." in response.content.decode()
+    anna = User.objects.get(pk=people["anna"].pk)
+    assert anna.last_name == "Becker-Lange"
+    assert anna.languages == ["de", "pl"]
+    assert sorted(s.name for s in anna.skills.all()) == ["Baufinanzierung", "Führung", "Python"]
+    assert [s.name for s in anna.ask_me_about.all()] == ["Working Out Loud"]
+
+
+def test_profile_edit_shows_errors_next_to_fields(people, client_for):
+    """Invalid input re-renders the form with messages at the fields; nothing is saved."""
+    client = client_for(people["anna"])
+    response = client.post(
+        "/people/me/edit/",
+        {"first_name": "", "last_name": "Becker", "skills": "x" * 61, "phone": "abc"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_first_name_errors"' in html
+    assert "Please enter your first name." in html
+    assert "a skill or topic may have at most 60 characters." in html
+    assert "Please enter a phone number with digits" in html
+    assert User.objects.get(pk=people["anna"].pk).first_name == "Anna"
+
+
+def test_profile_edit_errors_in_german(people, client_for):
+    """With German as the interface language, errors come in German (if translated)."""
+    anna = people["anna"]
+    anna.ui_language = "de"
+    anna.save(update_fields=["ui_language"])
+    response = client_for(anna).post("/people/me/edit/", {"first_name": "", "last_name": "B"})
+    assert response.status_code == 400
+    assert '<html lang="de">' in response.content.decode()
+
+
+def test_profile_edit_only_edits_own_profile(people, client_for):
+    """There is no way to edit someone else's profile through the page."""
+    client = client_for(people["ben"])
+    client.post("/people/me/edit/", {"first_name": "Hacked", "last_name": "X", "username": "anna"})
+    assert User.objects.get(pk=people["anna"].pk).first_name == "Anna"
+    assert User.objects.get(pk=people["ben"].pk).first_name == "Hacked"
+
+
+def test_avatar_upload_and_remove(people, client_for, django_capture_on_commit_callbacks):
+    """Uploading shows the new picture; removing brings back the initials."""
+    client = client_for(people["anna"])
+    response = client.post(
+        "/people/me/avatar/",
+        {"action": "upload", "photo": SimpleUploadedFile("me.png", _png(), "image/png")},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Your new photo has been saved." in html
+    anna = User.objects.get(pk=people["anna"].pk)
+    assert anna.avatar_thumbnail
+    assert f'src="{anna.avatar_thumbnail.url}"' in html
+    assert 'alt="Anna Becker"' in html
+    assert "Remove photo" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/people/me/avatar/", {"action": "remove"})
+    anna.refresh_from_db()
+    assert not anna.avatar
+
+
+def test_avatar_upload_error_shown_at_field(people, client_for):
+    """A PDF disguised as PNG is refused next to the upload field."""
+    response = client_for(people["anna"]).post(
+        "/people/me/avatar/",
+        {"action": "upload", "photo": SimpleUploadedFile("x.png", b"%PDF-1.4 ...", "image/png")},
+    )
+    assert response.status_code == 400
+    assert (
+        "This file is not a picture. Please upload a JPEG, PNG, WebP or GIF image."
+        in response.content.decode()
+    )
+    assert not User.objects.get(pk=people["anna"].pk).avatar
+
+
+def test_avatar_requires_post(people, client_for):
+    """The photo endpoint only accepts POST."""
+    assert client_for(people["anna"]).get("/people/me/avatar/").status_code == 405
+
+
+def test_avatar_partial_without_picture_shows_initials(people, client_for):
+    """Without a photo the header shows initials, hidden from screen readers there."""
+    html = client_for(people["anna"]).get("/people/ben/").content.decode()
+    assert '<span class="avatar avatar--sm" aria-hidden="true">AB</span>' in html
+    assert 'role="img" aria-label="Ben Krüger">BK</span>' in html
+
+
+def test_pages_in_german_and_english(people, client_for, settings):
+    """The language follows the browser: lang="de" for German, lang="en" for English."""
+    settings.LANGUAGE_CODE = "de"
+    client = client_for(people["anna"])
+    for url in ("/people/", "/people/ben/", "/people/org/", "/people/me/edit/"):
+        de = client.get(url, HTTP_ACCEPT_LANGUAGE="de")
+        assert '<html lang="de">' in de.content.decode()
+        en = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert '<html lang="en">' in en.content.decode()
+
+
+def test_people_followers_counts_on_profile(people, client_for):
+    """Followers and following counts are shown."""
+    follow(follower=people["anna"], followee=people["ben"])
+    html = client_for(people["anna"]).get("/people/ben/").content.decode()
+    assert f'<span id="followers-count-{people["ben"].pk}">1</span>' in html
