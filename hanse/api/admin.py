@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from hanse.api.models import PersonalAccessToken
 
@@ -7,10 +8,18 @@ from hanse.api.models import PersonalAccessToken
 class PersonalAccessTokenAdmin(admin.ModelAdmin):
     """Tokens are created by their owners; administrators can see and revoke them."""
 
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
     list_filter = ["revoked_at"]
     search_fields = ["name", "user__username", "user__email", "prefix"]
     readonly_fields = ["user", "name", "prefix", "token_hash", "created_at", "last_used_at"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

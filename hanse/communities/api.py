@@ -1,3 +1,399 @@
-from ninja import Router
+"""/api/v1/communities: the same rules as the pages. A secret community is 404 for outsiders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from hanse.communities import selectors, services
+from hanse.communities.models import Community, Invitation, JoinRequest, Membership
+from hanse.core.errors import ServiceError
+from hanse.people.models import User
 
 router = Router(tags=["communities"])
+
+KindLiteral = Literal["open", "private", "secret"]
+RoleLiteral = Literal["owner", "moderator", "member"]
+
+
+# --- schemas -------------------------------------------------------------------------------
+
+
+class PersonRef(Schema):
+    username: str = Field(description="The person's username, used in profile addresses.")
+    display_name: str = Field(description="First and last name, or the username.")
+
+
+class CommunityOut(Schema):
+    slug: str = Field(description="The community's address: /communities/<slug>/.")
+    name: str
+    tagline: str = Field(description="One sentence about the community.")
+    description: str
+    kind: KindLiteral = Field(
+        description="open: anyone joins and reads; private: listed, members read, join by "
+        "request or invitation; secret: visible to members only, invitation only."
+    )
+    member_count: int
+    created_at: datetime = Field(description="When the community was founded.")
+    my_role: RoleLiteral | None = Field(
+        None, description="The caller's role in the community, or null when not a member."
+    )
+    my_request_pending: bool = Field(
+        False, description="Whether the caller has asked to join and is waiting for a decision."
+    )
+    my_invitation_id: int | None = Field(
+        None, description="The id of an open invitation for the caller, if any."
+    )
+
+
+class CommunityList(Schema):
+    total: int = Field(description="How many communities match, over all pages.")
+    limit: int
+    offset: int
+    items: list[CommunityOut]
+
+
+class CommunityListQuery(Schema):
+    scope: Literal["all", "mine"] = Field(
+        "all", description="all: every community the caller may see; mine: the caller's own."
+    )
+    q: str = Field("", max_length=100, description="Search in name, tagline and description.")
+    limit: int = Field(24, ge=1, le=100, description="Page size (1 to 100).")
+    offset: int = Field(0, ge=0, description="How many results to skip.")
+
+
+class CommunityIn(Schema):
+    name: str = Field(description="3 to 80 characters.")
+    kind: KindLiteral = Field(description="open, private or secret.")
+    tagline: str = Field("", description="At most 160 characters.")
+    description: str = Field("", description="At most 10,000 characters.")
+    slug: str | None = Field(None, description="The address; derived from the name when left out.")
+
+
+class CommunityPatch(Schema):
+    name: str | None = Field(None, description="3 to 80 characters.")
+    kind: KindLiteral | None = None
+    tagline: str | None = Field(None, description="At most 160 characters.")
+    description: str | None = Field(None, description="At most 10,000 characters.")
+
+
+class MemberOut(Schema):
+    username: str
+    display_name: str
+    role: RoleLiteral
+    joined_at: datetime
+
+
+class MemberList(Schema):
+    total: int
+    limit: int
+    offset: int
+    items: list[MemberOut]
+
+
+class MemberListQuery(Schema):
+    role: RoleLiteral | None = Field(None, description="Only members with this role.")
+    q: str = Field("", max_length=100, description="Search in names and usernames.")
+    limit: int = Field(50, ge=1, le=200, description="Page size (1 to 200).")
+    offset: int = Field(0, ge=0)
+
+
+class RoleIn(Schema):
+    role: RoleLiteral = Field(description="The new role: owner, moderator or member.")
+
+
+class JoinRequestIn(Schema):
+    message: str = Field("", description="An optional note to the moderators (500 characters).")
+
+
+class JoinRequestOut(Schema):
+    id: int
+    user: PersonRef
+    message: str
+    status: Literal["pending", "approved", "declined", "withdrawn"]
+    created_at: datetime
+
+
+class InvitationIn(Schema):
+    invitee: str = Field(description="The username or e-mail address of the person to invite.")
+
+
+class InvitationOut(Schema):
+    id: int
+    community: str = Field(description="The community's slug.")
+    invitee: PersonRef
+    status: Literal["pending", "accepted", "declined", "revoked"]
+    created_at: datetime
+
+
+class Message(Schema):
+    detail: str
+
+
+class Error(Schema):
+    detail: str
+    code: str
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _viewer(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined]  # ninja sets auth
+
+
+def _community(request: HttpRequest, slug: str) -> Community:
+    return selectors.get_community_for(viewer=_viewer(request), slug=slug)
+
+
+def _out(community: Community) -> CommunityOut:
+    return CommunityOut(
+        slug=community.slug,
+        name=community.name,
+        tagline=community.tagline,
+        description=community.description,
+        kind=community.kind,  # type: ignore[arg-type]  # choices field: one of the literals
+        member_count=community.member_count,
+        created_at=community.created_at,
+        my_role=getattr(community, "viewer_role", None),
+        my_request_pending=getattr(community, "viewer_request_id", None) is not None,
+        my_invitation_id=getattr(community, "viewer_invitation_id", None),
+    )
+
+
+def _person(user: User) -> PersonRef:
+    return PersonRef(username=user.username, display_name=user.display_name)
+
+
+def _member(membership: Membership) -> MemberOut:
+    return MemberOut(
+        username=membership.user.username,
+        display_name=membership.user.display_name,
+        role=membership.role,  # type: ignore[arg-type]  # choices field: one of the literals
+        joined_at=membership.joined_at,
+    )
+
+
+def _request_out(join_request: JoinRequest) -> JoinRequestOut:
+    return JoinRequestOut(
+        id=join_request.pk,
+        user=_person(join_request.user),
+        message=join_request.message,
+        status=join_request.status,  # type: ignore[arg-type]  # choices field: one of the literals
+        created_at=join_request.created_at,
+    )
+
+
+def _invitation_out(invitation: Invitation) -> InvitationOut:
+    return InvitationOut(
+        id=invitation.pk,
+        community=invitation.community.slug,
+        invitee=_person(invitation.invitee),
+        status=invitation.status,  # type: ignore[arg-type]  # choices field: one of the literals
+        created_at=invitation.created_at,
+    )
+
+
+def _reload(request: HttpRequest, community: Community) -> Community:
+    return _community(request, community.slug)
+
+
+ERRORS: dict[int, type[Schema]] = {400: Error, 401: Error, 403: Error, 404: Error}
+
+
+# --- endpoints -----------------------------------------------------------------------------
+
+
+@router.get("", response=CommunityList, summary="List communities")
+def list_communities(request: HttpRequest, filters: Query[CommunityListQuery]) -> CommunityList:
+    """Communities the caller may see, by name. Secret ones appear only to their members."""
+    qs = selectors.community_directory(viewer=_viewer(request), scope=filters.scope, q=filters.q)
+    total = qs.count()
+    items = [_out(c) for c in qs[filters.offset : filters.offset + filters.limit]]
+    return CommunityList(total=total, limit=filters.limit, offset=filters.offset, items=items)
+
+
+@router.post("", response={201: CommunityOut, **ERRORS}, summary="Found a community")
+def create_community(request: HttpRequest, payload: CommunityIn) -> Status[CommunityOut]:
+    """Found a community; the caller becomes its owner."""
+    community = services.community_create(
+        by=_viewer(request),
+        name=payload.name,
+        kind=payload.kind,
+        tagline=payload.tagline,
+        description=payload.description,
+        slug=payload.slug,
+    )
+    return Status(201, _out(_reload(request, community)))
+
+
+@router.post(
+    "/invitations/{invitation_id}/accept",
+    response={200: CommunityOut, **ERRORS},
+    summary="Accept an invitation",
+)
+def accept_invitation(request: HttpRequest, invitation_id: int) -> CommunityOut:
+    """Accept one of the caller's open invitations and become a member."""
+    invitation = selectors.get_pending_invitation_for(user=_viewer(request), pk=invitation_id)
+    services.invitation_accept(invitation=invitation, by=_viewer(request))
+    return _out(_reload(request, invitation.community))
+
+
+@router.post(
+    "/invitations/{invitation_id}/decline",
+    response={200: Message, **ERRORS},
+    summary="Decline an invitation",
+)
+def decline_invitation(request: HttpRequest, invitation_id: int) -> Message:
+    """Decline one of the caller's open invitations."""
+    invitation = selectors.get_pending_invitation_for(user=_viewer(request), pk=invitation_id)
+    services.invitation_decline(invitation=invitation, by=_viewer(request))
+    return Message(detail=_("You have declined the invitation."))
+
+
+@router.get("/{slug}", response={200: CommunityOut, **ERRORS}, summary="Get a community")
+def get_community(request: HttpRequest, slug: str) -> CommunityOut:
+    return _out(_community(request, slug))
+
+
+@router.patch("/{slug}", response={200: CommunityOut, **ERRORS}, summary="Change a community")
+def update_community(request: HttpRequest, slug: str, payload: CommunityPatch) -> CommunityOut:
+    """Change name, tagline, description or kind (owners and administrators)."""
+    community = _community(request, slug)
+    fields = payload.dict(exclude_none=True)
+    services.community_update(community=community, by=_viewer(request), **fields)
+    return _out(_reload(request, community))
+
+
+@router.delete("/{slug}", response={204: None, **ERRORS}, summary="Delete a community")
+def delete_community(request: HttpRequest, slug: str) -> Status[None]:
+    """Delete the community for good (owners and administrators)."""
+    services.community_delete(community=_community(request, slug), by=_viewer(request))
+    return Status(204, None)
+
+
+@router.post("/{slug}/join", response={200: CommunityOut, **ERRORS}, summary="Join")
+def join(request: HttpRequest, slug: str) -> CommunityOut:
+    """Join an open community."""
+    community = _community(request, slug)
+    services.membership_join(community=community, user=_viewer(request))
+    return _out(_reload(request, community))
+
+
+@router.post("/{slug}/leave", response={200: Message, **ERRORS}, summary="Leave")
+def leave(request: HttpRequest, slug: str) -> Message:
+    """Leave the community. The last owner has to make someone else an owner first."""
+    community = _community(request, slug)
+    services.membership_leave(community=community, user=_viewer(request))
+    return Message(detail=_("You have left the community."))
+
+
+@router.post("/{slug}/requests", response={201: JoinRequestOut, **ERRORS}, summary="Ask to join")
+def request_join(request: HttpRequest, slug: str, payload: JoinRequestIn) -> Status[JoinRequestOut]:
+    """Ask to join a private community; its moderators decide."""
+    community = _community(request, slug)
+    join_request = services.join_request_create(
+        community=community, user=_viewer(request), message=payload.message
+    )
+    return Status(201, _request_out(join_request))
+
+
+@router.get(
+    "/{slug}/requests", response={200: list[JoinRequestOut], **ERRORS}, summary="Open requests"
+)
+def list_requests(request: HttpRequest, slug: str) -> list[JoinRequestOut]:
+    """Open requests to join (moderators, owners and administrators)."""
+    community = _community(request, slug)
+    if not _viewer(request).has_perm("communities.manage_members", community):
+        raise PermissionDenied(_("Only moderators and owners see requests to join."))
+    return [_request_out(r) for r in selectors.pending_requests(community=community)]
+
+
+def _decide(request: HttpRequest, slug: str, request_id: int, approve: bool) -> JoinRequestOut:
+    community = _community(request, slug)
+    join_request = selectors.get_join_request(community=community, pk=request_id)
+    if approve:
+        services.join_request_approve(request=join_request, by=_viewer(request))
+    else:
+        services.join_request_decline(request=join_request, by=_viewer(request))
+    return _request_out(join_request)
+
+
+@router.post(
+    "/{slug}/requests/{request_id}/approve",
+    response={200: JoinRequestOut, **ERRORS},
+    summary="Approve a request",
+)
+def approve_request(request: HttpRequest, slug: str, request_id: int) -> JoinRequestOut:
+    return _decide(request, slug, request_id, approve=True)
+
+
+@router.post(
+    "/{slug}/requests/{request_id}/decline",
+    response={200: JoinRequestOut, **ERRORS},
+    summary="Decline a request",
+)
+def decline_request(request: HttpRequest, slug: str, request_id: int) -> JoinRequestOut:
+    return _decide(request, slug, request_id, approve=False)
+
+
+@router.get("/{slug}/members", response={200: MemberList, **ERRORS}, summary="Members")
+def list_members(request: HttpRequest, slug: str, filters: Query[MemberListQuery]) -> MemberList:
+    """Members, owners first, then moderators, then members (when the caller may read)."""
+    community = _community(request, slug)
+    qs = selectors.community_members(
+        community=community, viewer=_viewer(request), role=filters.role, q=filters.q
+    )
+    total = qs.count()
+    items = [_member(m) for m in qs[filters.offset : filters.offset + filters.limit]]
+    return MemberList(total=total, limit=filters.limit, offset=filters.offset, items=items)
+
+
+@router.put(
+    "/{slug}/members/{username}/role",
+    response={200: MemberOut, **ERRORS},
+    summary="Change a member's role",
+)
+def change_role(request: HttpRequest, slug: str, username: str, payload: RoleIn) -> MemberOut:
+    """Make a member owner, moderator or member (owners and administrators)."""
+    community = _community(request, slug)
+    person = selectors.get_member(community=community, username=username)
+    membership = services.membership_change_role(
+        community=community, user=person, role=payload.role, by=_viewer(request)
+    )
+    return _member(membership)
+
+
+@router.delete(
+    "/{slug}/members/{username}", response={204: None, **ERRORS}, summary="Remove a member"
+)
+def remove_member(request: HttpRequest, slug: str, username: str) -> Status[None]:
+    """Remove someone from the community (moderators: plain members; owners: anyone)."""
+    community = _community(request, slug)
+    person = selectors.get_member(community=community, username=username)
+    services.membership_remove(community=community, user=person, by=_viewer(request))
+    return Status(204, None)
+
+
+@router.post(
+    "/{slug}/invitations", response={201: InvitationOut, **ERRORS}, summary="Invite someone"
+)
+def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[InvitationOut]:
+    """Invite a colleague by username or e-mail address."""
+    community = _community(request, slug)
+    person = selectors.find_person(identifier=payload.invitee)
+    if person is None:
+        if not _viewer(request).has_perm("communities.invite", community):
+            raise PermissionDenied(_("You may not invite people to this community."))
+        raise ServiceError(
+            _("Nobody with this username or e-mail address was found."), code="unknown_person"
+        )
+    invitation = services.invitation_create(
+        community=community, invitee=person, by=_viewer(request)
+    )
+    return Status(201, _invitation_out(invitation))

@@ -1,0 +1,157 @@
+"""Who may do what in a community: the one place these decisions are made.
+
+Services check them before writing, views and the API before offering an action, and
+templates with ``{% load rules %}{% has_perm "communities.invite" user community as ok %}``.
+The queryset side of "may see" (``Community.objects.visible_to`` / ``content_visible_to``)
+is the database form of ``view_community`` / ``view_content``; a test keeps the two in step.
+
+A person's role in a community is looked up once per (person, community object) and cached
+on the object; selectors prime it with the ``viewer_pk``/``viewer_role`` annotations so a
+list page checks permissions without a query per row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from hanse.communities.models import Community, Membership
+
+_ROLE_CACHE = "_hanse_role_cache"
+_NO_ROLE = ""
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def role_of(user: Any, community: Community) -> str | None:
+    """The person's role in the community ("owner", "moderator", "member") or None."""
+    if not _active(user):
+        return None
+    cache: dict[int, str] = community.__dict__.setdefault(_ROLE_CACHE, {})
+    if user.pk not in cache:
+        if getattr(community, "viewer_pk", None) == user.pk:
+            cache[user.pk] = getattr(community, "viewer_role", None) or _NO_ROLE
+        else:
+            role = (
+                Membership.objects.filter(community_id=community.pk, user_id=user.pk)
+                .values_list("role", flat=True)
+                .first()
+            )
+            cache[user.pk] = role or _NO_ROLE
+    return cache[user.pk] or None
+
+
+def forget_roles(community: Community) -> None:
+    """Drop cached roles after a membership changed (services call this)."""
+    community.__dict__.pop(_ROLE_CACHE, None)
+    community.__dict__.pop("viewer_pk", None)
+    community.__dict__.pop("viewer_role", None)
+
+
+# --- Predicates about the person -----------------------------------------------------------
+
+
+@rules.predicate
+def is_active_user(user: Any) -> bool:
+    return _active(user)
+
+
+@rules.predicate
+def is_admin(user: Any) -> bool:
+    """Platform administrators (superusers) see and moderate every community."""
+    return _active(user) and bool(user.is_superuser)
+
+
+@rules.predicate
+def may_found(user: Any) -> bool:
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    from hanse.core.models import SiteConfiguration
+
+    config = SiteConfiguration.get()
+    if config.community_founding != SiteConfiguration.CommunityFounding.RESTRICTED:
+        return True
+    return bool(user.has_perm("people.found_community"))
+
+
+# --- Predicates about the person and a community ------------------------------------------
+
+
+@rules.predicate
+def is_member(user: Any, community: Community) -> bool:
+    return role_of(user, community) is not None
+
+
+@rules.predicate
+def is_moderator(user: Any, community: Community) -> bool:
+    """Moderator or owner: owners can do everything moderators can."""
+    return role_of(user, community) in (Membership.Role.MODERATOR, Membership.Role.OWNER)
+
+
+@rules.predicate
+def is_owner(user: Any, community: Community) -> bool:
+    return role_of(user, community) == Membership.Role.OWNER
+
+
+@rules.predicate
+def is_open(user: Any, community: Community) -> bool:
+    return community.kind == Community.Kind.OPEN
+
+
+@rules.predicate
+def is_private(user: Any, community: Community) -> bool:
+    return community.kind == Community.Kind.PRIVATE
+
+
+@rules.predicate
+def is_secret(user: Any, community: Community) -> bool:
+    return community.kind == Community.Kind.SECRET
+
+
+# --- Predicates about the person and someone's membership ---------------------------------
+
+
+@rules.predicate
+def manages_membership_community(user: Any, membership: Membership) -> bool:
+    return bool(is_admin(user) or is_moderator(user, membership.community))
+
+
+@rules.predicate
+def owns_membership_community(user: Any, membership: Membership) -> bool:
+    return bool(is_admin(user) or is_owner(user, membership.community))
+
+
+@rules.predicate
+def target_is_plain_member(user: Any, membership: Membership) -> bool:
+    return membership.role == Membership.Role.MEMBER
+
+
+# --- Permissions ---------------------------------------------------------------------------
+
+can_view_community = is_active_user & (is_admin | ~is_secret | is_member)
+can_view_content = is_active_user & (is_admin | is_open | is_member)
+can_manage_members = is_active_user & (is_admin | is_moderator)
+can_own = is_active_user & (is_admin | is_owner)
+
+rules.add_perm("communities.found_community", may_found)
+rules.add_perm("communities.view_community", can_view_community)
+rules.add_perm("communities.view_content", can_view_content)
+rules.add_perm("communities.join", is_active_user & is_open & ~is_member)
+rules.add_perm("communities.request_join", is_active_user & is_private & ~is_member)
+rules.add_perm("communities.leave", is_active_user & is_member)
+rules.add_perm("communities.invite", can_manage_members | (is_active_user & is_open & is_member))
+rules.add_perm("communities.manage_members", can_manage_members)
+rules.add_perm("communities.change_roles", can_own)
+rules.add_perm("communities.change_community", can_own)
+rules.add_perm("communities.delete_community", can_own)
+# Object: a Membership. Owners and admins remove anyone, moderators plain members only.
+rules.add_perm(
+    "communities.remove_member",
+    is_active_user
+    & (owns_membership_community | (manages_membership_community & target_is_plain_member)),
+)

@@ -1,0 +1,528 @@
+"""Writes for communities: founding, joining, requests, invitations, roles, removal.
+
+Every function checks its permission through the rules in ``hanse.communities.rules`` and
+writes in one transaction. Operations that could leave a community without an owner lock the
+community row first, so two owners stepping down at the same moment cannot both succeed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from hanse.communities import rules as community_rules
+from hanse.communities.models import Community, Invitation, JoinRequest, Membership
+from hanse.core.errors import PermissionRefused, ServiceError
+from hanse.people.models import User
+
+NAME_MIN = 3
+NAME_MAX = 80
+TAGLINE_MAX = 160
+DESCRIPTION_MAX = 10000
+MESSAGE_MAX = 500
+# Paths under /communities/ that are pages, not community addresses.
+RESERVED_SLUGS = frozenset({"new", "invitations"})
+EDITABLE_FIELDS = frozenset({"name", "tagline", "description", "kind"})
+LAST_OWNER_MESSAGE = _("A community needs at least one owner. Make someone else an owner first.")
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _not_found() -> ServiceError:
+    return ServiceError(_("This community does not exist."), code="not_found", status=404)
+
+
+def _require(by: User, perm: str, community: Community, message: Any) -> None:
+    """Refuse with 404 when the person may not even know the community, else 403."""
+    if not by.has_perm(perm, community):
+        if not by.has_perm("communities.view_community", community):
+            raise _not_found()
+        raise PermissionRefused(message)
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ServiceError(_("Please give the community a name."), code="name_required")
+    if len(name) < NAME_MIN:
+        raise ServiceError(_("The name must be at least 3 characters long."), code="name_too_short")
+    if len(name) > NAME_MAX:
+        raise ServiceError(_("The name may be at most 80 characters long."), code="name_too_long")
+    return name
+
+
+def _clean_kind(kind: str) -> str:
+    if kind not in Community.Kind.values:
+        raise ServiceError(
+            _("Choose whether the community is open, private or secret."), code="invalid_kind"
+        )
+    return kind
+
+
+def _clean_tagline(tagline: str) -> str:
+    tagline = " ".join((tagline or "").split())
+    if len(tagline) > TAGLINE_MAX:
+        raise ServiceError(
+            _("The tagline may be at most 160 characters long."), code="tagline_too_long"
+        )
+    return tagline
+
+
+def _clean_description(description: str) -> str:
+    description = (description or "").strip()
+    if len(description) > DESCRIPTION_MAX:
+        raise ServiceError(
+            _("The description may be at most 10,000 characters long."),
+            code="description_too_long",
+        )
+    return description
+
+
+def _slug_taken(slug: str) -> bool:
+    return slug in RESERVED_SLUGS or Community.objects.filter(slug=slug).exists()
+
+
+def _clean_slug(slug: str) -> str:
+    slug = slug.strip()
+    if not slug or slug != slugify(slug) or len(slug) > 80:
+        raise ServiceError(
+            _("Use only lowercase letters, digits and hyphens for the address (at most 80)."),
+            code="invalid_slug",
+        )
+    if _slug_taken(slug):
+        raise ServiceError(_("This address is already taken."), code="slug_taken")
+    return slug
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70].strip("-") or "community"
+    candidate = base
+    n = 1
+    while _slug_taken(candidate):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _lock(community: Community) -> Community:
+    """Lock the community row: serialises changes to owners and the member count."""
+    return Community.objects.select_for_update().get(pk=community.pk)
+
+
+def _owner_count(community: Community) -> int:
+    return Membership.objects.filter(community=community, role=Membership.Role.OWNER).count()
+
+
+def _membership_of(community: Community, user: User, *, lock: bool = False) -> Membership:
+    qs = Membership.objects.select_related("user")
+    if lock:
+        qs = qs.select_for_update()
+    membership = qs.filter(community=community, user=user).first()
+    if membership is None:
+        raise ServiceError(
+            _("%(name)s is not a member of this community.") % {"name": user.display_name},
+            code="not_member",
+        )
+    membership.community = community
+    return membership
+
+
+def _refresh_count(community: Community) -> None:
+    community.refresh_from_db(fields=["member_count"])
+    community_rules.forget_roles(community)
+
+
+# --- communities ---------------------------------------------------------------------------
+
+
+def community_create(
+    *,
+    by: User,
+    name: str,
+    kind: str,
+    description: str = "",
+    tagline: str = "",
+    slug: str | None = None,
+) -> Community:
+    """Found a community; the founder becomes its first owner."""
+    if not by.has_perm("communities.found_community"):
+        raise PermissionRefused(
+            _("Only people with the permission to found communities may found one.")
+        )
+    name = _clean_name(name)
+    kind = _clean_kind(kind)
+    tagline = _clean_tagline(tagline)
+    description = _clean_description(description)
+    explicit_slug = slug is not None and slug.strip() != ""
+    try:
+        with transaction.atomic():
+            final_slug = _clean_slug(slug or "") if explicit_slug else _unique_slug(name)
+            community = Community.objects.create(
+                name=name,
+                slug=final_slug,
+                kind=kind,
+                tagline=tagline,
+                description=description,
+                created_by=by,
+                member_count=1,
+            )
+            Membership.objects.create(community=community, user=by, role=Membership.Role.OWNER)
+    except IntegrityError as exc:
+        # Someone took the same address between our check and the insert.
+        raise ServiceError(_("This address is already taken."), code="slug_taken") from exc
+    return community
+
+
+def community_update(*, community: Community, by: User, **fields: Any) -> Community:
+    """Change name, tagline, description or kind (owners and admins)."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"community_update() got unexpected fields: {sorted(unknown)}")
+    _require(
+        by,
+        "communities.change_community",
+        community,
+        _("Only owners may change the community's settings."),
+    )
+    cleaners = {
+        "name": _clean_name,
+        "tagline": _clean_tagline,
+        "description": _clean_description,
+        "kind": _clean_kind,
+    }
+    changed = []
+    cleaned = {key: cleaners[key](value) for key, value in fields.items()}
+    for key, value in cleaned.items():
+        if getattr(community, key) != value:
+            setattr(community, key, value)
+            changed.append(key)
+    if changed:
+        with transaction.atomic():
+            community.save(update_fields=changed)
+    return community
+
+
+def community_delete(*, community: Community, by: User) -> None:
+    """Delete the community with its memberships, requests and invitations (owners, admins)."""
+    _require(
+        by,
+        "communities.delete_community",
+        community,
+        _("Only owners may delete the community."),
+    )
+    with transaction.atomic():
+        Community.objects.filter(pk=community.pk).delete()
+
+
+# --- memberships ---------------------------------------------------------------------------
+
+
+def membership_add(
+    *, community: Community, user: User, role: str = Membership.Role.MEMBER
+) -> Membership:
+    """Make the person a member (internal: approvals, invitations, fixtures; no permission check).
+
+    Pending requests and invitations of the person for this community are settled with it.
+    """
+    if role not in Membership.Role.values:
+        raise ServiceError(_("This role does not exist."), code="invalid_role")
+    if not user.is_active:
+        raise ServiceError(
+            _("%(name)s cannot join because their account is inactive.")
+            % {"name": user.display_name},
+            code="inactive_user",
+        )
+    with transaction.atomic():
+        locked = _lock(community)
+        if Membership.objects.filter(community=locked, user=user).exists():
+            raise ServiceError(
+                _("%(name)s is already a member of this community.") % {"name": user.display_name},
+                code="already_member",
+            )
+        membership = Membership.objects.create(community=locked, user=user, role=role)
+        Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") + 1)
+        now = timezone.now()
+        JoinRequest.objects.filter(
+            community=locked, user=user, status=JoinRequest.Status.PENDING
+        ).update(status=JoinRequest.Status.APPROVED, decided_at=now)
+        Invitation.objects.filter(
+            community=locked, invitee=user, status=Invitation.Status.PENDING
+        ).update(status=Invitation.Status.ACCEPTED, decided_at=now)
+    _refresh_count(community)
+    membership.community = community
+    return membership
+
+
+def membership_join(*, community: Community, user: User) -> Membership:
+    """Join an open community directly."""
+    if community_rules.role_of(user, community) is not None:
+        raise ServiceError(_("You are already a member of this community."), code="already_member")
+    if not user.has_perm("communities.join", community):
+        if community.kind == Community.Kind.PRIVATE and user.has_perm(
+            "communities.view_community", community
+        ):
+            raise PermissionRefused(
+                _("This community is private. Ask to join, and a moderator will decide.")
+            )
+        _require(user, "communities.join", community, _("You may not join this community."))
+    return membership_add(community=community, user=user)
+
+
+def membership_leave(*, community: Community, user: User) -> None:
+    """Leave a community; the last owner has to hand over first."""
+    if not user.has_perm("communities.leave", community):
+        _require(
+            user,
+            "communities.leave",
+            community,
+            _("You are not a member of this community."),
+        )
+    with transaction.atomic():
+        locked = _lock(community)
+        membership = _membership_of(locked, user, lock=True)
+        if membership.role == Membership.Role.OWNER and _owner_count(locked) <= 1:
+            raise ServiceError(LAST_OWNER_MESSAGE, code="last_owner")
+        membership.delete()
+        Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
+    _refresh_count(community)
+
+
+def membership_remove(*, community: Community, user: User, by: User) -> None:
+    """Remove someone: owners and admins anyone, moderators plain members."""
+    _require(
+        by,
+        "communities.manage_members",
+        community,
+        _("Only moderators and owners may remove members."),
+    )
+    with transaction.atomic():
+        locked = _lock(community)
+        membership = _membership_of(locked, user, lock=True)
+        membership.community = community  # the permission reads the viewer's cached role
+        if not by.has_perm("communities.remove_member", membership):
+            raise PermissionRefused(
+                _("Moderators may remove members, but not owners or other moderators.")
+            )
+        if membership.role == Membership.Role.OWNER and _owner_count(locked) <= 1:
+            raise ServiceError(LAST_OWNER_MESSAGE, code="last_owner")
+        membership.delete()
+        Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
+    _refresh_count(community)
+
+
+def membership_change_role(*, community: Community, user: User, role: str, by: User) -> Membership:
+    """Make someone owner, moderator or member (owners and admins)."""
+    _require(by, "communities.change_roles", community, _("Only owners may change roles."))
+    if role not in Membership.Role.values:
+        raise ServiceError(_("This role does not exist."), code="invalid_role")
+    with transaction.atomic():
+        locked = _lock(community)
+        membership = _membership_of(locked, user, lock=True)
+        if membership.role == role:
+            membership.community = community
+            return membership
+        if membership.role == Membership.Role.OWNER and _owner_count(locked) <= 1:
+            raise ServiceError(LAST_OWNER_MESSAGE, code="last_owner")
+        membership.role = role
+        membership.save(update_fields=["role"])
+    community_rules.forget_roles(community)
+    membership.community = community
+    return membership
+
+
+# --- join requests -------------------------------------------------------------------------
+
+
+def join_request_create(*, community: Community, user: User, message: str = "") -> JoinRequest:
+    """Ask to join a private community; moderators and owners decide."""
+    message = (message or "").strip()
+    if community_rules.role_of(user, community) is not None:
+        raise ServiceError(_("You are already a member of this community."), code="already_member")
+    _require(
+        user,
+        "communities.view_community",
+        community,
+        _("You may not ask to join this community."),
+    )
+    if community.kind == Community.Kind.OPEN:
+        raise ServiceError(
+            _("This community is open: you can join it directly."), code="not_private"
+        )
+    if community.kind == Community.Kind.SECRET:
+        raise PermissionRefused(_("You can join this community only by invitation."))
+    _require(
+        user, "communities.request_join", community, _("You may not ask to join this community.")
+    )
+    if len(message) > MESSAGE_MAX:
+        raise ServiceError(
+            _("The message may be at most 500 characters long."), code="message_too_long"
+        )
+    if JoinRequest.objects.filter(
+        community=community, user=user, status=JoinRequest.Status.PENDING
+    ).exists():
+        raise ServiceError(
+            _("You have already asked to join. A moderator will decide soon."),
+            code="already_requested",
+        )
+    if Invitation.objects.filter(
+        community=community, invitee=user, status=Invitation.Status.PENDING
+    ).exists():
+        raise ServiceError(
+            _("You have been invited already. Accept the invitation to join."),
+            code="already_invited",
+        )
+    try:
+        with transaction.atomic():
+            request = JoinRequest.objects.create(community=community, user=user, message=message)
+    except IntegrityError as exc:
+        raise ServiceError(
+            _("You have already asked to join. A moderator will decide soon."),
+            code="already_requested",
+        ) from exc
+    return request
+
+
+def _decide(request: JoinRequest, by: User, status: str) -> JoinRequest:
+    community = request.community
+    _require(
+        by,
+        "communities.manage_members",
+        community,
+        _("Only moderators and owners may decide on requests to join."),
+    )
+    with transaction.atomic():
+        locked = JoinRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != JoinRequest.Status.PENDING:
+            raise ServiceError(_("This request has already been settled."), code="request_settled")
+        if status == JoinRequest.Status.APPROVED:
+            membership_add(community=community, user=request.user)
+        locked.status = status
+        locked.decided_by = by
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+    request.status, request.decided_by, request.decided_at = status, by, locked.decided_at
+    return request
+
+
+def join_request_approve(*, request: JoinRequest, by: User) -> JoinRequest:
+    """Approve a pending request: the person becomes a member."""
+    return _decide(request, by, JoinRequest.Status.APPROVED)
+
+
+def join_request_decline(*, request: JoinRequest, by: User) -> JoinRequest:
+    """Decline a pending request."""
+    return _decide(request, by, JoinRequest.Status.DECLINED)
+
+
+def join_request_withdraw(*, request: JoinRequest, by: User) -> JoinRequest:
+    """The person who asked takes the request back."""
+    if by.pk != request.user_id or not by.is_active:
+        raise PermissionRefused(_("Only the person who asked can withdraw the request."))
+    with transaction.atomic():
+        locked = JoinRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != JoinRequest.Status.PENDING:
+            raise ServiceError(_("This request has already been settled."), code="request_settled")
+        locked.status = JoinRequest.Status.WITHDRAWN
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_at"])
+    request.status, request.decided_at = locked.status, locked.decided_at
+    return request
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
+def invitation_create(*, community: Community, invitee: User, by: User) -> Invitation:
+    """Invite a colleague (moderators and owners; any member of an open community)."""
+    _require(
+        by,
+        "communities.invite",
+        community,
+        _("Only moderators and owners may invite people to this community."),
+    )
+    if not invitee.is_active:
+        raise ServiceError(
+            _("%(name)s cannot be invited because their account is inactive.")
+            % {"name": invitee.display_name},
+            code="inactive_user",
+        )
+    if Membership.objects.filter(community=community, user=invitee).exists():
+        raise ServiceError(
+            _("%(name)s is already a member of this community.") % {"name": invitee.display_name},
+            code="already_member",
+        )
+    if Invitation.objects.filter(
+        community=community, invitee=invitee, status=Invitation.Status.PENDING
+    ).exists():
+        raise ServiceError(
+            _("%(name)s has already been invited.") % {"name": invitee.display_name},
+            code="already_invited",
+        )
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                community=community, invitee=invitee, invited_by=by
+            )
+    except IntegrityError as exc:
+        raise ServiceError(
+            _("%(name)s has already been invited.") % {"name": invitee.display_name},
+            code="already_invited",
+        ) from exc
+    return invitation
+
+
+def _pending_invitation_for(invitation: Invitation, by: User) -> Invitation:
+    if by.pk != invitation.invitee_id or not by.is_active:
+        raise PermissionRefused(_("This invitation is addressed to someone else."))
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.status != Invitation.Status.PENDING:
+        raise ServiceError(_("This invitation is no longer open."), code="invitation_settled")
+    return locked
+
+
+def invitation_accept(*, invitation: Invitation, by: User) -> Membership:
+    """The invited person accepts and becomes a member."""
+    with transaction.atomic():
+        _pending_invitation_for(invitation, by)
+        # membership_add marks this invitation accepted with the membership.
+        membership = membership_add(community=invitation.community, user=by)
+    invitation.refresh_from_db(fields=["status", "decided_at"])
+    return membership
+
+
+def invitation_decline(*, invitation: Invitation, by: User) -> Invitation:
+    """The invited person says no, thank you."""
+    with transaction.atomic():
+        locked = _pending_invitation_for(invitation, by)
+        locked.status = Invitation.Status.DECLINED
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_at"])
+    invitation.status, invitation.decided_at = locked.status, locked.decided_at
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
+    """Take back an open invitation (whoever sent it, moderators, owners, admins)."""
+    community = invitation.community
+    if not (by.is_active and by.pk == invitation.invited_by_id):
+        _require(
+            by,
+            "communities.manage_members",
+            community,
+            _("Only the person who invited, moderators and owners may revoke an invitation."),
+        )
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.status != Invitation.Status.PENDING:
+            raise ServiceError(_("This invitation is no longer open."), code="invitation_settled")
+        locked.status = Invitation.Status.REVOKED
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_at"])
+    invitation.status, invitation.decided_at = locked.status, locked.decided_at
+    return invitation

@@ -1,0 +1,472 @@
+"""The permission table: every surface that shows or changes community data, for every actor
+and every kind of community, against an explicit expected outcome. A leak is the worst bug."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from hanse.communities import services
+from hanse.communities.models import Community, Invitation, JoinRequest, Membership
+from hanse.people.models import User
+
+ACTORS = ["anonymous", "outsider", "member", "moderator", "owner", "admin"]
+KINDS = ["open", "private", "secret"]
+
+DESCRIPTION = "Beschreibungsmarker{kind}"
+MEMBER_LAST_NAME = "Mitgliedmarker{kind}"
+REQUEST_MESSAGE = "Anfragemarker{kind}"
+
+
+@dataclass
+class World:
+    kind: str
+    community: Community
+    people: dict[str, User | None]
+    other: User  # a second plain member, the target of removal and role changes
+    requester: User
+    join_request: JoinRequest
+    newcomer: User  # someone to invite
+
+    @property
+    def name(self) -> str:
+        return self.community.name
+
+
+@pytest.fixture
+def world_for(make_user, make_community, admin_user):
+    def make(kind: str) -> World:
+        owner = make_user("owner_x")
+        moderator = make_user("moderator_x")
+        member = make_user(
+            "member_x", first_name="Mia", last_name=MEMBER_LAST_NAME.format(kind=kind)
+        )
+        other = make_user("other_x", first_name="Otto", last_name="Anders")
+        community = make_community(
+            kind,
+            owner=owner,
+            name=f"Zetaclub {kind.title()}",
+            moderators=(moderator,),
+            members=(member, other),
+        )
+        Community.objects.filter(pk=community.pk).update(description=DESCRIPTION.format(kind=kind))
+        community.refresh_from_db()
+        requester = make_user("requester_x")
+        # Requests exist for private communities; the community may have changed its kind
+        # since, so one is created in every kind directly.
+        join_request = JoinRequest.objects.create(
+            community=community, user=requester, message=REQUEST_MESSAGE.format(kind=kind)
+        )
+        return World(
+            kind=kind,
+            community=community,
+            people={
+                "anonymous": None,
+                "outsider": make_user("outsider_x"),
+                "member": member,
+                "moderator": moderator,
+                "owner": owner,
+                "admin": admin_user,
+            },
+            other=other,
+            requester=requester,
+            join_request=join_request,
+            newcomer=make_user("newcomer_x"),
+        )
+
+    return make
+
+
+def snapshot() -> Any:
+    """Everything a community write could change."""
+    return (
+        list(Community.objects.order_by("pk").values_list("pk", "name", "kind", "member_count")),
+        list(Membership.objects.order_by("pk").values_list("community", "user", "role")),
+        list(JoinRequest.objects.order_by("pk").values_list("pk", "status")),
+        list(Invitation.objects.order_by("pk").values_list("pk", "status")),
+    )
+
+
+# --- reads ---------------------------------------------------------------------------------
+# Outcome: "<status>" or "<status>:<flags>", flags = what appears in the response:
+# n = the community's name, m = a member's name, d = the description, r = a join request.
+# Per surface, per actor: outcomes for (open, private, secret).
+READS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "directory": {
+        "anonymous": ("302", "302", "302"),
+        "outsider": ("200:n", "200:n", "200"),
+        "member": ("200:n", "200:n", "200:n"),
+        "moderator": ("200:n", "200:n", "200:n"),
+        "owner": ("200:n", "200:n", "200:n"),
+        "admin": ("200:n", "200:n", "200:n"),
+    },
+    "detail": {
+        "anonymous": ("302", "302", "302"),
+        "outsider": ("200:nmd", "200:nd", "404"),
+        "member": ("200:nmd", "200:nmd", "200:nmd"),
+        "moderator": ("200:nmd", "200:nmd", "200:nmd"),
+        "owner": ("200:nmd", "200:nmd", "200:nmd"),
+        "admin": ("200:nmd", "200:nmd", "200:nmd"),
+    },
+    "about": {
+        "anonymous": ("302", "302", "302"),
+        "outsider": ("200:nd", "200:nd", "404"),
+        "member": ("200:nd", "200:nd", "200:nd"),
+        "moderator": ("200:nd", "200:nd", "200:nd"),
+        "owner": ("200:nd", "200:nd", "200:nd"),
+        "admin": ("200:nd", "200:nd", "200:nd"),
+    },
+    "members": {
+        "anonymous": ("302", "302", "302"),
+        "outsider": ("200:nm", "403:n", "404"),
+        "member": ("200:nm", "200:nm", "200:nm"),
+        "moderator": ("200:nm", "200:nm", "200:nm"),
+        "owner": ("200:nm", "200:nm", "200:nm"),
+        "admin": ("200:nm", "200:nm", "200:nm"),
+    },
+    "requests": {
+        "anonymous": ("302", "302", "302"),
+        "outsider": ("403:n", "403:n", "404"),
+        "member": ("403:n", "403:n", "403:n"),
+        "moderator": ("200:nr", "200:nr", "200:nr"),
+        "owner": ("200:nr", "200:nr", "200:nr"),
+        "admin": ("200:nr", "200:nr", "200:nr"),
+    },
+    "invite": {
+        "anonymous": ("302", "302", "302"),
+        "outsider": ("403:n", "403:n", "404"),
+        "member": ("200:n", "403:n", "403:n"),
+        "moderator": ("200:n", "200:n", "200:n"),
+        "owner": ("200:n", "200:n", "200:n"),
+        "admin": ("200:n", "200:n", "200:n"),
+    },
+    "settings": {
+        "anonymous": ("302", "302", "302"),
+        "outsider": ("403:n", "403:n", "404"),
+        "member": ("403:n", "403:n", "403:n"),
+        "moderator": ("403:n", "403:n", "403:n"),
+        "owner": ("200:nd", "200:nd", "200:nd"),
+        "admin": ("200:nd", "200:nd", "200:nd"),
+    },
+    "api_list": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("200:nd", "200:nd", "200"),
+        "member": ("200:nd", "200:nd", "200:nd"),
+        "moderator": ("200:nd", "200:nd", "200:nd"),
+        "owner": ("200:nd", "200:nd", "200:nd"),
+        "admin": ("200:nd", "200:nd", "200:nd"),
+    },
+    "api_get": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("200:nd", "200:nd", "404"),
+        "member": ("200:nd", "200:nd", "200:nd"),
+        "moderator": ("200:nd", "200:nd", "200:nd"),
+        "owner": ("200:nd", "200:nd", "200:nd"),
+        "admin": ("200:nd", "200:nd", "200:nd"),
+    },
+    "api_members": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("200:m", "403", "404"),
+        "member": ("200:m", "200:m", "200:m"),
+        "moderator": ("200:m", "200:m", "200:m"),
+        "owner": ("200:m", "200:m", "200:m"),
+        "admin": ("200:m", "200:m", "200:m"),
+    },
+    "api_requests": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("403", "403", "404"),
+        "member": ("403", "403", "403"),
+        "moderator": ("200:r", "200:r", "200:r"),
+        "owner": ("200:r", "200:r", "200:r"),
+        "admin": ("200:r", "200:r", "200:r"),
+    },
+}
+
+
+def read_url(surface: str, world: World) -> str:
+    slug = world.community.slug
+    pages = {
+        "directory": reverse("communities:directory"),
+        "detail": reverse("communities:detail", args=[slug]),
+        "about": reverse("communities:about", args=[slug]),
+        "members": reverse("communities:members", args=[slug]),
+        "requests": reverse("communities:requests", args=[slug]),
+        "invite": reverse("communities:invite", args=[slug]),
+        "settings": reverse("communities:settings", args=[slug]),
+        "api_list": "/api/v1/communities",
+        "api_get": f"/api/v1/communities/{slug}",
+        "api_members": f"/api/v1/communities/{slug}/members",
+        "api_requests": f"/api/v1/communities/{slug}/requests",
+    }
+    return pages[surface]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("surface", list(READS))
+def test_read(surface, actor, kind, world_for, client_for):
+    """What each actor sees of each kind of community on each surface."""
+    world = world_for(kind)
+    expected = READS[surface][actor][KINDS.index(kind)]
+    status, _, flags = expected.partition(":")
+    response = client_for(world.people[actor]).get(read_url(surface, world))
+    if status == "401" and response.status_code == 302:
+        # See test_api_anonymous_is_401: the redirect to the login page shows nothing either.
+        status = "302"
+    assert response.status_code == int(status), expected
+    if status == "302":
+        assert response["Location"].startswith("/accounts/login/")
+    body = response.content.decode()
+    markers = {
+        "n": world.name,
+        "m": MEMBER_LAST_NAME.format(kind=kind),
+        "d": DESCRIPTION.format(kind=kind),
+        "r": REQUEST_MESSAGE.format(kind=kind),
+    }
+    for flag, marker in markers.items():
+        assert (marker in body) == (flag in flags), f"{flag} {marker!r} for {expected}"
+    if kind == "secret" and actor in ("anonymous", "outsider"):
+        assert world.community.slug not in body
+
+
+# --- writes --------------------------------------------------------------------------------
+# "ok" = allowed and done; otherwise the API status of the refusal (401 anonymous,
+# 404 the community does not exist for the actor, 403 not allowed, 400 not possible now).
+WRITES: dict[str, dict[str, tuple[str, str, str]]] = {
+    "join": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("ok", "403", "404"),
+        "member": ("400", "400", "400"),
+        "moderator": ("400", "400", "400"),
+        "owner": ("400", "400", "400"),
+        # Platform admins moderate everything, so they may also step in directly.
+        "admin": ("ok", "ok", "ok"),
+    },
+    "request": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("400", "ok", "404"),
+        "member": ("400", "400", "400"),
+        "moderator": ("400", "400", "400"),
+        "owner": ("400", "400", "400"),
+        "admin": ("400", "ok", "403"),
+    },
+    "approve": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("403", "403", "404"),
+        "member": ("403", "403", "403"),
+        "moderator": ("ok", "ok", "ok"),
+        "owner": ("ok", "ok", "ok"),
+        "admin": ("ok", "ok", "ok"),
+    },
+    "invite": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("403", "403", "404"),
+        "member": ("ok", "403", "403"),
+        "moderator": ("ok", "ok", "ok"),
+        "owner": ("ok", "ok", "ok"),
+        "admin": ("ok", "ok", "ok"),
+    },
+    "remove": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("403", "403", "404"),
+        "member": ("403", "403", "403"),
+        "moderator": ("ok", "ok", "ok"),
+        "owner": ("ok", "ok", "ok"),
+        "admin": ("ok", "ok", "ok"),
+    },
+    "change_role": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("403", "403", "404"),
+        "member": ("403", "403", "403"),
+        "moderator": ("403", "403", "403"),
+        "owner": ("ok", "ok", "ok"),
+        "admin": ("ok", "ok", "ok"),
+    },
+    "edit": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("403", "403", "404"),
+        "member": ("403", "403", "403"),
+        "moderator": ("403", "403", "403"),
+        "owner": ("ok", "ok", "ok"),
+        "admin": ("ok", "ok", "ok"),
+    },
+    "delete": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("403", "403", "404"),
+        "member": ("403", "403", "403"),
+        "moderator": ("403", "403", "403"),
+        "owner": ("ok", "ok", "ok"),
+        "admin": ("ok", "ok", "ok"),
+    },
+}
+
+
+def did_happen(write: str, world: World, actor: User | None) -> bool:
+    community = world.community
+    if write == "delete":
+        return not Community.objects.filter(pk=community.pk).exists()
+    if write == "join":
+        return Membership.objects.filter(community=community, user=actor).exists()
+    if write == "request":
+        return JoinRequest.objects.filter(community=community, user=actor).exists()
+    if write == "approve":
+        return Membership.objects.filter(community=community, user=world.requester).exists()
+    if write == "invite":
+        return Invitation.objects.filter(community=community, invitee=world.newcomer).exists()
+    if write == "remove":
+        return not Membership.objects.filter(community=community, user=world.other).exists()
+    if write == "change_role":
+        return Membership.objects.filter(
+            community=community, user=world.other, role="moderator"
+        ).exists()
+    if write == "edit":
+        return Community.objects.filter(pk=community.pk, name="Umbenannt").exists()
+    raise AssertionError(write)
+
+
+def api_call(client: Any, write: str, world: World) -> Any:
+    base = f"/api/v1/communities/{world.community.slug}"
+    body: dict[str, Any] | None = None
+    method, path = {
+        "join": ("post", "/join"),
+        "request": ("post", "/requests"),
+        "approve": ("post", f"/requests/{world.join_request.pk}/approve"),
+        "invite": ("post", "/invitations"),
+        "remove": ("delete", f"/members/{world.other.username}"),
+        "change_role": ("put", f"/members/{world.other.username}/role"),
+        "edit": ("patch", ""),
+        "delete": ("delete", ""),
+    }[write]
+    body = {
+        "request": {"message": "Hallo"},
+        "invite": {"invitee": world.newcomer.username},
+        "change_role": {"role": "moderator"},
+        "edit": {"name": "Umbenannt"},
+    }.get(write)
+    kwargs: dict[str, Any] = {}
+    if body is not None:
+        kwargs = {"data": json.dumps(body), "content_type": "application/json"}
+    return getattr(client, method)(base + path, **kwargs)
+
+
+def page_call(client: Any, write: str, world: World) -> Any:
+    slug = world.community.slug
+    url, data = {
+        "join": (reverse("communities:join", args=[slug]), {}),
+        "request": (reverse("communities:request_join", args=[slug]), {"message": "Hallo"}),
+        "approve": (
+            reverse("communities:request_approve", args=[slug, world.join_request.pk]),
+            {},
+        ),
+        "invite": (reverse("communities:invite", args=[slug]), {"person": world.newcomer.email}),
+        "remove": (reverse("communities:member_remove", args=[slug, world.other.username]), {}),
+        "change_role": (
+            reverse("communities:member_role", args=[slug, world.other.username]),
+            {"role": "moderator"},
+        ),
+        "edit": (
+            reverse("communities:settings", args=[slug]),
+            {"name": "Umbenannt", "kind": world.kind, "tagline": "", "description": "x"},
+        ),
+        "delete": (reverse("communities:delete", args=[slug]), {}),
+    }[write]
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("write", list(WRITES))
+def test_write_api(write, actor, kind, world_for, client_for):
+    """Each write through the API: allowed or refused with the expected status, DB unchanged."""
+    world = world_for(kind)
+    person = world.people[actor]
+    expected = WRITES[write][actor][KINDS.index(kind)]
+    before = snapshot()
+    response = api_call(client_for(person), write, world)
+    if expected == "ok":
+        assert response.status_code in (200, 201, 204), response.content
+        assert did_happen(write, world, person)
+    else:
+        if expected == "401" and response.status_code == 302:
+            expected = "302"  # see test_api_anonymous_is_401
+        assert response.status_code == int(expected), response.content
+        assert snapshot() == before
+        if expected == "404":
+            assert world.name not in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("write", list(WRITES))
+def test_write_page(write, actor, kind, world_for, client_for):
+    """Each write through the pages: done, or refused with the database unchanged."""
+    world = world_for(kind)
+    person = world.people[actor]
+    expected = WRITES[write][actor][KINDS.index(kind)]
+    before = snapshot()
+    response = page_call(client_for(person), write, world)
+    if expected == "ok":
+        assert response.status_code == 302, response.content
+        assert did_happen(write, world, person)
+        return
+    assert snapshot() == before
+    if expected == "401":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    elif expected == "404":
+        assert response.status_code == 404
+        assert world.name not in response.content.decode()
+    else:
+        # Refusals come back as an error message after a redirect, or as a refusal page.
+        assert response.status_code in (200, 302, 403)
+
+
+# --- the rules and the querysets agree ----------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_rules_match_querysets(kind, world_for, make_user):
+    """view_community / view_content equal visible_to / content_visible_to for everyone."""
+    world = world_for(kind)
+    people = [*world.people.values(), make_user(is_active=False)]
+    for person in people:
+        community = Community.objects.get(pk=world.community.pk)
+        visible = Community.objects.visible_to(person).filter(pk=community.pk).exists()
+        readable = Community.objects.content_visible_to(person).filter(pk=community.pk).exists()
+        if person is None:
+            assert not visible and not readable
+            continue
+        assert person.has_perm("communities.view_community", community) == visible
+        assert person.has_perm("communities.view_content", community) == readable
+
+
+def test_secret_invitee_sees_invitation_but_not_community(world_for, client_for):
+    """An invited outsider sees the invitation, yet the community stays closed until accepted."""
+    world = world_for("secret")
+    outsider = world.people["outsider"]
+    services.invitation_create(
+        community=world.community, invitee=outsider, by=world.people["owner"]
+    )
+    client = client_for(outsider)
+    directory = client.get(reverse("communities:directory")).content.decode()
+    assert world.name in directory  # in "Your invitations"
+    assert DESCRIPTION.format(kind="secret") not in directory
+    assert client.get(reverse("communities:detail", args=[world.community.slug])).status_code == (
+        404
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", ""), ("post", ""), ("get", "/club"), ("post", "/club/join"), ("get", "/club/members")],
+)
+def test_api_anonymous_is_401(method, path, db):
+    """Without a session or a token the API answers 401, not a redirect."""
+    from django.test import Client
+
+    response = getattr(Client(), method)("/api/v1/communities" + path)
+    assert response.status_code == 401
