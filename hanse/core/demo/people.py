@@ -137,6 +137,9 @@ def create_people(ctx: DemoContext) -> None:
             female = rng.random() < female_share
             first = fake.first_name_female() if female else fake.first_name_male()
             last = fake.last_name()
+            # Faker's German surname list has a few odd entries ("Koch II", "auch Schlauchin").
+            while " " in last or not last[:1].isupper():
+                last = fake.last_name()
             title, is_manager = _title(rng, unit, female, index, unit.headcount)
             person = PersonPlan(
                 first_name=first,

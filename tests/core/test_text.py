@@ -13,7 +13,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hanse.posts.text import (
+from hanse.core.text import (
     ALLOWED_TAGS,
     MAX_SOURCE_CHARS,
     TextTooLongError,
