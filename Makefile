@@ -34,7 +34,8 @@ install: $(BIN)/.installed node_modules/.installed
 	fi
 
 compilemessages: $(BIN)/.installed
-	@$(BIN)/pybabel compile --use-fuzzy=false -q -D django -d hanse/locale 2>/dev/null || $(BIN)/pybabel compile -q -D django -d hanse/locale
+	@$(BIN)/pybabel compile -D django -d hanse/locale 2>&1 | grep -v '^compiling' || true
+	@test -f hanse/locale/de/LC_MESSAGES/django.mo
 
 setup: install
 	$(PY) manage.py migrate --no-input -v 0

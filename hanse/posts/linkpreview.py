@@ -49,7 +49,7 @@ MAX_URL_CHARS = 2048
 TITLE_CHARS = 200
 DESCRIPTION_CHARS = 500
 SITE_NAME_CHARS = 100
-USER_AGENT = "Hanse-LinkPreview/1.0 (+https://github.com/hanse-esn)"
+USER_AGENT = "Hanse-LinkPreview/1.0"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
