@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "hanse.core",
     "hanse.people",
     "hanse.communities",
+    "hanse.posts",
     "hanse.api",
 ]
 

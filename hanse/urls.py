@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("hanse.core.urls")),
     path("people/", include("hanse.people.urls")),
     path("communities/", include("hanse.communities.urls")),
+    path("", include("hanse.posts.urls")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -20,8 +21,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Uploaded files are for signed-in employees only: the login-required middleware guards this
-# route like every other. Large deployments hand it to nginx (docs/operations.md).
+# Profile photos are for signed-in employees only: the login-required middleware guards this
+# route like every other. Files attached to posts are never served from here: they go through
+# posts:file, which checks that the viewer may read the post.
 urlpatterns += [
-    re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^media/(?P<path>avatars/.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

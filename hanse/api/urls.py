@@ -9,6 +9,7 @@ from hanse.api.auth import TokenAuth
 from hanse.api.errors import install_error_handlers
 from hanse.communities.api import router as communities_router
 from hanse.people.api import orgunits_router, people_router
+from hanse.posts.api import announcements_router, posts_router
 
 api = NinjaAPI(
     title="Hanse API",
@@ -25,3 +26,5 @@ install_error_handlers(api)
 api.add_router("/people", people_router)
 api.add_router("/org-units", orgunits_router)
 api.add_router("/communities", communities_router)
+api.add_router("/", posts_router)
+api.add_router("/announcements", announcements_router)

@@ -79,6 +79,7 @@ def test_healthz_is_public(client):
 def test_uploaded_files_need_login(client, settings, tmp_path):
     """Media files are served to signed-in employees only."""
     (settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
-    (settings.MEDIA_ROOT / "a.txt").write_text("x")
-    response = client.get("/media/a.txt")
+    (settings.MEDIA_ROOT / "avatars").mkdir(parents=True, exist_ok=True)
+    (settings.MEDIA_ROOT / "avatars" / "a.txt").write_text("x")
+    response = client.get("/media/avatars/a.txt")
     assert response.status_code == 302

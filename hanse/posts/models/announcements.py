@@ -1,0 +1,134 @@
+"""Company announcements: drafts, scheduling, audiences, must-read confirmations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from hanse.people.models import User
+
+
+class AnnouncementQuerySet(models.QuerySet["Announcement"]):
+    def published(self) -> AnnouncementQuerySet:
+        now = timezone.now()
+        return self.filter(is_draft=False, publish_at__lte=now)
+
+    def current(self) -> AnnouncementQuerySet:
+        now = timezone.now()
+        return self.published().filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+    def visible_to(self, user: User | None) -> AnnouncementQuerySet:
+        """Published announcements for everyone (no audience) or for a unit the person
+        belongs to, directly or below it. Authors and admins also see drafts and scheduled
+        ones they may edit."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        audience = Announcement.audience_units.through.objects.filter(
+            announcement_id=OuterRef("pk")
+        )
+        published = self.published().filter(
+            ~Exists(audience) | Q(pk__in=_announcements_for_unit_of(user))
+        )
+        return published | self.filter(author=user)
+
+
+def _announcements_for_unit_of(user: User) -> models.QuerySet:
+    """Ids of announcements addressed to the person's unit or any unit above it."""
+    from hanse.people.models import OrgUnit
+
+    if user.org_unit_id is None:
+        return Announcement.objects.none().values("id")
+    unit = OrgUnit.objects.filter(pk=user.org_unit_id).only("path").first()
+    if unit is None:
+        return Announcement.objects.none().values("id")
+    # The unit's path lists all its ancestors: "0001.0004.0012." -> 0001, 0004, 0012.
+    ancestor_ids = [int(part) for part in unit.path.split(".") if part]
+    return Announcement.audience_units.through.objects.filter(orgunit_id__in=ancestor_ids).values(
+        "announcement_id"
+    )
+
+
+class Announcement(models.Model):
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="announcements"
+    )
+    title = models.CharField(_("title"), max_length=160)
+    body = models.TextField(_("text"), max_length=20000)
+    body_html = models.TextField(editable=False, default="")
+    audience_units = models.ManyToManyField(
+        "people.OrgUnit",
+        verbose_name=_("for these units"),
+        blank=True,
+        related_name="announcements",
+        help_text=_("Leave empty for the whole company. A unit includes all units below it."),
+    )
+    is_draft = models.BooleanField(_("draft"), default=True)
+    publish_at = models.DateTimeField(_("publish at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    must_read = models.BooleanField(
+        _("must read"),
+        default=False,
+        help_text=_("Readers confirm with “read and understood”."),
+    )
+    # Compliance notices: an administrator may allow the author to see who has not confirmed.
+    compliance_list_allowed = models.BooleanField(
+        _("named list of open confirmations allowed"), default=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = AnnouncementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        permissions = [("publish_announcement", _("Can publish company announcements"))]
+        indexes = [models.Index(fields=["is_draft", "-publish_at"], name="announcement_pub_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AnnouncementRead(models.Model):
+    """A person has seen (dismissed) an announcement, and for must-reads confirmed it."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="announcement_reads"
+    )
+    read_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "user"], name="announcementread_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.announcement_id}"
+
+
+class ComplianceListAccess(models.Model):
+    """Every look at the named list of who has not confirmed a must-read is recorded."""
+
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="list_accesses"
+    )
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    accessed_at = models.DateTimeField(default=timezone.now)
+    via = models.CharField(max_length=10, default="web")  # web | api | csv
+
+    class Meta:
+        ordering = ["-accessed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} looked at {self.announcement_id}"
