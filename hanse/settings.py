@@ -267,7 +267,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = HANSE_ENV != "production"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024)
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
+# Link previews fetch pages from the internet; a bank whose network allows web access only
+# through a proxy turns them off (the fetcher connects directly, see hanse/posts/linkpreview.py).
+LINK_PREVIEWS_ENABLED = env_bool("LINK_PREVIEWS_ENABLED", True)
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_URL = env_str("EMAIL_URL")
