@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "hanse.communities",
     "hanse.posts",
     "hanse.api",
+    "hanse.notifications",
 ]
 
 MIDDLEWARE = [

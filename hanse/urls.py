@@ -14,6 +14,7 @@ urlpatterns = [
     path("people/", include("hanse.people.urls")),
     path("communities/", include("hanse.communities.urls")),
     path("", include("hanse.posts.urls")),
+    path("notifications/", include("hanse.notifications.urls")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -23,21 +23,27 @@ class AnnouncementQuerySet(models.QuerySet["Announcement"]):
         now = timezone.now()
         return self.published().filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
+    def addressed_to(self, user: User | None) -> AnnouncementQuerySet:
+        """Published announcements meant for the person: company-wide ones (no audience) and
+        those for a unit the person belongs to, directly or below it. The one home of the
+        audience rule: reading, pinning and confirming all build on it."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        audience = Announcement.audience_units.through.objects.filter(
+            announcement_id=OuterRef("pk")
+        )
+        return self.published().filter(
+            ~Exists(audience) | Q(pk__in=_announcements_for_unit_of(user))
+        )
+
     def visible_to(self, user: User | None) -> AnnouncementQuerySet:
-        """Published announcements for everyone (no audience) or for a unit the person
-        belongs to, directly or below it. Authors and admins also see drafts and scheduled
-        ones they may edit."""
+        """What the person is addressed by; authors also see their drafts and scheduled ones,
+        administrators see everything."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self.all()
-        audience = Announcement.audience_units.through.objects.filter(
-            announcement_id=OuterRef("pk")
-        )
-        published = self.published().filter(
-            ~Exists(audience) | Q(pk__in=_announcements_for_unit_of(user))
-        )
-        return published | self.filter(author=user)
+        return self.addressed_to(user) | self.filter(author=user)
 
 
 def _announcements_for_unit_of(user: User) -> models.QuerySet:

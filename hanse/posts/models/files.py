@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,3 +72,56 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:file", args=[self.pk, self.original_name])
+
+    @property
+    def thumbnail_url(self) -> str:
+        return reverse("posts:file_thumb", args=[self.pk])
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == self.Kind.IMAGE
+
+    @property
+    def type_label(self) -> str:
+        """What kind of file this is, in words ("PDF document"), from the sniffed type."""
+        return str(TYPE_LABELS.get(self.content_type, _("File")))
+
+    @property
+    def thumbnail_size(self) -> tuple[int | None, int | None]:
+        """Width and height of the thumbnail (the long side at most 640 pixels)."""
+        if not self.width or not self.height:
+            return None, None
+        scale = min(1.0, THUMBNAIL_SIDE / max(self.width, self.height))
+        return max(1, round(self.width * scale)), max(1, round(self.height * scale))
+
+    @property
+    def thumbnail_width(self) -> int | None:
+        return self.thumbnail_size[0]
+
+    @property
+    def thumbnail_height(self) -> int | None:
+        return self.thumbnail_size[1]
+
+
+THUMBNAIL_SIDE = 640
+TYPE_LABELS = {
+    "image/jpeg": _("JPEG image"),
+    "image/png": _("PNG image"),
+    "image/gif": _("GIF image"),
+    "image/webp": _("WebP image"),
+    "application/pdf": _("PDF document"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _("Word document"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": _("Excel spreadsheet"),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": _(
+        "PowerPoint presentation"
+    ),
+    "application/vnd.oasis.opendocument.text": _("OpenDocument text"),
+    "application/vnd.oasis.opendocument.spreadsheet": _("OpenDocument spreadsheet"),
+    "application/vnd.oasis.opendocument.presentation": _("OpenDocument presentation"),
+    "application/vnd.oasis.opendocument.graphics": _("OpenDocument drawing"),
+    "text/plain": _("Text file"),
+    "text/csv": _("CSV table"),
+}

@@ -1,0 +1,1 @@
+"""Notifications: what happened that concerns me, in the app, by e-mail and as web push."""

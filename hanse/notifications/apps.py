@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "hanse.notifications"
+    label = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        # The built-in types (mentions, replies, reactions, communities, announcements) are
+        # registered when the module is imported; later features register theirs in their own
+        # AppConfig.ready().
+        from hanse.notifications import registry  # noqa: F401

@@ -1,0 +1,161 @@
+"""Reads: the bell's count, the list, and the settings as the preferences page shows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from hanse.notifications import registry
+from hanse.notifications.models import (
+    Channel,
+    CommunityNotificationSetting,
+    DeliverySettings,
+    Notification,
+    NotificationPreference,
+)
+
+if TYPE_CHECKING:
+    from hanse.communities.models import Community
+    from hanse.people.models import User
+
+
+def unread_count(*, user: User) -> int:
+    """The number on the bell: one query.
+
+    It reads the partial index ``notif_unread_idx`` (recipient) WHERE read_at IS NULL AND
+    in_app, so it touches only the person's unread rows; each of those is checked against
+    the entities' ``visible_to`` with primary-key EXISTS probes, so a notification from a
+    community the person has left stops counting at once. tests/notifications/
+    test_selectors.py asserts the query count and that the plan uses the index.
+    """
+    return bell_queryset(user=user).count()
+
+
+def bell_queryset(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True, in_app=True).filter(
+        registry.visible_q(user)
+    )
+
+
+def visible_notifications(*, user: User) -> QuerySet[Notification]:
+    """The person's notifications that the bell shows and they may still see."""
+    return (
+        Notification.objects.filter(recipient=user, in_app=True)
+        .filter(registry.visible_q(user))
+        .select_related("actor", "post", "comment", "community")
+    )
+
+
+@dataclass(frozen=True)
+class NotificationItem:
+    notification: Notification
+    text: registry.RenderedText
+
+    @property
+    def unread(self) -> bool:
+        return self.notification.read_at is None
+
+
+@dataclass(frozen=True)
+class NotificationPage:
+    items: list[NotificationItem]
+    next_before: datetime | None
+
+
+def notifications_for(
+    *, user: User, before: datetime | None = None, limit: int = 20
+) -> NotificationPage:
+    """A page of the person's notifications, newest activity first, in one query (actor,
+    post, comment and community joined; texts rendered in the active language)."""
+    limit = max(1, min(limit, 100))
+    qs = visible_notifications(user=user).order_by("-updated_at", "-id")
+    if before is not None:
+        qs = qs.filter(updated_at__lt=before)
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [NotificationItem(notification=n, text=registry.get(n.type).render(n)) for n in rows]
+    return NotificationPage(items=items, next_before=rows[-1].updated_at if more else None)
+
+
+def get_notification_for(*, user: User, pk: int) -> Notification:
+    """One of the person's notifications that they may still see; 404 otherwise."""
+    found = visible_notifications(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("This notification does not exist."))
+    return found
+
+
+# --- settings -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypeChoice:
+    ntype: registry.NotificationType
+    enabled: dict[str, bool]  # channel -> on
+    defaults: dict[str, bool]
+
+
+def preferences_of(*, user: User) -> list[TypeChoice]:
+    """Every type with the person's choice per channel (their override or the default)."""
+    overrides: dict[tuple[str, str], bool] = {
+        (t, c): e
+        for t, c, e in NotificationPreference.objects.filter(user=user).values_list(
+            "type", "channel", "enabled"
+        )
+    }
+    result = []
+    for ntype in registry.all_types():
+        defaults = {c: ntype.default_enabled(c) for c in Channel.values}
+        enabled = {c: overrides.get((ntype.key, c), defaults[c]) for c in Channel.values}
+        result.append(TypeChoice(ntype=ntype, enabled=enabled, defaults=defaults))
+    return result
+
+
+def delivery_settings_of(*, user: User) -> DeliverySettings:
+    found = DeliverySettings.objects.filter(user=user).first()
+    return found if found is not None else DeliverySettings(user=user)
+
+
+@dataclass(frozen=True)
+class CommunityLevel:
+    community: Community
+    level: str
+
+
+def community_levels_of(*, user: User) -> list[CommunityLevel]:
+    """The person's communities with how much they hear from each (two queries)."""
+    from hanse.communities.models import Community
+
+    levels = dict(
+        CommunityNotificationSetting.objects.filter(user=user).values_list("community_id", "level")
+    )
+    communities = Community.objects.filter(memberships__user=user).order_by("name")
+    default = CommunityNotificationSetting.Level.HIGHLIGHTS
+    return [CommunityLevel(community=c, level=levels.get(c.pk, default)) for c in communities]
+
+
+def community_level(*, user: User, community: Community) -> str:
+    found = (
+        CommunityNotificationSetting.objects.filter(user=user, community=community)
+        .values_list("level", flat=True)
+        .first()
+    )
+    return found or CommunityNotificationSetting.Level.HIGHLIGHTS
+
+
+def is_quiet_time(*, settings: DeliverySettings, at: datetime) -> bool:
+    """Whether ``at`` falls in the person's quiet hours (for the e-mail and push senders)."""
+    start, end = settings.quiet_hours_start, settings.quiet_hours_end
+    if start is None or end is None:
+        return False
+    local: time = at.astimezone(ZoneInfo(settings.timezone)).time()
+    if start < end:
+        return start <= local < end
+    return local >= start or local < end  # across midnight, e.g. 20:00 to 07:00

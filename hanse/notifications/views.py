@@ -1,0 +1,150 @@
+"""Notification pages: the list, the bell partial, click-through, and the preferences."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime, parse_time
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hanse.core.errors import ServiceError
+from hanse.notifications import registry, selectors, services
+from hanse.notifications.models import Channel, CommunityNotificationSetting, DeliverySettings
+from hanse.people.models import User
+
+PAGE_SIZE = 20
+# The time zones people in a German bank pick from; the API accepts any IANA name.
+COMMON_TIMEZONES = [
+    "Europe/Berlin",
+    "Europe/Vienna",
+    "Europe/Zurich",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Warsaw",
+    "Europe/Istanbul",
+    "America/New_York",
+    "Asia/Singapore",
+    "UTC",
+]
+
+
+def _viewer(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]  # login is required for all pages
+
+
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    before_raw = request.GET.get("before", "")
+    before: datetime | None = parse_datetime(before_raw) if before_raw else None
+    page = selectors.notifications_for(user=_viewer(request), before=before, limit=PAGE_SIZE)
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "page": page,
+            "unread": selectors.unread_count(user=_viewer(request)),
+            "before": before,
+        },
+    )
+
+
+@require_GET
+def bell(request: HttpRequest) -> HttpResponse:
+    """The bell alone, for htmx to refresh every minute."""
+    return render(
+        request,
+        "notifications/_bell.html",
+        {"notification_unread": selectors.unread_count(user=_viewer(request))},
+    )
+
+
+@require_GET
+def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the notification read and go where it leads."""
+    notification = selectors.get_notification_for(user=_viewer(request), pk=pk)
+    services.notification_mark_read(notification=notification, user=_viewer(request))
+    return HttpResponseRedirect(registry.get(notification.type).render(notification).url)
+
+
+@require_POST
+def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = selectors.get_notification_for(user=_viewer(request), pk=pk)
+    services.notification_mark_read(notification=notification, user=_viewer(request))
+    return redirect("notifications:list")
+
+
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = services.notifications_mark_all_read(user=_viewer(request))
+    if count:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect("notifications:list")
+
+
+def _time_or_none(raw: str) -> time | None:
+    return parse_time(raw) if raw.strip() else None
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                _save_preferences(request, viewer)
+        except (ServiceError, ValueError) as exc:
+            message = exc.message if isinstance(exc, ServiceError) else _("Enter a valid time.")
+            messages.error(request, str(message))
+        else:
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("notifications:preferences")
+    delivery = selectors.delivery_settings_of(user=viewer)
+    timezones = list(COMMON_TIMEZONES)
+    if delivery.timezone not in timezones:
+        timezones.insert(0, delivery.timezone)
+    return render(
+        request,
+        "notifications/preferences.html",
+        {
+            "type_choices": selectors.preferences_of(user=viewer),
+            "channels": Channel.choices,
+            "delivery": delivery,
+            "frequencies": DeliverySettings.EmailFrequency.choices,
+            "timezones": timezones,
+            "community_levels": selectors.community_levels_of(user=viewer),
+            "levels": CommunityNotificationSetting.Level.choices,
+        },
+    )
+
+
+def _save_preferences(request: HttpRequest, viewer: User) -> None:
+    post = request.POST
+    for choice in selectors.preferences_of(user=viewer):
+        for channel in Channel.values:
+            wanted = post.get(f"{choice.ntype.key}:{channel}") == "on"
+            if wanted != choice.enabled[channel]:
+                services.preference_set(
+                    user=viewer, type_key=choice.ntype.key, channel=channel, enabled=wanted
+                )
+    start_raw, end_raw = post.get("quiet_hours_start", ""), post.get("quiet_hours_end", "")
+    start, end = _time_or_none(start_raw), _time_or_none(end_raw)
+    if (start_raw.strip() and start is None) or (end_raw.strip() and end is None):
+        raise ValueError("invalid time")
+    timezone_name = post.get("timezone", "Europe/Berlin")
+    services.delivery_settings_update(
+        user=viewer,
+        email_frequency=post.get("email_frequency", ""),
+        quiet_hours_start=start,
+        quiet_hours_end=end,
+        timezone_name=timezone_name if timezone_name in zoneinfo.available_timezones() else "",
+    )
+    for item in selectors.community_levels_of(user=viewer):
+        level = post.get(f"community:{item.community.pk}", item.level)
+        if level != item.level:
+            services.community_setting_set(user=viewer, community=item.community, level=level)

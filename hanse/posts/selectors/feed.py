@@ -1,0 +1,305 @@
+"""The feeds: home, community, profile, tag, company and bookmarks; keyset pages by post id.
+
+Every feed returns a FeedPage built the same way and in a fixed number of queries whatever
+the page size: one for the page's ids, one for the posts with everything they show
+(select_related), one each for attachments, my reactions, reaction counts, my bookmarks and
+the communities I moderate among the page's ones.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from hanse.communities.models import Community, Membership
+from hanse.core.text import normalise_tag
+from hanse.posts.models import Attachment, Bookmark, Post, Reaction, TagFollow
+
+if TYPE_CHECKING:
+    from hanse.people.models import User
+
+FeedFilter = Literal["all", "communities", "following"]
+FEED_FILTERS: tuple[str, ...] = ("all", "communities", "following")
+MAX_LIMIT = 100
+# The "new posts" indicator counts up to this many ("99+" beyond).
+NEWER_COUNT_CAP = 100
+
+
+@dataclass(slots=True)
+class FeedItem:
+    """A post as a feed shows it, with what the viewer may do and has done."""
+
+    post: Post
+    my_reactions: set[str] = field(default_factory=set)
+    reaction_counts: dict[str, int] = field(default_factory=dict)
+    bookmarked: bool = False
+    can_edit: bool = False
+    can_delete: bool = False
+    can_pin: bool = False
+    pinned: bool = False
+
+
+@dataclass(slots=True)
+class FeedPage:
+    items: list[FeedItem]
+    next_before_id: int | None
+
+
+def _active(viewer: Any) -> bool:
+    return bool(viewer is not None and viewer.is_authenticated and viewer.is_active)
+
+
+def _limit(limit: int) -> int:
+    return max(1, min(int(limit), MAX_LIMIT))
+
+
+def post_queryset() -> QuerySet[Post]:
+    """The one base queryset of a post as pages show it."""
+    return with_display(Post.objects.all())
+
+
+def with_display(qs: QuerySet[Post]) -> QuerySet[Post]:
+    """Everything a post card shows, joined or prefetched (two queries in all)."""
+    return qs.select_related(
+        "author",
+        "author__org_unit",
+        "community",
+        "shared_post",
+        "shared_post__author",
+        "shared_post__community",
+        "link_preview",
+    ).prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id")),
+    )
+
+
+def decorate(posts: Sequence[Post], *, viewer: User, pinned: Iterable[int] = ()) -> list[FeedItem]:
+    """FeedItems for posts already loaded: four queries whatever the number of posts."""
+    if not posts:
+        return []
+    ids = [p.pk for p in posts]
+    # The shared post of a share is shown inside it; its own reactions are not shown.
+    mine: dict[int, set[str]] = defaultdict(set)
+    for post_id, kind in Reaction.objects.filter(user=viewer, post_id__in=ids).values_list(
+        "post_id", "kind"
+    ):
+        mine[post_id].add(kind)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        Reaction.objects.filter(post_id__in=ids)
+        .values("post_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts[row["post_id"]][row["kind"]] = row["n"]
+    saved = set(
+        Bookmark.objects.filter(user=viewer, post_id__in=ids).values_list("post_id", flat=True)
+    )
+    community_ids = {p.community_id for p in posts if p.community_id is not None}
+    moderated: set[int] = set()
+    if community_ids and not viewer.is_superuser:
+        moderated = set(
+            Membership.objects.filter(
+                user=viewer,
+                community_id__in=community_ids,
+                role__in=(Membership.Role.MODERATOR, Membership.Role.OWNER),
+            ).values_list("community_id", flat=True)
+        )
+    pinned_ids = set(pinned)
+    items = []
+    for post in posts:
+        moderates = viewer.is_superuser or post.community_id in moderated
+        items.append(
+            FeedItem(
+                post=post,
+                my_reactions=mine.get(post.pk, set()),
+                reaction_counts=counts.get(post.pk, {}),
+                bookmarked=post.pk in saved,
+                can_edit=post.author_id == viewer.pk,
+                can_delete=post.author_id == viewer.pk or moderates,
+                can_pin=post.community_id is not None and moderates,
+                pinned=post.pk in pinned_ids,
+            )
+        )
+    return items
+
+
+def _posts_page(
+    qs: QuerySet[Post], *, before_id: int | None, limit: int
+) -> tuple[list[Post], int | None]:
+    """One keyset page of posts (limit + 1 rows read to know whether another page follows)."""
+    if before_id is not None:
+        qs = qs.filter(id__lt=before_id)
+    posts = list(with_display(qs).order_by("-id")[: limit + 1])
+    more = len(posts) > limit
+    posts = posts[:limit]
+    return posts, (posts[-1].pk if more and posts else None)
+
+
+def _page(qs: QuerySet[Post], *, viewer: User, before_id: int | None, limit: int) -> FeedPage:
+    posts, next_before_id = _posts_page(qs, before_id=before_id, limit=_limit(limit))
+    return FeedPage(items=decorate(posts, viewer=viewer), next_before_id=next_before_id)
+
+
+# --- the home feed -------------------------------------------------------------------------
+
+
+def _home_sources(
+    viewer: User, filter: str, *, below: int | None, above: int | None, each: int
+) -> list[QuerySet[Any]]:
+    """One id subquery per source, each on its own index and limited to `each` rows.
+
+    - my communities: post_community_id_idx (community, -id) per community I am in; a member
+      reads every post of their community, so no further visibility test is needed;
+    - people I follow (and my own posts): post_author_id_idx (author, -id), then the one
+      visibility rule, so a followed author's post in a community I cannot read never shows;
+    - tags I follow: the tag M2M's (tag_id, post_id) index, then the visibility rule.
+    """
+    visible = Post.objects.visible_to(viewer)
+
+    def bounded(qs: QuerySet[Any]) -> QuerySet[Any]:
+        if below is not None:
+            qs = qs.filter(id__lt=below)
+        if above is not None:
+            qs = qs.filter(id__gt=above)
+        return qs.order_by("-id").values_list("id", flat=True)[:each]
+
+    sources: list[QuerySet[Any]] = []
+    if filter in ("all", "communities"):
+        mine = Membership.objects.filter(user=viewer).values("community_id")
+        sources.append(bounded(Post.objects.filter(community_id__in=mine)))
+    if filter in ("all", "following"):
+        followees = viewer.follow_edges.values("followee_id")
+        sources.append(bounded(visible.filter(author_id__in=followees)))
+    if filter == "all":
+        sources.append(bounded(Post.objects.filter(author=viewer)))
+        tags = TagFollow.objects.filter(user=viewer).values("tag_id")
+        sources.append(bounded(visible.filter(tags__in=tags)))
+    return sources
+
+
+def _home_ids(
+    viewer: User, filter: str, *, below: int | None, above: int | None, each: int
+) -> QuerySet[Any] | None:
+    """Ids of home-feed posts: the union of the sources' bounded id lists.
+
+    Written as `id IN (source 1) OR id IN (source 2) ...` rather than SQL UNION because SQLite
+    refuses LIMIT inside a compound select; each IN list is still the `each` newest ids read
+    from one index, so the outer query sorts at most (sources x each) primary keys.
+    """
+    sources = _home_sources(viewer, filter, below=below, above=above, each=each)
+    if not sources:
+        return None
+    condition = Q()
+    for source in sources:
+        condition |= Q(pk__in=source)
+    return Post.objects.filter(condition).order_by("-id").values_list("id", flat=True)
+
+
+def home_feed(
+    *,
+    viewer: User,
+    before_id: int | None = None,
+    limit: int = 20,
+    filter: str = "all",
+) -> FeedPage:
+    """Posts from my communities, people I follow, tags I follow and by me; newest first."""
+    if not _active(viewer):
+        return FeedPage(items=[], next_before_id=None)
+    if filter not in FEED_FILTERS:
+        filter = "all"
+    limit = _limit(limit)
+    ids_qs = _home_ids(viewer, filter, below=before_id, above=None, each=limit + 1)
+    if ids_qs is None:
+        return FeedPage(items=[], next_before_id=None)
+    # One query for the page itself: the posts with everything they show.
+    posts = list(post_queryset().filter(pk__in=ids_qs[: limit + 1]).order_by("-id"))
+    more = len(posts) > limit
+    posts = posts[:limit]
+    return FeedPage(
+        items=decorate(posts, viewer=viewer), next_before_id=posts[-1].pk if more else None
+    )
+
+
+def newer_count(*, viewer: User, after_id: int, filter: str = "all") -> int:
+    """How many home-feed posts are newer than `after_id` (at most NEWER_COUNT_CAP)."""
+    if not _active(viewer):
+        return 0
+    if filter not in FEED_FILTERS:
+        filter = "all"
+    ids_qs = _home_ids(viewer, filter, below=None, above=after_id, each=NEWER_COUNT_CAP)
+    if ids_qs is None:
+        return 0
+    return len(list(ids_qs[:NEWER_COUNT_CAP]))
+
+
+# --- the other streams ---------------------------------------------------------------------
+
+
+def community_stream(
+    *, viewer: User, community: Community, before_id: int | None = None, limit: int = 20
+) -> FeedPage:
+    """A community's posts for someone who may read them; pinned ones first on page one."""
+    if not _active(viewer):
+        return FeedPage(items=[], next_before_id=None)
+    visible = Post.objects.visible_to(viewer).filter(community=community)
+    limit = _limit(limit)
+    posts, next_before_id = _posts_page(
+        visible.filter(pinned_at__isnull=True), before_id=before_id, limit=limit
+    )
+    pinned: list[Post] = []
+    if before_id is None:
+        # post_pinned_idx (community, -pinned_at) where pinned_at is set.
+        pinned = list(with_display(visible.filter(pinned_at__isnull=False)).order_by("-pinned_at"))
+    items = decorate(pinned + posts, viewer=viewer, pinned=[p.pk for p in pinned])
+    return FeedPage(items=items, next_before_id=next_before_id)
+
+
+def profile_stream(
+    *, viewer: User, person: User, before_id: int | None = None, limit: int = 20
+) -> FeedPage:
+    """A person's posts that the viewer may read (profile, company-wide and community)."""
+    if not _active(viewer):
+        return FeedPage(items=[], next_before_id=None)
+    qs = Post.objects.visible_to(viewer).filter(author=person)
+    return _page(qs, viewer=viewer, before_id=before_id, limit=limit)
+
+
+def tag_stream(
+    *, viewer: User, tag_name: str, before_id: int | None = None, limit: int = 20
+) -> FeedPage:
+    """Posts with a hashtag that the viewer may read."""
+    name = normalise_tag(tag_name) if isinstance(tag_name, str) else None
+    if not _active(viewer) or not name:
+        return FeedPage(items=[], next_before_id=None)
+    qs = Post.objects.visible_to(viewer).filter(tags__name=name)
+    return _page(qs, viewer=viewer, before_id=before_id, limit=limit)
+
+
+def company_stream(*, viewer: User, before_id: int | None = None, limit: int = 20) -> FeedPage:
+    """Company-wide posts (post_scope_id_idx)."""
+    if not _active(viewer):
+        return FeedPage(items=[], next_before_id=None)
+    qs = Post.objects.visible_to(viewer).filter(scope=Post.Scope.COMPANY)
+    return _page(qs, viewer=viewer, before_id=before_id, limit=limit)
+
+
+def bookmarks_of(*, viewer: User, before_id: int | None = None, limit: int = 20) -> FeedPage:
+    """The viewer's saved posts that they may still read, newest post first."""
+    if not _active(viewer):
+        return FeedPage(items=[], next_before_id=None)
+    saved = Bookmark.objects.filter(user=viewer).values("post_id")
+    qs = Post.objects.visible_to(viewer).filter(pk__in=saved)
+    return _page(qs, viewer=viewer, before_id=before_id, limit=limit)
+
+
+def follows_tag(*, viewer: User, tag_name: str) -> bool:
+    """Whether the viewer follows this hashtag (for the tag page's button)."""
+    name = normalise_tag(tag_name) if isinstance(tag_name, str) else None
+    if not _active(viewer) or not name:
+        return False
+    return TagFollow.objects.filter(user=viewer, tag__name=name).exists()

@@ -1,0 +1,100 @@
+"""Writes for comments: one level of replies, Markdown, mentions, attachments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hanse.core.errors import PermissionRefused, ServiceError
+from hanse.posts.models import Attachment, Comment, Mention, Post
+from hanse.posts.services.posts import (
+    check_body,
+    delete_files_on_commit,
+    is_moderator_of,
+    render_text,
+    require_active,
+    store_files,
+    store_mentions,
+    validate_files,
+)
+
+if TYPE_CHECKING:
+    from hanse.people.models import User
+
+
+def comment_create(
+    *,
+    post: Post,
+    author: User,
+    body: str,
+    parent: Comment | None = None,
+    files: Sequence[UploadedFile] = (),
+) -> Comment:
+    """Comment on a post the author can read, or reply to a top-level comment of it."""
+    require_active(author)
+    if not Post.objects.visible_to(author).filter(pk=post.pk).exists():
+        raise ServiceError(_("This post does not exist."), code="not_found", status=404)
+    if parent is not None and (parent.post_id != post.pk or parent.parent_id is not None):
+        raise ServiceError(
+            _("Replies go to a top-level comment of the same post."), code="invalid_parent"
+        )
+    text = check_body(body, allow_empty=bool(files))
+    rendered = render_text(text, author=author, community=post.community)
+    validated = validate_files(files)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            post=post, author=author, parent=parent, body=text, body_html=rendered.html
+        )
+        store_mentions(rendered, comment=comment)
+        store_files(validated, uploader=author, comment=comment)
+        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+def comment_update(*, comment: Comment, by: User, body: str) -> Comment:
+    """Change a comment's text (author only); it is marked as edited."""
+    require_active(by)
+    if comment.author_id != by.pk:
+        raise PermissionRefused(_("Only the author can edit this comment."))
+    text = check_body(body, allow_empty=comment.attachments.exists())
+    if text == comment.body:
+        return comment
+    rendered = render_text(text, author=by, community=comment.post.community)
+    with transaction.atomic():
+        comment.body = text
+        comment.body_html = rendered.html
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+        Mention.objects.filter(comment=comment).delete()
+        store_mentions(rendered, comment=comment)
+    return comment
+
+
+def comment_delete(*, comment: Comment, by: User) -> None:
+    """Delete a comment and its replies (author, community moderators, admins)."""
+    require_active(by)
+    allowed = (
+        by.is_superuser or comment.author_id == by.pk or is_moderator_of(by, comment.post.community)
+    )
+    if not allowed:
+        raise PermissionRefused(_("You may not delete this comment."))
+    with transaction.atomic():
+        removed = 1 + Comment.objects.filter(parent=comment).count()
+        files = list(
+            Attachment.objects.filter(Q(comment=comment) | Q(comment__parent=comment)).only(
+                "id", "file", "thumbnail"
+            )
+        )
+        post_id = comment.post_id
+        comment.delete()
+        Post.objects.filter(pk=post_id).update(
+            comment_count=Greatest(F("comment_count") - removed, 0)
+        )
+        delete_files_on_commit(files)

@@ -1,0 +1,207 @@
+// The stream's small enhancements: @mention suggestions, menus and focus after htmx swaps.
+// Every page works without this file.
+(() => {
+  "use strict";
+
+  const lang = (document.documentElement.lang || "en").slice(0, 2);
+  const TEXT = {
+    en: {
+      one: "1 suggestion. Use the arrow keys and Enter to choose.",
+      many: "{n} suggestions. Use the arrow keys and Enter to choose.",
+      none: "No suggestions.",
+      label: "Suggestions",
+    },
+    de: {
+      one: "1 Vorschlag. Mit den Pfeiltasten wählen, mit Enter übernehmen.",
+      many: "{n} Vorschläge. Mit den Pfeiltasten wählen, mit Enter übernehmen.",
+      none: "Keine Vorschläge.",
+      label: "Vorschläge",
+    },
+  }[lang === "de" ? "de" : "en"];
+
+  // --- @mention autocomplete ------------------------------------------------------------
+  // A textarea with data-mentions="<url>" gets a listbox of people and communities while
+  // the word before the caret starts with "@". The textarea keeps focus; the active option
+  // is announced through aria-activedescendant.
+  const TRIGGER = /(^|[\s(>])@([\w.\-]{1,50})$/u;
+  let counter = 0;
+
+  function setUp(textarea) {
+    if (textarea.dataset.mentionsReady) return;
+    textarea.dataset.mentionsReady = "1";
+    const id = `mentions-${++counter}`;
+    const wrapper = document.createElement("div");
+    wrapper.className = "mentions";
+    textarea.parentNode.insertBefore(wrapper, textarea);
+    wrapper.appendChild(textarea);
+    const list = document.createElement("ul");
+    list.id = id;
+    list.className = "mention-list";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", TEXT.label);
+    list.hidden = true;
+    wrapper.appendChild(list);
+    const status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    wrapper.appendChild(status);
+    textarea.setAttribute("aria-autocomplete", "list");
+    textarea.setAttribute("aria-controls", id);
+
+    let results = [];
+    let active = -1;
+    let match = null;
+    let timer = null;
+    let controller = null;
+
+    function close() {
+      list.hidden = true;
+      list.replaceChildren();
+      results = [];
+      active = -1;
+      match = null;
+      textarea.removeAttribute("aria-activedescendant");
+    }
+
+    function highlight(index) {
+      active = index;
+      list.querySelectorAll("[role=option]").forEach((option, i) => {
+        option.setAttribute("aria-selected", i === index ? "true" : "false");
+        if (i === index) option.scrollIntoView({ block: "nearest" });
+      });
+      if (index >= 0) textarea.setAttribute("aria-activedescendant", `${id}-${index}`);
+      else textarea.removeAttribute("aria-activedescendant");
+    }
+
+    function choose(index) {
+      const chosen = results[index];
+      if (!chosen || !match) return close();
+      const caret = textarea.selectionStart;
+      const start = caret - match.length;
+      const insert = `@${chosen.handle} `;
+      textarea.setRangeText(insert, start, caret, "end");
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+      close();
+      textarea.focus();
+    }
+
+    function render() {
+      list.replaceChildren();
+      results.forEach((result, index) => {
+        const option = document.createElement("li");
+        option.id = `${id}-${index}`;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.className = `mention-option mention-option--${result.kind}`;
+        const label = document.createElement("span");
+        label.className = "mention-option__label";
+        label.textContent = result.label;
+        const handle = document.createElement("span");
+        handle.className = "mention-option__detail";
+        handle.textContent = `@${result.handle}${result.detail ? " · " + result.detail : ""}`;
+        option.append(label, handle);
+        option.addEventListener("mousedown", (event) => {
+          event.preventDefault(); // keep the focus in the textarea
+          choose(index);
+        });
+        list.appendChild(option);
+      });
+      list.hidden = results.length === 0;
+      status.textContent = results.length === 0 ? TEXT.none
+        : results.length === 1 ? TEXT.one : TEXT.many.replace("{n}", results.length);
+      highlight(results.length ? 0 : -1);
+    }
+
+    function lookUp() {
+      const before = textarea.value.slice(0, textarea.selectionStart);
+      const found = TRIGGER.exec(before);
+      if (!found) return close();
+      const query = found[2];
+      match = `@${query}`;
+      if (controller) controller.abort();
+      controller = new AbortController();
+      const url = `${textarea.dataset.mentions}?q=${encodeURIComponent(query)}`;
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", signal: controller.signal })
+        .then((response) => (response.ok ? response.json() : { results: [] }))
+        .then((data) => {
+          results = data.results || [];
+          render();
+        })
+        .catch(() => {});
+    }
+
+    textarea.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(lookUp, 150);
+    });
+    textarea.addEventListener("keydown", (event) => {
+      if (list.hidden || !results.length) return;
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        highlight((active + 1) % results.length);
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        highlight((active - 1 + results.length) % results.length);
+      } else if (event.key === "Enter" || event.key === "Tab") {
+        if (active >= 0) {
+          event.preventDefault();
+          choose(active);
+        }
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        close();
+      }
+    });
+    textarea.addEventListener("blur", () => setTimeout(close, 150));
+  }
+
+  function enhance(root) {
+    root.querySelectorAll("textarea[data-mentions]").forEach(setUp);
+  }
+
+  // --- menus ------------------------------------------------------------------------------
+  document.addEventListener("click", (event) => {
+    document.querySelectorAll("details.post-menu[open]").forEach((menu) => {
+      if (!menu.contains(event.target)) menu.removeAttribute("open");
+    });
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.post-menu[open]").forEach((menu) => {
+      menu.removeAttribute("open");
+      menu.querySelector("summary")?.focus();
+    });
+  });
+
+  // --- focus after htmx swaps ---------------------------------------------------------------
+  // "Show older posts" and "show" (new posts) replace the element that had the focus; put
+  // it on the first post that arrived, so keyboard and screen reader users carry on there.
+  let focusNext = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const source = event.detail.elt;
+    if (!(source instanceof Element)) return;
+    if (source.matches(".feed-more__link") && document.activeElement === source) {
+      const feed = source.closest(".feed");
+      const known = feed ? feed.querySelectorAll(".post").length : 0;
+      focusNext = () => feed?.querySelectorAll(".post")[known]?.focus();
+    } else if (source.matches("[data-focus-after]")) {
+      const selector = source.getAttribute("data-focus-after");
+      focusNext = () => document.querySelector(selector)?.focus();
+    }
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    if (focusNext) {
+      const run = focusNext;
+      focusNext = null;
+      run();
+    }
+  });
+  document.addEventListener("htmx:load", (event) => enhance(event.detail.elt));
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", () => enhance(document));
+  } else {
+    enhance(document);
+  }
+})();

@@ -1,0 +1,69 @@
+"""Background work of the stream (django-tasks): link previews."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tasks import task
+
+from hanse.posts.linkpreview import fetch_preview
+from hanse.posts.models import LinkPreview, Post
+
+# A fetched card is reused by every post linking the same URL for this long; failures are
+# retried sooner.
+PREVIEW_FRESH_FOR = timedelta(days=7)
+FAILED_RETRY_AFTER = timedelta(hours=6)
+
+
+def url_hash(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()
+
+
+def _fresh(preview: LinkPreview) -> bool:
+    if preview.fetched_at is None:
+        return False
+    age = timezone.now() - preview.fetched_at
+    if preview.status == LinkPreview.Status.OK:
+        return age < PREVIEW_FRESH_FOR
+    return age < FAILED_RETRY_AFTER
+
+
+def preview_for_url(url: str) -> LinkPreview:
+    """The stored preview of a URL, fetched now unless a fresh one exists."""
+    digest = url_hash(url)
+    preview = LinkPreview.objects.filter(url_hash=digest).first()
+    if preview is not None and _fresh(preview):
+        return preview
+    card = fetch_preview(url)
+    values = {
+        "url": url[:2048],
+        "final_url": (card.url if card else "")[:2048],
+        "title": (card.title if card else "")[:200],
+        "description": ((card.description or "") if card else "")[:500],
+        "image_url": ((card.image_url or "") if card else "")[:2048],
+        "site_name": ((card.site_name or "") if card else "")[:100],
+        "status": LinkPreview.Status.OK if card else LinkPreview.Status.FAILED,
+        "fetched_at": timezone.now(),
+    }
+    try:
+        with transaction.atomic():
+            preview, _created = LinkPreview.objects.update_or_create(
+                url_hash=digest, defaults=values
+            )
+    except IntegrityError:
+        # Another worker stored the same URL at the same moment: use theirs.
+        preview = LinkPreview.objects.get(url_hash=digest)
+    return preview
+
+
+@task()
+def fetch_link_preview(post_id: int, url: str) -> None:
+    """Attach the Open Graph card of `url` to the post (shown only through the post)."""
+    if not Post.objects.filter(pk=post_id).exists():
+        return
+    preview = preview_for_url(url)
+    link = preview if preview.status == LinkPreview.Status.OK else None
+    Post.objects.filter(pk=post_id).update(link_preview=link)

@@ -1,0 +1,69 @@
+"""Template helpers of the stream: the reaction bar's rows, and the stream sections that
+pages of other apps (the community home, the profile) embed without their views knowing
+about posts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import template
+
+from hanse.posts.models import ReactionKind
+
+register = template.Library()
+
+# One picture per kind; the label (translated) is what screen readers announce.
+REACTION_EMOJI = {
+    ReactionKind.LIKE: "👍",
+    ReactionKind.CELEBRATE: "🎉",
+    ReactionKind.INSIGHTFUL: "💡",
+    ReactionKind.SUPPORT: "🤝",
+    ReactionKind.CURIOUS: "🤔",
+}
+
+
+@register.simple_tag
+def reaction_rows(
+    counts: Mapping[str, int] | None, mine: Iterable[str] | None
+) -> list[dict[str, Any]]:
+    """The five reaction kinds with their picture, label, count and whether I chose it."""
+    counts = counts or {}
+    chosen = set(mine or ())
+    return [
+        {
+            "kind": kind.value,
+            "label": kind.label,
+            "emoji": REACTION_EMOJI[kind],
+            "count": counts.get(kind.value, 0),
+            "pressed": kind.value in chosen,
+        }
+        for kind in ReactionKind
+    ]
+
+
+@register.filter
+def reaction_emoji(kind: str) -> str:
+    return REACTION_EMOJI.get(kind, "")  # type: ignore[call-overload]
+
+
+@register.inclusion_tag("posts/_community_stream.html", takes_context=True)
+def community_stream_section(context: template.Context, community: Any) -> dict[str, Any]:
+    """The community home's stream: the composer for members, then the posts (pinned first)."""
+    from hanse.posts.views.posts import community_stream_context
+
+    return community_stream_context(context["request"], community)
+
+
+@register.inclusion_tag("posts/_profile_stream.html", takes_context=True)
+def profile_stream_section(context: template.Context, person: Any) -> dict[str, Any]:
+    """The profile's "Posts" section (with the composer on one's own profile)."""
+    from hanse.posts.views.posts import profile_stream_context
+
+    return profile_stream_context(context["request"], person)
+
+
+@register.filter
+def total_reactions(counts: Mapping[str, int] | None) -> int:
+    """All reactions of a post or comment, from its counts per kind."""
+    return sum((counts or {}).values())

@@ -1,0 +1,88 @@
+"""The bell's count (one indexed query) and the list (a fixed number of queries)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from hanse.communities.models import Community
+from hanse.notifications import selectors, services
+from hanse.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def _fill(people: Any, make_post: Callable, make_community: Callable, react: Callable) -> None:
+    club = make_community(Community.Kind.PRIVATE, owner=people["anna"], members=(people["ben"],))
+    for i in range(6):
+        services.on_post_created(
+            make_post(people["anna"], f"Post {i}", community=club, mentions=(people["ben"],))
+        )
+        services.on_post_created(
+            make_post(people["cem"], f"Firmenweit {i}", mentions=(people["ben"],))
+        )
+    mine = make_post(people["ben"], "Mein Beitrag")
+    for person in ("anna", "cem", "dora"):
+        services.on_reaction_added(react(people[person], post=mine))
+
+
+def test_unread_count_is_one_query(
+    people: Any,
+    make_post: Callable,
+    make_community: Callable,
+    react: Callable,
+    django_assert_num_queries: Any,
+) -> None:
+    """The bell: exactly one query, whatever the number of notifications."""
+    _fill(people, make_post, make_community, react)
+    with django_assert_num_queries(1):
+        assert selectors.unread_count(user=people["ben"]) == 13
+
+
+def test_unread_count_uses_the_partial_index(people: Any) -> None:
+    """EXPLAIN shows the bell reads the partial index notif_unread_idx."""
+    qs = selectors.bell_queryset(user=people["ben"])
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "notif_unread_idx" in plan
+
+
+def test_list_runs_a_fixed_number_of_queries(
+    people: Any,
+    make_post: Callable,
+    make_community: Callable,
+    react: Callable,
+    django_assert_max_num_queries: Any,
+) -> None:
+    """The list is one query for 13 notifications with actors, posts and communities."""
+    _fill(people, make_post, make_community, react)
+    with django_assert_max_num_queries(1):
+        page = selectors.notifications_for(user=people["ben"], limit=20)
+        titles = [item.text.title for item in page.items]
+    assert len(titles) == 13
+    assert titles[0] == "Dora Klein and 2 others reacted to your post “Mein Beitrag”"
+
+
+def test_list_pages_by_updated_at(
+    people: Any, make_post: Callable, make_community: Callable, react: Callable
+) -> None:
+    """Keyset pages: 13 notifications in pages of 5, 5 and 3, none twice."""
+    _fill(people, make_post, make_community, react)
+    seen: list[int] = []
+    before = None
+    for expected in (5, 5, 3):
+        page = selectors.notifications_for(user=people["ben"], before=before, limit=5)
+        assert len(page.items) == expected
+        seen += [item.notification.pk for item in page.items]
+        before = page.next_before
+    assert before is None
+    assert len(set(seen)) == 13 == Notification.objects.filter(recipient=people["ben"]).count()

@@ -1,0 +1,181 @@
+"""The pages: the bell partial, the list, click-through, mark read, the preferences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.urls import reverse
+
+from hanse.communities.models import Community
+from hanse.notifications import services
+from hanse.notifications.models import (
+    CommunityNotificationSetting,
+    DeliverySettings,
+    Notification,
+    NotificationPreference,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _mention(people: Any, make_post: Callable, who: str = "ben") -> Notification:
+    post = make_post(people["anna"], "Schau mal", mentions=(people[who],))
+    return services.on_post_created(post)[0]
+
+
+def test_bell_partial_shows_the_count_with_a_label(
+    people: Any, make_post: Callable, client_for: Callable
+) -> None:
+    """The bell says "Notifications, 1 unread" and polls every minute."""
+    _mention(people, make_post)
+    response = client_for(people["ben"]).get(reverse("notifications:bell"))
+    html = response.content.decode()
+    assert 'aria-label="Notifications, 1 unread"' in html
+    assert 'hx-trigger="every 60s"' in html
+    assert f'hx-get="{reverse("notifications:bell")}"' in html
+
+
+def test_bell_tag_renders_for_the_header(people: Any, make_post: Callable) -> None:
+    """{% notification_bell %} renders the bell for the signed-in person."""
+    _mention(people, make_post)
+    request = RequestFactory().get("/")
+    request.user = people["ben"]
+    html = Template("{% load notifications_tags %}{% notification_bell %}").render(
+        Context({"request": request})
+    )
+    assert "Notifications, 1 unread" in html
+
+
+def test_list_page_shows_grouped_text_and_unread_marker(
+    people: Any,
+    make_post: Callable,
+    react: Callable,
+    client_for: Callable,
+    django_assert_max_num_queries: Any,
+) -> None:
+    """The list shows "Anna Schmidt and 1 other reacted …" and marks it unread."""
+    post = make_post(people["ben"], "Frühstück in Mölln")
+    services.on_reaction_added(react(people["cem"], post=post))
+    services.on_reaction_added(react(people["anna"], post=post))
+    client = client_for(people["ben"])
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("notifications:list"))
+    html = response.content.decode()
+    assert "Anna Schmidt and 1 other reacted to your post “Frühstück in Mölln”" in html
+    assert "Unread:" in html
+    assert "Mark all as read" in html
+
+
+def test_open_marks_read_and_redirects_to_the_target(
+    people: Any, make_post: Callable, client_for: Callable
+) -> None:
+    """Clicking a notification marks it read and goes to the post."""
+    n = _mention(people, make_post)
+    response = client_for(people["ben"]).get(reverse("notifications:open", args=[n.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == f"/posts/{n.post_id}/"
+    n.refresh_from_db()
+    assert n.read_at is not None
+
+
+def test_open_someone_elses_notification_is_404(
+    people: Any, make_post: Callable, client_for: Callable
+) -> None:
+    """Another person's notification does not exist for me, and stays unread."""
+    n = _mention(people, make_post)
+    response = client_for(people["cem"]).get(reverse("notifications:open", args=[n.pk]))
+    assert response.status_code == 404
+    n.refresh_from_db()
+    assert n.read_at is None
+
+
+def test_open_after_leaving_the_community_is_404(
+    people: Any, make_post: Callable, make_community: Callable, client_for: Callable
+) -> None:
+    """A notification from a private community I left can no longer be opened."""
+    from hanse.communities.services import membership_leave
+
+    club = make_community(Community.Kind.PRIVATE, owner=people["anna"], members=(people["ben"],))
+    post = make_post(people["anna"], community=club, mentions=(people["ben"],))
+    n = services.on_post_created(post)[0]
+    membership_leave(community=club, user=people["ben"])
+    client = client_for(people["ben"])
+    assert client.get(reverse("notifications:open", args=[n.pk])).status_code == 404
+    assert "Schau" not in client.get(reverse("notifications:list")).content.decode()
+
+
+def test_mark_one_and_all_read(people: Any, make_post: Callable, client_for: Callable) -> None:
+    """The buttons mark one, then all, as read."""
+    first = _mention(people, make_post)
+    _mention(people, make_post)
+    client = client_for(people["ben"])
+    client.post(reverse("notifications:mark_read", args=[first.pk]))
+    assert Notification.objects.filter(read_at__isnull=True).count() == 1
+    response = client.post(reverse("notifications:mark_all_read"), follow=True)
+    assert Notification.objects.filter(read_at__isnull=True).count() == 0
+    assert "All notifications are marked as read." in response.content.decode()
+
+
+def test_pages_need_login(client_for: Callable) -> None:
+    """Anonymous visitors are sent to the login page."""
+    response = client_for(None).get(reverse("notifications:list"))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_preferences_page_saves_everything(
+    people: Any, make_community: Callable, client_for: Callable
+) -> None:
+    """Types x channels, e-mail frequency, quiet hours and community levels in one form."""
+    club = make_community(Community.Kind.OPEN, owner=people["anna"], members=(people["ben"],))
+    client = client_for(people["ben"])
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert "Reactions: E-mail" in page
+    assert club.name in page
+    data = {
+        "email_frequency": "weekly",
+        "quiet_hours_start": "21:00",
+        "quiet_hours_end": "06:30",
+        "timezone": "Europe/Berlin",
+        f"community:{club.pk}": "all_posts",
+        # Everything at its default except: reactions by e-mail on, mentions by push off.
+        "reaction:in_app": "on",
+        "reaction:email": "on",
+        "mention:in_app": "on",
+        "mention:email": "on",
+    }
+    from hanse.notifications import registry
+
+    for ntype in registry.all_types():
+        if ntype.key in ("reaction", "mention"):
+            continue
+        for channel in ("in_app", "email", "push"):
+            if ntype.default_enabled(channel):
+                data[f"{ntype.key}:{channel}"] = "on"
+    response = client.post(reverse("notifications:preferences"), data, follow=True)
+    assert "Your notification settings are saved." in response.content.decode()
+    assert set(NotificationPreference.objects.values_list("type", "channel", "enabled")) == {
+        ("reaction", "email", True),
+        ("mention", "push", False),
+    }
+    delivery = DeliverySettings.objects.get(user=people["ben"])
+    assert (delivery.email_frequency, str(delivery.quiet_hours_start)) == ("weekly", "21:00:00")
+    assert CommunityNotificationSetting.objects.get().level == "all_posts"
+
+
+def test_preferences_error_saves_nothing(people: Any, client_for: Callable) -> None:
+    """Half-filled quiet hours: a clear message and no change at all."""
+    client = client_for(people["ben"])
+    response = client.post(
+        reverse("notifications:preferences"),
+        {"email_frequency": "off", "quiet_hours_start": "22:00", "quiet_hours_end": ""},
+    )
+    assert "Give both the start and the end of your quiet hours, or neither." in (
+        response.content.decode()
+    )
+    assert not DeliverySettings.objects.exists()
+    assert not NotificationPreference.objects.exists()
