@@ -15,6 +15,7 @@ urlpatterns = [
     path("communities/", include("hanse.communities.urls")),
     path("", include("hanse.posts.urls")),
     path("notifications/", include("hanse.notifications.urls")),
+    path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

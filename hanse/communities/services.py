@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.communities import rules as community_rules
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
 from hanse.core.errors import PermissionRefused, ServiceError
+from hanse.notifications import tasks as notification_tasks
 from hanse.people.models import User
 
 NAME_MIN = 3
@@ -290,6 +291,7 @@ def membership_leave(*, community: Community, user: User) -> None:
             raise ServiceError(LAST_OWNER_MESSAGE, code="last_owner")
         membership.delete()
         Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
+        transaction.on_commit(lambda: notification_tasks.membership_ended(community.pk, user.pk))
     _refresh_count(community)
 
 
@@ -313,6 +315,7 @@ def membership_remove(*, community: Community, user: User, by: User) -> None:
             raise ServiceError(LAST_OWNER_MESSAGE, code="last_owner")
         membership.delete()
         Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
+        transaction.on_commit(lambda: notification_tasks.membership_ended(community.pk, user.pk))
     _refresh_count(community)
 
 
@@ -331,6 +334,11 @@ def membership_change_role(*, community: Community, user: User, role: str, by: U
             raise ServiceError(LAST_OWNER_MESSAGE, code="last_owner")
         membership.role = role
         membership.save(update_fields=["role"])
+        transaction.on_commit(
+            lambda: notification_tasks.community_event(
+                "role_changed", membership.pk, actor_id=by.pk
+            )
+        )
     community_rules.forget_roles(community)
     membership.community = community
     return membership
@@ -380,6 +388,9 @@ def join_request_create(*, community: Community, user: User, message: str = "") 
     try:
         with transaction.atomic():
             request = JoinRequest.objects.create(community=community, user=user, message=message)
+            transaction.on_commit(
+                lambda: notification_tasks.community_event("join_request_created", request.pk)
+            )
     except IntegrityError as exc:
         raise ServiceError(
             _("You have already asked to join. A moderator will decide soon."),
@@ -406,6 +417,9 @@ def _decide(request: JoinRequest, by: User, status: str) -> JoinRequest:
         locked.decided_by = by
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
+        transaction.on_commit(
+            lambda: notification_tasks.community_event("join_request_decided", locked.pk)
+        )
     request.status, request.decided_by, request.decided_at = status, by, locked.decided_at
     return request
 
@@ -468,6 +482,9 @@ def invitation_create(*, community: Community, invitee: User, by: User) -> Invit
         with transaction.atomic():
             invitation = Invitation.objects.create(
                 community=community, invitee=invitee, invited_by=by
+            )
+            transaction.on_commit(
+                lambda: notification_tasks.community_event("invitation_created", invitation.pk)
             )
     except IntegrityError as exc:
         raise ServiceError(

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET
 from hanse.communities import selectors as community_selectors
 from hanse.people import selectors as people_selectors
 from hanse.people.models import User
+from hanse.posts.selectors.announcements import pinned_announcements_for
+from hanse.posts.views.posts import composer_context, home_feed_context, is_htmx
 
 
 def _profile_gaps(user: User) -> list[str]:
@@ -25,13 +27,20 @@ def _profile_gaps(user: User) -> list[str]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The start page; the stream issue puts the home feed in its centre."""
+    """The start page: the composer, pinned announcements and the home feed in the centre,
+    finding colleagues and one's communities at the side. htmx asks only for older items."""
     user: User = request.user  # type: ignore[assignment]
+    feed = home_feed_context(request)
+    if is_htmx(request):
+        return render(request, "posts/_feed_items.html", feed)
     my_communities = list(community_selectors.communities_of(user=user)[:8])
     context = {
         "my_communities": my_communities,
         "suggested_people": people_selectors.people_to_meet(user=user, limit=6),
         "profile_gaps": _profile_gaps(user),
+        "pinned_announcements": pinned_announcements_for(viewer=user),
+        **composer_context(request),
+        **feed,
     }
     return render(request, "core/home.html", context)
 

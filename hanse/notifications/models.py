@@ -253,3 +253,126 @@ class CommunityNotificationSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.community_id}: {self.level}"
+
+
+# --- delivery bookkeeping (e-mail, scheduler) ------------------------------------------------
+
+
+class EmailDelivery(models.Model):
+    """One e-mail that is to go out, claimed under a unique key BEFORE it is sent.
+
+    The key is ``notification:<id>`` for an e-mail sent right away and
+    ``digest:<user>:<daily|weekly>:<period>`` for a digest. Whoever inserts the row (or moves
+    it from ``failed`` back to ``claimed`` with a conditional UPDATE) is the only one who may
+    send it, so two workers, a retried task or a re-run after a crash never send it twice.
+    """
+
+    class State(models.TextChoices):
+        CLAIMED = "claimed", _("Claimed, not yet handed to the mail server")
+        SENDING = "sending", _("Being handed to the mail server")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, to be retried")
+        GAVE_UP = "gave_up", _("Failed for good")
+        SKIPPED = "skipped", _("Not sent (read, no longer visible or nothing to send)")
+        UNKNOWN = "unknown", _("Interrupted while sending; not sent again")
+
+    class Kind(models.TextChoices):
+        IMMEDIATE = "immediate", _("Right away")
+        DAILY = "daily", _("Daily digest")
+        WEEKLY = "weekly", _("Weekly digest")
+
+    key = models.CharField(max_length=120, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_deliveries"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CLAIMED)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    # The notifications a digest covered (ids), for the record.
+    notification_ids = models.JSONField(default=list, blank=True)
+    message_id = models.CharField(max_length=255, blank=True, default="")
+    last_error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail delivery")
+        verbose_name_plural = _("e-mail deliveries")
+        indexes = [
+            # The recovery step looks only at rows a crash may have left behind.
+            models.Index(
+                fields=["state", "claimed_at"],
+                condition=Q(state__in=["claimed", "sending"]),
+                name="emaildelivery_inflight_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.state}"
+
+
+class DeliveredEvent(models.Model):
+    """Idempotency ledger: an event (``post_created:42``) whose notifications were made.
+
+    Written in the same transaction as the notifications, so a task that runs twice (a retry,
+    a worker killed half-way and recovered, two schedulers) creates them only once.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("delivered event")
+        verbose_name_plural = _("delivered events")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ScheduledJob(models.Model):
+    """State of one recurring job of the scheduler (the schedules themselves live in code)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+
+    def __str__(self) -> str:
+        return f"{self.name} (next {self.next_run_at:%Y-%m-%d %H:%M})"
+
+
+class PushSubscription(models.Model):
+    """One browser (phone, PC) where a person turned web push on.
+
+    The browser hands out the endpoint (a URL at its vendor's push service) and the keys that
+    encrypt what we send; the push service cannot read it. An endpoint belongs to one browser
+    profile, so it is unique: when someone else signs in on the same device and turns push
+    on, the row moves to them.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.CharField(max_length=1024, unique=True)
+    # The browser's P-256 public key and auth secret, base64url as PushSubscription.toJSON().
+    p256dh = models.CharField(max_length=128)
+    auth = models.CharField(max_length=64)
+    user_agent = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_pushed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+        # The sender's "which devices does this person have" reads this index.
+        indexes = [models.Index(fields=["user", "created_at"], name="pushsub_user_idx")]
+
+    def __str__(self) -> str:
+        return f"push subscription {self.pk} of {self.user_id}"

@@ -6,15 +6,19 @@ import zoneinfo
 from datetime import datetime, time
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime, parse_time
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hanse.core.errors import ServiceError
 from hanse.notifications import registry, selectors, services
+from hanse.notifications.email import DIGEST, read_unsubscribe_token
 from hanse.notifications.models import Channel, CommunityNotificationSetting, DeliverySettings
 from hanse.people.models import User
 
@@ -148,3 +152,40 @@ def _save_preferences(request: HttpRequest, viewer: User) -> None:
         level = post.get(f"community:{item.community.pk}", item.level)
         if level != item.level:
             services.community_setting_set(user=viewer, community=item.community, level=level)
+
+
+# --- one-click unsubscribe (from e-mail; no session needed) ------------------------------
+
+
+def _unsubscribe_invalid(request: HttpRequest) -> HttpResponse:
+    return render(request, "notifications/unsubscribe_invalid.html", status=400)
+
+
+@login_not_required
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for confirmation; POST (the page's button, or a mail program's RFC 8058
+    one-click request) stops that kind of e-mail. The signed token is the authorisation:
+    no login and no CSRF token, as RFC 8058 requires."""
+    try:
+        wanted = read_unsubscribe_token(token)
+    except signing.BadSignature:
+        return _unsubscribe_invalid(request)
+    person = User.objects.filter(pk=wanted.user_id, is_active=True).first()
+    if person is None:
+        return _unsubscribe_invalid(request)
+    is_digest = wanted.type_key == DIGEST
+    label = _("Digests") if is_digest else registry.get(wanted.type_key).label
+    context = {"token": token, "label": label, "is_digest": is_digest, "person": person}
+    if request.method == "POST":
+        if is_digest:
+            services.delivery_settings_update(
+                user=person, email_frequency=DeliverySettings.EmailFrequency.IMMEDIATE
+            )
+        else:
+            services.preference_set(
+                user=person, type_key=wanted.type_key, channel=wanted.channel, enabled=False
+            )
+        return render(request, "notifications/unsubscribe_done.html", context)
+    return render(request, "notifications/unsubscribe.html", context)

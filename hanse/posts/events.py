@@ -41,8 +41,11 @@ def _queue_preview(post_id: int) -> None:
 
 
 def post_created(post_id: int) -> None:
-    """A post was published: fetch its link preview in the background."""
+    """A post was published: fetch its link preview and notify, both in the background."""
+    from hanse.notifications.tasks import notify_post_created
+
     _queue_preview(post_id)
+    notify_post_created.enqueue(post_id)
 
 
 def post_updated(post_id: int) -> None:
@@ -64,3 +67,37 @@ def post_updated_on_commit(post_id: int) -> None:
 
 def post_deleted_on_commit(post_id: int) -> None:
     transaction.on_commit(lambda: post_deleted(post_id))
+
+
+def comment_created(comment_id: int) -> None:
+    """A comment was written: notify mentioned people and the authors replied to."""
+    from hanse.notifications.tasks import notify_comment_created
+
+    notify_comment_created.enqueue(comment_id)
+
+
+def reaction_added(reaction_id: int) -> None:
+    """A reaction was added: tell the author (grouped) in the background."""
+    from hanse.notifications.tasks import notify_reaction_added
+
+    notify_reaction_added.enqueue(reaction_id)
+
+
+def announcement_published(announcement_id: int) -> None:
+    """An announcement was published or changed: a must-read one whose time has come is
+    notified once; scheduled ones are picked up by the scheduler when due."""
+    from hanse.notifications.tasks import notify_announcement_published
+
+    notify_announcement_published.enqueue(announcement_id)
+
+
+def comment_created_on_commit(comment_id: int) -> None:
+    transaction.on_commit(lambda: comment_created(comment_id))
+
+
+def reaction_added_on_commit(reaction_id: int) -> None:
+    transaction.on_commit(lambda: reaction_added(reaction_id))
+
+
+def announcement_published_on_commit(announcement_id: int) -> None:
+    transaction.on_commit(lambda: announcement_published(announcement_id))

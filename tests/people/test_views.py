@@ -148,8 +148,8 @@ def test_directory_query_count(org, make_user, client_for, django_assert_max_num
         p = make_user(f"p{n}", org_unit=org["it_ops"], location=org["head_office"])
         profile_update(user=p, by=p, skills=[f"Skill {n}"])
     client = client_for(p)
-    # session, user, count, unit options, location options, page, skills
-    with django_assert_max_num_queries(7):
+    # session, user, count, unit options, location options, page, skills, unread bell count
+    with django_assert_max_num_queries(8):
         response = client.get("/people/", {"q": "p"})
     assert response.status_code == 200
     assert "Skill " in response.content.decode()
@@ -161,7 +161,7 @@ def test_unit_page_query_count(org, make_user, client_for, django_assert_max_num
         p = make_user(f"p{n}", org_unit=org["it_ops"], location=org["head_office"])
         profile_update(user=p, by=p, skills=[f"Skill {n}"])
     client = client_for(p)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get("/people/org/it-betrieb/")
     assert response.status_code == 200
 
@@ -179,7 +179,7 @@ def test_org_chart_query_count(org, make_user, client_for, django_assert_max_num
         make_user(f"m{n}", org_unit=unit)
     client = client_for(boss)
     # session, user, units with managers, headcounts
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         response = client.get("/people/org/")
     html = response.content.decode()
     assert html.count("<details") == 5  # bank, two divisions... only units with children

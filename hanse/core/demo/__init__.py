@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from hanse.core.demo import communities, org, people
+from hanse.core.demo import communities, org, people, posts
 from hanse.core.demo.context import SIZES, DemoContext, ProgressFactory, SizeSpec, no_progress
 from hanse.core.demo.data import DEMO_USERNAMES, MAIL_DOMAIN
 
@@ -38,6 +38,7 @@ PHASES: list[tuple[str, Phase]] = [
     ("people", people.create_people),
     ("follows", people.create_follows),
     ("communities", communities.create_communities),
+    ("posts", posts.create_posts),
 ]
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import MAX_SOURCE_CHARS, TextTooLongError, render_markdown
 from hanse.people.models import OrgUnit, User
+from hanse.posts import events
 from hanse.posts.models import Announcement, AnnouncementRead, ComplianceListAccess
 
 TITLE_MAX = 160
@@ -137,6 +138,8 @@ def announcement_create(
         )
         if units:
             announcement.audience_units.set(units)
+        if not is_draft and must_read:
+            events.announcement_published_on_commit(announcement.pk)
     return announcement
 
 
@@ -181,6 +184,8 @@ def announcement_update(
             ]
         )
         announcement.audience_units.set(units)
+        if not announcement.is_draft and must_read:
+            events.announcement_published_on_commit(announcement.pk)
     return announcement
 
 
@@ -196,6 +201,8 @@ def announcement_publish(
         announcement.publish_at = publish_at
         announcement.updated_at = timezone.now()
         announcement.save(update_fields=["is_draft", "publish_at", "updated_at"])
+        if announcement.must_read:
+            events.announcement_published_on_commit(announcement.pk)
     return announcement
 
 

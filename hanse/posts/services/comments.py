@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core.errors import PermissionRefused, ServiceError
+from hanse.posts import events
 from hanse.posts.models import Attachment, Comment, Mention, Post
 from hanse.posts.services.posts import (
     check_body,
@@ -55,6 +56,7 @@ def comment_create(
         store_mentions(rendered, comment=comment)
         store_files(validated, uploader=author, comment=comment)
         Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+        events.comment_created_on_commit(comment.pk)
     return comment
 
 

@@ -10,6 +10,7 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core.errors import ServiceError
+from hanse.posts import events
 from hanse.posts.models import Comment, Post, Reaction, ReactionKind
 from hanse.posts.services.posts import require_active
 
@@ -51,10 +52,11 @@ def reaction_add(
             # A savepoint: a concurrent twin makes this insert fail without breaking the
             # surrounding transaction.
             with transaction.atomic():
-                Reaction.objects.create(user=user, kind=kind, post=post, comment=comment)
+                reaction = Reaction.objects.create(user=user, kind=kind, post=post, comment=comment)
         except IntegrityError:
             return False
         _bump(post, comment, +1)
+        events.reaction_added_on_commit(reaction.pk)
     return True
 
 
