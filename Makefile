@@ -24,14 +24,8 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Catalogs are compiled with Babel (no GNU gettext needed); a checkout without catalogs yet
-# installs all the same.
-install: $(BIN)/.installed node_modules/.installed
-	@if compgen -G 'hanse/locale/*/LC_MESSAGES/django.po' >/dev/null; then \
-	  $(BIN)/pybabel compile -D django -d hanse/locale; \
-	else \
-	  echo "No message catalogs in hanse/locale yet: nothing to compile."; \
-	fi
+# Catalogs are compiled with Babel: no GNU gettext needed.
+install: $(BIN)/.installed node_modules/.installed compilemessages
 
 compilemessages: $(BIN)/.installed
 	@$(BIN)/pybabel compile -D django -d hanse/locale 2>&1 | grep -v '^compiling' || true
@@ -40,6 +34,7 @@ compilemessages: $(BIN)/.installed
 setup: install
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py collectstatic --no-input -v 0
+	$(PY) manage.py hanse_vapid
 
 # --- The two README commands ----------------------------------------------------------------
 run: setup

@@ -293,6 +293,13 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hanse <hanse@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Web push ---------------------------------------------------------------------------
+# Without these, `manage.py hanse_vapid` (run by `make setup`) keeps keys in the data directory.
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT")  # mailto:…; defaults to DEFAULT_FROM_EMAIL
+PUSH_ALLOW_INSECURE_ENDPOINTS = False
+
 # --- Hanse --------------------------------------------------------------------------------
 HANSE_SITE_NAME = env_str("HANSE_SITE_NAME", "Hanse")
 DIRECTORY_PAGE_SIZE = 24
