@@ -42,6 +42,7 @@ run: setup
 	@$(PY) manage.py hanse_welcome --port $(PORT) --host $(HOST)
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py db_worker --queue-name default & \
+	  $(PY) manage.py hanse_scheduler & \
 	  $(BIN)/uvicorn hanse.asgi:application --host $(HOST) --port $(PORT) --proxy-headers --no-access-log --lifespan off; \
 	  wait
 

@@ -1,0 +1,132 @@
+"""Tasks: idempotent event handling, retries, recovery of stuck tasks, retention."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from django_tasks import default_task_backend
+
+from hanse.notifications import services, tasks
+from hanse.notifications.models import DeliveredEvent, Notification
+from hanse.people.models import User
+from hanse.posts.models import Announcement, Post
+
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def test_running_an_event_task_twice_notifies_once(
+    people: dict[str, Any], make_post: Callable[..., Post]
+) -> None:
+    """A retried or recovered task finds the event in the ledger and does nothing."""
+    post = make_post(people["anna"], mentions=(people["ben"],))
+    tasks.notify_post_created.call(post.pk)
+    tasks.notify_post_created.call(post.pk)
+    assert Notification.objects.filter(recipient=people["ben"], type="mention").count() == 1
+    assert DeliveredEvent.objects.filter(key=f"post_created:{post.pk}").exists()
+
+
+def test_gone_objects_are_skipped(db: None) -> None:
+    """An object deleted before the task ran: nothing happens, nothing is recorded."""
+    tasks.notify_post_created.call(999_999)
+    tasks.notify_comment_created.call(999_999)
+    tasks.notify_reaction_added.call(999_999)
+    tasks.notify_community_event.call("join_request_created", 999_999)
+    assert not DeliveredEvent.objects.exists()
+
+
+def test_failing_task_is_retried_with_backoff_and_rolled_back(
+    people: dict[str, Any],
+    make_post: Callable[..., Post],
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+) -> None:
+    """An error re-enqueues the task later with attempt + 1; the ledger row is undone."""
+    settings.TASKS = DUMMY_TASKS
+    post = make_post(people["anna"], mentions=(people["ben"],))
+
+    def broken(post: Post) -> list[Notification]:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "on_post_created", broken)
+    before = timezone.now()
+    tasks.notify_post_created.call(post.pk)
+    assert not DeliveredEvent.objects.exists()
+    [retry] = default_task_backend.results  # type: ignore[attr-defined]
+    assert retry.task.name == "notify_post_created"
+    assert retry.kwargs == {"attempt": 2}
+    assert retry.task.run_after >= before + timedelta(minutes=1)
+    with pytest.raises(RuntimeError):
+        tasks.notify_post_created.call(post.pk, attempt=tasks.MAX_ATTEMPTS)
+    assert len(default_task_backend.results) == 1  # type: ignore[attr-defined]
+
+
+def test_backoff_doubles() -> None:
+    """1, 2, 4, 8 minutes between the five attempts."""
+    assert [tasks.backoff(n) for n in range(1, 5)] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+
+
+def test_tasks_left_running_by_a_dead_worker_are_requeued(db: None, settings: Any) -> None:
+    """A RUNNING row older than the threshold goes back to READY; a fresh one stays."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    stale = tasks.notify_post_created.enqueue(1)
+    fresh = tasks.notify_post_created.enqueue(2)
+    now = timezone.now()
+    DBTaskResult.objects.filter(pk=stale.id).update(
+        status="RUNNING", started_at=now - timedelta(minutes=tasks.stuck_minutes() + 5)
+    )
+    DBTaskResult.objects.filter(pk=fresh.id).update(status="RUNNING", started_at=now)
+    assert tasks.recover_stuck_tasks(now) == 1
+    assert DBTaskResult.objects.get(pk=stale.id).status == "READY"
+    assert DBTaskResult.objects.get(pk=fresh.id).status == "RUNNING"
+    assert DBTaskResult.objects.ready().filter(pk=stale.id).exists()
+
+
+def test_scheduled_announcement_is_notified_once_when_due(
+    people: dict[str, Any], make_user: Callable[..., User]
+) -> None:
+    """Publication in the future: nothing now; the minute job notifies it once when due."""
+    author = people["anna"]
+    announcement = Announcement.objects.create(
+        author=author,
+        title="Neue Arbeitszeitregelung",
+        body="Bitte lesen",
+        is_draft=False,
+        must_read=True,
+        publish_at=timezone.now() + timedelta(hours=1),
+    )
+    tasks.notify_announcement_published.call(announcement.pk)
+    assert tasks.check_scheduled_announcements.call() == 0
+    assert not Notification.objects.filter(type="must_read_announcement").exists()
+    Announcement.objects.filter(pk=announcement.pk).update(
+        publish_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert tasks.check_scheduled_announcements.call() == 1
+    assert tasks.check_scheduled_announcements.call() == 0
+    told = Notification.objects.filter(type="must_read_announcement")
+    assert set(told.values_list("recipient", flat=True)) == {
+        p.pk for p in people.values() if p != author
+    }
+
+
+def test_retention_deletes_old_read_notifications_only(
+    people: dict[str, Any], make_post: Callable[..., Post], settings: Any
+) -> None:
+    """Read and older than NOTIFICATION_RETENTION_DAYS: gone. Unread or recent: kept."""
+    settings.NOTIFICATION_RETENTION_DAYS = 30
+    anna = people["anna"]
+    made = [
+        services.notify(type_key="mention", recipients=[anna], actor=people["ben"], post=p)[0]
+        for p in (make_post(people["ben"]), make_post(people["ben"]), make_post(people["ben"]))
+    ]
+    old = timezone.now() - timedelta(days=31)
+    Notification.objects.filter(pk=made[0].pk).update(read_at=old, updated_at=old)
+    Notification.objects.filter(pk=made[1].pk).update(updated_at=old)  # unread
+    Notification.objects.filter(pk=made[2].pk).update(read_at=timezone.now())
+    assert tasks.apply_retention.call()["notifications"] == 1
+    assert set(Notification.objects.values_list("pk", flat=True)) == {made[1].pk, made[2].pk}
