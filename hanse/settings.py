@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "hanse.people",
     "hanse.communities",
     "hanse.posts",
+    "hanse.chat",
+    "hanse.events",
+    "hanse.realtime",
     "hanse.api",
     "hanse.notifications",
 ]

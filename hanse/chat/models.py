@@ -1,0 +1,215 @@
+"""Chat: channels (public, private, of a community), direct messages, threads, read cursors."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from hanse.people.models import User
+
+MAX_MESSAGE_CHARS = 8000
+MAX_GROUP_DM_MEMBERS = 15
+
+
+class ChannelQuerySet(models.QuerySet["Channel"]):
+    def visible_to(self, user: User | None) -> ChannelQuerySet:
+        """Channels whose existence the person may know: public ones, community channels of
+        communities whose content they may read, and every channel they are a member of.
+        Private channels and direct messages: members only. No administrator exception:
+        private conversations are not moderation material."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        from hanse.communities.models import Community
+
+        member = ChannelMember.objects.filter(channel=OuterRef("pk"), user=user)
+        readable_communities = Community.objects.content_visible_to(user).values("id")
+        return self.filter(
+            Q(kind=Channel.Kind.PUBLIC, archived_at__isnull=True)
+            | Q(kind=Channel.Kind.COMMUNITY, community_id__in=readable_communities)
+            | Exists(member)
+        )
+
+    def readable_by(self, user: User | None) -> ChannelQuerySet:
+        """Channels whose messages the person may read: members of any channel; for public
+        channels and the channels of open communities also non-members (to look before
+        joining)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        from hanse.communities.models import Community
+
+        member = ChannelMember.objects.filter(channel=OuterRef("pk"), user=user)
+        readable_communities = Community.objects.content_visible_to(user).values("id")
+        return self.filter(
+            Q(kind=Channel.Kind.PUBLIC)
+            | Q(kind=Channel.Kind.COMMUNITY, community_id__in=readable_communities)
+            | Exists(member)
+        )
+
+
+class Channel(models.Model):
+    class Kind(models.TextChoices):
+        PUBLIC = "public", _("Public channel")
+        PRIVATE = "private", _("Private channel")
+        COMMUNITY = "community", _("Community channel")
+        DIRECT = "direct", _("Direct message")
+        GROUP = "group", _("Group message")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=80, blank=True)
+    slug = models.SlugField(max_length=80, blank=True)
+    topic = models.CharField(_("topic"), max_length=250, blank=True)
+    community = models.ForeignKey(
+        "communities.Community",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="chat_channels",
+    )
+    # For direct messages: the two user ids "12:34" (smaller first), so one pair has one channel.
+    dm_key = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    last_message_id = models.BigIntegerField(null=True, blank=True)
+
+    objects = ChannelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("chat channel")
+        verbose_name_plural = _("chat channels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(kind__in=["public", "private", "community"]),
+                name="chat_channel_slug_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.get_kind_display()} {self.pk}"
+
+
+class ChannelMember(models.Model):
+    """Membership with the read cursor: the id of the newest message the person has seen."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Channel admin")
+        MEMBER = "member", _("Member")
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    last_read_id = models.BigIntegerField(default=0)
+    muted = models.BooleanField(default=False)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "user"], name="chat_member_unique")
+        ]
+        indexes = [models.Index(fields=["user", "channel"], name="chat_member_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.channel_id}"
+
+
+class MessageQuerySet(models.QuerySet["Message"]):
+    def visible_to(self, user: User | None) -> MessageQuerySet:
+        """The one home of "may this person read this message": its channel is readable."""
+        return self.filter(channel__in=Channel.objects.readable_by(user).values("id"))
+
+
+class Message(models.Model):
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A reply in a thread points to the thread's first message (one level).
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    body = models.TextField(max_length=MAX_MESSAGE_CHARS)
+    body_html = models.TextField(default="", editable=False)
+    # Chosen by the sending client; a resend after a lost acknowledgement finds the stored
+    # message instead of storing it twice.
+    client_id = models.UUIDField(default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    reply_count = models.PositiveIntegerField(default=0)
+    last_reply_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("chat message")
+        verbose_name_plural = _("chat messages")
+        indexes = [
+            # History and catch-up page by id within a channel.
+            models.Index(fields=["channel", "id"], name="chat_message_channel_idx"),
+            models.Index(fields=["parent", "id"], name="chat_message_thread_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_id"], name="chat_message_client_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}/{self.pk}: {self.body[:40]}"
+
+
+class MessageReaction(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12)  # hanse.posts.models.ReactionKind values
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user", "kind"], name="chat_reaction_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.message_id}"
+
+
+def _chat_file_path(instance: MessageAttachment, filename: str) -> str:
+    # A random name, like post attachments: the path says nothing about channel or person.
+    return f"chat/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+def _chat_thumb_path(instance: MessageAttachment, filename: str) -> str:
+    return f"chat/thumbs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.webp"
+
+
+class MessageAttachment(models.Model):
+    """A file in a chat message; validated and stored like post attachments, served through
+    chat's own permission-checked view."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=8)  # image | file
+    file = models.FileField(upload_to=_chat_file_path, max_length=255)
+    thumbnail = models.FileField(upload_to=_chat_thumb_path, max_length=255, blank=True)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.original_name

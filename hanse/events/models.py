@@ -1,0 +1,193 @@
+"""Events and meetups: single and recurring (RFC 5545), RSVPs with capacity and waiting list,
+per-occurrence changes, and personal calendar subscriptions."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from hanse.people.models import User
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def visible_to(self, user: User | None) -> EventQuerySet:
+        """The one home of "may this person see this event": company-wide events for every
+        employee, community events for those who may read the community's content.
+        Calendars, iCal feeds, search, the API and reminders all start here."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        from hanse.communities.models import Community
+
+        readable = Community.objects.content_visible_to(user).values("id")
+        return self.filter(Q(community__isnull=True) | Q(community_id__in=readable))
+
+
+def _cover_path(instance: Event, filename: str) -> str:
+    return f"events/covers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.webp"
+
+
+class Event(models.Model):
+    # A stable identity for calendar clients (iCal UID); never changes, also not on edits.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    community = models.ForeignKey(
+        "communities.Community",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    title = models.CharField(_("title"), max_length=160)
+    description = models.TextField(_("description"), max_length=20000, blank=True)
+    description_html = models.TextField(default="", editable=False)
+    # Stored in UTC; `time_zone` is the zone the organisers think in (recurrence and all-day
+    # events are computed in it, so "every Tuesday 17:00" stays 17:00 across summer time).
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    all_day = models.BooleanField(_("all day"), default=False)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
+    # RFC 5545 RRULE value without the "RRULE:" prefix, e.g. "FREQ=WEEKLY;INTERVAL=2".
+    rrule = models.CharField(_("repeats"), max_length=500, blank=True)
+    location = models.ForeignKey(
+        "people.Location",
+        verbose_name=_("branch or site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    room = models.CharField(_("room"), max_length=120, blank=True)
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    online_url = models.URLField(_("online link"), max_length=500, blank=True)
+    cover = models.ImageField(_("cover image"), upload_to=_cover_path, blank=True)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        related_name="organised_events",
+    )
+    co_organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("co-organisers"),
+        blank=True,
+        related_name="co_organised_events",
+    )
+    # When "this and all future occurrences" change, the series is split: the old event ends
+    # (UNTIL) and a new one continues; it remembers where it came from.
+    split_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="continuations"
+    )
+    # iCal SEQUENCE: raised on every change that calendar clients must pick up.
+    sequence = models.PositiveIntegerField(default=0)
+    notes_post = models.ForeignKey(
+        "posts.Post",
+        verbose_name=_("notes and photos"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [
+            models.Index(fields=["start"], name="event_start_idx"),
+            models.Index(fields=["community", "start"], name="event_community_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="event_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OccurrenceOverride(models.Model):
+    """A change to one occurrence of a recurring event: moved, retitled or cancelled.
+
+    `recurrence_id` is the occurrence's original start (UTC), as in RFC 5545 RECURRENCE-ID."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="overrides")
+    recurrence_id = models.DateTimeField()
+    cancelled = models.BooleanField(default=False)
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
+    title = models.CharField(max_length=160, blank=True)
+    room = models.CharField(max_length=120, blank=True)
+    sequence = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "recurrence_id"], name="occurrence_override_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} @ {self.recurrence_id:%Y-%m-%d %H:%M}"
+
+
+class Rsvp(models.Model):
+    """One person's answer for one occurrence (for a single event: its start)."""
+
+    class Status(models.TextChoices):
+        GOING = "going", _("Going")
+        MAYBE = "maybe", _("Maybe")
+        NOT_GOING = "not_going", _("Not going")
+        WAITLIST = "waitlist", _("On the waiting list")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
+    occurrence = models.DateTimeField()  # the occurrence's recurrence id (original start, UTC)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    # The waiting list is served in the order people joined it.
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "occurrence", "user"], name="rsvp_unique")
+        ]
+        indexes = [
+            models.Index(fields=["event", "occurrence", "status"], name="rsvp_seats_idx"),
+            models.Index(fields=["user", "status"], name="rsvp_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.status} {self.event_id}@{self.occurrence:%Y-%m-%d}"
+
+
+class CalendarToken(models.Model):
+    """A secret for a personal iCal subscription URL: stored hashed, revocable."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"calendar token of {self.user_id}"
