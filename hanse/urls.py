@@ -15,6 +15,8 @@ urlpatterns = [
     path("communities/", include("hanse.communities.urls")),
     path("", include("hanse.posts.urls")),
     path("notifications/", include("hanse.notifications.urls")),
+    path("chat/", include("hanse.chat.urls")),
+    path("events/", include("hanse.events.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     path("accounts/", include("allauth.urls")),

@@ -7,7 +7,9 @@ from ninja.security import SessionAuth
 
 from hanse.api.auth import TokenAuth
 from hanse.api.errors import install_error_handlers
+from hanse.chat.api import router as chat_router
 from hanse.communities.api import router as communities_router
+from hanse.events.api import router as events_router
 from hanse.notifications.api import router as notifications_router
 from hanse.people.api import orgunits_router, people_router
 from hanse.posts.api import announcements_router, posts_router
@@ -30,3 +32,5 @@ api.add_router("/communities", communities_router)
 api.add_router("/", posts_router)
 api.add_router("/announcements", announcements_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/events", events_router)
+api.add_router("/chat", chat_router)

@@ -33,7 +33,7 @@ class ChannelQuerySet(models.QuerySet["Channel"]):
         return self.filter(
             Q(kind=Channel.Kind.PUBLIC, archived_at__isnull=True)
             | Q(kind=Channel.Kind.COMMUNITY, community_id__in=readable_communities)
-            | Exists(member)
+            | (~Q(kind=Channel.Kind.COMMUNITY) & Exists(member))
         )
 
     def readable_by(self, user: User | None) -> ChannelQuerySet:
@@ -46,10 +46,12 @@ class ChannelQuerySet(models.QuerySet["Channel"]):
 
         member = ChannelMember.objects.filter(channel=OuterRef("pk"), user=user)
         readable_communities = Community.objects.content_visible_to(user).values("id")
+        # A community channel follows its community: a member row left behind by someone
+        # who has since left a private community must not keep its messages readable.
         return self.filter(
             Q(kind=Channel.Kind.PUBLIC)
             | Q(kind=Channel.Kind.COMMUNITY, community_id__in=readable_communities)
-            | Exists(member)
+            | (~Q(kind=Channel.Kind.COMMUNITY) & Exists(member))
         )
 
 

@@ -1,0 +1,127 @@
+"""Side effects of chat writes, run only after the transaction commits.
+
+Services queue these with ``transaction.on_commit``. Live pushes go through REALTIME's
+hanse/realtime/publish.py (best effort: browsers catch up over HTTP after a reconnect);
+notifications are created in the background (hanse/chat/tasks.py).
+
+Payloads (``type`` / ``op`` / ids):
+- ``chat.message`` to ``chat:<channel>``: op ``created`` | ``edited`` | ``deleted`` |
+  ``reactions``, with ``id``, ``channel``, ``parent``, ``client_id``, ``author`` and ``html``:
+  the message rendered for every member alike (hanse/chat/rendering.py), so the browser
+  dedupes by ``id`` and replaces the element on later ops.
+- ``chat.topic`` to ``chat:<channel>``: the new ``topic``.
+- ``chat.read`` to the reader's own connections (``user``): ``channel``, ``last_read_id``,
+  so other tabs clear their badge.
+- ``chat.unread`` to the people of a direct or group message (``user``), so their sidebar and
+  header badge move even when the conversation is not open.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+def topic(channel_id: int) -> str:
+    """The live topic of a channel (REALTIME checks ``Channel.objects.readable_by`` on
+    subscribe)."""
+    return f"chat:{channel_id}"
+
+
+def _publish(topic_name: str, event: dict[str, Any]) -> None:
+    try:
+        from hanse.realtime.publish import publish
+    except ImportError:  # the real-time app is not installed: pages still work by reload
+        return
+    publish(topic_name, event)
+
+
+def _publish_to_user(user_id: int, event: dict[str, Any]) -> None:
+    try:
+        from hanse.realtime.publish import publish_to_user
+    except ImportError:
+        return
+    publish_to_user(user_id, event)
+
+
+def message_payload(message_id: int, op: str) -> dict[str, Any] | None:
+    """The ``chat.message`` event of one message, or None when it is gone."""
+    from hanse.chat.rendering import render_message_html
+    from hanse.chat.selectors import message_queryset
+
+    message = message_queryset().filter(pk=message_id).first()
+    if message is None:
+        return None
+    return {
+        "type": "chat.message",
+        "op": op,
+        "id": message.pk,
+        "channel": message.channel_id,
+        "parent": message.parent_id,
+        "client_id": str(message.client_id),
+        "author": message.author_id,
+        "reply_count": message.reply_count,
+        "html": render_message_html(message, None),
+    }
+
+
+def message_created(message_id: int, mentioned_ids: Sequence[int] = ()) -> None:
+    """A message was stored: push it to the channel, tell DM partners' other pages, and
+    notify (mentions, direct messages) in the background."""
+    from hanse.chat.models import Channel, ChannelMember
+    from hanse.chat.tasks import notify_message_created
+
+    payload = message_payload(message_id, "created")
+    if payload is None:
+        return
+    channel_id = int(payload["channel"])
+    _publish(topic(channel_id), payload)
+    if payload["parent"] is not None:
+        # The thread's first message shows a new reply count.
+        root = message_payload(int(payload["parent"]), "edited")
+        if root is not None:
+            _publish(topic(channel_id), root)
+    kind = Channel.objects.filter(pk=channel_id).values_list("kind", flat=True).first()
+    if kind in (Channel.Kind.DIRECT, Channel.Kind.GROUP) and payload["parent"] is None:
+        people = ChannelMember.objects.filter(channel_id=channel_id).values_list(
+            "user_id", flat=True
+        )
+        event = {"type": "chat.unread", "op": "message", "channel": channel_id, "id": message_id}
+        for user_id in people:
+            if user_id != payload["author"]:
+                _publish_to_user(user_id, event)
+    notify_message_created.enqueue(message_id, list(mentioned_ids))
+
+
+def message_changed(message_id: int, op: str) -> None:
+    """A message was edited, deleted or reacted to: push its new rendering."""
+    payload = message_payload(message_id, op)
+    if payload is not None:
+        _publish(topic(int(payload["channel"])), payload)
+
+
+def topic_changed(channel_id: int, new_topic: str) -> None:
+    _publish(
+        topic(channel_id),
+        {"type": "chat.topic", "op": "changed", "channel": channel_id, "topic": new_topic},
+    )
+
+
+def read_moved(channel_id: int, user_id: int, last_read_id: int) -> None:
+    _publish_to_user(
+        user_id,
+        {"type": "chat.read", "op": "moved", "channel": channel_id, "last_read_id": last_read_id},
+    )
+
+
+def members_removed(channel_id: int, user_ids: Sequence[int]) -> None:
+    """People left or were removed: their open connections stop receiving the channel now."""
+    try:
+        from hanse.realtime.publish import revoke
+    except ImportError:
+        return
+    for user_id in user_ids:
+        revoke(user_id, topic(channel_id))

@@ -1,0 +1,78 @@
+"""Messages as HTML: for the pages (with the viewer's own controls) and for live events
+(one rendering for every member; chat.js reveals the controls that belong to the viewer)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.template.loader import render_to_string
+
+from hanse.chat.models import Message
+
+if TYPE_CHECKING:
+    from hanse.people.models import User
+
+
+@dataclass(frozen=True)
+class ReactionSummary:
+    kind: str
+    label: str
+    emoji: str
+    count: int
+    mine: bool
+    reactors: str  # user ids, comma-separated, so chat.js can mark the viewer's own
+
+
+EMOJI = {"like": "👍", "celebrate": "🎉", "insightful": "💡", "support": "🤝", "curious": "🤔"}
+
+
+def reaction_summaries(message: Message, viewer: User | None) -> list[ReactionSummary]:
+    """Every kind (in the order of ReactionKind) with its count; uses prefetched reactions."""
+    from hanse.posts.models import ReactionKind
+
+    by_kind: dict[str, list[int]] = {}
+    for reaction in message.reactions.all():
+        by_kind.setdefault(reaction.kind, []).append(reaction.user_id)
+    viewer_id = viewer.pk if viewer is not None else None
+    return [
+        ReactionSummary(
+            kind=value,
+            label=str(label),
+            emoji=EMOJI.get(value, ""),
+            count=len(by_kind.get(value, [])),
+            mine=viewer_id in by_kind.get(value, []),
+            reactors=",".join(str(i) for i in by_kind.get(value, [])),
+        )
+        for value, label in ReactionKind.choices
+    ]
+
+
+def decorate(messages: Iterable[Message], viewer: User | None, *, is_admin: bool = False) -> None:
+    """Attach what the template shows per message: reactions, and the viewer's controls."""
+    for message in messages:
+        m: Any = message
+        m.reaction_list = reaction_summaries(message, viewer)
+        m.has_reactions = any(r.count for r in m.reaction_list)
+        deleted = message.deleted_at is not None
+        own = viewer is not None and message.author_id == viewer.pk
+        m.can_edit = own and not deleted
+        m.can_delete = (own or is_admin) and not deleted
+
+
+def render_message_html(
+    message: Message, viewer: User | None, *, is_admin: bool = False, in_thread: bool = False
+) -> str:
+    """One message as HTML. With ``viewer=None`` nothing depends on who looks: the payload of
+    live events, the same for every member."""
+    decorate([message], viewer, is_admin=is_admin)
+    return render_to_string(
+        "chat/_message.html",
+        {
+            "m": message,
+            "channel": message.channel,
+            "generic": viewer is None,
+            "in_thread": in_thread or message.parent_id is not None,
+        },
+    )

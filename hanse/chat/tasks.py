@@ -1,0 +1,66 @@
+"""Background work of the chat: notifications about mentions and direct messages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def notify_message_created(message_id: int, mentioned_ids: Sequence[int] = ()) -> None:
+    """Mentioned members and the people of a direct or group message (not muted, not the
+    author) are notified once per message, however often this task runs."""
+    from hanse.chat.models import Channel, ChannelMember, Message
+    from hanse.chat.notifications import CHAT_MENTION, DIRECT_MESSAGE, message_data
+    from hanse.notifications.models import DeliveredEvent
+    from hanse.notifications.services import notify
+    from hanse.notifications.tasks import queue_delivery
+
+    message = (
+        Message.objects.select_related("channel", "author")
+        .filter(pk=message_id, deleted_at__isnull=True)
+        .first()
+    )
+    if message is None or message.author is None:
+        return
+    channel = message.channel
+    listening = ChannelMember.objects.filter(channel=channel, muted=False).exclude(
+        user=message.author
+    )
+    data = message_data(message)
+    made = []
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                DeliveredEvent.objects.create(key=f"chat_message:{message_id}")
+        except IntegrityError:
+            return
+        if channel.kind in (Channel.Kind.DIRECT, Channel.Kind.GROUP):
+            people = [m.user for m in listening.select_related("user")]
+            made += notify(
+                type_key=DIRECT_MESSAGE.key,
+                recipients=people,
+                actor=message.author,
+                target=message,
+                group_key=f"chat:{channel.pk}",
+                data=data,
+            )
+        elif mentioned_ids:
+            people = [
+                m.user
+                for m in listening.filter(user_id__in=list(mentioned_ids)).select_related("user")
+            ]
+            made += notify(
+                type_key=CHAT_MENTION.key,
+                recipients=people,
+                actor=message.author,
+                target=message,
+                data=data,
+            )
+        ids = [n.pk for n in made]
+        transaction.on_commit(lambda: queue_delivery(ids))
