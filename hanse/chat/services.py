@@ -700,3 +700,19 @@ def reaction_toggle(*, message: Message, user: User, kind: str) -> tuple[bool, i
         mid = message.pk
         transaction.on_commit(lambda: events.message_changed(mid, "reactions"))
     return reacted, count
+
+
+def community_membership_ended(*, community_id: int, user_id: int) -> None:
+    """Someone left or was removed from a community: they leave its chat channels, and their
+    open connections stop receiving those channels at once. Called by the communities
+    services after commit."""
+    with transaction.atomic():
+        rows = ChannelMember.objects.filter(
+            user_id=user_id,
+            channel__kind=Channel.Kind.COMMUNITY,
+            channel__community_id=community_id,
+        )
+        channel_ids = list(rows.values_list("channel_id", flat=True))
+        rows.delete()
+        for channel_id in channel_ids:
+            _revoke_on_commit(channel_id, [user_id])

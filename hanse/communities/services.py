@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from hanse.chat import services as chat_services
 from hanse.communities import rules as community_rules
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
 from hanse.core.errors import PermissionRefused, ServiceError
@@ -292,6 +293,11 @@ def membership_leave(*, community: Community, user: User) -> None:
         membership.delete()
         Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
         transaction.on_commit(lambda: notification_tasks.membership_ended(community.pk, user.pk))
+        transaction.on_commit(
+            lambda: chat_services.community_membership_ended(
+                community_id=community.pk, user_id=user.pk
+            )
+        )
     _refresh_count(community)
 
 
@@ -316,6 +322,11 @@ def membership_remove(*, community: Community, user: User, by: User) -> None:
         membership.delete()
         Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
         transaction.on_commit(lambda: notification_tasks.membership_ended(community.pk, user.pk))
+        transaction.on_commit(
+            lambda: chat_services.community_membership_ended(
+                community_id=community.pk, user_id=user.pk
+            )
+        )
     _refresh_count(community)
 
 

@@ -191,3 +191,22 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"calendar token of {self.user_id}"
+
+
+class ReminderSetting(models.Model):
+    """Which event reminders a person wants; without a row both are on. The channels (bell,
+    e-mail, push) are the notification preferences of the type ``event_reminder``."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_reminder_setting"
+    )
+    day_before = models.BooleanField(_("the day before"), default=True)
+    hour_before = models.BooleanField(_("an hour before"), default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("event reminder setting")
+        verbose_name_plural = _("event reminder settings")
+
+    def __str__(self) -> str:
+        return f"reminders of {self.user_id}"

@@ -119,3 +119,22 @@ def test_open_community_channel_readable_by_employees(
         reverse("chat:post", args=[channel.pk]), {"body": "Ich auch"}, follow=True
     )
     assert b"Join the channel to write in it." in response.content
+
+
+def test_leaving_a_community_leaves_its_chat_channels(
+    make_user, make_community, django_capture_on_commit_callbacks
+):
+    """Leaving a community removes the person from its channels and revokes live delivery."""
+    from hanse.chat.models import ChannelMember
+    from hanse.chat.services import community_channel_ensure
+    from hanse.communities.services import membership_leave
+
+    owner = make_user()
+    member = make_user()
+    community = make_community("private", owner=owner, members=(member,))
+    channel = community_channel_ensure(community=community, user=member)
+    assert ChannelMember.objects.filter(channel=channel, user=member).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_leave(community=community, user=member)
+    assert not ChannelMember.objects.filter(channel=channel, user=member).exists()
+    assert not Channel.objects.readable_by(member).filter(pk=channel.pk).exists()

@@ -1,0 +1,123 @@
+"""/api/v1/events: create, list, get, change, occurrences, RSVP, attendees, tokens."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from hanse.events.models import CalendarToken, Event, Rsvp
+from hanse.events.recurrence import occurrence_key
+from tests.events.helpers import make_event, on_commit_now, soon  # noqa: F401
+
+API = "/api/v1/events"
+
+
+def send(client, method, url, body=None):
+    return getattr(client, method)(
+        url, data=json.dumps(body or {}), content_type="application/json"
+    )
+
+
+def test_create_get_update_cancel(make_user, client_for):
+    """The organiser creates, reads with occurrences, changes and cancels."""
+    anna, ben = make_user(), make_user()
+    client = client_for(anna)
+    start = soon()
+    response = send(
+        client,
+        "post",
+        API,
+        {
+            "title": "Stammtisch",
+            "start": start.isoformat(),
+            "end": (start + timedelta(hours=2)).isoformat(),
+            "rrule": "FREQ=WEEKLY;BYDAY="
+            + ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][start.weekday()],
+            "capacity": 5,
+            "co_organisers": [ben.username],
+        },
+    )
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert data["repeats"].startswith("every week on")
+    assert data["co_organisers"][0]["username"] == ben.username
+    event_id = data["id"]
+    got = client.get(f"{API}/{event_id}").json()
+    assert len(got["occurrences"]) >= 12
+    assert got["can_manage"] is True
+    bad = send(
+        client, "post", API, {"title": "", "start": start.isoformat(), "end": start.isoformat()}
+    )
+    assert bad.status_code == 400
+    assert bad.json() == {"detail": "Please give the event a title.", "code": "title_required"}
+    patched = send(client, "patch", f"{API}/{event_id}", {"room": "Raum 1", "clear_capacity": True})
+    assert patched.json()["room"] == "Raum 1" and patched.json()["capacity"] is None
+    assert (
+        send(client_for(make_user()), "patch", f"{API}/{event_id}", {"room": "x"}).status_code
+        == 403
+    )
+    assert send(client, "post", f"{API}/{event_id}/cancel").json()["cancelled"] is True
+    assert Event.objects.get().cancelled_at is not None
+
+
+def test_occurrences_rsvp_attendees(make_user, client_for):
+    """Move and cancel one occurrence, answer, see attendees; split the series."""
+    org, anna, ben = make_user(), make_user(), make_user()
+    event = make_event(org, rrule="FREQ=WEEKLY;COUNT=4", capacity=1)
+    first = occurrence_key(event.start)
+    second = occurrence_key(event.start + timedelta(days=7))
+    third = occurrence_key(event.start + timedelta(days=14))
+    a, b = client_for(anna), client_for(ben)
+    assert (
+        send(a, "put", f"{API}/{event.pk}/occurrences/{first}/rsvp", {"status": "going"}).json()[
+            "status"
+        ]
+        == "going"
+    )
+    waiting = send(b, "put", f"{API}/{event.pk}/occurrences/{first}/rsvp", {"status": "going"})
+    assert waiting.json()["status"] == "waitlist"
+    assert waiting.json()["waitlist_position"] == 1
+    assert (
+        send(
+            b, "put", f"{API}/{event.pk}/occurrences/{first}/rsvp", {"status": "waitlist"}
+        ).status_code
+        == 422
+    )
+    people = b.get(f"{API}/{event.pk}/occurrences/{first}/attendees").json()
+    assert [p["username"] for p in people["going"]] == [anna.username]
+    o = client_for(org)
+    moved = send(
+        o,
+        "patch",
+        f"{API}/{event.pk}/occurrences/{second}",
+        {"start": (event.start + timedelta(days=8)).isoformat()},
+    )
+    assert moved.json()["is_exception"] is True
+    assert send(o, "post", f"{API}/{event.pk}/occurrences/{second}/cancel").json()["cancelled"]
+    assert send(a, "post", f"{API}/{event.pk}/occurrences/{second}/cancel").status_code == 403
+    assert a.get(f"{API}/{event.pk}/occurrences/20200101T000000Z/rsvp").status_code == 404
+    split = send(o, "post", f"{API}/{event.pk}/occurrences/{third}/split", {"title": "Neu"})
+    assert split.status_code == 201
+    assert split.json()["split_from"] == event.pk and split.json()["title"] == "Neu"
+    listed = a.get(API, {"mine": True}).json()
+    assert [x["occurrence"] for x in listed] == [first]
+    assert Rsvp.objects.count() == 2
+
+
+def test_calendar_tokens(make_user, client_for):
+    """Create (secret shown once), list without secrets, revoke."""
+    client = client_for(make_user())
+    created = send(client, "post", f"{API}/calendar-tokens")
+    assert created.status_code == 201
+    assert created.json()["token"].startswith("hcal_")
+    listed = client.get(f"{API}/calendar-tokens").json()
+    assert listed[0]["id"] == created.json()["id"] and "token" not in listed[0]
+    other = client_for(make_user())
+    assert other.delete(f"{API}/calendar-tokens/{created.json()['id']}").status_code == 404
+    assert client.delete(f"{API}/calendar-tokens/{created.json()['id']}").status_code == 204
+    assert CalendarToken.objects.get().revoked_at is not None
+
+
+def test_anonymous_is_refused(client_for):
+    """Without a session or token the API answers 401."""
+    assert client_for(None).get(API).status_code == 401
