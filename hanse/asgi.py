@@ -1,12 +1,29 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels (routes come later)."""
+"""ASGI entry point: HTTP through Django, WebSockets through Channels.
+
+A WebSocket handshake is accepted only from an allowed Origin (ALLOWED_HOSTS), which stops
+other sites from opening a connection with a colleague's cookies, and it is authenticated
+with the ordinary session cookie.
+"""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hanse.settings")
+# Django must be set up before the consumers (and the models they import) load.
 django_asgi_app = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from hanse.realtime.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

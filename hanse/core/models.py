@@ -19,6 +19,15 @@ class SiteConfiguration(models.Model):
         choices=CommunityFounding.choices,
         default=CommunityFounding.EVERYONE,
     )
+    # Presence can be read as monitoring; the staff council may ask to switch it off for all.
+    presence_enabled = models.BooleanField(
+        _("show who is online"),
+        default=True,
+        help_text=_(
+            "Show a dot for people who are online in chat and on profiles. Each person can "
+            "hide their own status. Switch it off for everyone if it is felt as monitoring."
+        ),
+    )
 
     class Meta:
         verbose_name = _("site configuration")

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from hanse.communities import selectors as community_selectors
+from hanse.events import selectors as event_selectors
 from hanse.people import selectors as people_selectors
 from hanse.people.models import User
 from hanse.posts.selectors.announcements import pinned_announcements_for
@@ -39,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "suggested_people": people_selectors.people_to_meet(user=user, limit=6),
         "profile_gaps": _profile_gaps(user),
         "pinned_announcements": pinned_announcements_for(viewer=user),
+        "upcoming_events": event_selectors.upcoming_for(viewer=user, limit=5),
         **composer_context(request),
         **feed,
     }

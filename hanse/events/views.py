@@ -438,7 +438,7 @@ def rsvp(request: HttpRequest, event_id: int) -> HttpResponse:
             raise Http404(str(exc.message)) from exc
         messages.error(request, str(exc.message))
     else:
-        text = {
+        texts: dict[str, str] = {
             Rsvp.Status.GOING: _("You are going. See you there!"),
             Rsvp.Status.MAYBE: _("You might come. We have noted it."),
             Rsvp.Status.NOT_GOING: _("You are not going. Thank you for letting us know."),
@@ -446,8 +446,8 @@ def rsvp(request: HttpRequest, event_id: int) -> HttpResponse:
                 "All places are taken: you are on the waiting list. We will tell you when a "
                 "place becomes free."
             ),
-        }[answer.status]
-        messages.success(request, text)
+        }
+        messages.success(request, texts[str(answer.status)])
     return HttpResponseRedirect(_detail_url(event, occurrence))
 
 

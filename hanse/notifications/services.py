@@ -39,6 +39,7 @@ from hanse.notifications.models import (
     NotificationActor,
     NotificationPreference,
 )
+from hanse.realtime.counters import notifications_changed_on_commit
 
 if TYPE_CHECKING:
     from hanse.communities.models import Community, Invitation, JoinRequest, Membership
@@ -282,6 +283,7 @@ def _notify(
             [NotificationActor(notification=n, actor=actor, created_at=now) for n in created]
         )
     result.extend(created)
+    notifications_changed_on_commit(n.recipient_id for n in result)  # bells refresh live
     return result
 
 

@@ -145,6 +145,17 @@ class ProfileForm(forms.Form):
         }
 
 
+class PresenceForm(forms.Form):
+    show_presence = forms.BooleanField(
+        label=_("Show colleagues when I am online"),
+        required=False,
+        help_text=_(
+            "A dot next to your name in chat and on your profile shows whether you have Hanse "
+            "open. Switch it off if you prefer not to show it."
+        ),
+    )
+
+
 class AvatarForm(forms.Form):
     # A plain FileField: the service sniffs the content itself and gives one clear message.
     photo = forms.FileField(

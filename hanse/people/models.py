@@ -167,6 +167,12 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Leave empty to follow the browser's language."),
     )
+    # Presence (online/away) is shown only while both this and the site switch allow it.
+    show_presence = models.BooleanField(
+        _("show when I am online"),
+        default=True,
+        help_text=_("Colleagues see a dot next to your name while you have Hanse open."),
+    )
     following = models.ManyToManyField(
         "self",
         through="Follow",

@@ -41,11 +41,65 @@ def _queue_preview(post_id: int) -> None:
 
 
 def post_created(post_id: int) -> None:
-    """A post was published: fetch its link preview and notify, both in the background."""
+    """A post was published: push it live, fetch its link preview and notify."""
     from hanse.notifications.tasks import notify_post_created
 
+    _live_post_created(post_id)
     _queue_preview(post_id)
     notify_post_created.enqueue(post_id)
+
+
+# --- live pushes (hanse.realtime.topics explains which topic carries what) ----------------
+
+
+def post_topics(
+    *, community_id: int | None, community_open: bool, scope: str, author_id: int, tags: list[str]
+) -> list[str]:
+    """The topics a new post is announced on. Only posts every employee may read (no
+    community, or an open one) go to the author's and the hashtags' topics; a private or
+    secret community's posts reach its own topic only, whose subscribers are its readers."""
+    found: list[str] = []
+    if community_id is not None:
+        found.append(f"community:{community_id}")
+    if community_id is None or community_open:
+        found.append(f"author:{author_id}")
+        found.extend(f"tag:{tag}" for tag in tags)
+    if scope == "company":
+        found.append("company")
+    return found
+
+
+def _live_post_created(post_id: int) -> None:
+    from hanse.communities.models import Community
+    from hanse.posts.models import Post
+    from hanse.realtime.publish import publish
+
+    post = Post.objects.filter(pk=post_id).select_related("community").first()
+    if post is None:
+        return
+    event = {
+        "type": "post.created",
+        "op": "created",
+        "id": post.pk,
+        "author": post.author_id,
+        "community": post.community_id,
+    }
+    topics = post_topics(
+        community_id=post.community_id,
+        community_open=post.community is not None and post.community.kind == Community.Kind.OPEN,
+        scope=post.scope,
+        author_id=post.author_id,
+        tags=list(post.tags.values_list("name", flat=True)),
+    )
+    for topic in topics:
+        publish(topic, event)
+
+
+def _live_post_changed(post_id: int, event: dict[str, object]) -> None:
+    """Comments and reactions of one post: its readers fetch the update over HTTP."""
+    from hanse.realtime.publish import publish
+
+    publish(f"post:{post_id}", {"post": post_id, **event})
 
 
 def post_updated(post_id: int) -> None:
@@ -72,15 +126,54 @@ def post_deleted_on_commit(post_id: int) -> None:
 def comment_created(comment_id: int) -> None:
     """A comment was written: notify mentioned people and the authors replied to."""
     from hanse.notifications.tasks import notify_comment_created
+    from hanse.posts.models import Comment
 
+    row = Comment.objects.filter(pk=comment_id).values("post_id", "parent_id", "author_id").first()
+    if row is not None:
+        _live_post_changed(
+            row["post_id"],
+            {
+                "type": "comment.created",
+                "op": "created",
+                "id": comment_id,
+                "parent": row["parent_id"],
+                "author": row["author_id"],
+            },
+        )
     notify_comment_created.enqueue(comment_id)
 
 
 def reaction_added(reaction_id: int) -> None:
     """A reaction was added: tell the author (grouped) in the background."""
     from hanse.notifications.tasks import notify_reaction_added
+    from hanse.posts.models import Reaction
 
+    row = (
+        Reaction.objects.filter(pk=reaction_id)
+        .values("post_id", "comment_id", "comment__post_id", "user_id")
+        .first()
+    )
+    if row is not None:
+        reaction_changed(
+            post_id=row["post_id"] or row["comment__post_id"],
+            comment_id=row["comment_id"],
+            user_id=row["user_id"],
+        )
     notify_reaction_added.enqueue(reaction_id)
+
+
+def reaction_changed(*, post_id: int, comment_id: int | None, user_id: int) -> None:
+    """A reaction was added or removed: the post's open pages refresh the reaction bar."""
+    _live_post_changed(
+        post_id,
+        {"type": "reaction.changed", "op": "changed", "comment": comment_id, "user": user_id},
+    )
+
+
+def reaction_removed_on_commit(*, post_id: int, comment_id: int | None, user_id: int) -> None:
+    transaction.on_commit(
+        lambda: reaction_changed(post_id=post_id, comment_id=comment_id, user_id=user_id)
+    )
 
 
 def announcement_published(announcement_id: int) -> None:

@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from hanse.core.demo import communities, org, people, posts
+from hanse.core.demo import communities, events, org, people, posts
 from hanse.core.demo.context import SIZES, DemoContext, ProgressFactory, SizeSpec, no_progress
 from hanse.core.demo.data import DEMO_USERNAMES, MAIL_DOMAIN
 
@@ -39,6 +39,7 @@ PHASES: list[tuple[str, Phase]] = [
     ("follows", people.create_follows),
     ("communities", communities.create_communities),
     ("posts", posts.create_posts),
+    ("events", events.create_events),
 ]
 
 

@@ -199,9 +199,117 @@
   });
   document.addEventListener("htmx:load", (event) => enhance(event.detail.elt));
 
+  // --- live updates (hanse/realtime/static/realtime/live.js) ----------------------------
+  // Events carry ids only. What a viewer sees of a new comment or a changed reaction bar is
+  // fetched from the post's own page, which checks permissions and renders per viewer.
+  const LIVE_TEXT = {
+    en: { posts: "New posts are here", show: "show" },
+    de: { posts: "Es gibt neue Beiträge", show: "anzeigen" },
+  }[lang === "de" ? "de" : "en"];
+
+  function livePostPage(root) {
+    const url = root.dataset.livePost;
+    let timer = null;
+    let running = false;
+
+    function adopt(node, parent, before = null) {
+      const copy = document.importNode(node, true);
+      parent.insertBefore(copy, before);
+      if (window.htmx) htmx.process(copy);
+      enhance(copy);
+      return copy;
+    }
+
+    async function merge() {
+      if (running) return void schedule();
+      running = true;
+      try {
+        const response = await fetch(url, { credentials: "same-origin" });
+        if (!response.ok) return;
+        const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+        // Reaction bars and the comment count; a bar being used keeps its state.
+        fresh.querySelectorAll(".reactions[id]").forEach((bar) => {
+          const current = document.getElementById(bar.id);
+          if (current && !current.contains(document.activeElement)) {
+            const copy = adopt(bar, current.parentNode, current);
+            current.remove();
+            void copy;
+          }
+        });
+        fresh.querySelectorAll(".post__comments").forEach((link, index) => {
+          const current = document.querySelectorAll(".post__comments")[index];
+          if (current) current.textContent = link.textContent;
+        });
+        // New comments are added; nothing on the page is replaced, so a half-written reply
+        // stays as it is.
+        const section = document.getElementById("comments");
+        const freshList = fresh.querySelector("#comments .comment-list");
+        if (!section || !freshList) return;
+        let list = section.querySelector(".comment-list");
+        if (!list) {
+          const empty = section.querySelector(":scope > p.muted");
+          list = adopt(freshList.cloneNode(false), section, empty ? empty.nextSibling : null);
+          if (empty) empty.remove();
+        }
+        freshList.querySelectorAll(":scope > li.comment-thread").forEach((thread) => {
+          const top = thread.querySelector(":scope > article.comment");
+          if (!top) return;
+          const existing = document.getElementById(top.id);
+          if (!existing) return void adopt(thread, list);
+          const replies = thread.querySelector(":scope > .comment-replies");
+          if (!replies) return;
+          const home = existing.closest("li.comment-thread");
+          let target = home.querySelector(":scope > .comment-replies");
+          if (!target) target = adopt(replies.cloneNode(false), home, existing.nextSibling);
+          replies.querySelectorAll(":scope > li").forEach((item) => {
+            const reply = item.querySelector("article.comment");
+            if (reply && !document.getElementById(reply.id)) adopt(item, target);
+          });
+        });
+      } catch (error) {
+        // Offline for a moment: the next event or the reconnect tries again.
+      } finally {
+        running = false;
+      }
+    }
+
+    function schedule() {
+      clearTimeout(timer);
+      timer = setTimeout(merge, 300);
+    }
+    HanseLive.on("comment.created", schedule);
+    HanseLive.on("reaction.changed", schedule);
+    HanseLive.on("reconnected", schedule);
+  }
+
+  function liveNewPosts(note) {
+    // A community's page: a note with a link that reloads the stream.
+    HanseLive.on("post.created", (event) => {
+      if (event.topic !== note.dataset.liveTopics || event.author === HanseLive.user) return;
+      if (note.childElementCount) return;
+      const p = document.createElement("p");
+      p.className = "feed-new__note";
+      const link = document.createElement("a");
+      link.href = location.pathname + location.search;
+      link.textContent = LIVE_TEXT.show;
+      p.append(`${LIVE_TEXT.posts} — `, link);
+      note.append(p);
+    });
+  }
+
+  function live() {
+    if (!window.HanseLive) return;
+    document.querySelectorAll("[data-live-post]").forEach(livePostPage);
+    document.querySelectorAll("[data-live-new-posts]").forEach(liveNewPosts);
+  }
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", () => enhance(document));
+    document.addEventListener("DOMContentLoaded", () => {
+      enhance(document);
+      live();
+    });
   } else {
     enhance(document);
+    live();
   }
 })();

@@ -1,0 +1,329 @@
+"""Server-time benchmark of the stream: the home feed and writing a post.
+
+    .venv/bin/python -m bench.feed --database-url postgres://postgres@127.0.0.1:5432/hanse_bench \
+        [--size large] [--seed 1] [--skip-seed] [--requests 200]
+    .venv/bin/python -m bench.feed --database-url sqlite:////tmp/hanse-bench.sqlite3 --size bank
+
+Each request goes through the whole Django stack in-process (test Client: URL routing, every
+middleware, session, the view, the template render) so the figures are the server's time
+without the network. Tasks go to the queue configured for the run (the database queue unless
+REDIS_URL is set), never inline. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import math
+import os
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+TARGETS = {
+    "feed_p50": 15.0,
+    "feed_p99": 50.0,
+    "later_p50": 15.0,
+    "later_p99": 50.0,
+    "create_p99": 30.0,
+    "queries": 12,
+}
+
+
+def configure(database_url: str) -> None:
+    """Point the settings at the database and a production-like configuration, then set up."""
+    if database_url.startswith("sqlite:///"):
+        # The settings' own SQLite configuration (WAL, busy timeout) applies to SQLITE_PATH.
+        os.environ["SQLITE_PATH"] = database_url.removeprefix("sqlite:///") or "/tmp/hanse.db"  # noqa: S108
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = database_url
+    # Production-like: no DEBUG query log, no test settings (tasks are queued, not run inline).
+    os.environ.setdefault("HANSE_ENV", "development")
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("MEDIA_ROOT", "/tmp/hanse-bench-media")  # noqa: S108
+    os.environ.setdefault("STATIC_ROOT", "/tmp/hanse-bench-static")  # noqa: S108
+    os.environ.setdefault("LINK_PREVIEWS_ENABLED", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hanse.settings")
+    import django
+
+    django.setup()
+
+
+def percentile(samples: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(samples)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass
+class Row:
+    name: str
+    target: str
+    measured: str
+    ok: bool | None
+
+    @property
+    def verdict(self) -> str:
+        return "-" if self.ok is None else ("PASS" if self.ok else "FAIL")
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = fn()
+    return (time.perf_counter() - started) * 1000, result
+
+
+def ensure_data(size: str, seed: int, skip_seed: bool) -> None:
+    from django.core.management import call_command
+
+    from hanse.people.models import User
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if skip_seed or User.objects.exists():
+        return
+    print(f"Seeding the {size} demo (seed {seed}) ...", flush=True)
+    started = time.monotonic()
+    call_command("seed_demo", size=size, seed=seed, stdout=sys.stdout)
+    print(f"Seeded in {time.monotonic() - started:.0f} s.", flush=True)
+
+
+def ensure_static() -> None:
+    """Production serves a hashed-name manifest; build it once so templates can use it."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]:
+        call_command("collectstatic", interactive=False, verbosity=0, clear=manifest.exists())
+
+
+def pick_viewers(count: int, seed: int) -> list[Any]:
+    """A spread: the most connected people (communities, follows), the demo accounts, others."""
+    from django.db.models import Count
+
+    from hanse.people.models import User
+
+    active = User.objects.filter(is_active=True, is_superuser=False)
+    by_communities = list(
+        active.annotate(n=Count("memberships")).order_by("-n", "id")[: count // 4]
+    )
+    by_follows = list(active.annotate(n=Count("follow_edges")).order_by("-n", "id")[: count // 4])
+    demo = list(active.filter(username__in=("anna.schmidt", "ben.weber", "clara.fischer")))
+    chosen: dict[int, Any] = {u.pk: u for u in by_communities + by_follows + demo}
+    ids = list(active.values_list("id", flat=True))
+    rng = random.Random(seed)
+    while len(chosen) < count and len(chosen) < len(ids):
+        pk = rng.choice(ids)
+        chosen.setdefault(pk, None)
+    users = {u.pk: u for u in User.objects.filter(pk__in=list(chosen))}
+    return [users[pk] for pk in sorted(users)]
+
+
+def client_for(user: Any) -> Any:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def deep_cursor(user: Any, depth: int) -> int | None:
+    """The keyset cursor `depth` pages into the person's home feed (fewer if it ends)."""
+    from hanse.posts.selectors.feed import home_feed
+
+    before = None
+    for _page in range(depth):
+        page = home_feed(viewer=user, before_id=before, limit=20)
+        if page.next_before_id is None:
+            break
+        before = page.next_before_id
+    return before
+
+
+def measure_get(
+    clients: Sequence[tuple[Any, str]], total: int, warmup: int
+) -> tuple[list[float], list[int]]:
+    samples: list[float] = []
+    statuses: list[int] = []
+    for i in range(total + warmup):
+        client, url = clients[i % len(clients)]
+        ms, response = timed(lambda c=client, u=url: c.get(u))
+        if i >= warmup:
+            samples.append(ms)
+            statuses.append(response.status_code)
+    return samples, statuses
+
+
+def tiny_png(seed: int) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 400), (240, 244, 248))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([40, 40 + seed % 50, 300, 300], fill=(226, 0, 26))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def count_queries(fn: Callable[[], Any]) -> tuple[int, list[str]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--size", default="large", choices=("small", "bank", "large"))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip-seed", action="store_true")
+    parser.add_argument("--requests", type=int, default=200, help="timed feed requests")
+    parser.add_argument("--creates", type=int, default=100, help="timed post creations")
+    parser.add_argument("--viewers", type=int, default=20)
+    parser.add_argument("--depth", type=int, default=25, help="pages deep for the later page")
+    parser.add_argument("--show-sql", action="store_true", help="print the feed page's SQL")
+    args = parser.parse_args(argv)
+
+    configure(args.database_url)
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+
+    from hanse.posts.models import Attachment, Post
+    from hanse.posts.selectors.feed import home_feed
+    from hanse.posts.services.attachments import attachments_delete_files
+
+    ensure_data(args.size, args.seed, args.skip_seed)
+    ensure_static()
+    vendor = connection.vendor
+    posts_total = Post.objects.count()
+    viewers = pick_viewers(args.viewers, args.seed)
+    print(
+        f"Database: {vendor}, {posts_total:,} posts; {len(viewers)} viewers; "
+        f"tasks: {settings.TASKS['default']['BACKEND']}",
+        flush=True,
+    )
+
+    rows: list[Row] = []
+
+    def add_latency(label: str, samples: list[float], p50_key: str | None, p99_key: str) -> None:
+        if p50_key:
+            p50 = percentile(samples, 50)
+            ok = p50 <= TARGETS[p50_key]
+            rows.append(Row(f"{label} p50", f"<= {TARGETS[p50_key]:.0f} ms", f"{p50:.1f} ms", ok))
+        p99 = percentile(samples, 99)
+        ok = p99 <= TARGETS[p99_key]
+        rows.append(Row(f"{label} p99", f"<= {TARGETS[p99_key]:.0f} ms", f"{p99:.1f} ms", ok))
+
+    # --- home feed, first page (the whole page: composer, announcements, sidebar, feed) ---
+    clients = [(client_for(u), "/") for u in viewers]
+    samples, statuses = measure_get(clients, args.requests, warmup=len(clients))
+    bad = [s for s in statuses if s != 200]
+    add_latency("Home feed, first page", samples, "feed_p50", "feed_p99")
+
+    # --- a later page by keyset, deep in the feed ---
+    deep = []
+    for (client, _url), user in zip(clients, viewers, strict=True):
+        before = deep_cursor(user, args.depth)
+        if before is not None:
+            deep.append((client, f"/?before={before}"))
+    if deep:
+        samples, statuses = measure_get(deep, args.requests, warmup=len(deep))
+        bad += [s for s in statuses if s != 200]
+        add_latency(f"Later page (~{args.depth} pages deep)", samples, "later_p50", "later_p99")
+        partial = [(c, u.replace("/?", "/feed/?")) for c, u in deep]
+        samples, _statuses = measure_get(partial, args.requests, warmup=len(partial))
+        rows.append(
+            Row("  same, htmx partial /feed/ p50", "-", f"{percentile(samples, 50):.1f} ms", None)
+        )
+
+    # --- queries per page ---
+    heavy = viewers[0]
+    heavy_client = clients[0][0]
+    selector_counts = {
+        limit: count_queries(lambda lim=limit: home_feed(viewer=heavy, limit=lim))[0]
+        for limit in (5, 20, 50)
+    }
+    n_selector = max(selector_counts.values())
+    rows.append(
+        Row("Queries: home_feed() selector", f"<= {TARGETS['queries']}",
+            " / ".join(f"{n} (limit {k})" for k, n in selector_counts.items()),
+            n_selector <= TARGETS["queries"] and len(set(selector_counts.values())) == 1)
+    )  # fmt: skip
+    n_view, sql = count_queries(lambda: heavy_client.get("/"))
+    rows.append(Row("Queries: whole home page", "-", str(n_view), None))
+    if args.show_sql:
+        for statement in sql:
+            print(f"  {statement}\n")
+
+    # --- post create: two mentions, a tag and an image ---
+    authors = [u for u in viewers if not u.is_superuser][:10]
+    others = list(
+        type(heavy)
+        .objects.exclude(pk__in=[a.pk for a in authors])
+        .values_list("username", flat=True)[:50]
+    )
+    created_before = Post.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    create_clients = [(client_for(a), a) for a in authors]
+    rng = random.Random(args.seed)
+    samples = []
+    for i in range(args.creates + len(create_clients)):
+        client, _author = create_clients[i % len(create_clients)]
+        m0, m1 = rng.sample(others, 2)
+        body = (
+            f"Benchmark {i}: Danke an @{m0} und @{m1} für die Unterstützung beim "
+            "Connectoren-Treffen! #Connectoren"
+        )
+        upload = SimpleUploadedFile(f"bild-{i}.png", tiny_png(i), content_type="image/png")
+        ms, response = timed(
+            lambda c=client, b=body, f=upload: c.post(
+                "/posts/new/", {"body": b, "where": "company", "files": [f]}
+            )
+        )
+        if response.status_code not in (200, 302):
+            bad.append(response.status_code)
+        if i >= len(create_clients):
+            samples.append(ms)
+    add_latency("Post create (2 mentions, tag, image)", samples, None, "create_p99")
+    rows.append(Row("  post create p50", "-", f"{percentile(samples, 50):.1f} ms", None))
+    created = Post.objects.filter(id__gt=created_before, body__startswith="Benchmark ")
+    made = created.count()
+    queued = _queued_tasks()
+    # Leave the database as it was: the benchmark's posts and their files go again.
+    files = list(Attachment.objects.filter(post__in=created))
+    created.delete()
+    attachments_delete_files(files)
+
+    print()
+    width = max(len(r.name) for r in rows) + 2
+    measured_width = max(len(r.measured) for r in rows) + 2
+    print(f"{'measure':<{width}}{'target':<12}{'measured':<{measured_width}}result")
+    print("-" * (width + 12 + measured_width + 6))
+    for row in rows:
+        print(f"{row.name:<{width}}{row.target:<12}{row.measured:<{measured_width}}{row.verdict}")
+    print()
+    print(f"Posts written by the benchmark: {made} (removed again); tasks queued: {queued}.")
+    if bad:
+        print(f"WARNING: {len(bad)} responses had unexpected status codes: {sorted(set(bad))}")
+    return 0 if all(r.ok is not False for r in rows) and not bad else 1
+
+
+def _queued_tasks() -> str:
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - another queue backend
+        return "n/a"
+    return str(DBTaskResult.objects.filter(status="READY").count())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
