@@ -26,6 +26,15 @@ def _isolated_media(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Cached values (bell counts, rate limits) never leak from one test into the next: ids
+    are reused once a test's transaction is rolled back."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings: Any) -> None:
     """Tests assert English messages unless they ask for German explicitly."""
     settings.LANGUAGE_CODE = "en"

@@ -20,6 +20,7 @@ from hanse.communities import rules as community_rules
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.notifications import tasks as notification_tasks
+from hanse.notifications.selectors import forget_unread_counts
 from hanse.people.models import User
 
 NAME_MIN = 3
@@ -293,6 +294,9 @@ def membership_leave(*, community: Community, user: User) -> None:
         membership.delete()
         Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
         transaction.on_commit(lambda: notification_tasks.membership_ended(community.pk, user.pk))
+        # The bell must stop counting the community's notifications at once.
+        forget_unread_counts([user.pk])
+        transaction.on_commit(lambda: forget_unread_counts([user.pk]))
         transaction.on_commit(
             lambda: chat_services.community_membership_ended(
                 community_id=community.pk, user_id=user.pk
@@ -322,6 +326,9 @@ def membership_remove(*, community: Community, user: User, by: User) -> None:
         membership.delete()
         Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
         transaction.on_commit(lambda: notification_tasks.membership_ended(community.pk, user.pk))
+        # The bell must stop counting the community's notifications at once.
+        forget_unread_counts([user.pk])
+        transaction.on_commit(lambda: forget_unread_counts([user.pk]))
         transaction.on_commit(
             lambda: chat_services.community_membership_ended(
                 community_id=community.pk, user_id=user.pk

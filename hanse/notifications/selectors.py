@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -25,8 +27,18 @@ if TYPE_CHECKING:
     from hanse.people.models import User
 
 
+# The bell is on every page; its count is cached for a short while per person and dropped
+# whenever that person's notifications change (created, collapsed, read, or their community
+# membership ends), so a page view usually costs no query for it at all.
+UNREAD_CACHE_SECONDS = 60
+
+
+def _unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
 def unread_count(*, user: User) -> int:
-    """The number on the bell: one query.
+    """The number on the bell: one query when not cached.
 
     It reads the partial index ``notif_unread_idx`` (recipient) WHERE read_at IS NULL AND
     in_app, so it touches only the person's unread rows; each of those is checked against
@@ -34,7 +46,20 @@ def unread_count(*, user: User) -> int:
     community the person has left stops counting at once. tests/notifications/
     test_selectors.py asserts the query count and that the plan uses the index.
     """
-    return bell_queryset(user=user).count()
+    key = _unread_key(user.pk)
+    cached = cache.get(key)
+    if cached is not None:
+        return int(cached)
+    count = bell_queryset(user=user).count()
+    cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return count
+
+
+def forget_unread_counts(user_ids: Iterable[int]) -> None:
+    """Drop cached bell counts; called by the services after commit."""
+    keys = [_unread_key(user_id) for user_id in set(user_ids)]
+    if keys:
+        cache.delete_many(keys)
 
 
 def bell_queryset(*, user: User) -> QuerySet[Notification]:

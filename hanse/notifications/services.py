@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core.errors import ServiceError
-from hanse.notifications import registry
+from hanse.notifications import registry, selectors
 from hanse.notifications.models import (
     Channel,
     CommunityNotificationSetting,
@@ -283,8 +283,17 @@ def _notify(
             [NotificationActor(notification=n, actor=actor, created_at=now) for n in created]
         )
     result.extend(created)
+    _forget_on_commit(n.recipient_id for n in result)
     notifications_changed_on_commit(n.recipient_id for n in result)  # bells refresh live
     return result
+
+
+def _forget_on_commit(user_ids: Iterable[int]) -> None:
+    """Cached bell counts of these people are stale once this transaction commits."""
+    ids = list(user_ids)
+    if ids:
+        selectors.forget_unread_counts(ids)
+        transaction.on_commit(lambda: selectors.forget_unread_counts(ids))
 
 
 def _collapse(existing: list[Notification], template: Notification, now: Any) -> list[Notification]:
@@ -330,14 +339,17 @@ def notification_mark_read(*, notification: Notification, user: User) -> Notific
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        _forget_on_commit([user.pk])
     return notification
 
 
 def notifications_mark_all_read(*, user: User) -> int:
     """Mark everything in the person's bell as read; returns how many were unread."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    changed = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    _forget_on_commit([user.pk])
+    return changed
 
 
 # --- settings -----------------------------------------------------------------------------
@@ -608,3 +620,4 @@ def on_membership_ended(*, community: Community, user: User) -> None:
     """Someone left or was removed: forget their level for the community, so nothing more
     comes from it (what they can no longer read already disappears from the bell)."""
     CommunityNotificationSetting.objects.filter(community=community, user=user).delete()
+    _forget_on_commit([user.pk])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Count,
@@ -163,13 +164,39 @@ def _flag(condition: Q | None) -> ExpressionWrapper | Value:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
+# Suggestions change slowly, and ranking them reads the skills of thousands of colleagues:
+# the chosen ids are cached per person, and following someone drops the cache.
+PEOPLE_TO_MEET_SECONDS = 600
+
+
+def people_to_meet_cache_key(user_id: int) -> str:
+    return f"people:to-meet:{user_id}"
+
+
 def people_to_meet(*, user: User, limit: int = 6) -> list[User]:
     """Active colleagues from the same unit or location, or sharing a skill, not yet followed.
 
-    Ranked: shared unit first, then shared skills, then same location. Two queries.
+    Ranked: shared unit first, then shared skills, then same location. One query when the
+    ranking is cached, otherwise one.
     """
     if not user.is_authenticated:
         return []
+    key = f"{people_to_meet_cache_key(user.pk)}:{limit}"
+    ids = cache.get(key)
+    if ids is not None:
+        found = {
+            p.pk: p
+            for p in User.objects.filter(pk__in=ids, is_active=True).select_related(
+                "org_unit", "location"
+            )
+        }
+        return [found[pk] for pk in ids if pk in found]
+    people = _rank_people_to_meet(user=user, limit=limit)
+    cache.set(key, [p.pk for p in people], PEOPLE_TO_MEET_SECONDS)
+    return people
+
+
+def _rank_people_to_meet(*, user: User, limit: int) -> list[User]:
     my_skills = User.skills.through.objects.filter(user_id=user.pk).values("skill_id")
     shares_skill = Exists(
         User.skills.through.objects.filter(user_id=OuterRef("pk"), skill_id__in=my_skills)

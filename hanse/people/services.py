@@ -9,6 +9,7 @@ import warnings
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -539,6 +540,7 @@ def follow(*, follower: User, followee: User) -> Follow:
     existing = Follow.objects.filter(follower=follower, followee=followee).first()
     if existing is not None:
         return existing
+    _forget_suggestions(follower.pk)
     try:
         with transaction.atomic():
             return Follow.objects.create(follower=follower, followee=followee)
@@ -552,3 +554,11 @@ def unfollow(*, follower: User, followee: User) -> None:
     if follower.pk == followee.pk:
         raise ServiceError(_("You cannot follow yourself."), code="follow_self")
     Follow.objects.filter(follower=follower, followee=followee).delete()
+    _forget_suggestions(follower.pk)
+
+
+def _forget_suggestions(user_id: int) -> None:
+    """ "Colleagues to meet" leaves out people one follows: recompute it on the next view."""
+    from hanse.people.selectors import people_to_meet_cache_key
+
+    cache.delete_many([f"{people_to_meet_cache_key(user_id)}:{n}" for n in (6, 8, 10, 12)])

@@ -148,8 +148,8 @@ def test_directory_query_count(org, make_user, client_for, django_assert_max_num
         p = make_user(f"p{n}", org_unit=org["it_ops"], location=org["head_office"])
         profile_update(user=p, by=p, skills=[f"Skill {n}"])
     client = client_for(p)
-    # session, user, count, unit options, location options, page, skills, unread bell count
-    with django_assert_max_num_queries(8):
+    # session, user, count, unit options, location options, page, skills, bell, chat badge
+    with django_assert_max_num_queries(9):
         response = client.get("/people/", {"q": "p"})
     assert response.status_code == 200
     assert "Skill " in response.content.decode()
@@ -161,7 +161,7 @@ def test_unit_page_query_count(org, make_user, client_for, django_assert_max_num
         p = make_user(f"p{n}", org_unit=org["it_ops"], location=org["head_office"])
         profile_update(user=p, by=p, skills=[f"Skill {n}"])
     client = client_for(p)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get("/people/org/it-betrieb/")
     assert response.status_code == 200
 
@@ -178,19 +178,20 @@ def test_org_chart_query_count(org, make_user, client_for, django_assert_max_num
         )
         make_user(f"m{n}", org_unit=unit)
     client = client_for(boss)
-    # session, user, units with managers, headcounts
-    with django_assert_max_num_queries(5):
+    # session, user, units with managers, headcounts, bell, chat badge
+    with django_assert_max_num_queries(6):
         response = client.get("/people/org/")
     html = response.content.decode()
-    assert html.count("<details") == 5  # bank, two divisions... only units with children
+    assert html.count('class="orgtoggle"') == 4  # only units with sub-units get a toggle
     assert "Team 19" in html
     assert "Manager: Boss" in html
 
 
 def test_org_chart_is_nested_and_top_levels_open(people, client_for):
-    """Units appear as nested details, expanded on the first two levels, with counts."""
+    """Units appear as a nested tree with toggles, the first two levels open, with counts."""
     html = client_for(people["anna"]).get("/people/org/").content.decode()
-    assert "<details open>" in html
+    assert 'class="orgtoggle" aria-expanded="true"' in html
+    assert 'data-collapsed="false"' in html
     assert 'href="/people/org/it-betrieb/"' in html
     assert "2 people in total" in html
 

@@ -54,11 +54,12 @@ def test_site_switch_hides_everyone(make_user: Any) -> None:
     assert presence.may_track(person) is False
 
 
-def test_person_can_hide_presence(make_user: Any) -> None:
+def test_person_can_hide_presence(make_user: Any, django_capture_on_commit_callbacks: Any) -> None:
     """Hiding one's presence removes the dot and forgets the current state at once."""
     person = make_user()
     presence.heartbeat(person.pk, active=True)
-    presence_preference_set(user=person, show=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        presence_preference_set(user=person, show=False)
     person.refresh_from_db()
     assert person.show_presence is False
     assert presence.states([person.pk]) == {person.pk: "offline"}
@@ -71,6 +72,7 @@ def test_presence_states_tag_loads_a_list_at_once(
     """A list of people costs one query (the site switch) and one cache round trip."""
     people = [make_user() for _ in range(5)]
     presence.heartbeat(people[0].pk, active=True)
+    SiteConfiguration.get()  # the row exists on every real site
     template = Template(
         "{% load realtime_tags %}{% presence_states people as states %}"
         "{% for p in people %}{% presence_dot p states %}{% endfor %}"
