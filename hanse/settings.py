@@ -178,7 +178,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # A tab that falls this many events behind starts losing them; chat bursts to
+            # large channels need more than the default 100.
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 60},
         }
     }
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("hanse.posts.urls")),
     path("notifications/", include("hanse.notifications.urls")),
     path("chat/", include("hanse.chat.urls")),
+    path("realtime/", include("hanse.realtime.urls")),
     path("events/", include("hanse.events.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),

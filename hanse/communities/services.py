@@ -22,6 +22,7 @@ from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.notifications import tasks as notification_tasks
 from hanse.notifications.selectors import forget_unread_counts
 from hanse.people.models import User
+from hanse.realtime.publish import revoke
 
 NAME_MIN = 3
 NAME_MAX = 80
@@ -294,9 +295,11 @@ def membership_leave(*, community: Community, user: User) -> None:
         membership.delete()
         Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
         transaction.on_commit(lambda: notification_tasks.membership_ended(community.pk, user.pk))
-        # The bell must stop counting the community's notifications at once.
+        # The bell must stop counting the community's notifications at once, and open tabs
+        # stop receiving the community's live events.
         forget_unread_counts([user.pk])
         transaction.on_commit(lambda: forget_unread_counts([user.pk]))
+        transaction.on_commit(lambda: revoke(user.pk, f"community:{community.pk}"))
         transaction.on_commit(
             lambda: chat_services.community_membership_ended(
                 community_id=community.pk, user_id=user.pk
@@ -326,9 +329,11 @@ def membership_remove(*, community: Community, user: User, by: User) -> None:
         membership.delete()
         Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
         transaction.on_commit(lambda: notification_tasks.membership_ended(community.pk, user.pk))
-        # The bell must stop counting the community's notifications at once.
+        # The bell must stop counting the community's notifications at once, and open tabs
+        # stop receiving the community's live events.
         forget_unread_counts([user.pk])
         transaction.on_commit(lambda: forget_unread_counts([user.pk]))
+        transaction.on_commit(lambda: revoke(user.pk, f"community:{community.pk}"))
         transaction.on_commit(
             lambda: chat_services.community_membership_ended(
                 community_id=community.pk, user_id=user.pk

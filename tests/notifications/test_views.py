@@ -35,7 +35,7 @@ def test_bell_partial_shows_the_count_with_a_label(
     response = client_for(people["ben"]).get(reverse("notifications:bell"))
     html = response.content.decode()
     assert 'aria-label="Notifications, 1 unread"' in html
-    assert 'hx-trigger="every 60s"' in html
+    assert 'hx-trigger="every 60s, hanse-live"' in html
     assert f'hx-get="{reverse("notifications:bell")}"' in html
 
 

@@ -91,9 +91,11 @@ def _isolated_layer_and_cache(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _close_thread_connections() -> Iterator[None]:
-    """Consumers reach the database from asgiref's worker thread; close its connection after
-    each test so that PostgreSQL can drop the test database at the end."""
+def _close_thread_connections(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Consumers reach the database from asgiref's worker threads; their connections close
+    after each call here (CONN_MAX_AGE 0) and at the end of each test, so that PostgreSQL can
+    drop the test database at the end."""
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     yield
     async_to_sync(database_sync_to_async(connections.close_all))()
 

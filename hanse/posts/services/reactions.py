@@ -72,6 +72,10 @@ def reaction_remove(
         if not deleted:
             return False
         _bump(post, comment, -1)
+        post_id = post.pk if post is not None else comment.post_id  # type: ignore[union-attr]
+        events.reaction_removed_on_commit(
+            post_id=post_id, comment_id=comment.pk if comment else None, user_id=user.pk
+        )
     return True
 
 
