@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from hanse.core.demo import communities, events, notifications, org, people, posts
+from hanse.core.demo import chat, communities, events, notifications, org, people, posts
 from hanse.core.demo.context import SIZES, DemoContext, ProgressFactory, SizeSpec, no_progress
 from hanse.core.demo.data import DEMO_USERNAMES, MAIL_DOMAIN
 
@@ -40,6 +40,7 @@ PHASES: list[tuple[str, Phase]] = [
     ("communities", communities.create_communities),
     ("posts", posts.create_posts),
     ("events", events.create_events),
+    ("chat", chat.create_chat),
     ("notifications", notifications.create_notifications),
 ]
 
