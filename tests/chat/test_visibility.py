@@ -79,8 +79,12 @@ def test_removed_member_loses_access_and_is_revoked(
     secret: Any,
     client_for: Any,
     django_capture_on_commit_callbacks: Any,
+    settings: Any,
 ) -> None:
     """Removing a member stops access at once and makes their connections leave the topic."""
+    # The in-memory layer: this test reads the revoke message back in one thread; the Redis
+    # layer's delivery is covered by tests/realtime.
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     layer = get_channel_layer()
     conn = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(user_group(people["ben"].pk), conn)
