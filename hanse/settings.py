@@ -175,12 +175,16 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "hanse"),
         }
     }
+    # redis-py gives up reading after 5 s by default, exactly the time channels-redis blocks
+    # waiting for a message (BZPOPMIN 5 s): on a busy event loop the read then fails and the
+    # WebSocket is dropped. Reads may take longer than the blocking wait.
+    REDIS_CHANNEL_HOST = {"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # A tab that falls this many events behind starts losing them; chat bursts to
             # large channels need more than the default 100.
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 60},
+            "CONFIG": {"hosts": [REDIS_CHANNEL_HOST], "capacity": 1000, "expiry": 60},
         }
     }
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}

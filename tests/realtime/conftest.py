@@ -70,7 +70,7 @@ def _isolated_layer_and_cache(settings: Any) -> None:
         settings.CHANNEL_LAYERS = {
             "default": {
                 "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [django_settings.REDIS_URL], "prefix": prefix},
+                "CONFIG": {"hosts": [django_settings.REDIS_CHANNEL_HOST], "prefix": prefix},
             }
         }
         settings.CACHES = {
