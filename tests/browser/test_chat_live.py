@@ -51,9 +51,12 @@ def test_message_appears_for_the_other_person_without_reload(
         page.goto(f"/chat/{channel.pk}/")
         pages.append(page)
     anna_page, ben_page = pages
-    # Both tabs are connected before Anna writes.
+    # Both tabs are subscribed to the channel before Anna writes.
     for page in pages:
-        page.wait_for_function("() => window.HanseLive && window.HanseLive.connected")
+        page.wait_for_function(
+            "(topic) => window.HanseLive && window.HanseLive.isSubscribed(topic)",
+            arg=f"chat:{channel.pk}",
+        )
     ben_page.evaluate("() => { window.__notReloaded = true; }")
 
     text = f"Moin Ben, Treffen um 10? {uuid.uuid4().hex[:6]}"

@@ -284,6 +284,9 @@
       if (el && el.firstChild) el.firstChild.nodeValue = event.topic + " ";
     });
     HanseLive.on("reconnected", () => catchUp());
+    HanseLive.on("subscribed", (event) => {
+      if (channelId && (event.topics || []).includes(`chat:${channelId}`)) catchUp();
+    });
     HanseLive.on("revoked", (event) => {
       if (channelId && event && event.topic === `chat:${channelId}`) location.reload();
     });

@@ -29,6 +29,8 @@
   const CLOSE_SIGNED_OUT = 4401;
 
   const wanted = new Set();
+
+  const granted = new Set(); // topics the server confirmed
   const listeners = new Map();
   const pending = new Map(); // client_id -> {message, resolve, reject}
   const seen = new Map(); // topic -> Set of "type:id"
@@ -121,8 +123,15 @@
         emit("error", frame);
         return;
       }
+      case "subscribed":
+        // Events of a topic flow only from here on: pages catch up over HTTP on this event
+        // for whatever happened between loading the page and the subscription.
+        for (const topic of frame.topics || []) granted.add(topic);
+        emit("subscribed", frame);
+        return;
       case "revoked":
         wanted.delete(frame.topic);
+        granted.delete(frame.topic);
         emit("revoked", frame);
         return;
       default:
@@ -160,6 +169,7 @@
     };
     socket.onclose = (close) => {
       clearInterval(heartbeatTimer);
+      granted.clear();
       socket = null;
       emit("closed", { code: close.code });
       if (close.code === CLOSE_SIGNED_OUT) {
@@ -248,6 +258,9 @@
     },
     get connected() {
       return Boolean(socket && socket.readyState === WebSocket.OPEN);
+    },
+    isSubscribed(topic) {
+      return granted.has(topic);
     },
     get user() {
       return me;
