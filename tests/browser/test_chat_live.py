@@ -7,13 +7,14 @@ process on the test database instead; that needs a database another process can 
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from hanse.chat.models import Channel
+from hanse.chat.models import Channel, Message
 from hanse.chat.services import channel_create
 from tests.realtime.servers import Server, server_env, wait_for_other_sessions_to_end
 
@@ -64,7 +65,13 @@ def test_message_appears_for_the_other_person_without_reload(
     composer.fill(text)
     composer.press("Enter")
 
-    expect(ben_page.locator("#chat-log")).to_contain_text(text)
+    # On a busy CI machine (two test workers, the server, two browsers on two cores) storing
+    # and relaying can take seconds: first the message must be stored, then it must arrive.
+    deadline = time.monotonic() + 30
+    while not Message.objects.filter(channel=channel, body=text).exists():
+        assert time.monotonic() < deadline, "Anna's message was never stored"
+        time.sleep(0.2)
+    expect(ben_page.locator("#chat-log")).to_contain_text(text, timeout=30_000)
     assert ben_page.evaluate("() => window.__notReloaded === true")
     expect(anna_page.locator("#chat-log")).to_contain_text(text)
     assert anna_page.locator("#chat-log").get_by_text(text).count() == 1
