@@ -5,6 +5,7 @@ services."""
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -26,12 +27,21 @@ def _isolated_media(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
+def _fresh_cache(settings: Any) -> None:
     """Cached values (bell counts, rate limits) never leak from one test into the next: ids
-    are reused once a test's transaction is rolled back."""
+    are reused once a test's transaction is rolled back.
+
+    On Redis the cache gets a key prefix of its own per test instead of being flushed: a
+    flush would also wipe the channel layer and presence of servers that tests running in
+    parallel have started against the same Redis database."""
     from django.core.cache import cache
 
-    cache.clear()
+    if settings.REDIS_URL:
+        caches = dict(settings.CACHES)
+        caches["default"] = {**caches["default"], "KEY_PREFIX": f"t-{uuid.uuid4().hex[:12]}"}
+        settings.CACHES = caches
+    else:
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
