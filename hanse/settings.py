@@ -322,5 +322,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One line per task run drowns the console of `make run`; failures still show.
+        "django_tasks": {"level": env_str("TASK_LOG_LEVEL", "WARNING")},
+        "django_tasks_db": {"level": env_str("TASK_LOG_LEVEL", "WARNING")},
+    },
 }
