@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -509,6 +508,8 @@ def _clean_body(body: str, *, has_files: bool) -> str:
 
 
 def _store_files(message: Message, validated: Sequence[ValidatedFile]) -> list[MessageAttachment]:
+    from hanse.posts.services.attachments import write_validated_file
+
     rows: list[MessageAttachment] = []
     written: list[str] = []
     try:
@@ -522,17 +523,7 @@ def _store_files(message: Message, validated: Sequence[ValidatedFile]) -> list[M
                 width=item.width,
                 height=item.height,
             )
-            content: File[Any]
-            if item.data is not None:
-                content = ContentFile(item.data)
-            else:
-                item.upload.seek(0)
-                content = File(item.upload.file)
-            row.file.save("upload", content, save=False)
-            written.append(row.file.name or "")
-            if item.thumbnail is not None:
-                row.thumbnail.save("thumb.webp", ContentFile(item.thumbnail), save=False)
-                written.append(row.thumbnail.name or "")
+            write_validated_file(item, row, written)
             rows.append(row)
         MessageAttachment.objects.bulk_create(rows)
     except Exception:

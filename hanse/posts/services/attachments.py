@@ -436,24 +436,31 @@ def attachments_store(
                     width=item.width,
                     height=item.height,
                 )
-                # upload_to picks a random name; the name given here is ignored.
-                content: File[Any]
-                if item.data is not None:
-                    content = ContentFile(item.data)
-                else:
-                    item.upload.seek(0)
-                    content = File(item.upload.file)
-                attachment.file.save("upload", content, save=False)
-                written.append(attachment.file.name or "")
-                if item.thumbnail is not None:
-                    attachment.thumbnail.save("thumb.webp", ContentFile(item.thumbnail), save=False)
-                    written.append(attachment.thumbnail.name or "")
+                write_validated_file(item, attachment, written)
                 attachments.append(attachment)
             Attachment.objects.bulk_create(attachments)
     except Exception:
         _delete_names(written)
         raise
     return attachments
+
+
+def write_validated_file(item: ValidatedFile, row: Any, written: list[str]) -> None:
+    """Store a validated file (and its thumbnail) on a row with `file` and `thumbnail` fields,
+    not yet saved; the stored names go to `written`, so a caller can remove them if its
+    transaction fails. Used by post attachments and chat files alike."""
+    # upload_to picks a random name; the name given here is ignored.
+    content: File[Any]
+    if item.data is not None:
+        content = ContentFile(item.data)
+    else:
+        item.upload.seek(0)
+        content = File(item.upload.file)
+    row.file.save("upload", content, save=False)
+    written.append(row.file.name or "")
+    if item.thumbnail is not None:
+        row.thumbnail.save("thumb.webp", ContentFile(item.thumbnail), save=False)
+        written.append(row.thumbnail.name or "")
 
 
 def _stored_names(attachments: Iterable[Attachment]) -> list[str]:
