@@ -9,9 +9,7 @@ from typing import Any, cast
 
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
-from django.db.models.fields.files import FieldFile
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -20,7 +18,6 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +26,7 @@ from hanse.chat.forms import ChannelForm, EditForm, TopicForm
 from hanse.chat.models import Channel, ChannelMember, Message, MessageAttachment
 from hanse.chat.rendering import decorate, render_message_html
 from hanse.core.errors import ServiceError
+from hanse.core.files import serve_thumbnail, serve_upload
 from hanse.people.models import User
 
 SEND_LIMIT = 30  # messages per person per 10 seconds over HTTP (the WebSocket has its own)
@@ -562,13 +560,6 @@ def search(request: HttpRequest, channel_id: int) -> HttpResponse:
 
 # --- files ---------------------------------------------------------------------------------
 
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "sandbox; default-src 'none'",
-    "Cache-Control": "private, max-age=3600",
-    "Cross-Origin-Resource-Policy": "same-origin",
-}
-
 
 def _visible_attachment(request: HttpRequest, attachment_id: int) -> MessageAttachment:
     viewer = request.user if request.user.is_authenticated else None
@@ -581,59 +572,12 @@ def _visible_attachment(request: HttpRequest, attachment_id: int) -> MessageAtta
     return attachment
 
 
-def _serve(
-    request: HttpRequest, field_file: FieldFile, *, content_type: str, filename: str, inline: bool
-) -> HttpResponseBase:
-    try:
-        size = field_file.size
-        handle = field_file.storage.open(field_file.name or "", "rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    response: HttpResponseBase
-    if request.method == "HEAD":
-        handle.close()
-        response = HttpResponse(content_type=content_type)
-        response.headers["Content-Length"] = str(size)
-        disposition = content_disposition_header(not inline, filename)
-        if disposition:
-            response.headers["Content-Disposition"] = disposition
-    else:
-        response = FileResponse(
-            handle, as_attachment=not inline, filename=filename, content_type=content_type
-        )
-    for header, value in SECURITY_HEADERS.items():
-        response.headers[header] = value
-    return response
-
-
 @require_http_methods(["GET", "HEAD"])
 def file_download(request: HttpRequest, attachment_id: int, filename: str) -> HttpResponseBase:
     """A file of a message, after the same check as the message."""
-    attachment = _visible_attachment(request, attachment_id)
-    if filename != attachment.original_name:
-        raise Http404
-    content_type = attachment.content_type
-    if content_type.startswith("text/"):
-        content_type += "; charset=utf-8"
-    return _serve(
-        request,
-        attachment.file,
-        content_type=content_type,
-        filename=attachment.original_name,
-        inline=attachment.kind == "image",
-    )
+    return serve_upload(request, _visible_attachment(request, attachment_id), filename)
 
 
 @require_http_methods(["GET", "HEAD"])
 def file_thumbnail(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
-    attachment = _visible_attachment(request, attachment_id)
-    if attachment.kind != "image" or not attachment.thumbnail:
-        raise Http404
-    stem = attachment.original_name.rpartition(".")[0] or attachment.original_name
-    return _serve(
-        request,
-        attachment.thumbnail,
-        content_type="image/webp",
-        filename=f"{stem}.webp",
-        inline=True,
-    )
+    return serve_thumbnail(request, _visible_attachment(request, attachment_id))
