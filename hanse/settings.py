@@ -173,7 +173,13 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "hanse"),
-        }
+        },
+        # Rendered post cards (hanse/posts/cards.py): content-addressed, shared by processes.
+        "cards": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "hanse") + "-cards",
+        },
     }
     # redis-py gives up reading after 5 s by default, exactly the time channels-redis blocks
     # waiting for a message (BZPOPMIN 5 s): on a busy event loop the read then fails and the
@@ -195,7 +201,14 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "hanse",
-        }
+        },
+        # Rendered post cards (hanse/posts/cards.py), bounded so they never push out the
+        # rate limits and counts of the default cache: about 3 KB each.
+        "cards": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "hanse-cards",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -34,14 +34,17 @@ def _fresh_cache(settings: Any) -> None:
     On Redis the cache gets a key prefix of its own per test instead of being flushed: a
     flush would also wipe the channel layer and presence of servers that tests running in
     parallel have started against the same Redis database."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     if settings.REDIS_URL:
-        caches = dict(settings.CACHES)
-        caches["default"] = {**caches["default"], "KEY_PREFIX": f"t-{uuid.uuid4().hex[:12]}"}
-        settings.CACHES = caches
+        configured = dict(settings.CACHES)
+        prefix = f"t-{uuid.uuid4().hex[:12]}"
+        for alias in configured:
+            configured[alias] = {**configured[alias], "KEY_PREFIX": f"{prefix}-{alias}"}
+        settings.CACHES = configured
     else:
-        cache.clear()
+        for alias in settings.CACHES:
+            caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

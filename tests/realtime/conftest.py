@@ -74,6 +74,7 @@ def _isolated_layer_and_cache(settings: Any) -> None:
             }
         }
         settings.CACHES = {
+            **settings.CACHES,
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": django_settings.REDIS_URL,
@@ -83,6 +84,7 @@ def _isolated_layer_and_cache(settings: Any) -> None:
     else:
         settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
         settings.CACHES = {
+            **settings.CACHES,
             "default": {
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                 "LOCATION": prefix,

@@ -8,7 +8,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
+from hanse.posts.cards import render_cards
 from hanse.posts.models import ReactionKind
 
 register = template.Library()
@@ -21,6 +23,19 @@ REACTION_EMOJI = {
     ReactionKind.SUPPORT: "🤝",
     ReactionKind.CURIOUS: "🤔",
 }
+
+
+@register.simple_tag(takes_context=True)
+def post_cards(context: template.Context, items: Iterable[Any]) -> list[SafeString]:
+    """The cards of a stream's items, from the card cache (hanse/posts/cards.py)."""
+    html = render_cards(context["request"], list(items), next_path=context.get("next") or None)
+    return [mark_safe(card) for card in html]  # noqa: S308 (rendered by our own templates)
+
+
+@register.simple_tag(takes_context=True)
+def post_card(context: template.Context, item: Any) -> SafeString:
+    """One post's card (detail page, share page, the composer's result)."""
+    return post_cards(context, [item])[0]
 
 
 @register.simple_tag

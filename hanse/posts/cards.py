@@ -1,0 +1,166 @@
+"""Post cards rendered once and reused: the fragment cache of every stream.
+
+Rendering a card (``posts/_post.html`` with its menu, reactions and attachments) costs about
+a millisecond in Django's template engine; a feed page shows twenty. The HTML of a card is a
+pure function of
+
+1. the post and what it shows, all loaded by the feed selector: the post row, its author and
+   unit, its community, link preview, attachments and the shared post with its author and
+   community;
+2. the viewer's state on it, carried by ``FeedItem``: my reactions, the counts, bookmarked,
+   may edit / delete / pin, pinned;
+3. the language, the time zone and the relative time shown ("3 hours ago");
+4. the card templates themselves.
+
+The cache key is a digest of exactly these, so a cached card is never stale: any change of an
+input is a new key, and old entries simply expire. Nothing in a card depends on who looks at
+it beyond (2), and only posts the viewer may see reach this module (the selectors apply
+``visible_to`` first), so sharing an entry between people leaks nothing.
+
+Two values differ per request and are left as slots in the cached HTML, filled afterwards:
+the CSRF token of the forms and the ``next`` path the forms return to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.core.cache import caches
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.html import escape
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.http import HttpRequest
+
+    from hanse.posts.selectors.feed import FeedItem
+
+CARD_TEMPLATE = "posts/_post.html"
+# Everything the card includes; a change to any of them starts a new set of keys.
+CARD_TEMPLATES = (
+    "posts/_post.html",
+    "posts/_post_menu.html",
+    "posts/_bookmark_button.html",
+    "posts/_post_reactions.html",
+    "posts/_reactions.html",
+    "posts/_attachments.html",
+    "posts/_shared.html",
+    "people/_avatar.html",
+)
+CSRF_SLOT = "hanseCsrfSlot0"
+NEXT_SLOT = "hanseNextSlot0"
+TIMEOUT_SECONDS = 24 * 60 * 60
+# The cache the cards live in (settings.CACHES): Redis when configured, else a bounded
+# per-process memory cache of its own so cards never push out rate limits or bell counts.
+CACHE_ALIAS = "cards"
+
+
+def _templates_digest() -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    for directory in (Path(__file__).parent, Path(__file__).parent.parent / "people"):
+        for name in CARD_TEMPLATES:
+            path = directory / "templates" / name
+            if path.exists():
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+_TEMPLATES_DIGEST = _templates_digest()
+
+
+def _fields(obj: Model | None) -> Any:
+    """The loaded column values of one row (what a template can show of it)."""
+    if obj is None:
+        return None
+    return sorted((k, v) for k, v in obj.__dict__.items() if not k.startswith("_"))
+
+
+def _related(obj: Model | None, name: str) -> Model | None:
+    """A select_related object if it is loaded, without a query."""
+    if obj is None or not obj._meta.get_field(name).is_cached(obj):  # type: ignore[union-attr]
+        return None
+    return getattr(obj, name)
+
+
+def _attachments(post: Any) -> list[Any]:
+    cache = getattr(post, "_prefetched_objects_cache", {})
+    rows = cache["attachments"] if "attachments" in cache else post.attachments.all()
+    return [_fields(a) for a in rows]
+
+
+def card_key(item: FeedItem) -> str:
+    """The cache key of one card: a digest of everything its HTML depends on."""
+    post = item.post
+    author = _related(post, "author")
+    shared = _related(post, "shared_post")
+    parts = (
+        _fields(post),
+        _fields(author),
+        _fields(_related(author, "org_unit")),
+        _fields(_related(post, "community")),
+        _fields(_related(post, "link_preview")),
+        _attachments(post),
+        _fields(shared),
+        _fields(_related(shared, "author")),
+        _fields(_related(shared, "community")),
+        # The relative times shown, so "5 minutes ago" becomes "6 minutes ago" in time.
+        naturaltime(post.created_at),
+        naturaltime(shared.created_at) if shared is not None else None,
+        sorted(item.my_reactions),
+        sorted(item.reaction_counts.items()),
+        item.bookmarked,
+        item.can_edit,
+        item.can_delete,
+        item.can_pin,
+        item.pinned,
+    )
+    digest = hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return f"card:{_TEMPLATES_DIGEST}:{language}:{timezone.get_current_timezone_name()}:{digest}"
+
+
+def _render(request: HttpRequest, item: FeedItem) -> str:
+    # The card templates read `request` only as the fallback of `next`, which is given here.
+    return render_to_string(
+        CARD_TEMPLATE,
+        {"item": item, "next": NEXT_SLOT, "csrf_token": CSRF_SLOT, "request": request},
+    )
+
+
+def _fill(html: str, *, csrf_token: str, next_path: str) -> str:
+    # The `next` of links is URL-encoded (?next=...), that of hidden inputs is not.
+    html = html.replace(f"?next={NEXT_SLOT}", "?next=" + escape(quote(next_path, safe="/")))
+    html = html.replace(NEXT_SLOT, escape(next_path))
+    return html.replace(CSRF_SLOT, escape(csrf_token))
+
+
+def render_cards(
+    request: HttpRequest, items: Sequence[FeedItem], *, next_path: str | None = None
+) -> list[str]:
+    """The HTML of each item's card, from the cache where possible (one round trip for the
+    page), the rest rendered and stored."""
+    if not items:
+        return []
+    cache = caches[CACHE_ALIAS]
+    keys = [card_key(item) for item in items]
+    found: dict[str, str] = cache.get_many(keys)
+    missing: dict[str, str] = {}
+    for key, item in zip(keys, items, strict=True):
+        if key not in found and key not in missing:
+            missing[key] = _render(request, item)
+    if missing:
+        cache.set_many(missing, timeout=TIMEOUT_SECONDS)
+    csrf_token = get_token(request)
+    next_path = next_path or request.get_full_path()
+    return [
+        _fill(found.get(key) or missing[key], csrf_token=csrf_token, next_path=next_path)
+        for key in keys
+    ]
