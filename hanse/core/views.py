@@ -34,14 +34,14 @@ def home(request: HttpRequest) -> HttpResponse:
     feed = home_feed_context(request)
     if is_htmx(request):
         return render(request, "posts/_feed_items.html", feed)
-    my_communities = list(community_selectors.communities_of(user=user)[:8])
+    my_communities = list(community_selectors.communities_of(user=user))
     context = {
-        "my_communities": my_communities,
+        "my_communities": my_communities[:8],
         "suggested_people": people_selectors.people_to_meet(user=user, limit=6),
         "profile_gaps": _profile_gaps(user),
         "pinned_announcements": pinned_announcements_for(viewer=user),
         "upcoming_events": event_selectors.upcoming_for(viewer=user, limit=5),
-        **composer_context(request),
+        **composer_context(request, my_communities=my_communities),
         **feed,
     }
     return render(request, "core/home.html", context)

@@ -113,7 +113,7 @@ def card_key(item: FeedItem) -> str:
         _fields(_related(shared, "community")),
         # The relative times shown, so "5 minutes ago" becomes "6 minutes ago" in time.
         naturaltime(post.created_at),
-        naturaltime(shared.created_at) if shared is not None else None,
+        naturaltime(shared.created_at) if shared is not None else None,  # type: ignore[attr-defined]
         sorted(item.my_reactions),
         sorted(item.reaction_counts.items()),
         item.bookmarked,

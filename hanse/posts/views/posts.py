@@ -149,15 +149,18 @@ def composer_context(
     community: Community | None = None,
     default: str = COMPANY,
     form: PostForm | None = None,
+    my_communities: list[Community] | None = None,
 ) -> dict[str, Any]:
     """The composer: "where" offers company-wide, my profile and my communities, unless the
-    composer sits in a community's stream (then it posts there)."""
+    composer sits in a community's stream (then it posts there). A page that has already
+    read the viewer's communities passes them as ``my_communities``."""
     if form is None:
-        communities = (
-            [community]
-            if community is not None
-            else list(community_selectors.communities_of(user=_viewer(request)))
-        )
+        if community is not None:
+            communities = [community]
+        elif my_communities is not None:
+            communities = my_communities
+        else:
+            communities = list(community_selectors.communities_of(user=_viewer(request)))
         form = PostForm(
             initial={"where": _where_value(community, default)}, communities=communities
         )
