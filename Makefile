@@ -29,7 +29,9 @@ install: $(BIN)/.installed node_modules/.installed compilemessages
 
 compilemessages: $(BIN)/.installed
 	@$(BIN)/pybabel compile -D django -d hanse/locale 2>&1 | grep -v '^compiling' || true
+	@$(BIN)/pybabel compile -D djangojs -d hanse/locale 2>&1 | grep -v '^compiling' || true
 	@test -f hanse/locale/de/LC_MESSAGES/django.mo
+	@test -f hanse/locale/de/LC_MESSAGES/djangojs.mo
 
 setup: install
 	$(PY) manage.py migrate --no-input -v 0
@@ -66,8 +68,11 @@ typecheck: $(BIN)/.installed
 check: lint typecheck
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Two domains: django (Python, templates) and djangojs (our static JavaScript, served by
+# hanse/core/jsi18n.py).
 messages: $(BIN)/.installed
 	$(PY) manage.py makemessages -l de -l en --no-location --ignore=node_modules --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -d djangojs -l de -l en --no-location --ignore=node_modules --ignore=.venv --ignore=var
 
 demo-reset: $(BIN)/.installed
 	rm -f var/hanse.sqlite3 var/hanse.sqlite3-wal var/hanse.sqlite3-shm

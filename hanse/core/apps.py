@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,9 @@ class CoreConfig(AppConfig):
     name = "hanse.core"
     label = "core"
     verbose_name = _("Hanse")
+
+    def ready(self) -> None:
+        from hanse.core import sqlite
+
+        # Unicode-aware LIKE on every SQLite connection (see hanse/core/sqlite.py).
+        connection_created.connect(sqlite.register, dispatch_uid="hanse.core.sqlite.register")

@@ -1,9 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import jsi18n, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path(
+        "jsi18n/<str:language>/<str:version>.js",
+        jsi18n.javascript_catalog,
+        name="jsi18n",
+    ),
 ]

@@ -104,6 +104,12 @@ SCHEDULES: list[Schedule] = [
         task="hanse.notifications.tasks.apply_retention",
         at=time(3, 15),
     ),
+    # Files stored by a write that never committed, or left by rows removed in a cascade.
+    Schedule(
+        name="core.sweep_orphan_files",
+        task="hanse.core.tasks.sweep_orphan_files",
+        at=time(3, 45),
+    ),
 ]
 
 

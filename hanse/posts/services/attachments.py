@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from hanse.core.errors import ServiceError
+from hanse.core.files import delete_unreferenced, discard_on_rollback
 from hanse.posts.models import Attachment, Comment, Post
 from hanse.posts.models.files import THUMBNAIL_SIDE
 
@@ -447,8 +448,11 @@ def attachments_store(
 
 def write_validated_file(item: ValidatedFile, row: Any, written: list[str]) -> None:
     """Store a validated file (and its thumbnail) on a row with `file` and `thumbnail` fields,
-    not yet saved; the stored names go to `written`, so a caller can remove them if its
-    transaction fails. Used by post attachments and chat files alike."""
+    not yet saved; the stored names go to `written`, so a caller can remove them if it fails.
+    Used by post attachments and chat files alike.
+
+    Inside a transaction each file is also removed by itself if that transaction (or the
+    savepoint around this write) is rolled back, whatever fails after this call."""
     # upload_to picks a random name; the name given here is ignored.
     content: File[Any]
     if item.data is not None:
@@ -458,9 +462,11 @@ def write_validated_file(item: ValidatedFile, row: Any, written: list[str]) -> N
         content = File(item.upload.file)
     row.file.save("upload", content, save=False)
     written.append(row.file.name or "")
+    discard_on_rollback(row.file.storage, [row.file.name or ""])
     if item.thumbnail is not None:
         row.thumbnail.save("thumb.webp", ContentFile(item.thumbnail), save=False)
         written.append(row.thumbnail.name or "")
+        discard_on_rollback(row.thumbnail.storage, [row.thumbnail.name or ""])
 
 
 def _stored_names(attachments: Iterable[Attachment]) -> list[str]:
@@ -473,24 +479,31 @@ def _stored_names(attachments: Iterable[Attachment]) -> list[str]:
 
 
 def _delete_names(names: Iterable[str]) -> None:
+    """Remove files this write has just stored (fresh names no other row points to)."""
     storage = Attachment._meta.get_field("file").storage
     for name in names:
         try:
             storage.delete(name)
         except OSError:
-            # A file that cannot be removed now is logged; it is unreachable without its row.
+            # Logged; the daily sweep removes it later (it is unreachable without its row).
             logger.warning("Could not delete attachment file %s", name, exc_info=True)
 
 
 def attachments_delete_files(attachments: Iterable[Attachment]) -> None:
     """Remove the stored files (and thumbnails) of these attachments; call after commit,
-    with attachments loaded before their rows were deleted."""
-    _delete_names(_stored_names(attachments))
+    with attachments loaded before their rows were deleted. A file that another row still
+    points to (the demo shares pictures among attachments) is kept."""
+    attachments = list(attachments)
+    delete_unreferenced(
+        Attachment._meta.get_field("file").storage,
+        _stored_names(attachments),
+        exclude={"posts.Attachment": [a.pk for a in attachments if a.pk is not None]},
+    )
 
 
 def attachments_delete_files_on_commit(attachments: Iterable[Attachment]) -> None:
     """Note the files of these attachments now and remove them once the transaction commits
     (call inside the transaction that deletes their post or comment)."""
-    names = _stored_names(attachments)
-    if names:
-        transaction.on_commit(lambda: _delete_names(names))
+    doomed = list(attachments)
+    if _stored_names(doomed):
+        transaction.on_commit(lambda: attachments_delete_files(doomed))

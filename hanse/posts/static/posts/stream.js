@@ -3,21 +3,25 @@
 (() => {
   "use strict";
 
-  const lang = (document.documentElement.lang || "en").slice(0, 2);
+  // Translations come from the JavaScript catalog ({% js_catalog %} in base.html); without it
+  // the English source text shows.
+  const gettext = window.gettext || ((text) => text);
+  const ngettext = window.ngettext || ((one, many, n) => (n === 1 ? one : many));
+  const interpolate = window.interpolate || ((fmt, obj) =>
+    fmt.replace(/%\((\w+)\)s/g, (_match, key) => String(obj[key])));
   const TEXT = {
-    en: {
-      one: "1 suggestion. Use the arrow keys and Enter to choose.",
-      many: "{n} suggestions. Use the arrow keys and Enter to choose.",
-      none: "No suggestions.",
-      label: "Suggestions",
-    },
-    de: {
-      one: "1 Vorschlag. Mit den Pfeiltasten wählen, mit Enter übernehmen.",
-      many: "{n} Vorschläge. Mit den Pfeiltasten wählen, mit Enter übernehmen.",
-      none: "Keine Vorschläge.",
-      label: "Vorschläge",
-    },
-  }[lang === "de" ? "de" : "en"];
+    count: (n) => interpolate(
+      ngettext(
+        "%(count)s suggestion. Use the arrow keys and Enter to choose.",
+        "%(count)s suggestions. Use the arrow keys and Enter to choose.",
+        n,
+      ),
+      { count: n },
+      true,
+    ),
+    none: gettext("No suggestions."),
+    label: gettext("Suggestions"),
+  };
 
   // --- @mention autocomplete ------------------------------------------------------------
   // A textarea with data-mentions="<url>" gets a listbox of people and communities while
@@ -107,8 +111,7 @@
         list.appendChild(option);
       });
       list.hidden = results.length === 0;
-      status.textContent = results.length === 0 ? TEXT.none
-        : results.length === 1 ? TEXT.one : TEXT.many.replace("{n}", results.length);
+      status.textContent = results.length === 0 ? TEXT.none : TEXT.count(results.length);
       highlight(results.length ? 0 : -1);
     }
 
@@ -203,9 +206,10 @@
   // Events carry ids only. What a viewer sees of a new comment or a changed reaction bar is
   // fetched from the post's own page, which checks permissions and renders per viewer.
   const LIVE_TEXT = {
-    en: { posts: "New posts are here", show: "show" },
-    de: { posts: "Es gibt neue Beiträge", show: "anzeigen" },
-  }[lang === "de" ? "de" : "en"];
+    posts: gettext("New posts are here"),
+    // TRANSLATORS: a link after "New posts are here —" that shows them.
+    show: gettext("show"),
+  };
 
   function livePostPage(root) {
     const url = root.dataset.livePost;

@@ -1,0 +1,14 @@
+"""Background work of the shell: the daily sweep of stored files no row points to
+(scheduled in hanse/notifications/scheduler.py)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from hanse.core.files import sweep_orphans
+
+
+@task()
+def sweep_orphan_files() -> int:
+    """Remove uploaded files older than a day that no attachment or chat file points to."""
+    return len(sweep_orphans())
