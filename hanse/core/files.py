@@ -94,9 +94,18 @@ def serve_upload(request: HttpRequest, row: Any, filename: str) -> HttpResponseB
 
 
 def serve_thumbnail(request: HttpRequest, row: Any) -> HttpResponseBase:
-    """The WebP thumbnail of a visible image row."""
-    if row.kind != "image" or not row.thumbnail:
+    """The WebP thumbnail of a visible image row; the picture itself (re-encoded when it was
+    stored, so as safe to show) while the task queue has not made the thumbnail yet."""
+    if row.kind != "image":
         raise Http404
+    if not row.thumbnail:
+        return serve_stored_file(
+            request,
+            row.file,
+            content_type=row.content_type,
+            filename=row.original_name,
+            as_attachment=False,
+        )
     stem = row.original_name.rpartition(".")[0] or row.original_name
     return serve_stored_file(
         request,

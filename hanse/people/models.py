@@ -189,6 +189,8 @@ class User(AbstractUser):
         verbose_name_plural = _("people")
         indexes = [
             models.Index(Lower("last_name"), Lower("first_name"), name="user_name_idx"),
+            # @mentions are resolved by username whatever its letter case.
+            models.Index(Lower("username"), name="user_username_lower_idx"),
         ]
         permissions = [("found_community", _("Can found communities when founding is restricted"))]
 

@@ -112,7 +112,10 @@ def post_deleted(post_id: int) -> None:
 
 
 def post_created_on_commit(post_id: int) -> None:
-    transaction.on_commit(lambda: post_created(post_id))
+    """After the commit, one task does the rest (publishing waits for nothing else)."""
+    from hanse.posts.tasks import announce_post_created
+
+    transaction.on_commit(lambda: announce_post_created.enqueue(post_id))
 
 
 def post_updated_on_commit(post_id: int) -> None:

@@ -1,4 +1,5 @@
-"""Background work of the stream (django-tasks): link previews."""
+"""Background work of the stream (django-tasks): a new post's side effects, link previews
+and image thumbnails."""
 
 from __future__ import annotations
 
@@ -67,3 +68,47 @@ def fetch_link_preview(post_id: int, url: str) -> None:
     preview = preview_for_url(url)
     link = preview if preview.status == LinkPreview.Status.OK else None
     Post.objects.filter(pk=post_id).update(link_preview=link)
+
+
+@task()
+def announce_post_created(post_id: int) -> None:
+    """A new post's side effects, off the request that published it: the live push, the
+    link preview and the notifications (hanse/posts/events.py ``post_created``)."""
+    from hanse.posts.events import post_created
+
+    post_created(post_id)
+
+
+@task()
+def make_thumbnails(model: str, ids: list[int]) -> int:
+    """Make the WebP thumbnails of stored images (``model``: "posts.Attachment" or another
+    model with ``kind``, ``file`` and ``thumbnail`` fields). Rows deleted meanwhile, and rows
+    that have one already, are skipped; returns how many were made."""
+    import logging
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+
+    from hanse.posts.services.attachments import thumbnail_bytes
+
+    logger = logging.getLogger(__name__)
+    rows = apps.get_model(model)._default_manager.filter(pk__in=ids, kind="image", thumbnail="")
+    made = 0
+    for row in rows:
+        try:
+            with row.file.open("rb") as handle:
+                thumb = thumbnail_bytes(handle.read())
+        except (OSError, ValueError):
+            logger.warning("No thumbnail for %s %s: the file cannot be read.", model, row.pk)
+            continue
+        storage = row.thumbnail.storage
+        name = storage.save(
+            row.thumbnail.field.generate_filename(row, "thumb.webp"), ContentFile(thumb)
+        )
+        # Only if the row is still there and still without one (a second run, a delete).
+        updated = type(row)._default_manager.filter(pk=row.pk, thumbnail="").update(thumbnail=name)
+        if updated:
+            made += 1
+        else:
+            storage.delete(name)
+    return made

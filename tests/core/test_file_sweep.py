@@ -39,17 +39,21 @@ def _age(name: str, *, hours_old: float) -> None:
 
 
 @pytest.fixture
-def files(make_user: Callable[..., User]) -> dict[str, Any]:
+def files(
+    make_user: Callable[..., User], django_capture_on_commit_callbacks: Any
+) -> dict[str, Any]:
     """Old and new orphans in both upload folders, files rows point to, and files elsewhere."""
     author = make_user("jonas")
     out = io.BytesIO()
     Image.new("RGB", (200, 100), (1, 2, 3)).save(out, format="PNG")
-    post = post_create(
-        author=author,
-        body="Mit Bild",
-        files=[SimpleUploadedFile("a.png", out.getvalue(), content_type="image/png")],
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the thumbnail comes from the queue
+        post = post_create(
+            author=author,
+            body="Mit Bild",
+            files=[SimpleUploadedFile("a.png", out.getvalue(), content_type="image/png")],
+        )
     attachment = post.attachments.get()
+    assert attachment.thumbnail.name
     _age(attachment.file.name, hours_old=48)
     _age(attachment.thumbnail.name, hours_old=48)
     return {

@@ -669,3 +669,59 @@ def test_text_mentioning_comparisons_is_text() -> None:
     """Plain text with "<" in it (not markup) is still a text file."""
     [validated] = attachments_validate([upload("regeln.txt", b"Wenn x < a und b <5, dann...\n")])
     assert validated.content_type == TEXT
+
+
+# --- Thumbnails from the task queue -----------------------------------------------------------
+
+
+def test_post_image_thumbnail_is_made_by_the_queue_after_commit(
+    author: User, client_for: Callable[..., Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """Publishing does not wait for the WebP encoder: the post commits with the picture, the
+    queue makes the thumbnail afterwards; until then the thumbnail URL shows the picture."""
+    from hanse.posts.services.posts import post_create
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post = post_create(
+            author=author,
+            body="Mit Bild",
+            files=[upload("Plan.png", image_bytes("PNG", (1600, 800)), "image/png")],
+        )
+    attachment = post.attachments.get()
+    assert not attachment.thumbnail
+    client = client_for(author)
+    early = client.get(attachment.thumbnail_url)
+    assert early.status_code == 200
+    assert early["Content-Type"] == "image/png"
+    assert early["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(early.streaming_content) == stored_bytes(attachment)
+    for callback in callbacks:  # the commit: the queue (run inline in tests) gets the task
+        callback()
+    attachment.refresh_from_db()
+    assert attachment.thumbnail.name.endswith(".webp")
+    later = client.get(attachment.thumbnail_url)
+    assert later["Content-Type"] == "image/webp"
+    thumb = Image.open(io.BytesIO(b"".join(later.streaming_content)))
+    assert (thumb.format, thumb.size) == ("WEBP", (640, 320))
+
+
+def test_thumbnail_task_skips_deleted_rows_and_runs_once(author: User, make_post: Any) -> None:
+    from hanse.posts.tasks import make_thumbnails
+
+    post = make_post()
+    [first, second] = attachments_store(
+        attachments_validate(
+            [upload("a.png", image_bytes("PNG")), upload("b.png", image_bytes("PNG"))],
+            thumbnails=False,
+        ),
+        post=post,
+        uploader=author,
+    )
+    second_pk = second.pk
+    second.delete()
+    assert make_thumbnails.call("posts.Attachment", [first.pk, second_pk]) == 1
+    assert make_thumbnails.call("posts.Attachment", [first.pk]) == 0  # has one already
+    first.refresh_from_db()
+    assert first.thumbnail
+    thumbs = list(Path(default_storage.location).rglob("*.webp"))
+    assert len(thumbs) == 1  # nothing written for the deleted row or the second run

@@ -89,8 +89,10 @@ NOT_ALLOWED = _(
 class ValidatedFile:
     """An upload that passed validation, with everything needed to store it.
 
-    Images carry their re-encoded bytes (metadata stripped) and a WebP thumbnail, so the
-    slow work happens before the transaction; other files are stored from ``upload``.
+    Images carry their re-encoded bytes (metadata stripped), so decoding happens before the
+    transaction; their WebP thumbnail is either made here too (``thumbnail``) or, for posts
+    and comments, later by the task queue (``make_thumbnails``). Other files are stored from
+    ``upload``.
     """
 
     upload: UploadedFile
@@ -226,7 +228,16 @@ def _thumbnail(frame: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def _validate_image(upload: UploadedFile, name: str, fmt: str) -> ValidatedFile:
+def thumbnail_bytes(data: bytes) -> bytes:
+    """The WebP thumbnail of an image that was validated and stored before (its bytes)."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        return _thumbnail(_static_frame(image))
+
+
+def _validate_image(
+    upload: UploadedFile, name: str, fmt: str, *, thumbnail: bool = True
+) -> ValidatedFile:
     damaged = _(
         "The file “%(name)s” looks like an image but cannot be read. It may be damaged; "
         "please save it again and retry."
@@ -261,7 +272,7 @@ def _validate_image(upload: UploadedFile, name: str, fmt: str) -> ValidatedFile:
             first = _static_frame(image)
             first.load()
             data = _encode(first, fmt)
-        thumbnail = _thumbnail(first)
+        thumb = _thumbnail(first) if thumbnail else None
         out_width, out_height = first.size
     except ServiceError:
         raise
@@ -280,7 +291,7 @@ def _validate_image(upload: UploadedFile, name: str, fmt: str) -> ValidatedFile:
         content_type=IMAGE_CONTENT_TYPES[fmt],
         size=len(data),
         data=data,
-        thumbnail=thumbnail,
+        thumbnail=thumb,
         width=out_width,
         height=out_height,
     )
@@ -363,8 +374,12 @@ def _sniff_document(upload: UploadedFile, head: bytes) -> str | None:
 # --- Services -------------------------------------------------------------------------------
 
 
-def attachments_validate(files: Sequence[UploadedFile]) -> list[ValidatedFile]:
-    """Check count, size and type (sniffed from the content) of uploads; nothing is written."""
+def attachments_validate(
+    files: Sequence[UploadedFile], *, thumbnails: bool = True
+) -> list[ValidatedFile]:
+    """Check count, size and type (sniffed from the content) of uploads; nothing is written.
+    ``thumbnails=False`` leaves images without a thumbnail for ``attachments_store`` to queue
+    (the request then does not wait for the WebP encoder)."""
     files = list(files)
     if len(files) > MAX_FILES:
         raise ServiceError(
@@ -391,7 +406,7 @@ def attachments_validate(files: Sequence[UploadedFile]) -> list[ValidatedFile]:
         head = _head(upload)
         fmt = _image_format(head)
         if fmt is not None:
-            validated.append(_validate_image(upload, name, fmt))
+            validated.append(_validate_image(upload, name, fmt, thumbnail=thumbnails))
             continue
         content_type = _sniff_document(upload, head)
         if content_type is None:
@@ -440,10 +455,25 @@ def attachments_store(
                 write_validated_file(item, attachment, written)
                 attachments.append(attachment)
             Attachment.objects.bulk_create(attachments)
+            queue_thumbnails(
+                "posts.Attachment",
+                [a.pk for a in attachments if a.kind == Attachment.Kind.IMAGE and not a.thumbnail],
+            )
     except Exception:
         _delete_names(written)
         raise
     return attachments
+
+
+def queue_thumbnails(model: str, ids: Sequence[int]) -> None:
+    """Have the task queue make the thumbnails of these image rows once the transaction that
+    stores them commits (until then pages show the picture itself, scaled)."""
+    ids = [pk for pk in ids if pk is not None]
+    if not ids:
+        return
+    from hanse.posts.tasks import make_thumbnails
+
+    transaction.on_commit(lambda: make_thumbnails.enqueue(model, ids))
 
 
 def write_validated_file(item: ValidatedFile, row: Any, written: list[str]) -> None:

@@ -114,7 +114,8 @@ def validate_files(files: Sequence[UploadedFile]) -> list[Any]:
         return []
     from hanse.posts.services.attachments import attachments_validate
 
-    return list(attachments_validate(files))
+    # Thumbnails are made by the task queue after the commit (attachments_store).
+    return list(attachments_validate(files, thumbnails=False))
 
 
 def store_files(
