@@ -642,7 +642,21 @@ _IMAGE_CACHE: dict[int, tuple[bytes, bytes, str, int, int]] = {}
 IMAGE_SIZE = (960, 640)
 
 
+# Pillow's bundled font has no umlauts ("Küste" came out as "K?ste"): a system font with
+# them where one is installed, else the bundled one.
+_FONT_FILES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+)
+
+
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for path in _FONT_FILES:
+        try:
+            return ImageFont.truetype(path, size=size)
+        except OSError:
+            continue
     return ImageFont.load_default(size=size)
 
 
