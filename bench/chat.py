@@ -5,6 +5,7 @@
         --database-url postgres://postgres@127.0.0.1:5432/hanse_bench_chat \
         --redis-url redis://127.0.0.1:6379/13 \
         [--clients 500] [--servers 2] [--channels 20] [--rate 200] [--duration 60]
+        [--warmup 5] [--deflate] [--timeline]
 
 The run migrates the database, creates ``--clients`` people with sessions and ``--channels``
 channels (each person a member of one, round robin), starts ``--servers`` uvicorn processes
@@ -20,14 +21,24 @@ message, the Redis hop and both WebSocket hops. Every acknowledged message must 
 member exactly once: lost and duplicated deliveries are counted. The floor to compare with
 is a bare Redis PUBLISH -> SUBSCRIBE round trip on the same machine.
 
+Before the measured part the same rate runs for ``--warmup`` seconds (default 5): servers that
+have just started open database connections and fill caches on their first messages. Warm-up
+messages are checked for losses and doubles like the others; their latency has a line of its
+own. The servers run as docs/realtime.md advises, without permessage-deflate (``--deflate``
+turns it on). ``--timeline`` prints the latency per second of sending.
+
 Clients, servers and the database share the machine: on 2 cores the figures include the CPU
-the load generator itself needs.
+the load generator itself needs. The run prints the CPU each part used while sending (the
+generator, the servers, PostgreSQL, Redis, the whole machine) so a figure can be told apart
+from a starved generator or another process that took the cores. The generator is one process
+(about a fifth of a core at 200 messages/s); its garbage collector is paused while sending.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import math
 import os
@@ -135,6 +146,15 @@ def remove_world(world: World) -> None:
     User.objects.filter(pk__in=world.users).delete()
 
 
+def vacuum() -> None:
+    """Start from tidy tables: earlier runs leave thousands of deleted messages, people and
+    sessions behind, and autovacuum may pick them up in the middle of the measured part."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
 def free_port() -> int:
     import socket
 
@@ -143,7 +163,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_servers(count: int) -> list[tuple[subprocess.Popen[bytes], int]]:
+def start_servers(count: int, *, deflate: bool) -> list[tuple[subprocess.Popen[bytes], int]]:
     servers = []
     env = dict(os.environ)
     log_dir = Path(tempfile.gettempdir())
@@ -155,6 +175,7 @@ def start_servers(count: int) -> list[tuple[subprocess.Popen[bytes], int]]:
                 sys.executable, "-m", "uvicorn", "hanse.asgi:application",
                 "--host", "127.0.0.1", "--port", str(port),
                 "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+                "--ws-per-message-deflate", "true" if deflate else "false",
             ],
             cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -186,6 +207,11 @@ class Stats:
     deliveries: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
     latencies: list[float] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds while sending
+    timeline: list[tuple[float, float]] = field(default_factory=list)  # (sent at, latency)
+    warming: bool = False
+    warm: set[str] = field(default_factory=set)  # client ids sent during the warm-up
+    warm_latencies: list[float] = field(default_factory=list)
 
 
 class Client:
@@ -228,7 +254,11 @@ class Client:
                 key = (self.index, client_id)
                 stats.deliveries[key] += 1
                 if sent is not None and stats.deliveries[key] == 1:
-                    stats.latencies.append((now - sent) * 1000)
+                    if client_id in stats.warm:
+                        stats.warm_latencies.append((now - sent) * 1000)
+                    else:
+                        stats.latencies.append((now - sent) * 1000)
+                        stats.timeline.append((sent, (now - sent) * 1000))
             elif kind == "ack":
                 stats.acked[frame["client_id"]] = frame["id"]
             elif kind == "subscribed":
@@ -247,6 +277,8 @@ class Client:
                 "client_id": client_id,
             }
         )
+        if self.stats.warming:
+            self.stats.warm.add(client_id)
         self.stats.sent_at[client_id] = time.perf_counter()
         try:
             await self.ws.send(frame)
@@ -281,7 +313,59 @@ async def redis_floor(redis_url: str, samples: int = 2000) -> tuple[float, float
     return percentile(results, 50), percentile(results, 99)
 
 
-async def drive(args: argparse.Namespace, world: World, ports: list[int]) -> tuple[Stats, float]:
+def process_cpu_seconds(pid: int, *, kernel_only: bool = False) -> float:
+    """User + system (or only system) CPU of one process so far (Linux /proc), 0 where
+    unreadable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[12]) if kernel_only else int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, all cores (Linux /proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(values) - idle) / tick, sum(values) / tick
+
+
+def named_cpu_seconds(name: str) -> float:
+    """CPU of all processes with this command name (PostgreSQL, Redis), including that of
+    their ended children (the backends PostgreSQL closes and opens again during a run)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if text[text.index("(") + 1 : text.rindex(")")] != name:
+            continue
+        fields = text.rsplit(")", 1)[1].split()
+        # utime, stime, and the reaped children's cutime, cstime
+        total += sum(int(value) for value in fields[11:15])
+    return total / tick
+
+
+def cpu_snapshot(server_pids: list[int]) -> dict[str, float]:
+    busy, total = machine_busy_seconds()
+    return {
+        "generator": time.process_time(),
+        "servers": sum(process_cpu_seconds(pid) for pid in server_pids),
+        "servers (kernel)": sum(process_cpu_seconds(pid, kernel_only=True) for pid in server_pids),
+        "postgres": named_cpu_seconds("postgres"),
+        "redis": named_cpu_seconds("redis-server"),
+        "machine busy": busy,
+        "machine total": total,
+    }
+
+
+async def drive(
+    args: argparse.Namespace, world: World, ports: list[int], server_pids: list[int]
+) -> tuple[Stats, float]:
     stats = Stats()
     clients = [
         Client(n, ports[n % len(ports)], world.sessions[n], world.channel_of[n], stats)
@@ -294,16 +378,30 @@ async def drive(args: argparse.Namespace, world: World, ports: list[int]) -> tup
     await asyncio.wait_for(asyncio.gather(*(c.ready.wait() for c in clients)), timeout=60)
     print(f"{len(clients)} clients connected and subscribed", file=sys.stderr)
 
-    total = int(args.rate * args.duration)
+    # The generator's own garbage collector must not stall it: its tables grow by thousands
+    # of entries a second, and a full collection over them takes a noticeable pause.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
     interval = 1 / args.rate
+    if args.warmup > 0:
+        # Servers that have just started fill caches, open database connections and compile
+        # templates on their first messages; that is not what the target is about. The
+        # warm-up messages are checked for losses and doubles like all others, and their
+        # latency is reported on its own line.
+        stats.warming = True
+        await send_at_rate(clients, int(args.rate * args.warmup), interval, seq0=0)
+        await asyncio.sleep(2)
+        stats.warming = False
+    total = int(args.rate * args.duration)
+    cpu_before = cpu_snapshot(server_pids)
     began = time.perf_counter()
-    for seq in range(total):
-        target = began + seq * interval
-        delay = target - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        await clients[seq % len(clients)].send(seq)
+    await send_at_rate(clients, total, interval, seq0=int(args.rate * args.warmup))
     elapsed = time.perf_counter() - began
+    cpu_after = cpu_snapshot(server_pids)
+    stats.cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_before}
+    stats.cpu["wall"] = elapsed
+    stats.cpu["began"] = began
     # Let in-flight messages land.
     deadline = time.perf_counter() + args.drain
     while time.perf_counter() < deadline:
@@ -311,7 +409,45 @@ async def drive(args: argparse.Namespace, world: World, ports: list[int]) -> tup
     for task in readers:
         task.cancel()
     await asyncio.gather(*(c.ws.close() for c in clients), return_exceptions=True)
+    gc.enable()
     return stats, elapsed
+
+
+async def send_at_rate(clients: list[Client], count: int, interval: float, seq0: int) -> None:
+    """Send ``count`` messages, one every ``interval`` seconds, each from the next client."""
+    began = time.perf_counter()
+    for n in range(count):
+        target = began + n * interval
+        delay = target - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        seq = seq0 + n
+        await clients[seq % len(clients)].send(seq)
+
+
+def cpu_share(cpu: dict[str, float], name: str) -> str:
+    """CPU seconds per second of sending, in per cent of one core."""
+    wall = cpu.get("wall") or 1.0
+    return f"{100 * cpu.get(name, 0.0) / wall:.0f} % of one core"
+
+
+def machine_share(cpu: dict[str, float]) -> str:
+    total = cpu.get("machine total") or 1.0
+    return f"{100 * cpu.get('machine busy', 0.0) / total:.0f} % of all cores (any process)"
+
+
+def print_timeline(stats: Stats) -> None:
+    """Latency p50/p99/max per second of sending: shows warm-up and stalls."""
+    by_second: dict[int, list[float]] = defaultdict(list)
+    for sent, latency in stats.timeline:
+        by_second[int(sent - stats.cpu.get("began", 0.0))].append(latency)
+    print("second | deliveries | p50 ms | p99 ms | max ms")
+    for second in sorted(by_second):
+        values = by_second[second]
+        print(
+            f"{second:6d} | {len(values):10d} | {percentile(values, 50):6.1f} | "
+            f"{percentile(values, 99):6.1f} | {max(values):6.1f}"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -325,18 +461,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--channels", type=int, default=20)
     parser.add_argument("--rate", type=float, default=200, help="messages per second")
     parser.add_argument("--duration", type=float, default=60, help="seconds of sending")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=5,
+        help="seconds of sending at the same rate before the measured part (0: none)",
+    )
     parser.add_argument("--drain", type=float, default=5, help="seconds to wait for stragglers")
     parser.add_argument("--keep", action="store_true", help="keep the people and channels")
+    parser.add_argument(
+        "--deflate",
+        action="store_true",
+        help="let the servers compress frames (permessage-deflate); docs/realtime.md: off",
+    )
+    parser.add_argument(
+        "--timeline", action="store_true", help="print latency per second of sending"
+    )
     args = parser.parse_args(argv)
     if not args.database_url.startswith("postgres"):
         parser.error("--database-url must be PostgreSQL (several processes share it)")
     configure(args.database_url, args.redis_url)
 
     world = build_world(args.clients, args.channels)
-    servers = start_servers(args.servers)
+    vacuum()
+    servers = start_servers(args.servers, deflate=args.deflate)
     try:
         floor_p50, floor_p99 = asyncio.run(redis_floor(args.redis_url))
-        stats, elapsed = asyncio.run(drive(args, world, [port for _p, port in servers]))
+        stats, elapsed = asyncio.run(
+            drive(args, world, [port for _p, port in servers], [p.pid for p, _port in servers])
+        )
     finally:
         for process, _port in servers:
             process.terminate()
@@ -357,8 +510,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p50, p99 = percentile(stats.latencies, 50), percentile(stats.latencies, 99)
     rows = [
         ("clients / servers / channels", f"{args.clients} / {args.servers} / {args.channels}"),
-        ("messages sent (target rate)", f"{sent} in {elapsed:.1f} s ({args.rate:g}/s)"),
-        ("messages acknowledged", f"{acked}"),
+        (
+            "messages sent (target rate)",
+            f"{sent - len(stats.warm)} in {elapsed:.1f} s ({args.rate:g}/s)"
+            f" after {len(stats.warm)} in {args.warmup:g} s of warm-up",
+        ),
+        ("messages acknowledged (warm-up included)", f"{acked} of {sent}"),
         ("deliveries expected", f"{expected}"),
         ("deliveries lost", f"{lost}"),
         ("deliveries duplicated", f"{duplicated}"),
@@ -366,9 +523,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("delivery latency p50", f"{p50:.1f} ms"),
         ("delivery latency p99", f"{p99:.1f} ms (target <= {TARGET_P99_MS:g} ms)"),
         ("delivery latency max", f"{max(stats.latencies, default=0):.1f} ms"),
+        (
+            "warm-up latency p50 / p99 / max",
+            f"{percentile(stats.warm_latencies, 50):.1f} / "
+            f"{percentile(stats.warm_latencies, 99):.1f} / "
+            f"{max(stats.warm_latencies, default=0):.1f} ms",
+        ),
         ("Redis publish->receive p50 (floor)", f"{floor_p50:.2f} ms"),
         ("Redis publish->receive p99 (floor)", f"{floor_p99:.2f} ms"),
+        ("frame compression (permessage-deflate)", "on" if args.deflate else "off"),
         ("CPU cores", f"{os.cpu_count()}"),
+        ("CPU while sending: load generator", cpu_share(stats.cpu, "generator")),
+        (
+            "CPU while sending: servers",
+            f"{cpu_share(stats.cpu, 'servers')}, of it in the kernel "
+            f"{cpu_share(stats.cpu, 'servers (kernel)')}",
+        ),
+        ("CPU while sending: PostgreSQL", cpu_share(stats.cpu, "postgres")),
+        ("CPU while sending: Redis", cpu_share(stats.cpu, "redis")),
+        ("CPU while sending: whole machine", machine_share(stats.cpu)),
     ]
     width = max(len(name) for name, _ in rows)
     print()
@@ -376,6 +549,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{'-' * width}-|-{'-' * 40}")
     for name, value in rows:
         print(f"{name.ljust(width)} | {value}")
+    if args.timeline:
+        print_timeline(stats)
     if stats.errors:
         kinds: dict[str, int] = defaultdict(int)
         for error in stats.errors:

@@ -182,16 +182,20 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "hanse") + "-cards",
         },
     }
-    # redis-py gives up reading after 5 s by default, exactly the time channels-redis blocks
-    # waiting for a message (BZPOPMIN 5 s): on a busy event loop the read then fails and the
-    # WebSocket is dropped. Reads may take longer than the blocking wait.
-    REDIS_CHANNEL_HOST = {"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}
+    # Redis publish/subscribe: one PUBLISH per group_send, and each process hands it to its
+    # own connections in the group from memory. (The list-based RedisChannelLayer queued
+    # every event once per connection and fetched each with its own BZPOPMIN round trip: a
+    # chat message to a channel of 25 members cost 25 of them, and at 200 messages/s the
+    # receiving processes fell minutes behind; see docs/realtime.md.) Group membership lives
+    # in the process, as long as the connection: nothing expires, nothing is left behind.
+    # The subscriber reads with a timeout of its own; socket_timeout bounds PUBLISH and
+    # SUBSCRIBE when Redis hangs.
+    REDIS_CHANNEL_HOST = {"address": REDIS_URL, "socket_timeout": 5, "socket_connect_timeout": 5}
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # A tab that falls this many events behind starts losing them; chat bursts to
-            # large channels need more than the default 100.
-            "CONFIG": {"hosts": [REDIS_CHANNEL_HOST], "capacity": 1000, "expiry": 60},
+            # Tells pages to catch up after a lost Redis subscription (hanse/realtime/layers.py).
+            "BACKEND": "hanse.realtime.layers.ResyncingRedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_CHANNEL_HOST]},
         }
     }
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}

@@ -7,7 +7,8 @@ notifications are created in the background (hanse/chat/tasks.py).
 Payloads (``type`` / ``op`` / ids):
 - ``chat.message`` to ``chat:<channel>``: op ``created`` | ``edited`` | ``deleted`` |
   ``reactions``, with ``id``, ``channel``, ``parent``, ``client_id``, ``author`` and ``html``:
-  the message rendered for every member alike (hanse/chat/rendering.py), so the browser
+  the message rendered for every member alike in each interface language (each connection
+  gets its person's; ``html_by_language`` never reaches a browser), so the browser
   dedupes by ``id`` and replaces the element on later ops.
 - ``chat.topic`` to ``chat:<channel>``: the new ``topic``.
 - ``chat.read`` to the reader's own connections (``user``): ``channel``, ``last_read_id``,
@@ -20,7 +21,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hanse.chat.models import Message
 
 logger = logging.getLogger(__name__)
 
@@ -47,14 +51,20 @@ def _publish_to_user(user_id: int, event: dict[str, Any]) -> None:
     publish_to_user(user_id, event)
 
 
-def message_payload(message_id: int, op: str) -> dict[str, Any] | None:
-    """The ``chat.message`` event of one message, or None when it is gone."""
-    from hanse.chat.rendering import render_message_html
-    from hanse.chat.selectors import message_queryset
+def message_event(message: Message, op: str) -> dict[str, Any]:
+    """The ``chat.message`` event of a message already in memory (author, channel, and its
+    attachments and reactions prefetched: hanse/chat/selectors.py ``message_queryset``)."""
+    from django.conf import settings
+    from django.utils import translation
 
-    message = message_queryset().filter(pk=message_id).first()
-    if message is None:
-        return None
+    from hanse.chat.rendering import render_message_html
+
+    # Rendered once per interface language: each connection sends the one of its person
+    # (hanse/realtime/publish.py), so nobody reads "Reply in thread" in a German interface.
+    by_language = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            by_language[code] = render_message_html(message, None)
     return {
         "type": "chat.message",
         "op": op,
@@ -64,36 +74,51 @@ def message_payload(message_id: int, op: str) -> dict[str, Any] | None:
         "client_id": str(message.client_id),
         "author": message.author_id,
         "reply_count": message.reply_count,
-        "html": render_message_html(message, None),
+        "html": by_language.get(settings.LANGUAGE_CODE, next(iter(by_language.values()))),
+        "html_by_language": by_language,
     }
 
 
-def message_created(message_id: int, mentioned_ids: Sequence[int] = ()) -> None:
+def message_payload(message_id: int, op: str) -> dict[str, Any] | None:
+    """The ``chat.message`` event of one message, or None when it is gone."""
+    from hanse.chat.selectors import message_queryset
+
+    message = message_queryset().filter(pk=message_id).first()
+    if message is None:
+        return None
+    return message_event(message, op)
+
+
+def message_created(message: Message, mentioned_ids: Sequence[int] = ()) -> None:
     """A message was stored: push it to the channel, tell DM partners' other pages, and
-    notify (mentions, direct messages) in the background."""
+    notify (mentions, direct messages) in the background.
+
+    ``message`` is the object the service just saved, with its author, channel, attachments
+    and (no) reactions in memory: the event is rendered from it without reading it back."""
     from hanse.chat.models import Channel, ChannelMember
     from hanse.chat.tasks import notify_message_created
 
-    payload = message_payload(message_id, "created")
-    if payload is None:
-        return
-    channel_id = int(payload["channel"])
+    payload = message_event(message, "created")
+    channel_id = message.channel_id
     _publish(topic(channel_id), payload)
-    if payload["parent"] is not None:
+    if message.parent_id is not None:
         # The thread's first message shows a new reply count.
-        root = message_payload(int(payload["parent"]), "edited")
+        root = message_payload(message.parent_id, "edited")
         if root is not None:
             _publish(topic(channel_id), root)
-    kind = Channel.objects.filter(pk=channel_id).values_list("kind", flat=True).first()
-    if kind in (Channel.Kind.DIRECT, Channel.Kind.GROUP) and payload["parent"] is None:
+    direct = message.channel.kind in (Channel.Kind.DIRECT, Channel.Kind.GROUP)
+    if direct and message.parent_id is None:
         people = ChannelMember.objects.filter(channel_id=channel_id).values_list(
             "user_id", flat=True
         )
-        event = {"type": "chat.unread", "op": "message", "channel": channel_id, "id": message_id}
+        event = {"type": "chat.unread", "op": "message", "channel": channel_id, "id": message.pk}
         for user_id in people:
-            if user_id != payload["author"]:
+            if user_id != message.author_id:
                 _publish_to_user(user_id, event)
-    notify_message_created.enqueue(message_id, list(mentioned_ids))
+    # The task notifies the people of a direct or group message and mentioned members; in
+    # any other message it has nobody to tell, so it is not queued at all.
+    if direct or mentioned_ids:
+        notify_message_created.enqueue(message.pk, list(mentioned_ids))
 
 
 def message_changed(message_id: int, op: str) -> None:

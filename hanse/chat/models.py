@@ -54,6 +54,19 @@ class ChannelQuerySet(models.QuerySet["Channel"]):
             | (~Q(kind=Channel.Kind.COMMUNITY) & Exists(member))
         )
 
+    @staticmethod
+    def member_may_read(channel: Channel, user: User) -> bool:
+        """Whether being a member is enough to read ``channel`` (the last branch of
+        readable_by): for every kind but community channels, which follow their community.
+        A writer check that has already found the person's membership needs no readable_by
+        query then (hanse/chat/services.py ``_require_writer``)."""
+        return bool(
+            user is not None
+            and user.is_authenticated
+            and user.is_active
+            and channel.kind != Channel.Kind.COMMUNITY
+        )
+
 
 class Channel(models.Model):
     class Kind(models.TextChoices):

@@ -8,6 +8,7 @@ hanse/chat/events.py.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import uuid
@@ -27,6 +28,7 @@ from hanse.chat.models import (
     MAX_MESSAGE_CHARS,
     Channel,
     ChannelMember,
+    ChannelQuerySet,
     Message,
     MessageAttachment,
     MessageReaction,
@@ -97,10 +99,13 @@ def _require_readable(channel: Channel, user: User) -> None:
 
 def _require_writer(channel: Channel, user: User) -> ChannelMember:
     """The person's membership, joining a community channel on the way for its members."""
-    _require_readable(channel, user)
+    member = _membership(channel, user)
+    # A member of a channel that is not a community channel may read it (readable_by's own
+    # rule, ChannelQuerySet.member_may_read): the readable_by query is needed otherwise.
+    if member is None or not ChannelQuerySet.member_may_read(channel, user):
+        _require_readable(channel, user)
     if channel.archived_at is not None:
         raise PermissionRefused(_("This channel is archived; no new messages can be written."))
-    member = _membership(channel, user)
     if (
         member is None
         and channel.kind == Channel.Kind.COMMUNITY
@@ -527,18 +532,42 @@ def _store_files(message: Message, validated: Sequence[ValidatedFile]) -> list[M
             rows.append(row)
         MessageAttachment.objects.bulk_create(rows)
     except Exception:
-        _delete_stored(written)
+        # Fresh names no row points to; no query here, the transaction may be broken.
+        # (Written files are also removed if message_post's transaction rolls back later:
+        # write_validated_file registers them, see hanse/core/files.py.)
+        storage = MessageAttachment._meta.get_field("file").storage
+        for name in written:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.warning("Could not delete chat file %s", name, exc_info=True)
         raise
     return rows
 
 
 def _delete_stored(names: Iterable[str]) -> None:
-    storage = MessageAttachment._meta.get_field("file").storage
-    for name in names:
-        try:
-            storage.delete(name)
-        except OSError:
-            logger.warning("Could not delete chat file %s", name, exc_info=True)
+    """Remove the files of deleted chat attachments after commit, except those another row
+    (a post attachment, another chat file) still points to."""
+    from hanse.core.files import delete_unreferenced
+
+    delete_unreferenced(MessageAttachment._meta.get_field("file").storage, names)
+
+
+def _as_stored(message: Message, attachments: Sequence[MessageAttachment]) -> Message:
+    """A copy of a message just saved, with what selectors.message_queryset() prefetches
+    (its attachments, no reactions yet) filled in from memory: the live event is rendered
+    from it after the commit without reading the message back. The caller's object is left
+    without these caches, so later changes to it are never hidden by them."""
+    shown: Any = copy.copy(message)
+    shown._prefetched_objects_cache = {}
+    if any(row.pk is None for row in attachments):
+        return shown  # a database that does not return ids from bulk inserts: read them
+    for name, rows in (("attachments", list(attachments)), ("reactions", [])):
+        # As Django's prefetch_related fills a related manager's cache.
+        queryset = getattr(shown, name).get_queryset()
+        queryset._result_cache, queryset._prefetch_done = rows, True
+        shown._prefetched_objects_cache[name] = queryset
+    return shown
 
 
 def _existing_for(author: User, client_id: uuid.UUID, channel: Channel) -> Message | None:
@@ -573,7 +602,7 @@ def message_post(
 
         # Decoding and re-encoding images is slow: done before the transaction.
         validated = attachments_validate(files)
-    _require_writer(channel, author)
+    member = _require_writer(channel, author)
     if parent is not None:
         if parent.channel_id != channel.pk:
             raise ServiceError(
@@ -599,22 +628,22 @@ def message_post(
             if client_id is not None:
                 message.client_id = client_id
             message.save()
-            _store_files(message, validated)
+            stored = _store_files(message, validated)
             if parent is None:
                 Channel.objects.filter(pk=channel.pk).update(
                     last_message_id=message.pk, last_message_at=now
                 )
                 channel.last_message_id, channel.last_message_at = message.pk, now
                 # Your own message is read: the cursor moves past it.
-                ChannelMember.objects.filter(
-                    channel=channel, user=author, last_read_id__lt=message.pk
-                ).update(last_read_id=message.pk)
+                ChannelMember.objects.filter(pk=member.pk, last_read_id__lt=message.pk).update(
+                    last_read_id=message.pk
+                )
             else:
                 Message.objects.filter(pk=parent.pk).update(
                     reply_count=F("reply_count") + 1, last_reply_at=now
                 )
-            mid = message.pk
-            transaction.on_commit(lambda: events.message_created(mid, mentioned_ids))
+            shown = _as_stored(message, stored)
+            transaction.on_commit(lambda: events.message_created(shown, mentioned_ids))
     except IntegrityError:
         if client_id is None:
             raise

@@ -13,6 +13,8 @@ server -> client
     ``{"type": "unsubscribed", "topics": [...]}``, ``{"type": "revoked", "topic": t}``
     ``{"type": "ack", "client_id": ..., "id": message_id, "created": bool}`` after the commit
     ``{"type": "error", "code": ..., "message": ..., "client_id"?: ..., "topic"?: ...}``
+    ``{"type": "resync"}`` when the server may have missed events (Redis subscription lost):
+    the page catches up over HTTP
     events: the published dict plus ``"topic"``
 
 The handshake is refused (HTTP 403) for a foreign Origin (AllowedHostsOriginValidator in
@@ -22,11 +24,14 @@ code 4401 so the browser can tell "signed out" from "network trouble".
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -46,7 +51,15 @@ MAX_FRAME_BYTES = 40 * 1024
 MAX_TOPICS = 100
 # Messages per person (across all tabs and processes) per window; settings may override it.
 SEND_LIMIT, SEND_WINDOW_SECONDS = getattr(settings, "CHAT_SEND_RATE_LIMIT", (20, 10))
-# channels-redis forgets group members after a day; long-lived tabs re-join now and then.
+# Threads per process that store chat messages (settings may override it). Storing is mostly
+# Python work under the GIL: more threads than this only make them and the event loop wait
+# for each other (measured with bench/chat.py: 2 carried 200 messages/s per two processes
+# better than the 6 of the default executor on 2 cores), while 2 still overlap one
+# message's database round trips with the next one's work.
+STORE_THREADS = getattr(settings, "CHAT_STORE_THREADS", 2)
+_STORE_EXECUTOR = ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="chat-store")
+# The list-based channels-redis layer forgets group members after a day; long-lived tabs
+# re-join now and then (harmless with the publish/subscribe layer, which keeps them).
 GROUP_REFRESH_SECONDS = 6 * 60 * 60
 
 
@@ -70,6 +83,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     user: Any
     topics: set[str]
+    # Messages waiting to be stored, and the task storing them (see store_queued).
+    sending: asyncio.Queue[tuple[uuid.UUID, int, str, int | None]] | None = None
+    sender: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         self.user = self.scope.get("user")
@@ -94,6 +110,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def disconnect(self, code: int) -> None:
+        if self.sender is not None:
+            # A message being stored is committed all the same; its ack is lost, and the
+            # browser resends it with the same client_id after reconnecting (stored once).
+            self.sender.cancel()
         if not getattr(self, "joined_user_group", False):
             return
         await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
@@ -220,21 +240,48 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         ):
             await self.error("invalid", _("The server could not read this request."), **reply)
             return
-        allowed = await database_sync_to_async(ratelimit.allow)(
-            self.user.pk, "chat.send", limit=SEND_LIMIT, per_seconds=SEND_WINDOW_SECONDS
-        )
-        if not allowed:
+        request = (client_id, channel_id, body, parent_id)
+        if self.sending is None:
+            self.sending = asyncio.Queue(maxsize=SEND_LIMIT)
+            self.sender = asyncio.create_task(self.store_queued(self.sending))
+        try:
+            self.sending.put_nowait(request)
+        except asyncio.QueueFull:
             await self.error(
                 "rate_limited",
                 _("You are sending messages too fast. Please wait a moment."),
                 **reply,
             )
-            return
+
+    async def store_queued(
+        self, queue: asyncio.Queue[tuple[uuid.UUID, int, str, int | None]]
+    ) -> None:
+        """Store this connection's messages one after another, in the order they came.
+
+        A task of its own: while a message is being stored (a trip to the database), the
+        connection goes on receiving events; handled in line, a tab would receive nothing of
+        its channels until its own message was committed."""
+        while True:
+            request = await queue.get()
+            try:
+                await self.store(*request)
+            except Exception:
+                # As when a handler fails (database gone): the connection is closed, the
+                # browser reconnects and resends what was not acknowledged (stored once).
+                logger.exception("Could not store a chat message")
+                await self.close(code=1011)
+                return
+
+    async def store(
+        self, client_id: uuid.UUID, channel_id: int, body: str, parent_id: int | None
+    ) -> None:
+        reply = {"client_id": str(client_id)}
         try:
-            # Not thread-sensitive: several messages are stored at once, each on its own
-            # thread and database connection, instead of queueing behind one thread.
-            message_id, created = await database_sync_to_async(
-                _post_message, thread_sensitive=False
+            # One trip to a worker thread for the rate limit and the store. Not
+            # thread-sensitive: several messages are stored at once, each on its own thread
+            # and database connection, instead of queueing behind one thread.
+            stored = await database_sync_to_async(
+                _send_message, thread_sensitive=False, executor=_STORE_EXECUTOR
             )(
                 user=self.user,
                 channel_id=channel_id,
@@ -245,6 +292,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         except ServiceError as exc:
             await self.error(exc.code, exc.message, **reply)
             return
+        if stored is None:
+            await self.error(
+                "rate_limited",
+                _("You are sending messages too fast. Please wait a moment."),
+                **reply,
+            )
+            return
+        message_id, created = stored
         # _post_message returns after its transaction committed: the message is durable.
         await self.send_json({"type": "ack", "id": message_id, "created": created, **reply})
 
@@ -277,20 +332,54 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     # --- channel-layer handlers ---------------------------------------------------------------
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels runs close_old_connections() on the shared sync thread before every
+        # handler: a thread round trip per event and connection (25 for one chat message to
+        # a channel of 25 members), all through one thread. This consumer reaches the
+        # database only through database_sync_to_async, which closes old connections on the
+        # worker thread itself, so the handler is called directly.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def live_event(self, message: dict[str, Any]) -> None:
         topic = message.get("topic", "")
         # A topic left a moment ago (revoked) may still have events in flight: drop them.
         if topic != "user" and not self.receives(topic):
             return
+        texts = message.get("texts")
+        text = texts.get(self.language) if isinstance(texts, dict) else None
+        text = text or message.get("text")
+        if isinstance(text, str):
+            # Encoded once by the publisher (hanse/realtime/publish.py) for every recipient.
+            await self.send(text_data=text)
+            return
         event = dict(message.get("event") or {})
         event["topic"] = topic
         await self.send_json(event)
+
+    async def live_resync(self, message: dict[str, Any]) -> None:
+        """This process may have missed events (hanse/realtime/layers.py): the page catches
+        up over HTTP as after a reconnect."""
+        await self.send_json({"type": "resync"})
 
     async def live_revoke(self, message: dict[str, Any]) -> None:
         topic = topics.normalise(message.get("topic", "")) or ""
         if self.receives(topic):
             await self.leave(topic)
             await self.send_json({"type": "revoked", "topic": topic})
+
+
+def _send_message(
+    *, user: Any, channel_id: int, body: str, client_id: uuid.UUID, parent_id: int | None
+) -> tuple[int, bool] | None:
+    """The rate limit, then the store; None when the person sends too fast."""
+    if not ratelimit.allow(user.pk, "chat.send", limit=SEND_LIMIT, per_seconds=SEND_WINDOW_SECONDS):
+        return None
+    return _post_message(
+        user=user, channel_id=channel_id, body=body, client_id=client_id, parent_id=parent_id
+    )
 
 
 def _post_message(
@@ -300,21 +389,35 @@ def _post_message(
     from hanse.chat import services as chat_services
     from hanse.chat.models import Channel, Message
 
-    channel = Channel.objects.readable_by(user).filter(pk=channel_id).first()
-    if channel is None:
-        raise ServiceError(_("This channel does not exist."), code="not_found", status=404)
+    def missing() -> ServiceError:
+        # The same answer whether the channel does not exist or may not be read.
+        return ServiceError(_("This channel does not exist."), code="not_found", status=404)
+
     parent = None
-    if parent_id is not None:
-        parent = Message.objects.visible_to(user).filter(pk=parent_id, channel=channel).first()
-        if parent is None:
-            raise ServiceError(
-                _("The message you are replying to does not exist."),
-                code="not_found",
-                status=404,
-            )
-    message, created = chat_services.message_post(
-        channel=channel, author=user, body=body, client_id=client_id, parent=parent
-    )
+    if parent_id is None:
+        # message_post checks that the person may read and write the channel, in the same
+        # query that finds their membership; reading it by id here saves a second check.
+        channel = Channel.objects.filter(pk=channel_id).first()
+    else:
+        channel = Channel.objects.readable_by(user).filter(pk=channel_id).first()
+        if channel is not None:
+            parent = Message.objects.visible_to(user).filter(pk=parent_id, channel=channel).first()
+            if parent is None:
+                raise ServiceError(
+                    _("The message you are replying to does not exist."),
+                    code="not_found",
+                    status=404,
+                )
+    if channel is None:
+        raise missing()
+    try:
+        message, created = chat_services.message_post(
+            channel=channel, author=user, body=body, client_id=client_id, parent=parent
+        )
+    except ServiceError as exc:
+        if exc.code == "not_found":
+            raise missing() from None
+        raise
     return message.pk, created
 
 

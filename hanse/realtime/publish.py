@@ -8,6 +8,7 @@ the event has already succeeded, and browsers catch up over HTTP when they recon
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -24,19 +25,42 @@ def _group_send(group: str, message: dict[str, Any]) -> None:
     if layer is None:
         return
     try:
+        # From a worker thread of the server this runs group_send on the server's event
+        # loop; in a process without one (the task worker, the scheduler) on a new event loop
+        # whose Redis connection is closed with it: nothing is left open per call.
         async_to_sync(layer.group_send)(group, message)
     except Exception:  # a push is best effort: the HTTP catch-up path covers a lost event
         logger.exception("Could not publish to %s", group)
 
 
+def _live_event(topic: str, event: dict[str, Any]) -> dict[str, Any]:
+    """The layer message of an event: the frame is encoded here, once, and every receiving
+    connection sends that text as it is (LiveConsumer.live_event) instead of encoding it
+    again per recipient. An event with ``html_by_language`` ({language: html}) is encoded once
+    per language, with that language's ``html``; each connection sends its person's."""
+    by_language = event.get("html_by_language")
+    event = {key: value for key, value in event.items() if key != "html_by_language"}
+    message: dict[str, Any] = {
+        "type": "live.event",
+        "topic": topic,
+        "text": json.dumps({**event, "topic": topic}),
+    }
+    if by_language:
+        message["texts"] = {
+            code: json.dumps({**event, "html": html, "topic": topic})
+            for code, html in by_language.items()
+        }
+    return message
+
+
 def publish(topic: str, event: dict[str, Any]) -> None:
     """Send ``event`` to every connection subscribed to ``topic``."""
-    _group_send(topic_group(topic), {"type": "live.event", "topic": topic, "event": event})
+    _group_send(topic_group(topic), _live_event(topic, event))
 
 
 def publish_to_user(user_id: int, event: dict[str, Any]) -> None:
     """Send ``event`` to every open connection (every tab) of one person."""
-    _group_send(user_group(user_id), {"type": "live.event", "topic": "user", "event": event})
+    _group_send(user_group(user_id), _live_event("user", event))
 
 
 def revoke(user_id: int, topic: str) -> None:

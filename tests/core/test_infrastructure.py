@@ -41,10 +41,10 @@ def test_cache_round_trips_through_redis() -> None:
 @pytest.mark.skipif(not ON_REDIS, reason="REDIS_URL is not set")
 def test_channel_layer_is_redis_and_delivers() -> None:
     """With REDIS_URL the channel layer is channels_redis, and a message makes the trip."""
-    from channels_redis.core import RedisChannelLayer
+    from hanse.realtime.layers import ResyncingRedisPubSubChannelLayer
 
     layer = get_channel_layer()
-    assert isinstance(layer, RedisChannelLayer)
+    assert isinstance(layer, ResyncingRedisPubSubChannelLayer)
 
     async def round_trip() -> dict[str, Any]:
         channel = await layer.new_channel()

@@ -67,11 +67,9 @@ def _isolated_layer_and_cache(settings: Any) -> None:
     workers sharing one Redis never see each other's groups or counters."""
     prefix = f"hanse-test-{uuid.uuid4().hex[:12]}"
     if django_settings.REDIS_URL:
+        layer = django_settings.CHANNEL_LAYERS["default"]
         settings.CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [django_settings.REDIS_CHANNEL_HOST], "prefix": prefix},
-            }
+            "default": {**layer, "CONFIG": {**layer.get("CONFIG", {}), "prefix": prefix}}
         }
         settings.CACHES = {
             **settings.CACHES,
@@ -79,7 +77,7 @@ def _isolated_layer_and_cache(settings: Any) -> None:
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": django_settings.REDIS_URL,
                 "KEY_PREFIX": prefix,
-            }
+            },
         }
     else:
         settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -88,7 +86,7 @@ def _isolated_layer_and_cache(settings: Any) -> None:
             "default": {
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                 "LOCATION": prefix,
-            }
+            },
         }
 
 

@@ -378,3 +378,62 @@ async def test_comment_and_reaction_events_on_the_post_topic(
     event = await ws.receive_json_from()
     assert (event["type"], event["post"], event["comment"]) == ("reaction.changed", post.pk, None)
     await ws.disconnect()
+
+
+async def test_messages_of_one_tab_are_stored_and_acknowledged_in_order(
+    make_user: Any, cookie_for: Any
+) -> None:
+    """Frames sent back to back are stored one after another in their order, each acked once,
+    while the channel's events keep arriving on the same connection."""
+    alice, _bob, channel = await database_sync_to_async(_chat_pair)(make_user)
+    ws = await connected(await database_sync_to_async(cookie_for)(alice))
+    await subscribe(ws, f"chat:{channel.pk}")
+    client_ids = [str(uuid.uuid4()) for _ in range(5)]
+    for n, client_id in enumerate(client_ids):
+        await ws.send_json_to(
+            {"action": "send", "channel": channel.pk, "body": f"Teil {n}", "client_id": client_id}
+        )
+    acks: dict[str, int] = {}
+    events: list[int] = []
+    while len(acks) < 5 or len(events) < 5:
+        frame = await ws.receive_json_from(timeout=5)
+        if frame["type"] == "ack":
+            assert frame["client_id"] not in acks
+            acks[frame["client_id"]] = frame["id"]
+        elif frame["type"] == "chat.message":
+            events.append(frame["id"])
+    ids = [acks[client_id] for client_id in client_ids]
+    assert ids == sorted(ids) == events
+    bodies = await database_sync_to_async(
+        lambda: list(
+            Message.objects.filter(channel=channel).order_by("id").values_list("body", flat=True)
+        )
+    )()
+    assert bodies == [f"Teil {n}" for n in range(5)]
+    await ws.disconnect()
+
+
+async def test_each_member_gets_the_message_in_their_own_language(
+    make_user: Any, cookie_for: Any
+) -> None:
+    """A live message's controls are in the receiving person's language, not the sender's."""
+    alice, bob, channel = await database_sync_to_async(_chat_pair)(make_user)
+    alice.ui_language, bob.ui_language = "de", "en"
+    await database_sync_to_async(alice.save)(update_fields=["ui_language"])
+    await database_sync_to_async(bob.save)(update_fields=["ui_language"])
+    ws_alice = await connected(await database_sync_to_async(cookie_for)(alice))
+    ws_bob = await connected(await database_sync_to_async(cookie_for)(bob))
+    await subscribe(ws_alice, f"chat:{channel.pk}")
+    await subscribe(ws_bob, f"chat:{channel.pk}")
+    await ws_bob.send_json_to(
+        {"action": "send", "channel": channel.pk, "body": "Moin!", "client_id": str(uuid.uuid4())}
+    )
+    frames = [await ws_bob.receive_json_from(), await ws_bob.receive_json_from()]
+    [bobs] = [f for f in frames if f["type"] == "chat.message"]
+    alices = await ws_alice.receive_json_from()
+    assert alices["id"] == bobs["id"]
+    assert "Im Thread antworten" in alices["html"]
+    assert "Reply in thread" in bobs["html"]
+    assert "html_by_language" not in alices and "html_by_language" not in bobs
+    await ws_alice.disconnect()
+    await ws_bob.disconnect()

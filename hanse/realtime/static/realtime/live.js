@@ -10,7 +10,8 @@
 // acknowledgement is sent again after a reconnect with the same client_id; the server
 // recognises it and answers with the stored id, so nothing is stored twice. Events the tab has
 // already seen (same type and id) are dropped. After a reconnect pages fetch what they missed
-// over HTTP ("reconnected").
+// over HTTP ("reconnected"); so do they when the server says it may have missed events
+// ("resync" frame, e.g. after its Redis subscription was restored).
 //
 // Declarative hooks, no page code needed:
 //   data-live-topics="feed company"          subscribe to these topics
@@ -128,6 +129,11 @@
         // for whatever happened between loading the page and the subscription.
         for (const topic of frame.topics || []) granted.add(topic);
         emit("subscribed", frame);
+        return;
+      case "resync":
+        // The server may have missed events for this tab (its Redis subscription broke):
+        // catch up over HTTP as after a reconnect.
+        emit("reconnected", frame);
         return;
       case "revoked":
         wanted.delete(frame.topic);
