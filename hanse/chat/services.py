@@ -513,7 +513,11 @@ def _clean_body(body: str, *, has_files: bool) -> str:
 
 
 def _store_files(message: Message, validated: Sequence[ValidatedFile]) -> list[MessageAttachment]:
-    from hanse.posts.services.attachments import write_validated_file
+    from hanse.posts.services.attachments import (
+        delete_written,
+        queue_thumbnails,
+        write_validated_file,
+    )
 
     rows: list[MessageAttachment] = []
     written: list[str] = []
@@ -532,16 +536,14 @@ def _store_files(message: Message, validated: Sequence[ValidatedFile]) -> list[M
             rows.append(row)
         MessageAttachment.objects.bulk_create(rows)
     except Exception:
-        # Fresh names no row points to; no query here, the transaction may be broken.
         # (Written files are also removed if message_post's transaction rolls back later:
         # write_validated_file registers them, see hanse/core/files.py.)
-        storage = MessageAttachment._meta.get_field("file").storage
-        for name in written:
-            try:
-                storage.delete(name)
-            except OSError:
-                logger.warning("Could not delete chat file %s", name, exc_info=True)
+        delete_written(written, storage=MessageAttachment._meta.get_field("file").storage)
         raise
+    queue_thumbnails(
+        "chat.MessageAttachment",
+        [row.pk for row in rows if row.kind == "image" and not row.thumbnail],
+    )
     return rows
 
 
@@ -600,8 +602,9 @@ def message_post(
     if files:
         from hanse.posts.services.attachments import attachments_validate
 
-        # Decoding and re-encoding images is slow: done before the transaction.
-        validated = attachments_validate(files)
+        # Decoding and re-encoding images is slow: done before the transaction; thumbnails
+        # are made by the task queue after the commit (_store_files).
+        validated = attachments_validate(files, thumbnails=False)
     member = _require_writer(channel, author)
     if parent is not None:
         if parent.channel_id != channel.pk:

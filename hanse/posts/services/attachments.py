@@ -460,7 +460,7 @@ def attachments_store(
                 [a.pk for a in attachments if a.kind == Attachment.Kind.IMAGE and not a.thumbnail],
             )
     except Exception:
-        _delete_names(written)
+        delete_written(written)
         raise
     return attachments
 
@@ -508,15 +508,18 @@ def _stored_names(attachments: Iterable[Attachment]) -> list[str]:
     ]
 
 
-def _delete_names(names: Iterable[str]) -> None:
-    """Remove files this write has just stored (fresh names no other row points to)."""
-    storage = Attachment._meta.get_field("file").storage
+def delete_written(names: Iterable[str], *, storage: Any = None) -> None:
+    """Remove files a failed write has just stored (fresh names no other row points to; no
+    query, the transaction may be broken). Used by post attachments and chat files alike."""
+    storage = storage or Attachment._meta.get_field("file").storage
     for name in names:
+        if not name:
+            continue
         try:
             storage.delete(name)
         except OSError:
             # Logged; the daily sweep removes it later (it is unreachable without its row).
-            logger.warning("Could not delete attachment file %s", name, exc_info=True)
+            logger.warning("Could not delete stored file %s", name, exc_info=True)
 
 
 def attachments_delete_files(attachments: Iterable[Attachment]) -> None:
