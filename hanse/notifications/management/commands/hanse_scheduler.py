@@ -1,5 +1,7 @@
-"""``manage.py hanse_scheduler``: run the recurring jobs (digests, announcements, recovery,
-retention). ``--once`` runs what is due and exits (tests, cron)."""
+"""``manage.py hanse_scheduler``: run the recurring jobs (digests, scheduled announcements,
+event reminders, recovery of stuck tasks and deliveries, retention, the sweep of orphaned
+files; the list is ``SCHEDULE`` in hanse/notifications/scheduler.py). ``--once`` runs what is
+due and exits (tests, cron)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,10 @@ from hanse.notifications import scheduler
 
 
 class Command(BaseCommand):
-    help = "Run Hanse's scheduled jobs (digests, announcements, recovery, retention)."
+    help = (
+        "Run Hanse's scheduled jobs (digests, announcements, event reminders, recovery, "
+        "retention, the sweep of orphaned files)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
