@@ -1,5 +1,5 @@
 """``manage.py hanse_scheduler``: run the recurring jobs (digests, scheduled announcements,
-event reminders, recovery of stuck tasks and deliveries, retention, the sweep of orphaned
+recovery of stuck tasks and deliveries, retention, the sweep of orphaned
 files; the list is ``SCHEDULE`` in hanse/notifications/scheduler.py). ``--once`` runs what is
 due and exits (tests, cron)."""
 
@@ -18,7 +18,7 @@ from hanse.notifications import scheduler
 
 class Command(BaseCommand):
     help = (
-        "Run Hanse's scheduled jobs (digests, announcements, event reminders, recovery, "
+        "Run Hanse's scheduled jobs (digests, announcements, recovery, "
         "retention, the sweep of orphaned files)."
     )
 
