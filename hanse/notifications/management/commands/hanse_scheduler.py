@@ -1,6 +1,6 @@
 """``manage.py hanse_scheduler``: run the recurring jobs (digests, scheduled announcements,
-recovery of stuck tasks and deliveries, retention, the sweep of orphaned
-files; the list is ``SCHEDULE`` in hanse/notifications/scheduler.py). ``--once`` runs what is
+event reminders, recovery of stuck tasks and deliveries, retention, the sweep of orphaned
+files; the apps register them in hanse/notifications/scheduler.py). ``--once`` runs what is
 due and exits (tests, cron)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from hanse.notifications import scheduler
 
 class Command(BaseCommand):
     help = (
-        "Run Hanse's scheduled jobs (digests, announcements, recovery, "
+        "Run Hanse's scheduled jobs (digests, announcements, event reminders, recovery, "
         "retention, the sweep of orphaned files)."
     )
 
