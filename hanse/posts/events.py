@@ -41,10 +41,10 @@ def _queue_preview(post_id: int) -> None:
 
 
 def post_created(post_id: int) -> None:
-    """A post was published: push it live, fetch its link preview and notify."""
+    """A post was published: fetch its link preview and notify (the queued part; the live
+    push is sent by the process that committed the post, see post_created_on_commit)."""
     from hanse.notifications.tasks import notify_post_created
 
-    _live_post_created(post_id)
     _queue_preview(post_id)
     notify_post_created.enqueue(post_id)
 
@@ -112,10 +112,18 @@ def post_deleted(post_id: int) -> None:
 
 
 def post_created_on_commit(post_id: int) -> None:
-    """After the commit, one task does the rest (publishing waits for nothing else)."""
+    """After the commit: the live push from this process, then one task for the rest.
+
+    The push is not left to the task worker: without Redis (``make run``) the channel layer
+    lives in the web server's memory, and a push from the worker process would reach no
+    browser."""
     from hanse.posts.tasks import announce_post_created
 
-    transaction.on_commit(lambda: announce_post_created.enqueue(post_id))
+    def after_commit() -> None:
+        _live_post_created(post_id)
+        announce_post_created.enqueue(post_id)
+
+    transaction.on_commit(after_commit)
 
 
 def post_updated_on_commit(post_id: int) -> None:

@@ -72,8 +72,8 @@ def fetch_link_preview(post_id: int, url: str) -> None:
 
 @task()
 def announce_post_created(post_id: int) -> None:
-    """A new post's side effects, off the request that published it: the live push, the
-    link preview and the notifications (hanse/posts/events.py ``post_created``)."""
+    """A new post's side effects, off the request that published it: the link preview and
+    the notifications (hanse/posts/events.py ``post_created``)."""
     from hanse.posts.events import post_created
 
     post_created(post_id)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -408,3 +411,49 @@ def test_anonymous_is_sent_to_login(cast: Cast, make_post: Callable[..., Post]) 
         assert response.status_code in (302, 401), url
         if response.status_code == 302:
             assert "/accounts/login/" in response["Location"]
+
+
+def test_new_post_is_pushed_live_without_waiting_for_the_task_worker(
+    cast: Cast,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+    client_for: Callable[..., Client],
+) -> None:
+    """The live push leaves the web process that committed the post; only the link preview
+    and the notifications wait in the queue. (Without Redis the channel layer lives in the web
+    server's memory: a push from the worker process would reach nobody.)"""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+    from django_tasks_db.models import DBTaskResult
+
+    from hanse.realtime.groups import topic_group
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # not run
+    configured = dict(settings.CHANNEL_LAYERS["default"])
+    if "CONFIG" in configured:  # Redis: a prefix of this test's own (workers share Redis)
+        configured["CONFIG"] = {**configured["CONFIG"], "prefix": f"t-{uuid.uuid4().hex[:12]}"}
+        settings.CHANNEL_LAYERS = {"default": configured}
+    layer = get_channel_layer()
+    group = topic_group(f"community:{cast.open.pk}")
+
+    async def listen_then(post: Callable[[], Any]) -> dict[str, Any]:
+        from asgiref.sync import sync_to_async
+
+        name = await layer.new_channel()
+        await layer.group_add(group, name)
+        await sync_to_async(post)()
+        return await asyncio.wait_for(layer.receive(name), timeout=5)
+
+    def post() -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(cast.member).post(
+                reverse("posts:create"),
+                {"body": "Live!", "where": f"community:{cast.open.slug}", "next": "/"},
+            )
+        assert response.status_code == 302
+
+    message = async_to_sync(listen_then)(post)
+    event = json.loads(message["text"]) if "text" in message else message["event"]
+    assert (event["type"], event["community"]) == ("post.created", cast.open.pk)
+    queued = DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True)
+    assert "hanse.posts.tasks.announce_post_created" in list(queued)
