@@ -120,8 +120,9 @@ def post_created_on_commit(post_id: int) -> None:
     from hanse.posts.tasks import announce_post_created
 
     def after_commit() -> None:
-        _live_post_created(post_id)
+        # Queued first: the notifications must not depend on the best-effort push.
         announce_post_created.enqueue(post_id)
+        _live_post_created(post_id)
 
     transaction.on_commit(after_commit)
 
