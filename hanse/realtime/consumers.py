@@ -349,8 +349,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if topic != "user" and not self.receives(topic):
             return
         texts = message.get("texts")
-        text = texts.get(self.language) if isinstance(texts, dict) else None
-        text = text or message.get("text")
+        if isinstance(texts, dict):  # one text per interface language: this person's
+            text = texts.get(self.language) or texts.get(settings.LANGUAGE_CODE)
+        else:
+            text = message.get("text")
         if isinstance(text, str):
             # Encoded once by the publisher (hanse/realtime/publish.py) for every recipient.
             await self.send(text_data=text)

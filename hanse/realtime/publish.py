@@ -39,17 +39,15 @@ def _live_event(topic: str, event: dict[str, Any]) -> dict[str, Any]:
     again per recipient. An event with ``html_by_language`` ({language: html}) is encoded once
     per language, with that language's ``html``; each connection sends its person's."""
     by_language = event.get("html_by_language")
-    event = {key: value for key, value in event.items() if key != "html_by_language"}
-    message: dict[str, Any] = {
-        "type": "live.event",
-        "topic": topic,
-        "text": json.dumps({**event, "topic": topic}),
-    }
+    message: dict[str, Any] = {"type": "live.event", "topic": topic}
     if by_language:
+        event = {key: value for key, value in event.items() if key != "html_by_language"}
         message["texts"] = {
             code: json.dumps({**event, "html": html, "topic": topic})
             for code, html in by_language.items()
         }
+    else:
+        message["text"] = json.dumps({**event, "topic": topic})
     return message
 
 

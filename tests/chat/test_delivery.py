@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.utils import translation
 
 from hanse.chat import events, services
@@ -49,7 +50,9 @@ def pushed(channel: Channel, count: int, action: Callable[[], Any]) -> tuple[Any
         frames = []
         for _ in range(count):
             message = await asyncio.wait_for(layer.receive(name), timeout=5)
-            frames.append(json.loads(message["text"]))
+            # Chat messages come as one text per language; the others as one text.
+            text = message.get("text") or message["texts"][settings.LANGUAGE_CODE]
+            frames.append(json.loads(text))
         await layer.group_discard(topic_group(events.topic(channel.pk)), name)
         return result, frames
 
