@@ -41,12 +41,18 @@ setup: install
 # --- The two README commands ----------------------------------------------------------------
 run: setup
 	@$(PY) manage.py seed_demo --size $(DEMO_SIZE) --seed $(DEMO_SEED) --if-empty
+	@$(PY) -c 'import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("$(HOST)", $(PORT)))' 2>/dev/null \
+	  || { echo "Port $(PORT) on $(HOST) is taken: another Hanse or program runs there. Stop it, or start on another port: PORT=8080 make run" >&2; exit 1; }
+	@$(PY) manage.py check --fail-level ERROR >/dev/null
 	@$(PY) manage.py hanse_welcome --port $(PORT) --host $(HOST)
+	@# Web server, task worker and scheduler together; when any of them ends, so do the others.
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(PY) manage.py db_worker --queue-name default & \
+	  $(PY) manage.py hanse_worker & \
 	  $(PY) manage.py hanse_scheduler & \
-	  $(BIN)/uvicorn hanse.asgi:application --host $(HOST) --port $(PORT) --proxy-headers --no-access-log --lifespan off --ws-per-message-deflate false; \
-	  wait
+	  $(BIN)/uvicorn hanse.asgi:application --host $(HOST) --port $(PORT) --proxy-headers --no-access-log --lifespan off --ws-per-message-deflate false & \
+	  wait -n; status=$$?; \
+	  echo "A Hanse process ended (exit code $$status); stopping the others." >&2; \
+	  exit $$status
 
 # Two workers suit a 2-core machine; PYTEST_WORKERS=0 runs in one process (pytest-xdist).
 PYTEST_WORKERS ?= auto

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "hanse.jobs",
     "hanse.core",
     "hanse.people",
     "hanse.communities",
@@ -137,10 +138,35 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
+# Pool sizes per process. Under ASGI every request may run on another thread, and Django's
+# persistent connections are per thread: with CONN_MAX_AGE > 0 each process held dozens of
+# idle connections until PostgreSQL refused new clients. A bounded pool per process returns
+# each connection at the end of the request and never opens more than DATABASE_POOL_MAX_SIZE;
+# a request that waits longer than DATABASE_POOL_TIMEOUT gets a 503, not a hung worker.
+# Behind PgBouncer in transaction mode set DATABASE_POOL=off (see docs/operations.md).
+DATABASE_POOL = env_bool("DATABASE_POOL", True)
+DATABASE_POOL_MIN_SIZE = env_int("DATABASE_POOL_MIN_SIZE", 2)
+DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 10)
+DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 10)
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # conn_max_age=0: connections come from the pool (or are closed after each request).
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # With the pool: a connection is checked before it is handed out, so the app recovers
+        # by itself after PostgreSQL restarts.
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        if DATABASE_POOL:
+            DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+                "min_size": DATABASE_POOL_MIN_SIZE,
+                "max_size": max(DATABASE_POOL_MAX_SIZE, DATABASE_POOL_MIN_SIZE),
+                "timeout": DATABASE_POOL_TIMEOUT,
+                # Idle connections above min_size are closed after five minutes.
+                "max_idle": 300,
+                "name": "hanse",
+            }
+        else:
+            DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+            DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
         # JIT compilation costs ~20 ms on every query whose estimated cost is high, while the
         # queries of a page run in a few milliseconds.
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
@@ -217,6 +243,10 @@ else:
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# /readyz reports not ready when the oldest task due has waited longer than this.
+READYZ_MAX_QUEUE_AGE_SECONDS = env_int("READYZ_MAX_QUEUE_AGE_SECONDS", 300)
+# A failed task is tried again after 1, 2, 4 and 8 times this (hanse/jobs/retry.py).
+TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 60)
 if HANSE_ENV == "test" and not env_bool("TASKS_REAL_QUEUE"):
     # Tests run side effects inline so they can assert them; the queue backends have tests
     # of their own.

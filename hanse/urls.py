@@ -6,6 +6,8 @@ from django.views.static import serve
 
 from hanse.api.urls import api
 
+handler500 = "hanse.core.views.server_error"
+
 admin.site.site_header = "Hanse"
 admin.site.site_title = "Hanse"
 

@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Hanse")
 
     def ready(self) -> None:
-        from hanse.core import sqlite
+        from hanse.core import checks, jobs, sqlite  # noqa: F401  # checks register on import
+        from hanse.jobs import scheduler
+
+        scheduler.register(*jobs.SCHEDULES)
 
         # Unicode-aware LIKE on every SQLite connection (see hanse/core/sqlite.py).
         connection_created.connect(sqlite.register, dispatch_uid="hanse.core.sqlite.register")

@@ -1,5 +1,5 @@
 """Background work of the shell: the daily sweep of stored files no row points to
-(scheduled in hanse/notifications/scheduler.py)."""
+(scheduled in hanse/core/jobs.py)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hanse.communities import selectors as community_selectors
+from hanse.core import health
 from hanse.events import selectors as event_selectors
 from hanse.people import selectors as people_selectors
 from hanse.people.models import User
@@ -50,7 +57,61 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: the process answers and the database is reachable."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness: the process answers. It asks nothing of the database or Redis, so that an
+    outage there never makes a supervisor restart healthy app processes."""
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness (hanse/core/health.py): 200 when ready, else 503, with each check's state.
+    ``?scope=web`` asks only what serving requests needs (for the load balancer)."""
+    ready, checks = health.readiness(scope=request.GET.get("scope", "all"))
+    response = JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks},
+        status=200 if ready else 503,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _unavailable(exc: BaseException | None) -> bool:
+    """True for errors that mean a service we depend on is away (database, its pool, Redis),
+    not a bug: the request may succeed when retried."""
+    if exc is None:
+        return False
+    if isinstance(exc, DatabaseOperationalError | DatabaseInterfaceError):
+        return True
+    try:
+        import redis
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return False
+    return isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a 503 with Retry-After when the database or Redis cannot be reached, a plain
+    500 otherwise; JSON in the API's error shape under /api/. Renders nothing that needs the
+    database, the cache or the session."""
+    exc = sys.exc_info()[1]
+    unavailable = _unavailable(exc)
+    status = 503 if unavailable else 500
+    if unavailable:
+        message = _("Hanse cannot reach its database or cache right now. Try again in a minute.")
+        code = "unavailable"
+    else:
+        message = _("Something went wrong on our side. It has been logged; try again later.")
+        code = "server_error"
+    response: HttpResponse
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse({"detail": str(message), "code": code}, status=status)
+    else:
+        html = render_to_string(
+            "core/error.html",
+            {"status": status, "message": message, "lang": translation.get_language()},
+        )
+        response = HttpResponse(html, status=status)
+    if unavailable:
+        response["Retry-After"] = "30"
+    return response

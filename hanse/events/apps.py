@@ -8,7 +8,8 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        # Registers the notification types and the reminder job of the scheduler.
-        from hanse.events import notifications
+        # The notification types register when the module is imported.
+        from hanse.events import jobs, notifications  # noqa: F401
+        from hanse.jobs import scheduler
 
-        notifications.register_schedule()
+        scheduler.register(*jobs.SCHEDULES)

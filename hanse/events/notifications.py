@@ -7,7 +7,7 @@ the notification is created and again whenever it is shown or sent.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -22,8 +22,6 @@ from hanse.notifications.registry import NotificationType, RenderedText, registe
 if TYPE_CHECKING:
     from hanse.notifications.models import Notification
     from hanse.people.models import User
-
-REMINDER_SCHEDULE_NAME = "events.reminders"
 
 
 def _events_visible(user: User) -> QuerySet[Any]:
@@ -174,21 +172,6 @@ EVENT_REMINDER = register(
         render=_render_reminder,
     )
 )
-
-
-def register_schedule() -> None:
-    """Add the reminder job to the scheduler's list (once), every 5 minutes."""
-    from hanse.notifications import scheduler
-
-    if any(s.name == REMINDER_SCHEDULE_NAME for s in scheduler.SCHEDULES):
-        return
-    scheduler.SCHEDULES.append(
-        scheduler.Schedule(
-            name=REMINDER_SCHEDULE_NAME,
-            task="hanse.events.tasks.send_event_reminders",
-            every=timedelta(minutes=5),
-        )
-    )
 
 
 def occurrence_data(

@@ -11,4 +11,7 @@ class NotificationsConfig(AppConfig):
         # The built-in types (mentions, replies, reactions, communities, announcements) are
         # registered when the module is imported; later features register theirs in their own
         # AppConfig.ready().
-        from hanse.notifications import registry  # noqa: F401
+        from hanse.jobs import scheduler
+        from hanse.notifications import jobs, registry  # noqa: F401
+
+        scheduler.register(*jobs.SCHEDULES)

@@ -333,21 +333,6 @@ class DeliveredEvent(models.Model):
         return self.key
 
 
-class ScheduledJob(models.Model):
-    """State of one recurring job of the scheduler (the schedules themselves live in code)."""
-
-    name = models.CharField(max_length=80, unique=True)
-    next_run_at = models.DateTimeField()
-    last_run_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("scheduled job")
-        verbose_name_plural = _("scheduled jobs")
-
-    def __str__(self) -> str:
-        return f"{self.name} (next {self.next_run_at:%Y-%m-%d %H:%M})"
-
-
 class PushSubscription(models.Model):
     """One browser (phone, PC) where a person turned web push on.
 

@@ -14,7 +14,7 @@ hanse/posts/events.py and hanse/communities/services.py); nothing here runs in a
 - A failing task re-enqueues itself with ``run_after`` and ``attempt + 1`` (backoff 1, 2, 4,
   8 minutes), at most five attempts, and logs each failure.
 - ``recover_stuck_work``, ``check_scheduled_announcements`` and ``apply_retention`` are run by
-  the scheduler (hanse/notifications/scheduler.py).
+  the scheduler (declared in hanse/notifications/jobs.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -34,6 +34,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_tasks import task
 
+from hanse.jobs.retry import MAX_ATTEMPTS, backoff, can_defer, enqueue
+from hanse.jobs.retry import retry as _retry
 from hanse.notifications import email as mail
 from hanse.notifications import selectors, services
 from hanse.notifications.models import (
@@ -44,13 +46,8 @@ from hanse.notifications.models import (
     Notification,
 )
 
-if TYPE_CHECKING:
-    from django_tasks.base import Task
-
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
-BACKOFF_BASE = timedelta(minutes=1)
 # One delivery task handles this many e-mails over one SMTP connection.
 EMAIL_BATCH = 50
 # Scheduled announcements are notified when their time has come; older ones (published before
@@ -61,42 +58,6 @@ ANNOUNCEMENT_LOOKBACK = timedelta(days=2)
 SWEEP_AFTER = timedelta(minutes=15)
 SWEEP_LOOKBACK = timedelta(days=2)
 LEDGER_KEEP = timedelta(days=30)
-
-
-def backoff(attempt: int) -> timedelta:
-    """Wait before attempt ``attempt + 1``: 1, 2, 4, 8 minutes."""
-    return BACKOFF_BASE * (2 ** (attempt - 1))
-
-
-def can_defer(task_obj: Task[Any, Any]) -> bool:
-    return bool(task_obj.get_backend().supports_defer)
-
-
-def enqueue(
-    task_obj: Task[Any, Any], *args: Any, run_after: datetime | None = None, **kwargs: Any
-) -> None:
-    """Queue a task, later when the backend can defer (the test backend runs it now)."""
-    if run_after is not None and can_defer(task_obj):
-        task_obj.using(run_after=run_after).enqueue(*args, **kwargs)
-    else:
-        task_obj.enqueue(*args, **kwargs)
-
-
-def _retry(task_obj: Task[Any, Any], args: Sequence[Any], attempt: int, what: str) -> None:
-    """Called from an ``except`` block: queue the next attempt, or give up after the last."""
-    if attempt >= MAX_ATTEMPTS:
-        logger.exception("%s failed %s times; giving up.", what, attempt)
-        raise  # the one being handled: the task's result records the failure
-    wait = backoff(attempt)
-    logger.warning(
-        "%s failed (attempt %s of %s); retrying in %s.",
-        what,
-        attempt,
-        MAX_ATTEMPTS,
-        wait,
-        exc_info=True,
-    )
-    enqueue(task_obj, *args, attempt=attempt + 1, run_after=timezone.now() + wait)
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterable[list[int]]:

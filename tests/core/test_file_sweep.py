@@ -18,8 +18,8 @@ from django.utils import timezone
 from PIL import Image
 
 from hanse.core.files import sweep_orphans
-from hanse.notifications import scheduler
-from hanse.notifications.models import ScheduledJob
+from hanse.jobs import scheduler
+from hanse.jobs.models import ScheduledJob
 from hanse.people.models import User
 from hanse.posts.services.posts import post_create
 

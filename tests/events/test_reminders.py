@@ -9,7 +9,7 @@ from django.utils import timezone
 from hanse.events.models import ReminderSetting
 from hanse.events.services import occurrence_cancel, reminder_setting_set, rsvp_set
 from hanse.events.tasks import send_event_reminders
-from hanse.notifications import scheduler
+from hanse.jobs import scheduler
 from hanse.notifications.models import Notification
 from tests.events.helpers import make_event, notified, on_commit_now  # noqa: F401
 

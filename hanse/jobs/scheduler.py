@@ -26,7 +26,8 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from hanse.notifications.models import ScheduledJob
+from hanse.jobs import heartbeat
+from hanse.jobs.models import Heartbeat, ScheduledJob
 
 logger = logging.getLogger(__name__)
 
@@ -74,43 +75,22 @@ class Schedule:
         return import_string(self.task)
 
 
-SCHEDULES: list[Schedule] = [
-    Schedule(
-        name="notifications.daily_digest",
-        task="hanse.notifications.tasks.send_digests",
-        args=("daily",),
-        at=time(7, 30),
-    ),
-    Schedule(
-        name="notifications.weekly_digest",
-        task="hanse.notifications.tasks.send_digests",
-        args=("weekly",),
-        at=time(7, 30),
-        weekday=0,
-    ),
-    Schedule(
-        name="notifications.scheduled_announcements",
-        task="hanse.notifications.tasks.check_scheduled_announcements",
-        every=timedelta(minutes=1),
-    ),
-    Schedule(
-        name="notifications.recover_stuck_work",
-        task="hanse.notifications.tasks.recover_stuck_work",
-        every=timedelta(minutes=5),
-        inline=True,
-    ),
-    Schedule(
-        name="notifications.retention",
-        task="hanse.notifications.tasks.apply_retention",
-        at=time(3, 15),
-    ),
-    # Files stored by a write that never committed, or left by rows removed in a cascade.
-    Schedule(
-        name="core.sweep_orphan_files",
-        task="hanse.core.tasks.sweep_orphan_files",
-        at=time(3, 45),
-    ),
-]
+# Filled by the apps: each declares its jobs in its own ``jobs.py`` and calls ``register`` from
+# its AppConfig.ready(). The scheduler never imports an app.
+SCHEDULES: list[Schedule] = []
+
+
+def register(*schedules: Schedule) -> None:
+    """Add recurring jobs; registering a name twice (ready() run again in tests) is a no-op,
+    registering another job under a taken name is a mistake."""
+    known = {s.name: s for s in SCHEDULES}
+    for schedule in schedules:
+        existing = known.get(schedule.name)
+        if existing is None:
+            SCHEDULES.append(schedule)
+            known[schedule.name] = schedule
+        elif existing != schedule:
+            raise ValueError(f"Another scheduled job is already called {schedule.name!r}.")
 
 
 def ensure_jobs(schedules: list[Schedule], now: datetime) -> None:
@@ -184,13 +164,19 @@ def run_forever(
 ) -> None:
     """Tick until ``stop`` is set (the command sets it on SIGTERM and SIGINT)."""
     logger.info("Scheduler started: %s job(s), every %ss.", len(SCHEDULES), interval)
+    beats = heartbeat.Beater(Heartbeat.Role.SCHEDULER)
     while not stop.is_set():
         close_old_connections()
         try:
+            beats.beat()
             tick()
         except Exception:
             # A database that is briefly away must not end the scheduler.
             logger.exception("Scheduler tick failed.")
         close_old_connections()
         stop.wait(interval)
+    try:
+        beats.stop()
+    except Exception:
+        logger.debug("Could not remove the scheduler's heartbeat.", exc_info=True)
     logger.info("Scheduler stopped.")

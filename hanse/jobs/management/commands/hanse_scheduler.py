@@ -1,6 +1,6 @@
 """``manage.py hanse_scheduler``: run the recurring jobs (digests, scheduled announcements,
 event reminders, recovery of stuck tasks and deliveries, retention, the sweep of orphaned
-files; the apps register them in hanse/notifications/scheduler.py). ``--once`` runs what is
+files; the apps declare them in their own jobs.py). ``--once`` runs what is
 due and exits (tests, cron)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from hanse.notifications import scheduler
+from hanse.jobs import scheduler
 
 
 class Command(BaseCommand):

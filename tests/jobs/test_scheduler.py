@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import default_task_backend
 
-from hanse.notifications import scheduler
-from hanse.notifications.models import ScheduledJob
+from hanse.jobs import scheduler
+from hanse.jobs.models import ScheduledJob
 
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 BERLIN = ZoneInfo("Europe/Berlin")

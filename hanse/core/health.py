@@ -1,0 +1,140 @@
+"""Liveness and readiness, for load balancers and monitoring (``/healthz``, ``/readyz``).
+
+Liveness: the process answers. Readiness: what a request needs is reachable (the database,
+Redis when configured), and, unless only the web part is asked for (``?scope=web``), the
+background work is alive: a task worker and the scheduler have beaten recently and the queue
+is not falling behind. A load balancer routes by ``/readyz?scope=web`` (a stopped worker must
+not take every app server out of rotation); monitoring alerts on ``/readyz``."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from hanse.jobs import heartbeat
+from hanse.jobs.models import Heartbeat
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, **self.detail}
+
+
+def _failed(name: str, exc: BaseException) -> Check:
+    # The exception's class is enough to act on; its text may hold host names or credentials.
+    logger.warning("Readiness check %s failed: %s", name, exc)
+    return Check(name, False, {"error": type(exc).__name__})
+
+
+def check_database() -> Check:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return Check("database", True, {"vendor": connection.vendor})
+    except Exception as exc:
+        return _failed("database", exc)
+
+
+_redis_client: Any = None
+
+
+def check_redis() -> Check | None:
+    if not settings.REDIS_URL:
+        return None
+    global _redis_client  # one client (and its connection pool) per process
+    try:
+        import redis
+
+        if _redis_client is None:
+            _redis_client = redis.Redis.from_url(
+                settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
+            )
+        _redis_client.ping()
+        return Check("redis", True, {})
+    except Exception as exc:
+        return _failed("redis", exc)
+
+
+def _age(moment: datetime | None, now: datetime) -> float | None:
+    return None if moment is None else round((now - moment).total_seconds(), 1)
+
+
+def check_heartbeat(role: str, now: datetime) -> Check:
+    try:
+        seen = heartbeat.last_seen(role)
+    except Exception as exc:
+        return _failed(role, exc)
+    age = _age(seen, now)
+    ok = seen is not None and now - seen <= heartbeat.STALE_AFTER
+    return Check(role, ok, {"last_seen_seconds_ago": age})
+
+
+def _queue_state(now: datetime) -> tuple[int, datetime | None]:
+    """Tasks due now and not yet started, and when the oldest of them became due."""
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend == "django_tasks_rq.RQBackend":
+        import django_rq
+
+        queue = django_rq.get_queue("default")
+        ids = queue.get_job_ids(0, 1)
+        oldest = None
+        if ids:
+            job = queue.fetch_job(ids[0])
+            if job is not None and job.enqueued_at is not None:
+                oldest = job.enqueued_at
+                if timezone.is_naive(oldest):
+                    oldest = timezone.make_aware(oldest, UTC)
+        return queue.count, oldest
+    if backend == "django_tasks_db.DatabaseBackend":
+        from django.db.models import Case, F, Min, When
+        from django_tasks_db.models import DBTaskResult, get_date_max
+
+        due = DBTaskResult.objects.ready()
+        # A deferred task has waited since it became due, not since it was queued; one
+        # without run_after stores the largest date.
+        became_due = Min(
+            Case(
+                When(run_after=get_date_max(), then=F("enqueued_at")),
+                When(run_after__gt=F("enqueued_at"), then=F("run_after")),
+                default=F("enqueued_at"),
+            )
+        )
+        return due.count(), due.aggregate(oldest=became_due)["oldest"]
+    return 0, None  # the immediate backend of tests keeps no queue
+
+
+def check_queue(now: datetime) -> Check:
+    try:
+        depth, oldest = _queue_state(now)
+    except Exception as exc:
+        return _failed("queue", exc)
+    age = _age(oldest, now)
+    ok = age is None or age <= settings.READYZ_MAX_QUEUE_AGE_SECONDS
+    return Check("queue", ok, {"depth": depth, "oldest_seconds": age})
+
+
+def readiness(*, scope: str = "all") -> tuple[bool, dict[str, Any]]:
+    """Run the checks; returns (ready, {check: details})."""
+    now = timezone.now()
+    checks = [check_database(), check_redis()]
+    if scope != "web":
+        checks += [
+            check_heartbeat(Heartbeat.Role.WORKER, now),
+            check_heartbeat(Heartbeat.Role.SCHEDULER, now),
+            check_queue(now),
+        ]
+    found = [c for c in checks if c is not None]
+    return all(c.ok for c in found), {c.name: c.as_dict() for c in found}

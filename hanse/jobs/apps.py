@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class JobsConfig(AppConfig):
+    """Infrastructure for background work: the scheduler, retries, process heartbeats and the
+    task worker command. Apps declare their recurring jobs in their own ``jobs.py`` and
+    register them in their ``ready()``; nothing here imports an app."""
+
+    name = "hanse.jobs"
+    label = "jobs"
+    verbose_name = _("Background jobs")

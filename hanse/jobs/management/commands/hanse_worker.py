@@ -1,0 +1,58 @@
+"""``manage.py hanse_worker``: the task worker, whatever queue is configured.
+
+Without ``REDIS_URL`` it runs django-tasks' database worker; with it, RQ with the two options
+RQ needs for django-tasks and that are easy to forget (``--job-class django_tasks_rq.Job``:
+without it every job fails with "'Task' object is not callable"; ``--with-scheduler``: without
+it retries and delayed tasks wait for ever). Either way it records a heartbeat that
+``/readyz`` reads."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from hanse.jobs import heartbeat
+from hanse.jobs.models import Heartbeat
+
+
+class Command(BaseCommand):
+    help = "Run a background task worker (database queue, or RQ when REDIS_URL is set)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--queue", default="default", help="Queue to work on.")
+        parser.add_argument(
+            "--burst",
+            action="store_true",
+            help="Run the tasks that are due now, then exit (tests, cron).",
+        )
+        parser.add_argument(
+            "--reload",
+            action="store_true",
+            help="Restart on code changes (development; database queue only).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stop = heartbeat.beat_in_background(Heartbeat.Role.WORKER)
+        try:
+            if getattr(settings, "REDIS_URL", ""):
+                call_command(
+                    "rqworker",
+                    options["queue"],
+                    job_class="django_tasks_rq.Job",
+                    with_scheduler=True,
+                    burst=options["burst"],
+                )
+            else:
+                call_command(
+                    "db_worker",
+                    queue_name=options["queue"],
+                    batch=options["burst"],
+                    reload=options["reload"],
+                    startup_delay=False,
+                )
+        finally:
+            stop.set()

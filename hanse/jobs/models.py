@@ -1,0 +1,52 @@
+"""State of background work: the schedule's next runs and the processes' signs of life."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ScheduledJob(models.Model):
+    """State of one recurring job of the scheduler (the schedules themselves live in code)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The table was created by the notifications app, which owned the scheduler before.
+        db_table = "notifications_scheduledjob"
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+
+    def __str__(self) -> str:
+        return f"{self.name} (next {self.next_run_at:%Y-%m-%d %H:%M})"
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of one background process (a task worker, the scheduler).
+
+    Kept in the database, not the cache: without Redis every process has a cache of its own,
+    and ``/readyz`` in the web process must see the worker's beats."""
+
+    class Role(models.TextChoices):
+        WORKER = "worker", _("task worker")
+        SCHEDULER = "scheduler", _("scheduler")
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # host:pid of the process, so that several workers each have their row.
+    instance = models.CharField(_("process"), max_length=200)
+    started_at = models.DateTimeField(_("started"))
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("process heartbeat")
+        verbose_name_plural = _("process heartbeats")
+        constraints = [
+            models.UniqueConstraint(fields=["role", "instance"], name="heartbeat_role_instance")
+        ]
+        # /readyz asks for the newest beat of each role.
+        indexes = [models.Index(fields=["role", "seen_at"], name="heartbeat_role_seen_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.instance}"

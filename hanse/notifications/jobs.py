@@ -1,0 +1,40 @@
+"""The recurring jobs of notifications, registered with the scheduler in apps.ready()."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from hanse.jobs.scheduler import Schedule
+
+SCHEDULES = (
+    Schedule(
+        name="notifications.daily_digest",
+        task="hanse.notifications.tasks.send_digests",
+        args=("daily",),
+        at=time(7, 30),
+    ),
+    Schedule(
+        name="notifications.weekly_digest",
+        task="hanse.notifications.tasks.send_digests",
+        args=("weekly",),
+        at=time(7, 30),
+        weekday=0,
+    ),
+    Schedule(
+        name="notifications.scheduled_announcements",
+        task="hanse.notifications.tasks.check_scheduled_announcements",
+        every=timedelta(minutes=1),
+    ),
+    # Runs in the scheduler process: it must work when no worker does.
+    Schedule(
+        name="notifications.recover_stuck_work",
+        task="hanse.notifications.tasks.recover_stuck_work",
+        every=timedelta(minutes=5),
+        inline=True,
+    ),
+    Schedule(
+        name="notifications.retention",
+        task="hanse.notifications.tasks.apply_retention",
+        at=time(3, 15),
+    ),
+)

@@ -1,0 +1,37 @@
+"""Tasks that the worker test queues: each appends a line to a file the test reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils import timezone
+from django_tasks import task
+
+from hanse.jobs.retry import retry
+
+
+def _write(path: str, line: str) -> None:
+    with Path(path).open("a") as out:
+        out.write(f"{line} {timezone.now().timestamp()}\n")
+
+
+@task()
+def plain(path: str) -> None:
+    _write(path, "plain")
+
+
+@task()
+def flaky(path: str, attempt: int = 1) -> None:
+    """Fails on its first attempt, then succeeds through the shared retry policy."""
+    try:
+        if attempt == 1:
+            raise RuntimeError("the first attempt fails on purpose")
+        _write(path, f"flaky-attempt-{attempt}")
+    except RuntimeError:
+        _write(path, "flaky-failed")
+        retry(flaky, [path], attempt, "flaky")
+
+
+@task()
+def delayed(path: str) -> None:
+    _write(path, "delayed")
