@@ -10,7 +10,7 @@ DEMO_SIZE ?= bank
 DEMO_SEED ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install setup lint format typecheck check messages compilemessages clean demo-reset
+.PHONY: run test install setup lint format typecheck check messages compilemessages clean demo-reset dist
 
 # --- Set-up ---------------------------------------------------------------------------------
 $(BIN)/.installed: pyproject.toml
@@ -85,5 +85,12 @@ demo-reset: $(BIN)/.installed
 	$(MAKE) setup
 	$(PY) manage.py seed_demo --size $(DEMO_SIZE) --seed $(DEMO_SEED)
 
+# A wheel with templates, static files, front-end packages and compiled catalogs in dist/.
+dist: install
+	$(PY) scripts/vendor_static.py
+	rm -rf build dist
+	$(BIN)/pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
+	@ls dist/*.whl
+
 clean:
-	rm -rf $(VENV) node_modules var/static
+	rm -rf $(VENV) node_modules var/static build dist hanse/static/vendor

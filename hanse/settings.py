@@ -8,6 +8,7 @@ with DEBUG on or without a real secret key.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -174,6 +175,10 @@ if DATABASE_URL:
             "TEST_DATABASE_NAME", "test_hanse"
         )
 else:
+    # The data directory holds the database file; a fresh installation has none yet.
+    # (A read-only place at import, as in a build step, is fine: nothing opens the database.)
+    with contextlib.suppress(OSError):
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
