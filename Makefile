@@ -45,7 +45,7 @@ run: setup
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py db_worker --queue-name default & \
 	  $(PY) manage.py hanse_scheduler & \
-	  $(BIN)/uvicorn hanse.asgi:application --host $(HOST) --port $(PORT) --proxy-headers --no-access-log --lifespan off --ws-per-message-deflate false; \
+	  $(BIN)/uvicorn hanse.asgi:application --host $(HOST) --port $(PORT) --no-proxy-headers --no-access-log --lifespan off --ws-per-message-deflate false; \
 	  wait
 
 # Two workers suit a 2-core machine; PYTEST_WORKERS=0 runs in one process (pytest-xdist).
