@@ -49,7 +49,7 @@ run: setup
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py hanse_worker & \
 	  $(PY) manage.py hanse_scheduler & \
-	  $(BIN)/uvicorn hanse.asgi:application --host $(HOST) --port $(PORT) --proxy-headers --no-access-log --lifespan off --ws-per-message-deflate false & \
+	  $(BIN)/uvicorn hanse.asgi:application --host $(HOST) --port $(PORT) --no-proxy-headers --no-access-log --lifespan off --ws-per-message-deflate false & \
 	  wait -n; status=$$?; \
 	  echo "A Hanse process ended (exit code $$status); stopping the others." >&2; \
 	  exit $$status

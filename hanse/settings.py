@@ -9,6 +9,7 @@ with DEBUG on or without a real secret key.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -282,13 +283,33 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "hanse.core.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# The password change page offers to revoke one's API tokens too (default on).
+ACCOUNT_FORMS = {"change_password": "hanse.api.forms.ChangePasswordForm"}
+# Failed logins (LOGIN_RATE_LIMIT): the "/ip" rates count the failures from one address,
+# the "/key" rates those against one account from one address (hanse/core/adapters.py).
+_login_rates = env_list("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key")
 ACCOUNT_RATE_LIMITS = {
-    # Failed logins per address and per IP; password resets per address.
-    "login_failed": env_str("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "login_failed_ip": ",".join(r for r in _login_rates if r.count("/") == 1 or r.endswith("/ip")),
+    "login_failed": ",".join(
+        r for r in _login_rates if r.count("/") == 2 and not r.endswith("/ip")
+    ),
+    # Login requests as such are not limited per IP (allauth counts successes there too): a
+    # whole branch logs in from one address at nine o'clock. Failures are what is limited.
+    "login": "",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+# X-Forwarded-For is read only from these addresses or networks (our own nginx or load
+# balancer); by default nobody is trusted and the peer address is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
+        ) from exc
 # Sessions are written to the database and read through the cache: one query less on every
 # page, and nobody is signed out when the cache is emptied.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

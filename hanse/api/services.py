@@ -88,3 +88,26 @@ def token_revoke(*, user: User, token_id: int) -> PersonalAccessToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def tokens_revoke_all(*, user: User) -> int:
+    """Revoke every active token of the person at once; returns how many were revoked."""
+    return PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def password_change(*, user: User, password: str, revoke_api_tokens: bool) -> None:
+    """Set a new password and, if asked, revoke the person's API tokens with it.
+
+    Other browser sessions end with any password change (Django's session hash); tokens do
+    not depend on the password, so a person who fears their account was used revokes them
+    here in the same step.
+    """
+    # Imported here: allauth's adapter reads its settings when it is first used.
+    from allauth.account.adapter import get_adapter
+
+    with transaction.atomic():
+        get_adapter().set_password(user, password)
+        if revoke_api_tokens:
+            tokens_revoke_all(user=user)

@@ -84,6 +84,22 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
 
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        # Job title, org unit and location are HR's to record: they go through their own
+        # service (and its permission check), not through the generic model save.
+        hr = {
+            name: form.cleaned_data[name]
+            for name in services.HR_FIELDS
+            if name in form.changed_data
+        }
+        if change and hr:
+            stored = User.objects.only(*hr).get(pk=obj.pk)
+            for name in hr:
+                setattr(obj, name, getattr(stored, name))
+        super().save_model(request, obj, form, change)
+        if hr:
+            services.person_hr_update(user=obj, by=request.user, **hr)  # type: ignore[arg-type]  # admin pages need a staff login
+
     @admin.display(description=_("photo"))
     def photo_preview(self, obj: User) -> str:
         if not obj.avatar_thumbnail:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
+from pydantic import ValidationError as PydanticValidationError
 
 from hanse.core.errors import ServiceError
 from hanse.people import selectors, services
@@ -94,16 +98,19 @@ class PeopleQuery(Schema):
 
 
 class ProfilePatch(Schema):
-    """Only the fields sent are changed. Lists replace the whole list."""
+    """Only the fields sent are changed. Lists replace the whole list.
+
+    Job title, org unit, location and manager are recorded by HR: sending them is refused
+    with 422 and nothing is changed.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     first_name: str | None = Field(None, description="First name, 1 to 150 characters.")
     last_name: str | None = Field(None, description="Last name, 1 to 150 characters.")
-    job_title: str | None = Field(None, description="At most 120 characters.")
     phone: str | None = Field(None, description="Digits, spaces and + ( ) / - only.")
     mobile: str | None = Field(None, description="Digits, spaces and + ( ) / - only.")
     about: str | None = Field(None, description="At most 4000 characters.")
-    org_unit: str | None = Field(None, description="Org unit slug, or null for none.")
-    location: int | None = Field(None, description="Location id, or null for none.")
     languages: list[str] | None = Field(None, description="Language codes, e.g. ['de', 'en'].")
     skills: list[str] | None = Field(None, description="At most 30 names of 1 to 60 characters.")
     ask_me_about: list[str] | None = Field(
@@ -223,26 +230,71 @@ def me_get(request: HttpRequest) -> dict[str, Any]:
     return _me_out(request)
 
 
+# Recorded by HR (services.person_hr_update); "manager" is the org unit's manager.
+_HR_FIELDS = {"job_title", "org_unit", "location", "manager"}
+_LIST_FIELDS = {"languages", "skills", "ask_me_about"}
+
+
+def _profile_patch(request: HttpRequest) -> dict[str, Any]:
+    """The fields sent, checked against ProfilePatch; every refusal in the API's error shape.
+
+    The body is parsed here rather than by ninja so that a wrong field or a body that is not
+    an object is answered in our error shape and language, and never silently dropped.
+    """
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ServiceError(_("The request body is not valid JSON."), code="invalid_json") from exc
+    if not isinstance(data, dict):
+        raise ServiceError(
+            _("Please send a JSON object with the fields to change."), code="invalid_body"
+        )
+    errors: dict[str, list[str]] = {}
+    for field in sorted(set(data) & _HR_FIELDS):
+        errors[field] = [
+            _("This is managed by HR: you cannot change it yourself. Nothing was saved.")
+        ]
+    try:
+        payload = ProfilePatch.model_validate({k: v for k, v in data.items() if k not in errors})
+    except PydanticValidationError as exc:
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "__all__"
+            if error["type"] == "extra_forbidden":
+                message = _("There is no such field.")
+            elif field in _LIST_FIELDS:
+                message = _("Please send a list of texts, or null.")
+            else:
+                message = _("Please send a text, or null.")
+            if message not in errors.setdefault(field, []):
+                errors[field].append(message)
+    if errors:
+        raise ValidationError(errors)
+    return payload.model_dump(exclude_unset=True)
+
+
 @people_router.patch(
-    "/me", response={200: MeOut, 400: ErrorOut, 422: ErrorOut}, summary="Edit your profile"
+    "/me",
+    response={200: MeOut, 400: ErrorOut, 422: ErrorOut},
+    summary="Edit your profile",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": ProfilePatch.model_json_schema()}},
+        }
+    },
 )
-def me_patch(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]:
-    """Change the fields sent; the same rules as the profile page apply."""
-    changes = payload.model_dump(exclude_unset=True)
-    if "org_unit" in changes and changes["org_unit"] is not None:
-        unit = OrgUnit.objects.filter(slug=changes["org_unit"]).first()
-        if unit is None:
-            raise ServiceError(_("This org unit does not exist."), code="unknown_org_unit")
-        changes["org_unit"] = unit
-    if "location" in changes and changes["location"] is not None:
-        location = Location.objects.filter(pk=changes["location"]).first()
-        if location is None:
-            raise ServiceError(_("This location does not exist."), code="unknown_location")
-        changes["location"] = location
-    for text_field in ("first_name", "last_name", "job_title", "phone", "mobile", "about"):
+def me_patch(request: HttpRequest) -> dict[str, Any]:
+    """Change the fields sent; the same rules as the profile page apply.
+
+    Job title, org unit, location and manager are recorded by HR and cannot be sent: the
+    request is refused with 422 (`errors` names each such field) and nothing is saved. So is
+    an unknown field, and a body that is not a JSON object (400).
+    """
+    changes = _profile_patch(request)
+    for text_field in ("first_name", "last_name", "phone", "mobile", "about"):
         if text_field in changes and changes[text_field] is None:
             changes[text_field] = ""
-    for list_field in ("languages", "skills", "ask_me_about"):
+    for list_field in _LIST_FIELDS:
         if list_field in changes and changes[list_field] is None:
             changes[list_field] = []
     if "ui_language" in changes and changes["ui_language"] is None:

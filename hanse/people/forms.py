@@ -49,21 +49,11 @@ class DirectoryFilterForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
+    """What a person says about themself. Job title, org unit and location are not here:
+    HR records them (the page shows them read-only), so a posted value is never read."""
+
     first_name = forms.CharField(label=_("First name"), required=False)
     last_name = forms.CharField(label=_("Last name"), required=False)
-    job_title = forms.CharField(label=_("Job title"), required=False)
-    org_unit = UnitChoiceField(
-        label=_("Org unit"),
-        queryset=OrgUnit.objects.order_by("path"),
-        required=False,
-        empty_label=_("No unit"),
-    )
-    location = forms.ModelChoiceField(
-        label=_("Branch or location"),
-        queryset=Location.objects.order_by("name"),
-        required=False,
-        empty_label=_("No location"),
-    )
     phone = forms.CharField(label=_("Phone"), required=False)
     mobile = forms.CharField(label=_("Mobile"), required=False)
     about = forms.CharField(
@@ -101,7 +91,7 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limits = {"first_name": 150, "last_name": 150, "job_title": 120, "about": 4000}
+        limits = {"first_name": 150, "last_name": 150, "about": 4000}
         for name, limit in limits.items():
             self.fields[name].widget.attrs["maxlength"] = str(limit)
         for name in ("phone", "mobile"):
@@ -115,9 +105,6 @@ class ProfileForm(forms.Form):
         return {
             "first_name": person.first_name,
             "last_name": person.last_name,
-            "job_title": person.job_title,
-            "org_unit": person.org_unit_id,
-            "location": person.location_id,
             "phone": person.phone,
             "mobile": person.mobile,
             "about": person.about,
@@ -132,9 +119,6 @@ class ProfileForm(forms.Form):
         return {
             "first_name": data["first_name"],
             "last_name": data["last_name"],
-            "job_title": data["job_title"],
-            "org_unit": data["org_unit"],
-            "location": data["location"],
             "phone": data["phone"],
             "mobile": data["mobile"],
             "about": data["about"],

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from hanse.core.errors import PermissionRefused, ServiceError
+from hanse.people import rules as people_rules
 from hanse.people.models import (
     LANGUAGE_CHOICES,
     UI_LANGUAGE_CHOICES,
@@ -284,22 +285,18 @@ def _check_text(
     return text
 
 
-def _may_edit_profile(*, user: User, by: User) -> bool:
-    if not by.is_authenticated or not by.is_active:
-        return False
-    return by.pk == user.pk or by.is_superuser or by.has_perm("people.change_user")
+# Org unit, location and job title are recorded by HR (the admin, later SCIM/LDAP), never by
+# the person: the org unit decides which announcements and must-reads reach them.
+HR_FIELDS = ("job_title", "org_unit", "location")
 
 
 def profile_update(
     *,
     user: User,
     by: User,
-    job_title: Any = UNCHANGED,
     phone: Any = UNCHANGED,
     mobile: Any = UNCHANGED,
     about: Any = UNCHANGED,
-    org_unit: Any = UNCHANGED,
-    location: Any = UNCHANGED,
     languages: Any = UNCHANGED,
     skills: Any = UNCHANGED,
     ask_me_about: Any = UNCHANGED,
@@ -307,12 +304,12 @@ def profile_update(
     first_name: Any = UNCHANGED,
     last_name: Any = UNCHANGED,
 ) -> User:
-    """Update a profile; only the person themself or an administrator may do it.
+    """Update what a person says about themself; the HR fields are not among them.
 
     Fields left out (``UNCHANGED``) keep their value. All field errors are reported at once
     as a ``ValidationError`` keyed by field name.
     """
-    if not _may_edit_profile(user=user, by=by):
+    if not people_rules.may_edit_profile(by, user):
         raise PermissionRefused(_("You may only edit your own profile."))
     errors: dict[str, list[Any]] = {}
     values: dict[str, Any] = {}
@@ -320,7 +317,6 @@ def profile_update(
     for field, value, max_length in (
         ("first_name", first_name, 150),
         ("last_name", last_name, 150),
-        ("job_title", job_title, 120),
     ):
         if value is not UNCHANGED:
             values[field] = _check_text(value, field, max_length, errors)
@@ -339,14 +335,6 @@ def profile_update(
         values[field] = number
     if about is not UNCHANGED:
         values["about"] = _check_text(about, "about", 4000, errors, multiline=True)
-    if org_unit is not UNCHANGED:
-        if org_unit is not None and not isinstance(org_unit, OrgUnit):
-            errors.setdefault("org_unit", []).append(_("Please choose a unit from the list."))
-        values["org_unit"] = org_unit
-    if location is not UNCHANGED:
-        if location is not None and not isinstance(location, Location):
-            errors.setdefault("location", []).append(_("Please choose a location from the list."))
-        values["location"] = location
     if languages is not UNCHANGED:
         codes: list[str] = []
         if not isinstance(languages, list | tuple):
@@ -385,6 +373,42 @@ def profile_update(
             user.skills.set(_skills_for(skill_names))
         if topic_names is not None:
             user.ask_me_about.set(_skills_for(topic_names))
+    return user
+
+
+def person_hr_update(
+    *,
+    user: User,
+    by: User,
+    job_title: Any = UNCHANGED,
+    org_unit: Any = UNCHANGED,
+    location: Any = UNCHANGED,
+) -> User:
+    """Record a person's job title, org unit and location; HR and administrators only.
+
+    The person's manager is their org unit's manager (``orgunit_update``).
+    """
+    if not people_rules.may_manage_people(by):
+        raise PermissionRefused(_("Only HR and administrators may change this."))
+    errors: dict[str, list[Any]] = {}
+    values: dict[str, Any] = {}
+    if job_title is not UNCHANGED:
+        values["job_title"] = _check_text(job_title, "job_title", 120, errors)
+    if org_unit is not UNCHANGED:
+        if org_unit is not None and not isinstance(org_unit, OrgUnit):
+            errors.setdefault("org_unit", []).append(_("Please choose a unit from the list."))
+        values["org_unit"] = org_unit
+    if location is not UNCHANGED:
+        if location is not None and not isinstance(location, Location):
+            errors.setdefault("location", []).append(_("Please choose a location from the list."))
+        values["location"] = location
+    if errors:
+        raise ValidationError(errors)
+    if values:
+        with transaction.atomic():
+            for field, value in values.items():
+                setattr(user, field, value)
+            user.save(update_fields=list(values))
     return user
 
 

@@ -93,10 +93,16 @@ def _render_edit(
     me = _me(request)
     if form is None:
         form = ProfileForm(initial=ProfileForm.initial_for(me))
+    facts = selectors.profile_facts(viewer=me, person=me)
     return render(
         request,
         "people/profile_edit.html",
-        {"form": form, "avatar_form": avatar_form or AvatarForm(), "person": me},
+        {
+            "form": form,
+            "avatar_form": avatar_form or AvatarForm(),
+            "person": me,
+            "manager": facts.manager,
+        },
         status=status,
     )
 

@@ -93,18 +93,17 @@ def test_me_get_and_patch(people, client_for, org):
     response = _patch(
         client,
         {
-            "job_title": "Filialleiterin",
+            "about": "Filialleiterin",
             "skills": ["Führung", "Baufinanzierung"],
             "languages": ["de", "pl"],
-            "org_unit": "it-betrieb",
             "ui_language": "en",
         },
     )
     assert response.status_code == 200
     data = response.json()
-    assert data["job_title"] == "Filialleiterin"
+    assert data["about"] == "Filialleiterin"
     assert data["skills"] == ["Baufinanzierung", "Führung"]
-    assert data["org_unit"]["slug"] == "it-betrieb"
+    assert data["org_unit"]["slug"] == "filiale-molln"
     assert data["ui_language"] == "en"
     anna = User.objects.get(pk=people["anna"].pk)
     assert anna.languages == ["de", "pl"]
@@ -115,13 +114,13 @@ def test_me_get_and_patch(people, client_for, org):
 def test_me_patch_validation_errors(people, client_for):
     """Invalid input gives 422 with messages per field; nothing is saved."""
     client = client_for(people["anna"])
-    response = _patch(client, {"job_title": "x" * 121, "languages": ["xx"], "skills": ["y" * 61]})
+    response = _patch(client, {"last_name": "x" * 151, "languages": ["xx"], "skills": ["y" * 61]})
     assert response.status_code == 422
     assert response.json() == {
         "detail": "The input is not valid.",
         "code": "invalid",
         "errors": {
-            "job_title": ["Please use at most 120 characters (you used 121)."],
+            "last_name": ["Please use at most 150 characters (you used 151)."],
             "languages": ["“xx” is not a language we know."],
             "skills": [
                 "“yyyyyyyyyyyyyyyyyyyy…” is too long: a skill or topic may have at most "
@@ -130,18 +129,8 @@ def test_me_patch_validation_errors(people, client_for):
         },
     }
     anna = User.objects.get(pk=people["anna"].pk)
-    assert anna.job_title == ""
+    assert anna.last_name == "Becker"
     assert not anna.skills.exists()
-
-
-def test_me_patch_unknown_unit(people, client_for):
-    """An unknown org unit slug is refused."""
-    response = _patch(client_for(people["anna"]), {"org_unit": "nope"})
-    assert response.status_code == 400
-    assert response.json() == {
-        "detail": "This org unit does not exist.",
-        "code": "unknown_org_unit",
-    }
 
 
 def test_me_patch_errors_in_german(people, client_for):
@@ -239,5 +228,78 @@ def test_openapi_documents_people_endpoints(people, client_for):
     schema = client_for(people["anna"]).get("/api/v1/openapi.json").json()
     assert "/api/v1/people/{username}/follow" in schema["paths"]
     assert "/api/v1/org-units/{slug}" in schema["paths"]
-    props = schema["components"]["schemas"]["ProfilePatch"]["properties"]
-    assert "description" in str(props["skills"])
+    body = schema["paths"]["/api/v1/people/me"]["patch"]["requestBody"]
+    patch = body["content"]["application/json"]["schema"]
+    assert "description" in str(patch["properties"]["skills"])
+    assert "org_unit" not in patch["properties"]
+    assert patch["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("org_unit", "it-betrieb"),
+        ("location", 1),
+        ("job_title", "Vorstand"),
+        ("manager", "ben"),
+        ("org_unit", None),
+    ],
+)
+def test_me_patch_refuses_hr_fields_and_writes_nothing(people, client_for, org, field, value):
+    """Org unit, location, job title and manager are HR's: 422 per field, nothing is saved."""
+    response = _patch(client_for(people["anna"]), {"about": "Neu hier", field: value})
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "The input is not valid.",
+        "code": "invalid",
+        "errors": {
+            field: ["This is managed by HR: you cannot change it yourself. Nothing was saved."]
+        },
+    }
+    anna = User.objects.get(pk=people["anna"].pk)
+    assert (anna.org_unit, anna.location, anna.job_title, anna.about) == (
+        org["moelln"],
+        org["moelln_location"],
+        "",
+        "",
+    )
+
+
+def test_me_patch_hr_refusal_in_german(people, client_for):
+    """The refusal comes in the caller's language."""
+    anna = people["anna"]
+    anna.ui_language = "de"
+    anna.save(update_fields=["ui_language"])
+    response = _patch(client_for(anna), {"org_unit": "it-betrieb"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "org_unit": [
+            "Das pflegt die Personalabteilung: Du kannst es nicht selbst ändern. "
+            "Es wurde nichts gespeichert."
+        ]
+    }
+
+
+@pytest.mark.parametrize("body", ["[null, null]", "[]", '"about"', "null", "42", "{not json"])
+def test_me_patch_refuses_a_body_that_is_not_an_object(people, client_for, body):
+    """Only a JSON object is a profile change; anything else is a 400 in the error shape."""
+    response = client_for(people["anna"]).patch(
+        "/api/v1/people/me", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] in {"invalid_body", "invalid_json"}
+    assert set(response.json()) == {"detail", "code"}
+
+
+def test_me_patch_refuses_unknown_fields_and_wrong_types(people, client_for):
+    """An unknown field or a value of the wrong type is named in the errors; nothing is saved."""
+    response = _patch(
+        client_for(people["anna"]), {"about": "Hallo", "username": "boss", "skills": "Python"}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "username": ["There is no such field."],
+        "skills": ["Please send a list of texts, or null."],
+    }
+    anna = User.objects.get(pk=people["anna"].pk)
+    assert (anna.username, anna.about) == ("anna", "")

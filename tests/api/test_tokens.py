@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import timedelta
 
 import pytest
@@ -134,3 +135,59 @@ def test_openapi_document_and_docs_are_served(client_for, user):
     assert any(p.startswith("/api/v1/communities") for p in paths)
     assert "/api/v1/org-units" in paths or "/api/v1/org-units/" in paths
     assert client.get("/api/v1/docs").status_code == 200
+
+
+NEW_PASSWORD = "Neues-Passwort-2026!"
+
+
+def _change_password(client, **extra):
+    return client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "Hanse-Test-2026!", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        | extra,
+    )
+
+
+def test_password_change_page_offers_to_revoke_tokens(client_for, user, settings):
+    """The box "Also revoke my API tokens" is ticked by default and says what it does."""
+    html = client_for(user).get(reverse("account_change_password")).content.decode()
+    assert "Also revoke my API tokens" in html
+    assert "programs that use them stop working" in html
+    assert re.search(r'<input[^>]*name="revoke_api_tokens"[^>]*\bchecked\b', html)
+    user.ui_language = "de"
+    user.save(update_fields=["ui_language"])
+    html = client_for(user).get(reverse("account_change_password")).content.decode()
+    assert "Auch meine API-Tokens widerrufen" in html
+
+
+def test_password_change_revokes_tokens_when_ticked(client_for, user, make_user):
+    """With the box ticked every token of the person stops working; others' tokens stay."""
+    mine = [services.token_create(user=user, name=f"Skript {n}").raw for n in range(2)]
+    other = services.token_create(user=make_user("ben"), name="Ben").raw
+    response = _change_password(client_for(user), revoke_api_tokens="on")
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert [services.token_authenticate(raw=raw) for raw in mine] == [None, None]
+    assert not PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True).exists()
+    assert services.token_authenticate(raw=other) is not None
+
+
+def test_password_change_keeps_tokens_when_unticked(client_for, user):
+    """Without the box the tokens keep working."""
+    raw = services.token_create(user=user, name="Reporting").raw
+    response = _change_password(client_for(user))
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert services.token_authenticate(raw=raw) == user
+
+
+def test_failed_password_change_revokes_nothing(client_for, user):
+    """A wrong current password changes neither the password nor the tokens."""
+    raw = services.token_create(user=user, name="Reporting").raw
+    response = _change_password(client_for(user), oldpassword="wrong", revoke_api_tokens="on")
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert not user.check_password(NEW_PASSWORD)
+    assert services.token_authenticate(raw=raw) == user

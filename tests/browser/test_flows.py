@@ -43,10 +43,16 @@ def test_login_through_the_form(page: Page, user: User) -> None:
 
 
 def test_edit_own_profile(page: Page, user: User, login: Callable[..., None]) -> None:
-    """Job title, about text and skills saved in the form appear on the profile page."""
+    """About text and skills saved in the form appear on the profile page; the job title is
+    shown read-only as HR's."""
+    user.job_title = "Firmenkundenberaterin"
+    user.save(update_fields=["job_title"])
     login(page, user)
     page.goto(reverse("people:profile_edit"))
-    page.get_by_label("Job title").fill("Firmenkundenberaterin")
+    expect(page.get_by_label("Job title")).to_have_count(0)
+    expect(page.get_by_role("region", name="Position in the organisation")).to_contain_text(
+        "Firmenkundenberaterin"
+    )
     page.get_by_label("About me").fill("Ich begleite Mittelständler in der Region.")
     page.get_by_label("Skills", exact=True).fill("Baufinanzierung, Python")
     page.get_by_role("button", name="Save profile").click()
@@ -61,7 +67,6 @@ def test_edit_own_profile(page: Page, user: User, login: Callable[..., None]) ->
     expect(skills).to_have_text(["Baufinanzierung", "Python"])
 
     user.refresh_from_db()
-    assert user.job_title == "Firmenkundenberaterin"
     assert user.about == "Ich begleite Mittelständler in der Region."
     assert sorted(user.skills.values_list("name", flat=True)) == ["Baufinanzierung", "Python"]
 
@@ -154,30 +159,36 @@ def bank(
     """A few colleagues with complete profiles and a community, so pages are not empty."""
     from hanse.people.services import profile_update
 
-    anna = make_user("anna.schmidt", first_name="Anna", last_name="Schmidt")
-    profile_update(
-        user=anna,
-        by=anna,
+    anna = make_user(
+        "anna.schmidt",
+        first_name="Anna",
+        last_name="Schmidt",
         job_title="Privatkundenberaterin",
         org_unit=org["moelln"],
         location=org["moelln_location"],
+    )
+    profile_update(
+        user=anna,
+        by=anna,
         about="Ich berate Familien in Mölln rund um Baufinanzierung.",
         skills=["Baufinanzierung", "Wertpapiere"],
         ask_me_about=["Working Out Loud"],
         phone="+49 4542 1234",
     )
     colleagues = [
-        make_user(username, first_name=first, last_name=last)
+        make_user(
+            username,
+            first_name=first,
+            last_name=last,
+            job_title="Anwendungsbetreuung",
+            org_unit=org["it_ops"],
+        )
         for username, first, last in [
             ("lars.jensen", "Lars", "Jensen"),
             ("mia.hoffmann", "Mia", "Hoffmann"),
             ("deniz.aydin", "Deniz", "Aydin"),
         ]
     ]
-    for person in colleagues:
-        profile_update(
-            user=person, by=person, job_title="Anwendungsbetreuung", org_unit=org["it_ops"]
-        )
     community = make_community(
         Community.Kind.OPEN,
         owner=anna,

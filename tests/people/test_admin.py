@@ -84,3 +84,47 @@ def test_admin_refuses_cycle(org, admin_user, client_for):
         response.content.decode()
     )
     assert OrgUnit.objects.get(pk=it.pk).parent_id == org["bank"].pk
+
+
+def _user_form(person, **changes) -> dict:
+    data = {
+        "username": person.username,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "job_title": person.job_title,
+        "org_unit": person.org_unit_id or "",
+        "location": person.location_id or "",
+        "phone": person.phone,
+        "mobile": person.mobile,
+        "about": person.about,
+        "languages": "[]",
+        "ui_language": person.ui_language,
+        "is_active": "on",
+        "date_joined_0": "2026-01-05",
+        "date_joined_1": "09:00:00",
+    }
+    data.update(changes)
+    return data
+
+
+def test_admin_changes_hr_fields(org, admin_user, user, client_for):
+    """An administrator records a person's org unit, location and job title."""
+    response = client_for(admin_user).post(
+        f"/admin/people/user/{user.pk}/change/",
+        _user_form(
+            user,
+            job_title="Filialleiterin",
+            org_unit=org["moelln"].pk,
+            location=org["moelln_location"].pk,
+            phone="04542 1",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user.refresh_from_db()
+    assert (user.job_title, user.org_unit, user.location, user.phone) == (
+        "Filialleiterin",
+        org["moelln"],
+        org["moelln_location"],
+        "04542 1",
+    )

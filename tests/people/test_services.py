@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 
 from hanse.core.errors import PermissionRefused, ServiceError
@@ -11,6 +12,7 @@ from hanse.people.services import (
     follow,
     orgunit_create,
     orgunit_update,
+    person_hr_update,
     profile_update,
     skill_slug,
     unfollow,
@@ -150,12 +152,9 @@ def test_profile_update_saves_everything(org, make_user):
         by=anna,
         first_name=" Anna ",
         last_name="Becker",
-        job_title="Kundenberaterin",
         phone="+49 451 123-45",
         mobile="0170 1234567",
         about="Ich berate Privatkunden.\nUnd ich programmiere.",
-        org_unit=org["moelln"],
-        location=org["moelln_location"],
         languages=["de", "en", "de"],
         skills=["python", "Baufinanzierung", "C++", "C"],
         ask_me_about=["Working Out Loud", "Python"],
@@ -163,10 +162,7 @@ def test_profile_update_saves_everything(org, make_user):
     )
     anna = User.objects.get(pk=anna.pk)
     assert anna.first_name == "Anna"
-    assert anna.job_title == "Kundenberaterin"
     assert anna.about == "Ich berate Privatkunden.\nUnd ich programmiere."
-    assert anna.org_unit == org["moelln"]
-    assert anna.location == org["moelln_location"]
     assert anna.languages == ["de", "en"]
     assert anna.ui_language == "en"
     assert sorted(s.slug for s in anna.skills.all()) == [
@@ -196,7 +192,7 @@ def test_profile_update_reports_all_errors_and_writes_nothing(make_user):
             user=anna,
             by=anna,
             first_name="",
-            job_title="x" * 121,
+            last_name="y" * 151,
             phone="call me maybe",
             languages=["de", "xx"],
             skills=["Python", "y" * 61, "   "],
@@ -205,7 +201,7 @@ def test_profile_update_reports_all_errors_and_writes_nothing(make_user):
         )
     assert exc.value.message_dict == {
         "first_name": ["Please enter your first name."],
-        "job_title": ["Please use at most 120 characters (you used 121)."],
+        "last_name": ["Please use at most 150 characters (you used 151)."],
         "phone": ["Please enter a phone number with digits, spaces and + ( ) / - only."],
         "languages": ["“xx” is not a language we know."],
         "skills": [
@@ -242,13 +238,13 @@ def test_only_self_or_admin_may_edit_a_profile(make_user, admin_user):
     """A colleague is refused; an administrator may edit."""
     anna, ben = make_user("anna"), make_user("ben")
     with pytest.raises(PermissionRefused) as exc:
-        profile_update(user=anna, by=ben, job_title="Chefin")
+        profile_update(user=anna, by=ben, about="Chefin")
     assert str(exc.value.message) == "You may only edit your own profile."
     anna.refresh_from_db()
-    assert anna.job_title == ""
-    profile_update(user=anna, by=admin_user, job_title="Chefin")
+    assert anna.about == ""
+    profile_update(user=anna, by=admin_user, about="Chefin")
     anna.refresh_from_db()
-    assert anna.job_title == "Chefin"
+    assert anna.about == "Chefin"
 
 
 def test_skill_slug_keeps_programming_languages_apart():
@@ -257,4 +253,39 @@ def test_skill_slug_keeps_programming_languages_apart():
         "c",
         "c-plus-plus",
         "c-sharp",
+    }
+
+
+@pytest.mark.parametrize("field", ["job_title", "org_unit", "location"])
+def test_profile_update_does_not_take_hr_fields(org, make_user, field):
+    """The service a person edits their profile with has no way to set HR's fields."""
+    anna = make_user("anna")
+    with pytest.raises(TypeError):
+        profile_update(user=anna, by=anna, **{field: None})
+
+
+def test_person_hr_update_is_for_hr_and_administrators(org, make_user, admin_user):
+    """The person and a colleague are refused; an administrator and HR (change_user) may."""
+    anna, ben = make_user("anna"), make_user("ben")
+    hr = make_user("hr")
+    hr.user_permissions.add(Permission.objects.get(codename="change_user"))
+    hr = User.objects.get(pk=hr.pk)  # drop the cached permissions
+    for by in (anna, ben):
+        with pytest.raises(PermissionRefused) as exc:
+            person_hr_update(user=anna, by=by, org_unit=org["it_ops"])
+        assert str(exc.value.message) == "Only HR and administrators may change this."
+    anna.refresh_from_db()
+    assert anna.org_unit is None
+    person_hr_update(user=anna, by=admin_user, org_unit=org["it_ops"], job_title=" Leiterin ")
+    person_hr_update(user=anna, by=hr, location=org["moelln_location"])
+    anna.refresh_from_db()
+    assert (anna.org_unit, anna.job_title, anna.location) == (
+        org["it_ops"],
+        "Leiterin",
+        org["moelln_location"],
+    )
+    with pytest.raises(ValidationError) as verr:
+        person_hr_update(user=anna, by=hr, job_title="x" * 121)
+    assert verr.value.message_dict == {
+        "job_title": ["Please use at most 120 characters (you used 121)."]
     }

@@ -280,9 +280,6 @@ def test_profile_edit_saves_own_profile(people, client_for, org):
         {
             "first_name": "Anna",
             "last_name": "Becker-Lange",
-            "job_title": "Filialleiterin",
-            "org_unit": org["moelln"].pk,
-            "location": org["moelln_location"].pk,
             "phone": "04542 1234",
             "mobile": "",
             "about": "Hallo!",
@@ -399,3 +396,47 @@ def test_people_followers_counts_on_profile(people, client_for):
     follow(follower=people["anna"], followee=people["ben"])
     html = client_for(people["anna"]).get("/people/ben/").content.decode()
     assert f'<span id="followers-count-{people["ben"].pk}">1</span>' in html
+
+
+def test_profile_edit_cannot_change_hr_fields(people, client_for, org):
+    """Posting org unit, location or job title changes nothing: the form has no such fields."""
+    client = client_for(people["anna"])
+    response = client.post(
+        "/people/me/edit/",
+        {
+            "first_name": "Anna",
+            "last_name": "Becker",
+            "about": "Neu hier",
+            "job_title": "Vorständin",
+            "org_unit": org["it_ops"].pk,
+            "location": org["head_office"].pk,
+        },
+    )
+    assert response.status_code == 302
+    anna = User.objects.get(pk=people["anna"].pk)
+    assert anna.about == "Neu hier"
+    assert (anna.job_title, anna.org_unit, anna.location) == (
+        "Kundenberaterin",
+        org["moelln"],
+        org["moelln_location"],
+    )
+
+
+def test_profile_edit_shows_hr_fields_read_only(people, client_for, settings):
+    """Job title, unit, location and manager are shown, marked as HR's, with no inputs."""
+    html = client_for(people["ben"]).get("/people/me/edit/").content.decode()
+    for name in ("job_title", "org_unit", "location", "manager"):
+        assert f'name="{name}"' not in html
+    section = html[html.index('class="hr-facts"') :]
+    section = section[: section.index("</section>")]
+    assert "Managed by HR" in section
+    for text in ("Systemadministrator", "IT-Betrieb", "Hauptstelle", "Anna Becker"):
+        assert text in section
+    assert html.count("Save profile") == 1
+    assert html.count("Saved separately from the profile form.") == 1
+    settings.LANGUAGE_CODE = "de"
+    anna = people["anna"]
+    anna.ui_language = "de"
+    anna.save(update_fields=["ui_language"])
+    html = client_for(anna).get("/people/me/edit/").content.decode()
+    assert "Wird von der Personalabteilung gepflegt" in html
