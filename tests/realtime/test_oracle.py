@@ -16,6 +16,7 @@ from tests.realtime.test_consumer import connected, subscribe
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 UNKNOWN = 999_999
+NOT_FOUND = {"type": "error", "code": "not_found", "message": "This channel does not exist."}
 
 
 def _world(make_user: Any) -> dict[str, Any]:
@@ -56,15 +57,7 @@ async def test_send_to_an_invisible_channel_answers_as_to_an_unknown_one(
         )
         for channel in (world["hidden"], UNKNOWN)
     ]
-    assert (
-        answers[0]
-        == answers[1]
-        == {
-            "type": "error",
-            "code": "not_found",
-            "message": "This channel does not exist.",
-        }
-    )
+    assert answers[0] == answers[1] == NOT_FOUND
     await ws.disconnect()
 
 
@@ -89,15 +82,7 @@ async def test_reused_client_id_answers_as_for_an_unknown_channel(
         )
         for channel in (world["hidden"], UNKNOWN)
     ]
-    assert (
-        answers[0]
-        == answers[1]
-        == {
-            "type": "error",
-            "code": "not_found",
-            "message": "This channel does not exist.",
-        }
-    )
+    assert answers[0] == answers[1] == NOT_FOUND
     assert await database_sync_to_async(Message.objects.count)() == 1
     await ws.disconnect()
 
@@ -112,15 +97,7 @@ async def test_read_and_subscribe_answer_alike_for_invisible_and_unknown(
         await _answer(ws, {"action": "read", "channel": channel, "last_read_id": 1})
         for channel in (world["hidden"], UNKNOWN)
     ]
-    assert (
-        reads[0]
-        == reads[1]
-        == {
-            "type": "error",
-            "code": "not_found",
-            "message": "This channel does not exist.",
-        }
-    )
+    assert reads[0] == reads[1] == NOT_FOUND
     hidden = await subscribe(ws, f"chat:{world['hidden']}")
     unknown = await subscribe(ws, f"chat:{UNKNOWN}")
     for frames in (hidden, unknown):
