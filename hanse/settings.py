@@ -314,6 +314,8 @@ for _proxy in TRUSTED_PROXIES:
 # page, and nobody is signed out when the cache is emptied.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
+# How often an open WebSocket checks that its session is still valid (docs/realtime.md).
+REALTIME_SESSION_CHECK_SECONDS = env_int("REALTIME_SESSION_CHECK_SECONDS", 60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 SECURE = env_bool("SECURE_COOKIES", HANSE_ENV == "production")

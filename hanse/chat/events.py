@@ -142,11 +142,9 @@ def read_moved(channel_id: int, user_id: int, last_read_id: int) -> None:
     )
 
 
-def members_removed(channel_id: int, user_ids: Sequence[int]) -> None:
-    """People left or were removed: their open connections stop receiving the channel now."""
-    try:
-        from hanse.realtime.publish import revoke
-    except ImportError:
-        return
-    for user_id in user_ids:
-        revoke(user_id, topic(channel_id))
+def members_changed(user_ids: Sequence[int]) -> None:
+    """People joined, left or were removed: their open connections decide every topic they
+    hold again and stop receiving what they may no longer read, at once."""
+    from hanse.realtime.publish import recheck_users
+
+    recheck_users(user_ids)

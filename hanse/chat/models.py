@@ -59,7 +59,7 @@ class ChannelQuerySet(models.QuerySet["Channel"]):
         """Whether being a member is enough to read ``channel`` (the last branch of
         readable_by): for every kind but community channels, which follow their community.
         A writer check that has already found the person's membership needs no readable_by
-        query then (hanse/chat/services.py ``_require_writer``)."""
+        query then (hanse/chat/services.py ``_require_reader``)."""
         return bool(
             user is not None
             and user.is_authenticated

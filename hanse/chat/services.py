@@ -97,13 +97,19 @@ def _require_readable(channel: Channel, user: User) -> None:
         raise _not_found()
 
 
-def _require_writer(channel: Channel, user: User) -> ChannelMember:
-    """The person's membership, joining a community channel on the way for its members."""
+def _require_reader(channel: Channel, user: User) -> ChannelMember | None:
+    """404 unless the person may read the channel; their membership row, if any."""
     member = _membership(channel, user)
     # A member of a channel that is not a community channel may read it (readable_by's own
     # rule, ChannelQuerySet.member_may_read): the readable_by query is needed otherwise.
     if member is None or not ChannelQuerySet.member_may_read(channel, user):
         _require_readable(channel, user)
+    return member
+
+
+def _require_writer(channel: Channel, user: User, member: ChannelMember | None) -> ChannelMember:
+    """The membership of a reader (``_require_reader``) who may write, joining a community
+    channel on the way for its members."""
     if channel.archived_at is not None:
         raise PermissionRefused(_("This channel is archived; no new messages can be written."))
     if (
@@ -142,10 +148,10 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _revoke_on_commit(channel_id: int, user_ids: Iterable[int]) -> None:
+def _recheck_on_commit(user_ids: Iterable[int]) -> None:
     ids = list(user_ids)
     if ids:
-        transaction.on_commit(lambda: events.members_removed(channel_id, ids))
+        transaction.on_commit(lambda: events.members_changed(ids))
 
 
 # --- channels ------------------------------------------------------------------------------
@@ -330,7 +336,7 @@ def channel_leave(*, channel: Channel, user: User) -> None:
         if not deleted:
             raise ServiceError(_("You are not a member of this channel."), code="not_member")
         _promote_if_orphaned(channel)
-        _revoke_on_commit(channel.pk, [user.pk])
+        _recheck_on_commit([user.pk])
 
 
 def member_invite(*, channel: Channel, by: User, people: Sequence[User]) -> list[ChannelMember]:
@@ -400,7 +406,7 @@ def member_remove(*, channel: Channel, by: User, user: User) -> None:
                 code="not_member",
             )
         _promote_if_orphaned(channel)
-        _revoke_on_commit(channel.pk, [user.pk])
+        _recheck_on_commit([user.pk])
 
 
 def member_set_role(*, channel: Channel, by: User, user: User, role: str) -> ChannelMember:
@@ -593,6 +599,9 @@ def message_post(
 ) -> tuple[Message, bool]:
     """Store a message (or a reply in a thread) and announce it after commit. Sending the
     same ``client_id`` again returns the stored message and False: a resend is harmless."""
+    # Whether the person may read the channel comes first: an unknown channel and one they
+    # may not see must answer alike, whatever the body or the client_id.
+    reader = _require_reader(channel, author)
     if client_id is not None:
         existing = _existing_for(author, client_id, channel)
         if existing is not None:
@@ -605,7 +614,7 @@ def message_post(
         # Decoding and re-encoding images is slow: done before the transaction; thumbnails
         # are made by the task queue after the commit (_store_files).
         validated = attachments_validate(files, thumbnails=False)
-    member = _require_writer(channel, author)
+    member = _require_writer(channel, author, reader)
     if parent is not None:
         if parent.channel_id != channel.pk:
             raise ServiceError(
@@ -707,9 +716,10 @@ def reaction_toggle(*, message: Message, user: User, kind: str) -> tuple[bool, i
     this kind on the message)."""
     from hanse.posts.models import ReactionKind
 
+    reader = _require_reader(message.channel, user)
     if kind not in ReactionKind.values:
         raise ServiceError(_("Choose one of the offered reactions."), code="invalid_reaction")
-    _require_writer(message.channel, user)
+    _require_writer(message.channel, user, reader)
     if message.deleted_at is not None:
         raise ServiceError(_("This message was deleted."), code="deleted")
     with transaction.atomic():
@@ -726,16 +736,11 @@ def reaction_toggle(*, message: Message, user: User, kind: str) -> tuple[bool, i
 
 
 def community_membership_ended(*, community_id: int, user_id: int) -> None:
-    """Someone left or was removed from a community: they leave its chat channels, and their
-    open connections stop receiving those channels at once. Called by the communities
-    services after commit."""
-    with transaction.atomic():
-        rows = ChannelMember.objects.filter(
-            user_id=user_id,
-            channel__kind=Channel.Kind.COMMUNITY,
-            channel__community_id=community_id,
-        )
-        channel_ids = list(rows.values_list("channel_id", flat=True))
-        rows.delete()
-        for channel_id in channel_ids:
-            _revoke_on_commit(channel_id, [user_id])
+    """Someone left or was removed from a community: they leave its chat channels. Called by
+    the communities services after commit, which also re-check the person's open connections
+    (a community channel follows its community, member row or not)."""
+    ChannelMember.objects.filter(
+        user_id=user_id,
+        channel__kind=Channel.Kind.COMMUNITY,
+        channel__community_id=community_id,
+    ).delete()

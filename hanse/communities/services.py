@@ -22,7 +22,7 @@ from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.notifications import tasks as notification_tasks
 from hanse.notifications.selectors import forget_unread_counts
 from hanse.people.models import User
-from hanse.realtime.publish import revoke
+from hanse.realtime.publish import recheck_community, recheck_users
 
 NAME_MIN = 3
 NAME_MAX = 80
@@ -209,6 +209,10 @@ def community_update(*, community: Community, by: User, **fields: Any) -> Commun
     if changed:
         with transaction.atomic():
             community.save(update_fields=changed)
+            if "kind" in changed:
+                # Open -> private or secret: everyone who is not a member loses its topics.
+                cid = community.pk
+                transaction.on_commit(lambda: recheck_community(cid))
     return community
 
 
@@ -221,7 +225,9 @@ def community_delete(*, community: Community, by: User) -> None:
         _("Only owners may delete the community."),
     )
     with transaction.atomic():
-        Community.objects.filter(pk=community.pk).delete()
+        cid = community.pk
+        Community.objects.filter(pk=cid).delete()
+        transaction.on_commit(lambda: recheck_community(cid))
 
 
 # --- memberships ---------------------------------------------------------------------------
@@ -258,6 +264,8 @@ def membership_add(
         Invitation.objects.filter(
             community=locked, invitee=user, status=Invitation.Status.PENDING
         ).update(status=Invitation.Status.ACCEPTED, decided_at=now)
+        # Open feeds start carrying the community's posts.
+        transaction.on_commit(lambda: recheck_users([user.pk]))
     _refresh_count(community)
     membership.community = community
     return membership
@@ -296,10 +304,11 @@ def membership_leave(*, community: Community, user: User) -> None:
         Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
         transaction.on_commit(lambda: notification_tasks.membership_ended(community.pk, user.pk))
         # The bell must stop counting the community's notifications at once, and open tabs
-        # stop receiving the community's live events.
+        # stop receiving what the person may no longer see (the community's topic, its
+        # posts' and chat channels' topics, the feed's source).
         forget_unread_counts([user.pk])
         transaction.on_commit(lambda: forget_unread_counts([user.pk]))
-        transaction.on_commit(lambda: revoke(user.pk, f"community:{community.pk}"))
+        transaction.on_commit(lambda: recheck_users([user.pk]))
         transaction.on_commit(
             lambda: chat_services.community_membership_ended(
                 community_id=community.pk, user_id=user.pk
@@ -330,10 +339,11 @@ def membership_remove(*, community: Community, user: User, by: User) -> None:
         Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
         transaction.on_commit(lambda: notification_tasks.membership_ended(community.pk, user.pk))
         # The bell must stop counting the community's notifications at once, and open tabs
-        # stop receiving the community's live events.
+        # stop receiving what the person may no longer see (the community's topic, its
+        # posts' and chat channels' topics, the feed's source).
         forget_unread_counts([user.pk])
         transaction.on_commit(lambda: forget_unread_counts([user.pk]))
-        transaction.on_commit(lambda: revoke(user.pk, f"community:{community.pk}"))
+        transaction.on_commit(lambda: recheck_users([user.pk]))
         transaction.on_commit(
             lambda: chat_services.community_membership_ended(
                 community_id=community.pk, user_id=user.pk
@@ -357,6 +367,7 @@ def membership_change_role(*, community: Community, user: User, role: str, by: U
             raise ServiceError(LAST_OWNER_MESSAGE, code="last_owner")
         membership.role = role
         membership.save(update_fields=["role"])
+        transaction.on_commit(lambda: recheck_users([user.pk]))
         transaction.on_commit(
             lambda: notification_tasks.community_event(
                 "role_changed", membership.pk, actor_id=by.pk

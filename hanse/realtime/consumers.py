@@ -20,14 +20,22 @@ server -> client
 The handshake is refused (HTTP 403) for a foreign Origin (AllowedHostsOriginValidator in
 hanse/asgi.py); a connection without a signed-in session is accepted and closed at once with
 code 4401 so the browser can tell "signed out" from "network trouble".
+
+A connection lives only as long as what it was granted: on ``live.recheck`` (a membership,
+role, community kind or channel membership changed) it decides every topic it holds again and
+leaves, with a ``revoked`` frame each, exactly those no longer allowed; on ``live.close``
+(logout of its session, password change, deactivation) and when its periodic session check
+fails it closes (4401: signed out; 4001: reconnect, the session may still be valid).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 import uuid
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -40,12 +48,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import trans_real
 
 from hanse.core.errors import ServiceError
-from hanse.realtime import presence, ratelimit, topics
+from hanse.realtime import presence, ratelimit, sessions, topics
 from hanse.realtime.groups import topic_group, user_group
+from hanse.realtime.publish import CLOSE_SIGNED_OUT
 
 logger = logging.getLogger(__name__)
 
-CLOSE_UNAUTHENTICATED = 4401
+CLOSE_UNAUTHENTICATED = CLOSE_SIGNED_OUT
 # A chat message may hold 8000 characters, up to 4 bytes each in UTF-8, plus the envelope.
 MAX_FRAME_BYTES = 40 * 1024
 MAX_TOPICS = 100
@@ -92,16 +101,27 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.topics = set()
         # Topics joined on behalf of "feed" (see topics.feed_sources).
         self.feed_sources: set[str] = set()
+        # Extra groups (topics.grants) -> the held topics that need them.
+        self.watched: dict[str, set[str]] = {}
+        self.recent_rechecks: deque[str] = deque(maxlen=8)
         self.joined_user_group = False
+        self.closing = False
+        self.session_checker: asyncio.Task[None] | None = None
         if self.user is None or not self.user.is_authenticated or not self.user.is_active:
             await self.accept()
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        session = self.scope.get("session")
+        # Logout closes the connections of its own session only (signals.on_logged_out).
+        self.session_key: str | None = getattr(session, "session_key", None)
         self.language = _language(self.user, self.scope.get("headers", []))
         self.groups_refreshed_at = time.monotonic()
+        self.session_check_seconds = sessions.check_seconds()
+        self.session_checked_at = time.monotonic()
         await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
         self.joined_user_group = True
         await self.accept()
+        self.session_checker = asyncio.create_task(self.check_session_periodically())
         self.track_presence = await database_sync_to_async(presence.may_track)(self.user)
         if self.track_presence:
             await database_sync_to_async(presence.heartbeat)(self.user.pk, active=True)
@@ -110,6 +130,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def disconnect(self, code: int) -> None:
+        self.closing = True
+        checker = getattr(self, "session_checker", None)
+        if checker is not None:
+            checker.cancel()
         if self.sender is not None:
             # A message being stored is committed all the same; its ack is lost, and the
             # browser resends it with the same client_id after reconnecting (stored once).
@@ -119,13 +143,52 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
         for topic in self.topics | self.feed_sources:
             await self.channel_layer.group_discard(topic_group(topic), self.channel_name)
+        for group in self.watched:
+            await self.channel_layer.group_discard(group, self.channel_name)
         self.topics.clear()
         self.feed_sources.clear()
+        self.watched.clear()
+
+    # --- the session ------------------------------------------------------------------------
+
+    async def check_session_periodically(self) -> None:
+        """Close the connection once its session is gone, expired, or no longer the person's
+        (the signals close it at once in the cases they see; this catches the rest)."""
+        while not self.closing:
+            # Jitter: connections opened together (after a server restart) do not all ask
+            # the database in the same second.
+            await asyncio.sleep(self.session_check_seconds * random.uniform(0.9, 1.1))  # noqa: S311
+            if self.closing or not await self.session_still_valid():
+                return
+
+    async def session_still_valid(self) -> bool:
+        self.session_checked_at = time.monotonic()
+        try:
+            valid = await database_sync_to_async(sessions.session_valid)(
+                user_id=self.user.pk, session_key=self.session_key
+            )
+        except Exception:  # the database or cache is away: not a reason to sign anyone out
+            logger.exception("Could not check a WebSocket's session")
+            return True
+        if not valid:
+            await self.close_now(CLOSE_SIGNED_OUT)
+        return valid
+
+    async def close_now(self, code: int) -> None:
+        """Close, and deliver nothing more in the meantime."""
+        if self.closing:
+            return
+        self.closing = True
+        await self.close(code=code)
 
     # --- input ------------------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if not getattr(self, "joined_user_group", False):
+        if not getattr(self, "joined_user_group", False) or self.closing:
+            return
+        # The periodic check may be late (a busy loop): a frame never acts on an old session.
+        overdue = time.monotonic() - self.session_checked_at > self.session_check_seconds
+        if overdue and not await self.session_still_valid():
             return
         if text_data is None or len(text_data.encode("utf-8")) > MAX_FRAME_BYTES:
             await self.error(
@@ -174,8 +237,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             if len(self.topics) >= MAX_TOPICS:
                 await self.error("too_many", _("This page follows too many topics."), topic=raw)
                 continue
-            allowed = await database_sync_to_async(topics.may_subscribe)(self.user, topic)
-            if not allowed:
+            granted_now = await database_sync_to_async(topics.grants)(self.user, [topic])
+            if topic not in granted_now:
                 # The same answer whether the topic exists or not: nothing leaks.
                 await self.error("forbidden", _("You cannot follow this topic."), topic=raw)
                 continue
@@ -184,14 +247,30 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             elif topic not in self.feed_sources:
                 await self.channel_layer.group_add(topic_group(topic), self.channel_name)
             self.topics.add(topic)
+            await self.watch(topic, granted_now[topic])
             granted.append(topic)
         await self.send_json({"type": "subscribed", "topics": granted})
 
-    async def join_feed(self) -> None:
-        sources = set(await database_sync_to_async(topics.feed_sources)(self.user))
+    async def join_feed(self, sources: set[str] | None = None) -> None:
+        if sources is None:
+            sources = set(await database_sync_to_async(topics.feed_sources)(self.user))
         for topic in sources - self.topics - self.feed_sources:
             await self.channel_layer.group_add(topic_group(topic), self.channel_name)
         self.feed_sources |= sources
+
+    async def watch(self, topic: str, groups: tuple[str, ...]) -> None:
+        """Join the groups whose re-check must reach a connection holding ``topic``."""
+        for group in groups:
+            if group not in self.watched:
+                await self.channel_layer.group_add(group, self.channel_name)
+            self.watched.setdefault(group, set()).add(topic)
+
+    async def unwatch(self, topic: str) -> None:
+        for group, holders in list(self.watched.items()):
+            holders.discard(topic)
+            if not holders:
+                del self.watched[group]
+                await self.channel_layer.group_discard(group, self.channel_name)
 
     async def leave_feed(self) -> None:
         for topic in self.feed_sources - self.topics:
@@ -205,6 +284,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         """Stop receiving ``topic`` whether it was subscribed directly or through the feed."""
         self.topics.discard(topic)
         self.feed_sources.discard(topic)
+        await self.unwatch(topic)
         if topic == "feed":
             await self.leave_feed()
         else:
@@ -216,6 +296,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             topic = topics.normalise(raw) if isinstance(raw, str) else None
             if topic is not None and topic in self.topics:
                 self.topics.discard(topic)
+                await self.unwatch(topic)
                 if topic == "feed":
                     await self.leave_feed()
                 elif topic not in self.feed_sources:
@@ -323,6 +404,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
             for topic in (self.topics - {"feed"}) | self.feed_sources:
                 await self.channel_layer.group_add(topic_group(topic), self.channel_name)
+            for group in self.watched:
+                await self.channel_layer.group_add(group, self.channel_name)
 
     async def error(self, code: str, message: Any, **extra: Any) -> None:
         """An error frame; ``message`` (lazy) is translated into the person's language."""
@@ -344,6 +427,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await handler(message)
 
     async def live_event(self, message: dict[str, Any]) -> None:
+        if self.closing:
+            return
         topic = message.get("topic", "")
         # A topic left a moment ago (revoked) may still have events in flight: drop them.
         if topic != "user" and not self.receives(topic):
@@ -366,11 +451,49 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         up over HTTP as after a reconnect."""
         await self.send_json({"type": "resync"})
 
-    async def live_revoke(self, message: dict[str, Any]) -> None:
-        topic = topics.normalise(message.get("topic", "")) or ""
-        if self.receives(topic):
-            await self.leave(topic)
+    async def live_recheck(self, message: dict[str, Any]) -> None:
+        """Something a held topic derives from changed (hanse/realtime/publish.py): decide
+        every held topic, and the feed's sources, again. Handled in line, so that events
+        queued behind this message are dropped for the topics it leaves."""
+        stamp = message.get("id")
+        if stamp is not None:
+            if stamp in self.recent_rechecks:  # reached through two groups
+                return
+            self.recent_rechecks.append(stamp)
+        if self.closing:
+            return
+        held = sorted(self.topics)
+        old_sources = set(self.feed_sources)
+        result = await database_sync_to_async(topics.recheck)(
+            self.user.pk, held, old_sources, feed="feed" in self.topics
+        )
+        if result.user is None:
+            await self.close_now(CLOSE_SIGNED_OUT)
+            return
+        self.user = result.user
+        revoked = [t for t in held if t not in result.granted]
+        # A source the feed no longer has is left quietly when still allowed (left an open
+        # community: its posts are no business of the feed now, but not a secret either).
+        if result.feed_sources is not None and "feed" not in revoked:
+            new_sources = set(result.feed_sources)
+            for topic in old_sources - new_sources:
+                self.feed_sources.discard(topic)
+                if topic not in self.topics:
+                    await self.channel_layer.group_discard(topic_group(topic), self.channel_name)
+                    if topic not in result.granted:
+                        revoked.append(topic)
+            await self.join_feed(new_sources)
+        for topic in revoked:
+            if topic in self.topics or topic in self.feed_sources:
+                await self.leave(topic)
             await self.send_json({"type": "revoked", "topic": topic})
+
+    async def live_close(self, message: dict[str, Any]) -> None:
+        """Logout (of this connection's session only), password change or deactivation."""
+        session = message.get("session")
+        if session is not None and session != self.session_key:
+            return
+        await self.close_now(int(message.get("code") or CLOSE_SIGNED_OUT))
 
 
 def _send_message(

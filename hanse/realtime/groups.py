@@ -25,3 +25,10 @@ def topic_group(topic: str) -> str:
 def user_group(user_id: int) -> str:
     """The group every connection of one person joins."""
     return f"user.{int(user_id)}"
+
+
+def community_group(community_id: int) -> str:
+    """The group of every connection holding a topic derived from one community (its posts,
+    its chat channels) without being in the community's own topic group: a change of the
+    community's kind re-checks them all (hanse/realtime/topics.py ``grants``)."""
+    return f"derived.community.{int(community_id)}"

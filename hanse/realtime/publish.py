@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from hanse.realtime.groups import topic_group, user_group
+from hanse.realtime.groups import community_group, topic_group, user_group
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,34 @@ def publish_to_user(user_id: int, event: dict[str, Any]) -> None:
     _group_send(user_group(user_id), _live_event("user", event))
 
 
-def revoke(user_id: int, topic: str) -> None:
-    """Make every connection of one person leave ``topic`` at once (membership removed)."""
-    _group_send(user_group(user_id), {"type": "live.revoke", "topic": topic})
+def _recheck_message() -> dict[str, Any]:
+    # The id lets a connection reached through two groups at once re-check only once.
+    return {"type": "live.recheck", "id": uuid.uuid4().hex}
+
+
+def recheck_users(user_ids: Iterable[int]) -> None:
+    """Every connection of these people re-checks every topic it holds and leaves those no
+    longer allowed (a membership, role or channel membership of theirs changed)."""
+    for user_id in dict.fromkeys(user_ids):
+        _group_send(user_group(user_id), _recheck_message())
+
+
+def recheck_community(community_id: int) -> None:
+    """Every connection holding a topic of this community (the community's own, its posts',
+    its chat channels') re-checks: its kind changed, or it is gone, and many people may have
+    lost access at once."""
+    message = _recheck_message()
+    _group_send(topic_group(f"community:{int(community_id)}"), message)
+    _group_send(community_group(community_id), message)
+
+
+# Close codes the browser knows (live.js): 4401 means signed out, do not reconnect; any other
+# code reconnects, and a session that is no longer valid then gets 4401 at the handshake.
+CLOSE_SIGNED_OUT = 4401
+CLOSE_REAUTHENTICATE = 4001
+
+
+def close_connections(user_id: int, *, session_key: str | None = None, code: int) -> None:
+    """Close the person's open connections: only those of ``session_key`` when given (logout
+    on one device), else all of them (password changed, account deactivated)."""
+    _group_send(user_group(user_id), {"type": "live.close", "session": session_key, "code": code})

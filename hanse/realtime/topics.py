@@ -24,13 +24,24 @@ Topics and what is published to them:
 
 Events carry ids only (and, for chat, HTML that any reader of the channel may see); the
 browser fetches per-viewer parts through the permission-checked HTTP endpoints.
+
+Re-checking. A grant is not forever: whenever something a topic's visibility derives from
+changes (a membership, a role, a community's kind, a channel membership, the person's account),
+the services send ``live.recheck`` (hanse/realtime/publish.py) and every connection concerned
+runs ``recheck`` over all the topics it holds and leaves exactly those no longer allowed. This
+module is the one place that knows what a topic derives from: ``grants`` returns, with each
+topic granted, the extra groups (``community_group``) a connection joins so that a change of
+that community reaches it even when it holds only a post or chat topic of the community.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hanse.core.text import normalise_tag
+from hanse.realtime.groups import community_group
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -60,33 +71,95 @@ def normalise(topic: str) -> str | None:
     return None
 
 
-def may_subscribe(user: User, topic: str) -> bool:
-    """True when ``user`` may receive the events of ``topic`` (already normalised)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    kind, _sep, rest = topic.partition(":")
-    if kind in {"company", "feed", "tag"}:
-        return True
-    number = _int(rest)
-    if number is None:
-        return False
-    if kind == "chat":
+def _active(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def grants(user: User, wanted: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The topics of ``wanted`` (normalised) that ``user`` may receive, each with the groups
+    whose ``live.recheck`` must reach a connection holding it (a post or chat topic of a
+    community: that community's ``community_group``, for a change of its kind). One query per
+    kind of topic, whatever their number."""
+    if not _active(user):
+        return {}
+    by_kind: dict[str, dict[int, str]] = {}
+    granted: dict[str, tuple[str, ...]] = {}
+    for topic in wanted:
+        kind, _sep, rest = topic.partition(":")
+        if kind in {"company", "feed", "tag"}:
+            granted[topic] = ()
+            continue
+        number = _int(rest)
+        if number is not None and kind in {"chat", "post", "community", "author"}:
+            by_kind.setdefault(kind, {})[number] = topic
+    # Imported here: the realtime transport sits below the apps whose topics it carries.
+    if chat := by_kind.get("chat"):
         from hanse.chat.models import Channel
 
-        return Channel.objects.readable_by(user).filter(pk=number).exists()
-    if kind == "post":
+        for pk, community_id in (
+            Channel.objects.readable_by(user)
+            .filter(pk__in=list(chat))
+            .values_list("pk", "community_id")
+        ):
+            granted[chat[pk]] = (community_group(community_id),) if community_id else ()
+    if post := by_kind.get("post"):
         from hanse.posts.models import Post
 
-        return Post.objects.visible_to(user).filter(pk=number).exists()
-    if kind == "community":
+        for pk, community_id in (
+            Post.objects.visible_to(user)
+            .filter(pk__in=list(post))
+            .values_list("pk", "community_id")
+        ):
+            granted[post[pk]] = (community_group(community_id),) if community_id else ()
+    if community := by_kind.get("community"):
         from hanse.communities.models import Community
 
-        return Community.objects.content_visible_to(user).filter(pk=number).exists()
-    if kind == "author":
+        # Its holders are all in the topic's own group, which a kind change reaches too.
+        for pk in (
+            Community.objects.content_visible_to(user)
+            .filter(pk__in=list(community))
+            .values_list("pk", flat=True)
+        ):
+            granted[community[pk]] = ()
+    if author := by_kind.get("author"):
         from hanse.people.models import User as UserModel
 
-        return UserModel.objects.filter(pk=number, is_active=True).exists()
-    return False
+        for pk in UserModel.objects.filter(pk__in=list(author), is_active=True).values_list(
+            "pk", flat=True
+        ):
+            granted[author[pk]] = ()
+    return granted
+
+
+def may_subscribe(user: User, topic: str) -> bool:
+    """True when ``user`` may receive the events of ``topic`` (already normalised)."""
+    return topic in grants(user, [topic])
+
+
+@dataclass(frozen=True)
+class Recheck:
+    """What a connection may still hold, read again from the database."""
+
+    user: User | None  # None: the account is gone or deactivated
+    granted: dict[str, tuple[str, ...]]  # the held topics (and old feed sources) still allowed
+    feed_sources: list[str] | None  # the feed's sources now, when the connection holds "feed"
+
+
+def recheck(
+    user_id: int, held: Iterable[str], old_sources: Iterable[str], *, feed: bool
+) -> Recheck:
+    """Read the person again and decide every topic a connection holds, and its feed's
+    sources, anew: after a membership, role, kind or account change."""
+    from hanse.people.models import User as UserModel
+
+    user = UserModel.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return Recheck(user=None, granted={}, feed_sources=None)
+    sources = feed_sources(user) if feed else None
+    # A source that is still a source is allowed by how feed_sources finds it (the person's
+    # own memberships and follows); only the others are asked again.
+    asked = set(held) | (set(old_sources) - set(sources or ()))
+    return Recheck(user=user, granted=grants(user, asked), feed_sources=sources)
 
 
 MAX_FEED_SOURCES = 500

@@ -81,8 +81,9 @@ def test_removed_member_loses_access_and_is_revoked(
     django_capture_on_commit_callbacks: Any,
     settings: Any,
 ) -> None:
-    """Removing a member stops access at once and makes their connections leave the topic."""
-    # The in-memory layer: this test reads the revoke message back in one thread; the Redis
+    """Removing a member stops access at once and makes their connections re-check their
+    topics (tests/realtime/test_recheck.py shows they leave exactly the channel's)."""
+    # The in-memory layer: this test reads the recheck message back in one thread; the Redis
     # layer's delivery is covered by tests/realtime.
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     layer = get_channel_layer()
@@ -91,7 +92,7 @@ def test_removed_member_loses_access_and_is_revoked(
     with django_capture_on_commit_callbacks(execute=True):
         services.member_remove(channel=private_channel, by=people["anna"], user=people["ben"])
     event = async_to_sync(layer.receive)(conn)
-    assert event == {"type": "live.revoke", "topic": f"chat:{private_channel.pk}"}
+    assert event["type"] == "live.recheck"
     for name, url, headers in _surfaces(private_channel, secret):
         assert client_for(people["ben"]).get(url, **headers).status_code == 404, name
 

@@ -1,0 +1,62 @@
+"""Open WebSockets follow the session and the account they were opened with.
+
+Signal receivers, because these changes happen in Django's and allauth's own code (logout,
+the password forms of allauth and of the admin, ``manage.py changepassword``), not in our
+services. They send after the commit, to the person's group (hanse/realtime/publish.py).
+A change that no signal sees (a session deleted or expired elsewhere, a password written with
+``update()``) is caught by each connection's periodic check (hanse/realtime/sessions.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_out
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.http import HttpRequest
+
+from hanse.realtime.publish import (
+    CLOSE_REAUTHENTICATE,
+    CLOSE_SIGNED_OUT,
+    close_connections,
+    recheck_users,
+)
+
+
+def on_logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """Logout closes the connections of that session only: the person may stay signed in on
+    another device."""
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if user is None or user.pk is None or not session_key:
+        return
+    close_connections(user.pk, session_key=session_key, code=CLOSE_SIGNED_OUT)
+
+
+def on_user_saved(
+    sender: Any, instance: Any, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """A new password or a deactivation closes every connection of the person; a change of
+    the administrator flag re-checks their topics."""
+    if created:
+        return
+    user_id = instance.pk
+    # set_password() keeps the raw password on the object until save() has told the
+    # password validators (AbstractBaseUser.save): set here means "the password changed",
+    # whichever form or command changed it. (A rehash on login clears it before saving.)
+    if not instance.is_active:
+        transaction.on_commit(lambda: close_connections(user_id, code=CLOSE_SIGNED_OUT))
+    elif getattr(instance, "_password", None) is not None:
+        # The device that changed it keeps a valid session (its hash is updated) and
+        # reconnects; every other session now fails the handshake with 4401.
+        transaction.on_commit(lambda: close_connections(user_id, code=CLOSE_REAUTHENTICATE))
+    elif update_fields is None or "is_superuser" in update_fields:
+        transaction.on_commit(lambda: recheck_users([user_id]))
+
+
+def connect() -> None:
+    user_logged_out.connect(on_logged_out, dispatch_uid="hanse.realtime.logged_out")
+    post_save.connect(
+        on_user_saved, sender=get_user_model(), dispatch_uid="hanse.realtime.user_saved"
+    )
