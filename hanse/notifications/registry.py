@@ -88,6 +88,9 @@ class NotificationType:
     # People with the same key see the same (e.g. announcements: the org unit); creating
     # notifications for many people then checks one person per key. None: check each.
     visibility_key: Callable[[User], Any] | None = None
+    # About a private conversation (chat): there is no administrator exception for those, so
+    # the Django admin lists none of these notifications (hanse/notifications/admin.py).
+    private_conversation: bool = False
 
     # --- defaults -------------------------------------------------------------------------
 
@@ -194,6 +197,11 @@ def get(key: str) -> NotificationType:
 
 def all_types() -> list[NotificationType]:
     return list(_registry.values())
+
+
+def private_conversation_keys() -> list[str]:
+    """The types about private conversations, which administrators never see."""
+    return [key for key, ntype in _registry.items() if ntype.private_conversation]
 
 
 def visible_q(recipient: User) -> Q:
