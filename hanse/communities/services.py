@@ -552,6 +552,8 @@ def invitation_decline(*, invitation: Invitation, by: User) -> Invitation:
         locked.status = Invitation.Status.DECLINED
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at"])
+        # The invitation's notification may no longer be shown: recount the bell.
+        transaction.on_commit(lambda: forget_unread_counts([locked.invitee_id]))
     invitation.status, invitation.decided_at = locked.status, locked.decided_at
     return invitation
 
@@ -573,5 +575,7 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
         locked.status = Invitation.Status.REVOKED
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at"])
+        # The invitation's notification may no longer be shown: recount the bell.
+        transaction.on_commit(lambda: forget_unread_counts([locked.invitee_id]))
     invitation.status, invitation.decided_at = locked.status, locked.decided_at
     return invitation
