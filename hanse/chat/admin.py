@@ -13,12 +13,34 @@ from django.utils.translation import gettext_lazy as _
 from hanse.chat.models import Channel, ChannelMember
 
 
+def _members_only(channel: Channel | None) -> bool:
+    """Whether membership is what lets a person read the channel (no admin exception)."""
+    return channel is not None and channel.kind in CLOSED_KINDS
+
+
+# Kinds read by their members alone. Community channels follow their community, public ones
+# are open to everyone, so editing who is in those grants nobody anything.
+CLOSED_KINDS = (Channel.Kind.PRIVATE, Channel.Kind.DIRECT, Channel.Kind.GROUP)
+
+
 class ChannelMemberInline(admin.TabularInline):
+    """Who is in a channel. Read-only for private channels: adding oneself here would give an
+    administrator the whole history unnoticed, which the chat refuses them."""
+
     model = ChannelMember
     extra = 0
     fields = ["user", "role", "joined_at"]
     readonly_fields = ["joined_at"]
     raw_id_fields = ["user"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _members_only(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _members_only(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _members_only(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Channel)

@@ -83,6 +83,7 @@ CHAT_MENTION = register(
         channels={"in_app": True, "email": "digest", "push": True},
         render=_render_mention,
         target_visible=messages_visible,
+        private_conversation=True,
     )
 )
 DIRECT_MESSAGE = register(
@@ -97,5 +98,6 @@ DIRECT_MESSAGE = register(
         grouped=True,
         render=_render_direct_message,
         target_visible=messages_visible,
+        private_conversation=True,
     )
 )

@@ -62,8 +62,8 @@ class CommunityCreateForm(CommunityForm):
         max_length=80,
         required=False,
         help_text=_(
-            "The last part of the community's web address. Leave it empty to derive it "
-            "from the name."
+            "The start of the last part of the community's web address; a short random "
+            "ending is added. Leave it empty to derive it from the name."
         ),
     )
 

@@ -7,6 +7,7 @@ community row first, so two owners stepping down at the same moment cannot both 
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -31,6 +32,10 @@ DESCRIPTION_MAX = 10000
 MESSAGE_MAX = 500
 # Paths under /communities/ that are pages, not community addresses.
 RESERVED_SLUGS = frozenset({"new", "invitations"})
+# A new address is a base from the name (or the founder's choice) and a random ending.
+SLUG_BASE_MAX = 70
+SLUG_ENDING_LENGTH = 6
+SLUG_ENDING_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 EDITABLE_FIELDS = frozenset({"name", "tagline", "description", "kind"})
 LAST_OWNER_MESSAGE = _("A community needs at least one owner. Make someone else an owner first.")
 
@@ -92,26 +97,30 @@ def _slug_taken(slug: str) -> bool:
     return slug in RESERVED_SLUGS or Community.objects.filter(slug=slug).exists()
 
 
-def _clean_slug(slug: str) -> str:
+def _clean_slug_base(slug: str) -> str:
     slug = slug.strip()
     if not slug or slug != slugify(slug) or len(slug) > 80:
         raise ServiceError(
             _("Use only lowercase letters, digits and hyphens for the address (at most 80)."),
             code="invalid_slug",
         )
-    if _slug_taken(slug):
-        raise ServiceError(_("This address is already taken."), code="slug_taken")
     return slug
 
 
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:70].strip("-") or "community"
-    candidate = base
-    n = 1
-    while _slug_taken(candidate):
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
+def _new_slug(base: str) -> str:
+    """The base with a random ending, for every new community.
+
+    The answer must not depend on which communities exist: "this address is taken" or a
+    numbered "name-2" would tell a person that a secret community they cannot see holds the
+    address. A random ending (about 30 bits) makes every address new whatever exists; the
+    retry on a collision is as unlikely as guessing it and tells nothing about a name.
+    """
+    base = base[:SLUG_BASE_MAX].strip("-") or "community"
+    while True:
+        ending = "".join(secrets.choice(SLUG_ENDING_ALPHABET) for _ in range(SLUG_ENDING_LENGTH))
+        candidate = f"{base}-{ending}"
+        if not _slug_taken(candidate):
+            return candidate
 
 
 def _lock(community: Community) -> Community:
@@ -166,7 +175,7 @@ def community_create(
     explicit_slug = slug is not None and slug.strip() != ""
     try:
         with transaction.atomic():
-            final_slug = _clean_slug(slug or "") if explicit_slug else _unique_slug(name)
+            final_slug = _new_slug(_clean_slug_base(slug or "") if explicit_slug else slugify(name))
             community = Community.objects.create(
                 name=name,
                 slug=final_slug,
@@ -178,7 +187,7 @@ def community_create(
             )
             Membership.objects.create(community=community, user=by, role=Membership.Role.OWNER)
     except IntegrityError as exc:
-        # Someone took the same address between our check and the insert.
+        # Someone drew the same random address between our check and the insert.
         raise ServiceError(_("This address is already taken."), code="slug_taken") from exc
     return community
 
@@ -554,6 +563,8 @@ def invitation_decline(*, invitation: Invitation, by: User) -> Invitation:
         locked.status = Invitation.Status.DECLINED
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at"])
+        # The invitation's notification may no longer be shown: recount the bell.
+        transaction.on_commit(lambda: forget_unread_counts([locked.invitee_id]))
     invitation.status, invitation.decided_at = locked.status, locked.decided_at
     return invitation
 
@@ -575,5 +586,7 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
         locked.status = Invitation.Status.REVOKED
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at"])
+        # The invitation's notification may no longer be shown: recount the bell.
+        transaction.on_commit(lambda: forget_unread_counts([locked.invitee_id]))
     invitation.status, invitation.decided_at = locked.status, locked.decided_at
     return invitation

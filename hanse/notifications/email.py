@@ -40,6 +40,7 @@ from hanse.notifications.models import (
     EmailDelivery,
     Notification,
 )
+from hanse.notifications.selectors import notifications_visible_to
 
 if TYPE_CHECKING:
     from django.core.mail.backends.base import BaseEmailBackend
@@ -348,10 +349,8 @@ def send_notification_email(notification: Notification, connection: BaseEmailBac
 def digest_items(*, user: User) -> list[Notification]:
     """What the person missed: unread, waiting for a digest, still visible; newest first."""
     return list(
-        Notification.objects.filter(
-            recipient=user, email_state=DeliveryState.DIGEST, read_at__isnull=True
-        )
-        .filter(registry.visible_q(user))
+        notifications_visible_to(user=user)
+        .filter(email_state=DeliveryState.DIGEST, read_at__isnull=True)
         .select_related("actor", "post", "comment", "community", "recipient")
         .order_by("-updated_at", "-id")
     )

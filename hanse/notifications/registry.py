@@ -78,8 +78,8 @@ class NotificationType:
     # Collapsed per group_key while unread ("Anna and 4 others ...").
     grouped: bool = False
     # What the recipient must be allowed about the notification's community:
-    # "content" (read its posts), "listed" (know it exists) or "none" (not checked; e.g. an
-    # invitation to a secret community, which the invitee may see before joining).
+    # "content" (read its posts), "listed" (know it exists) or "none" (not checked here; e.g.
+    # an invitation to a secret community, which its ``target_visible`` decides).
     community_access: CommunityAccess = "content"
     # Whether muting a community silences this type (not for news about one's own membership).
     mutable: bool = True
@@ -88,6 +88,9 @@ class NotificationType:
     # People with the same key see the same (e.g. announcements: the org unit); creating
     # notifications for many people then checks one person per key. None: check each.
     visibility_key: Callable[[User], Any] | None = None
+    # About a private conversation (chat): there is no administrator exception for those, so
+    # the Django admin lists none of these notifications (hanse/notifications/admin.py).
+    private_conversation: bool = False
 
     # --- defaults -------------------------------------------------------------------------
 
@@ -194,6 +197,11 @@ def get(key: str) -> NotificationType:
 
 def all_types() -> list[NotificationType]:
     return list(_registry.values())
+
+
+def private_conversation_keys() -> list[str]:
+    """The types about private conversations, which administrators never see."""
+    return [key for key, ntype in _registry.items() if ntype.private_conversation]
 
 
 def visible_q(recipient: User) -> Q:
@@ -418,6 +426,18 @@ def _render_role_changed(n: Notification) -> RenderedText:
     return RenderedText(title=title, body="", url=_community_url(n))
 
 
+def _invitations_visible(user: User) -> QuerySet[Any]:
+    """An invitation may name its community while it is open for the person, and afterwards
+    only while the person may still know the community (declined, revoked or removed from a
+    secret one: the notification is gone everywhere)."""
+    from hanse.communities.models import Community, Invitation
+
+    return Invitation.objects.filter(
+        Q(invitee_id=user.pk, status=Invitation.Status.PENDING)
+        | Q(community__in=Community.objects.visible_to(user))
+    )
+
+
 def _announcements_visible(user: User) -> QuerySet[Any]:
     from hanse.posts.models import Announcement
 
@@ -513,7 +533,10 @@ COMMUNITY_INVITATION = register(
         description=_("Someone invites you to join a community."),
         channels={"in_app": True, "email": "immediate", "push": True},
         important=True,
+        # Not the community itself: a secret one is shown to the invitee before joining. The
+        # invitation (the target) says how long.
         community_access="none",
+        target_visible=_invitations_visible,
         mutable=False,
         render=_render_invitation,
     )

@@ -62,17 +62,23 @@ def forget_unread_counts(user_ids: Iterable[int]) -> None:
         cache.delete_many(keys)
 
 
+def notifications_visible_to(*, user: User) -> QuerySet[Notification]:
+    """The person's notifications whose subject they may still see: the one filter behind
+    the bell, its count, the list page, the API and the e-mail digests. What the person can
+    no longer see (a community left or a secret one they were removed from, a declined
+    invitation, a deleted post) disappears from all of them at once."""
+    return Notification.objects.filter(recipient=user).filter(registry.visible_q(user))
+
+
 def bell_queryset(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True, in_app=True).filter(
-        registry.visible_q(user)
-    )
+    return notifications_visible_to(user=user).filter(read_at__isnull=True, in_app=True)
 
 
 def visible_notifications(*, user: User) -> QuerySet[Notification]:
     """The person's notifications that the bell shows and they may still see."""
     return (
-        Notification.objects.filter(recipient=user, in_app=True)
-        .filter(registry.visible_q(user))
+        notifications_visible_to(user=user)
+        .filter(in_app=True)
         .select_related("actor", "post", "comment", "community")
     )
 

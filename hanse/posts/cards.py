@@ -18,13 +18,19 @@ it beyond (2), and only posts the viewer may see reach this module (the selector
 ``visible_to`` first), so sharing an entry between people leaks nothing.
 
 Two values differ per request and are left as slots in the cached HTML, filled afterwards:
-the CSRF token of the forms and the ``next`` path the forms return to.
+the CSRF token of the forms and the ``next`` path the forms return to. The cache holds a
+card as the text between its slots, split once when it is rendered, and a page joins the
+parts with its own values: nothing searches the HTML for a slot name, so no text in a post
+(body, link preview, file name, a person's name) can become a slot and receive a reader's
+token. The markers that find the slots when a card is rendered are random for each
+rendering and never leave this module.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import secrets
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -55,8 +61,11 @@ CARD_TEMPLATES = (
     "posts/_shared.html",
     "people/_avatar.html",
 )
-CSRF_SLOT = "hanseCsrfSlot0"
-NEXT_SLOT = "hanseNextSlot0"
+# What fills a slot: the CSRF token, the `next` path as in an attribute, or URL-encoded.
+CSRF, NEXT, NEXT_IN_URL = "c", "n", "u"
+# Cached cards are lists of parts since issue 9.6; the key's prefix keeps older entries
+# (one string with slot names in it) from being read.
+KEY_PREFIX = "card2"
 TIMEOUT_SECONDS = 24 * 60 * 60
 # The cache the cards live in (settings.CACHES): Redis when configured, else a bounded
 # per-process memory cache of its own so cards never push out rate limits or bell counts.
@@ -124,22 +133,40 @@ def card_key(item: FeedItem) -> str:
     )
     digest = hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
     language = translation.get_language() or settings.LANGUAGE_CODE
-    return f"card:{_TEMPLATES_DIGEST}:{language}:{timezone.get_current_timezone_name()}:{digest}"
+    zone = timezone.get_current_timezone_name()
+    return f"{KEY_PREFIX}:{_TEMPLATES_DIGEST}:{language}:{zone}:{digest}"
 
 
-def _render(request: HttpRequest, item: FeedItem) -> str:
+def _render(request: HttpRequest, item: FeedItem) -> list[str]:
+    """The card split at its slots: text, slot, text, slot, ..., text (see ``_fill``)."""
+    # Fresh for every rendering and never shown, so no content can contain it.
+    marker = f"slot{secrets.token_hex(16)}"
     # The card templates read `request` only as the fallback of `next`, which is given here.
-    return render_to_string(
+    html = render_to_string(
         CARD_TEMPLATE,
-        {"item": item, "next": NEXT_SLOT, "csrf_token": CSRF_SLOT, "request": request},
+        {
+            "item": item,
+            "next": marker + NEXT,
+            "csrf_token": marker + CSRF,
+            "request": request,
+        },
     )
+    pieces = html.split(marker)
+    parts = [pieces[0]]
+    for piece in pieces[1:]:
+        kind, text = piece[:1], piece[1:]
+        # The `next` of links is URL-encoded (?next=...), that of hidden inputs is not.
+        if kind == NEXT and parts[-1].endswith("?next="):
+            kind = NEXT_IN_URL
+        parts += [kind, text]
+    return parts
 
 
-def _fill(html: str, *, csrf_token: str, next_path: str) -> str:
-    # The `next` of links is URL-encoded (?next=...), that of hidden inputs is not.
-    html = html.replace(f"?next={NEXT_SLOT}", "?next=" + escape(quote(next_path, safe="/")))
-    html = html.replace(NEXT_SLOT, escape(next_path))
-    return html.replace(CSRF_SLOT, escape(csrf_token))
+def _fill(parts: list[str], values: Mapping[str, str]) -> str:
+    filled = [parts[0]]
+    for i in range(1, len(parts), 2):
+        filled += [values[parts[i]], parts[i + 1]]
+    return "".join(filled)
 
 
 def render_cards(
@@ -151,16 +178,17 @@ def render_cards(
         return []
     cache = caches[CACHE_ALIAS]
     keys = [card_key(item) for item in items]
-    found: dict[str, str] = cache.get_many(keys)
-    missing: dict[str, str] = {}
+    found: dict[str, list[str]] = cache.get_many(keys)
+    missing: dict[str, list[str]] = {}
     for key, item in zip(keys, items, strict=True):
         if key not in found and key not in missing:
             missing[key] = _render(request, item)
     if missing:
         cache.set_many(missing, timeout=TIMEOUT_SECONDS)
-    csrf_token = get_token(request)
     next_path = next_path or request.get_full_path()
-    return [
-        _fill(found.get(key) or missing[key], csrf_token=csrf_token, next_path=next_path)
-        for key in keys
-    ]
+    values = {
+        CSRF: escape(get_token(request)),
+        NEXT: escape(next_path),
+        NEXT_IN_URL: escape(quote(next_path, safe="/")),
+    }
+    return [_fill(found.get(key) or missing[key], values) for key in keys]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import Permission
 
@@ -37,54 +39,47 @@ def test_create_makes_founder_owner(make_user):
         by=anna, name="  Connectoren  ", kind="private", tagline="Wandel von innen"
     )
     assert community.name == "Connectoren"
-    assert community.slug == "connectoren"
+    assert re.fullmatch(r"connectoren-[a-z0-9]{6}", community.slug)
     assert community.created_by == anna
     assert role(community, anna) == "owner"
     assert count(community) == 1
 
 
-def test_create_slug_gets_suffix_when_taken(make_user):
-    """The same name twice gets a numbered address."""
+def test_create_slug_gets_a_random_ending_every_time(make_user):
+    """The same name twice gets two addresses of the same shape, never a "-2"."""
     anna = make_user()
     first = services.community_create(by=anna, name="Lauftreff", kind="open")
     second = services.community_create(by=anna, name="Lauftreff", kind="open")
-    third = services.community_create(by=anna, name="Lauftreff!", kind="open")
-    assert [first.slug, second.slug, third.slug] == ["lauftreff", "lauftreff-2", "lauftreff-3"]
+    third = services.community_create(by=anna, name="Lauftreff!", kind="open", slug="lauftreff")
+    slugs = [first.slug, second.slug, third.slug]
+    assert all(re.fullmatch(r"lauftreff-[a-z0-9]{6}", slug) for slug in slugs)
+    assert len(set(slugs)) == 3
 
 
 def test_create_slug_from_umlauts_and_symbols(make_user):
     """Umlauts lose their dots; a name without letters still gets an address."""
     anna = make_user()
-    assert services.community_create(by=anna, name="Über Grenzen", kind="open").slug == (
-        "uber-grenzen"
-    )
-    assert services.community_create(by=anna, name="???", kind="open").slug == "community"
+    slug = services.community_create(by=anna, name="Über Grenzen", kind="open").slug
+    assert re.fullmatch(r"uber-grenzen-[a-z0-9]{6}", slug)
+    slug = services.community_create(by=anna, name="???", kind="open").slug
+    assert re.fullmatch(r"community-[a-z0-9]{6}", slug)
 
 
-def test_create_reserved_slug_is_avoided(make_user):
-    """A name that matches a page address gets a suffix."""
+def test_create_page_addresses_are_never_taken(make_user):
+    """A name or explicit address like a page's gets the ending too."""
     anna = make_user()
-    assert services.community_create(by=anna, name="New", kind="open").slug == "new-2"
+    assert services.community_create(by=anna, name="New", kind="open").slug.startswith("new-")
+    community = services.community_create(by=anna, name="Neues", kind="open", slug="new")
+    assert community.slug.startswith("new-")
 
 
-def test_create_explicit_slug_taken(make_user):
-    """An explicit address that exists is refused and nothing is written."""
+def test_create_retries_a_random_ending_that_exists(make_user, monkeypatch):
+    """A drawn address that exists is drawn again (as unlikely as guessing one)."""
     anna = make_user()
-    services.community_create(by=anna, name="Lauftreff", kind="open")
-    with pytest.raises(ServiceError) as exc:
-        services.community_create(by=anna, name="Laufen", kind="open", slug="lauftreff")
-    assert exc.value.message == "This address is already taken."
-    assert exc.value.code == "slug_taken"
-    assert Community.objects.count() == 1
-    assert Membership.objects.count() == 1
-
-
-def test_create_explicit_reserved_slug(make_user):
-    """The address of a page counts as taken."""
-    anna = make_user()
-    with pytest.raises(ServiceError, match=r"^This address is already taken\.$"):
-        services.community_create(by=anna, name="Neues", kind="open", slug="new")
-    assert not Community.objects.exists()
+    drawn = iter("a" * 12 + "b" * 6)
+    monkeypatch.setattr(services.secrets, "choice", lambda alphabet: next(drawn))
+    assert services.community_create(by=anna, name="Lauf", kind="open").slug == "lauf-aaaaaa"
+    assert services.community_create(by=anna, name="Lauf", kind="open").slug == "lauf-bbbbbb"
 
 
 def test_create_explicit_slug_invalid(make_user):

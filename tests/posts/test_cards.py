@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hanse.posts import cards
-from hanse.posts.cards import CSRF_SLOT, NEXT_SLOT
-from hanse.posts.models import LinkPreview, Post
+from hanse.posts.models import Attachment, LinkPreview, Post
 from hanse.posts.services.bookmarks import bookmark_add
 from hanse.posts.services.posts import post_update
 from hanse.posts.services.reactions import reaction_toggle
@@ -47,7 +46,7 @@ def test_second_view_comes_from_the_cache_and_equals_the_first(
     rendered: list[int] = []
     render = cards._render
 
-    def counting(request: Any, item: Any) -> str:  # counts, then renders for real
+    def counting(request: Any, item: Any) -> list[str]:  # counts, then renders for real
         rendered.append(item.post.pk)
         return render(request, item)
 
@@ -126,7 +125,7 @@ def test_forms_carry_this_requests_token_and_path(
     company = reverse("posts:company")
     html = client.get(company + "?utm=a&b=<x>").content.decode()
     card = _card(html, post)
-    assert CSRF_SLOT not in html and NEXT_SLOT not in html
+    assert not re.search(r"slot[0-9a-f]{32}", html)
     tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', card)
     assert tokens and all(len(t) == 64 for t in tokens)
     # Escaped in attributes, URL-encoded in links.
@@ -167,3 +166,48 @@ def test_language_is_part_of_the_key(
     english = _card(_home(client_for(cast.outsider)), post)
     assert ">Merken</button>" in german
     assert "Save for later" in english
+
+
+# The slot names of the card cache before issue 9.6: content that carries them must stay text.
+FORGED = ("hanseCsrfSlot0", "hanseNextSlot0")
+
+
+def test_content_cannot_forge_a_slot(
+    cast: Cast, client_for: Callable[..., Client], make_post: Callable[..., Post]
+) -> None:
+    """Slot names in the body, the link preview, a file name or the author's name stay as
+    written; the reader's CSRF token is only in the forms' hidden inputs."""
+    bait = " ".join(FORGED) + " [x](/posts/?next=hanseNextSlot0&t=hanseCsrfSlot0)"
+    cast.owner.first_name = "hanseCsrfSlot0"
+    cast.owner.save(update_fields=["first_name"])
+    post = make_post(cast.owner, f"Siehe https://example.org/falle {bait}")
+    preview = LinkPreview.objects.create(
+        url="https://example.org/falle",
+        status="ok",
+        title=f"Titel {bait}",
+        description=f"Beschreibung {bait}",
+        site_name="hanseCsrfSlot0",
+        fetched_at=timezone.now(),
+    )
+    Post.objects.filter(pk=post.pk).update(link_preview=preview)
+    Attachment.objects.create(
+        uploader=cast.owner,
+        post=post,
+        kind="file",
+        file="attachments/falle.pdf",
+        original_name="hanseCsrfSlot0 hanseNextSlot0.pdf",
+        content_type="application/pdf",
+        size=10,
+    )
+    client = client_for(cast.member)
+    for _view in range(2):  # rendered, then from the cache
+        card = _card(_home(client), post)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', card)
+        assert token
+        forms = card.count('name="csrfmiddlewaretoken"')
+        assert card.count(token.group(1)) == forms
+        nexts = re.findall(r'name="next" value="([^"]*)"', card)
+        assert nexts and set(nexts) == {reverse("posts:company")}
+        for name in FORGED:
+            assert name in card
+        assert "/posts/?next=hanseNextSlot0&amp;t=hanseCsrfSlot0" in card

@@ -118,9 +118,9 @@ class UnitStatsOut(Schema):
 
 
 class StatsOut(Schema):
-    addressed: int
-    confirmed: int
-    read: int
+    addressed: int | None = Field(description="Null when fewer than the minimum group size.")
+    confirmed: int | None = Field(description="Null when it could single people out.")
+    read: int | None = Field(description="Null for must-reads and when it could single out.")
     min_group_size: int
     units: list[UnitStatsOut]
 

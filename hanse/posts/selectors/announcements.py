@@ -12,12 +12,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core import privacy
 from hanse.people.models import OrgUnit, User
 from hanse.posts.models import Announcement, AnnouncementRead
 
 PINNED_MAX = 5
 # No figure is shown for fewer people than this: nobody can be singled out (staff council).
-MIN_GROUP_SIZE = 5
+MIN_GROUP_SIZE = privacy.MIN_GROUP_SIZE
 
 
 def _with_viewer_state(qs: QuerySet[Announcement], viewer: User) -> QuerySet[Announcement]:
@@ -97,13 +98,18 @@ def unconfirmed_addressees(*, announcement: Announcement) -> QuerySet[User]:
 
 @dataclass
 class UnitStats:
-    """One row of the figures: a unit with the people merged into it from small sub-units."""
+    """One row of the figures: a unit with the people merged into it from small sub-units.
+    A figure is None where the minimum group rule (hanse/core/privacy.py) hides it."""
 
     label: str
     depth: int
-    addressed: int
-    confirmed: int
-    suppressed: bool = False  # fewer than MIN_GROUP_SIZE people: no figures shown
+    addressed: int | None
+    confirmed: int | None
+
+    @property
+    def suppressed(self) -> bool:
+        """Fewer than MIN_GROUP_SIZE people: no figures at all."""
+        return self.addressed is None
 
     @property
     def indent(self) -> str:
@@ -111,24 +117,22 @@ class UnitStats:
 
     @property
     def share(self) -> int | None:
-        if self.suppressed or not self.addressed:
-            return None
-        return round(100 * self.confirmed / self.addressed)
+        return privacy.share(self.confirmed, self.addressed)
 
 
 @dataclass
 class AnnouncementStats:
-    addressed: int
-    confirmed: int
-    read: int
+    """The totals; each None where the minimum group rule hides it."""
+
+    addressed: int | None
+    confirmed: int | None
+    read: int | None
     rows: list[UnitStats] = field(default_factory=list)
     min_group_size: int = MIN_GROUP_SIZE
 
     @property
     def share(self) -> int | None:
-        if not self.addressed:
-            return None
-        return round(100 * self.confirmed / self.addressed)
+        return privacy.share(self.confirmed, self.addressed)
 
 
 def announcement_stats(*, announcement: Announcement) -> AnnouncementStats:
@@ -136,7 +140,9 @@ def announcement_stats(*, announcement: Announcement) -> AnnouncementStats:
 
     A unit with fewer than MIN_GROUP_SIZE addressed people is merged into its parent; what
     remains too small at the top of the tree (and people without a unit) is shown as "fewer
-    than 5" without figures, so no individual can be singled out.
+    than 5" without figures. Every count, totals included, then follows the minimum group
+    rule (``hanse.core.privacy``): no figure, and no difference of figures, counts between
+    one and four people, so no individual can be singled out.
     """
     confirmed = AnnouncementRead.objects.filter(
         announcement_id=announcement.pk, user_id=OuterRef("pk"), confirmed_at__isnull=False
@@ -157,7 +163,6 @@ def announcement_stats(*, announcement: Announcement) -> AnnouncementStats:
     for row in per_unit:
         counts[row["org_unit_id"]] = [row["n"], row["c"]]
     total = sum(v[0] for v in counts.values())
-    total_confirmed = sum(v[1] for v in counts.values())
     total_read = sum(row["r"] for row in per_unit)
 
     # The units involved and all their ancestors, from the materialised paths.
@@ -180,32 +185,29 @@ def announcement_stats(*, announcement: Announcement) -> AnnouncementStats:
             merged[unit.parent_id][1] += c
             merged[unit.pk] = [0, 0]
 
-    rows: list[UnitStats] = []
-    for unit in sorted(units.values(), key=lambda u: u.path):
-        n, c = merged[unit.pk]
-        if n == 0:
-            continue
-        rows.append(
-            UnitStats(
-                label=unit.name,
-                depth=unit.depth,
-                addressed=n if n >= MIN_GROUP_SIZE else 0,
-                confirmed=c if n >= MIN_GROUP_SIZE else 0,
-                suppressed=n < MIN_GROUP_SIZE,
-            )
-        )
+    # The rows: disjoint groups that together are everyone addressed.
+    groups: list[tuple[str, int, int, int]] = [
+        (unit.name, unit.depth, merged[unit.pk][0], merged[unit.pk][1])
+        for unit in sorted(units.values(), key=lambda u: u.path)
+        if merged[unit.pk][0]
+    ]
     if None in counts:
-        n, c = counts[None]
-        rows.append(
-            UnitStats(
-                label=str(_("Without an org unit")),
-                depth=0,
-                addressed=n if n >= MIN_GROUP_SIZE else 0,
-                confirmed=c if n >= MIN_GROUP_SIZE else 0,
-                suppressed=n < MIN_GROUP_SIZE,
-            )
+        groups.append((str(_("Without an org unit")), 0, counts[None][0], counts[None][1]))
+    shown, total_confirmed = privacy.group_counts([(c, n) for _l, _d, n, c in groups])
+    rows = [
+        UnitStats(
+            label=label, depth=depth, addressed=privacy.group_size(n), confirmed=confirmed_shown
         )
-    return AnnouncementStats(addressed=total, confirmed=total_confirmed, read=total_read, rows=rows)
+        for (label, depth, n, _c), confirmed_shown in zip(groups, shown, strict=True)
+    ]
+    return AnnouncementStats(
+        addressed=privacy.group_size(total),
+        confirmed=total_confirmed,
+        # Of a must-read only confirmations are reported: read-but-not-confirmed would be
+        # the difference of two figures, a group of its own.
+        read=None if announcement.must_read else privacy.group_count(total_read, total),
+        rows=rows,
+    )
 
 
 def compliance_accesses(*, announcement: Announcement) -> QuerySet:
