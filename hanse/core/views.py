@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hanse.communities import selectors as community_selectors
+from hanse.core.errors import REQUEST_TOO_LARGE
 from hanse.events import selectors as event_selectors
 from hanse.people import selectors as people_selectors
 from hanse.people.models import User
@@ -54,3 +57,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 handler. A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 that says so;
+    under /api/ both answer in the API's error shape."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    status = 413 if too_large else 400
+    if too_large:
+        title, message, code = _("Too large"), str(REQUEST_TOO_LARGE), "too_large"
+    else:
+        title, message, code = _("Bad request"), _("The request is not valid."), "bad_request"
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": code}, status=status)
+    return render(
+        request, "core/request_error.html", {"title": title, "message": message}, status=status
+    )

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from hanse.api.schemas import ERRORS, Error, Id, OffsetQuery, PersonRef, UnitRef, offset_page
 from hanse.core.errors import ServiceError
 from hanse.people import selectors, services
 from hanse.people.models import Location, OrgUnit, User
@@ -22,29 +23,14 @@ MAX_LIMIT = 100
 # --- Schemas ----------------------------------------------------------------------------------
 
 
-class ErrorOut(Schema):
-    detail: str = Field(description="What went wrong, in the caller's language.")
-    code: str = Field(description="A stable machine-readable error code.")
-    errors: dict[str, list[str]] | list[str] | None = Field(
-        None, description="Messages per field, for invalid input."
-    )
-
-
-class UnitRef(Schema):
-    id: int = Field(description="The org unit's id.")
-    slug: str = Field(description="The org unit's address, used in /org-units/{slug}.")
-    name: str = Field(description="The org unit's name.")
+# The shared error schema under the name this module's endpoints use.
+ErrorOut = Error
 
 
 class LocationRef(Schema):
     id: int = Field(description="The location's id.")
     name: str = Field(description="The branch or site name.")
     city: str = Field(description="The city the location is in.")
-
-
-class PersonRef(Schema):
-    username: str = Field(description="The login name; identifies the person in URLs.")
-    display_name: str = Field(description="First and last name (or the username).")
 
 
 class PersonOut(Schema):
@@ -84,13 +70,12 @@ class PeoplePage(Schema):
     items: list[PersonOut]
 
 
-class PeopleQuery(Schema):
+class PeopleQuery(OffsetQuery):
     q: str = Field("", description="Words that must each match a name, title, skill or unit.")
     unit: str | None = Field(None, description="Org unit slug; includes all its sub-units.")
-    location: int | None = Field(None, description="Location id.")
+    location: Id | None = Field(None, description="Location id.")
     skill: str | None = Field(None, description="Skill slug (skills and ask-me-about topics).")
     limit: int = Field(24, ge=1, le=MAX_LIMIT, description="Page size, 1 to 100.")
-    offset: int = Field(0, ge=0, description="How many results to skip.")
 
 
 class ProfilePatch(Schema):
@@ -188,7 +173,7 @@ def _detail(request: HttpRequest, person: User) -> dict[str, Any]:
     return data
 
 
-@people_router.get("", response=PeoplePage, summary="Search the directory")
+@people_router.get("", response={200: PeoplePage, **ERRORS}, summary="Search the directory")
 def people_list(request: HttpRequest, filters: Query[PeopleQuery]) -> dict[str, Any]:
     """Active people, alphabetical; every word of `q` must match somewhere."""
     unit = OrgUnit.objects.filter(slug=filters.unit).first() if filters.unit else None
@@ -203,11 +188,12 @@ def people_list(request: HttpRequest, filters: Query[PeopleQuery]) -> dict[str, 
         or (filters.skill and skill is None)
     ):
         people = people.none()
+    count, page = offset_page(people, filters)
     return {
-        "count": people.count(),
+        "count": count,
         "limit": filters.limit,
         "offset": filters.offset,
-        "items": [_person(p) for p in people[filters.offset : filters.offset + filters.limit]],
+        "items": [_person(p) for p in page],
     }
 
 
@@ -218,7 +204,7 @@ def _me_out(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
-@people_router.get("/me", response=MeOut, summary="Your own profile")
+@people_router.get("/me", response={200: MeOut, **ERRORS}, summary="Your own profile")
 def me_get(request: HttpRequest) -> dict[str, Any]:
     return _me_out(request)
 
@@ -251,9 +237,7 @@ def me_patch(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]:
     return _me_out(request)
 
 
-@people_router.get(
-    "/{username}", response={200: PersonDetailOut, 404: ErrorOut}, summary="A profile"
-)
+@people_router.get("/{username}", response={200: PersonDetailOut, **ERRORS}, summary="A profile")
 def person_get(request: HttpRequest, username: str) -> dict[str, Any]:
     person = selectors.get_person_for(viewer=_me(request), username=username)
     return _detail(request, person)
@@ -270,7 +254,7 @@ def _follow_out(request: HttpRequest, person: User, following: bool) -> dict[str
 
 @people_router.post(
     "/{username}/follow",
-    response={200: FollowOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: FollowOut, **ERRORS},
     summary="Follow a person",
 )
 def person_follow(request: HttpRequest, username: str) -> dict[str, Any]:
@@ -282,7 +266,7 @@ def person_follow(request: HttpRequest, username: str) -> dict[str, Any]:
 
 @people_router.delete(
     "/{username}/follow",
-    response={200: FollowOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: FollowOut, **ERRORS},
     summary="Stop following a person",
 )
 def person_unfollow(request: HttpRequest, username: str) -> dict[str, Any]:
@@ -295,15 +279,13 @@ def person_unfollow(request: HttpRequest, username: str) -> dict[str, Any]:
 # --- Org units --------------------------------------------------------------------------------
 
 
-@orgunits_router.get("", response=list[OrgUnitOut], summary="All org units")
+@orgunits_router.get("", response={200: list[OrgUnitOut], **ERRORS}, summary="All org units")
 def orgunits_list(request: HttpRequest) -> list[OrgUnit]:
     """Every unit in tree order: each unit comes after its parent."""
     return list(selectors.orgunits_flat())
 
 
-@orgunits_router.get(
-    "/{slug}", response={200: OrgUnitDetailOut, 404: ErrorOut}, summary="One org unit"
-)
+@orgunits_router.get("/{slug}", response={200: OrgUnitDetailOut, **ERRORS}, summary="One org unit")
 def orgunit_get(request: HttpRequest, slug: str) -> dict[str, Any]:
     detail = selectors.unit_detail(viewer=_me(request), slug=slug)
     unit = get_object_or_404(selectors.orgunits_flat(), pk=detail.unit.pk)
