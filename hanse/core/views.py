@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -68,7 +68,13 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if too_large:
         title, message, code = _("Too large"), str(REQUEST_TOO_LARGE), "too_large"
     else:
-        title, message, code = _("Bad request"), _("The request is not valid."), "bad_request"
+        # A BadRequest raised by our own code carries a message for the person.
+        told = str(exception) if isinstance(exception, BadRequest) and exception.args else ""
+        title, message, code = (
+            _("Bad request"),
+            told or _("The request is not valid."),
+            "bad_request",
+        )
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": message, "code": code}, status=status)
     return render(

@@ -159,3 +159,20 @@ def test_unauthenticated_error_shape(db):
     response = Client(HTTP_ACCEPT_LANGUAGE="de").get("/api/v1/people")
     body = _assert_error(response, 401)
     assert body["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/people/%00", "/api/v1/communities/a%00b", "/api/v1/people?q=%00", "/api/v1/tags/%00"],
+)
+def test_nul_in_an_api_address_is_refused(world, path):
+    """A NUL in the path or query (PostgreSQL cannot compare it: a 500) is a 400 in German."""
+    body = _assert_error(_client(world, "de").get(path), 400)
+    assert body["detail"] == "Der Text enthält ein Zeichen, das nicht erlaubt ist."
+
+
+def test_nul_in_a_page_address_is_refused(world, client_for):
+    """Pages refuse a NUL in the address the same way, with a page in the person's language."""
+    response = client_for(world["anna"]).get("/people/?q=%00", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "The text contains a character that is not allowed." in response.content.decode()
