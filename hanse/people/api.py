@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from hanse.api.schemas import ERRORS, Error, Id, OffsetQuery, PersonRef, UnitRef, offset_page
+from hanse.api.schemas import ERRORS, Id, OffsetQuery, PersonRef, UnitRef, offset_page
 from hanse.core.errors import ServiceError
 from hanse.people import selectors, services
 from hanse.people.models import Location, OrgUnit, User
@@ -21,10 +21,6 @@ MAX_LIMIT = 100
 
 
 # --- Schemas ----------------------------------------------------------------------------------
-
-
-# The shared error schema under the name this module's endpoints use.
-ErrorOut = Error
 
 
 class LocationRef(Schema):
@@ -209,9 +205,7 @@ def me_get(request: HttpRequest) -> dict[str, Any]:
     return _me_out(request)
 
 
-@people_router.patch(
-    "/me", response={200: MeOut, 400: ErrorOut, 422: ErrorOut}, summary="Edit your profile"
-)
+@people_router.patch("/me", response={200: MeOut, **ERRORS}, summary="Edit your profile")
 def me_patch(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]:
     """Change the fields sent; the same rules as the profile page apply."""
     changes = payload.model_dump(exclude_unset=True)
