@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hanse.core.middleware.UserLanguageMiddleware",
+    "hanse.core.middleware.UnstorableInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -340,10 +341,16 @@ LANGUAGE_COOKIE_NAME = "hanse_language"
 # --- Static and uploaded files ------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
-STATICFILES_DIRS = [
-    BASE_DIR / "hanse" / "static",
-    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
-]
+# Front-end packages come from npm: from node_modules in a checkout; an installed wheel has
+# them under hanse/static/vendor/ (copied there by scripts/vendor_static.py in `make dist`).
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS: list[Any] = [BASE_DIR / "hanse" / "static"]
+if NODE_MODULES.is_dir():
+    STATICFILES_DIRS += [
+        ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+        # Swagger UI for /api/v1/docs (hanse/api/docs.py), never from a CDN.
+        ("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"),
+    ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 STORAGES = {

@@ -7,6 +7,9 @@ from django.views.static import serve
 from hanse.api.urls import api
 
 handler500 = "hanse.core.views.server_error"
+# A body over the size limit (RequestDataTooBig) is a SuspiciousOperation, which Django answers
+# through this handler: it turns it into a 413 in the person's language.
+handler400 = "hanse.core.views.bad_request"
 
 admin.site.site_header = "Hanse"
 admin.site.site_title = "Hanse"

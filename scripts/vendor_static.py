@@ -31,7 +31,8 @@ def main() -> int:
             return 1
         target = ROOT / "hanse" / "static" / prefix
         shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.map", "*.ts"))
+        # Source maps too: CSS and JS name them, and the manifest storage checks every name.
+        shutil.copytree(source, target)
         copied += 1
         print(f"{source.relative_to(ROOT)} -> {target.relative_to(ROOT)}")
     print(f"{copied} front-end package(s) copied")

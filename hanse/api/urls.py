@@ -6,7 +6,9 @@ from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
 from hanse.api.auth import TokenAuth
+from hanse.api.docs import LocalSwagger
 from hanse.api.errors import install_error_handlers
+from hanse.api.parser import HanseParser
 from hanse.chat.api import router as chat_router
 from hanse.communities.api import router as communities_router
 from hanse.events.api import router as events_router
@@ -24,6 +26,8 @@ api = NinjaAPI(
     ),
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api-v1",
+    parser=HanseParser(),
+    docs=LocalSwagger(),
 )
 install_error_handlers(api)
 api.add_router("/people", people_router)

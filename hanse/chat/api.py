@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from hanse.api.schemas import ERRORS, Cursor, Id, PersonRef, limit_field
 from hanse.chat import selectors, services
 from hanse.chat.models import Channel, ChannelMember, Message
 from hanse.chat.rendering import reaction_summaries
@@ -21,12 +22,6 @@ router = Router(tags=["chat"])
 
 KindLiteral = Literal["public", "private", "community", "direct", "group"]
 ReactionLiteral = Literal["like", "celebrate", "insightful", "support", "curious"]
-
-
-class PersonRef(Schema):
-    id: int
-    username: str
-    display_name: str
 
 
 class ChannelOut(Schema):
@@ -56,7 +51,7 @@ class DirectIn(Schema):
     )
 
 
-class MemberOut(Schema):
+class ChannelMemberOut(Schema):
     person: PersonRef
     role: Literal["admin", "member"]
     joined_at: datetime
@@ -74,7 +69,7 @@ class MuteIn(Schema):
     muted: bool
 
 
-class AttachmentOut(Schema):
+class ChatAttachmentOut(Schema):
     id: int
     kind: Literal["image", "file"]
     name: str
@@ -97,7 +92,7 @@ class MessageOut(Schema):
     reply_count: int
     reactions: dict[str, int]
     my_reactions: list[str]
-    attachments: list[AttachmentOut]
+    attachments: list[ChatAttachmentOut]
 
 
 class HistoryOut(Schema):
@@ -106,12 +101,12 @@ class HistoryOut(Schema):
 
 
 class HistoryQuery(Schema):
-    before: int | None = Field(
-        None, ge=1, description="Older than this id (newest first page without it)."
+    before: Id | None = Field(
+        None, description="Older than this id (newest first page without it)."
     )
-    after: int | None = Field(None, ge=0, description="Newer than this id (catch-up).")
-    thread: int | None = Field(None, ge=1, description="Replies of this message instead.")
-    limit: int = Field(50, ge=1, le=200)
+    after: Cursor | None = Field(None, description="Newer than this id (catch-up).")
+    thread: Id | None = Field(None, description="Replies of this message instead.")
+    limit: int = limit_field(50, 200)
 
 
 class MessageIn(Schema):
@@ -119,7 +114,7 @@ class MessageIn(Schema):
     client_id: uuid.UUID | None = Field(
         None, description="Choose one per message: sending it again returns the stored message."
     )
-    parent: int | None = Field(None, description="Reply in the thread of this message.")
+    parent: Id | None = Field(None, description="Reply in the thread of this message.")
 
 
 class MessagePatch(Schema):
@@ -130,17 +125,17 @@ class ReactionIn(Schema):
     kind: ReactionLiteral
 
 
-class ReactionState(Schema):
-    kind: str
+class MessageReactionState(Schema):
+    kind: ReactionLiteral
     reacted: bool
     count: int
 
 
 class ReadIn(Schema):
-    last_read_id: int = Field(ge=0)
+    last_read_id: Cursor
 
 
-class ReadOut(Schema):
+class ReadCursorOut(Schema):
     last_read_id: int
 
 
@@ -160,7 +155,7 @@ def _me(request: HttpRequest) -> User:
 def _person(user: User | None) -> PersonRef | None:
     if user is None:
         return None
-    return PersonRef(id=user.pk, username=user.username, display_name=user.display_name)
+    return PersonRef(username=user.username, display_name=user.display_name)
 
 
 def _people(usernames: list[str]) -> list[User]:
@@ -210,7 +205,7 @@ def _message_out(message: Message, viewer: User) -> MessageOut:
         reactions={r.kind: r.count for r in summaries if r.count},
         my_reactions=[r.kind for r in summaries if r.mine],
         attachments=[
-            AttachmentOut(
+            ChatAttachmentOut(
                 id=a.pk,
                 kind=a.kind,  # type: ignore[arg-type]
                 name=a.original_name,
@@ -223,15 +218,19 @@ def _message_out(message: Message, viewer: User) -> MessageOut:
     )
 
 
-def _channel(request: HttpRequest, channel_id: int) -> Channel:
+def _channel(request: HttpRequest, channel_id: Id) -> Channel:
     return selectors.get_channel_for(viewer=_me(request), channel_id=channel_id)
 
 
-def _msg(request: HttpRequest, channel: Channel, message_id: int) -> Message:
+def _msg(request: HttpRequest, channel: Channel, message_id: Id) -> Message:
     return selectors.get_message_for(viewer=_me(request), channel=channel, message_id=message_id)
 
 
-@router.get("/channels", response=list[ChannelOut], summary="My conversations, or channels to join")
+@router.get(
+    "/channels",
+    response={200: list[ChannelOut], **ERRORS},
+    summary="My conversations, or channels to join",
+)
 def channels_list(request: HttpRequest, query: Query[BrowseQuery]) -> list[ChannelOut]:
     viewer = _me(request)
     if query.scope == "browse":
@@ -245,7 +244,9 @@ def channels_list(request: HttpRequest, query: Query[BrowseQuery]) -> list[Chann
     return [_channel_out(e.channel, e.member, e.unread) for e in bar.entries()]
 
 
-@router.post("/channels", response={201: ChannelOut}, summary="Create a public or private channel")
+@router.post(
+    "/channels", response={201: ChannelOut, **ERRORS}, summary="Create a public or private channel"
+)
 def channels_create(request: HttpRequest, payload: ChannelIn) -> Status[ChannelOut]:
     viewer = _me(request)
     channel = services.channel_create(
@@ -258,15 +259,17 @@ def channels_create(request: HttpRequest, payload: ChannelIn) -> Status[ChannelO
     return Status(201, _channel_out(channel, selectors.membership_of(channel=channel, user=viewer)))
 
 
-@router.post("/direct", response=ChannelOut, summary="Open a direct or group message")
+@router.post(
+    "/direct", response={200: ChannelOut, **ERRORS}, summary="Open a direct or group message"
+)
 def direct_open(request: HttpRequest, payload: DirectIn) -> ChannelOut:
     viewer = _me(request)
     channel, _created = services.dm_open(by=viewer, people=_people(payload.people))
     return _channel_out(channel, selectors.membership_of(channel=channel, user=viewer))
 
 
-@router.get("/channels/{channel_id}", response=ChannelOut)
-def channels_get(request: HttpRequest, channel_id: int) -> ChannelOut:
+@router.get("/channels/{channel_id}", response={200: ChannelOut, **ERRORS})
+def channels_get(request: HttpRequest, channel_id: Id) -> ChannelOut:
     channel = _channel(request, channel_id)
     member = selectors.membership_of(channel=channel, user=_me(request))
     unread = 0
@@ -277,37 +280,43 @@ def channels_get(request: HttpRequest, channel_id: int) -> ChannelOut:
     return _channel_out(channel, member, unread)
 
 
-@router.post("/channels/{channel_id}/join", response=ChannelOut)
-def channels_join(request: HttpRequest, channel_id: int) -> ChannelOut:
+@router.post("/channels/{channel_id}/join", response={200: ChannelOut, **ERRORS})
+def channels_join(request: HttpRequest, channel_id: Id) -> ChannelOut:
     channel = _channel(request, channel_id)
     member = services.channel_join(channel=channel, user=_me(request))
     return _channel_out(channel, member)
 
 
-@router.post("/channels/{channel_id}/leave", response={204: None})
-def channels_leave(request: HttpRequest, channel_id: int) -> Status[None]:
+@router.post("/channels/{channel_id}/leave", response={204: None, **ERRORS})
+def channels_leave(request: HttpRequest, channel_id: Id) -> Status[None]:
     services.channel_leave(channel=_channel(request, channel_id), user=_me(request))
     return Status(204, None)
 
 
-@router.get("/channels/{channel_id}/members", response=list[MemberOut])
-def members_list(request: HttpRequest, channel_id: int) -> list[MemberOut]:
+@router.get("/channels/{channel_id}/members", response={200: list[ChannelMemberOut], **ERRORS})
+def members_list(request: HttpRequest, channel_id: Id) -> list[ChannelMemberOut]:
     channel = _channel(request, channel_id)
     return [
-        MemberOut(person=_person(m.user), role=m.role, joined_at=m.joined_at)  # type: ignore[arg-type]
+        ChannelMemberOut(person=_person(m.user), role=m.role, joined_at=m.joined_at)  # type: ignore[arg-type]
         for m in selectors.members_of(channel=channel)
     ]
 
 
-@router.post("/channels/{channel_id}/members", response=list[MemberOut], summary="Add people")
-def members_invite(request: HttpRequest, channel_id: int, payload: PeopleIn) -> list[MemberOut]:
+@router.post(
+    "/channels/{channel_id}/members",
+    response={200: list[ChannelMemberOut], **ERRORS},
+    summary="Add people",
+)
+def members_invite(
+    request: HttpRequest, channel_id: Id, payload: PeopleIn
+) -> list[ChannelMemberOut]:
     channel = _channel(request, channel_id)
     services.member_invite(channel=channel, by=_me(request), people=_people(payload.people))
     return members_list(request, channel_id)
 
 
-@router.delete("/channels/{channel_id}/members/{username}", response={204: None})
-def members_remove(request: HttpRequest, channel_id: int, username: str) -> Status[None]:
+@router.delete("/channels/{channel_id}/members/{username}", response={204: None, **ERRORS})
+def members_remove(request: HttpRequest, channel_id: Id, username: str) -> Status[None]:
     channel = _channel(request, channel_id)
     person = User.objects.filter(username=username).first()
     if person is None:
@@ -316,31 +325,39 @@ def members_remove(request: HttpRequest, channel_id: int, username: str) -> Stat
     return Status(204, None)
 
 
-@router.put("/channels/{channel_id}/topic", response=ChannelOut)
-def channels_topic(request: HttpRequest, channel_id: int, payload: TopicIn) -> ChannelOut:
+@router.put("/channels/{channel_id}/topic", response={200: ChannelOut, **ERRORS})
+def channels_topic(request: HttpRequest, channel_id: Id, payload: TopicIn) -> ChannelOut:
     channel = _channel(request, channel_id)
     services.channel_set_topic(channel=channel, by=_me(request), topic=payload.topic)
     return _channel_out(channel, selectors.membership_of(channel=channel, user=_me(request)))
 
 
-@router.put("/channels/{channel_id}/mute", response=ChannelOut)
-def channels_mute(request: HttpRequest, channel_id: int, payload: MuteIn) -> ChannelOut:
+@router.put("/channels/{channel_id}/mute", response={200: ChannelOut, **ERRORS})
+def channels_mute(request: HttpRequest, channel_id: Id, payload: MuteIn) -> ChannelOut:
     channel = _channel(request, channel_id)
     member = services.channel_set_muted(channel=channel, user=_me(request), muted=payload.muted)
     return _channel_out(channel, member)
 
 
-@router.post("/channels/{channel_id}/read", response=ReadOut, summary="Move my read cursor")
-def channels_read(request: HttpRequest, channel_id: int, payload: ReadIn) -> ReadOut:
+@router.post(
+    "/channels/{channel_id}/read",
+    response={200: ReadCursorOut, **ERRORS},
+    summary="Move my read cursor",
+)
+def channels_read(request: HttpRequest, channel_id: Id, payload: ReadIn) -> ReadCursorOut:
     channel = _channel(request, channel_id)
     cursor = services.channel_mark_read(
         channel=channel, user=_me(request), last_read_id=payload.last_read_id
     )
-    return ReadOut(last_read_id=cursor)
+    return ReadCursorOut(last_read_id=cursor)
 
 
-@router.get("/channels/{channel_id}/messages", response=HistoryOut, summary="Message history")
-def messages_list(request: HttpRequest, channel_id: int, query: Query[HistoryQuery]) -> HistoryOut:
+@router.get(
+    "/channels/{channel_id}/messages",
+    response={200: HistoryOut, **ERRORS},
+    summary="Message history",
+)
+def messages_list(request: HttpRequest, channel_id: Id, query: Query[HistoryQuery]) -> HistoryOut:
     viewer = _me(request)
     channel = _channel(request, channel_id)
     if query.thread is not None:
@@ -356,10 +373,10 @@ def messages_list(request: HttpRequest, channel_id: int, query: Query[HistoryQue
 
 @router.post(
     "/channels/{channel_id}/messages",
-    response={200: MessageOut, 201: MessageOut},
+    response={200: MessageOut, 201: MessageOut, **ERRORS},
     summary="Post a message (201; 200 when the client_id was already stored)",
 )
-def messages_post(request: HttpRequest, channel_id: int, payload: MessageIn) -> Status[MessageOut]:
+def messages_post(request: HttpRequest, channel_id: Id, payload: MessageIn) -> Status[MessageOut]:
     viewer = _me(request)
     channel = _channel(request, channel_id)
     parent = _msg(request, channel, payload.parent) if payload.parent else None
@@ -374,9 +391,9 @@ def messages_post(request: HttpRequest, channel_id: int, payload: MessageIn) -> 
     return Status(201 if created else 200, _message_out(fresh, viewer))
 
 
-@router.patch("/channels/{channel_id}/messages/{message_id}", response=MessageOut)
+@router.patch("/channels/{channel_id}/messages/{message_id}", response={200: MessageOut, **ERRORS})
 def messages_edit(
-    request: HttpRequest, channel_id: int, message_id: int, payload: MessagePatch
+    request: HttpRequest, channel_id: Id, message_id: Id, payload: MessagePatch
 ) -> MessageOut:
     channel = _channel(request, channel_id)
     message = _msg(request, channel, message_id)
@@ -384,19 +401,22 @@ def messages_edit(
     return _message_out(_msg(request, channel, message_id), _me(request))
 
 
-@router.delete("/channels/{channel_id}/messages/{message_id}", response={204: None})
-def messages_delete(request: HttpRequest, channel_id: int, message_id: int) -> Status[None]:
+@router.delete("/channels/{channel_id}/messages/{message_id}", response={204: None, **ERRORS})
+def messages_delete(request: HttpRequest, channel_id: Id, message_id: Id) -> Status[None]:
     channel = _channel(request, channel_id)
     services.message_delete(message=_msg(request, channel, message_id), by=_me(request))
     return Status(204, None)
 
 
-@router.post("/channels/{channel_id}/messages/{message_id}/reactions", response=ReactionState)
+@router.post(
+    "/channels/{channel_id}/messages/{message_id}/reactions",
+    response={200: MessageReactionState, **ERRORS},
+)
 def messages_react(
-    request: HttpRequest, channel_id: int, message_id: int, payload: ReactionIn
-) -> ReactionState:
+    request: HttpRequest, channel_id: Id, message_id: Id, payload: ReactionIn
+) -> MessageReactionState:
     channel = _channel(request, channel_id)
     reacted, count = services.reaction_toggle(
         message=_msg(request, channel, message_id), user=_me(request), kind=payload.kind
     )
-    return ReactionState(kind=payload.kind, reacted=reacted, count=count)
+    return MessageReactionState(kind=payload.kind, reacted=reacted, count=count)

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from hanse.api.schemas import ERRORS, Id, Message, OffsetQuery, PersonRef, limit_field, offset_page
 from hanse.communities import selectors, services
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
 from hanse.core.errors import ServiceError
@@ -22,11 +23,6 @@ RoleLiteral = Literal["owner", "moderator", "member"]
 
 
 # --- schemas -------------------------------------------------------------------------------
-
-
-class PersonRef(Schema):
-    username: str = Field(description="The person's username, used in profile addresses.")
-    display_name: str = Field(description="First and last name, or the username.")
 
 
 class CommunityOut(Schema):
@@ -58,13 +54,12 @@ class CommunityList(Schema):
     items: list[CommunityOut]
 
 
-class CommunityListQuery(Schema):
+class CommunityListQuery(OffsetQuery):
     scope: Literal["all", "mine"] = Field(
         "all", description="all: every community the caller may see; mine: the caller's own."
     )
     q: str = Field("", max_length=100, description="Search in name, tagline and description.")
-    limit: int = Field(24, ge=1, le=100, description="Page size (1 to 100).")
-    offset: int = Field(0, ge=0, description="How many results to skip.")
+    limit: int = limit_field(24, 100)
 
 
 class CommunityIn(Schema):
@@ -82,7 +77,7 @@ class CommunityPatch(Schema):
     description: str | None = Field(None, description="At most 10,000 characters.")
 
 
-class MemberOut(Schema):
+class CommunityMemberOut(Schema):
     username: str
     display_name: str
     role: RoleLiteral
@@ -93,14 +88,13 @@ class MemberList(Schema):
     total: int
     limit: int
     offset: int
-    items: list[MemberOut]
+    items: list[CommunityMemberOut]
 
 
-class MemberListQuery(Schema):
+class MemberListQuery(OffsetQuery):
     role: RoleLiteral | None = Field(None, description="Only members with this role.")
     q: str = Field("", max_length=100, description="Search in names and usernames.")
-    limit: int = Field(50, ge=1, le=200, description="Page size (1 to 200).")
-    offset: int = Field(0, ge=0)
+    limit: int = limit_field(50, 200)
 
 
 class RoleIn(Schema):
@@ -129,15 +123,6 @@ class InvitationOut(Schema):
     invitee: PersonRef
     status: Literal["pending", "accepted", "declined", "revoked"]
     created_at: datetime
-
-
-class Message(Schema):
-    detail: str
-
-
-class Error(Schema):
-    detail: str
-    code: str
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -170,8 +155,8 @@ def _person(user: User) -> PersonRef:
     return PersonRef(username=user.username, display_name=user.display_name)
 
 
-def _member(membership: Membership) -> MemberOut:
-    return MemberOut(
+def _member(membership: Membership) -> CommunityMemberOut:
+    return CommunityMemberOut(
         username=membership.user.username,
         display_name=membership.user.display_name,
         role=membership.role,  # type: ignore[arg-type]  # choices field: one of the literals
@@ -203,18 +188,15 @@ def _reload(request: HttpRequest, community: Community) -> Community:
     return _community(request, community.slug)
 
 
-ERRORS: dict[int, type[Schema]] = {400: Error, 401: Error, 403: Error, 404: Error}
-
-
 # --- endpoints -----------------------------------------------------------------------------
 
 
-@router.get("", response=CommunityList, summary="List communities")
+@router.get("", response={200: CommunityList, **ERRORS}, summary="List communities")
 def list_communities(request: HttpRequest, filters: Query[CommunityListQuery]) -> CommunityList:
     """Communities the caller may see, by name. Secret ones appear only to their members."""
     qs = selectors.community_directory(viewer=_viewer(request), scope=filters.scope, q=filters.q)
-    total = qs.count()
-    items = [_out(c) for c in qs[filters.offset : filters.offset + filters.limit]]
+    total, page = offset_page(qs, filters)
+    items = [_out(c) for c in page]
     return CommunityList(total=total, limit=filters.limit, offset=filters.offset, items=items)
 
 
@@ -237,7 +219,7 @@ def create_community(request: HttpRequest, payload: CommunityIn) -> Status[Commu
     response={200: CommunityOut, **ERRORS},
     summary="Accept an invitation",
 )
-def accept_invitation(request: HttpRequest, invitation_id: int) -> CommunityOut:
+def accept_invitation(request: HttpRequest, invitation_id: Id) -> CommunityOut:
     """Accept one of the caller's open invitations and become a member."""
     invitation = selectors.get_pending_invitation_for(user=_viewer(request), pk=invitation_id)
     services.invitation_accept(invitation=invitation, by=_viewer(request))
@@ -249,7 +231,7 @@ def accept_invitation(request: HttpRequest, invitation_id: int) -> CommunityOut:
     response={200: Message, **ERRORS},
     summary="Decline an invitation",
 )
-def decline_invitation(request: HttpRequest, invitation_id: int) -> Message:
+def decline_invitation(request: HttpRequest, invitation_id: Id) -> Message:
     """Decline one of the caller's open invitations."""
     invitation = selectors.get_pending_invitation_for(user=_viewer(request), pk=invitation_id)
     services.invitation_decline(invitation=invitation, by=_viewer(request))
@@ -314,7 +296,7 @@ def list_requests(request: HttpRequest, slug: str) -> list[JoinRequestOut]:
     return [_request_out(r) for r in selectors.pending_requests(community=community)]
 
 
-def _decide(request: HttpRequest, slug: str, request_id: int, approve: bool) -> JoinRequestOut:
+def _decide(request: HttpRequest, slug: str, request_id: Id, approve: bool) -> JoinRequestOut:
     community = _community(request, slug)
     join_request = selectors.get_join_request(community=community, pk=request_id)
     if approve:
@@ -329,7 +311,7 @@ def _decide(request: HttpRequest, slug: str, request_id: int, approve: bool) -> 
     response={200: JoinRequestOut, **ERRORS},
     summary="Approve a request",
 )
-def approve_request(request: HttpRequest, slug: str, request_id: int) -> JoinRequestOut:
+def approve_request(request: HttpRequest, slug: str, request_id: Id) -> JoinRequestOut:
     return _decide(request, slug, request_id, approve=True)
 
 
@@ -338,7 +320,7 @@ def approve_request(request: HttpRequest, slug: str, request_id: int) -> JoinReq
     response={200: JoinRequestOut, **ERRORS},
     summary="Decline a request",
 )
-def decline_request(request: HttpRequest, slug: str, request_id: int) -> JoinRequestOut:
+def decline_request(request: HttpRequest, slug: str, request_id: Id) -> JoinRequestOut:
     return _decide(request, slug, request_id, approve=False)
 
 
@@ -349,17 +331,19 @@ def list_members(request: HttpRequest, slug: str, filters: Query[MemberListQuery
     qs = selectors.community_members(
         community=community, viewer=_viewer(request), role=filters.role, q=filters.q
     )
-    total = qs.count()
-    items = [_member(m) for m in qs[filters.offset : filters.offset + filters.limit]]
+    total, page = offset_page(qs, filters)
+    items = [_member(m) for m in page]
     return MemberList(total=total, limit=filters.limit, offset=filters.offset, items=items)
 
 
 @router.put(
     "/{slug}/members/{username}/role",
-    response={200: MemberOut, **ERRORS},
+    response={200: CommunityMemberOut, **ERRORS},
     summary="Change a member's role",
 )
-def change_role(request: HttpRequest, slug: str, username: str, payload: RoleIn) -> MemberOut:
+def change_role(
+    request: HttpRequest, slug: str, username: str, payload: RoleIn
+) -> CommunityMemberOut:
     """Make a member owner, moderator or member (owners and administrators)."""
     community = _community(request, slug)
     person = selectors.get_member(community=community, username=username)

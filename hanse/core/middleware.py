@@ -7,8 +7,11 @@ from django.conf import settings
 from django.contrib.auth.middleware import (
     LoginRequiredMiddleware as DjangoLoginRequiredMiddleware,
 )
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
+
+from hanse.core.text import UnstorableTextError, check_storable
 
 
 class UserLanguageMiddleware:
@@ -55,3 +58,25 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class UnstorableInputMiddleware:
+    """Refuse a request whose path or query string holds a NUL character (400).
+
+    PostgreSQL cannot compare a text with NUL: `/people/%00` or `?q=%00` reached the database
+    and ended in a 500. Checked once here for every page and endpoint; JSON bodies are checked
+    by the API's parser, form fields by Django's forms. Runs after the language is chosen, so
+    the answer is in the person's language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            check_storable(request.path_info)
+            check_storable(dict(request.GET.lists()))
+        except UnstorableTextError as exc:
+            # Django answers BadRequest through handler400 (hanse.core.views.bad_request).
+            raise BadRequest(str(exc.message)) from exc
+        return self.get_response(request)

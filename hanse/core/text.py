@@ -40,6 +40,8 @@ __all__ = [
     "MAX_TAG_CHARS",
     "MAX_USERNAME_CHARS",
     "TextTooLongError",
+    "UnstorableTextError",
+    "check_storable",
     "extract_hashtags",
     "extract_mentions",
     "normalise_tag",
@@ -76,6 +78,41 @@ class TextTooLongError(ValueError):
     def __str__(self) -> str:
         # Translated at the moment it is shown, in the language active then.
         return str(self.message)
+
+
+# Characters that no text of ours may hold. A lone UTF-16 surrogate (JSON can spell one:
+# "\ud800") is not a character at all: it cannot be encoded as UTF-8, so saving, rendering or
+# sending it fails wherever it goes. PostgreSQL cannot store NUL in a text column. Every text
+# that enters from outside is checked here once (the API's body parser, the request middleware),
+# so that no service, template or database driver meets them.
+_UNSTORABLE_RE = re.compile("[\x00\ud800-\udfff]")
+
+
+class UnstorableTextError(ValueError):
+    """A text holds a NUL character or a lone surrogate; `path` says where in a JSON body."""
+
+    def __init__(self, path: tuple[str | int, ...] = ()) -> None:
+        self.path = path
+        self.message = _("The text contains a character that is not allowed.")
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+def check_storable(value: Any, path: tuple[str | int, ...] = ()) -> None:
+    """Raise UnstorableTextError if any text in `value` (nested dicts and lists, keys too)
+    holds a NUL character or a lone surrogate."""
+    if isinstance(value, str):
+        if _UNSTORABLE_RE.search(value):
+            raise UnstorableTextError(path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_storable(key, path)
+            check_storable(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_storable(item, (*path, index))
 
 
 # --- URL policy ---------------------------------------------------------------------------

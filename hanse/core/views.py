@@ -3,6 +3,7 @@ from __future__ import annotations
 import sys
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.db import InterfaceError as DatabaseInterfaceError
 from django.db import OperationalError as DatabaseOperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from hanse.communities import selectors as community_selectors
 from hanse.core import health
+from hanse.core.errors import REQUEST_TOO_LARGE
 from hanse.events import selectors as event_selectors
 from hanse.people import selectors as people_selectors
 from hanse.people.models import User
@@ -115,3 +117,25 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if unavailable:
         response["Retry-After"] = "30"
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 handler. A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 that says so;
+    under /api/ both answer in the API's error shape."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    status = 413 if too_large else 400
+    if too_large:
+        title, message, code = _("Too large"), str(REQUEST_TOO_LARGE), "too_large"
+    else:
+        # A BadRequest raised by our own code carries a message for the person.
+        told = str(exception) if isinstance(exception, BadRequest) and exception.args else ""
+        title, message, code = (
+            _("Bad request"),
+            told or _("The request is not valid."),
+            "bad_request",
+        )
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": code}, status=status)
+    return render(
+        request, "core/request_error.html", {"title": title, "message": message}, status=status
+    )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from hanse.api.schemas import ERRORS, DateTime, Id, PersonRef
 from hanse.core.errors import ServiceError
 from hanse.events import recurrence, selectors, services
 from hanse.events.models import Event, Rsvp
@@ -28,11 +29,6 @@ DEFAULT_RANGE = timedelta(days=90)
 
 
 # --- schemas -------------------------------------------------------------------------------
-
-
-class PersonRef(Schema):
-    username: str
-    display_name: str
 
 
 class OccurrenceOut(Schema):
@@ -83,13 +79,13 @@ class EventOut(Schema):
 class EventIn(Schema):
     title: str
     description: str = ""
-    start: datetime
-    end: datetime
+    start: DateTime
+    end: DateTime
     all_day: bool = False
     time_zone: str = "Europe/Berlin"
     rrule: str = Field("", description="e.g. FREQ=WEEKLY;INTERVAL=2 or FREQ=MONTHLY;BYDAY=1TU")
     community: str | None = Field(None, description="A community's slug; empty: company-wide.")
-    location_id: int | None = None
+    location_id: Id | None = None
     room: str = ""
     address: str = ""
     online_url: str = ""
@@ -100,12 +96,12 @@ class EventIn(Schema):
 class EventPatch(Schema):
     title: str | None = None
     description: str | None = None
-    start: datetime | None = None
-    end: datetime | None = None
+    start: DateTime | None = None
+    end: DateTime | None = None
     all_day: bool | None = None
     time_zone: str | None = None
     rrule: str | None = None
-    location_id: int | None = None
+    location_id: Id | None = None
     room: str | None = None
     address: str | None = None
     online_url: str | None = None
@@ -115,18 +111,18 @@ class EventPatch(Schema):
 
 
 class OccurrencePatch(Schema):
-    start: datetime | None = None
-    end: datetime | None = None
+    start: DateTime | None = None
+    end: DateTime | None = None
     title: str | None = None
     room: str | None = None
 
 
 class RangeQuery(Schema):
-    start: datetime | None = Field(None, description="Default: now.")
-    end: datetime | None = Field(None, description="Default: 90 days after the start.")
+    start: DateTime | None = Field(None, description="Default: now.")
+    end: DateTime | None = Field(None, description="Default: 90 days after the start.")
 
 
-class ListQuery(RangeQuery):
+class EventListQuery(RangeQuery):
     community: str | None = Field(None, description="Only this community's events (slug).")
     mine: bool = Field(False, description="Only events I go to, may go to, wait for or organise.")
 
@@ -162,14 +158,6 @@ class TokenOut(Schema):
 class NewTokenOut(Schema):
     id: int
     token: str = Field(description="The secret, shown only now.")
-
-
-class Error(Schema):
-    detail: str
-    code: str
-
-
-ERRORS: dict[int, type[Schema]] = {400: Error, 401: Error, 403: Error, 404: Error}
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -245,7 +233,7 @@ def _event_out(
     )
 
 
-def _event(request: HttpRequest, event_id: int) -> Event:
+def _event(request: HttpRequest, event_id: Id) -> Event:
     return selectors.get_event_for(viewer=_viewer(request), event_id=event_id)
 
 
@@ -300,7 +288,11 @@ def _patch_fields(payload: EventPatch) -> dict[str, Any]:
 # --- calendar tokens (before /{event_id}) --------------------------------------------------
 
 
-@router.get("/calendar-tokens", response=list[TokenOut], summary="My calendar subscriptions")
+@router.get(
+    "/calendar-tokens",
+    response={200: list[TokenOut], **ERRORS},
+    summary="My calendar subscriptions",
+)
 def list_tokens(request: HttpRequest) -> list[TokenOut]:
     """The caller's calendar subscription tokens that still work (never the secrets)."""
     return [
@@ -323,7 +315,7 @@ def create_token(request: HttpRequest) -> Status[NewTokenOut]:
 @router.delete(
     "/calendar-tokens/{token_id}", response={204: None, **ERRORS}, summary="Revoke a subscription"
 )
-def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+def revoke_token(request: HttpRequest, token_id: Id) -> Status[None]:
     services.calendar_token_revoke(user=_viewer(request), token_id=token_id)
     return Status(204, None)
 
@@ -332,7 +324,7 @@ def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
 
 
 @router.get("", response={200: list[OccurrenceOut], **ERRORS}, summary="Calendar")
-def list_occurrences(request: HttpRequest, filters: Query[ListQuery]) -> list[OccurrenceOut]:
+def list_occurrences(request: HttpRequest, filters: Query[EventListQuery]) -> list[OccurrenceOut]:
     """Occurrences of the events the caller may see in a range (default: the next 90 days)."""
     start, end = _range(filters)
     community = None
@@ -375,7 +367,7 @@ def create_event(request: HttpRequest, payload: EventIn) -> Status[EventOut]:
 
 
 @router.get("/{event_id}", response={200: EventOut, **ERRORS}, summary="Get an event")
-def get_event(request: HttpRequest, event_id: int, filters: Query[RangeQuery]) -> EventOut:
+def get_event(request: HttpRequest, event_id: Id, filters: Query[RangeQuery]) -> EventOut:
     """The event with its occurrences in a range (default: the next 90 days)."""
     event = _event(request, event_id)
     start, end = _range(filters)
@@ -384,7 +376,7 @@ def get_event(request: HttpRequest, event_id: int, filters: Query[RangeQuery]) -
 
 
 @router.patch("/{event_id}", response={200: EventOut, **ERRORS}, summary="Change an event")
-def update_event(request: HttpRequest, event_id: int, payload: EventPatch) -> EventOut:
+def update_event(request: HttpRequest, event_id: Id, payload: EventPatch) -> EventOut:
     """Change the whole event (the series); organisers, moderators and administrators."""
     event = _event(request, event_id)
     services.event_update(event=event, by=_viewer(request), **_patch_fields(payload))
@@ -392,7 +384,7 @@ def update_event(request: HttpRequest, event_id: int, payload: EventPatch) -> Ev
 
 
 @router.post("/{event_id}/cancel", response={200: EventOut, **ERRORS}, summary="Cancel an event")
-def cancel_event(request: HttpRequest, event_id: int) -> EventOut:
+def cancel_event(request: HttpRequest, event_id: Id) -> EventOut:
     event = _event(request, event_id)
     services.event_cancel(event=event, by=_viewer(request))
     return _event_out(request, _event(request, event_id))
@@ -404,7 +396,7 @@ def cancel_event(request: HttpRequest, event_id: int) -> EventOut:
     summary="Change one occurrence",
 )
 def update_occurrence(
-    request: HttpRequest, event_id: int, occurrence: str, payload: OccurrencePatch
+    request: HttpRequest, event_id: Id, occurrence: str, payload: OccurrencePatch
 ) -> OccurrenceOut:
     """Move, retitle or change the room of this occurrence only; its answers stay."""
     event = _event(request, event_id)
@@ -422,7 +414,7 @@ def update_occurrence(
     response={200: OccurrenceOut, **ERRORS},
     summary="Cancel one occurrence",
 )
-def cancel_occurrence(request: HttpRequest, event_id: int, occurrence: str) -> OccurrenceOut:
+def cancel_occurrence(request: HttpRequest, event_id: Id, occurrence: str) -> OccurrenceOut:
     event = _event(request, event_id)
     occ = services.occurrence_cancel(
         event=event, recurrence_id=parse_occurrence_key(occurrence), by=_viewer(request)
@@ -436,7 +428,7 @@ def cancel_occurrence(request: HttpRequest, event_id: int, occurrence: str) -> O
     summary="Change this and all future occurrences",
 )
 def split_series(
-    request: HttpRequest, event_id: int, occurrence: str, payload: EventPatch
+    request: HttpRequest, event_id: Id, occurrence: str, payload: EventPatch
 ) -> Status[EventOut]:
     """The series ends before this occurrence; a new event continues from it with the changes."""
     event = _event(request, event_id)
@@ -454,7 +446,7 @@ def split_series(
     response={200: RsvpOut, **ERRORS},
     summary="My answer",
 )
-def get_rsvp(request: HttpRequest, event_id: int, occurrence: str) -> RsvpOut:
+def get_rsvp(request: HttpRequest, event_id: Id, occurrence: str) -> RsvpOut:
     event = _event(request, event_id)
     occ = recurrence.occurrence_at(event, parse_occurrence_key(occurrence))
     return _rsvp_out(_viewer(request), event, occ.recurrence_id)
@@ -465,7 +457,7 @@ def get_rsvp(request: HttpRequest, event_id: int, occurrence: str) -> RsvpOut:
     response={200: RsvpOut, **ERRORS},
     summary="Answer",
 )
-def set_rsvp(request: HttpRequest, event_id: int, occurrence: str, payload: RsvpIn) -> RsvpOut:
+def set_rsvp(request: HttpRequest, event_id: Id, occurrence: str, payload: RsvpIn) -> RsvpOut:
     """Going (on the waiting list when full), maybe or not going."""
     event = _event(request, event_id)
     rsvp = services.rsvp_set(
@@ -482,7 +474,7 @@ def set_rsvp(request: HttpRequest, event_id: int, occurrence: str, payload: Rsvp
     response={200: Attendees, **ERRORS},
     summary="Who comes",
 )
-def list_attendees(request: HttpRequest, event_id: int, occurrence: str) -> Attendees:
+def list_attendees(request: HttpRequest, event_id: Id, occurrence: str) -> Attendees:
     """Answers for one occurrence (the waiting list in its order)."""
     event = _event(request, event_id)
     occ = recurrence.occurrence_at(event, parse_occurrence_key(occurrence))

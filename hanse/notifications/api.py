@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from hanse.api.schemas import ERRORS, DateTime, Id, PersonRef, TimeOfDay, limit_field
 from hanse.communities.selectors import get_community_for
 from hanse.notifications import registry, selectors, services
 from hanse.notifications.models import Channel, Notification
@@ -20,18 +21,13 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]  # the API authenticates every call
 
 
-class ActorOut(Schema):
-    username: str
-    display_name: str
-
-
 class NotificationOut(Schema):
     id: int
     type: str = Field(description="The type's key, e.g. mention, reaction, community_post.")
     title: str = Field(description="One sentence in the caller's language.")
     body: str = Field(description="An excerpt of what it is about, or empty.")
     url: str = Field(description="Where it leads, relative to the site.")
-    actor: ActorOut | None = Field(None, description="The latest person who caused it.")
+    actor: PersonRef | None = Field(None, description="The latest person who caused it.")
     count: int = Field(description="How many people (or events) a grouped notification holds.")
     unread: bool
     created_at: datetime
@@ -45,9 +41,9 @@ class NotificationList(Schema):
     )
 
 
-class ListQuery(Schema):
-    before: datetime | None = Field(None, description="Only notifications older than this.")
-    limit: int = Field(20, ge=1, le=100)
+class NotificationListQuery(Schema):
+    before: DateTime | None = Field(None, description="Only notifications older than this.")
+    limit: int = limit_field(20, 100)
 
 
 class CountOut(Schema):
@@ -69,8 +65,8 @@ class TypePreference(Schema):
 
 class DeliveryOut(Schema):
     email_frequency: Literal["immediate", "daily", "weekly", "off"]
-    quiet_hours_start: time | None
-    quiet_hours_end: time | None
+    quiet_hours_start: TimeOfDay | None
+    quiet_hours_end: TimeOfDay | None
     timezone: str
 
 
@@ -102,18 +98,10 @@ class CommunityLevelOut(Schema):
     level: Literal["all_posts", "highlights", "mute"]
 
 
-class ErrorOut(Schema):
-    detail: str
-    code: str
-
-
-ERRORS = {400: ErrorOut, 404: ErrorOut}
-
-
 def _out(n: Notification) -> NotificationOut:
     text = registry.get(n.type).render(n)
     actor = (
-        ActorOut(username=n.actor.username, display_name=n.actor.display_name) if n.actor else None
+        PersonRef(username=n.actor.username, display_name=n.actor.display_name) if n.actor else None
     )
     return NotificationOut(
         id=n.pk,
@@ -129,20 +117,24 @@ def _out(n: Notification) -> NotificationOut:
     )
 
 
-@router.get("", response=NotificationList, summary="List my notifications")
-def list_notifications(request: HttpRequest, query: Query[ListQuery]) -> NotificationList:
+@router.get("", response={200: NotificationList, **ERRORS}, summary="List my notifications")
+def list_notifications(
+    request: HttpRequest, query: Query[NotificationListQuery]
+) -> NotificationList:
     page = selectors.notifications_for(user=_user(request), before=query.before, limit=query.limit)
     return NotificationList(
         items=[_out(item.notification) for item in page.items], next_before=page.next_before
     )
 
 
-@router.get("/unread-count", response=CountOut, summary="How many unread (the bell)")
+@router.get(
+    "/unread-count", response={200: CountOut, **ERRORS}, summary="How many unread (the bell)"
+)
 def unread_count(request: HttpRequest) -> CountOut:
     return CountOut(unread=selectors.unread_count(user=_user(request)))
 
 
-@router.post("/read-all", response=MarkedOut, summary="Mark all as read")
+@router.post("/read-all", response={200: MarkedOut, **ERRORS}, summary="Mark all as read")
 def mark_all_read(request: HttpRequest) -> MarkedOut:
     return MarkedOut(marked=services.notifications_mark_all_read(user=_user(request)))
 
@@ -150,7 +142,7 @@ def mark_all_read(request: HttpRequest) -> MarkedOut:
 @router.post(
     "/{notification_id}/read", response={200: NotificationOut, **ERRORS}, summary="Mark one read"
 )
-def mark_read(request: HttpRequest, notification_id: int) -> NotificationOut:
+def mark_read(request: HttpRequest, notification_id: Id) -> NotificationOut:
     notification = selectors.get_notification_for(user=_user(request), pk=notification_id)
     services.notification_mark_read(notification=notification, user=_user(request))
     return _out(notification)
@@ -179,7 +171,9 @@ def _preferences(user: User) -> PreferencesOut:
     )
 
 
-@router.get("/preferences", response=PreferencesOut, summary="My notification settings")
+@router.get(
+    "/preferences", response={200: PreferencesOut, **ERRORS}, summary="My notification settings"
+)
 def get_preferences(request: HttpRequest) -> PreferencesOut:
     return _preferences(_user(request))
 

@@ -13,7 +13,9 @@ from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
+from hanse.api.schemas import ERRORS, Id, OffsetQuery, PersonRef, UnitRef, offset_page
 from hanse.core.errors import ServiceError
+from hanse.core.text import UnstorableTextError, check_storable
 from hanse.people import selectors, services
 from hanse.people.models import Location, OrgUnit, User
 
@@ -26,29 +28,10 @@ MAX_LIMIT = 100
 # --- Schemas ----------------------------------------------------------------------------------
 
 
-class ErrorOut(Schema):
-    detail: str = Field(description="What went wrong, in the caller's language.")
-    code: str = Field(description="A stable machine-readable error code.")
-    errors: dict[str, list[str]] | list[str] | None = Field(
-        None, description="Messages per field, for invalid input."
-    )
-
-
-class UnitRef(Schema):
-    id: int = Field(description="The org unit's id.")
-    slug: str = Field(description="The org unit's address, used in /org-units/{slug}.")
-    name: str = Field(description="The org unit's name.")
-
-
 class LocationRef(Schema):
     id: int = Field(description="The location's id.")
     name: str = Field(description="The branch or site name.")
     city: str = Field(description="The city the location is in.")
-
-
-class PersonRef(Schema):
-    username: str = Field(description="The login name; identifies the person in URLs.")
-    display_name: str = Field(description="First and last name (or the username).")
 
 
 class PersonOut(Schema):
@@ -88,13 +71,12 @@ class PeoplePage(Schema):
     items: list[PersonOut]
 
 
-class PeopleQuery(Schema):
+class PeopleQuery(OffsetQuery):
     q: str = Field("", description="Words that must each match a name, title, skill or unit.")
     unit: str | None = Field(None, description="Org unit slug; includes all its sub-units.")
-    location: int | None = Field(None, description="Location id.")
+    location: Id | None = Field(None, description="Location id.")
     skill: str | None = Field(None, description="Skill slug (skills and ask-me-about topics).")
     limit: int = Field(24, ge=1, le=MAX_LIMIT, description="Page size, 1 to 100.")
-    offset: int = Field(0, ge=0, description="How many results to skip.")
 
 
 class ProfilePatch(Schema):
@@ -195,7 +177,7 @@ def _detail(request: HttpRequest, person: User) -> dict[str, Any]:
     return data
 
 
-@people_router.get("", response=PeoplePage, summary="Search the directory")
+@people_router.get("", response={200: PeoplePage, **ERRORS}, summary="Search the directory")
 def people_list(request: HttpRequest, filters: Query[PeopleQuery]) -> dict[str, Any]:
     """Active people, alphabetical; every word of `q` must match somewhere."""
     unit = OrgUnit.objects.filter(slug=filters.unit).first() if filters.unit else None
@@ -210,11 +192,12 @@ def people_list(request: HttpRequest, filters: Query[PeopleQuery]) -> dict[str, 
         or (filters.skill and skill is None)
     ):
         people = people.none()
+    count, page = offset_page(people, filters)
     return {
-        "count": people.count(),
+        "count": count,
         "limit": filters.limit,
         "offset": filters.offset,
-        "items": [_person(p) for p in people[filters.offset : filters.offset + filters.limit]],
+        "items": [_person(p) for p in page],
     }
 
 
@@ -225,7 +208,7 @@ def _me_out(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
-@people_router.get("/me", response=MeOut, summary="Your own profile")
+@people_router.get("/me", response={200: MeOut, **ERRORS}, summary="Your own profile")
 def me_get(request: HttpRequest) -> dict[str, Any]:
     return _me_out(request)
 
@@ -249,6 +232,13 @@ def _profile_patch(request: HttpRequest) -> dict[str, Any]:
         raise ServiceError(
             _("Please send a JSON object with the fields to change."), code="invalid_body"
         )
+    try:
+        # The one check of every incoming text (hanse/api/parser.py), which this endpoint's
+        # own parsing would otherwise skip.
+        check_storable(data)
+    except UnstorableTextError as exc:
+        field = str(exc.path[0]) if exc.path else "__all__"
+        raise ValidationError({field: [str(exc.message)]}) from exc
     errors: dict[str, list[str]] = {}
     for field in sorted(set(data) & _HR_FIELDS):
         errors[field] = [
@@ -274,7 +264,7 @@ def _profile_patch(request: HttpRequest) -> dict[str, Any]:
 
 @people_router.patch(
     "/me",
-    response={200: MeOut, 400: ErrorOut, 422: ErrorOut},
+    response={200: MeOut, **ERRORS},
     summary="Edit your profile",
     openapi_extra={
         "requestBody": {
@@ -303,9 +293,7 @@ def me_patch(request: HttpRequest) -> dict[str, Any]:
     return _me_out(request)
 
 
-@people_router.get(
-    "/{username}", response={200: PersonDetailOut, 404: ErrorOut}, summary="A profile"
-)
+@people_router.get("/{username}", response={200: PersonDetailOut, **ERRORS}, summary="A profile")
 def person_get(request: HttpRequest, username: str) -> dict[str, Any]:
     person = selectors.get_person_for(viewer=_me(request), username=username)
     return _detail(request, person)
@@ -322,7 +310,7 @@ def _follow_out(request: HttpRequest, person: User, following: bool) -> dict[str
 
 @people_router.post(
     "/{username}/follow",
-    response={200: FollowOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: FollowOut, **ERRORS},
     summary="Follow a person",
 )
 def person_follow(request: HttpRequest, username: str) -> dict[str, Any]:
@@ -334,7 +322,7 @@ def person_follow(request: HttpRequest, username: str) -> dict[str, Any]:
 
 @people_router.delete(
     "/{username}/follow",
-    response={200: FollowOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: FollowOut, **ERRORS},
     summary="Stop following a person",
 )
 def person_unfollow(request: HttpRequest, username: str) -> dict[str, Any]:
@@ -347,15 +335,13 @@ def person_unfollow(request: HttpRequest, username: str) -> dict[str, Any]:
 # --- Org units --------------------------------------------------------------------------------
 
 
-@orgunits_router.get("", response=list[OrgUnitOut], summary="All org units")
+@orgunits_router.get("", response={200: list[OrgUnitOut], **ERRORS}, summary="All org units")
 def orgunits_list(request: HttpRequest) -> list[OrgUnit]:
     """Every unit in tree order: each unit comes after its parent."""
     return list(selectors.orgunits_flat())
 
 
-@orgunits_router.get(
-    "/{slug}", response={200: OrgUnitDetailOut, 404: ErrorOut}, summary="One org unit"
-)
+@orgunits_router.get("/{slug}", response={200: OrgUnitDetailOut, **ERRORS}, summary="One org unit")
 def orgunit_get(request: HttpRequest, slug: str) -> dict[str, Any]:
     detail = selectors.unit_detail(viewer=_me(request), slug=slug)
     unit = get_object_or_404(selectors.orgunits_flat(), pk=detail.unit.pk)

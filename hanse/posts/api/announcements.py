@@ -11,6 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from hanse.api.schemas import (
+    ERRORS,
+    DateTime,
+    Id,
+    OffsetQuery,
+    PersonRef,
+    UnitRef,
+    limit_field,
+    offset_page,
+)
 from hanse.core.errors import ServiceError
 from hanse.people.models import OrgUnit, User
 from hanse.posts.models import Announcement
@@ -23,22 +33,6 @@ StatusLiteral = Literal["draft", "scheduled", "current", "expired"]
 
 
 # --- schemas ---------------------------------------------------------------------------------
-
-
-class Error(Schema):
-    detail: str
-    code: str
-
-
-class PersonRef(Schema):
-    username: str = Field(description="The person's username, used in profile addresses.")
-    display_name: str = Field(description="First and last name, or the username.")
-
-
-class UnitRef(Schema):
-    id: int
-    slug: str = Field(description="The org unit's address.")
-    name: str
 
 
 class AnnouncementOut(Schema):
@@ -67,27 +61,26 @@ class AnnouncementList(Schema):
     items: list[AnnouncementOut]
 
 
-class ListQuery(Schema):
+class AnnouncementListQuery(OffsetQuery):
     scope: Literal["current", "pinned", "archive"] = Field(
         "current",
         description="current: published and not expired; pinned: what waits for the caller "
         "at the top of the home feed; archive: everything published, expired ones included.",
     )
-    limit: int = Field(20, ge=1, le=100, description="Page size (1 to 100).")
-    offset: int = Field(0, ge=0, description="How many results to skip.")
+    limit: int = limit_field(20, 100)
 
 
 class AnnouncementIn(Schema):
     title: str = Field(description="1 to 160 characters.")
     body: str = Field(description="Markdown, at most 20,000 characters.")
-    audience: list[int] = Field(
+    audience: list[Id] = Field(
         default_factory=list, description="Org unit ids; empty for the whole company."
     )
     is_draft: bool = Field(True, description="Save as a draft (true) or publish (false).")
-    publish_at: datetime | None = Field(
+    publish_at: DateTime | None = Field(
         None, description="When it appears; in the future to schedule. Default: now."
     )
-    expires_at: datetime | None = Field(None, description="When it stops being current.")
+    expires_at: DateTime | None = Field(None, description="When it stops being current.")
     must_read: bool = False
 
 
@@ -96,14 +89,14 @@ class AnnouncementPatch(Schema):
 
     title: str | None = None
     body: str | None = None
-    audience: list[int] | None = Field(None, description="Org unit ids; empty for everyone.")
+    audience: list[Id] | None = Field(None, description="Org unit ids; empty for everyone.")
     is_draft: bool | None = None
-    publish_at: datetime | None = None
-    expires_at: datetime | None = Field(None, description="Send null to remove the expiry.")
+    publish_at: DateTime | None = None
+    expires_at: DateTime | None = Field(None, description="Send null to remove the expiry.")
     must_read: bool | None = None
 
 
-class ReadOut(Schema):
+class AnnouncementReadOut(Schema):
     read: bool
     confirmed: bool
     confirmed_at: datetime | None
@@ -137,9 +130,6 @@ class ComplianceListOut(Schema):
     people: list[OpenPersonOut]
 
 
-ERRORS: dict[int, type[Schema]] = {400: Error, 401: Error, 403: Error, 404: Error}
-
-
 # --- helpers ---------------------------------------------------------------------------------
 
 
@@ -147,11 +137,11 @@ def _viewer(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]  # ninja sets auth
 
 
-def _get(request: HttpRequest, announcement_id: int) -> Announcement:
+def _get(request: HttpRequest, announcement_id: Id) -> Announcement:
     return selectors.get_announcement_for(viewer=_viewer(request), announcement_id=announcement_id)
 
 
-def _managed(request: HttpRequest, announcement_id: int) -> Announcement:
+def _managed(request: HttpRequest, announcement_id: Id) -> Announcement:
     announcement = _get(request, announcement_id)
     if not services.can_manage(_viewer(request), announcement):
         raise ServiceError(
@@ -208,8 +198,10 @@ def _naive_check(*values: datetime | None) -> None:
 # --- endpoints -------------------------------------------------------------------------------
 
 
-@router.get("", response=AnnouncementList, summary="List announcements")
-def list_announcements(request: HttpRequest, filters: Query[ListQuery]) -> AnnouncementList:
+@router.get("", response={200: AnnouncementList, **ERRORS}, summary="List announcements")
+def list_announcements(
+    request: HttpRequest, filters: Query[AnnouncementListQuery]
+) -> AnnouncementList:
     """Announcements the caller is meant to see, newest first."""
     viewer = _viewer(request)
     if filters.scope == "pinned":
@@ -222,8 +214,7 @@ def list_announcements(request: HttpRequest, filters: Query[ListQuery]) -> Annou
     qs = selectors.announcements_archive(viewer=viewer)
     if filters.scope == "current":
         qs = qs.current()  # type: ignore[attr-defined]  # AnnouncementQuerySet
-    total = qs.count()
-    page = qs.prefetch_related("audience_units")[filters.offset : filters.offset + filters.limit]
+    total, page = offset_page(qs.prefetch_related("audience_units"), filters)
     return AnnouncementList(
         total=total, limit=filters.limit, offset=filters.offset, items=[_out(a) for a in page]
     )
@@ -247,13 +238,13 @@ def create_announcement(request: HttpRequest, payload: AnnouncementIn) -> Status
 
 
 @router.get("/{announcement_id}", response={200: AnnouncementOut, **ERRORS}, summary="Get one")
-def get_announcement(request: HttpRequest, announcement_id: int) -> AnnouncementOut:
+def get_announcement(request: HttpRequest, announcement_id: Id) -> AnnouncementOut:
     return _out(_get(request, announcement_id))
 
 
 @router.patch("/{announcement_id}", response={200: AnnouncementOut, **ERRORS}, summary="Change one")
 def update_announcement(
-    request: HttpRequest, announcement_id: int, payload: AnnouncementPatch
+    request: HttpRequest, announcement_id: Id, payload: AnnouncementPatch
 ) -> AnnouncementOut:
     """Change text, audience, times or state (the author or an administrator)."""
     announcement = _managed(request, announcement_id)
@@ -278,20 +269,24 @@ def update_announcement(
 
 
 @router.delete("/{announcement_id}", response={204: None, **ERRORS}, summary="Delete one")
-def delete_announcement(request: HttpRequest, announcement_id: int) -> Status[None]:
+def delete_announcement(request: HttpRequest, announcement_id: Id) -> Status[None]:
     services.announcement_delete(
         announcement=_managed(request, announcement_id), by=_viewer(request)
     )
     return Status(204, None)
 
 
-def _read_out(read: object) -> ReadOut:
+def _read_out(read: object) -> AnnouncementReadOut:
     confirmed_at = getattr(read, "confirmed_at", None)
-    return ReadOut(read=True, confirmed=confirmed_at is not None, confirmed_at=confirmed_at)
+    return AnnouncementReadOut(
+        read=True, confirmed=confirmed_at is not None, confirmed_at=confirmed_at
+    )
 
 
-@router.post("/{announcement_id}/read", response={200: ReadOut, **ERRORS}, summary="Dismiss")
-def read_announcement(request: HttpRequest, announcement_id: int) -> ReadOut:
+@router.post(
+    "/{announcement_id}/read", response={200: AnnouncementReadOut, **ERRORS}, summary="Dismiss"
+)
+def read_announcement(request: HttpRequest, announcement_id: Id) -> AnnouncementReadOut:
     """Take the announcement off the caller's home feed. Must-reads need a confirmation."""
     read = services.announcement_mark_read(
         announcement=_get(request, announcement_id), user=_viewer(request)
@@ -301,10 +296,10 @@ def read_announcement(request: HttpRequest, announcement_id: int) -> ReadOut:
 
 @router.post(
     "/{announcement_id}/confirm",
-    response={200: ReadOut, **ERRORS},
+    response={200: AnnouncementReadOut, **ERRORS},
     summary="Confirm “read and understood”",
 )
-def confirm_announcement(request: HttpRequest, announcement_id: int) -> ReadOut:
+def confirm_announcement(request: HttpRequest, announcement_id: Id) -> AnnouncementReadOut:
     """Confirm a must-read addressed to the caller; confirming again changes nothing."""
     read = services.announcement_confirm(
         announcement=_get(request, announcement_id), user=_viewer(request)
@@ -313,7 +308,7 @@ def confirm_announcement(request: HttpRequest, announcement_id: int) -> ReadOut:
 
 
 @router.get("/{announcement_id}/stats", response={200: StatsOut, **ERRORS}, summary="Figures")
-def announcement_stats(request: HttpRequest, announcement_id: int) -> StatsOut:
+def announcement_stats(request: HttpRequest, announcement_id: Id) -> StatsOut:
     """Addressed and confirmed counts per org unit, never for fewer than five people."""
     stats = selectors.announcement_stats(announcement=_managed(request, announcement_id))
     return StatsOut(
@@ -339,7 +334,7 @@ def announcement_stats(request: HttpRequest, announcement_id: int) -> StatsOut:
     response={200: ComplianceListOut, **ERRORS},
     summary="Who has not confirmed (recorded)",
 )
-def compliance_list(request: HttpRequest, announcement_id: int) -> ComplianceListOut:
+def compliance_list(request: HttpRequest, announcement_id: Id) -> ComplianceListOut:
     """The named list of people who have not confirmed a must-read. Only when an administrator
     allowed it for this announcement; every call is recorded with the caller and the time."""
     announcement = _managed(request, announcement_id)

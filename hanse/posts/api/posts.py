@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from hanse.api.schemas import ERRORS, Cursor, Id, Message, PersonRef, limit_field
 from hanse.communities.selectors import get_community_for
 from hanse.people.models import User
 from hanse.posts.models import Attachment, Comment, Post, Reaction
@@ -32,20 +33,6 @@ FilterLiteral = Literal["all", "communities", "following"]
 
 
 # --- schemas -------------------------------------------------------------------------------
-
-
-class Error(Schema):
-    detail: str
-    code: str
-
-
-class Message(Schema):
-    detail: str
-
-
-class PersonRef(Schema):
-    username: str = Field(description="The person's username, used in profile addresses.")
-    display_name: str = Field(description="First and last name, or the username.")
 
 
 class CommunityRef(Schema):
@@ -117,8 +104,8 @@ class FeedOut(Schema):
 
 
 class FeedQuery(Schema):
-    before_id: int | None = Field(None, ge=1, description="Only posts older than this id.")
-    limit: int = Field(20, ge=1, le=100, description="Page size (1 to 100).")
+    before_id: Id | None = Field(None, description="Only posts older than this id.")
+    limit: int = limit_field(20, 100)
 
 
 class HomeFeedQuery(FeedQuery):
@@ -129,7 +116,7 @@ class HomeFeedQuery(FeedQuery):
 
 
 class NewCountQuery(Schema):
-    after_id: int = Field(ge=0, description="The newest post id the caller has seen.")
+    after_id: Cursor = Field(description="The newest post id the caller has seen.")
     filter: FilterLiteral = "all"
 
 
@@ -145,7 +132,7 @@ class PostIn(Schema):
     scope: ScopeLiteral | None = Field(
         None, description="Defaults to community with a community, else company."
     )
-    shared_post_id: int | None = Field(
+    shared_post_id: Id | None = Field(
         None, description="Share this post (not from a private or secret community)."
     )
 
@@ -181,7 +168,7 @@ class CommentOut(Schema):
 
 class CommentIn(Schema):
     body: str = Field(description="Markdown, at most 20,000 characters.")
-    parent_id: int | None = Field(None, description="Reply to this top-level comment.")
+    parent_id: Id | None = Field(None, description="Reply to this top-level comment.")
 
 
 class CommentPatch(Schema):
@@ -211,7 +198,7 @@ class TagOut(Schema):
 
 class MentionQuery(Schema):
     q: str = Field(max_length=50, description="The start of a name, username or slug.")
-    limit: int = Field(8, ge=1, le=20)
+    limit: int = limit_field(8, 20)
 
 
 class MentionPerson(Schema):
@@ -228,9 +215,6 @@ class MentionCommunity(Schema):
 class MentionsOut(Schema):
     people: list[MentionPerson]
     communities: list[MentionCommunity]
-
-
-ERRORS: dict[int, type[Schema]] = {400: Error, 401: Error, 403: Error, 404: Error}
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -352,17 +336,17 @@ def _comment_out(entry: CommentItem) -> CommentOut:
     )
 
 
-def _post(request: HttpRequest, post_id: int) -> Post:
+def _post(request: HttpRequest, post_id: Id) -> Post:
     return post_selectors.get_post_for(viewer=_viewer(request), post_id=post_id)
 
 
-def _item(request: HttpRequest, post_id: int) -> PostOut:
+def _item(request: HttpRequest, post_id: Id) -> PostOut:
     viewer = _viewer(request)
     detail = post_selectors.post_detail(viewer=viewer, post_id=post_id)
     return _post_out(detail.item, viewer)
 
 
-def _find_comment(detail: post_selectors.PostDetail, comment_id: int) -> CommentItem | None:
+def _find_comment(detail: post_selectors.PostDetail, comment_id: Id) -> CommentItem | None:
     for entry in detail.comments:
         if entry.comment.pk == comment_id:
             return entry
@@ -518,13 +502,13 @@ def create_post(request: HttpRequest, payload: PostIn) -> Status[PostOut]:
 
 
 @router.get("/posts/{post_id}", response={200: PostOut, **ERRORS}, summary="Get a post")
-def get_post(request: HttpRequest, post_id: int) -> PostOut:
+def get_post(request: HttpRequest, post_id: Id) -> PostOut:
     """A post the caller may read; 404 otherwise."""
     return _item(request, post_id)
 
 
 @router.patch("/posts/{post_id}", response={200: PostOut, **ERRORS}, summary="Edit a post")
-def update_post(request: HttpRequest, post_id: int, payload: PostPatch) -> PostOut:
+def update_post(request: HttpRequest, post_id: Id, payload: PostPatch) -> PostOut:
     """Change the text (author only). The post is marked as edited; the earlier text is
     kept for moderators."""
     post_services.post_update(post=_post(request, post_id), by=_viewer(request), body=payload.body)
@@ -532,21 +516,21 @@ def update_post(request: HttpRequest, post_id: int, payload: PostPatch) -> PostO
 
 
 @router.delete("/posts/{post_id}", response={204: None, **ERRORS}, summary="Delete a post")
-def delete_post(request: HttpRequest, post_id: int) -> Status[None]:
+def delete_post(request: HttpRequest, post_id: Id) -> Status[None]:
     """Delete a post with its comments, reactions and files (author, moderators, admins)."""
     post_services.post_delete(post=_post(request, post_id), by=_viewer(request))
     return Status(204, None)
 
 
 @router.put("/posts/{post_id}/pin", response={200: PostOut, **ERRORS}, summary="Pin a post")
-def pin_post(request: HttpRequest, post_id: int) -> PostOut:
+def pin_post(request: HttpRequest, post_id: Id) -> PostOut:
     """Pin a post at the top of its community stream (moderators and owners)."""
     post_services.post_pin(post=_post(request, post_id), by=_viewer(request))
     return _item(request, post_id)
 
 
 @router.delete("/posts/{post_id}/pin", response={200: PostOut, **ERRORS}, summary="Unpin")
-def unpin_post(request: HttpRequest, post_id: int) -> PostOut:
+def unpin_post(request: HttpRequest, post_id: Id) -> PostOut:
     """Unpin a post (moderators and owners)."""
     post_services.post_unpin(post=_post(request, post_id), by=_viewer(request))
     return _item(request, post_id)
@@ -557,7 +541,7 @@ def unpin_post(request: HttpRequest, post_id: int) -> PostOut:
     response={200: list[RevisionOut], **ERRORS},
     summary="Earlier versions",
 )
-def revisions(request: HttpRequest, post_id: int) -> list[RevisionOut]:
+def revisions(request: HttpRequest, post_id: Id) -> list[RevisionOut]:
     """Earlier versions of an edited post (author, community moderators, admins)."""
     rows = post_selectors.post_revisions(viewer=_viewer(request), post=_post(request, post_id))
     return [
@@ -572,7 +556,7 @@ def revisions(request: HttpRequest, post_id: int) -> list[RevisionOut]:
 
 
 @router.put("/posts/{post_id}/bookmark", response={200: Message, **ERRORS}, summary="Save a post")
-def bookmark_post(request: HttpRequest, post_id: int) -> Message:
+def bookmark_post(request: HttpRequest, post_id: Id) -> Message:
     """Save a post for later."""
     bookmark_services.bookmark_add(user=_viewer(request), post=_post(request, post_id))
     return Message(detail=_("The post is saved."))
@@ -581,7 +565,7 @@ def bookmark_post(request: HttpRequest, post_id: int) -> Message:
 @router.delete(
     "/posts/{post_id}/bookmark", response={200: Message, **ERRORS}, summary="Forget a post"
 )
-def unbookmark_post(request: HttpRequest, post_id: int) -> Message:
+def unbookmark_post(request: HttpRequest, post_id: Id) -> Message:
     """Remove a post from the saved posts."""
     bookmark_services.bookmark_remove(user=_viewer(request), post=_post(request, post_id))
     return Message(detail=_("The post is no longer saved."))
@@ -599,7 +583,7 @@ def _reaction_state(kind: str, reacted: bool, count: int) -> ReactionState:
     response={200: ReactionState, **ERRORS},
     summary="React to a post",
 )
-def react_post(request: HttpRequest, post_id: int, kind: ReactionLiteral) -> ReactionState:
+def react_post(request: HttpRequest, post_id: Id, kind: ReactionLiteral) -> ReactionState:
     """Add the caller's reaction of this kind (idempotent)."""
     post = _post(request, post_id)
     reaction_services.reaction_add(user=_viewer(request), kind=kind, post=post)
@@ -612,7 +596,7 @@ def react_post(request: HttpRequest, post_id: int, kind: ReactionLiteral) -> Rea
     response={200: ReactionState, **ERRORS},
     summary="Take back a reaction to a post",
 )
-def unreact_post(request: HttpRequest, post_id: int, kind: ReactionLiteral) -> ReactionState:
+def unreact_post(request: HttpRequest, post_id: Id, kind: ReactionLiteral) -> ReactionState:
     """Remove the caller's reaction of this kind (idempotent)."""
     post = _post(request, post_id)
     reaction_services.reaction_remove(user=_viewer(request), kind=kind, post=post)
@@ -633,7 +617,7 @@ def _reactors_out(rows: list[Reaction]) -> list[ReactorOut]:
     summary="Who reacted to a post",
 )
 def post_reactors(
-    request: HttpRequest, post_id: int, query: Query[ReactorsQuery]
+    request: HttpRequest, post_id: Id, query: Query[ReactorsQuery]
 ) -> list[ReactorOut]:
     """Who reacted, and how; newest first."""
     rows = post_selectors.reactors(
@@ -645,7 +629,7 @@ def post_reactors(
 # --- comments ------------------------------------------------------------------------------
 
 
-def _comment(request: HttpRequest, comment_id: int) -> Comment:
+def _comment(request: HttpRequest, comment_id: Id) -> Comment:
     return post_selectors.get_comment_for(viewer=_viewer(request), comment_id=comment_id)
 
 
@@ -664,14 +648,14 @@ def _comment_item(request: HttpRequest, comment: Comment) -> CommentOut:
     response={200: list[CommentOut], **ERRORS},
     summary="Comments of a post",
 )
-def list_comments(request: HttpRequest, post_id: int) -> list[CommentOut]:
+def list_comments(request: HttpRequest, post_id: Id) -> list[CommentOut]:
     """Top-level comments, oldest first, each with its replies."""
     detail = post_selectors.post_detail(viewer=_viewer(request), post_id=post_id)
     return [_comment_out(c) for c in detail.comments]
 
 
 @router.post("/posts/{post_id}/comments", response={201: CommentOut, **ERRORS}, summary="Comment")
-def create_comment(request: HttpRequest, post_id: int, payload: CommentIn) -> Status[CommentOut]:
+def create_comment(request: HttpRequest, post_id: Id, payload: CommentIn) -> Status[CommentOut]:
     """Comment on a post, or reply to one of its top-level comments (`parent_id`)."""
     post = _post(request, post_id)
     parent = None
@@ -686,7 +670,7 @@ def create_comment(request: HttpRequest, post_id: int, payload: CommentIn) -> St
 @router.patch(
     "/comments/{comment_id}", response={200: CommentOut, **ERRORS}, summary="Edit a comment"
 )
-def update_comment(request: HttpRequest, comment_id: int, payload: CommentPatch) -> CommentOut:
+def update_comment(request: HttpRequest, comment_id: Id, payload: CommentPatch) -> CommentOut:
     """Change a comment's text (author only)."""
     comment = _comment(request, comment_id)
     comment_services.comment_update(comment=comment, by=_viewer(request), body=payload.body)
@@ -694,7 +678,7 @@ def update_comment(request: HttpRequest, comment_id: int, payload: CommentPatch)
 
 
 @router.delete("/comments/{comment_id}", response={204: None, **ERRORS}, summary="Delete a comment")
-def delete_comment(request: HttpRequest, comment_id: int) -> Status[None]:
+def delete_comment(request: HttpRequest, comment_id: Id) -> Status[None]:
     """Delete a comment and its replies (author, community moderators, admins)."""
     comment_services.comment_delete(comment=_comment(request, comment_id), by=_viewer(request))
     return Status(204, None)
@@ -705,7 +689,7 @@ def delete_comment(request: HttpRequest, comment_id: int) -> Status[None]:
     response={200: ReactionState, **ERRORS},
     summary="React to a comment",
 )
-def react_comment(request: HttpRequest, comment_id: int, kind: ReactionLiteral) -> ReactionState:
+def react_comment(request: HttpRequest, comment_id: Id, kind: ReactionLiteral) -> ReactionState:
     """Add the caller's reaction of this kind to a comment (idempotent)."""
     comment = _comment(request, comment_id)
     reaction_services.reaction_add(user=_viewer(request), kind=kind, comment=comment)
@@ -718,7 +702,7 @@ def react_comment(request: HttpRequest, comment_id: int, kind: ReactionLiteral) 
     response={200: ReactionState, **ERRORS},
     summary="Take back a reaction to a comment",
 )
-def unreact_comment(request: HttpRequest, comment_id: int, kind: ReactionLiteral) -> ReactionState:
+def unreact_comment(request: HttpRequest, comment_id: Id, kind: ReactionLiteral) -> ReactionState:
     """Remove the caller's reaction of this kind from a comment (idempotent)."""
     comment = _comment(request, comment_id)
     reaction_services.reaction_remove(user=_viewer(request), kind=kind, comment=comment)
@@ -732,7 +716,7 @@ def unreact_comment(request: HttpRequest, comment_id: int, kind: ReactionLiteral
     summary="Who reacted to a comment",
 )
 def comment_reactors(
-    request: HttpRequest, comment_id: int, query: Query[ReactorsQuery]
+    request: HttpRequest, comment_id: Id, query: Query[ReactorsQuery]
 ) -> list[ReactorOut]:
     """Who reacted to a comment, and how; newest first."""
     rows = post_selectors.reactors(
