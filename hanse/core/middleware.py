@@ -8,7 +8,7 @@ from django.contrib.auth.middleware import (
     LoginRequiredMiddleware as DjangoLoginRequiredMiddleware,
 )
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import translation
 
 from hanse.core.text import UnstorableTextError, check_storable
@@ -79,4 +79,17 @@ class UnstorableInputMiddleware:
         except UnstorableTextError as exc:
             # Django answers BadRequest through handler400 (hanse.core.views.bad_request).
             raise BadRequest(str(exc.message)) from exc
+        return self.get_response(request)
+
+
+class LivenessMiddleware:
+    """Answers ``GET /healthz`` before anything else runs: no host check (supervisors and load
+    balancers probe by IP address), no session, no database. Everything else passes through."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
+            return JsonResponse({"status": "ok"})
         return self.get_response(request)

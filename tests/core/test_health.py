@@ -128,3 +128,11 @@ def test_redis_down_gives_a_503_in_the_api_error_shape(
     response = browser.get("/api/v1/people/me")
     assert response.status_code == 503
     assert response.json()["code"] == "unavailable"
+
+
+def test_healthz_answers_a_probe_by_ip_address(client: Client, settings: Any) -> None:
+    """A supervisor probing by address gets its answer even though the address is no allowed
+    host name (every other page is refused for it)."""
+    settings.ALLOWED_HOSTS = ["hanse.bank.example"]
+    assert client.get("/healthz", HTTP_HOST="10.1.2.3:8000").status_code == 200
+    assert client.get("/accounts/login/", HTTP_HOST="10.1.2.3:8000").status_code == 400

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import site
 import subprocess
 import sys
@@ -36,7 +37,18 @@ def test_the_wheel_serves_a_page_outside_the_checkout(tmp_path: Path) -> None:
     """Build the wheel as `make dist` does, install it into a new venv, start uvicorn in an
     empty folder: the German login page and its static files are served."""
     python = sys.executable
-    _run([python, "scripts/vendor_static.py"], cwd=ROOT)
+    # Built from a copy of the checkout's files, so that the build writes nothing into the
+    # checkout that tests running beside this one read (static files, build/).
+    source = tmp_path / "source"
+    tracked = _run(["git", "ls-files", "-z"], cwd=ROOT).split("\0")
+    compiled = [str(p.relative_to(ROOT)) for p in (ROOT / "hanse" / "locale").rglob("*.mo")]
+    for name in [*filter(None, tracked), *compiled]:
+        target = source / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if (ROOT / name).is_file():
+            shutil.copy2(ROOT / name, target)
+    (source / "node_modules").symlink_to(ROOT / "node_modules")
+    _run([python, "scripts/vendor_static.py"], cwd=source)
     dist = tmp_path / "dist"
     _run(
         [
@@ -49,7 +61,7 @@ def test_the_wheel_serves_a_page_outside_the_checkout(tmp_path: Path) -> None:
             "--no-build-isolation",
             "-w",
             str(dist),
-            str(ROOT),
+            str(source),
         ],
         cwd=tmp_path,
     )
