@@ -168,6 +168,8 @@ def main() -> int:
         sys.exit("nginx is not installed (apt-get install nginx-light)")
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     work = Path(tempfile.mkdtemp(prefix="hanse-deploy-"))
+    # nginx's workers run as another user and serve the collected static files from here.
+    work.chmod(0o755)
     processes: list[subprocess.Popen[bytes]] = []
     started = time.monotonic()
     try:

@@ -136,3 +136,14 @@ def test_healthz_answers_a_probe_by_ip_address(client: Client, settings: Any) ->
     settings.ALLOWED_HOSTS = ["hanse.bank.example"]
     assert client.get("/healthz", HTTP_HOST="10.1.2.3:8000").status_code == 200
     assert client.get("/accounts/login/", HTTP_HOST="10.1.2.3:8000").status_code == 400
+
+
+def test_the_503_page_speaks_german(client_for: Any, user: Any, settings: Any) -> None:
+    """The outage page is in the person's language like every other page."""
+    browser = client_for(user)
+    _cache_on_unreachable_redis(settings)
+    browser.raise_request_exception = False
+    settings.LANGUAGE_CODE = "de"
+    response = browser.get(reverse("core:home"), headers={"Accept-Language": "de"})
+    assert response.status_code == 503
+    assert "vorübergehend nicht erreichbar" in response.content.decode()
