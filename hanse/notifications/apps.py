@@ -8,9 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        # The built-in types (mentions, replies, reactions, communities, announcements) are
-        # registered when the module is imported; later features register theirs in their own
-        # AppConfig.ready().
+        # Imported here: the app registry must be ready. Every app registers its own
+        # notification types from its AppConfig.ready(); this app owns none.
         from hanse.core.signals import community_event, membership_ended
         from hanse.jobs import scheduler
         from hanse.notifications import jobs, tasks
