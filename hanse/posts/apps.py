@@ -8,6 +8,9 @@ class PostsConfig(AppConfig):
     verbose_name = _("Posts")
 
     def ready(self) -> None:
-        # Imported once the app registry is ready (the types' checks use the models):
-        # registers the notification types of mentions, comments, reactions, community posts, announcements.
-        from hanse.posts import notifications  # noqa: F401
+        # Imported once the app registry is ready (they use the models): the notification
+        # types (mentions, comments, reactions, community posts, announcements) and the
+        # stream's WebSocket topics.
+        from hanse.posts import live, notifications  # noqa: F401
+
+        live.register()

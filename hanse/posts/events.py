@@ -17,6 +17,7 @@ from hanse.notifications.tasks import (
 )
 from hanse.posts.models import Comment, Post, Reaction
 from hanse.posts.tasks import announce_post_created, queue_link_preview
+from hanse.realtime import topics
 from hanse.realtime.publish import publish
 
 # --- live pushes (hanse.realtime.topics explains which topic carries what) ----------------
@@ -30,12 +31,12 @@ def post_topics(
     secret community's posts reach its own topic only, whose subscribers are its readers."""
     found: list[str] = []
     if community_id is not None:
-        found.append(f"community:{community_id}")
+        found.append(topics.community(community_id))
     if community_id is None or community_open:
-        found.append(f"author:{author_id}")
-        found.extend(f"tag:{tag}" for tag in tags)
+        found.append(topics.author(author_id))
+        found.extend(topics.tag(tag) for tag in tags)
     if scope == "company":
-        found.append("company")
+        found.append(topics.COMPANY)
     return found
 
 
@@ -65,7 +66,7 @@ def _live_post_created(post_id: int) -> None:
 def _live_post_changed(post_id: int, event: dict[str, object]) -> None:
     """Comments and reactions of one post: its readers fetch the update over HTTP."""
 
-    publish(f"post:{post_id}", {"post": post_id, **event})
+    publish(topics.post(post_id), {"post": post_id, **event})
 
 
 def post_updated(post_id: int) -> None:
