@@ -110,6 +110,8 @@ class NotificationType:
 
     def visibility_checks(self, recipient: User, notification: Notification) -> list[QuerySet[Any]]:
         """Querysets that must each contain the notification's object for it to be seen."""
+        # Imported when called: the post and comment columns still belong to the stream,
+        # which sits above notifications (pyproject.toml, ignore_imports).
         from hanse.communities.models import Community
         from hanse.posts.models import Comment, Post
 
@@ -155,6 +157,7 @@ def _checks_q(
 ) -> Q:
     """Correlated EXISTS on the entities' own ``visible_to``: cheap per row (a primary-key
     probe each), so the bell can count with them and still read only its partial index."""
+    # Imported when called: see NotificationType.visibility_checks.
     from hanse.communities.models import Community
     from hanse.posts.models import Comment, Post
 
