@@ -10,7 +10,7 @@ DEMO_SIZE ?= bank
 DEMO_SEED ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install setup lint format typecheck check messages compilemessages clean demo-reset dist
+.PHONY: run test install setup lint format typecheck imports check messages compilemessages clean demo-reset dist
 
 # --- Set-up ---------------------------------------------------------------------------------
 $(BIN)/.installed: pyproject.toml
@@ -71,7 +71,11 @@ format: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy hanse
 
-check: lint typecheck
+# Dependencies run one way: the import contracts in pyproject.toml (docs/architecture.md).
+imports: $(BIN)/.installed
+	$(BIN)/lint-imports
+
+check: lint typecheck imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Two domains: django (Python, templates) and djangojs (our static JavaScript, served by

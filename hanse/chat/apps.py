@@ -8,5 +8,12 @@ class ChatConfig(AppConfig):
     verbose_name = _("Chat")
 
     def ready(self) -> None:
-        # Registers the "chat_mention" and "direct_message" notification types.
-        from hanse.chat import notifications  # noqa: F401
+        # Imported here, not at module level: models and services need the app registry
+        # ready. Registers the "chat_mention" and "direct_message" notification types and the
+        # chat:<channel> topic.
+        from hanse.chat import live, notifications  # noqa: F401
+        from hanse.chat.services import on_membership_ended
+        from hanse.core.signals import membership_ended
+
+        live.register()
+        membership_ended.connect(on_membership_ended, dispatch_uid="hanse.chat.membership_ended")

@@ -23,6 +23,8 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from hanse.realtime import topics
+
 if TYPE_CHECKING:
     from hanse.chat.models import Message
 
@@ -32,7 +34,7 @@ logger = logging.getLogger(__name__)
 def topic(channel_id: int) -> str:
     """The live topic of a channel (REALTIME checks ``Channel.objects.readable_by`` on
     subscribe)."""
-    return f"chat:{channel_id}"
+    return topics.chat(channel_id)
 
 
 def _publish(topic_name: str, event: dict[str, Any]) -> None:

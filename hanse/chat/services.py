@@ -38,6 +38,7 @@ from hanse.core.text import extract_mentions, render_markdown
 
 if TYPE_CHECKING:
     from hanse.communities.models import Community
+    from hanse.core.signals import MembershipEnded
     from hanse.people.models import User
     from hanse.posts.services.attachments import ValidatedFile
 
@@ -735,10 +736,15 @@ def reaction_toggle(*, message: Message, user: User, kind: str) -> tuple[bool, i
     return reacted, count
 
 
+def on_membership_ended(sender: Any, event: MembershipEnded, **kwargs: Any) -> None:
+    """Receiver of hanse.core.signals.membership_ended (connected in ChatConfig.ready)."""
+    community_membership_ended(community_id=event.community_id, user_id=event.user_id)
+
+
 def community_membership_ended(*, community_id: int, user_id: int) -> None:
-    """Someone left or was removed from a community: they leave its chat channels. Called by
-    the communities services after commit, which also re-check the person's open connections
-    (a community channel follows its community, member row or not)."""
+    """Someone left or was removed from a community: they leave its chat channels. Runs after
+    commit; hanse.realtime re-checks the person's open connections on the same event (a
+    community channel follows its community, member row or not)."""
     ChannelMember.objects.filter(
         user_id=user_id,
         channel__kind=Channel.Kind.COMMUNITY,

@@ -28,6 +28,7 @@ from hanse.chat.rendering import decorate, render_message_html
 from hanse.core.errors import ServiceError
 from hanse.core.files import serve_thumbnail, serve_upload
 from hanse.people.models import User
+from hanse.realtime import topics
 
 SEND_LIMIT = 30  # messages per person per 10 seconds over HTTP (the WebSocket has its own)
 
@@ -208,7 +209,7 @@ def _channel_context(request: HttpRequest, channel: Channel) -> dict[str, Any]:
         "can_topic": channel.kind != Channel.Kind.DIRECT
         and (is_admin or (member is not None and channel.kind in ("public", "group"))),
         "is_dm": channel.kind in (Channel.Kind.DIRECT, Channel.Kind.GROUP),
-        "live_topic": f"chat:{channel.pk}",
+        "live_topic": topics.chat(channel.pk),
     }
 
 

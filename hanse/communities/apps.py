@@ -6,3 +6,8 @@ class CommunitiesConfig(AppConfig):
     name = "hanse.communities"
     label = "communities"
     verbose_name = _("Communities")
+
+    def ready(self) -> None:
+        # Imported once the app registry is ready (the types' checks use the models):
+        # registers the notification types of join requests, invitations, role changes.
+        from hanse.communities import notifications  # noqa: F401

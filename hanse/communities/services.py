@@ -16,14 +16,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from hanse.chat import services as chat_services
 from hanse.communities import rules as community_rules
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
+from hanse.core import signals
 from hanse.core.errors import PermissionRefused, ServiceError
-from hanse.notifications import tasks as notification_tasks
-from hanse.notifications.selectors import forget_unread_counts
 from hanse.people.models import User
-from hanse.realtime.publish import recheck_community, recheck_users
 
 NAME_MIN = 3
 NAME_MAX = 80
@@ -146,6 +143,14 @@ def _membership_of(community: Community, user: User, *, lock: bool = False) -> M
     return membership
 
 
+def _tell(kind: Any, object_id: int, *, user_id: int, actor_id: int | None = None) -> None:
+    """Announce after commit what people are told about (hanse.notifications subscribes)."""
+    signals.send_on_commit(
+        signals.community_event,
+        signals.CommunityEvent(kind=kind, object_id=object_id, user_id=user_id, actor_id=actor_id),
+    )
+
+
 def _refresh_count(community: Community) -> None:
     community.refresh_from_db(fields=["member_count"])
     community_rules.forget_roles(community)
@@ -220,8 +225,10 @@ def community_update(*, community: Community, by: User, **fields: Any) -> Commun
             community.save(update_fields=changed)
             if "kind" in changed:
                 # Open -> private or secret: everyone who is not a member loses its topics.
-                cid = community.pk
-                transaction.on_commit(lambda: recheck_community(cid))
+                signals.send_on_commit(
+                    signals.community_changed,
+                    signals.CommunityChanged(community_id=community.pk, change="kind"),
+                )
     return community
 
 
@@ -236,7 +243,10 @@ def community_delete(*, community: Community, by: User) -> None:
     with transaction.atomic():
         cid = community.pk
         Community.objects.filter(pk=cid).delete()
-        transaction.on_commit(lambda: recheck_community(cid))
+        signals.send_on_commit(
+            signals.community_changed,
+            signals.CommunityChanged(community_id=cid, change="deleted"),
+        )
 
 
 # --- memberships ---------------------------------------------------------------------------
@@ -274,7 +284,10 @@ def membership_add(
             community=locked, invitee=user, status=Invitation.Status.PENDING
         ).update(status=Invitation.Status.ACCEPTED, decided_at=now)
         # Open feeds start carrying the community's posts.
-        transaction.on_commit(lambda: recheck_users([user.pk]))
+        signals.send_on_commit(
+            signals.membership_changed,
+            signals.MembershipChanged(community_id=locked.pk, user_id=user.pk, change="joined"),
+        )
     _refresh_count(community)
     membership.community = community
     return membership
@@ -311,17 +324,10 @@ def membership_leave(*, community: Community, user: User) -> None:
             raise ServiceError(LAST_OWNER_MESSAGE, code="last_owner")
         membership.delete()
         Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
-        transaction.on_commit(lambda: notification_tasks.membership_ended(community.pk, user.pk))
-        # The bell must stop counting the community's notifications at once, and open tabs
-        # stop receiving what the person may no longer see (the community's topic, its
-        # posts' and chat channels' topics, the feed's source).
-        forget_unread_counts([user.pk])
-        transaction.on_commit(lambda: forget_unread_counts([user.pk]))
-        transaction.on_commit(lambda: recheck_users([user.pk]))
-        transaction.on_commit(
-            lambda: chat_services.community_membership_ended(
-                community_id=community.pk, user_id=user.pk
-            )
+        # Chat, notifications and open tabs follow (hanse/core/signals.py).
+        signals.send_on_commit(
+            signals.membership_ended,
+            signals.MembershipEnded(community_id=locked.pk, user_id=user.pk, reason="left"),
         )
     _refresh_count(community)
 
@@ -346,17 +352,10 @@ def membership_remove(*, community: Community, user: User, by: User) -> None:
             raise ServiceError(LAST_OWNER_MESSAGE, code="last_owner")
         membership.delete()
         Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
-        transaction.on_commit(lambda: notification_tasks.membership_ended(community.pk, user.pk))
-        # The bell must stop counting the community's notifications at once, and open tabs
-        # stop receiving what the person may no longer see (the community's topic, its
-        # posts' and chat channels' topics, the feed's source).
-        forget_unread_counts([user.pk])
-        transaction.on_commit(lambda: forget_unread_counts([user.pk]))
-        transaction.on_commit(lambda: recheck_users([user.pk]))
-        transaction.on_commit(
-            lambda: chat_services.community_membership_ended(
-                community_id=community.pk, user_id=user.pk
-            )
+        # Chat, notifications and open tabs follow (hanse/core/signals.py).
+        signals.send_on_commit(
+            signals.membership_ended,
+            signals.MembershipEnded(community_id=locked.pk, user_id=user.pk, reason="removed"),
         )
     _refresh_count(community)
 
@@ -376,12 +375,11 @@ def membership_change_role(*, community: Community, user: User, role: str, by: U
             raise ServiceError(LAST_OWNER_MESSAGE, code="last_owner")
         membership.role = role
         membership.save(update_fields=["role"])
-        transaction.on_commit(lambda: recheck_users([user.pk]))
-        transaction.on_commit(
-            lambda: notification_tasks.community_event(
-                "role_changed", membership.pk, actor_id=by.pk
-            )
+        signals.send_on_commit(
+            signals.membership_changed,
+            signals.MembershipChanged(community_id=locked.pk, user_id=user.pk, change="role"),
         )
+        _tell("role_changed", membership.pk, user_id=user.pk, actor_id=by.pk)
     community_rules.forget_roles(community)
     membership.community = community
     return membership
@@ -431,9 +429,7 @@ def join_request_create(*, community: Community, user: User, message: str = "") 
     try:
         with transaction.atomic():
             request = JoinRequest.objects.create(community=community, user=user, message=message)
-            transaction.on_commit(
-                lambda: notification_tasks.community_event("join_request_created", request.pk)
-            )
+            _tell("join_request_created", request.pk, user_id=user.pk)
     except IntegrityError as exc:
         raise ServiceError(
             _("You have already asked to join. A moderator will decide soon."),
@@ -460,9 +456,7 @@ def _decide(request: JoinRequest, by: User, status: str) -> JoinRequest:
         locked.decided_by = by
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
-        transaction.on_commit(
-            lambda: notification_tasks.community_event("join_request_decided", locked.pk)
-        )
+        _tell("join_request_decided", locked.pk, user_id=locked.user_id, actor_id=by.pk)
     request.status, request.decided_by, request.decided_at = status, by, locked.decided_at
     return request
 
@@ -526,9 +520,7 @@ def invitation_create(*, community: Community, invitee: User, by: User) -> Invit
             invitation = Invitation.objects.create(
                 community=community, invitee=invitee, invited_by=by
             )
-            transaction.on_commit(
-                lambda: notification_tasks.community_event("invitation_created", invitation.pk)
-            )
+            _tell("invitation_created", invitation.pk, user_id=invitee.pk, actor_id=by.pk)
     except IntegrityError as exc:
         raise ServiceError(
             _("%(name)s has already been invited.") % {"name": invitee.display_name},
@@ -564,7 +556,7 @@ def invitation_decline(*, invitation: Invitation, by: User) -> Invitation:
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at"])
         # The invitation's notification may no longer be shown: recount the bell.
-        transaction.on_commit(lambda: forget_unread_counts([locked.invitee_id]))
+        _tell("invitation_settled", locked.pk, user_id=locked.invitee_id, actor_id=by.pk)
     invitation.status, invitation.decided_at = locked.status, locked.decided_at
     return invitation
 
@@ -587,6 +579,6 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at"])
         # The invitation's notification may no longer be shown: recount the bell.
-        transaction.on_commit(lambda: forget_unread_counts([locked.invitee_id]))
+        _tell("invitation_settled", locked.pk, user_id=locked.invitee_id, actor_id=by.pk)
     invitation.status, invitation.decided_at = locked.status, locked.decided_at
     return invitation

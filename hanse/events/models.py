@@ -119,6 +119,17 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def place(self, room: str | None = None) -> str:
+        """Where it happens, in one line: location, room (an occurrence's own, when given),
+        address, online link."""
+        parts = [
+            self.location.name if self.location_id and self.location else "",
+            room if room is not None else self.room,
+            self.address,
+            self.online_url,
+        ]
+        return ", ".join(p for p in parts if p)
+
 
 class OccurrenceOverride(models.Model):
     """A change to one occurrence of a recurring event: moved, retitled or cancelled.

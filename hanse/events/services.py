@@ -28,8 +28,10 @@ from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import render_markdown
 from hanse.events import recurrence
 from hanse.events.models import CalendarToken, Event, OccurrenceOverride, ReminderSetting, Rsvp
+from hanse.events.notifications import occurrence_data
 from hanse.events.recurrence import Occurrence, occurrence_at, utc
 from hanse.events.selectors import ATTENDING, can_manage, not_found
+from hanse.events.tasks import notify_event
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -287,16 +289,6 @@ def _attendee_ids(event: Event, *, occurrence: datetime | None = None) -> list[i
     return sorted(set(qs.values_list("user_id", flat=True)))
 
 
-def _place(event: Event, room: str | None = None) -> str:
-    parts = [
-        event.location.name if event.location_id and event.location else "",
-        room if room is not None else event.room,
-        event.address,
-        event.online_url,
-    ]
-    return ", ".join(p for p in parts if p)
-
-
 def _tell(
     kind: str,
     event: Event,
@@ -311,9 +303,6 @@ def _tell(
     """Queue a notification about the event after the transaction commits."""
     if not user_ids:
         return
-    from hanse.events.notifications import occurrence_data
-    from hanse.events.tasks import notify_event
-
     data = occurrence_data(
         title=title or event.title,
         start=start,
@@ -572,7 +561,7 @@ def event_update(*, event: Event, by: User, **fields: Any) -> Event:
                 actor=by,
                 start=event.start,
                 recurrence_id=event.start,
-                place=_place(event),
+                place=event.place(),
                 changed=sorted(
                     {"time" if time_changed else "", "place" if place_changed else ""} - {""}
                 ),
@@ -682,7 +671,7 @@ def occurrence_update(
                 recurrence_id=occ.recurrence_id,
                 title=result.title,
                 was=occ.start.isoformat(),
-                place=_place(event, result.room),
+                place=event.place(result.room),
             )
     return result
 

@@ -19,7 +19,12 @@ from django.utils import timezone
 from django_tasks import task
 
 from hanse.events.models import Event, OccurrenceOverride, ReminderSetting, Rsvp
+from hanse.events.notifications import occurrence_data
 from hanse.events.recurrence import Occurrence, occurrence_key, occurrences
+from hanse.notifications.models import DeliveredEvent
+from hanse.notifications.services import notify
+from hanse.notifications.tasks import queue_delivery
+from hanse.people.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +40,6 @@ RSVP_LOOKBACK = timedelta(days=62)
 
 def _ledger(key: str) -> bool:
     """Claim the ledger key inside the current transaction; False if it was claimed before."""
-    from hanse.notifications.models import DeliveredEvent
-
     try:
         with transaction.atomic():
             DeliveredEvent.objects.create(key=key)
@@ -46,8 +49,6 @@ def _ledger(key: str) -> bool:
 
 
 def _deliver_after_commit(ids: list[int]) -> None:
-    from hanse.notifications.tasks import queue_delivery
-
     transaction.on_commit(lambda: queue_delivery(ids))
 
 
@@ -62,9 +63,6 @@ def notify_event(
 ) -> int:
     """Tell these people about a change of the event (those who cannot see it are left out
     by the notification rules). Returns how many notifications were made."""
-    from hanse.notifications.services import notify
-    from hanse.people.models import User
-
     event = Event.objects.select_related("community").filter(pk=event_id).first()
     if event is None:
         return 0
@@ -120,11 +118,6 @@ def due_occurrences(kind: str, now: datetime) -> list[Occurrence]:
 
 
 def _remind(kind: str, occ: Occurrence) -> int:
-    from hanse.events.notifications import occurrence_data
-    from hanse.events.services import _place
-    from hanse.notifications.services import notify
-    from hanse.people.models import User
-
     event = occ.event
     key = f"event_reminder:{kind}:{event.pk}:{occurrence_key(occ.recurrence_id)}"
     user_ids = set(
@@ -155,7 +148,7 @@ def _remind(kind: str, occ: Occurrence) -> int:
                 recurrence_id=occ.recurrence_id,
                 all_day=event.all_day,
                 kind=kind,
-                place=_place(event, occ.room),
+                place=event.place(occ.room),
             ),
         )
         _deliver_after_commit([n.pk for n in made])
@@ -165,8 +158,6 @@ def _remind(kind: str, occ: Occurrence) -> int:
 @task()
 def send_event_reminders() -> int:
     """Remind people of occurrences starting in about a day and in about an hour, once each."""
-    from hanse.notifications.models import DeliveredEvent
-
     now = timezone.now()
     sent = 0
     for kind in REMINDER_WINDOWS:

@@ -8,10 +8,16 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        # The built-in types (mentions, replies, reactions, communities, announcements) are
-        # registered when the module is imported; later features register theirs in their own
-        # AppConfig.ready().
+        # Imported here: the app registry must be ready. Every app registers its own
+        # notification types from its AppConfig.ready(); this app owns none.
+        from hanse.core.signals import community_event, membership_ended
         from hanse.jobs import scheduler
-        from hanse.notifications import jobs, registry  # noqa: F401
+        from hanse.notifications import jobs, tasks
 
         scheduler.register(*jobs.SCHEDULES)
+        community_event.connect(
+            tasks.on_community_event, dispatch_uid="hanse.notifications.community_event"
+        )
+        membership_ended.connect(
+            tasks.on_membership_ended, dispatch_uid="hanse.notifications.membership_ended"
+        )

@@ -1,8 +1,9 @@
 """The notification types: what each one says, where it goes by default, who may see it.
 
 A type is a :class:`NotificationType` registered under a key. The key is stored on every
-``Notification`` row, so a type can be added without a migration. Later features register
-theirs from their own app, in ``AppConfig.ready()``::
+``Notification`` row, so a type can be added without a migration. This module is the
+machinery only: each app declares its own types in ``<app>/notifications.py``, imported from
+its ``AppConfig.ready()`` (posts, communities, chat, events)::
 
     from hanse.notifications.registry import NotificationType, RenderedText, register
 
@@ -40,8 +41,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _g
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+
+from hanse.core.text import plain_text_excerpt
 
 if TYPE_CHECKING:
     from hanse.notifications.models import Notification
@@ -109,6 +110,8 @@ class NotificationType:
 
     def visibility_checks(self, recipient: User, notification: Notification) -> list[QuerySet[Any]]:
         """Querysets that must each contain the notification's object for it to be seen."""
+        # Imported when called: the post and comment columns still belong to the stream,
+        # which sits above notifications (pyproject.toml, ignore_imports).
         from hanse.communities.models import Community
         from hanse.posts.models import Comment, Post
 
@@ -154,6 +157,7 @@ def _checks_q(
 ) -> Q:
     """Correlated EXISTS on the entities' own ``visible_to``: cheap per row (a primary-key
     probe each), so the bell can count with them and still read only its partial index."""
+    # Imported when called: see NotificationType.visibility_checks.
     from hanse.communities.models import Community
     from hanse.posts.models import Comment, Post
 
@@ -226,10 +230,11 @@ def render_for(notification: Notification) -> RenderedText:
         return get(notification.type).render(notification)
 
 
-# --- helpers for the texts ----------------------------------------------------------------
+# --- helpers for the types' texts ------------------------------------------------------
 
 
-def _url(name: str, *args: Any, fallback: str = "core:home", anchor: str = "") -> str:
+def url_or(name: str, *args: Any, fallback: str = "core:home", anchor: str = "") -> str:
+    """The URL of ``name`` (with ``#anchor``), or of ``fallback`` when it does not resolve."""
     try:
         url = reverse(name, args=args)
     except NoReverseMatch:
@@ -237,331 +242,20 @@ def _url(name: str, *args: Any, fallback: str = "core:home", anchor: str = "") -
     return f"{url}#{anchor}" if anchor else url
 
 
-def _name(person: User | None) -> str:
+def actor_name(person: User | None) -> str:
     return person.display_name if person is not None else _g("Someone")
 
 
-def _who(notification: Notification, one: str, many: Callable[[int], str], **extra: Any) -> str:
+def who(notification: Notification, one: str, many: Callable[[int], str], **extra: Any) -> str:
     """One sentence: ``one`` for a single actor, ``many(n)`` (an ngettext call, so the
     strings are extracted for translation) for "Anna Schmidt and 4 others"; the strings use
     %(name)s, %(n)s and the ``extra`` keys."""
     others = max(notification.count - 1, 0)
-    values = {"name": _name(notification.actor), "n": others, **extra}
+    values = {"name": actor_name(notification.actor), "n": others, **extra}
     if others == 0:
         return one % values
     return many(others) % values
 
 
-def _excerpt(text: str) -> str:
-    from hanse.core.text import plain_text_excerpt
-
+def excerpt(text: str) -> str:
     return plain_text_excerpt(text, EXCERPT_CHARS)
-
-
-def _post_url(notification: Notification) -> str:
-    if notification.comment_id is not None:
-        return _url(
-            "posts:detail", notification.post_id, anchor=f"comment-{notification.comment_id}"
-        )
-    if notification.post_id is not None:
-        return _url("posts:detail", notification.post_id)
-    return _url("core:home")
-
-
-def _community_url(notification: Notification, name: str = "communities:detail") -> str:
-    community = notification.community
-    if community is None:
-        return _url("core:home")
-    return _url(name, community.slug, fallback="communities:directory")
-
-
-def _community_name(notification: Notification) -> str:
-    return notification.community.name if notification.community is not None else ""
-
-
-def _post_excerpt(notification: Notification) -> str:
-    if notification.post is None:
-        return ""
-    return _excerpt(notification.post.body)
-
-
-def _comment_excerpt(notification: Notification) -> str:
-    if notification.comment is None:
-        return ""
-    return _excerpt(notification.comment.body)
-
-
-# --- the built-in types -------------------------------------------------------------------
-
-
-def _render_mention(n: Notification) -> RenderedText:
-    if n.comment_id is not None:
-        title = _g("%(name)s mentioned you in a comment") % {"name": _name(n.actor)}
-        body = _comment_excerpt(n)
-    else:
-        title = _g("%(name)s mentioned you in a post") % {"name": _name(n.actor)}
-        body = _post_excerpt(n)
-    return RenderedText(title=title, body=body, url=_post_url(n))
-
-
-def _render_reply_to_post(n: Notification) -> RenderedText:
-    title = _who(
-        n,
-        _g("%(name)s commented on your post “%(excerpt)s”"),
-        lambda k: ngettext(
-            "%(name)s and %(n)s other commented on your post “%(excerpt)s”",
-            "%(name)s and %(n)s others commented on your post “%(excerpt)s”",
-            k,
-        ),
-        excerpt=_post_excerpt(n),
-    )
-    return RenderedText(title=title, body=_comment_excerpt(n), url=_post_url(n))
-
-
-def _render_reply_to_comment(n: Notification) -> RenderedText:
-    title = _who(
-        n,
-        _g("%(name)s replied to your comment"),
-        lambda k: ngettext(
-            "%(name)s and %(n)s other replied to your comment",
-            "%(name)s and %(n)s others replied to your comment",
-            k,
-        ),
-    )
-    return RenderedText(title=title, body=_comment_excerpt(n), url=_post_url(n))
-
-
-def _render_reaction(n: Notification) -> RenderedText:
-    if n.comment_id is not None:
-        title = _who(
-            n,
-            _g("%(name)s reacted to your comment “%(excerpt)s”"),
-            lambda k: ngettext(
-                "%(name)s and %(n)s other reacted to your comment “%(excerpt)s”",
-                "%(name)s and %(n)s others reacted to your comment “%(excerpt)s”",
-                k,
-            ),
-            excerpt=_comment_excerpt(n),
-        )
-    else:
-        title = _who(
-            n,
-            _g("%(name)s reacted to your post “%(excerpt)s”"),
-            lambda k: ngettext(
-                "%(name)s and %(n)s other reacted to your post “%(excerpt)s”",
-                "%(name)s and %(n)s others reacted to your post “%(excerpt)s”",
-                k,
-            ),
-            excerpt=_post_excerpt(n),
-        )
-    return RenderedText(title=title, body="", url=_post_url(n))
-
-
-def _render_community_post(n: Notification) -> RenderedText:
-    title = _g("%(name)s posted in %(community)s") % {
-        "name": _name(n.actor),
-        "community": _community_name(n),
-    }
-    return RenderedText(title=title, body=_post_excerpt(n), url=_post_url(n))
-
-
-def _render_join_request(n: Notification) -> RenderedText:
-    title = _who(
-        n,
-        _g("%(name)s asked to join %(community)s"),
-        lambda k: ngettext(
-            "%(name)s and %(n)s other asked to join %(community)s",
-            "%(name)s and %(n)s others asked to join %(community)s",
-            k,
-        ),
-        community=_community_name(n),
-    )
-    return RenderedText(title=title, body="", url=_community_url(n, "communities:requests"))
-
-
-def _render_join_request_approved(n: Notification) -> RenderedText:
-    title = _g("Welcome! Your request to join %(community)s was approved.") % {
-        "community": _community_name(n)
-    }
-    return RenderedText(title=title, body="", url=_community_url(n))
-
-
-def _render_join_request_declined(n: Notification) -> RenderedText:
-    title = _g("Your request to join %(community)s was declined.") % {
-        "community": _community_name(n)
-    }
-    return RenderedText(title=title, body="", url=_community_url(n))
-
-
-def _render_invitation(n: Notification) -> RenderedText:
-    title = _g("%(name)s invited you to join %(community)s") % {
-        "name": _name(n.actor),
-        "community": _community_name(n),
-    }
-    return RenderedText(title=title, body="", url=_url("communities:directory"))
-
-
-def _render_announcement(n: Notification) -> RenderedText:
-    title_of = str(n.data.get("title", ""))
-    title = _g("Please read and confirm: “%(title)s”") % {"title": title_of}
-    return RenderedText(
-        title=title,
-        body="",
-        url=_url("posts:announcement_detail", n.target_id, fallback="core:home"),
-    )
-
-
-def _role_label(role: str) -> str:
-    from hanse.communities.models import Membership
-
-    return str(dict(Membership.Role.choices).get(role, role))
-
-
-def _render_role_changed(n: Notification) -> RenderedText:
-    title = _g("%(name)s changed your role in %(community)s to %(role)s") % {
-        "name": _name(n.actor),
-        "community": _community_name(n),
-        "role": _role_label(str(n.data.get("role", ""))),
-    }
-    return RenderedText(title=title, body="", url=_community_url(n))
-
-
-def _invitations_visible(user: User) -> QuerySet[Any]:
-    """An invitation may name its community while it is open for the person, and afterwards
-    only while the person may still know the community (declined, revoked or removed from a
-    secret one: the notification is gone everywhere)."""
-    from hanse.communities.models import Community, Invitation
-
-    return Invitation.objects.filter(
-        Q(invitee_id=user.pk, status=Invitation.Status.PENDING)
-        | Q(community__in=Community.objects.visible_to(user))
-    )
-
-
-def _announcements_visible(user: User) -> QuerySet[Any]:
-    from hanse.posts.models import Announcement
-
-    return Announcement.objects.visible_to(user)
-
-
-MENTION = register(
-    NotificationType(
-        key="mention",
-        label=_("Mentions"),
-        description=_("Someone mentions you in a post or a comment."),
-        channels={"in_app": True, "email": "immediate", "push": True},
-        important=True,
-        render=_render_mention,
-    )
-)
-REPLY_TO_POST = register(
-    NotificationType(
-        key="reply_to_post",
-        label=_("Comments on my posts"),
-        description=_("Someone comments on a post you wrote."),
-        channels={"in_app": True, "email": "digest", "push": True},
-        grouped=True,
-        render=_render_reply_to_post,
-    )
-)
-REPLY_TO_COMMENT = register(
-    NotificationType(
-        key="reply_to_comment",
-        label=_("Replies to my comments"),
-        description=_("Someone replies to a comment you wrote."),
-        channels={"in_app": True, "email": "digest", "push": True},
-        grouped=True,
-        render=_render_reply_to_comment,
-    )
-)
-REACTION = register(
-    NotificationType(
-        key="reaction",
-        label=_("Reactions"),
-        description=_("Someone reacts to your post or comment. Several reactions are combined."),
-        channels={"in_app": True, "email": False, "push": False},
-        grouped=True,
-        render=_render_reaction,
-    )
-)
-COMMUNITY_POST = register(
-    NotificationType(
-        key="community_post",
-        label=_("New posts in communities"),
-        description=_("A new post in a community you follow with “all posts”."),
-        channels={"in_app": True, "email": False, "push": False},
-        render=_render_community_post,
-    )
-)
-JOIN_REQUEST = register(
-    NotificationType(
-        key="join_request",
-        label=_("Requests to join"),
-        description=_("Someone asks to join a community you moderate."),
-        channels={"in_app": True, "email": "immediate", "push": False},
-        important=True,
-        grouped=True,
-        render=_render_join_request,
-    )
-)
-JOIN_REQUEST_APPROVED = register(
-    NotificationType(
-        key="join_request_approved",
-        label=_("Request approved"),
-        description=_("Your request to join a community was approved."),
-        channels={"in_app": True, "email": "immediate", "push": True},
-        important=True,
-        mutable=False,
-        render=_render_join_request_approved,
-    )
-)
-JOIN_REQUEST_DECLINED = register(
-    NotificationType(
-        key="join_request_declined",
-        label=_("Request declined"),
-        description=_("Your request to join a community was declined."),
-        channels={"in_app": True, "email": "digest", "push": False},
-        community_access="listed",
-        mutable=False,
-        render=_render_join_request_declined,
-    )
-)
-COMMUNITY_INVITATION = register(
-    NotificationType(
-        key="community_invitation",
-        label=_("Invitations"),
-        description=_("Someone invites you to join a community."),
-        channels={"in_app": True, "email": "immediate", "push": True},
-        important=True,
-        # Not the community itself: a secret one is shown to the invitee before joining. The
-        # invitation (the target) says how long.
-        community_access="none",
-        target_visible=_invitations_visible,
-        mutable=False,
-        render=_render_invitation,
-    )
-)
-MUST_READ_ANNOUNCEMENT = register(
-    NotificationType(
-        key="must_read_announcement",
-        label=_("Must-read announcements"),
-        description=_("A company announcement you are asked to read and confirm."),
-        channels={"in_app": True, "email": "immediate", "push": True},
-        important=True,
-        mutable=False,
-        target_visible=_announcements_visible,
-        # Announcement.objects.visible_to depends on the org unit (and admin status) only.
-        visibility_key=lambda user: (user.org_unit_id, user.is_superuser),
-        render=_render_announcement,
-    )
-)
-ROLE_CHANGED = register(
-    NotificationType(
-        key="role_changed",
-        label=_("Role changes"),
-        description=_("Your role in a community changes."),
-        channels={"in_app": True, "email": "digest", "push": False},
-        mutable=False,
-        render=_render_role_changed,
-    )
-)

@@ -25,7 +25,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -45,6 +45,9 @@ from hanse.notifications.models import (
     EmailDelivery,
     Notification,
 )
+
+if TYPE_CHECKING:
+    from hanse.core.signals import CommunityEvent, MembershipEnded
 
 logger = logging.getLogger(__name__)
 
@@ -348,9 +351,20 @@ def community_event(kind: str, object_id: int, *, actor_id: int | None = None) -
     notify_community_event.enqueue(kind, object_id, actor_id, event_key)
 
 
-def membership_ended(community_id: int, user_id: int) -> None:
-    """Queue the end of someone's notifications from a community (from on_commit)."""
-    notify_membership_ended.enqueue(community_id, user_id)
+def on_community_event(sender: Any, event: CommunityEvent, **kwargs: Any) -> None:
+    """Receiver of hanse.core.signals.community_event (after commit)."""
+    if event.kind == "invitation_settled":
+        # The invitation's notification may no longer be shown: recount the bell.
+        selectors.forget_unread_counts([event.user_id])
+    else:
+        community_event(event.kind, event.object_id, actor_id=event.actor_id)
+
+
+def on_membership_ended(sender: Any, event: MembershipEnded, **kwargs: Any) -> None:
+    """Receiver of hanse.core.signals.membership_ended (after commit): the bell stops counting
+    the community's notifications at once, and the rest is cleaned up in the background."""
+    selectors.forget_unread_counts([event.user_id])
+    notify_membership_ended.enqueue(event.community_id, event.user_id)
 
 
 # --- delivering ---------------------------------------------------------------------------

@@ -6,3 +6,11 @@ class PostsConfig(AppConfig):
     name = "hanse.posts"
     label = "posts"
     verbose_name = _("Posts")
+
+    def ready(self) -> None:
+        # Imported once the app registry is ready (they use the models): the notification
+        # types (mentions, comments, reactions, community posts, announcements) and the
+        # stream's WebSocket topics.
+        from hanse.posts import live, notifications  # noqa: F401
+
+        live.register()

@@ -7,47 +7,18 @@ hook in here, each with its own explicit call.
 
 from __future__ import annotations
 
-import html
-import re
-
 from django.db import transaction
 
-from hanse.posts.linkpreview import previews_enabled
-
-# body_html is sanitised output: every external link carries an absolute http(s) href, while
-# mentions and hashtags are relative, so the first absolute href is the first web link.
-_FIRST_LINK_RE = re.compile(r'<a href="(https?://[^"]+)"', re.IGNORECASE)
-
-
-def first_link(body_html: str) -> str | None:
-    """The first web link of a rendered post, or None."""
-    match = _FIRST_LINK_RE.search(body_html)
-    return html.unescape(match.group(1)) if match else None
-
-
-def _queue_preview(post_id: int) -> None:
-    from hanse.posts.models import Post
-    from hanse.posts.tasks import fetch_link_preview
-
-    if not previews_enabled():
-        return
-    body_html = Post.objects.filter(pk=post_id).values_list("body_html", flat=True).first()
-    url = first_link(body_html or "")
-    if url is None:
-        if body_html is not None:
-            Post.objects.filter(pk=post_id, link_preview__isnull=False).update(link_preview=None)
-        return
-    fetch_link_preview.enqueue(post_id, url)
-
-
-def post_created(post_id: int) -> None:
-    """A post was published: fetch its link preview and notify (the queued part; the live
-    push is sent by the process that committed the post, see post_created_on_commit)."""
-    from hanse.notifications.tasks import notify_post_created
-
-    _queue_preview(post_id)
-    notify_post_created.enqueue(post_id)
-
+from hanse.communities.models import Community
+from hanse.notifications.tasks import (
+    notify_announcement_published,
+    notify_comment_created,
+    notify_reaction_added,
+)
+from hanse.posts.models import Comment, Post, Reaction
+from hanse.posts.tasks import announce_post_created, queue_link_preview
+from hanse.realtime import topics
+from hanse.realtime.publish import publish
 
 # --- live pushes (hanse.realtime.topics explains which topic carries what) ----------------
 
@@ -60,19 +31,16 @@ def post_topics(
     secret community's posts reach its own topic only, whose subscribers are its readers."""
     found: list[str] = []
     if community_id is not None:
-        found.append(f"community:{community_id}")
+        found.append(topics.community(community_id))
     if community_id is None or community_open:
-        found.append(f"author:{author_id}")
-        found.extend(f"tag:{tag}" for tag in tags)
+        found.append(topics.author(author_id))
+        found.extend(topics.tag(tag) for tag in tags)
     if scope == "company":
-        found.append("company")
+        found.append(topics.COMPANY)
     return found
 
 
 def _live_post_created(post_id: int) -> None:
-    from hanse.communities.models import Community
-    from hanse.posts.models import Post
-    from hanse.realtime.publish import publish
 
     post = Post.objects.filter(pk=post_id).select_related("community").first()
     if post is None:
@@ -97,14 +65,13 @@ def _live_post_created(post_id: int) -> None:
 
 def _live_post_changed(post_id: int, event: dict[str, object]) -> None:
     """Comments and reactions of one post: its readers fetch the update over HTTP."""
-    from hanse.realtime.publish import publish
 
-    publish(f"post:{post_id}", {"post": post_id, **event})
+    publish(topics.post(post_id), {"post": post_id, **event})
 
 
 def post_updated(post_id: int) -> None:
     """A post's text changed: its first link may have changed too."""
-    _queue_preview(post_id)
+    queue_link_preview(post_id)
 
 
 def post_deleted(post_id: int) -> None:
@@ -117,7 +84,6 @@ def post_created_on_commit(post_id: int) -> None:
     The push is not left to the task worker: without Redis (``make run``) the channel layer
     lives in the web server's memory, and a push from the worker process would reach no
     browser."""
-    from hanse.posts.tasks import announce_post_created
 
     def after_commit() -> None:
         # Queued first: the notifications must not depend on the best-effort push.
@@ -137,8 +103,6 @@ def post_deleted_on_commit(post_id: int) -> None:
 
 def comment_created(comment_id: int) -> None:
     """A comment was written: notify mentioned people and the authors replied to."""
-    from hanse.notifications.tasks import notify_comment_created
-    from hanse.posts.models import Comment
 
     row = Comment.objects.filter(pk=comment_id).values("post_id", "parent_id", "author_id").first()
     if row is not None:
@@ -157,8 +121,6 @@ def comment_created(comment_id: int) -> None:
 
 def reaction_added(reaction_id: int) -> None:
     """A reaction was added: tell the author (grouped) in the background."""
-    from hanse.notifications.tasks import notify_reaction_added
-    from hanse.posts.models import Reaction
 
     row = (
         Reaction.objects.filter(pk=reaction_id)
@@ -191,7 +153,6 @@ def reaction_removed_on_commit(*, post_id: int, comment_id: int | None, user_id:
 def announcement_published(announcement_id: int) -> None:
     """An announcement was published or changed: a must-read one whose time has come is
     notified once; scheduled ones are picked up by the scheduler when due."""
-    from hanse.notifications.tasks import notify_announcement_published
 
     notify_announcement_published.enqueue(announcement_id)
 

@@ -4,19 +4,46 @@ and image thumbnails."""
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from hanse.posts.linkpreview import fetch_preview
+from hanse.notifications.tasks import notify_post_created
+from hanse.posts.linkpreview import fetch_preview, previews_enabled
 from hanse.posts.models import LinkPreview, Post
 
 # A fetched card is reused by every post linking the same URL for this long; failures are
 # retried sooner.
 PREVIEW_FRESH_FOR = timedelta(days=7)
 FAILED_RETRY_AFTER = timedelta(hours=6)
+
+
+# body_html is sanitised output: every external link carries an absolute http(s) href, while
+# mentions and hashtags are relative, so the first absolute href is the first web link.
+_FIRST_LINK_RE = re.compile(r'<a href="(https?://[^"]+)"', re.IGNORECASE)
+
+
+def first_link(body_html: str) -> str | None:
+    """The first web link of a rendered post, or None."""
+    match = _FIRST_LINK_RE.search(body_html)
+    return html.unescape(match.group(1)) if match else None
+
+
+def queue_link_preview(post_id: int) -> None:
+    """Fetch the card of the post's first link in the background (or drop an old card)."""
+    if not previews_enabled():
+        return
+    body_html = Post.objects.filter(pk=post_id).values_list("body_html", flat=True).first()
+    url = first_link(body_html or "")
+    if url is None:
+        if body_html is not None:
+            Post.objects.filter(pk=post_id, link_preview__isnull=False).update(link_preview=None)
+        return
+    fetch_link_preview.enqueue(post_id, url)
 
 
 def url_hash(url: str) -> str:
@@ -73,10 +100,10 @@ def fetch_link_preview(post_id: int, url: str) -> None:
 @task()
 def announce_post_created(post_id: int) -> None:
     """A new post's side effects, off the request that published it: the link preview and
-    the notifications (hanse/posts/events.py ``post_created``)."""
-    from hanse.posts.events import post_created
-
-    post_created(post_id)
+    the notifications (the live push is sent by the process that committed the post, see
+    hanse/posts/events.py ``post_created_on_commit``)."""
+    queue_link_preview(post_id)
+    notify_post_created.enqueue(post_id)
 
 
 @task()

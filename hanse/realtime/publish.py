@@ -17,6 +17,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from hanse.realtime import topics
 from hanse.realtime.groups import community_group, topic_group, user_group
 
 logger = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def recheck_community(community_id: int) -> None:
     its chat channels') re-checks: its kind changed, or it is gone, and many people may have
     lost access at once."""
     message = _recheck_message()
-    _group_send(topic_group(f"community:{int(community_id)}"), message)
+    _group_send(topic_group(topics.community(community_id)), message)
     _group_send(community_group(community_id), message)
 
 

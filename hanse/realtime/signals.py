@@ -3,6 +3,8 @@
 Signal receivers, because these changes happen in Django's and allauth's own code (logout,
 the password forms of allauth and of the admin, ``manage.py changepassword``), not in our
 services. They send after the commit, to the person's group (hanse/realtime/publish.py).
+Memberships and community kinds are announced by the communities app through
+hanse/core/signals.py; the connections concerned re-check their topics (docs/realtime.md).
 A change that no signal sees (a session deleted or expired elsewhere, a password written with
 ``update()``) is caught by each connection's periodic check (hanse/realtime/sessions.py).
 """
@@ -17,10 +19,12 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.http import HttpRequest
 
+from hanse.core import signals as domain_events
 from hanse.realtime.publish import (
     CLOSE_REAUTHENTICATE,
     CLOSE_SIGNED_OUT,
     close_connections,
+    recheck_community,
     recheck_users,
 )
 
@@ -55,7 +59,35 @@ def on_user_saved(
         transaction.on_commit(lambda: recheck_users([user_id]))
 
 
+def on_membership_ended(sender: Any, event: domain_events.MembershipEnded, **kwargs: Any) -> None:
+    """The person's tabs stop receiving the community's topic, its posts' and chat channels'
+    topics, and the feed drops it as a source."""
+    recheck_users([event.user_id])
+
+
+def on_membership_changed(
+    sender: Any, event: domain_events.MembershipChanged, **kwargs: Any
+) -> None:
+    """Joined: the feed starts carrying the community; a role change may change grants."""
+    recheck_users([event.user_id])
+
+
+def on_community_changed(sender: Any, event: domain_events.CommunityChanged, **kwargs: Any) -> None:
+    """A kind change (open -> private or secret) or a deletion may take the community's topics
+    from many people at once."""
+    recheck_community(event.community_id)
+
+
 def connect() -> None:
+    domain_events.membership_ended.connect(
+        on_membership_ended, dispatch_uid="hanse.realtime.membership_ended"
+    )
+    domain_events.membership_changed.connect(
+        on_membership_changed, dispatch_uid="hanse.realtime.membership_changed"
+    )
+    domain_events.community_changed.connect(
+        on_community_changed, dispatch_uid="hanse.realtime.community_changed"
+    )
     user_logged_out.connect(on_logged_out, dispatch_uid="hanse.realtime.logged_out")
     post_save.connect(
         on_user_saved, sender=get_user_model(), dispatch_uid="hanse.realtime.user_saved"

@@ -22,6 +22,14 @@ Topics and what is published to them:
     hanse.posts.selectors.feed._home_sources): ``community:<id>`` of each membership,
     ``author:<id>`` of each person followed and of oneself, ``tag:<tag>`` of each tag followed.
 
+The transport knows topics, not domains. A topic's name is built by one function per kind
+(``chat(id)``, ``post(id)``, ``community(id)``, ``author(id)``, ``tag(name)``, ``COMPANY``,
+``FEED``), used wherever a topic is spelled. Who may receive a numbered kind is decided by
+the app that owns it: it registers a :class:`TopicKind` from its ``AppConfig.ready()``
+(``chat``: hanse/chat/apps.py; ``post``, ``community`` and the feed's sources: hanse/posts,
+whose stream they carry), so this module imports no domain app. ``author`` is the transport's
+own: it needs only the person.
+
 Events carry ids only (and, for chat, HTML that any reader of the channel may see); the
 browser fetches per-viewer parts through the permission-checked HTTP endpoints.
 
@@ -36,17 +44,89 @@ that community reaches it even when it holds only a post or chat topic of the co
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hanse.core.text import normalise_tag
+from hanse.people.models import User as UserModel
 from hanse.realtime.groups import community_group
 
 if TYPE_CHECKING:
     from hanse.people.models import User
 
 MAX_TOPIC_CHARS = 120
+MAX_FEED_SOURCES = 500
+
+# --- names -------------------------------------------------------------------------------
+
+COMPANY = "company"
+FEED = "feed"
+
+
+def chat(channel_id: int) -> str:
+    return f"chat:{int(channel_id)}"
+
+
+def post(post_id: int) -> str:
+    return f"post:{int(post_id)}"
+
+
+def community(community_id: int) -> str:
+    return f"community:{int(community_id)}"
+
+
+def author(user_id: int) -> str:
+    return f"author:{int(user_id)}"
+
+
+def tag(name: str) -> str:
+    """The topic of a hashtag; ``name`` as stored (normalised)."""
+    return f"tag:{name}"
+
+
+# --- who may receive what: registered by the apps ----------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicKind:
+    """A numbered kind of topic (``<kind>:<id>``) and who may receive it.
+
+    ``grant(user, ids)`` answers, in one query, which of ``ids`` the (active) person may
+    receive, each with the community it derives from (its kind changing must re-check the
+    holders: ``community_group``), or None when it derives from none, or when its holders are
+    reached otherwise (a community's own topic: its topic group)."""
+
+    kind: str
+    grant: Callable[[User, list[int]], dict[int, int | None]]
+
+
+_kinds: dict[str, TopicKind] = {}
+_feed: list[Callable[[User], list[str]]] = []
+
+
+def register(kind: TopicKind) -> TopicKind:
+    """Add a numbered kind of topic; registering the same kind twice is a programming error."""
+    if kind.kind in _kinds and _kinds[kind.kind] is not kind:
+        raise ValueError(f"Topic kind {kind.kind!r} is already registered.")
+    _kinds[kind.kind] = kind
+    return kind
+
+
+def register_feed(sources: Callable[[User], list[str]]) -> None:
+    """Name the function that lists the topics carrying a person's home feed (``FEED``)."""
+    if sources not in _feed:
+        _feed.append(sources)
+
+
+def _authors(user: User, ids: list[int]) -> dict[int, int | None]:
+    """Every signed-in employee may follow what any active person posts for everyone."""
+    return dict.fromkeys(
+        UserModel.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True)
+    )
+
+
+register(TopicKind(kind="author", grant=_authors))
 
 
 def _int(raw: str) -> int | None:
@@ -60,14 +140,14 @@ def normalise(topic: str) -> str | None:
     if not isinstance(topic, str) or not topic or len(topic) > MAX_TOPIC_CHARS:
         return None
     kind, sep, rest = topic.partition(":")
-    if kind in {"company", "feed"} and not sep:
+    if kind in {COMPANY, FEED} and not sep:
         return kind
-    if kind in {"chat", "post", "community", "author"}:
+    if kind in _kinds:
         number = _int(rest)
         return f"{kind}:{number}" if number is not None else None
     if kind == "tag":
         name = normalise_tag(rest)
-        return f"tag:{name}" if name else None
+        return tag(name) if name else None
     return None
 
 
@@ -86,48 +166,15 @@ def grants(user: User, wanted: Iterable[str]) -> dict[str, tuple[str, ...]]:
     granted: dict[str, tuple[str, ...]] = {}
     for topic in wanted:
         kind, _sep, rest = topic.partition(":")
-        if kind in {"company", "feed", "tag"}:
+        if kind in {COMPANY, FEED, "tag"}:
             granted[topic] = ()
             continue
         number = _int(rest)
-        if number is not None and kind in {"chat", "post", "community", "author"}:
+        if number is not None and kind in _kinds:
             by_kind.setdefault(kind, {})[number] = topic
-    # Imported here: the realtime transport sits below the apps whose topics it carries.
-    if chat := by_kind.get("chat"):
-        from hanse.chat.models import Channel
-
-        for pk, community_id in (
-            Channel.objects.readable_by(user)
-            .filter(pk__in=list(chat))
-            .values_list("pk", "community_id")
-        ):
-            granted[chat[pk]] = (community_group(community_id),) if community_id else ()
-    if post := by_kind.get("post"):
-        from hanse.posts.models import Post
-
-        for pk, community_id in (
-            Post.objects.visible_to(user)
-            .filter(pk__in=list(post))
-            .values_list("pk", "community_id")
-        ):
-            granted[post[pk]] = (community_group(community_id),) if community_id else ()
-    if community := by_kind.get("community"):
-        from hanse.communities.models import Community
-
-        # Its holders are all in the topic's own group, which a kind change reaches too.
-        for pk in (
-            Community.objects.content_visible_to(user)
-            .filter(pk__in=list(community))
-            .values_list("pk", flat=True)
-        ):
-            granted[community[pk]] = ()
-    if author := by_kind.get("author"):
-        from hanse.people.models import User as UserModel
-
-        for pk in UserModel.objects.filter(pk__in=list(author), is_active=True).values_list(
-            "pk", flat=True
-        ):
-            granted[author[pk]] = ()
+    for kind, topics in by_kind.items():
+        for pk, community_id in _kinds[kind].grant(user, list(topics)).items():
+            granted[topics[pk]] = (community_group(community_id),) if community_id else ()
     return granted
 
 
@@ -150,8 +197,6 @@ def recheck(
 ) -> Recheck:
     """Read the person again and decide every topic a connection holds, and its feed's
     sources, anew: after a membership, role, kind or account change."""
-    from hanse.people.models import User as UserModel
-
     user = UserModel.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return Recheck(user=None, granted={}, feed_sources=None)
@@ -162,31 +207,10 @@ def recheck(
     return Recheck(user=user, granted=grants(user, asked), feed_sources=sources)
 
 
-MAX_FEED_SOURCES = 500
-
-
 def feed_sources(user: User) -> list[str]:
-    """The topics that carry new posts of the person's home feed (at most MAX_FEED_SOURCES)."""
-    from hanse.communities.models import Membership
-    from hanse.posts.models import TagFollow
-
-    found = [f"author:{user.pk}"]
-    found += [
-        f"community:{cid}"
-        for cid in Membership.objects.filter(user=user)
-        .order_by("community_id")
-        .values_list("community_id", flat=True)[:MAX_FEED_SOURCES]
-    ]
-    found += [
-        f"author:{uid}"
-        for uid in user.follow_edges.order_by("followee_id").values_list("followee_id", flat=True)[
-            :MAX_FEED_SOURCES
-        ]
-    ]
-    found += [
-        f"tag:{name}"
-        for name in TagFollow.objects.filter(user=user)
-        .order_by("tag__name")
-        .values_list("tag__name", flat=True)[:MAX_FEED_SOURCES]
-    ]
+    """The topics that carry new posts of the person's home feed (at most MAX_FEED_SOURCES):
+    oneself, and what the registered feed lists (hanse/posts/live.py)."""
+    found = [author(user.pk)]
+    for sources in _feed:
+        found += sources(user)
     return found[:MAX_FEED_SOURCES]

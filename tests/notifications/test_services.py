@@ -138,14 +138,19 @@ def test_no_notification_about_what_the_recipient_cannot_see(
 
 
 def test_leaving_a_private_community_hides_its_notifications_at_once(
-    people: Any, make_post: Callable, make_community: Callable
+    people: Any,
+    make_post: Callable,
+    make_community: Callable,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    """After leaving, the bell no longer counts or lists the community's notifications."""
+    """Once the leave commits, the bell no longer counts or lists the community's
+    notifications (the cached count is dropped by the membership_ended subscriber)."""
     club = make_community(Community.Kind.PRIVATE, owner=people["anna"], members=(people["ben"],))
     post = make_post(people["anna"], "@ben", community=club, mentions=(people["ben"],))
     services.on_post_created(post)
     assert selectors.unread_count(user=people["ben"]) == 1
-    membership_leave(community=club, user=people["ben"])
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_leave(community=club, user=people["ben"])
     assert selectors.unread_count(user=people["ben"]) == 0
     assert selectors.notifications_for(user=people["ben"]).items == []
     assert Notification.objects.count() == 1  # kept, just not shown: rejoining shows it again

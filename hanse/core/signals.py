@@ -1,0 +1,96 @@
+"""Events one app announces and other apps react to, after the transaction commits.
+
+A community does not know that chat channels, notifications and open WebSockets follow its
+memberships: it announces ``membership_ended`` and each of them subscribes in its own
+``AppConfig.ready()``. The events live here, in the bottom layer, so that every app may
+subscribe, the real-time transport included (docs/architecture.md, "Dependencies run one
+way"). Each carries one typed payload as the ``event`` argument; receivers take
+``(sender, event, **kwargs)``.
+
+``send_on_commit`` sends only after the surrounding transaction commits (at once outside
+one): a receiver that queues a task or pushes to browsers must not act on a write that may
+still roll back. A receiver that fails is logged and does not keep the others from running;
+the write has already succeeded.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.db import transaction
+from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MembershipEnded:
+    """Someone is no longer a member of a community: they left, or were removed."""
+
+    community_id: int
+    user_id: int
+    reason: Literal["left", "removed"]
+
+
+@dataclass(frozen=True)
+class MembershipChanged:
+    """Someone became a member of a community, or their role in it changed."""
+
+    community_id: int
+    user_id: int
+    change: Literal["joined", "role"]
+
+
+@dataclass(frozen=True)
+class CommunityChanged:
+    """A community changed what everyone may see of it: its kind, or it was deleted."""
+
+    community_id: int
+    change: Literal["kind", "deleted"]
+
+
+@dataclass(frozen=True)
+class CommunityEvent:
+    """Something people are told about: a join request made or decided, an invitation made
+    or settled (declined, revoked), a role changed by ``actor_id``."""
+
+    kind: Literal[
+        "join_request_created",
+        "join_request_decided",
+        "invitation_created",
+        "invitation_settled",
+        "role_changed",
+    ]
+    object_id: int  # the JoinRequest, Invitation or Membership
+    user_id: int  # the person it is about
+    actor_id: int | None = None
+
+
+# Subscribers: hanse.chat (leaves the community's channels), hanse.notifications (drops the
+# community's notifications and the cached bell count), hanse.realtime (re-checks topics).
+membership_ended = Signal()
+# Subscribers: hanse.realtime (re-checks the person's topics; a joined community's feed source).
+membership_changed = Signal()
+# Subscribers: hanse.realtime (re-checks every connection holding a topic of the community).
+community_changed = Signal()
+# Subscribers: hanse.notifications (tells the people concerned; recounts the bell).
+community_event = Signal()
+
+
+def send(signal: Signal, event: Any) -> None:
+    """Send now, to every receiver, whatever one of them raises."""
+    for receiver, result in signal.send_robust(sender=type(event), event=event):
+        if isinstance(result, Exception):
+            logger.error(
+                "Receiver %r of %s failed",
+                receiver,
+                type(event).__name__,
+                exc_info=(type(result), result, result.__traceback__),
+            )
+
+
+def send_on_commit(signal: Signal, event: Any) -> None:
+    """Send after the current transaction commits."""
+    transaction.on_commit(lambda: send(signal, event))
