@@ -38,6 +38,7 @@ from hanse.core.errors import ServiceError
 from hanse.events import ical, recurrence, selectors, services
 from hanse.events.forms import EventForm, OccurrenceForm, RsvpForm
 from hanse.events.models import Event, Rsvp
+from hanse.events.rules import may_create_event_in, may_manage_event
 from hanse.people.models import User
 from hanse.posts.models import Post
 
@@ -110,7 +111,7 @@ def _event(request: HttpRequest, event_id: int) -> Event:
 
 
 def _manage_or_404(request: HttpRequest, event: Event) -> None:
-    if not selectors.can_manage(_viewer(request), event):
+    if not may_manage_event(_viewer(request), event):
         # Members who may see the event but not change it learn nothing more from a 404
         # than from a 403; outsiders never reach this point (get_event_for is a 404).
         raise Http404(_("Only the organisers can do this."))
@@ -299,8 +300,7 @@ def community_events(request: HttpRequest, slug: str) -> HttpResponse:
         "pending_request_count": pending,
         "can_read": can_read,
         "request_form": JoinRequestForm(),
-        "is_member": community.viewer_role is not None  # type: ignore[attr-defined]
-        or viewer.is_superuser,
+        "may_create_event": may_create_event_in(viewer, community),
     }
     if not can_read:
         return render(request, "events/community_events.html", context, status=403)
@@ -386,7 +386,7 @@ def detail(request: HttpRequest, event_id: int) -> HttpResponse:
         )[:PICKER_SIZE]
         if all(o.recurrence_id != occurrence.recurrence_id for o in picker):
             picker = [occurrence, *picker]
-    can_manage = selectors.can_manage(viewer, event)
+    can_manage = may_manage_event(viewer, event)
     is_past = occurrence.end <= now
     organisers = [event.organiser, *event.co_organisers.all()]
     context = {
@@ -456,7 +456,7 @@ def attendees_csv(request: HttpRequest, event_id: int) -> HttpResponse:
     """The attendee list of one occurrence as CSV, for organisers."""
     viewer = _viewer(request)
     event = _event(request, event_id)
-    if not selectors.can_manage(viewer, event):
+    if not may_manage_event(viewer, event):
         return HttpResponseForbidden(_("Only the organisers can export the attendee list."))
     occurrence = _occurrence(event, request.GET.get("on"))
     attendees = selectors.attendees(
