@@ -181,6 +181,7 @@ def community_create(
                 created_by=by,
                 member_count=1,
             )
+            # rule-home: the founder becomes its owner (a write, not a check)
             Membership.objects.create(community=community, user=by, role=Membership.Role.OWNER)
     except IntegrityError as exc:
         # Someone drew the same random address between our check and the insert.
