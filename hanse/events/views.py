@@ -41,6 +41,7 @@ from hanse.events.models import Event, Rsvp
 from hanse.events.rules import may_create_event_in, may_manage_event
 from hanse.people.models import User
 from hanse.posts.models import Post
+from hanse.posts.selectors import posts as post_selectors
 
 if TYPE_CHECKING:
     from hanse.events.recurrence import Occurrence
@@ -348,10 +349,18 @@ def _when(event: Event, occurrence: Occurrence) -> dict[str, Any]:
     }
 
 
+def _visible_post(viewer: User, post_id: int) -> Post | None:
+    """The post through the posts app's fetcher (its visible_to), None when not visible."""
+    try:
+        return post_selectors.get_post_for(viewer=viewer, post_id=post_id)
+    except Http404:
+        return None
+
+
 def _notes_post(event: Event, viewer: User) -> Post | None:
     if not event.notes_post_id:
         return None
-    return Post.objects.visible_to(viewer).filter(pk=event.notes_post_id).first()
+    return _visible_post(viewer, event.notes_post_id)
 
 
 def _rsvp_buttons(my_rsvp: Rsvp | None) -> list[tuple[str, str, bool]]:
@@ -725,11 +734,7 @@ def notes(request: HttpRequest, event_id: int) -> HttpResponse:
     _manage_or_404(request, event)
     if request.method == "POST":
         post_id = request.POST.get("post", "")
-        post = (
-            Post.objects.visible_to(viewer).filter(pk=int(post_id)).first()
-            if post_id.isdigit()
-            else None
-        )
+        post = _visible_post(viewer, int(post_id)) if post_id.isdigit() else None
         if post is None:
             messages.error(request, _("Please choose one of your posts."))
         elif _run(
