@@ -402,6 +402,9 @@ PUSH_ALLOW_INSECURE_ENDPOINTS = False
 # --- Hanse --------------------------------------------------------------------------------
 HANSE_SITE_NAME = env_str("HANSE_SITE_NAME", "Hanse")
 DIRECTORY_PAGE_SIZE = 24
+# Chat messages one person may send per window of seconds, over every way in (page, API,
+# WebSocket) and across processes (the counter lives in the cache: Redis when configured).
+CHAT_SEND_RATE_LIMIT = (env_int("CHAT_SEND_RATE_LIMIT", 20), 10)
 
 LOGGING = {
     "version": 1,

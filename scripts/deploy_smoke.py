@@ -288,11 +288,12 @@ def main() -> int:
 
         step(f"a post with a {UPLOAD_BYTES // 2**20} MB attachment, read back")
         token = csrf_of(client, "/posts/new/")
-        payload = os.urandom(UPLOAD_BYTES)
+        # A PDF as the sniffer knows it by its first bytes (random bytes alone are refused).
+        payload = b"%PDF-1.7\n" + os.urandom(UPLOAD_BYTES - 16) + b"\n%%EOF\n"
         made = client.post(
             "/posts/new/",
             data={"csrfmiddlewaretoken": token, "body": "Großer Anhang", "where": "company"},
-            files={"files": ("bericht.bin", payload, "application/octet-stream")},
+            files={"files": ("bericht.pdf", payload, "application/pdf")},
             headers={"Referer": BASE + "/posts/new/"},
         )
         assert made.status_code == 302, f"upload answered {made.status_code}: {made.text[:500]}"

@@ -48,6 +48,13 @@ def _fresh_cache(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _chat_send_limit_out_of_the_way(settings: Any) -> None:
+    """Fixtures write many chat messages at once through the service; the tests of the send
+    limit set CHAT_SEND_RATE_LIMIT themselves."""
+    settings.CHAT_SEND_RATE_LIMIT = (10_000, 10)
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings: Any) -> None:
     """Tests assert English messages unless they ask for German explicitly."""
     settings.LANGUAGE_CODE = "en"

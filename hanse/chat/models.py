@@ -20,26 +20,11 @@ MAX_GROUP_DM_MEMBERS = 15
 
 class ChannelQuerySet(models.QuerySet["Channel"]):
     def visible_to(self, user: User | None) -> ChannelQuerySet:
-        """Channels whose existence the person may know: public ones, community channels of
-        communities whose content they may read, and every channel they are a member of.
-        Private channels and direct messages: members only. No administrator exception:
-        private conversations are not moderation material."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        from hanse.communities.models import Community
-
-        member = ChannelMember.objects.filter(channel=OuterRef("pk"), user=user)
-        readable_communities = Community.objects.content_visible_to(user).values("id")
-        return self.filter(
-            Q(kind=Channel.Kind.PUBLIC, archived_at__isnull=True)
-            | Q(kind=Channel.Kind.COMMUNITY, community_id__in=readable_communities)
-            | (~Q(kind=Channel.Kind.COMMUNITY) & Exists(member))
-        )
-
-    def readable_by(self, user: User | None) -> ChannelQuerySet:
-        """Channels whose messages the person may read: members of any channel; for public
-        channels and the channels of open communities also non-members (to look before
-        joining)."""
+        """The one home of "may this person see this channel and read its messages": public
+        channels (archived ones too), community channels of communities whose content they
+        may read, every other channel they are a member of. Private channels and direct
+        messages: members only. No administrator exception: private conversations are not
+        moderation material."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         from hanse.communities.models import Community
@@ -54,11 +39,16 @@ class ChannelQuerySet(models.QuerySet["Channel"]):
             | (~Q(kind=Channel.Kind.COMMUNITY) & Exists(member))
         )
 
+    def readable_by(self, user: User | None) -> ChannelQuerySet:
+        """The same rule as ``visible_to``: knowing that a channel exists and reading its
+        messages go together (lists that hide archived channels filter them themselves)."""
+        return self.visible_to(user)
+
     @staticmethod
     def member_may_read(channel: Channel, user: User) -> bool:
         """Whether being a member is enough to read ``channel`` (the last branch of
-        readable_by): for every kind but community channels, which follow their community.
-        A writer check that has already found the person's membership needs no readable_by
+        visible_to): for every kind but community channels, which follow their community.
+        A writer check that has already found the person's membership needs no visible_to
         query then (hanse/chat/services.py ``_require_reader``)."""
         return bool(
             user is not None
@@ -144,7 +134,7 @@ class ChannelMember(models.Model):
 class MessageQuerySet(models.QuerySet["Message"]):
     def visible_to(self, user: User | None) -> MessageQuerySet:
         """The one home of "may this person read this message": its channel is readable."""
-        return self.filter(channel__in=Channel.objects.readable_by(user).values("id"))
+        return self.filter(channel__in=Channel.objects.visible_to(user).values("id"))
 
 
 class Message(models.Model):
@@ -212,6 +202,14 @@ def _chat_thumb_path(instance: MessageAttachment, filename: str) -> str:
     return f"chat/thumbs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.webp"
 
 
+class MessageAttachmentQuerySet(models.QuerySet["MessageAttachment"]):
+    def visible_to(self, user: User | None) -> MessageAttachmentQuerySet:
+        """The one home of "may this person download this chat file": its message is
+        readable (``Message.objects.visible_to``) and not deleted."""
+        readable = Message.objects.visible_to(user).filter(deleted_at__isnull=True)
+        return self.filter(message__in=readable.values("id"))
+
+
 class MessageAttachment(models.Model):
     """A file in a chat message; validated and stored like post attachments, served through
     chat's own permission-checked view."""
@@ -225,6 +223,8 @@ class MessageAttachment(models.Model):
     size = models.PositiveBigIntegerField()
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = MessageAttachmentQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.original_name

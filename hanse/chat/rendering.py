@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.template.loader import render_to_string
 
 from hanse.chat.models import Message
+from hanse.chat.rules import message_flags
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -55,10 +56,7 @@ def decorate(messages: Iterable[Message], viewer: User | None, *, is_admin: bool
         m: Any = message
         m.reaction_list = reaction_summaries(message, viewer)
         m.has_reactions = any(r.count for r in m.reaction_list)
-        deleted = message.deleted_at is not None
-        own = viewer is not None and message.author_id == viewer.pk
-        m.can_edit = own and not deleted
-        m.can_delete = (own or is_admin) and not deleted
+        m.can_edit, m.can_delete = message_flags(viewer, message, channel_admin=is_admin)
 
 
 def render_message_html(

@@ -1,5 +1,6 @@
-"""Reads of the chat. Visibility comes from ``Channel.objects.readable_by`` and
-``Message.objects.visible_to`` only; every list runs a fixed number of queries."""
+"""Reads of the chat. Visibility comes from ``Channel.objects.visible_to``,
+``Message.objects.visible_to`` and ``MessageAttachment.objects.visible_to`` only; every
+list runs a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -53,27 +54,43 @@ def message_queryset() -> MessageQuerySet:
     )
 
 
+def find_channel_for(*, viewer: User, channel_id: int) -> Channel | None:
+    """A channel whose messages the person may read, else None (the WebSocket's form)."""
+    return (
+        Channel.objects.visible_to(viewer).select_related("community").filter(pk=channel_id).first()
+    )
+
+
 def get_channel_for(*, viewer: User, channel_id: int) -> Channel:
     """A channel whose messages the person may read, else 404."""
-    channel = (
-        Channel.objects.readable_by(viewer)
-        .select_related("community")
-        .filter(pk=channel_id)
-        .first()
-    )
+    channel = find_channel_for(viewer=viewer, channel_id=channel_id)
     if channel is None:
         raise Http404
     return channel
 
 
-def get_message_for(*, viewer: User, channel: Channel, message_id: int) -> Message:
-    """A message of this channel that the person may read, else 404."""
-    message = (
+def find_message_for(*, viewer: User, channel: Channel, message_id: int) -> Message | None:
+    """A message of this channel that the person may read, else None."""
+    return (
         message_queryset().filter(channel=channel).visible_to(viewer).filter(pk=message_id).first()
     )
+
+
+def get_message_for(*, viewer: User, channel: Channel, message_id: int) -> Message:
+    """A message of this channel that the person may read, else 404."""
+    message = find_message_for(viewer=viewer, channel=channel, message_id=message_id)
     if message is None:
         raise Http404
     return message
+
+
+def get_attachment_for(*, viewer: User | None, attachment_id: int) -> MessageAttachment:
+    """A file of a message the person may read (and that is not deleted), else 404: the
+    download and thumbnail views serve nothing else."""
+    attachment = MessageAttachment.objects.visible_to(viewer).filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return attachment
 
 
 def membership_of(*, channel: Channel, user: User) -> ChannelMember | None:
@@ -183,7 +200,7 @@ def global_unread_count(*, user: User) -> int:
             pk__gt=F("channel__members__last_read_id"),
             parent__isnull=True,
             deleted_at__isnull=True,
-            channel__in=Channel.objects.readable_by(user).values("id"),
+            channel__in=Channel.objects.visible_to(user).values("id"),
         )
         .exclude(author=user)
         .count()
@@ -235,7 +252,7 @@ def sidebar(*, user: User) -> Sidebar:
     (memberships with counts, then the people of direct messages)."""
     members = list(
         ChannelMember.objects.filter(
-            user=user, channel__in=Channel.objects.readable_by(user).values("id")
+            user=user, channel__in=Channel.objects.visible_to(user).values("id")
         )
         .select_related("channel", "channel__community")
         .annotate(unread=Coalesce(_unread_subquery(user), 0))

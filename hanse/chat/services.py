@@ -1,6 +1,6 @@
 """Writes of the chat: channels, members, direct messages, messages, reactions, read cursors.
 
-Every function validates, checks permission against ``Channel.objects.readable_by`` and the
+Every function validates, checks permission against ``Channel.objects.visible_to`` and the
 person's membership, writes inside one transaction and queues its side effects (live pushes,
 notifications, revocation of live subscriptions) with ``transaction.on_commit`` through
 hanse/chat/events.py.
@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -23,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from hanse.chat import events
+from hanse.chat import rules as chat_rules
 from hanse.chat.models import (
     MAX_GROUP_DM_MEMBERS,
     MAX_MESSAGE_CHARS,
@@ -33,8 +35,11 @@ from hanse.chat.models import (
     MessageAttachment,
     MessageReaction,
 )
+from hanse.chat.rules import in_channel_community
+from hanse.communities import rules as community_rules
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import extract_mentions, render_markdown
+from hanse.realtime.ratelimit import allow
 
 if TYPE_CHECKING:
     from hanse.communities.models import Community
@@ -58,39 +63,11 @@ def _not_found() -> ServiceError:
 
 
 def _readable(channel: Channel, user: User) -> bool:
-    return Channel.objects.readable_by(user).filter(pk=channel.pk).exists()
+    return Channel.objects.visible_to(user).filter(pk=channel.pk).exists()
 
 
 def _membership(channel: Channel, user: User) -> ChannelMember | None:
     return ChannelMember.objects.filter(channel=channel, user=user).first()
-
-
-def _community_role(community_id: int | None, user: User) -> str | None:
-    if community_id is None:
-        return None
-    from hanse.communities.models import Membership
-
-    return (
-        Membership.objects.filter(community_id=community_id, user=user)
-        .values_list("role", flat=True)
-        .first()
-    )
-
-
-def is_channel_admin(channel: Channel, user: User, member: ChannelMember | None = None) -> bool:
-    """Channel admins; for a community channel also the community's owners and moderators."""
-    if member is None:
-        member = _membership(channel, user)
-    if member is not None and member.role == ChannelMember.Role.ADMIN:
-        return True
-    if channel.kind == Channel.Kind.COMMUNITY:
-        from hanse.communities.models import Membership
-
-        return _community_role(channel.community_id, user) in (
-            Membership.Role.OWNER,
-            Membership.Role.MODERATOR,
-        )
-    return False
 
 
 def _require_readable(channel: Channel, user: User) -> None:
@@ -101,8 +78,8 @@ def _require_readable(channel: Channel, user: User) -> None:
 def _require_reader(channel: Channel, user: User) -> ChannelMember | None:
     """404 unless the person may read the channel; their membership row, if any."""
     member = _membership(channel, user)
-    # A member of a channel that is not a community channel may read it (readable_by's own
-    # rule, ChannelQuerySet.member_may_read): the readable_by query is needed otherwise.
+    # A member of a channel that is not a community channel may read it (visible_to's own
+    # rule, ChannelQuerySet.member_may_read): the visible_to query is needed otherwise.
     if member is None or not ChannelQuerySet.member_may_read(channel, user):
         _require_readable(channel, user)
     return member
@@ -116,7 +93,7 @@ def _require_writer(channel: Channel, user: User, member: ChannelMember | None) 
     if (
         member is None
         and channel.kind == Channel.Kind.COMMUNITY
-        and _community_role(channel.community_id, user) is not None
+        and in_channel_community(user, channel)
     ):
         member, _created = ChannelMember.objects.get_or_create(channel=channel, user=user)
     if member is None:
@@ -190,7 +167,7 @@ def community_channel_ensure(*, community: Community, user: User) -> Channel:
 
     if not CommunityModel.objects.content_visible_to(user).filter(pk=community.pk).exists():
         raise ServiceError(_("This community does not exist."), code="not_found", status=404)
-    is_member = _community_role(community.pk, user) is not None
+    is_member = bool(community_rules.is_member(user, community))
     with transaction.atomic():
         channel = (
             Channel.objects.filter(kind=Channel.Kind.COMMUNITY, community=community)
@@ -219,9 +196,7 @@ def community_channel_create(
     *, community: Community, by: User, name: str, topic: str = ""
 ) -> Channel:
     """A further channel of a community, created on demand by its owners and moderators."""
-    from hanse.communities.models import Membership
-
-    if _community_role(community.pk, by) not in (Membership.Role.OWNER, Membership.Role.MODERATOR):
+    if not chat_rules.may_add_community_channel(by, community):
         raise PermissionRefused(
             _("Only the community's owners and moderators can add channels to it.")
         )
@@ -300,7 +275,7 @@ def channel_join(*, channel: Channel, user: User) -> ChannelMember:
     if member is not None:
         return member
     if channel.kind == Channel.Kind.COMMUNITY:
-        if _community_role(channel.community_id, user) is None:
+        if not in_channel_community(user, channel):
             raise PermissionRefused(
                 _("Only members of the community can join its channel. Join the community first.")
             )
@@ -317,7 +292,7 @@ def _promote_if_orphaned(channel: Channel) -> None:
     if channel.kind in DM_KINDS:
         return
     members = ChannelMember.objects.filter(channel=channel)
-    if members.filter(role=ChannelMember.Role.ADMIN).exists():
+    if chat_rules.channel_admins(channel).exists():
         return
     oldest = members.order_by("joined_at", "id").first()
     if oldest is not None:
@@ -350,9 +325,9 @@ def member_invite(*, channel: Channel, by: User, people: Sequence[User]) -> list
             code="cannot_invite_dm",
         )
     member = _membership(channel, by)
-    if member is None and not is_channel_admin(channel, by):
-        raise PermissionRefused(_("Join the channel to add people to it."))
-    if channel.kind == Channel.Kind.PRIVATE and not is_channel_admin(channel, by, member):
+    if not chat_rules.may_invite(by, channel, member):
+        if member is None:
+            raise PermissionRefused(_("Join the channel to add people to it."))
         raise PermissionRefused(_("Only channel admins can add people to a private channel."))
     wanted = {p.pk: p for p in people}
     inactive = [p for p in wanted.values() if not p.is_active]
@@ -397,7 +372,7 @@ def member_remove(*, channel: Channel, by: User, user: User) -> None:
     if user.pk == by.pk:
         channel_leave(channel=channel, user=user)
         return
-    if not is_channel_admin(channel, by):
+    if not chat_rules.may_manage_members(by, channel):
         raise PermissionRefused(_("Only channel admins can remove people from a channel."))
     with transaction.atomic():
         deleted, _rows = ChannelMember.objects.filter(channel=channel, user=user).delete()
@@ -415,7 +390,7 @@ def member_set_role(*, channel: Channel, by: User, user: User, role: str) -> Cha
     if role not in ChannelMember.Role.values:
         raise ServiceError(_("Choose a valid role."), code="invalid_role")
     _require_readable(channel, by)
-    if channel.kind in DM_KINDS or not is_channel_admin(channel, by):
+    if not chat_rules.may_manage_members(by, channel):
         raise PermissionRefused(_("Only channel admins can change roles."))
     member = _membership(channel, user)
     if member is None:
@@ -435,11 +410,7 @@ def channel_set_topic(*, channel: Channel, by: User, topic: str) -> Channel:
     _require_readable(channel, by)
     if channel.kind == Channel.Kind.DIRECT:
         raise ServiceError(_("A direct message has no topic."), code="no_topic")
-    member = _membership(channel, by)
-    allowed = is_channel_admin(channel, by, member) or (
-        member is not None and channel.kind in (Channel.Kind.PUBLIC, Channel.Kind.GROUP)
-    )
-    if not allowed:
+    if not chat_rules.may_set_topic(by, channel, _membership(channel, by)):
         raise PermissionRefused(_("Only channel admins can change the topic of this channel."))
     channel.topic = _clean_topic(topic)
     with transaction.atomic():
@@ -579,6 +550,19 @@ def _as_stored(message: Message, attachments: Sequence[MessageAttachment]) -> Me
     return shown
 
 
+def _require_send_rate(author: User) -> None:
+    """One policy for every way a message comes in (page, API, WebSocket): at most
+    ``CHAT_SEND_RATE_LIMIT`` messages per person per window, counted across processes."""
+
+    limit, seconds = settings.CHAT_SEND_RATE_LIMIT
+    if not allow(author.pk, "chat.send", limit=limit, per_seconds=seconds):
+        raise ServiceError(
+            _("You are sending messages too fast. Please wait a moment."),
+            code="rate_limited",
+            status=429,
+        )
+
+
 def _existing_for(author: User, client_id: uuid.UUID, channel: Channel) -> Message | None:
     existing = Message.objects.filter(author=author, client_id=client_id).first()
     if existing is not None and existing.channel_id != channel.pk:
@@ -607,6 +591,8 @@ def message_post(
         existing = _existing_for(author, client_id, channel)
         if existing is not None:
             return existing, False
+    # After the resend check: a resend stores nothing and must not count against the limit.
+    _require_send_rate(author)
     body = _clean_body(body, has_files=bool(files))
     validated: list[ValidatedFile] = []
     if files:
@@ -669,7 +655,7 @@ def message_post(
 
 
 def _require_author(message: Message, user: User) -> None:
-    if message.author_id != user.pk:
+    if not chat_rules.may_edit_message(user, message):
         raise PermissionRefused(_("Only the author can edit a message."))
 
 
@@ -697,7 +683,7 @@ def message_delete(*, message: Message, by: User) -> Message:
     _require_readable(channel, by)
     if message.deleted_at is not None:
         return message
-    if message.author_id != by.pk and not is_channel_admin(channel, by):
+    if not chat_rules.may_delete_message(by, message):
         raise PermissionRefused(_("Only the author or a channel admin can delete a message."))
     attachments = list(message.attachments.all())
     names = [n for a in attachments for n in (a.file.name, a.thumbnail.name) if n]

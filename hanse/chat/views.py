@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hanse.chat import rules as chat_rules
 from hanse.chat import selectors, services
 from hanse.chat.forms import ChannelForm, EditForm, TopicForm
 from hanse.chat.models import Channel, ChannelMember, Message, MessageAttachment
@@ -29,8 +30,6 @@ from hanse.core.errors import ServiceError
 from hanse.core.files import serve_thumbnail, serve_upload
 from hanse.people.models import User
 from hanse.realtime import topics
-
-SEND_LIMIT = 30  # messages per person per 10 seconds over HTTP (the WebSocket has its own)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -188,14 +187,7 @@ def community_channel_new(request: HttpRequest, slug: str) -> HttpResponse:
 def _channel_context(request: HttpRequest, channel: Channel) -> dict[str, Any]:
     viewer = _viewer(request)
     member = selectors.membership_of(channel=channel, user=viewer)
-    is_admin = services.is_channel_admin(channel, viewer, member)
-    can_join = member is None and (
-        channel.kind == Channel.Kind.PUBLIC
-        or (
-            channel.kind == Channel.Kind.COMMUNITY
-            and services._community_role(channel.community_id, viewer) is not None
-        )
-    )
+    is_admin = chat_rules.is_channel_admin(viewer, channel, member)
     return {
         **_sidebar_context(request, channel),
         "channel": channel,
@@ -204,10 +196,11 @@ def _channel_context(request: HttpRequest, channel: Channel) -> dict[str, Any]:
         else channel.name,
         "member": member,
         "is_admin": is_admin,
-        "can_join": can_join,
-        "can_write": member is not None and channel.archived_at is None,
-        "can_topic": channel.kind != Channel.Kind.DIRECT
-        and (is_admin or (member is not None and channel.kind in ("public", "group"))),
+        "can_join": chat_rules.may_join(viewer, channel, member),
+        "can_write": chat_rules.may_write(viewer, channel, member),
+        "can_topic": chat_rules.may_set_topic(viewer, channel, member),
+        "can_invite": chat_rules.may_invite(viewer, channel, member),
+        "can_manage_members": chat_rules.may_manage_members(viewer, channel, member),
         "is_dm": channel.kind in (Channel.Kind.DIRECT, Channel.Kind.GROUP),
         "live_topic": topics.chat(channel.pk),
     }
@@ -311,7 +304,7 @@ def messages(request: HttpRequest, channel_id: int) -> HttpResponse:
             }
         )
     member = selectors.membership_of(channel=chan, user=viewer)
-    decorate(page.messages, viewer, is_admin=services.is_channel_admin(chan, viewer, member))
+    decorate(page.messages, viewer, is_admin=chat_rules.is_channel_admin(viewer, chan, member))
     return render(
         request,
         "chat/_messages.html",
@@ -329,14 +322,6 @@ def post(request: HttpRequest, channel_id: int) -> HttpResponse:
     if parent_id:
         parent = selectors.get_message_for(viewer=viewer, channel=chan, message_id=parent_id)
     back = _channel_url(chan) + (f"?thread={parent.pk}" if parent else "")
-    from hanse.realtime.ratelimit import allow
-
-    if not allow(viewer.pk, "chat.send", limit=SEND_LIMIT, per_seconds=10):
-        error = _("You are sending messages very fast. Please wait a few seconds.")
-        if _is_htmx(request):
-            return HttpResponse(error, status=429)
-        flash.error(request, error)
-        return redirect(back)
     try:
         client_id = uuid.UUID(request.POST["client_id"]) if request.POST.get("client_id") else None
     except ValueError:
@@ -378,7 +363,7 @@ def _message_back(chan: Channel, message: Message) -> str:
 def _fresh_message(request: HttpRequest, chan: Channel, message_id: int) -> HttpResponse:
     viewer = _viewer(request)
     fresh = selectors.get_message_for(viewer=viewer, channel=chan, message_id=message_id)
-    admin = services.is_channel_admin(chan, viewer)
+    admin = chat_rules.is_channel_admin(viewer, chan)
     return HttpResponse(render_message_html(fresh, viewer, is_admin=admin))
 
 
@@ -386,7 +371,7 @@ def _fresh_message(request: HttpRequest, chan: Channel, message_id: int) -> Http
 def message_edit(request: HttpRequest, channel_id: int, message_id: int) -> HttpResponse:
     """The author edits a message."""
     chan, message = _message(request, channel_id, message_id)
-    if message.author_id != _viewer(request).pk or message.deleted_at is not None:
+    if not chat_rules.may_edit_message(_viewer(request), message):
         raise Http404
     form = EditForm(request.POST or None, initial={"body": message.body})
     if request.method == "POST" and form.is_valid():
@@ -563,14 +548,8 @@ def search(request: HttpRequest, channel_id: int) -> HttpResponse:
 
 
 def _visible_attachment(request: HttpRequest, attachment_id: int) -> MessageAttachment:
-    viewer = request.user if request.user.is_authenticated else None
-    attachment = MessageAttachment.objects.filter(
-        pk=attachment_id,
-        message__in=Message.objects.visible_to(viewer).filter(deleted_at__isnull=True),
-    ).first()
-    if attachment is None:
-        raise Http404
-    return attachment
+    viewer = cast("User | None", request.user if request.user.is_authenticated else None)
+    return selectors.get_attachment_for(viewer=viewer, attachment_id=attachment_id)
 
 
 @require_http_methods(["GET", "HEAD"])

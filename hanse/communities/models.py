@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core.rules import is_platform_admin
+
 if TYPE_CHECKING:
     from hanse.people.models import User
 
@@ -22,7 +24,7 @@ class CommunityQuerySet(models.QuerySet["Community"]):
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser:
+        if is_platform_admin(user):
             return self.all()
         is_member = Membership.objects.filter(community=OuterRef("pk"), user=user)
         return self.filter(~Q(kind=Community.Kind.SECRET) | Exists(is_member))
@@ -31,7 +33,7 @@ class CommunityQuerySet(models.QuerySet["Community"]):
         """Communities whose content (posts, members, events) the person may read."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser:
+        if is_platform_admin(user):
             return self.all()
         is_member = Membership.objects.filter(community=OuterRef("pk"), user=user)
         return self.filter(Q(kind=Community.Kind.OPEN) | Exists(is_member))

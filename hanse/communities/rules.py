@@ -15,10 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.db.models import Q
 
 from hanse.communities.models import Community, Membership
+from hanse.core.rules import is_platform_admin
 
 _ROLE_CACHE = "_hanse_role_cache"
+MODERATING_ROLES = (Membership.Role.MODERATOR, Membership.Role.OWNER)
 _NO_ROLE = ""
 
 
@@ -59,17 +62,15 @@ def is_active_user(user: Any) -> bool:
     return _active(user)
 
 
-@rules.predicate
-def is_admin(user: Any) -> bool:
-    """Platform administrators (superusers) see and moderate every community."""
-    return _active(user) and bool(user.is_superuser)
+# Platform administrators see and moderate every community (the one predicate in core).
+is_admin = is_platform_admin
 
 
 @rules.predicate
 def may_found(user: Any) -> bool:
     if not _active(user):
         return False
-    if user.is_superuser:
+    if is_platform_admin(user):
         return True
     from hanse.core.models import SiteConfiguration
 
@@ -90,7 +91,7 @@ def is_member(user: Any, community: Community) -> bool:
 @rules.predicate
 def is_moderator(user: Any, community: Community) -> bool:
     """Moderator or owner: owners can do everything moderators can."""
-    return role_of(user, community) in (Membership.Role.MODERATOR, Membership.Role.OWNER)
+    return role_of(user, community) in MODERATING_ROLES
 
 
 @rules.predicate
@@ -111,6 +112,37 @@ def is_private(user: Any, community: Community) -> bool:
 @rules.predicate
 def is_secret(user: Any, community: Community) -> bool:
     return community.kind == Community.Kind.SECRET
+
+
+def moderated_among(user: Any, community_ids: set[int]) -> set[int]:
+    """Which of these communities the person moderates (``is_admin | is_moderator``), in one
+    query whatever their number: the batch form for lists that show flags per row."""
+    if not _active(user) or not community_ids:
+        return set()
+    if is_platform_admin(user):
+        return set(community_ids)
+    return set(
+        Membership.objects.filter(
+            user=user, community_id__in=community_ids, role__in=MODERATING_ROLES
+        ).values_list("community_id", flat=True)
+    )
+
+
+def is_last_owner(membership: Membership) -> bool:
+    """Whether this is the community's only owner: a community keeps one, so they may not
+    leave, be removed or step down (services ask with the community row locked)."""
+    if membership.role != Membership.Role.OWNER:
+        return False
+    owners = Membership.objects.filter(
+        community_id=membership.community_id, role=Membership.Role.OWNER
+    )
+    return not owners.exclude(pk=membership.pk).exists()
+
+
+def moderators_q(community_id: int, prefix: str = "memberships__") -> Q:
+    """People who moderate the community by their role (owners and moderators), as a filter
+    on users: whom a join request is for."""
+    return Q(**{f"{prefix}community_id": community_id, f"{prefix}role__in": MODERATING_ROLES})
 
 
 # --- Predicates about the person and someone's membership ---------------------------------

@@ -22,8 +22,8 @@ from hanse.people.models import User
 
 SCOPES = ("all", "mine")
 ROLE_ORDER = Case(
-    When(role=Membership.Role.OWNER, then=Value(0)),
-    When(role=Membership.Role.MODERATOR, then=Value(1)),
+    When(role=Membership.Role.OWNER, then=Value(0)),  # rule-home: list order, not a permission
+    When(role=Membership.Role.MODERATOR, then=Value(1)),  # rule-home: list order
     default=Value(2),
     output_field=IntegerField(),
 )

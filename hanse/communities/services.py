@@ -125,10 +125,6 @@ def _lock(community: Community) -> Community:
     return Community.objects.select_for_update().get(pk=community.pk)
 
 
-def _owner_count(community: Community) -> int:
-    return Membership.objects.filter(community=community, role=Membership.Role.OWNER).count()
-
-
 def _membership_of(community: Community, user: User, *, lock: bool = False) -> Membership:
     qs = Membership.objects.select_related("user")
     if lock:
@@ -190,6 +186,7 @@ def community_create(
                 created_by=by,
                 member_count=1,
             )
+            # rule-home: the founder becomes its owner (a write, not a check)
             Membership.objects.create(community=community, user=by, role=Membership.Role.OWNER)
     except IntegrityError as exc:
         # Someone drew the same random address between our check and the insert.
@@ -295,7 +292,7 @@ def membership_add(
 
 def membership_join(*, community: Community, user: User) -> Membership:
     """Join an open community directly."""
-    if community_rules.role_of(user, community) is not None:
+    if community_rules.is_member(user, community):
         raise ServiceError(_("You are already a member of this community."), code="already_member")
     if not user.has_perm("communities.join", community):
         if community.kind == Community.Kind.PRIVATE and user.has_perm(
@@ -320,7 +317,7 @@ def membership_leave(*, community: Community, user: User) -> None:
     with transaction.atomic():
         locked = _lock(community)
         membership = _membership_of(locked, user, lock=True)
-        if membership.role == Membership.Role.OWNER and _owner_count(locked) <= 1:
+        if community_rules.is_last_owner(membership):
             raise ServiceError(LAST_OWNER_MESSAGE, code="last_owner")
         membership.delete()
         Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
@@ -348,7 +345,7 @@ def membership_remove(*, community: Community, user: User, by: User) -> None:
             raise PermissionRefused(
                 _("Moderators may remove members, but not owners or other moderators.")
             )
-        if membership.role == Membership.Role.OWNER and _owner_count(locked) <= 1:
+        if community_rules.is_last_owner(membership):
             raise ServiceError(LAST_OWNER_MESSAGE, code="last_owner")
         membership.delete()
         Community.objects.filter(pk=locked.pk).update(member_count=F("member_count") - 1)
@@ -368,10 +365,10 @@ def membership_change_role(*, community: Community, user: User, role: str, by: U
     with transaction.atomic():
         locked = _lock(community)
         membership = _membership_of(locked, user, lock=True)
-        if membership.role == role:
+        if membership.role == role:  # rule-home: no change to make, not a permission
             membership.community = community
             return membership
-        if membership.role == Membership.Role.OWNER and _owner_count(locked) <= 1:
+        if community_rules.is_last_owner(membership):
             raise ServiceError(LAST_OWNER_MESSAGE, code="last_owner")
         membership.role = role
         membership.save(update_fields=["role"])
@@ -391,7 +388,7 @@ def membership_change_role(*, community: Community, user: User, role: str, by: U
 def join_request_create(*, community: Community, user: User, message: str = "") -> JoinRequest:
     """Ask to join a private community; moderators and owners decide."""
     message = (message or "").strip()
-    if community_rules.role_of(user, community) is not None:
+    if community_rules.is_member(user, community):
         raise ServiceError(_("You are already a member of this community."), code="already_member")
     _require(
         user,

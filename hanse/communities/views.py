@@ -25,6 +25,7 @@ from hanse.communities.forms import (
 )
 from hanse.communities.models import Community, Membership
 from hanse.core.errors import ServiceError
+from hanse.core.rules import is_platform_admin
 from hanse.people.models import User
 
 MEMBERS_PAGE_SIZE = 50
@@ -266,7 +267,7 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
         lambda: services.membership_leave(community=community, user=_viewer(request)),
         _("You have left “%(name)s”.") % {"name": community.name},
     )
-    if left and community.kind == Community.Kind.SECRET and not _viewer(request).is_superuser:
+    if left and community.kind == Community.Kind.SECRET and not is_platform_admin(_viewer(request)):
         # The community no longer exists for the person who left it.
         return redirect("communities:directory")
     return _next_or(request, reverse("communities:detail", args=[community.slug]))

@@ -19,6 +19,7 @@ from hanse.core.errors import ServiceError
 from hanse.events import recurrence, selectors, services
 from hanse.events.models import Event, Rsvp
 from hanse.events.recurrence import Occurrence, occurrence_key, parse_occurrence_key
+from hanse.events.rules import may_manage_event
 from hanse.people.models import Location, User
 
 router = Router(tags=["events"])
@@ -227,7 +228,7 @@ def _event_out(
         split_from=event.split_from_id,
         sequence=event.sequence,
         cancelled=event.cancelled_at is not None,
-        can_manage=selectors.can_manage(viewer, event),
+        can_manage=may_manage_event(viewer, event),
         notes_post=event.notes_post_id,
         occurrences=[_occurrence_out(o) for o in occs or []],
     )

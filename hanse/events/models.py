@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core.rules import is_platform_admin
+
 if TYPE_CHECKING:
     from hanse.people.models import User
 
@@ -23,7 +25,7 @@ class EventQuerySet(models.QuerySet["Event"]):
         Calendars, iCal feeds, search, the API and reminders all start here."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser:
+        if is_platform_admin(user):
             return self.all()
         from hanse.communities.models import Community
 

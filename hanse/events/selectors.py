@@ -17,6 +17,7 @@ from django.utils import timezone
 from hanse.core.errors import ServiceError
 from hanse.events.models import Event, OccurrenceOverride, Rsvp
 from hanse.events.recurrence import Occurrence, occurrences, utc
+from hanse.events.rules import is_listed_attendee
 
 if TYPE_CHECKING:
     from hanse.communities.models import Community
@@ -46,25 +47,6 @@ def get_event_for(*, viewer: User | None, event_id: int) -> Event:
     if event is None:
         raise not_found()
     return event
-
-
-def can_manage(user: User | None, event: Event) -> bool:
-    """Organisers, co-organisers, moderators of the event's community and administrators."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if not Event.objects.visible_to(user).filter(pk=event.pk).exists():
-        return False
-    if event.organiser_id == user.pk:
-        return True
-    if event.community_id is not None:
-        from hanse.communities.rules import is_moderator
-
-        assert event.community is not None  # noqa: S101  # community_id is set
-        if is_moderator(user, event.community):
-            return True
-    return event.co_organisers.filter(pk=user.pk).exists()
 
 
 def _events_in_range(qs: QuerySet[Event], start: datetime, end: datetime) -> QuerySet[Event]:
@@ -188,7 +170,7 @@ def attendees(
                 )
             )
     for rsvp in rows:
-        if members is not None and rsvp.user_id not in members and not rsvp.user.is_superuser:
+        if not is_listed_attendee(rsvp.user, members):
             continue
         result[rsvp.status].append(rsvp.user)
     return result

@@ -30,7 +30,8 @@ from hanse.events import recurrence
 from hanse.events.models import CalendarToken, Event, OccurrenceOverride, ReminderSetting, Rsvp
 from hanse.events.notifications import occurrence_data
 from hanse.events.recurrence import Occurrence, occurrence_at, utc
-from hanse.events.selectors import ATTENDING, can_manage, not_found
+from hanse.events.rules import may_create_event_in, may_manage_event
+from hanse.events.selectors import ATTENDING, not_found
 from hanse.events.tasks import notify_event
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def _require_visible(user: User, event: Event) -> None:
 
 def _require_manage(user: User, event: Event) -> None:
     _require_visible(user, event)
-    if not can_manage(user, event):
+    if not may_manage_event(user, event):
         raise PermissionRefused(
             _(
                 "Only the organisers, the community's moderators and administrators may change "
@@ -98,15 +99,14 @@ def _require_manage(user: User, event: Event) -> None:
 def _may_create_in(by: User, community: Community | None) -> None:
     if not _active(by):
         raise PermissionRefused(_("Please sign in to create events."))
-    if community is None or by.is_superuser:
+    if may_create_event_in(by, community):
         return
     from hanse.communities.models import Community as CommunityModel
-    from hanse.communities.rules import role_of
 
-    if not CommunityModel.objects.visible_to(by).filter(pk=community.pk).exists():
+    visible = CommunityModel.objects.visible_to(by)
+    if community is not None and not visible.filter(pk=community.pk).exists():
         raise ServiceError(_("This community does not exist."), code="not_found", status=404)
-    if role_of(by, community) is None:
-        raise PermissionRefused(_("Only members of the community may create events in it."))
+    raise PermissionRefused(_("Only members of the community may create events in it."))
 
 
 # --- validation ----------------------------------------------------------------------------

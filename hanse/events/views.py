@@ -38,8 +38,10 @@ from hanse.core.errors import ServiceError
 from hanse.events import ical, recurrence, selectors, services
 from hanse.events.forms import EventForm, OccurrenceForm, RsvpForm
 from hanse.events.models import Event, Rsvp
+from hanse.events.rules import may_create_event_in, may_manage_event
 from hanse.people.models import User
 from hanse.posts.models import Post
+from hanse.posts.selectors import posts as post_selectors
 
 if TYPE_CHECKING:
     from hanse.events.recurrence import Occurrence
@@ -110,7 +112,7 @@ def _event(request: HttpRequest, event_id: int) -> Event:
 
 
 def _manage_or_404(request: HttpRequest, event: Event) -> None:
-    if not selectors.can_manage(_viewer(request), event):
+    if not may_manage_event(_viewer(request), event):
         # Members who may see the event but not change it learn nothing more from a 404
         # than from a 403; outsiders never reach this point (get_event_for is a 404).
         raise Http404(_("Only the organisers can do this."))
@@ -299,8 +301,7 @@ def community_events(request: HttpRequest, slug: str) -> HttpResponse:
         "pending_request_count": pending,
         "can_read": can_read,
         "request_form": JoinRequestForm(),
-        "is_member": community.viewer_role is not None  # type: ignore[attr-defined]
-        or viewer.is_superuser,
+        "may_create_event": may_create_event_in(viewer, community),
     }
     if not can_read:
         return render(request, "events/community_events.html", context, status=403)
@@ -348,10 +349,18 @@ def _when(event: Event, occurrence: Occurrence) -> dict[str, Any]:
     }
 
 
+def _visible_post(viewer: User, post_id: int) -> Post | None:
+    """The post through the posts app's fetcher (its visible_to), None when not visible."""
+    try:
+        return post_selectors.get_post_for(viewer=viewer, post_id=post_id)
+    except Http404:
+        return None
+
+
 def _notes_post(event: Event, viewer: User) -> Post | None:
     if not event.notes_post_id:
         return None
-    return Post.objects.visible_to(viewer).filter(pk=event.notes_post_id).first()
+    return _visible_post(viewer, event.notes_post_id)
 
 
 def _rsvp_buttons(my_rsvp: Rsvp | None) -> list[tuple[str, str, bool]]:
@@ -386,7 +395,7 @@ def detail(request: HttpRequest, event_id: int) -> HttpResponse:
         )[:PICKER_SIZE]
         if all(o.recurrence_id != occurrence.recurrence_id for o in picker):
             picker = [occurrence, *picker]
-    can_manage = selectors.can_manage(viewer, event)
+    can_manage = may_manage_event(viewer, event)
     is_past = occurrence.end <= now
     organisers = [event.organiser, *event.co_organisers.all()]
     context = {
@@ -456,7 +465,7 @@ def attendees_csv(request: HttpRequest, event_id: int) -> HttpResponse:
     """The attendee list of one occurrence as CSV, for organisers."""
     viewer = _viewer(request)
     event = _event(request, event_id)
-    if not selectors.can_manage(viewer, event):
+    if not may_manage_event(viewer, event):
         return HttpResponseForbidden(_("Only the organisers can export the attendee list."))
     occurrence = _occurrence(event, request.GET.get("on"))
     attendees = selectors.attendees(
@@ -725,11 +734,7 @@ def notes(request: HttpRequest, event_id: int) -> HttpResponse:
     _manage_or_404(request, event)
     if request.method == "POST":
         post_id = request.POST.get("post", "")
-        post = (
-            Post.objects.visible_to(viewer).filter(pk=int(post_id)).first()
-            if post_id.isdigit()
-            else None
-        )
+        post = _visible_post(viewer, int(post_id)) if post_id.isdigit() else None
         if post is None:
             messages.error(request, _("Please choose one of your posts."))
         elif _run(

@@ -28,7 +28,9 @@ from django.db.models import F, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.communities.rules import moderators_q
 from hanse.core.errors import ServiceError
+from hanse.core.rules import is_platform_admin
 from hanse.notifications import registry, selectors
 from hanse.notifications.models import (
     Channel,
@@ -88,7 +90,7 @@ def _visible_ids(
         if ntype.visibility_key is not None:
             key = ntype.visibility_key(person)
         elif members is not None:
-            key = (person.is_superuser, person.pk in members)
+            key = (is_platform_admin(person), person.pk in members)
         else:
             key = person.pk
         by_key.setdefault(key, []).append(person)
@@ -542,13 +544,9 @@ def on_reaction_added(reaction: Reaction) -> list[Notification]:
 
 def on_join_request_created(request: JoinRequest) -> list[Notification]:
     """Tell the community's owners and moderators; requests to one community collapse."""
-    from hanse.communities.models import Membership
     from hanse.people.models import User
 
-    moderators = User.objects.filter(
-        memberships__community_id=request.community_id,
-        memberships__role__in=[Membership.Role.OWNER, Membership.Role.MODERATOR],
-    )
+    moderators = User.objects.filter(moderators_q(request.community_id))
     return notify(
         type_key="join_request",
         recipients=moderators,

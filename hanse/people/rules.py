@@ -6,6 +6,8 @@ from typing import Any
 
 import rules
 
+from hanse.core.rules import is_platform_admin
+
 
 def _active(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
@@ -14,7 +16,7 @@ def _active(user: Any) -> bool:
 @rules.predicate
 def may_manage_people(user: Any) -> bool:
     """HR and administrators: they record a person's org unit, location and job title."""
-    return _active(user) and (bool(user.is_superuser) or bool(user.has_perm("people.change_user")))
+    return _active(user) and (is_platform_admin(user) or bool(user.has_perm("people.change_user")))
 
 
 @rules.predicate

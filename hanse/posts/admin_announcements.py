@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from hanse.core.rules import is_platform_admin
 from hanse.core.text import render_markdown
 from hanse.posts.models import Announcement, ComplianceListAccess
 
@@ -46,7 +47,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
+        if not is_platform_admin(request.user):
             fields.append("compliance_list_allowed")
         return fields
 

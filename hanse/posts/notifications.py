@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hanse.core.rules import is_platform_admin
 from hanse.notifications.registry import (
     NotificationType,
     RenderedText,
@@ -201,7 +202,7 @@ MUST_READ_ANNOUNCEMENT = register(
         mutable=False,
         target_visible=_announcements_visible,
         # Announcement.objects.visible_to depends on the org unit (and admin status) only.
-        visibility_key=lambda user: (user.org_unit_id, user.is_superuser),
+        visibility_key=lambda user: (user.org_unit_id, is_platform_admin(user)),
         render=_render_announcement,
     )
 )

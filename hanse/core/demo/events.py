@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from hanse.communities.models import Community, Membership
 from hanse.core.demo.context import DemoContext, bulk_create
+from hanse.core.rules import platform_admins_q
 from hanse.events import services
 from hanse.events.models import Event, Rsvp
 from hanse.events.recurrence import occurrences
@@ -147,7 +148,7 @@ def create_events(ctx: DemoContext) -> None:
 
     connectoren = Community.objects.filter(name="Connectoren").first()
     head_office = Location.objects.filter(kind=Location.Kind.HEAD_OFFICE).order_by("pk").first()
-    everyone = list(User.objects.filter(is_active=True, is_superuser=False).order_by("pk"))
+    everyone = list(User.objects.filter(is_active=True).exclude(platform_admins_q()).order_by("pk"))
     if not everyone:
         bar.close()
         return

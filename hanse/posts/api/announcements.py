@@ -24,6 +24,7 @@ from hanse.api.schemas import (
 from hanse.core.errors import ServiceError
 from hanse.people.models import OrgUnit, User
 from hanse.posts.models import Announcement
+from hanse.posts.rules import may_manage_announcement
 from hanse.posts.selectors import announcements as selectors
 from hanse.posts.services import announcements as services
 
@@ -143,7 +144,7 @@ def _get(request: HttpRequest, announcement_id: Id) -> Announcement:
 
 def _managed(request: HttpRequest, announcement_id: Id) -> Announcement:
     announcement = _get(request, announcement_id)
-    if not services.can_manage(_viewer(request), announcement):
+    if not may_manage_announcement(_viewer(request), announcement):
         raise ServiceError(
             _("Only the author or an administrator may do this."), code="forbidden", status=403
         )

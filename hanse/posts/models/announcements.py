@@ -10,6 +10,8 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core.rules import is_platform_admin
+
 if TYPE_CHECKING:
     from hanse.people.models import User
 
@@ -41,7 +43,7 @@ class AnnouncementQuerySet(models.QuerySet["Announcement"]):
         administrators see everything."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser:
+        if is_platform_admin(user):
             return self.all()
         return self.addressed_to(user) | self.filter(author=user)
 

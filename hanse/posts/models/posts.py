@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core.rules import is_platform_admin
+
 if TYPE_CHECKING:
     from hanse.people.models import User
 
@@ -35,7 +37,7 @@ class PostQuerySet(models.QuerySet["Post"]):
         files, previews, search and notifications all start here)."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser:
+        if is_platform_admin(user):
             return self.all()
         return self.filter(_readable_communities(user))
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core import privacy
+from hanse.core.rules import is_platform_admin
 from hanse.people.models import OrgUnit, User
 from hanse.posts.models import Announcement, AnnouncementRead
 
@@ -57,7 +58,7 @@ def announcements_in_preparation(*, viewer: User) -> QuerySet[Announcement]:
     """Drafts and scheduled announcements the person may edit (own ones; all for admins)."""
     if not viewer.is_authenticated or not viewer.is_active:
         return Announcement.objects.none()
-    qs = Announcement.objects.all() if viewer.is_superuser else viewer.announcements.all()
+    qs = Announcement.objects.all() if is_platform_admin(viewer) else viewer.announcements.all()
     waiting = Q(is_draft=True) | Q(publish_at__gt=timezone.now())
     return qs.filter(waiting).select_related("author").order_by("-updated_at", "-id")
 

@@ -18,6 +18,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from hanse.communities.models import Community, Membership
 from hanse.core.text import normalise_tag
 from hanse.posts.models import Attachment, Bookmark, Post, Reaction, TagFollow
+from hanse.posts.rules import post_flags
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -98,29 +99,20 @@ def decorate(posts: Sequence[Post], *, viewer: User, pinned: Iterable[int] = ())
     saved = set(
         Bookmark.objects.filter(user=viewer, post_id__in=ids).values_list("post_id", flat=True)
     )
-    community_ids = {p.community_id for p in posts if p.community_id is not None}
-    moderated: set[int] = set()
-    if community_ids and not viewer.is_superuser:
-        moderated = set(
-            Membership.objects.filter(
-                user=viewer,
-                community_id__in=community_ids,
-                role__in=(Membership.Role.MODERATOR, Membership.Role.OWNER),
-            ).values_list("community_id", flat=True)
-        )
+    flags = post_flags(viewer, posts)
     pinned_ids = set(pinned)
     items = []
     for post in posts:
-        moderates = viewer.is_superuser or post.community_id in moderated
+        may = flags[post.pk]
         items.append(
             FeedItem(
                 post=post,
                 my_reactions=mine.get(post.pk, set()),
                 reaction_counts=counts.get(post.pk, {}),
                 bookmarked=post.pk in saved,
-                can_edit=post.author_id == viewer.pk,
-                can_delete=post.author_id == viewer.pk or moderates,
-                can_pin=post.community_id is not None and moderates,
+                can_edit=may.may_edit,
+                can_delete=may.may_delete,
+                can_pin=may.may_pin,
                 pinned=post.pk in pinned_ids,
             )
         )

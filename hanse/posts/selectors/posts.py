@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.communities.models import Community
 from hanse.core.errors import PermissionRefused
 from hanse.posts.models import Attachment, Comment, Post, PostRevision, Reaction, ReactionKind
+from hanse.posts.rules import comment_flags, may_read_revisions
 from hanse.posts.selectors.feed import FeedItem, decorate, post_queryset
 
 if TYPE_CHECKING:
@@ -101,7 +102,9 @@ def post_detail(*, viewer: User, post_id: int) -> PostDetail:
             .order_by()
         ):
             counts[row["comment_id"]][row["kind"]] = row["n"]
-    moderates = item.can_pin or viewer.is_superuser
+    # A community post's pin flag already says whether the viewer moderates it: no query.
+    moderated = item.can_pin if post.community_id is not None else None
+    may = comment_flags(viewer, post, comments, post_moderated=moderated)
     top: list[CommentItem] = []
     by_id: dict[int, CommentItem] = {}
     for comment in comments:
@@ -109,8 +112,8 @@ def post_detail(*, viewer: User, post_id: int) -> PostDetail:
             comment=comment,
             my_reactions=mine.get(comment.pk, set()),
             reaction_counts=counts.get(comment.pk, {}),
-            can_edit=comment.author_id == viewer.pk,
-            can_delete=comment.author_id == viewer.pk or moderates,
+            can_edit=may[comment.pk][0],
+            can_delete=may[comment.pk][1],
         )
         by_id[comment.pk] = entry
         if comment.parent_id is None:
@@ -146,15 +149,7 @@ def reactors(
 def post_revisions(*, viewer: User, post: Post) -> list[PostRevision]:
     """Earlier versions of a post: for its author, the community's moderators and admins."""
     get_post_for(viewer=viewer, post_id=post.pk)
-    allowed = (
-        viewer.is_superuser
-        or post.author_id == viewer.pk
-        or (
-            post.community is not None
-            and viewer.has_perm("communities.manage_members", post.community)
-        )
-    )
-    if not allowed:
+    if not may_read_revisions(viewer, post):
         raise PermissionRefused(_("Only moderators can read earlier versions of this post."))
     return list(post.revisions.select_related("edited_by").order_by("-created_at", "-id"))
 

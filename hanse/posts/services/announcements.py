@@ -16,9 +16,9 @@ from hanse.core.text import MAX_SOURCE_CHARS, TextTooLongError, render_markdown
 from hanse.people.models import OrgUnit, User
 from hanse.posts import events
 from hanse.posts.models import Announcement, AnnouncementRead, ComplianceListAccess
+from hanse.posts.rules import may_manage_announcement, may_publish_announcement
 
 TITLE_MAX = 160
-PUBLISH_PERMISSION = "posts.publish_announcement"
 Via = Literal["web", "csv", "api"]
 VIA_VALUES = ("web", "csv", "api")
 
@@ -26,27 +26,8 @@ VIA_VALUES = ("web", "csv", "api")
 # --- permissions -----------------------------------------------------------------------------
 
 
-def can_publish(user: User | None) -> bool:
-    """People with the communications role (and administrators) write announcements."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.has_perm(PUBLISH_PERMISSION))
-    )
-
-
-def can_manage(user: User | None, announcement: Announcement) -> bool:
-    """The author (while still a communicator) and administrators edit and see the figures."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return announcement.author_id == user.pk and can_publish(user)
-
-
 def _require_manage(user: User, announcement: Announcement) -> None:
-    if not can_manage(user, announcement):
+    if not may_manage_announcement(user, announcement):
         raise PermissionRefused(
             _("Only the author or an administrator may change this announcement.")
         )
@@ -113,7 +94,7 @@ def announcement_create(
     must_read: bool = False,
 ) -> Announcement:
     """Write an announcement: a draft, published now, or scheduled for ``publish_at``."""
-    if not can_publish(author):
+    if not may_publish_announcement(author):
         raise PermissionRefused(
             _("Only people with the communications role may write announcements.")
         )
@@ -289,7 +270,7 @@ def compliance_list_view(*, announcement: Announcement, viewer: User, via: str) 
 
     if via not in VIA_VALUES:
         raise ServiceError(_("Unknown way of access."), code="invalid_via")
-    if not can_manage(viewer, announcement):
+    if not may_manage_announcement(viewer, announcement):
         raise PermissionRefused(
             _("Only the author or an administrator may see who has not confirmed.")
         )

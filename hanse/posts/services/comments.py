@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.posts import events
 from hanse.posts.models import Attachment, Comment, Mention, Post
+from hanse.posts.rules import may_delete_comment, may_edit_comment
 from hanse.posts.services.posts import (
     check_body,
     delete_files_on_commit,
-    is_moderator_of,
     render_text,
     require_active,
     store_files,
@@ -63,7 +63,7 @@ def comment_create(
 def comment_update(*, comment: Comment, by: User, body: str) -> Comment:
     """Change a comment's text (author only); it is marked as edited."""
     require_active(by)
-    if comment.author_id != by.pk:
+    if not may_edit_comment(by, comment):
         raise PermissionRefused(_("Only the author can edit this comment."))
     text = check_body(body, allow_empty=comment.attachments.exists())
     if text == comment.body:
@@ -82,10 +82,7 @@ def comment_update(*, comment: Comment, by: User, body: str) -> Comment:
 def comment_delete(*, comment: Comment, by: User) -> None:
     """Delete a comment and its replies (author, community moderators, admins)."""
     require_active(by)
-    allowed = (
-        by.is_superuser or comment.author_id == by.pk or is_moderator_of(by, comment.post.community)
-    )
-    if not allowed:
+    if not may_delete_comment(by, comment):
         raise PermissionRefused(_("You may not delete this comment."))
     with transaction.atomic():
         removed = 1 + Comment.objects.filter(parent=comment).count()

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.models import Community
-from hanse.communities.rules import role_of
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import (
     MAX_SOURCE_CHARS,
@@ -25,6 +24,7 @@ from hanse.core.text import (
 )
 from hanse.posts import events
 from hanse.posts.models import Attachment, Comment, Mention, Post, PostRevision, Tag
+from hanse.posts.rules import may_delete_post, may_edit_post, may_pin_post, may_post_in
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -146,10 +146,6 @@ def delete_files_on_commit(attachments: Iterable[Attachment]) -> None:
     transaction.on_commit(remove)
 
 
-def is_moderator_of(user: User, community: Community | None) -> bool:
-    return community is not None and bool(user.has_perm("communities.manage_members", community))
-
-
 def _visible(user: User, post: Post) -> bool:
     return Post.objects.visible_to(user).filter(pk=post.pk).exists()
 
@@ -176,7 +172,7 @@ def post_create(
             _("A post in a community must have the scope “community”."), code="invalid_scope"
         )
     text = check_body(body, allow_empty=bool(files) or shared_post is not None)
-    if community is not None and role_of(author, community) is None:
+    if community is not None and not may_post_in(author, community):
         if not Community.objects.visible_to(author).filter(pk=community.pk).exists():
             raise ServiceError(_("This community does not exist."), code="not_found", status=404)
         raise PermissionRefused(_("Only members can post in this community."))
@@ -217,7 +213,7 @@ def post_create(
 def post_update(*, post: Post, by: User, body: str) -> Post:
     """Change a post's text (author only); the previous text is kept as a revision."""
     require_active(by)
-    if post.author_id != by.pk:
+    if not may_edit_post(by, post):
         raise PermissionRefused(_("Only the author can edit this post."))
     allow_empty = post.shared_post_id is not None or post.attachments.exists()
     text = check_body(body, allow_empty=allow_empty)
@@ -240,7 +236,7 @@ def post_update(*, post: Post, by: User, body: str) -> Post:
 def post_delete(*, post: Post, by: User) -> None:
     """Delete a post with its comments, reactions, files, bookmarks and tag links."""
     require_active(by)
-    if not (by.is_superuser or post.author_id == by.pk or is_moderator_of(by, post.community)):
+    if not may_delete_post(by, post):
         raise PermissionRefused(_("You may not delete this post."))
     with transaction.atomic():
         files = list(
@@ -261,7 +257,7 @@ def post_pin(*, post: Post, by: User) -> Post:
     require_active(by)
     if post.community is None:
         raise ServiceError(_("Only posts in a community can be pinned."), code="not_pinnable")
-    if not is_moderator_of(by, post.community):
+    if not may_pin_post(by, post):
         raise PermissionRefused(_("Only moderators can pin posts in this community."))
     if post.pinned_at is None:
         post.pinned_at = timezone.now()
@@ -273,7 +269,7 @@ def post_pin(*, post: Post, by: User) -> Post:
 def post_unpin(*, post: Post, by: User) -> Post:
     """Remove a post from the top of its community stream (moderators and owners)."""
     require_active(by)
-    if post.community is None or not is_moderator_of(by, post.community):
+    if not may_pin_post(by, post):
         raise PermissionRefused(_("Only moderators can unpin posts in this community."))
     if post.pinned_at is not None:
         post.pinned_at = None

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hanse.core.errors import ServiceError
 from hanse.people.models import OrgUnit, User
 from hanse.posts.models import Announcement
+from hanse.posts.rules import may_manage_announcement, may_publish_announcement
 from hanse.posts.selectors import announcements as selectors
 from hanse.posts.services import announcements as services
 
@@ -47,7 +48,7 @@ def _announcement(request: HttpRequest, announcement_id: int) -> Announcement:
 def _managed(request: HttpRequest, announcement_id: int) -> Announcement:
     """The announcement for its author or an administrator; others get a 404 (not a hint)."""
     announcement = _announcement(request, announcement_id)
-    if not services.can_manage(_viewer(request), announcement):
+    if not may_manage_announcement(_viewer(request), announcement):
         raise Http404(_("This announcement does not exist."))
     return announcement
 
@@ -224,7 +225,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.announcements_archive(viewer=viewer), ARCHIVE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    can_publish = services.can_publish(viewer)
+    can_publish = may_publish_announcement(viewer)
     preparing = (
         list(selectors.announcements_in_preparation(viewer=viewer)[:50]) if can_publish else []
     )
@@ -253,7 +254,7 @@ def detail(request: HttpRequest, announcement_id: int) -> HttpResponse:
         {
             "announcement": announcement,
             "status": _status(announcement),
-            "can_manage": services.can_manage(viewer, announcement),
+            "can_manage": may_manage_announcement(viewer, announcement),
             "addressed": addressed,
             "units": list(announcement.audience_units.all()),
             "now": timezone.now(),
@@ -263,7 +264,7 @@ def detail(request: HttpRequest, announcement_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    if not services.can_publish(_viewer(request)):
+    if not may_publish_announcement(_viewer(request)):
         return render(request, "posts/announcements/form.html", {"form": None}, status=403)
     form = AnnouncementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

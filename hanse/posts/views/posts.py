@@ -32,6 +32,7 @@ from hanse.people.models import User
 from hanse.posts.forms import COMPANY, PROFILE, BodyForm, CommentForm, PostForm, ShareForm
 from hanse.posts.forms import where_value as _where_value
 from hanse.posts.models import Comment, Post, ReactionKind
+from hanse.posts.rules import may_edit_comment, may_edit_post, may_post_in
 from hanse.posts.selectors import feed as feed_selectors
 from hanse.posts.selectors import posts as post_selectors
 from hanse.posts.selectors.feed import FEED_FILTERS, FeedPage
@@ -363,7 +364,7 @@ def community_stream_context(request: HttpRequest, community: Community) -> dict
         )
     )
     context["can_read"] = True
-    if viewer.has_perm("communities.leave", community):  # members (any role) may post
+    if may_post_in(viewer, community):
         context.update(composer_context(request, community=community))
     return context
 
@@ -493,7 +494,7 @@ def edit(request: HttpRequest, post_id: int) -> HttpResponse:
     """Change a post's text (its author only); it is then marked as edited."""
     viewer = _viewer(request)
     post = _post(request, post_id)
-    if post.author_id != viewer.pk:
+    if not may_edit_post(viewer, post):
         messages.error(request, _("Only the author can edit this post."))
         return redirect("posts:detail", post_id=post.pk)
     form = BodyForm(request.POST or None, initial={"body": post.body})
@@ -779,7 +780,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     viewer = _viewer(request)
     comment = _comment(request, comment_id)
     back = reverse("posts:detail", args=[comment.post_id]) + f"#comment-{comment.pk}"
-    if comment.author_id != viewer.pk:
+    if not may_edit_comment(viewer, comment):
         messages.error(request, _("Only the author can edit this comment."))
         return HttpResponseRedirect(back)
     form = BodyForm(request.POST or None, initial={"body": comment.body})
