@@ -30,6 +30,7 @@ from hanse.events import recurrence
 from hanse.events.models import CalendarToken, Event, OccurrenceOverride, ReminderSetting, Rsvp
 from hanse.events.recurrence import Occurrence, occurrence_at, utc
 from hanse.events.selectors import ATTENDING, can_manage, not_found
+from hanse.jobs.outbox import enqueue_on_commit
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -308,7 +309,7 @@ def _tell(
     title: str | None = None,
     **extra: Any,
 ) -> None:
-    """Queue a notification about the event after the transaction commits."""
+    """Queue a notification about the event (through the outbox, with the write)."""
     if not user_ids:
         return
     from hanse.events.notifications import occurrence_data
@@ -324,9 +325,7 @@ def _tell(
     event_id = event.pk
     actor_id = actor.pk if actor is not None else None
     key = f"events:{kind}:{event_id}:{uuid.uuid4().hex}"
-    transaction.on_commit(
-        lambda: notify_event.enqueue(kind, event_id, user_ids, actor_id, data, key=key)
-    )
+    enqueue_on_commit(notify_event, kind, event_id, user_ids, actor_id, data, key=key)
 
 
 # --- events --------------------------------------------------------------------------------
