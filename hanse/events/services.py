@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core import idempotency
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import render_markdown
 from hanse.events import recurrence
@@ -349,8 +350,10 @@ def event_create(
     capacity: int | None = None,
     co_organisers: Iterable[User] = (),
     cover: UploadedFile | None = None,
+    idempotency_key: str | None = None,
 ) -> Event:
-    """Create an event (company-wide: any employee; in a community: its members)."""
+    """Create an event (company-wide: any employee; in a community: its members); a retry
+    with the same ``idempotency_key`` returns the first event."""
     _may_create_in(by, community)
     title = _clean_title(title)
     description, description_html = _clean_description(description)
@@ -367,6 +370,12 @@ def event_create(
     cover_file = _cover_file(cover) if cover is not None else None
     now = timezone.now()
     with transaction.atomic():
+        earlier = idempotency.claim(user=by, scope="events.event", key=idempotency_key)
+        if earlier is not None:
+            found = Event.objects.filter(pk=earlier).first()
+            if found is None:
+                raise not_found()
+            return found
         event = Event(
             community=community,
             title=title,
@@ -392,6 +401,7 @@ def event_create(
         if helpers:
             _check_co_organisers_see(event, helpers)
             event.co_organisers.set(helpers)
+        idempotency.record(user=by, scope="events.event", key=idempotency_key, object_id=event.pk)
     return event
 
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hanse.communities import selectors as community_selectors
 from hanse.communities.models import Community
+from hanse.core import idempotency
 from hanse.core.errors import ServiceError
 from hanse.core.text import normalise_tag
 from hanse.people import selectors as people_selectors
@@ -459,6 +460,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 community=community,
                 scope=scope,
                 files=request.FILES.getlist("files"),
+                idempotency_key=idempotency.from_request(request),
             )
         except ServiceError as exc:
             _refuse(exc)
@@ -750,6 +752,7 @@ def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 parent=parent,
                 files=request.FILES.getlist("files"),
+                idempotency_key=idempotency.from_request(request),
             )
         except ServiceError as exc:
             _refuse(exc)
