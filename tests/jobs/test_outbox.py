@@ -139,3 +139,11 @@ def test_each_write_puts_its_notifications_in_the_outbox(
     assert _waiting() == [task_path]
     outbox.relay(now=timezone.now() + LATER)
     assert Notification.objects.filter(recipient=ben).count() == 1
+
+
+def test_admin_lists_rows_that_wait(db, admin_user, client_for):
+    """An operator sees what the queue did not take, and why."""
+    OutboxEvent.objects.create(task_path="hanse.nowhere.task", last_error="ImportError: gone")
+    page = client_for(admin_user).get("/admin/jobs/outboxevent/", {"enqueued_at__isempty": "1"})
+    assert page.status_code == 200
+    assert "hanse.nowhere.task" in page.content.decode()
