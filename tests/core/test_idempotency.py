@@ -155,3 +155,27 @@ def test_replay_of_a_deleted_post_is_not_found(anna):
         post_services.post_create(author=anna, body="Moin", idempotency_key="k")
     assert refused.value.status == 404
     assert not Post.objects.exists()
+
+
+@pytest.mark.parametrize("target", ["post", "comment"])
+def test_reaction_form_sent_twice_keeps_the_reaction(anna, client_for, target):
+    """The button asks for a state ("like:on"): sent twice it stays on, not toggled off."""
+    from hanse.posts.models import Reaction
+    from hanse.posts.services import comments as comment_services
+
+    post = post_services.post_create(author=anna, body="Frage")
+    comment = comment_services.comment_create(post=post, author=anna, body="Antwort")
+    client = client_for(anna)
+    page = client.get(reverse("posts:detail", args=[post.pk])).content.decode()
+    assert 'name="kind" value="like:on"' in page
+    url = (
+        reverse("posts:react", args=[post.pk])
+        if target == "post"
+        else reverse("posts:comment_react", args=[comment.pk])
+    )
+    for _ in range(2):
+        assert client.post(url, {"kind": "like:on"}).status_code == 302
+    assert Reaction.objects.count() == 1
+    for _ in range(2):
+        client.post(url, {"kind": "like:off"})
+    assert Reaction.objects.count() == 0

@@ -615,8 +615,21 @@ def share(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 def _kind(request: HttpRequest) -> str | None:
-    kind = request.POST.get("kind", "")
+    kind = request.POST.get("kind", "").split(":", 1)[0]
     return kind if kind in ReactionKind.values else None
+
+
+def _set_reaction(request: HttpRequest, *, user: User, kind: str, **target: Any) -> None:
+    """The buttons send the state they ask for ("like:on", "like:off"), so a double submit
+    or a browser resending the form leaves that state instead of toggling it back; a bare
+    kind toggles."""
+    wanted = request.POST.get("kind", "").partition(":")[2]
+    if wanted == "on":
+        reaction_services.reaction_add(user=user, kind=kind, **target)
+    elif wanted == "off":
+        reaction_services.reaction_remove(user=user, kind=kind, **target)
+    else:
+        reaction_services.reaction_toggle(user=user, kind=kind, **target)
 
 
 @require_POST
@@ -628,7 +641,7 @@ def react(request: HttpRequest, post_id: int) -> HttpResponse:
     if kind is None:
         return HttpResponseBadRequest(_("This reaction does not exist."))
     try:
-        reaction_services.reaction_toggle(user=viewer, kind=kind, post=post)
+        _set_reaction(request, user=viewer, kind=kind, post=post)
     except ServiceError as exc:
         _refuse(exc)
         messages.error(request, str(exc.message))
@@ -647,7 +660,7 @@ def comment_react(request: HttpRequest, comment_id: int) -> HttpResponse:
     if kind is None:
         return HttpResponseBadRequest(_("This reaction does not exist."))
     try:
-        reaction_services.reaction_toggle(user=viewer, kind=kind, comment=comment)
+        _set_reaction(request, user=viewer, kind=kind, comment=comment)
     except ServiceError as exc:
         _refuse(exc)
         messages.error(request, str(exc.message))
