@@ -92,13 +92,12 @@ def message_payload(message_id: int, op: str) -> dict[str, Any] | None:
 
 
 def message_created(message: Message, mentioned_ids: Sequence[int] = ()) -> None:
-    """A message was stored: push it to the channel, tell DM partners' other pages, and
-    notify (mentions, direct messages) in the background.
+    """A message was stored: push it to the channel and tell DM partners' other pages (the
+    notifications are in the outbox, see hanse/chat/services.py).
 
     ``message`` is the object the service just saved, with its author, channel, attachments
     and (no) reactions in memory: the event is rendered from it without reading it back."""
     from hanse.chat.models import Channel, ChannelMember
-    from hanse.chat.tasks import notify_message_created
 
     payload = message_event(message, "created")
     channel_id = message.channel_id
@@ -117,10 +116,6 @@ def message_created(message: Message, mentioned_ids: Sequence[int] = ()) -> None
         for user_id in people:
             if user_id != message.author_id:
                 _publish_to_user(user_id, event)
-    # The task notifies the people of a direct or group message and mentioned members; in
-    # any other message it has nobody to tell, so it is not queued at all.
-    if direct or mentioned_ids:
-        notify_message_created.enqueue(message.pk, list(mentioned_ids))
 
 
 def message_changed(message_id: int, op: str) -> None:

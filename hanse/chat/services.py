@@ -36,9 +36,11 @@ from hanse.chat.models import (
     MessageReaction,
 )
 from hanse.chat.rules import in_channel_community
+from hanse.chat.tasks import notify_message_created
 from hanse.communities import rules as community_rules
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import extract_mentions, render_markdown
+from hanse.jobs.outbox import enqueue_on_commit
 from hanse.realtime.ratelimit import allow
 
 if TYPE_CHECKING:
@@ -642,6 +644,10 @@ def message_post(
                     reply_count=F("reply_count") + 1, last_reply_at=now
                 )
             shown = _as_stored(message, stored)
+            # The task notifies the people of a direct or group message and mentioned
+            # members; in any other message it has nobody to tell, so it is not queued.
+            if channel.kind in (Channel.Kind.DIRECT, Channel.Kind.GROUP) or mentioned_ids:
+                enqueue_on_commit(notify_message_created, message.pk, list(mentioned_ids))
             transaction.on_commit(lambda: events.message_created(shown, mentioned_ids))
     except IntegrityError:
         if client_id is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 
 from hanse.jobs.scheduler import Schedule
 
@@ -12,5 +12,11 @@ SCHEDULES = (
         name="core.sweep_orphan_files",
         task="hanse.core.tasks.sweep_orphan_files",
         at=time(3, 45),
+    ),
+    # Idempotency keys of create requests are answered for 24 hours (hanse/core/idempotency.py).
+    Schedule(
+        name="core.expire_idempotency_keys",
+        task="hanse.core.idempotency.delete_expired_keys",
+        every=timedelta(hours=1),
     ),
 )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,3 +42,32 @@ class SiteConfiguration(models.Model):
     def get(cls) -> SiteConfiguration:
         config, _created = cls.objects.get_or_create(pk=1)
         return config
+
+
+class IdempotencyKey(models.Model):
+    """A create request a person (or their client) named with a key: a retry with the same
+    key returns what the first one made (hanse/core/idempotency.py). Kept for a day."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    scope = models.CharField(_("kind"), max_length=40)
+    key = models.CharField(_("key"), max_length=100)
+    # Null only inside the transaction that claimed the key and is creating the object.
+    object_id = models.BigIntegerField(_("object"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "scope", "key"], name="idempotencykey_user_scope_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

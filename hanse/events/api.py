@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from hanse.api.schemas import ERRORS, DateTime, Id, PersonRef
+from hanse.core import idempotency
 from hanse.core.errors import ServiceError
 from hanse.events import recurrence, selectors, services
 from hanse.events.models import Event, Rsvp
@@ -341,7 +342,8 @@ def list_occurrences(request: HttpRequest, filters: Query[EventListQuery]) -> li
 
 @router.post("", response={201: EventOut, **ERRORS}, summary="Create an event")
 def create_event(request: HttpRequest, payload: EventIn) -> Status[EventOut]:
-    """Company-wide (any employee) or in a community (its members)."""
+    """Company-wide (any employee) or in a community (its members). A retry with the same
+    `Idempotency-Key` header returns the first event."""
     community = None
     if payload.community:
         from hanse.communities.selectors import get_community_for
@@ -363,6 +365,7 @@ def create_event(request: HttpRequest, payload: EventIn) -> Status[EventOut]:
         online_url=payload.online_url,
         capacity=payload.capacity,
         co_organisers=_people(payload.co_organisers),
+        idempotency_key=idempotency.from_request(request),
     )
     return Status(201, _event_out(request, _event(request, event.pk)))
 

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core import idempotency
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import render_markdown
 from hanse.events import recurrence
@@ -33,6 +34,7 @@ from hanse.events.recurrence import Occurrence, occurrence_at, utc
 from hanse.events.rules import may_create_event_in, may_manage_event
 from hanse.events.selectors import ATTENDING, not_found
 from hanse.events.tasks import notify_event
+from hanse.jobs.outbox import enqueue_on_commit
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -300,7 +302,7 @@ def _tell(
     title: str | None = None,
     **extra: Any,
 ) -> None:
-    """Queue a notification about the event after the transaction commits."""
+    """Queue a notification about the event (through the outbox, with the write)."""
     if not user_ids:
         return
     data = occurrence_data(
@@ -313,9 +315,7 @@ def _tell(
     event_id = event.pk
     actor_id = actor.pk if actor is not None else None
     key = f"events:{kind}:{event_id}:{uuid.uuid4().hex}"
-    transaction.on_commit(
-        lambda: notify_event.enqueue(kind, event_id, user_ids, actor_id, data, key=key)
-    )
+    enqueue_on_commit(notify_event, kind, event_id, user_ids, actor_id, data, key=key)
 
 
 # --- events --------------------------------------------------------------------------------
@@ -339,8 +339,10 @@ def event_create(
     capacity: int | None = None,
     co_organisers: Iterable[User] = (),
     cover: UploadedFile | None = None,
+    idempotency_key: str | None = None,
 ) -> Event:
-    """Create an event (company-wide: any employee; in a community: its members)."""
+    """Create an event (company-wide: any employee; in a community: its members); a retry
+    with the same ``idempotency_key`` returns the first event."""
     _may_create_in(by, community)
     title = _clean_title(title)
     description, description_html = _clean_description(description)
@@ -357,6 +359,12 @@ def event_create(
     cover_file = _cover_file(cover) if cover is not None else None
     now = timezone.now()
     with transaction.atomic():
+        earlier = idempotency.claim(user=by, scope="events.event", key=idempotency_key)
+        if earlier is not None:
+            found = Event.objects.filter(pk=earlier).first()
+            if found is None:
+                raise not_found()
+            return found
         event = Event(
             community=community,
             title=title,
@@ -382,6 +390,7 @@ def event_create(
         if helpers:
             _check_co_organisers_see(event, helpers)
             event.co_organisers.set(helpers)
+        idempotency.record(user=by, scope="events.event", key=idempotency_key, object_id=event.pk)
     return event
 
 

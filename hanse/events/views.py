@@ -34,6 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hanse.communities import selectors as community_selectors
 from hanse.communities.forms import JoinRequestForm
 from hanse.communities.models import Community
+from hanse.core import idempotency
 from hanse.core.errors import ServiceError
 from hanse.events import ical, recurrence, selectors, services
 from hanse.events.forms import EventForm, OccurrenceForm, RsvpForm
@@ -563,7 +564,10 @@ def create(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 event = services.event_create(
-                    by=viewer, community=data["community_obj"], **form.service_fields()
+                    by=viewer,
+                    community=data["community_obj"],
+                    idempotency_key=idempotency.from_request(request),
+                    **form.service_fields(),
                 )
             except ServiceError as exc:
                 if exc.status == 404:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,3 +51,34 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} {self.instance}"
+
+
+class OutboxEvent(models.Model):
+    """A task that a committed write must queue (hanse/jobs/outbox.py).
+
+    Written in the same transaction as the write, so the work is never lost between the
+    commit and the enqueue (Redis down, the process killed): the relay of the scheduler
+    queues the rows still without ``enqueued_at``."""
+
+    task_path = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    enqueued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
+        indexes = [
+            # The relay reads only the rows still waiting: a small partial index.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(enqueued_at__isnull=True),
+                name="outbox_waiting_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_path}{tuple(self.args)}"

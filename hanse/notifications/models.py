@@ -33,6 +33,8 @@ class DeliveryState(models.TextChoices):
     DIGEST = "digest", _("For the next digest")
     SENT = "sent", _("Sent")
     SKIPPED = "skipped", _("Skipped")
+    # Push only: every attempt failed; listed in the admin to be sent again on purpose.
+    FAILED = "failed", _("Failed for good")
 
 
 class Notification(models.Model):

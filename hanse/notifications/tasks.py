@@ -469,7 +469,7 @@ def deliver_push(notification_ids: list[int], attempt: int = 1) -> int:
     elif left:
         logger.error("Push for notifications %s failed %s times; giving up.", left, attempt)
         Notification.objects.filter(pk__in=left, push_state=DeliveryState.PENDING).update(
-            push_state=DeliveryState.SKIPPED
+            push_state=DeliveryState.FAILED
         )
     return int(sent or 0)
 
@@ -693,6 +693,53 @@ def recover_stuck_work() -> dict[str, int]:
         "emails_unknown": emails["unknown"],
         "swept": sweep_pending_emails(now),
     }
+
+
+# --- sending again on purpose (the admin's "Send again") -------------------------------------
+
+RESENDABLE = (EmailDelivery.State.UNKNOWN, EmailDelivery.State.GAVE_UP)
+
+
+def email_delivery_resend(*, delivery: EmailDelivery, by: Any) -> bool:
+    """Send an e-mail that ended ``unknown`` or ``gave_up`` once more, because an operator
+    asked (an ``unknown`` one may then arrive twice: that is their call). False when it is
+    in neither state (any more)."""
+    with transaction.atomic():
+        moved = EmailDelivery.objects.filter(pk=delivery.pk, state__in=RESENDABLE).update(
+            state=EmailDelivery.State.FAILED,
+            last_error=f"sent again on purpose by {by.get_username()}",
+        )
+        if not moved:
+            return False
+        if delivery.kind == EmailDelivery.Kind.IMMEDIATE:
+            if delivery.notification_id is None:
+                return True  # the notification is gone: nothing left to send
+            Notification.objects.filter(pk=delivery.notification_id).update(
+                email_state=DeliveryState.PENDING
+            )
+            nid = delivery.notification_id
+            transaction.on_commit(lambda: enqueue(deliver_emails, [nid]))
+        else:
+            _prefix, user_id, frequency, period = delivery.key.split(":", 3)
+            transaction.on_commit(lambda: enqueue(send_digest, int(user_id), frequency, period))
+    logger.warning("E-mail %s is sent again on purpose by %s.", delivery.key, by.get_username())
+    return True
+
+
+def push_resend(*, notification_ids: Sequence[int], by: Any) -> int:
+    """Push notifications whose push failed for good once more; returns how many."""
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.filter(
+                pk__in=list(notification_ids), push_state=DeliveryState.FAILED
+            ).values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(push_state=DeliveryState.PENDING)
+        if ids:
+            transaction.on_commit(lambda: enqueue(deliver_push, ids))
+    if ids:
+        logger.warning("Push of %s is sent again on purpose by %s.", ids, by.get_username())
+    return len(ids)
 
 
 def retention_days() -> int:

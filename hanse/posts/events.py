@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from hanse.communities.models import Community
+from hanse.jobs.outbox import enqueue_on_commit
 from hanse.notifications.tasks import (
     notify_announcement_published,
     notify_comment_created,
@@ -85,12 +86,10 @@ def post_created_on_commit(post_id: int) -> None:
     lives in the web server's memory, and a push from the worker process would reach no
     browser."""
 
-    def after_commit() -> None:
-        # Queued first: the notifications must not depend on the best-effort push.
-        announce_post_created.enqueue(post_id)
-        _live_post_created(post_id)
-
-    transaction.on_commit(after_commit)
+    # In the outbox with the post: the notifications depend neither on the queue being there
+    # at the commit nor on the best-effort push.
+    enqueue_on_commit(announce_post_created, post_id)
+    transaction.on_commit(lambda: _live_post_created(post_id))
 
 
 def post_updated_on_commit(post_id: int) -> None:
@@ -102,7 +101,8 @@ def post_deleted_on_commit(post_id: int) -> None:
 
 
 def comment_created(comment_id: int) -> None:
-    """A comment was written: notify mentioned people and the authors replied to."""
+    """A comment was written: its post's open pages refresh (the notifications are in the
+    outbox, see comment_created_on_commit)."""
 
     row = Comment.objects.filter(pk=comment_id).values("post_id", "parent_id", "author_id").first()
     if row is not None:
@@ -116,11 +116,11 @@ def comment_created(comment_id: int) -> None:
                 "author": row["author_id"],
             },
         )
-    notify_comment_created.enqueue(comment_id)
 
 
 def reaction_added(reaction_id: int) -> None:
-    """A reaction was added: tell the author (grouped) in the background."""
+    """A reaction was added: the reaction bars refresh (the author is told through the
+    outbox, see reaction_added_on_commit)."""
 
     row = (
         Reaction.objects.filter(pk=reaction_id)
@@ -133,7 +133,6 @@ def reaction_added(reaction_id: int) -> None:
             comment_id=row["comment_id"],
             user_id=row["user_id"],
         )
-    notify_reaction_added.enqueue(reaction_id)
 
 
 def reaction_changed(*, post_id: int, comment_id: int | None, user_id: int) -> None:
@@ -150,20 +149,18 @@ def reaction_removed_on_commit(*, post_id: int, comment_id: int | None, user_id:
     )
 
 
-def announcement_published(announcement_id: int) -> None:
-    """An announcement was published or changed: a must-read one whose time has come is
-    notified once; scheduled ones are picked up by the scheduler when due."""
-
-    notify_announcement_published.enqueue(announcement_id)
-
-
 def comment_created_on_commit(comment_id: int) -> None:
+    """The notifications go into the outbox with the comment; the live push after commit."""
+    enqueue_on_commit(notify_comment_created, comment_id)
     transaction.on_commit(lambda: comment_created(comment_id))
 
 
 def reaction_added_on_commit(reaction_id: int) -> None:
+    enqueue_on_commit(notify_reaction_added, reaction_id)
     transaction.on_commit(lambda: reaction_added(reaction_id))
 
 
 def announcement_published_on_commit(announcement_id: int) -> None:
-    transaction.on_commit(lambda: announcement_published(announcement_id))
+    """An announcement was published or changed: a must-read one whose time has come is
+    notified once (through the outbox); scheduled ones are picked up by the scheduler."""
+    enqueue_on_commit(notify_announcement_published, announcement_id)

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from hanse.jobs.outbox import enqueue_on_commit
 from hanse.notifications.tasks import notify_post_created
 from hanse.posts.linkpreview import fetch_preview, previews_enabled
 from hanse.posts.models import LinkPreview, Post
@@ -103,7 +104,8 @@ def announce_post_created(post_id: int) -> None:
     the notifications (the live push is sent by the process that committed the post, see
     hanse/posts/events.py ``post_created_on_commit``)."""
     queue_link_preview(post_id)
-    notify_post_created.enqueue(post_id)
+    # Through the outbox: a queue that is away now loses nothing (hanse/jobs/outbox.py).
+    enqueue_on_commit(notify_post_created, post_id)
 
 
 @task()

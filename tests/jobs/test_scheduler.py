@@ -78,9 +78,15 @@ def test_command_once_creates_jobs_and_runs_interval_jobs(db: None, settings: An
     assert names == {s.name for s in scheduler.SCHEDULES}
     assert "notifications.scheduled_announcements" in out.getvalue()
     assert "notifications.recover_stuck_work" in out.getvalue()
+    assert "jobs.outbox_relay" in out.getvalue()
     queued = [r.task.name for r in default_task_backend.results]  # type: ignore[attr-defined]
-    # The recovery step runs inline in the scheduler, the rest goes to the queue.
-    assert sorted(queued) == ["check_scheduled_announcements", "send_event_reminders"]
+    # The recovery step and the outbox relay run inline in the scheduler, the rest goes to
+    # the queue.
+    assert sorted(queued) == [
+        "check_scheduled_announcements",
+        "delete_expired_keys",
+        "send_event_reminders",
+    ]
     out = StringIO()
     call_command("hanse_scheduler", "--once", stdout=out)
     assert out.getvalue().strip() == "Started: nothing was due."

@@ -232,7 +232,7 @@ def test_react_toggles_and_returns_the_bar(
     html = response.content.decode()
     assert Reaction.objects.filter(post=post, user=cast.member, kind="celebrate").exists()
     assert f'id="reactions-post-{post.pk}"' in html
-    assert 'value="celebrate" id="react-post-' in html
+    assert 'value="celebrate:off" id="react-post-' in html
     assert 'aria-pressed="true"' in html
     assert "1 reaction" in html
     client.post(url, {"kind": "celebrate"}, **HTMX)

@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from hanse.api.schemas import ERRORS, Cursor, Id, Message, PersonRef, limit_field
 from hanse.communities.selectors import get_community_for
+from hanse.core import idempotency
 from hanse.people.models import User
 from hanse.posts.models import Attachment, Comment, Post, Reaction
 from hanse.posts.selectors import feed as feed_selectors
@@ -483,7 +484,8 @@ def mention_suggestions(request: HttpRequest, query: Query[MentionQuery]) -> Men
 
 @router.post("/posts", response={201: PostOut, **ERRORS}, summary="Write a post")
 def create_post(request: HttpRequest, payload: PostIn) -> Status[PostOut]:
-    """Publish a post (JSON body; Markdown with @mentions and #hashtags)."""
+    """Publish a post (JSON body; Markdown with @mentions and #hashtags). A retry with the same
+    `Idempotency-Key` header returns the first post instead of a second one."""
     viewer = _viewer(request)
     community = None
     if payload.community:
@@ -497,6 +499,7 @@ def create_post(request: HttpRequest, payload: PostIn) -> Status[PostOut]:
         community=community,
         scope=payload.scope,
         shared_post=shared,
+        idempotency_key=idempotency.from_request(request),
     )
     return Status(201, _item(request, post.pk))
 
@@ -656,13 +659,18 @@ def list_comments(request: HttpRequest, post_id: Id) -> list[CommentOut]:
 
 @router.post("/posts/{post_id}/comments", response={201: CommentOut, **ERRORS}, summary="Comment")
 def create_comment(request: HttpRequest, post_id: Id, payload: CommentIn) -> Status[CommentOut]:
-    """Comment on a post, or reply to one of its top-level comments (`parent_id`)."""
+    """Comment on a post, or reply to one of its top-level comments (`parent_id`). A retry
+    with the same `Idempotency-Key` header returns the first comment."""
     post = _post(request, post_id)
     parent = None
     if payload.parent_id is not None:
         parent = _comment(request, payload.parent_id)
     comment = comment_services.comment_create(
-        post=post, author=_viewer(request), body=payload.body, parent=parent
+        post=post,
+        author=_viewer(request),
+        body=payload.body,
+        parent=parent,
+        idempotency_key=idempotency.from_request(request),
     )
     return Status(201, _comment_item(request, comment))
 

@@ -12,11 +12,13 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core import idempotency
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.posts import events
 from hanse.posts.models import Attachment, Comment, Mention, Post
 from hanse.posts.rules import may_delete_comment, may_edit_comment
 from hanse.posts.services.posts import (
+    _earlier,
     check_body,
     delete_files_on_commit,
     render_text,
@@ -37,8 +39,10 @@ def comment_create(
     body: str,
     parent: Comment | None = None,
     files: Sequence[UploadedFile] = (),
+    idempotency_key: str | None = None,
 ) -> Comment:
-    """Comment on a post the author can read, or reply to a top-level comment of it."""
+    """Comment on a post the author can read, or reply to a top-level comment of it; a retry
+    with the same ``idempotency_key`` returns the first comment."""
     require_active(author)
     if not Post.objects.visible_to(author).filter(pk=post.pk).exists():
         raise ServiceError(_("This post does not exist."), code="not_found", status=404)
@@ -50,12 +54,18 @@ def comment_create(
     rendered = render_text(text, author=author, community=post.community)
     validated = validate_files(files)
     with transaction.atomic():
+        earlier = idempotency.claim(user=author, scope="posts.comment", key=idempotency_key)
+        if earlier is not None:
+            return _earlier(Comment, earlier, _("This comment does not exist."))
         comment = Comment.objects.create(
             post=post, author=author, parent=parent, body=text, body_html=rendered.html
         )
         store_mentions(rendered, comment=comment)
         store_files(validated, uploader=author, comment=comment)
         Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+        idempotency.record(
+            user=author, scope="posts.comment", key=idempotency_key, object_id=comment.pk
+        )
         events.comment_created_on_commit(comment.pk)
     return comment
 

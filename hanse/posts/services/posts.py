@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.models import Community
+from hanse.core import idempotency
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import (
     MAX_SOURCE_CHARS,
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
 # a post that mentions the whole company.
 MAX_MENTIONS = 50
 MAX_TAGS = 30
+
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +162,10 @@ def post_create(
     scope: str | None = None,
     files: Sequence[UploadedFile] = (),
     shared_post: Post | None = None,
+    idempotency_key: str | None = None,
 ) -> Post:
-    """Publish a post in a community, company-wide or on the author's profile."""
+    """Publish a post in a community, company-wide or on the author's profile; a retry with
+    the same ``idempotency_key`` returns the first post."""
     require_active(author)
     if scope is None:
         scope = Post.Scope.COMMUNITY if community is not None else Post.Scope.COMPANY
@@ -193,6 +199,9 @@ def post_create(
     rendered = render_text(text, author=author, community=community)
     validated = validate_files(files)
     with transaction.atomic():
+        earlier = idempotency.claim(user=author, scope="posts.post", key=idempotency_key)
+        if earlier is not None:
+            return _earlier(Post, earlier, _("This post does not exist."))
         post = Post.objects.create(
             author=author,
             scope=scope,
@@ -206,8 +215,17 @@ def post_create(
             post.tags.set(tags)
         store_mentions(rendered, post=post)
         store_files(validated, uploader=author, post=post)
+        idempotency.record(user=author, scope="posts.post", key=idempotency_key, object_id=post.pk)
         events.post_created_on_commit(post.pk)
     return post
+
+
+def _earlier(model: type[M], pk: int, missing: str | Promise) -> M:
+    """What the first request with an idempotency key made (gone: 404 as for any other)."""
+    found = model._default_manager.filter(pk=pk).first()
+    if found is None:
+        raise ServiceError(missing, code="not_found", status=404)
+    return found
 
 
 def post_update(*, post: Post, by: User, body: str) -> Post:

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hanse.communities import selectors as community_selectors
 from hanse.communities.models import Community
+from hanse.core import idempotency
 from hanse.core.errors import ServiceError
 from hanse.core.text import normalise_tag
 from hanse.people import selectors as people_selectors
@@ -460,6 +461,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 community=community,
                 scope=scope,
                 files=request.FILES.getlist("files"),
+                idempotency_key=idempotency.from_request(request),
             )
         except ServiceError as exc:
             _refuse(exc)
@@ -614,8 +616,21 @@ def share(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 def _kind(request: HttpRequest) -> str | None:
-    kind = request.POST.get("kind", "")
+    kind = request.POST.get("kind", "").split(":", 1)[0]
     return kind if kind in ReactionKind.values else None
+
+
+def _set_reaction(request: HttpRequest, *, user: User, kind: str, **target: Any) -> None:
+    """The buttons send the state they ask for ("like:on", "like:off"), so a double submit
+    or a browser resending the form leaves that state instead of toggling it back; a bare
+    kind toggles."""
+    wanted = request.POST.get("kind", "").partition(":")[2]
+    if wanted == "on":
+        reaction_services.reaction_add(user=user, kind=kind, **target)
+    elif wanted == "off":
+        reaction_services.reaction_remove(user=user, kind=kind, **target)
+    else:
+        reaction_services.reaction_toggle(user=user, kind=kind, **target)
 
 
 @require_POST
@@ -627,7 +642,7 @@ def react(request: HttpRequest, post_id: int) -> HttpResponse:
     if kind is None:
         return HttpResponseBadRequest(_("This reaction does not exist."))
     try:
-        reaction_services.reaction_toggle(user=viewer, kind=kind, post=post)
+        _set_reaction(request, user=viewer, kind=kind, post=post)
     except ServiceError as exc:
         _refuse(exc)
         messages.error(request, str(exc.message))
@@ -646,7 +661,7 @@ def comment_react(request: HttpRequest, comment_id: int) -> HttpResponse:
     if kind is None:
         return HttpResponseBadRequest(_("This reaction does not exist."))
     try:
-        reaction_services.reaction_toggle(user=viewer, kind=kind, comment=comment)
+        _set_reaction(request, user=viewer, kind=kind, comment=comment)
     except ServiceError as exc:
         _refuse(exc)
         messages.error(request, str(exc.message))
@@ -751,6 +766,7 @@ def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 parent=parent,
                 files=request.FILES.getlist("files"),
+                idempotency_key=idempotency.from_request(request),
             )
         except ServiceError as exc:
             _refuse(exc)
