@@ -10,3 +10,8 @@ class JobsConfig(AppConfig):
     name = "hanse.jobs"
     label = "jobs"
     verbose_name = _("Background jobs")
+
+    def ready(self) -> None:
+        from hanse.jobs import jobs, scheduler
+
+        scheduler.register(*jobs.SCHEDULES)

@@ -78,6 +78,7 @@ def test_command_once_creates_jobs_and_runs_interval_jobs(db: None, settings: An
     assert names == {s.name for s in scheduler.SCHEDULES}
     assert "notifications.scheduled_announcements" in out.getvalue()
     assert "notifications.recover_stuck_work" in out.getvalue()
+    assert "jobs.recover_stuck_tasks" in out.getvalue()
     queued = [r.task.name for r in default_task_backend.results]  # type: ignore[attr-defined]
     # The recovery step runs inline in the scheduler, the rest goes to the queue.
     assert sorted(queued) == ["check_scheduled_announcements", "send_event_reminders"]
