@@ -10,3 +10,7 @@ class ChatConfig(AppConfig):
     def ready(self) -> None:
         # Registers the "chat_mention" and "direct_message" notification types.
         from hanse.chat import notifications  # noqa: F401
+        from hanse.chat.uploads import CHAT_FILES
+        from hanse.core import uploads
+
+        uploads.register(CHAT_FILES)

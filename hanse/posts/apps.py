@@ -6,3 +6,9 @@ class PostsConfig(AppConfig):
     name = "hanse.posts"
     label = "posts"
     verbose_name = _("Posts")
+
+    def ready(self) -> None:
+        from hanse.core import uploads
+        from hanse.posts.services.attachments import ATTACHMENTS
+
+        uploads.register(ATTACHMENTS)

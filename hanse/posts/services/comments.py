@@ -12,6 +12,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core import uploads
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.posts import events
 from hanse.posts.models import Attachment, Comment, Mention, Post
@@ -49,7 +50,8 @@ def comment_create(
     text = check_body(body, allow_empty=bool(files))
     rendered = render_text(text, author=author, community=post.community)
     validated = validate_files(files)
-    with transaction.atomic():
+    # A failure after the files were stored removes them (hanse/core/uploads.py).
+    with uploads.removed_on_error(), transaction.atomic():
         comment = Comment.objects.create(
             post=post, author=author, parent=parent, body=text, body_html=rendered.html
         )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.models import Community
 from hanse.communities.rules import role_of
+from hanse.core import uploads
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import (
     MAX_SOURCE_CHARS,
@@ -196,7 +197,8 @@ def post_create(
             )
     rendered = render_text(text, author=author, community=community)
     validated = validate_files(files)
-    with transaction.atomic():
+    # A failure after the files were stored removes them (hanse/core/uploads.py).
+    with uploads.removed_on_error(), transaction.atomic():
         post = Post.objects.create(
             author=author,
             scope=scope,
