@@ -10,15 +10,32 @@ DEMO_SIZE ?= bank
 DEMO_SEED ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install setup lint format typecheck imports check messages compilemessages clean demo-reset dist
+.PHONY: run test install setup lint format typecheck imports check messages compilemessages clean demo-reset dist lock
 
 # --- Set-up ---------------------------------------------------------------------------------
-$(BIN)/.installed: pyproject.toml
+# The exact versions (with hashes) that CI tested come from requirements/lock.txt; Hanse itself
+# is installed on top without resolving anything again.
+$(BIN)/.installed: pyproject.toml requirements/lock.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Hanse needs Python 3.11 or newer")'
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r requirements/lock.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
+
+# Regenerate requirements/lock.txt after a change of pyproject.toml's dependencies (runtime and
+# dev, every platform and Python >= 3.11, with hashes). Versions already locked are kept;
+# `make lock LOCK_ARGS=--upgrade` takes the newest that pyproject allows. uv is installed for
+# this into a throw-away venv: it is no dependency of Hanse.
+UV_VERSION ?= 0.13.9
+LOCK_ARGS ?=
+lock:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(PYTHON) -m venv "$$tmp/venv" && \
+	  "$$tmp/venv/bin/pip" install --quiet 'uv==$(UV_VERSION)' && \
+	  "$$tmp/venv/bin/uv" pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	    --generate-hashes --custom-compile-command 'make lock' --quiet $(LOCK_ARGS) \
+	    -o requirements/lock.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

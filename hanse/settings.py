@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "hanse.realtime",
     "hanse.api",
     "hanse.notifications",
+    # At the top of the layering: it writes through every app above.
+    "hanse.demo",
 ]
 
 MIDDLEWARE = [

@@ -17,3 +17,8 @@ class ChatConfig(AppConfig):
 
         live.register()
         membership_ended.connect(on_membership_ended, dispatch_uid="hanse.chat.membership_ended")
+        # The file policy names chat's models: registered once the app registry is ready.
+        from hanse.chat.uploads import CHAT_FILES  # after the app registry is ready
+        from hanse.core import uploads  # after the app registry is ready
+
+        uploads.register(CHAT_FILES)

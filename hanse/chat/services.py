@@ -37,7 +37,9 @@ from hanse.chat.models import (
 )
 from hanse.chat.rules import in_channel_community
 from hanse.chat.tasks import notify_message_created
+from hanse.chat.uploads import CHAT_FILES
 from hanse.communities import rules as community_rules
+from hanse.core import uploads
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import extract_mentions, render_markdown
 from hanse.jobs.outbox import enqueue_on_commit
@@ -46,8 +48,8 @@ from hanse.realtime.ratelimit import allow
 if TYPE_CHECKING:
     from hanse.communities.models import Community
     from hanse.core.signals import MembershipEnded
+    from hanse.core.uploads import ValidatedFile
     from hanse.people.models import User
-    from hanse.posts.services.attachments import ValidatedFile
 
 logger = logging.getLogger(__name__)
 
@@ -493,46 +495,11 @@ def _clean_body(body: str, *, has_files: bool) -> str:
 
 
 def _store_files(message: Message, validated: Sequence[ValidatedFile]) -> list[MessageAttachment]:
-    from hanse.posts.services.attachments import (
-        delete_written,
-        queue_thumbnails,
-        write_validated_file,
+    return uploads.store(
+        validated,
+        CHAT_FILES,
+        lambda item: MessageAttachment(message=message, **uploads.row_fields(item)),
     )
-
-    rows: list[MessageAttachment] = []
-    written: list[str] = []
-    try:
-        for item in validated:
-            row = MessageAttachment(
-                message=message,
-                kind=item.kind,
-                original_name=item.original_name,
-                content_type=item.content_type,
-                size=item.size,
-                width=item.width,
-                height=item.height,
-            )
-            write_validated_file(item, row, written)
-            rows.append(row)
-        MessageAttachment.objects.bulk_create(rows)
-    except Exception:
-        # (Written files are also removed if message_post's transaction rolls back later:
-        # write_validated_file registers them, see hanse/core/files.py.)
-        delete_written(written, storage=MessageAttachment._meta.get_field("file").storage)
-        raise
-    queue_thumbnails(
-        "chat.MessageAttachment",
-        [row.pk for row in rows if row.kind == "image" and not row.thumbnail],
-    )
-    return rows
-
-
-def _delete_stored(names: Iterable[str]) -> None:
-    """Remove the files of deleted chat attachments after commit, except those another row
-    (a post attachment, another chat file) still points to."""
-    from hanse.core.files import delete_unreferenced
-
-    delete_unreferenced(MessageAttachment._meta.get_field("file").storage, names)
 
 
 def _as_stored(message: Message, attachments: Sequence[MessageAttachment]) -> Message:
@@ -598,11 +565,9 @@ def message_post(
     body = _clean_body(body, has_files=bool(files))
     validated: list[ValidatedFile] = []
     if files:
-        from hanse.posts.services.attachments import attachments_validate
-
         # Decoding and re-encoding images is slow: done before the transaction; thumbnails
         # are made by the task queue after the commit (_store_files).
-        validated = attachments_validate(files, thumbnails=False)
+        validated = uploads.validate(files, CHAT_FILES, thumbnails=False)
     member = _require_writer(channel, author, reader)
     if parent is not None:
         if parent.channel_id != channel.pk:
@@ -617,7 +582,8 @@ def message_post(
     html, mentioned_ids = _render(channel, body)
     now = timezone.now()
     try:
-        with transaction.atomic():
+        # A failure after the files were stored (a resend racing this one) removes them.
+        with uploads.removed_on_error(), transaction.atomic():
             message = Message(
                 channel=channel,
                 author=author,
@@ -692,14 +658,13 @@ def message_delete(*, message: Message, by: User) -> Message:
     if not chat_rules.may_delete_message(by, message):
         raise PermissionRefused(_("Only the author or a channel admin can delete a message."))
     attachments = list(message.attachments.all())
-    names = [n for a in attachments for n in (a.file.name, a.thumbnail.name) if n]
     with transaction.atomic():
         message.body, message.body_html, message.deleted_at = "", "", timezone.now()
         message.save(update_fields=["body", "body_html", "deleted_at"])
         MessageAttachment.objects.filter(message=message).delete()
         MessageReaction.objects.filter(message=message).delete()
         mid = message.pk
-        transaction.on_commit(lambda: _delete_stored(names))
+        uploads.delete_files_on_commit(attachments)
         transaction.on_commit(lambda: events.message_changed(mid, "deleted"))
     return message
 

@@ -5,19 +5,35 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django_tasks import task
+
+from hanse.jobs.once import run_once
+from hanse.jobs.retry import retry
 
 logger = logging.getLogger(__name__)
 
 
 @task()
-def notify_message_created(message_id: int, mentioned_ids: Sequence[int] = ()) -> None:
+def notify_message_created(
+    message_id: int, mentioned_ids: Sequence[int] = (), attempt: int = 1
+) -> None:
     """Mentioned members and the people of a direct or group message (not muted, not the
     author) are notified once per message, however often this task runs."""
+    try:
+        _notify_message_created(message_id, mentioned_ids)
+    except Exception:
+        retry(
+            notify_message_created,
+            [message_id, list(mentioned_ids)],
+            attempt,
+            f"Notifying about chat message {message_id}",
+        )
+
+
+def _notify_message_created(message_id: int, mentioned_ids: Sequence[int]) -> None:
     from hanse.chat.models import Channel, ChannelMember, Message
     from hanse.chat.notifications import CHAT_MENTION, DIRECT_MESSAGE, message_data
-    from hanse.notifications.models import DeliveredEvent
     from hanse.notifications.services import notify
     from hanse.notifications.tasks import queue_delivery
 
@@ -34,11 +50,8 @@ def notify_message_created(message_id: int, mentioned_ids: Sequence[int] = ()) -
     )
     data = message_data(message)
     made = []
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                DeliveredEvent.objects.create(key=f"chat_message:{message_id}")
-        except IntegrityError:
+    with run_once(f"chat_message:{message_id}") as first:
+        if not first:
             return
         if channel.kind in (Channel.Kind.DIRECT, Channel.Kind.GROUP):
             people = [m.user for m in listening.select_related("user")]

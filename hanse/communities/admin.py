@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
+from hanse.communities.services import community_delete
+from hanse.core.admin_deletes import ServiceDeleteAdmin
 
 
 def recount_members(queryset: QuerySet[Community]) -> int:
@@ -33,7 +35,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(ServiceDeleteAdmin):
     list_display = ["name", "slug", "kind", "member_count", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "tagline"]
@@ -50,6 +52,9 @@ class CommunityAdmin(admin.ModelAdmin):
         if not change and obj.created_by_id is None:
             obj.created_by = request.user  # type: ignore[assignment]  # admin users are signed in
         super().save_model(request, obj, form, change)
+
+    def delete_with_service(self, obj: Community, by: Any) -> None:
+        community_delete(community=obj, by=by)
 
     @admin.action(description=_("Recount members"))
     def recount(self, request: HttpRequest, queryset: QuerySet[Community]) -> None:

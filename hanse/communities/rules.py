@@ -31,7 +31,8 @@ def _active(user: Any) -> bool:
 
 def role_of(user: Any, community: Community) -> str | None:
     """The person's role in the community ("owner", "moderator", "member") or None."""
-    if not _active(user):
+    if not _active(user) or community is None:
+        # No community: Django admin asks "may delete communities at all?" with no object.
         return None
     cache: dict[int, str] = community.__dict__.setdefault(_ROLE_CACHE, {})
     if user.pk not in cache:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from hanse.core.files import sweep_orphans
+from hanse.core.uploads import sweep_orphans
 
 
 @task()

@@ -1,6 +1,6 @@
 """Background work of events: notifications about changes, and the reminders job.
 
-Both write their notifications in one transaction with a ``DeliveredEvent`` ledger row, so a
+Both write their notifications in one transaction with a ledger row (hanse/jobs/once.py), so a
 task that runs twice (a retry, two schedulers, a worker recovered half-way) tells nobody twice.
 The reminder job runs every 5 minutes (registered in hanse/events/notifications.py): it looks
 for occurrences that start in about a day (23 to 24 hours) and in about an hour (30 to 60
@@ -13,7 +13,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django_tasks import task
@@ -21,7 +21,8 @@ from django_tasks import task
 from hanse.events.models import Event, OccurrenceOverride, ReminderSetting, Rsvp
 from hanse.events.notifications import occurrence_data
 from hanse.events.recurrence import Occurrence, occurrence_key, occurrences
-from hanse.notifications.models import DeliveredEvent
+from hanse.jobs import once
+from hanse.jobs.retry import retry
 from hanse.notifications.services import notify
 from hanse.notifications.tasks import queue_delivery
 from hanse.people.models import User
@@ -38,16 +39,6 @@ REMINDER_WINDOWS: dict[str, tuple[timedelta, timedelta]] = {
 RSVP_LOOKBACK = timedelta(days=62)
 
 
-def _ledger(key: str) -> bool:
-    """Claim the ledger key inside the current transaction; False if it was claimed before."""
-    try:
-        with transaction.atomic():
-            DeliveredEvent.objects.create(key=key)
-    except IntegrityError:
-        return False
-    return True
-
-
 def _deliver_after_commit(ids: list[int]) -> None:
     transaction.on_commit(lambda: queue_delivery(ids))
 
@@ -60,16 +51,37 @@ def notify_event(
     actor_id: int | None,
     data: dict[str, Any],
     key: str = "",
+    attempt: int = 1,
 ) -> int:
     """Tell these people about a change of the event (those who cannot see it are left out
     by the notification rules). Returns how many notifications were made."""
+    try:
+        return _notify_event(kind, event_id, user_ids, actor_id, data, key)
+    except Exception:
+        retry(
+            notify_event,
+            [kind, event_id, user_ids, actor_id, data, key],
+            attempt,
+            f"Notifying {kind} of event {event_id}",
+        )
+        return 0
+
+
+def _notify_event(
+    kind: str,
+    event_id: int,
+    user_ids: list[int],
+    actor_id: int | None,
+    data: dict[str, Any],
+    key: str,
+) -> int:
     event = Event.objects.select_related("community").filter(pk=event_id).first()
     if event is None:
         return 0
     people = list(User.objects.filter(pk__in=user_ids, is_active=True))
     actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
     with transaction.atomic():
-        if key and not _ledger(key):
+        if key and not once.claim(key):
             return 0
         made = notify(
             type_key=kind,
@@ -134,8 +146,8 @@ def _remind(kind: str, occ: Occurrence) -> int:
         )
     )
     people = list(User.objects.filter(pk__in=user_ids - opted_out, is_active=True))
-    with transaction.atomic():
-        if not _ledger(key):
+    with once.run_once(key) as first:
+        if not first:
             return 0
         made = notify(
             type_key="event_reminder",
@@ -165,7 +177,7 @@ def send_event_reminders() -> int:
         keys = {
             f"event_reminder:{kind}:{o.event.pk}:{occurrence_key(o.recurrence_id)}": o for o in due
         }
-        done = set(DeliveredEvent.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+        done = once.done(keys)
         for key, occ in keys.items():
             if key in done:
                 continue

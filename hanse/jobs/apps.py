@@ -12,6 +12,6 @@ class JobsConfig(AppConfig):
     verbose_name = _("Background jobs")
 
     def ready(self) -> None:
-        from hanse.jobs import jobs, scheduler
+        from hanse.jobs import jobs, scheduler  # the schedules load their tasks lazily
 
         scheduler.register(*jobs.SCHEDULES)

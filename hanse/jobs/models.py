@@ -1,4 +1,5 @@
-"""State of background work: the schedule's next runs and the processes' signs of life."""
+"""State of background work: the schedule's next runs, the processes' signs of life and the
+ledger of work done once."""
 
 from __future__ import annotations
 
@@ -82,3 +83,22 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_path}{tuple(self.args)}"
+
+
+class DeliveredEvent(models.Model):
+    """Idempotency ledger: a piece of work (``post_created:42``) that was done.
+
+    Written in the same transaction as the work (hanse/jobs/once.py), so a task that runs
+    twice (a retry, a worker killed half-way and recovered, two schedulers) does it once."""
+
+    key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # The table was created by the notifications app, which kept the ledger before.
+        db_table = "notifications_deliveredevent"
+        verbose_name = _("delivered event")
+        verbose_name_plural = _("delivered events")
+
+    def __str__(self) -> str:
+        return self.key

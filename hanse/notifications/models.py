@@ -317,24 +317,6 @@ class EmailDelivery(models.Model):
         return f"{self.key}: {self.state}"
 
 
-class DeliveredEvent(models.Model):
-    """Idempotency ledger: an event (``post_created:42``) whose notifications were made.
-
-    Written in the same transaction as the notifications, so a task that runs twice (a retry,
-    a worker killed half-way and recovered, two schedulers) creates them only once.
-    """
-
-    key = models.CharField(max_length=120, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("delivered event")
-        verbose_name_plural = _("delivered events")
-
-    def __str__(self) -> str:
-        return self.key
-
-
 class PushSubscription(models.Model):
     """One browser (phone, PC) where a person turned web push on.
 

@@ -5,16 +5,17 @@ hanse/posts/events.py and hanse/communities/services.py); nothing here runs in a
 
 - ``notify_*`` tasks load the object (and stop quietly if it is gone), call the ``on_*``
   hook of hanse/notifications/services.py and queue the delivery. Each runs inside one
-  transaction together with a ``DeliveredEvent`` row whose key names the event, so running a
-  task twice (a retry, a worker killed half-way and recovered) creates nothing twice.
+  transaction together with a ledger row whose key names the event (hanse/jobs/once.py), so
+  running a task twice (a retry, a worker killed half-way and recovered) creates nothing twice.
 - ``deliver_emails`` sends e-mails that go out right away, outside the person's quiet hours
   (inside them it is deferred to their end); ``send_digests`` / ``send_digest`` send what a
   person missed, daily or weekly. Every e-mail is claimed under a unique key before it is sent
   (hanse/notifications/email.py), so none goes out twice.
 - A failing task re-enqueues itself with ``run_after`` and ``attempt + 1`` (backoff 1, 2, 4,
   8 minutes), at most five attempts, and logs each failure.
-- ``recover_stuck_work``, ``check_scheduled_announcements`` and ``apply_retention`` are run by
-  the scheduler (declared in hanse/notifications/jobs.py).
+- ``recover_stuck_work`` (half-sent e-mails, lost enqueues), ``check_scheduled_announcements``
+  and ``apply_retention`` are run by the scheduler (declared in hanse/notifications/jobs.py);
+  tasks a dead worker left behind are recovered by hanse/jobs/recovery.py.
 """
 
 from __future__ import annotations
@@ -29,17 +30,18 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_tasks import task
 
+from hanse.jobs import once
+from hanse.jobs.recovery import stuck_minutes
 from hanse.jobs.retry import MAX_ATTEMPTS, backoff, can_defer, enqueue
 from hanse.jobs.retry import retry as _retry
 from hanse.notifications import email as mail
 from hanse.notifications import selectors, services
 from hanse.notifications.models import (
-    DeliveredEvent,
     DeliverySettings,
     DeliveryState,
     EmailDelivery,
@@ -60,7 +62,6 @@ ANNOUNCEMENT_LOOKBACK = timedelta(days=2)
 # enqueue) are queued again by the recovery step.
 SWEEP_AFTER = timedelta(minutes=15)
 SWEEP_LOOKBACK = timedelta(days=2)
-LEDGER_KEEP = timedelta(days=30)
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterable[list[int]]:
@@ -150,11 +151,8 @@ def queue_delivery(
 def _once(key: str, hook: Callable[[], list[Notification]]) -> bool:
     """Run the hook once per event key, in one transaction with the ledger row, then queue
     the delivery after commit. False when the event was handled before."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                DeliveredEvent.objects.create(key=key)
-        except IntegrityError:
+    with once.run_once(key) as first:
+        if not first:
             return False
         made = hook()
         ids = [n.pk for n in made]
@@ -574,49 +572,11 @@ def check_scheduled_announcements() -> int:
             publish_at__gte=now - ANNOUNCEMENT_LOOKBACK,
         ).values_list("pk", flat=True)
     )
-    done = set(
-        DeliveredEvent.objects.filter(
-            key__in=[f"announcement_published:{pk}" for pk in ids]
-        ).values_list("key", flat=True)
-    )
+    done = once.done(f"announcement_published:{pk}" for pk in ids)
     due = [pk for pk in ids if f"announcement_published:{pk}" not in done]
     for pk in due:
         notify_announcement_published.enqueue(pk)
     return len(due)
-
-
-def stuck_minutes() -> int:
-    return int(getattr(settings, "NOTIFICATION_STUCK_TASK_MINUTES", 15))
-
-
-def recover_stuck_tasks(now: datetime | None = None) -> int:
-    """Tasks of the database queue left RUNNING by a worker that died go back to READY.
-
-    django-tasks-db claims a task by setting it RUNNING and never looks at it again, so a
-    worker killed (or a machine lost) in the middle of a task would leave it there for ever.
-    Every task here is idempotent (the ledger, the e-mail claims), so running one again after
-    ``NOTIFICATION_STUCK_TASK_MINUTES`` is safe."""
-    from django_tasks import task_backends
-
-    try:
-        from django_tasks_db.backend import DatabaseBackend
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - the package is a dependency
-        return 0
-    from django_tasks.base import TaskResultStatus
-
-    backend = task_backends["default"]
-    if not isinstance(backend, DatabaseBackend):
-        return 0  # RQ moves jobs of dead workers to its failed registry itself
-    now = now or timezone.now()
-    cutoff = now - timedelta(minutes=stuck_minutes())
-    stuck = DBTaskResult.objects.filter(
-        status=TaskResultStatus.RUNNING, started_at__lt=cutoff, backend_name=backend.alias
-    )
-    count = stuck.update(status=TaskResultStatus.READY, started_at=None, run_after=now)
-    if count:
-        logger.warning("Re-queued %s task(s) left running by a worker that stopped.", count)
-    return count
 
 
 def recover_email_deliveries(now: datetime | None = None) -> dict[str, int]:
@@ -684,11 +644,10 @@ def sweep_pending_emails(now: datetime | None = None) -> int:
 
 @task()
 def recover_stuck_work() -> dict[str, int]:
-    """The recovery step of the scheduler: stuck tasks, half-sent e-mails, lost enqueues."""
+    """The recovery step of the scheduler for e-mail: half-sent ones, lost enqueues."""
     now = timezone.now()
     emails = recover_email_deliveries(now)
     return {
-        "tasks": recover_stuck_tasks(now),
         "emails_retried": emails["retried"],
         "emails_unknown": emails["unknown"],
         "swept": sweep_pending_emails(now),
@@ -761,7 +720,8 @@ def _delete_in_batches(queryset: Any, size: int = 5000) -> int:
 
 @task()
 def apply_retention() -> dict[str, int]:
-    """Delete read notifications older than NOTIFICATION_RETENTION_DAYS, and old bookkeeping."""
+    """Delete read notifications older than NOTIFICATION_RETENTION_DAYS, and old e-mail
+    bookkeeping (the "done once" ledger is cleaned by hanse/jobs/once.py)."""
     now = timezone.now()
     cutoff = now - timedelta(days=retention_days())
     return {
@@ -772,8 +732,5 @@ def apply_retention() -> dict[str, int]:
             EmailDelivery.objects.filter(created_at__lt=cutoff).exclude(
                 state__in=[EmailDelivery.State.CLAIMED, EmailDelivery.State.SENDING]
             )
-        ),
-        "ledger": _delete_in_batches(
-            DeliveredEvent.objects.filter(created_at__lt=now - LEDGER_KEEP)
         ),
     }

@@ -2,17 +2,19 @@
 
 Announcements have their own admin, registered with the announcements code. Edits here
 bypass the services, so text fields are read-only: moderation deletes, it does not rewrite
-what people wrote."""
+what people wrote. Deletes go through the services (hanse/core/admin_deletes.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
-from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from hanse.posts.models import Attachment, Comment, Post, PostRevision, Tag
-from hanse.posts.services.posts import delete_files_on_commit
+from hanse.core.admin_deletes import ServiceDeleteAdmin
+from hanse.posts.models import Comment, Post, PostRevision, Tag
+from hanse.posts.services.comments import comment_delete
+from hanse.posts.services.posts import post_delete
 
 
 class PostRevisionInline(admin.TabularInline):
@@ -30,7 +32,7 @@ class PostRevisionInline(admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(ServiceDeleteAdmin):
     list_display = ["id", "author", "scope", "community", "created_at", "edited_at", "pinned_at"]
     list_filter = ["scope", "created_at"]
     search_fields = ["body", "author__username", "author__last_name", "community__name"]
@@ -55,22 +57,12 @@ class PostAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def delete_model(self, request: HttpRequest, obj: Post) -> None:
-        self.delete_queryset(request, Post.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
-        # Stored files go with their rows, as post_delete does it.
-        with transaction.atomic():
-            ids = list(queryset.values_list("id", flat=True))
-            files = list(
-                Attachment.objects.filter(Q(post_id__in=ids) | Q(comment__post_id__in=ids))
-            )
-            Post.objects.filter(pk__in=ids).delete()
-            delete_files_on_commit(files)
+    def delete_with_service(self, obj: Post, by: Any) -> None:
+        post_delete(post=obj, by=by)
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ServiceDeleteAdmin):
     list_display = ["id", "author", "post", "parent", "created_at", "edited_at"]
     search_fields = ["body", "author__username", "author__last_name"]
     list_select_related = ["author", "post"]
@@ -80,6 +72,13 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def delete_with_service(self, obj: Comment, by: Any) -> None:
+        comment_delete(comment=obj, by=by)
+
+    def delete_order(self, objects: list[Comment]) -> list[Comment]:
+        # Replies first: each is counted off its post before the comment it answers goes.
+        return sorted(objects, key=lambda c: c.parent_id is None)
 
 
 @admin.register(Tag)

@@ -8,9 +8,11 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from hanse.core.admin_deletes import ServiceDeleteAdmin
 from hanse.core.rules import is_platform_admin
 from hanse.core.text import render_markdown
 from hanse.posts.models import Announcement, ComplianceListAccess
+from hanse.posts.services.announcements import announcement_delete
 
 
 class ComplianceListAccessInline(admin.TabularInline):
@@ -28,7 +30,7 @@ class ComplianceListAccessInline(admin.TabularInline):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(admin.ModelAdmin):
+class AnnouncementAdmin(ServiceDeleteAdmin):
     list_display = [
         "title",
         "author",
@@ -55,6 +57,10 @@ class AnnouncementAdmin(admin.ModelAdmin):
         # Admin edits bypass the services; keep the rendered text in step with the source.
         obj.body_html = render_markdown(obj.body)
         super().save_model(request, obj, form, change)
+
+    def delete_with_service(self, obj: Announcement, by: Any) -> None:
+        # The service keeps announcements whose list of open confirmations was viewed.
+        announcement_delete(announcement=obj, by=by)
 
 
 @admin.register(ComplianceListAccess)

@@ -14,3 +14,7 @@ class PostsConfig(AppConfig):
         from hanse.posts import live, notifications  # noqa: F401
 
         live.register()
+        from hanse.core import uploads  # after the app registry is ready
+        from hanse.posts.services.attachments import ATTACHMENTS  # names the posts' models
+
+        uploads.register(ATTACHMENTS)

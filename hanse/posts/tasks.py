@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from hanse.core import uploads
 from hanse.jobs.outbox import enqueue_on_commit
 from hanse.notifications.tasks import notify_post_created
 from hanse.posts.linkpreview import fetch_preview, previews_enabled
@@ -108,36 +109,6 @@ def announce_post_created(post_id: int) -> None:
     enqueue_on_commit(notify_post_created, post_id)
 
 
-@task()
-def make_thumbnails(model: str, ids: list[int]) -> int:
-    """Make the WebP thumbnails of stored images (``model``: "posts.Attachment" or another
-    model with ``kind``, ``file`` and ``thumbnail`` fields). Rows deleted meanwhile, and rows
-    that have one already, are skipped; returns how many were made."""
-    import logging
-
-    from django.apps import apps
-    from django.core.files.base import ContentFile
-
-    from hanse.posts.services.attachments import thumbnail_bytes
-
-    logger = logging.getLogger(__name__)
-    rows = apps.get_model(model)._default_manager.filter(pk__in=ids, kind="image", thumbnail="")
-    made = 0
-    for row in rows:
-        try:
-            with row.file.open("rb") as handle:
-                thumb = thumbnail_bytes(handle.read())
-        except (OSError, ValueError):
-            logger.warning("No thumbnail for %s %s: the file cannot be read.", model, row.pk)
-            continue
-        storage = row.thumbnail.storage
-        name = storage.save(
-            row.thumbnail.field.generate_filename(row, "thumb.webp"), ContentFile(thumb)
-        )
-        # Only if the row is still there and still without one (a second run, a delete).
-        updated = type(row)._default_manager.filter(pk=row.pk, thumbnail="").update(thumbnail=name)
-        if updated:
-            made += 1
-        else:
-            storage.delete(name)
-    return made
+# The thumbnail task lives in hanse/core/uploads.py; tasks queued before it moved name
+# this path, so it stays importable here.
+make_thumbnails = uploads.make_thumbnails

@@ -22,7 +22,7 @@ from hanse.chat.rendering import render_message_html
 from hanse.chat.selectors import message_queryset
 from hanse.communities.models import Membership
 from hanse.core.errors import ServiceError
-from hanse.notifications.models import DeliveredEvent
+from hanse.jobs.models import DeliveredEvent
 from hanse.realtime.groups import topic_group
 
 
@@ -164,3 +164,29 @@ def test_member_row_left_in_a_private_community_channel_cannot_write(
         services.message_post(channel=channel, author=people["ben"], body="Noch da?")
     assert refused.value.code == "not_found"
     assert not channel.messages.exists()
+
+
+def test_failed_notification_task_is_retried_and_rolled_back(
+    people: dict[str, Any], post: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """A chat notification task that fails re-enqueues itself with attempt + 1 and leaves no
+    ledger row, so the retry notifies (it used to be lost)."""
+    from django_tasks import default_task_backend
+
+    from hanse.chat import tasks
+    from hanse.notifications import services as notification_services
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    dm, _ = services.dm_open(by=people["anna"], people=[people["ben"]])
+    message = post(dm, people["anna"], "Hallo Ben")
+    default_task_backend.clear()  # type: ignore[attr-defined]
+
+    def broken(**kwargs: Any) -> list[Any]:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(notification_services, "notify", broken)
+    tasks.notify_message_created.call(message.pk, [])
+    assert not DeliveredEvent.objects.filter(key=f"chat_message:{message.pk}").exists()
+    [retry] = default_task_backend.results  # type: ignore[attr-defined]
+    assert retry.task.name == "notify_message_created"
+    assert retry.kwargs == {"attempt": 2}

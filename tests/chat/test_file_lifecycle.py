@@ -1,20 +1,24 @@
-"""Chat files: none left behind by a rolled-back message, none removed while another row
-still shows it."""
+"""Chat files: none left behind by a failed message (at once when the write itself fails, by
+the nightly sweep when its caller rolls it back), none removed while another row still shows
+it."""
 
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from PIL import Image
 
 from hanse.chat import services
-from hanse.chat.models import Channel, MessageAttachment
+from hanse.chat.models import Channel, Message, MessageAttachment
+from hanse.core.uploads import sweep_orphans
 from hanse.posts.models import Attachment
 from hanse.posts.services.posts import post_create
 
@@ -36,16 +40,36 @@ class Boom(Exception):
     """A failure later in the same transaction."""
 
 
-def test_message_rolled_back_after_storing_leaves_no_file(
+def test_message_rolled_back_by_its_caller_is_swept(
     people: dict[str, Any], private_channel: Channel
 ) -> None:
-    """A message whose transaction fails after its file was stored leaves no file."""
+    """A message whose caller rolls back after it was stored leaves a file no row points to;
+    the nightly sweep removes it."""
     with pytest.raises(Boom), transaction.atomic():
         services.message_post(
             channel=private_channel, author=people["anna"], body="", files=[png()]
         )
         assert len(stored_files()) == 1  # the picture (its thumbnail comes after commit)
         raise Boom
+    assert MessageAttachment.objects.count() == 0
+    assert len(sweep_orphans(grace=timedelta(0), now=timezone.now() + timedelta(seconds=1))) == 1
+    assert stored_files() == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_message_failing_at_commit_leaves_no_file(
+    people: dict[str, Any], private_channel: Channel
+) -> None:
+    """A message whose own transaction fails after its file was stored (a reply to a message
+    removed meanwhile: the deferred foreign key fails at the commit) removes the file at once."""
+    parent, _created = services.message_post(
+        channel=private_channel, author=people["anna"], body="Frage"
+    )
+    Message.objects.filter(pk=parent.pk).delete()
+    with pytest.raises(IntegrityError):
+        services.message_post(
+            channel=private_channel, author=people["anna"], body="", parent=parent, files=[png()]
+        )
     assert MessageAttachment.objects.count() == 0
     assert stored_files() == set()
 

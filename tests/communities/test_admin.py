@@ -49,3 +49,19 @@ def test_site_configuration_is_a_singleton(admin_user, client_for):
     )
     assert response.status_code == 302
     assert SiteConfiguration.get().community_founding == "restricted"
+
+
+def test_community_delete_in_admin_goes_through_the_service(make_user, make_community, client_for):
+    """Only who may delete the community on the site may delete it in admin."""
+    staff = make_user("staff", is_staff=True)
+    from django.contrib.auth.models import Permission
+
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_community", "delete_community"])
+    )
+    community = make_community("open", owner=make_user(), name="Lauftreff")
+    response = client_for(staff).post(
+        reverse("admin:communities_community_delete", args=[community.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert Community.objects.filter(pk=community.pk).exists()

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from hanse.core.files import sweep_orphans
+from hanse.core.uploads import sweep_orphans
 from hanse.jobs import scheduler
 from hanse.jobs.models import ScheduledJob
 from hanse.people.models import User
@@ -92,7 +92,7 @@ def _present() -> set[str]:
 def test_sweep_removes_old_orphans_only(files: dict[str, Any], caplog: Any) -> None:
     """Old files without a row go (each logged); young ones, referenced ones and files of
     other folders stay."""
-    with caplog.at_level(logging.INFO, logger="hanse.core.files"):
+    with caplog.at_level(logging.INFO, logger="hanse.core.uploads"):
         removed = sweep_orphans()
     assert set(removed) == files["old_orphans"]
     assert _present() == files["referenced"] | files["young_orphans"] | files["elsewhere"]

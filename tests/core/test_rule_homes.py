@@ -27,7 +27,7 @@ ROLE_READS = [
 # The only places allowed to spell these, and why (see _allowed):
 # - hanse/core/rules.py: the platform-administrator predicate (the one is_superuser read);
 # - hanse/<app>/rules.py: each app's predicates (they read roles, never is_superuser);
-# - hanse/core/demo/: the demo generator creates fictional people, memberships and roles and
+# - hanse/demo/: the demo generator creates fictional people, memberships and roles and
 #   picks hosts among them; it decides nothing a real person may do.
 # A single line elsewhere that reads a role for something other than a permission (the order
 # of a member list) carries "# rule-home: <reason>", at its end or as the comment line above.
@@ -38,7 +38,7 @@ def _allowed(relative: str, kind: str) -> bool:
     if relative.endswith("/rules.py"):
         # Only core's rules.py reads is_superuser; the others ask is_platform_admin.
         return kind == "role" or relative == "core/rules.py"
-    return relative.startswith("core/demo/")
+    return relative.startswith("demo/")
 
 
 def _offences(patterns: list[re.Pattern[str]], kind: str, suffixes: tuple[str, ...]) -> list[str]:

@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 from django_tasks import default_task_backend
 
+from hanse.jobs.models import DeliveredEvent
 from hanse.notifications import services, tasks
-from hanse.notifications.models import DeliveredEvent, Notification
+from hanse.notifications.models import Notification
 from hanse.people.models import User
 from hanse.posts.models import Announcement, Post
 
@@ -67,24 +68,6 @@ def test_failing_task_is_retried_with_backoff_and_rolled_back(
 def test_backoff_doubles() -> None:
     """1, 2, 4, 8 minutes between the five attempts."""
     assert [tasks.backoff(n) for n in range(1, 5)] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
-
-
-def test_tasks_left_running_by_a_dead_worker_are_requeued(db: None, settings: Any) -> None:
-    """A RUNNING row older than the threshold goes back to READY; a fresh one stays."""
-    from django_tasks_db.models import DBTaskResult
-
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    stale = tasks.notify_post_created.enqueue(1)
-    fresh = tasks.notify_post_created.enqueue(2)
-    now = timezone.now()
-    DBTaskResult.objects.filter(pk=stale.id).update(
-        status="RUNNING", started_at=now - timedelta(minutes=tasks.stuck_minutes() + 5)
-    )
-    DBTaskResult.objects.filter(pk=fresh.id).update(status="RUNNING", started_at=now)
-    assert tasks.recover_stuck_tasks(now) == 1
-    assert DBTaskResult.objects.get(pk=stale.id).status == "READY"
-    assert DBTaskResult.objects.get(pk=fresh.id).status == "RUNNING"
-    assert DBTaskResult.objects.ready().filter(pk=stale.id).exists()
 
 
 def test_scheduled_announcement_is_notified_once_when_due(

@@ -19,20 +19,14 @@ from PIL import Image
 
 from hanse.communities.models import Community
 from hanse.core.errors import ServiceError
+from hanse.core.uploads import CSV, DOCX, PDF, PPTX, TEXT, XLSX, sanitise_name
 from hanse.people.models import User
 from hanse.posts.models import Attachment, Comment, Post
 from hanse.posts.services.attachments import (
-    CSV,
-    DOCX,
-    PDF,
-    PPTX,
-    TEXT,
-    XLSX,
     attachments_delete_files,
     attachments_delete_files_on_commit,
     attachments_store,
     attachments_validate,
-    sanitise_name,
 )
 
 NOT_ALLOWED = (

@@ -1,10 +1,12 @@
-"""Stored files of posts and comments: none left behind by a rolled-back write, none removed
-while another row still shows it."""
+"""Stored files of posts and comments: none left behind by a failed write (at once when the
+write itself fails, by the nightly sweep when its caller rolls it back), none removed while
+another row still shows it."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +14,10 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from PIL import Image
 
+from hanse.core.uploads import removed_on_error, sweep_orphans
 from hanse.people.models import User
 from hanse.posts.models import Attachment, Comment, Post
 from hanse.posts.services.attachments import attachments_store, attachments_validate
@@ -48,29 +52,50 @@ class Boom(Exception):
     """A failure later in the same transaction (a constraint, a bug, a lost connection)."""
 
 
-def test_post_rolled_back_after_storing_leaves_no_file(author: User) -> None:
-    """A post whose transaction fails after its files were stored leaves no file behind."""
+def sweep_now() -> list[str]:
+    """The nightly sweep, without its grace period."""
+    return sweep_orphans(grace=timedelta(0), now=timezone.now() + timedelta(seconds=1))
+
+
+def test_failure_after_storing_in_the_same_write_removes_the_files(author: User) -> None:
+    """A write that fails after its files were stored (in the block the services wrap their
+    transaction in) removes them at once."""
+    post = Post.objects.create(author=author, body="x", body_html="<p>x</p>")
+    with pytest.raises(Boom), removed_on_error(), transaction.atomic():
+        attachments_store(attachments_validate([png(), pdf()]), post=post, uploader=author)
+        assert len(stored_files()) == 3  # the picture, its thumbnail and the PDF
+        raise Boom
+    assert Attachment.objects.count() == 0
+    assert stored_files() == set()
+
+
+def test_post_rolled_back_by_its_caller_is_swept(author: User) -> None:
+    """A post whose caller rolls back after post_create returned leaves files no row points
+    to; the nightly sweep removes them (nothing serves them meanwhile)."""
     with pytest.raises(Boom), transaction.atomic():
         post_create(author=author, body="Mit Anhang", files=[png(), pdf()])
         # The image and the PDF; the thumbnail would be made by the task queue after commit.
         assert len(stored_files()) == 2
         raise Boom
     assert Attachment.objects.count() == 0
+    assert len(sweep_now()) == 2
     assert stored_files() == set()
 
 
-def test_comment_rolled_back_after_storing_leaves_no_file(author: User) -> None:
+def test_comment_rolled_back_by_its_caller_is_swept(author: User) -> None:
     """The same for a comment with a picture."""
     post = post_create(author=author, body="Ohne Anhang")
     with pytest.raises(Boom), transaction.atomic():
         comment_create(post=post, author=author, body="Foto", files=[png()])
         raise Boom
     assert Comment.objects.count() == 0
+    assert len(sweep_now()) == 1
     assert stored_files() == set()
 
 
-def test_rolled_back_savepoint_removes_only_its_files(author: User) -> None:
-    """A savepoint rolled back inside a transaction that commits: only its files go."""
+def test_rolled_back_savepoint_loses_only_its_files(author: User) -> None:
+    """A savepoint rolled back inside a transaction that commits: the sweep takes only its
+    files."""
     with transaction.atomic():
         kept = post_create(author=author, body="Bleibt", files=[pdf()])
         try:
@@ -79,6 +104,7 @@ def test_rolled_back_savepoint_removes_only_its_files(author: User) -> None:
                 raise Boom
         except Boom:
             pass
+    sweep_now()
     assert stored_files() == {kept.attachments.get().file.name}
 
 
@@ -96,12 +122,14 @@ def test_failing_store_removes_what_it_wrote(author: User) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_outermost_rollback_and_commit(make_user: Callable[..., User]) -> None:
-    """Without a test transaction around it: a rolled-back post leaves nothing, a committed
-    one keeps its files."""
+    """Without a test transaction around it: a post failing at its commit (its author was
+    deleted meanwhile, a deferred foreign key) leaves nothing, a committed one keeps its
+    files."""
     author = make_user("jonas")
-    with pytest.raises(Boom), transaction.atomic():
-        post_create(author=author, body="Fliegt raus", files=[png()])
-        raise Boom
+    gone = make_user("gone")
+    User.objects.filter(pk=gone.pk).delete()
+    with pytest.raises(IntegrityError):
+        post_create(author=gone, body="Fliegt raus", files=[png()])
     assert stored_files() == set()
     post = post_create(author=author, body="Bleibt", files=[png()])
     attachment = post.attachments.get()

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core.uploads import THUMBNAIL_SIDE
+
 if TYPE_CHECKING:
     from hanse.people.models import User
 
@@ -106,7 +108,6 @@ class Attachment(models.Model):
         return self.thumbnail_size[1]
 
 
-THUMBNAIL_SIDE = 640
 TYPE_LABELS = {
     "image/jpeg": _("JPEG image"),
     "image/png": _("PNG image"),

@@ -12,7 +12,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hanse.core import idempotency
+from hanse.core import idempotency, uploads
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.posts import events
 from hanse.posts.models import Attachment, Comment, Mention, Post
@@ -53,7 +53,8 @@ def comment_create(
     text = check_body(body, allow_empty=bool(files))
     rendered = render_text(text, author=author, community=post.community)
     validated = validate_files(files)
-    with transaction.atomic():
+    # A failure after the files were stored removes them (hanse/core/uploads.py).
+    with uploads.removed_on_error(), transaction.atomic():
         earlier = idempotency.claim(user=author, scope="posts.comment", key=idempotency_key)
         if earlier is not None:
             return _earlier(Comment, earlier, _("This comment does not exist."))

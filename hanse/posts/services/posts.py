@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.models import Community
-from hanse.core import idempotency
+from hanse.core import idempotency, uploads
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import (
     MAX_SOURCE_CHARS,
@@ -198,7 +198,8 @@ def post_create(
             )
     rendered = render_text(text, author=author, community=community)
     validated = validate_files(files)
-    with transaction.atomic():
+    # A failure after the files were stored removes them (hanse/core/uploads.py).
+    with uploads.removed_on_error(), transaction.atomic():
         earlier = idempotency.claim(user=author, scope="posts.post", key=idempotency_key)
         if earlier is not None:
             return _earlier(Post, earlier, _("This post does not exist."))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from hanse.core.demo import data
-from hanse.core.demo.context import (
+from hanse.demo import data
+from hanse.demo.context import (
     DemoContext,
     PersonPlan,
     UnitPlan,

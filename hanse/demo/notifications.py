@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hanse.core.demo.context import DemoContext
+from hanse.demo.context import DemoContext
 from hanse.notifications import services
 from hanse.notifications.models import Notification
 from hanse.posts.models import Comment, Mention, Reaction

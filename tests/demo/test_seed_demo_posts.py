@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from hanse.communities.models import Membership
-from hanse.core.demo.posts import VOLUMES, compile_fragment
-from hanse.core.demo.posts_data import COMPLIANCE_TITLE, TOPICS
 from hanse.core.text import extract_hashtags, extract_mentions, render_markdown
+from hanse.demo.posts import VOLUMES, compile_fragment
+from hanse.demo.posts_data import COMPLIANCE_TITLE, TOPICS
 from hanse.people.models import User
 from hanse.posts.models import (
     Announcement,

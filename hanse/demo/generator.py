@@ -14,9 +14,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from hanse.core.demo import chat, communities, events, notifications, org, people, posts
-from hanse.core.demo.context import SIZES, DemoContext, ProgressFactory, SizeSpec, no_progress
-from hanse.core.demo.data import DEMO_USERNAMES, MAIL_DOMAIN
+from hanse.demo import chat, communities, events, notifications, org, people, posts
+from hanse.demo.context import SIZES, DemoContext, ProgressFactory, SizeSpec, no_progress
+from hanse.demo.data import DEMO_USERNAMES, MAIL_DOMAIN
 
 __all__ = [
     "DEFAULT_PASSWORD",

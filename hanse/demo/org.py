@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from hanse.core.demo import data
-from hanse.core.demo.context import DemoContext, UnitPlan, bulk_create, unit_slug
+from hanse.demo import data
+from hanse.demo.context import DemoContext, UnitPlan, bulk_create, unit_slug
 from hanse.people.models import Location, OrgUnit
 
 Kind = OrgUnit.Kind

@@ -178,7 +178,7 @@ class DemoContext:
 
     def rng(self, phase: str) -> random.Random:
         """A random source of its own for one phase."""
-        return random.Random(self._derived_seed(phase))  # noqa: S311 - demo data, not secrets
+        return random.Random(self._derived_seed(phase))
 
     def faker(self, phase: str) -> Faker:
         fake = Faker("de_DE")

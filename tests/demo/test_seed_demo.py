@@ -16,8 +16,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
-from hanse.core.demo import SIZES, DemoContext, demo_password
-from hanse.core.demo.org import plan_units
+from hanse.demo.generator import SIZES, DemoContext, demo_password
+from hanse.demo.org import plan_units
 from hanse.people.models import Follow, Location, OrgUnit, User
 from hanse.people.services import orgunit_create
 

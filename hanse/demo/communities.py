@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from django.utils.text import slugify
 
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
-from hanse.core.demo import data
-from hanse.core.demo.context import (
+from hanse.demo import data
+from hanse.demo.context import (
     DemoContext,
     PersonPlan,
     UnitPlan,

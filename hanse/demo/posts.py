@@ -32,9 +32,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from hanse.communities.models import Community, Membership
-from hanse.core.demo import posts_data as content
-from hanse.core.demo.context import DemoContext, PersonPlan
 from hanse.core.text import extract_hashtags, render_markdown
+from hanse.demo import posts_data as content
+from hanse.demo.context import DemoContext, PersonPlan
 from hanse.posts.models import (
     Announcement,
     AnnouncementRead,
@@ -631,7 +631,7 @@ class _Generator:
 
 
 def content_towns(ctx: DemoContext) -> list[tuple[str, str, str, int]]:
-    from hanse.core.demo import data
+    from hanse.demo import data  # the large word lists load only when content is made
 
     return list(data.TOWNS[: ctx.spec.branches])
 
@@ -665,7 +665,7 @@ def _draw_image(index: int) -> tuple[bytes, bytes, str, int, int]:
     if index in _IMAGE_CACHE:
         return _IMAGE_CACHE[index]
     _name, title, kind = content.IMAGES[index]
-    rng = random.Random(index)  # noqa: S311 - pictures, not secrets
+    rng = random.Random(index)
     width, height = IMAGE_SIZE
     image = Image.new("RGB", IMAGE_SIZE, (255, 255, 255))
     draw = ImageDraw.Draw(image)

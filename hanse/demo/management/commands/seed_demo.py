@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from hanse.core.demo import DEMO_USERNAMES, SIZES, demo_password, generate
-from hanse.core.demo.context import PhaseBar
+from hanse.demo.context import PhaseBar
+from hanse.demo.generator import DEMO_USERNAMES, SIZES, demo_password, generate
 from hanse.people.models import User
 
 

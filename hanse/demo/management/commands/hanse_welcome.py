@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
-from hanse.core.demo import DEMO_USERNAMES, demo_password
+from hanse.demo.generator import DEMO_USERNAMES, demo_password
 from hanse.people.models import User
 
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from hanse.chat import services
 from hanse.chat.models import Channel, ChannelMember, Message
 from hanse.communities.models import Community
-from hanse.core.demo.context import DemoContext
+from hanse.demo.context import DemoContext
 from hanse.people.models import User
 
 # (channel key, author key, text, reply to index or None); authors: demo account names or

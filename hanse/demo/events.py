@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 
 from hanse.communities.models import Community, Membership
-from hanse.core.demo.context import DemoContext, bulk_create
 from hanse.core.rules import platform_admins_q
+from hanse.demo.context import DemoContext, bulk_create
 from hanse.events import services
 from hanse.events.models import Event, Rsvp
 from hanse.events.recurrence import occurrences
