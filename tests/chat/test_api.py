@@ -56,7 +56,7 @@ def test_api_channels_members_history(people: dict[str, Any], client_for: Any) -
     )
     assert created.status_code == 201
     cid = created.json()["id"]
-    members = client.get(f"/api/v1/chat/channels/{cid}/members").json()
+    members = client.get(f"/api/v1/chat/channels/{cid}/members").json()["items"]
     assert {m["person"]["username"] for m in members} == {"anna", "ben"}
     ids = [
         client.post(
@@ -67,9 +67,21 @@ def test_api_channels_members_history(people: dict[str, Any], client_for: Any) -
         for i in range(5)
     ]
     page = client.get(f"/api/v1/chat/channels/{cid}/messages?limit=2").json()
-    assert [m["id"] for m in page["messages"]] == ids[3:] and page["has_more"]
-    older = client.get(f"/api/v1/chat/channels/{cid}/messages?limit=2&before={ids[3]}").json()
-    assert [m["id"] for m in older["messages"]] == ids[1:3]
+    assert [m["id"] for m in page["items"]] == ids[3:] and page["next_cursor"]
+    older = client.get(
+        f"/api/v1/chat/channels/{cid}/messages", {"limit": 2, "cursor": page["next_cursor"]}
+    ).json()
+    assert [m["id"] for m in older["items"]] == ids[1:3]
+    oldest = client.get(
+        f"/api/v1/chat/channels/{cid}/messages", {"limit": 2, "cursor": older["next_cursor"]}
+    ).json()
+    assert ([m["id"] for m in oldest["items"]], oldest["next_cursor"]) == (ids[:1], None)
+    newer = client.get(f"/api/v1/chat/channels/{cid}/messages?limit=2&after={ids[0]}").json()
+    assert [m["id"] for m in newer["items"]] == ids[1:3]
+    rest = client.get(
+        f"/api/v1/chat/channels/{cid}/messages", {"limit": 2, "cursor": newer["next_cursor"]}
+    ).json()
+    assert [m["id"] for m in rest["items"]] == ids[3:]
     react = client.post(
         f"/api/v1/chat/channels/{cid}/messages/{ids[0]}/reactions",
         {"kind": "celebrate"},

@@ -100,7 +100,7 @@ def test_occurrences_rsvp_attendees(make_user, client_for):
     assert split.status_code == 201
     assert split.json()["split_from"] == event.pk and split.json()["title"] == "Neu"
     listed = a.get(API, {"mine": True}).json()
-    assert [x["occurrence"] for x in listed] == [first]
+    assert [x["occurrence"] for x in listed["items"]] == [first]
     assert Rsvp.objects.count() == 2
 
 
@@ -110,7 +110,7 @@ def test_calendar_tokens(make_user, client_for):
     created = send(client, "post", f"{API}/calendar-tokens")
     assert created.status_code == 201
     assert created.json()["token"].startswith("hcal_")
-    listed = client.get(f"{API}/calendar-tokens").json()
+    listed = client.get(f"{API}/calendar-tokens").json()["items"]
     assert listed[0]["id"] == created.json()["id"] and "token" not in listed[0]
     other = client_for(make_user())
     assert other.delete(f"{API}/calendar-tokens/{created.json()['id']}").status_code == 404
