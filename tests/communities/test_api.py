@@ -110,7 +110,7 @@ def test_request_list_approve_decline(make_user, make_community, client_for):
         ("anna_r", "Hallo"),
         ("bob_r", ""),
     ]
-    first, second = (r["id"] for r in listed)
+    first, second = (r["id"] for r in listed["items"])
     assert (
         post(mod_client, f"{API}/{community.slug}/requests/{first}/approve").json()["status"]
         == "approved"
