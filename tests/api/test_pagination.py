@@ -134,3 +134,12 @@ def test_offset_page_echoes_its_paging(anna_client, make_user):
     data = client.get("/api/v1/people", {"limit": 2, "offset": 1}).json()
     assert (data["total"], data["limit"], data["offset"], len(data["items"])) == (4, 2, 1, 2)
     assert json.loads(json.dumps(data)) == data
+
+
+def test_a_bad_cursor_is_explained_in_german(anna_client):
+    """The refusal of a cursor is in the caller's language."""
+    _, client = anna_client
+    response = client.get("/api/v1/feed", {"cursor": "kaputt!"}, HTTP_ACCEPT_LANGUAGE="de")
+    assert response.json()["errors"] == {
+        "cursor": ["Dieser Cursor ist ungültig. Gib den next_cursor einer vorherigen Seite an."]
+    }
