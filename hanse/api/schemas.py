@@ -4,7 +4,8 @@ django-ninja names an OpenAPI component after its class, so two classes called `
 in two apps become one component and one of them is described wrongly. Whatever more than one
 app sends or takes lives here: the person reference, the error, the bounded numbers (ids,
 offsets, limits) and times of day; the two pages of a list are in `hanse.api.pagination`.
-App modules give their own schemas names that say which app they belong to when a concept is theirs alone.
+App modules give their own schemas names that say which app they belong to when a concept
+is theirs alone.
 """
 
 from __future__ import annotations
