@@ -3,8 +3,9 @@
 django-ninja names an OpenAPI component after its class, so two classes called `PersonRef`
 in two apps become one component and one of them is described wrongly. Whatever more than one
 app sends or takes lives here: the person reference, the error, the bounded numbers (ids,
-offsets, limits), the offset page and times of day. App modules give their own schemas names
-that say which app they belong to when a concept is theirs alone.
+offsets, limits) and times of day; the two pages of a list are in `hanse.api.pagination`.
+App modules give their own schemas names that say which app they belong to when a concept
+is theirs alone.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import re
 from datetime import datetime, time
 from typing import Annotated, Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import BeforeValidator, WithJsonSchema
@@ -117,19 +117,3 @@ ERRORS: dict[int, type[Schema]] = {
 def limit_field(default: int, maximum: int) -> Any:
     """The `limit` query parameter of a list: 1 to `maximum`, `default` when left out."""
     return Field(default, ge=1, le=maximum, description=f"Page size (1 to {maximum}).")
-
-
-class OffsetQuery(Schema):
-    """Paging of a directory (people, communities, members, announcements): offset style.
-
-    Streams page by id instead (`before_id` and the like): new items arriving at the top do
-    not shift what the next page holds.
-    """
-
-    limit: int = limit_field(20, 100)
-    offset: Offset = 0
-
-
-def offset_page(qs: QuerySet[Any], query: OffsetQuery) -> tuple[int, list[Any]]:
-    """The total count of `qs` and the rows of the requested page."""
-    return qs.count(), list(qs[query.offset : query.offset + query.limit])

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hanse.api import selectors, services
+from hanse.core import http
 from hanse.core.errors import ServiceError
 
 
@@ -31,7 +32,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 created = services.token_create(
-                    user=request.user,  # type: ignore[arg-type]
+                    user=http.viewer(request),
                     name=form["name"],
                     expires_in_days=days,
                 )
@@ -41,7 +42,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 new_token = created.raw
                 form = {"name": "", "expires_in_days": ""}
     context = {
-        "tokens": selectors.tokens_of(user=request.user),  # type: ignore[arg-type]
+        "tokens": selectors.tokens_of(user=http.viewer(request)),
         "new_token": new_token,
         "error": error,
         "form": form,
@@ -52,7 +53,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
-        token = services.token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
+        token = services.token_revoke(user=http.viewer(request), token_id=token_id)
     except ServiceError as exc:
         messages.error(request, str(exc.message))
     else:

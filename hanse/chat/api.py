@@ -5,16 +5,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal, cast
+from typing import Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from hanse.api.pagination import (
+    CursorPage,
+    CursorQuery,
+    OffsetPage,
+    OffsetQuery,
+    cursor_page,
+    invalid_cursor,
+    offset_page,
+)
 from hanse.api.schemas import ERRORS, Cursor, Id, PersonRef, limit_field
 from hanse.chat import selectors, services
 from hanse.chat.models import Channel, ChannelMember, Message
 from hanse.chat.rendering import reaction_summaries
+from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.people.models import User
 
@@ -95,18 +105,29 @@ class MessageOut(Schema):
     attachments: list[ChatAttachmentOut]
 
 
-class HistoryOut(Schema):
-    messages: list[MessageOut]
-    has_more: bool = Field(description="More messages beyond this page in the same direction.")
+class HistoryOut(CursorPage[MessageOut]):
+    """A window of a channel's messages, oldest first. Its `next_cursor` goes on in the
+    direction the first page went: to older messages, or (after `after`) to newer ones."""
 
 
-class HistoryQuery(Schema):
-    before: Id | None = Field(
-        None, description="Older than this id (newest first page without it)."
+class HistoryQuery(CursorQuery):
+    after: Cursor | None = Field(
+        None,
+        description="Start with the messages newer than this id (catching up after a gap); "
+        "without it (and without `cursor`) the first page holds the newest messages.",
     )
-    after: Cursor | None = Field(None, description="Newer than this id (catch-up).")
-    thread: Id | None = Field(None, description="Replies of this message instead.")
+    thread: Id | None = Field(None, description="Replies of this message instead (one page).")
     limit: int = limit_field(50, 200)
+
+    def direction(self) -> tuple[str, int | None]:
+        """("before", id) to page back in time, ("after", id) to page forward."""
+        position = self.position()
+        if position is None:
+            return ("after", self.after) if self.after is not None else ("before", None)
+        match position:
+            case ["before" | "after" as way, int(message_id)] if message_id >= 0:
+                return way, message_id
+        raise invalid_cursor()
 
 
 class MessageIn(Schema):
@@ -139,17 +160,23 @@ class ReadCursorOut(Schema):
     last_read_id: int
 
 
-class BrowseQuery(Schema):
+class ChannelPage(OffsetPage[ChannelOut]):
+    """A page of conversations or channels."""
+
+
+class ChannelMemberPage(OffsetPage[ChannelMemberOut]):
+    """A page of a conversation's members."""
+
+
+class MembersQuery(OffsetQuery):
+    limit: int = limit_field(100, 500)
+
+
+class BrowseQuery(OffsetQuery):
     scope: Literal["mine", "browse"] = Field(
         "mine", description="mine: my conversations; browse: public and community channels."
     )
     q: str = ""
-
-
-def _me(request: HttpRequest) -> User:
-    user = request.user
-    # The API's authentication guarantees a signed-in person.
-    return cast(User, user)
 
 
 def _person(user: User | None) -> PersonRef | None:
@@ -219,36 +246,43 @@ def _message_out(message: Message, viewer: User) -> MessageOut:
 
 
 def _channel(request: HttpRequest, channel_id: Id) -> Channel:
-    return selectors.get_channel_for(viewer=_me(request), channel_id=channel_id)
+    return selectors.get_channel_for(viewer=http.viewer(request), channel_id=channel_id)
 
 
 def _msg(request: HttpRequest, channel: Channel, message_id: Id) -> Message:
-    return selectors.get_message_for(viewer=_me(request), channel=channel, message_id=message_id)
+    return selectors.get_message_for(
+        viewer=http.viewer(request), channel=channel, message_id=message_id
+    )
 
 
 @router.get(
     "/channels",
-    response={200: list[ChannelOut], **ERRORS},
+    response={200: ChannelPage, **ERRORS},
     summary="My conversations, or channels to join",
 )
-def channels_list(request: HttpRequest, query: Query[BrowseQuery]) -> list[ChannelOut]:
-    viewer = _me(request)
+def channels_list(request: HttpRequest, query: Query[BrowseQuery]) -> ChannelPage:
+    viewer = http.viewer(request)
     if query.scope == "browse":
-        rows = list(selectors.browse(viewer=viewer, q=query.q)[:200])
+        page = offset_page(selectors.browse(viewer=viewer, q=query.q), query, lambda c: c)
         mine = {
             m.channel_id: m
-            for m in ChannelMember.objects.filter(user=viewer, channel__in=[c.pk for c in rows])
+            for m in ChannelMember.objects.filter(
+                user=viewer, channel__in=[c.pk for c in page["items"]]
+            )
         }
-        return [_channel_out(c, mine.get(c.pk)) for c in rows]
+        page["items"] = [_channel_out(c, mine.get(c.pk)) for c in page["items"]]
+        return ChannelPage(**page)
     bar = selectors.sidebar(user=viewer)
-    return [_channel_out(e.channel, e.member, e.unread) for e in bar.entries()]
+    return ChannelPage(
+        **offset_page(bar.entries(), query, lambda e: _channel_out(e.channel, e.member, e.unread))
+    )
 
 
 @router.post(
     "/channels", response={201: ChannelOut, **ERRORS}, summary="Create a public or private channel"
 )
 def channels_create(request: HttpRequest, payload: ChannelIn) -> Status[ChannelOut]:
-    viewer = _me(request)
+    viewer = http.viewer(request)
     channel = services.channel_create(
         by=viewer,
         name=payload.name,
@@ -263,7 +297,7 @@ def channels_create(request: HttpRequest, payload: ChannelIn) -> Status[ChannelO
     "/direct", response={200: ChannelOut, **ERRORS}, summary="Open a direct or group message"
 )
 def direct_open(request: HttpRequest, payload: DirectIn) -> ChannelOut:
-    viewer = _me(request)
+    viewer = http.viewer(request)
     channel, _created = services.dm_open(by=viewer, people=_people(payload.people))
     return _channel_out(channel, selectors.membership_of(channel=channel, user=viewer))
 
@@ -271,10 +305,10 @@ def direct_open(request: HttpRequest, payload: DirectIn) -> ChannelOut:
 @router.get("/channels/{channel_id}", response={200: ChannelOut, **ERRORS})
 def channels_get(request: HttpRequest, channel_id: Id) -> ChannelOut:
     channel = _channel(request, channel_id)
-    member = selectors.membership_of(channel=channel, user=_me(request))
+    member = selectors.membership_of(channel=channel, user=http.viewer(request))
     unread = 0
     if member is not None:
-        for entry in selectors.sidebar(user=_me(request)).entries():
+        for entry in selectors.sidebar(user=http.viewer(request)).entries():
             if entry.channel.pk == channel.pk:
                 unread = entry.unread
     return _channel_out(channel, member, unread)
@@ -283,36 +317,39 @@ def channels_get(request: HttpRequest, channel_id: Id) -> ChannelOut:
 @router.post("/channels/{channel_id}/join", response={200: ChannelOut, **ERRORS})
 def channels_join(request: HttpRequest, channel_id: Id) -> ChannelOut:
     channel = _channel(request, channel_id)
-    member = services.channel_join(channel=channel, user=_me(request))
+    member = services.channel_join(channel=channel, user=http.viewer(request))
     return _channel_out(channel, member)
 
 
 @router.post("/channels/{channel_id}/leave", response={204: None, **ERRORS})
 def channels_leave(request: HttpRequest, channel_id: Id) -> Status[None]:
-    services.channel_leave(channel=_channel(request, channel_id), user=_me(request))
+    services.channel_leave(channel=_channel(request, channel_id), user=http.viewer(request))
     return Status(204, None)
 
 
-@router.get("/channels/{channel_id}/members", response={200: list[ChannelMemberOut], **ERRORS})
-def members_list(request: HttpRequest, channel_id: Id) -> list[ChannelMemberOut]:
+def _member_out(m: ChannelMember) -> ChannelMemberOut:
+    return ChannelMemberOut(person=_person(m.user), role=m.role, joined_at=m.joined_at)  # type: ignore[arg-type]
+
+
+@router.get("/channels/{channel_id}/members", response={200: ChannelMemberPage, **ERRORS})
+def members_list(
+    request: HttpRequest, channel_id: Id, query: Query[MembersQuery]
+) -> ChannelMemberPage:
     channel = _channel(request, channel_id)
-    return [
-        ChannelMemberOut(person=_person(m.user), role=m.role, joined_at=m.joined_at)  # type: ignore[arg-type]
-        for m in selectors.members_of(channel=channel)
-    ]
+    return ChannelMemberPage(
+        **offset_page(selectors.members_of(channel=channel), query, _member_out)
+    )
 
 
 @router.post(
     "/channels/{channel_id}/members",
-    response={200: list[ChannelMemberOut], **ERRORS},
-    summary="Add people",
+    response={200: ChannelMemberPage, **ERRORS},
+    summary="Add people (answers the first page of members)",
 )
-def members_invite(
-    request: HttpRequest, channel_id: Id, payload: PeopleIn
-) -> list[ChannelMemberOut]:
+def members_invite(request: HttpRequest, channel_id: Id, payload: PeopleIn) -> ChannelMemberPage:
     channel = _channel(request, channel_id)
-    services.member_invite(channel=channel, by=_me(request), people=_people(payload.people))
-    return members_list(request, channel_id)
+    services.member_invite(channel=channel, by=http.viewer(request), people=_people(payload.people))
+    return members_list(request, channel_id, MembersQuery())
 
 
 @router.delete("/channels/{channel_id}/members/{username}", response={204: None, **ERRORS})
@@ -321,21 +358,25 @@ def members_remove(request: HttpRequest, channel_id: Id, username: str) -> Statu
     person = User.objects.filter(username=username).first()
     if person is None:
         raise Http404
-    services.member_remove(channel=channel, by=_me(request), user=person)
+    services.member_remove(channel=channel, by=http.viewer(request), user=person)
     return Status(204, None)
 
 
 @router.put("/channels/{channel_id}/topic", response={200: ChannelOut, **ERRORS})
 def channels_topic(request: HttpRequest, channel_id: Id, payload: TopicIn) -> ChannelOut:
     channel = _channel(request, channel_id)
-    services.channel_set_topic(channel=channel, by=_me(request), topic=payload.topic)
-    return _channel_out(channel, selectors.membership_of(channel=channel, user=_me(request)))
+    services.channel_set_topic(channel=channel, by=http.viewer(request), topic=payload.topic)
+    return _channel_out(
+        channel, selectors.membership_of(channel=channel, user=http.viewer(request))
+    )
 
 
 @router.put("/channels/{channel_id}/mute", response={200: ChannelOut, **ERRORS})
 def channels_mute(request: HttpRequest, channel_id: Id, payload: MuteIn) -> ChannelOut:
     channel = _channel(request, channel_id)
-    member = services.channel_set_muted(channel=channel, user=_me(request), muted=payload.muted)
+    member = services.channel_set_muted(
+        channel=channel, user=http.viewer(request), muted=payload.muted
+    )
     return _channel_out(channel, member)
 
 
@@ -347,7 +388,7 @@ def channels_mute(request: HttpRequest, channel_id: Id, payload: MuteIn) -> Chan
 def channels_read(request: HttpRequest, channel_id: Id, payload: ReadIn) -> ReadCursorOut:
     channel = _channel(request, channel_id)
     cursor = services.channel_mark_read(
-        channel=channel, user=_me(request), last_read_id=payload.last_read_id
+        channel=channel, user=http.viewer(request), last_read_id=payload.last_read_id
     )
     return ReadCursorOut(last_read_id=cursor)
 
@@ -358,17 +399,20 @@ def channels_read(request: HttpRequest, channel_id: Id, payload: ReadIn) -> Read
     summary="Message history",
 )
 def messages_list(request: HttpRequest, channel_id: Id, query: Query[HistoryQuery]) -> HistoryOut:
-    viewer = _me(request)
+    viewer = http.viewer(request)
     channel = _channel(request, channel_id)
     if query.thread is not None:
         root = _msg(request, channel, query.thread)
         replies = selectors.thread(root=root, viewer=viewer)
-        return HistoryOut(messages=[_message_out(m, viewer) for m in replies], has_more=False)
-    page = selectors.history(
-        channel=channel, viewer=viewer, before=query.before, after=query.after, limit=query.limit
-    )
-    has_more = page.has_newer if query.after is not None else page.has_older
-    return HistoryOut(messages=[_message_out(m, viewer) for m in page.messages], has_more=has_more)
+        return HistoryOut(**cursor_page((_message_out(m, viewer) for m in replies), None))
+    way, position = query.direction()
+    if way == "after":
+        page = selectors.history(channel=channel, viewer=viewer, after=position, limit=query.limit)
+        following = ["after", page.newest_id] if page.has_newer else None
+    else:
+        page = selectors.history(channel=channel, viewer=viewer, before=position, limit=query.limit)
+        following = ["before", page.oldest_id] if page.has_older else None
+    return HistoryOut(**cursor_page((_message_out(m, viewer) for m in page.messages), following))
 
 
 @router.post(
@@ -377,7 +421,7 @@ def messages_list(request: HttpRequest, channel_id: Id, query: Query[HistoryQuer
     summary="Post a message (201; 200 when the client_id was already stored)",
 )
 def messages_post(request: HttpRequest, channel_id: Id, payload: MessageIn) -> Status[MessageOut]:
-    viewer = _me(request)
+    viewer = http.viewer(request)
     channel = _channel(request, channel_id)
     parent = _msg(request, channel, payload.parent) if payload.parent else None
     message, created = services.message_post(
@@ -397,14 +441,14 @@ def messages_edit(
 ) -> MessageOut:
     channel = _channel(request, channel_id)
     message = _msg(request, channel, message_id)
-    services.message_edit(message=message, by=_me(request), body=payload.body)
-    return _message_out(_msg(request, channel, message_id), _me(request))
+    services.message_edit(message=message, by=http.viewer(request), body=payload.body)
+    return _message_out(_msg(request, channel, message_id), http.viewer(request))
 
 
 @router.delete("/channels/{channel_id}/messages/{message_id}", response={204: None, **ERRORS})
 def messages_delete(request: HttpRequest, channel_id: Id, message_id: Id) -> Status[None]:
     channel = _channel(request, channel_id)
-    services.message_delete(message=_msg(request, channel, message_id), by=_me(request))
+    services.message_delete(message=_msg(request, channel, message_id), by=http.viewer(request))
     return Status(204, None)
 
 
@@ -417,6 +461,6 @@ def messages_react(
 ) -> MessageReactionState:
     channel = _channel(request, channel_id)
     reacted, count = services.reaction_toggle(
-        message=_msg(request, channel, message_id), user=_me(request), kind=payload.kind
+        message=_msg(request, channel, message_id), user=http.viewer(request), kind=payload.kind
     )
     return MessageReactionState(kind=payload.kind, reacted=reacted, count=count)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
@@ -26,20 +26,11 @@ from hanse.chat import selectors, services
 from hanse.chat.forms import ChannelForm, EditForm, TopicForm
 from hanse.chat.models import Channel, ChannelMember, Message, MessageAttachment
 from hanse.chat.rendering import decorate, render_message_html
+from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.core.files import serve_thumbnail, serve_upload
 from hanse.people.models import User
 from hanse.realtime import topics
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    # The login-required middleware (or the API's auth) guarantees a signed-in person.
-    return cast(User, user)
 
 
 def _int(value: str | None) -> int | None:
@@ -52,12 +43,6 @@ def _int(value: str | None) -> int | None:
 
 def _channel_url(channel: Channel) -> str:
     return reverse("chat:channel", args=[channel.pk])
-
-
-def _error(request: HttpRequest, exc: ServiceError) -> None:
-    if exc.status == 404:
-        raise Http404
-    flash.error(request, str(exc.message))
 
 
 def _people(ids: list[str]) -> list[User]:
@@ -76,7 +61,7 @@ def _live_js_available() -> bool:
 
 
 def _sidebar_context(request: HttpRequest, current: Channel | None = None) -> dict[str, Any]:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     return {
         "sidebar": selectors.sidebar(user=viewer),
         "current": current,
@@ -94,7 +79,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def browse(request: HttpRequest) -> HttpResponse:
     """Public channels and community channels to find and join."""
     q = request.GET.get("q", "")[:100]
-    page = Paginator(selectors.browse(viewer=_viewer(request), q=q), 30).get_page(
+    page = Paginator(selectors.browse(viewer=http.viewer(request), q=q), 30).get_page(
         request.GET.get("page")
     )
     return render(request, "chat/browse.html", {**_sidebar_context(request), "page": page, "q": q})
@@ -107,7 +92,7 @@ def channel_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             channel = services.channel_create(
-                by=_viewer(request),
+                by=http.viewer(request),
                 name=form.cleaned_data["name"],
                 kind=form.cleaned_data["kind"],
                 topic=form.cleaned_data["topic"],
@@ -122,7 +107,7 @@ def channel_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dm_new(request: HttpRequest) -> HttpResponse:
     """Choose people for a direct message (one) or a group message (up to 14 others)."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     chosen = _people(request.POST.getlist("people") or request.GET.getlist("people"))
     if request.method == "POST" and "start" in request.POST:
         if not chosen:
@@ -154,12 +139,12 @@ def community(request: HttpRequest, slug: str) -> HttpResponse:
     """A community's chat: its default channel, created when a member first opens it."""
     from hanse.communities.selectors import get_community_for
 
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     target = get_community_for(viewer=viewer, slug=slug)
     try:
         channel = services.community_channel_ensure(community=target, user=viewer)
     except ServiceError as exc:
-        _error(request, exc)
+        http.flash_error(request, exc)
         return redirect(reverse("communities:detail", args=[target.slug]))
     return redirect(_channel_url(channel))
 
@@ -169,14 +154,14 @@ def community_channel_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Owners and moderators add a further channel to their community."""
     from hanse.communities.selectors import get_community_for
 
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     target = get_community_for(viewer=viewer, slug=slug)
     try:
         channel = services.community_channel_create(
             community=target, by=viewer, name=request.POST.get("name", "")
         )
     except ServiceError as exc:
-        _error(request, exc)
+        http.flash_error(request, exc)
         return redirect(reverse("chat:community", args=[target.slug]))
     return redirect(_channel_url(channel))
 
@@ -185,7 +170,7 @@ def community_channel_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _channel_context(request: HttpRequest, channel: Channel) -> dict[str, Any]:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     member = selectors.membership_of(channel=channel, user=viewer)
     is_admin = chat_rules.is_channel_admin(viewer, channel, member)
     return {
@@ -210,7 +195,7 @@ def _channel_context(request: HttpRequest, channel: Channel) -> dict[str, Any]:
 def channel(request: HttpRequest, channel_id: int) -> HttpResponse:
     """A conversation: its history (newest at the bottom, or from the first unread message),
     the composer; the read cursor moves to the newest message shown."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     chan = selectors.get_channel_for(viewer=viewer, channel_id=channel_id)
     ctx = _channel_context(request, chan)
     member: ChannelMember | None = ctx["member"]
@@ -243,7 +228,7 @@ def channel(request: HttpRequest, channel_id: int) -> HttpResponse:
 def _thread_context(
     request: HttpRequest, chan: Channel, message_id: int, is_admin: bool
 ) -> dict[str, Any]:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     root = selectors.get_message_for(viewer=viewer, channel=chan, message_id=message_id)
     if root.parent_id is not None:
         raise Http404
@@ -253,13 +238,13 @@ def _thread_context(
 
 
 @require_GET
-def thread(request: HttpRequest, channel_id: int, message_id: int) -> HttpResponse:
+def thread(request: http.Request, channel_id: int, message_id: int) -> HttpResponse:
     """The thread pane: a message and its replies (a partial for htmx, else the page)."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     chan = selectors.get_channel_for(viewer=viewer, channel_id=channel_id)
     ctx = _channel_context(request, chan)
     ctx.update(_thread_context(request, chan, message_id, ctx["is_admin"]))
-    if _is_htmx(request):
+    if request.htmx:
         return render(request, "chat/_thread.html", ctx)
     page = selectors.history(channel=chan, viewer=viewer)
     decorate(page.messages, viewer, is_admin=ctx["is_admin"])
@@ -272,7 +257,7 @@ def messages(request: HttpRequest, channel_id: int) -> HttpResponse:
     """Catch-up and older pages: ``?after=<id>`` everything newer (up to 200, then
     ``has_more``), ``?before=<id>`` an older page. An HTML fragment, or JSON on
     ``Accept: application/json``."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     chan = selectors.get_channel_for(viewer=viewer, channel_id=channel_id)
     before, after = _int(request.GET.get("before")), _int(request.GET.get("after"))
     if after is not None:
@@ -313,9 +298,9 @@ def messages(request: HttpRequest, channel_id: int) -> HttpResponse:
 
 
 @require_POST
-def post(request: HttpRequest, channel_id: int) -> HttpResponse:
+def post(request: http.Request, channel_id: int) -> HttpResponse:
     """Send a message (or a reply with ``parent``); works as a plain form post."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     chan = selectors.get_channel_for(viewer=viewer, channel_id=channel_id)
     parent = None
     parent_id = _int(request.POST.get("parent"))
@@ -338,18 +323,18 @@ def post(request: HttpRequest, channel_id: int) -> HttpResponse:
     except ServiceError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        if _is_htmx(request):
+        if request.htmx:
             return HttpResponse(str(exc.message), status=exc.status)
         flash.error(request, str(exc.message))
         return redirect(back)
-    if _is_htmx(request):
+    if request.htmx:
         fresh = selectors.get_message_for(viewer=viewer, channel=chan, message_id=message.pk)
         return HttpResponse(render_message_html(fresh, viewer, is_admin=False))
     return redirect(f"{back}#m-{message.pk}")
 
 
 def _message(request: HttpRequest, channel_id: int, message_id: int) -> tuple[Channel, Message]:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     chan = selectors.get_channel_for(viewer=viewer, channel_id=channel_id)
     return chan, selectors.get_message_for(viewer=viewer, channel=chan, message_id=message_id)
 
@@ -361,28 +346,28 @@ def _message_back(chan: Channel, message: Message) -> str:
 
 
 def _fresh_message(request: HttpRequest, chan: Channel, message_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     fresh = selectors.get_message_for(viewer=viewer, channel=chan, message_id=message_id)
     admin = chat_rules.is_channel_admin(viewer, chan)
     return HttpResponse(render_message_html(fresh, viewer, is_admin=admin))
 
 
 @require_http_methods(["GET", "POST"])
-def message_edit(request: HttpRequest, channel_id: int, message_id: int) -> HttpResponse:
+def message_edit(request: http.Request, channel_id: int, message_id: int) -> HttpResponse:
     """The author edits a message."""
     chan, message = _message(request, channel_id, message_id)
-    if not chat_rules.may_edit_message(_viewer(request), message):
+    if not chat_rules.may_edit_message(http.viewer(request), message):
         raise Http404
     form = EditForm(request.POST or None, initial={"body": message.body})
     if request.method == "POST" and form.is_valid():
         try:
             services.message_edit(
-                message=message, by=_viewer(request), body=form.cleaned_data["body"]
+                message=message, by=http.viewer(request), body=form.cleaned_data["body"]
             )
         except ServiceError as exc:
             form.add_error("body", str(exc.message))
         else:
-            if _is_htmx(request):
+            if request.htmx:
                 return _fresh_message(request, chan, message.pk)
             return redirect(_message_back(chan, message))
     return render(
@@ -393,31 +378,31 @@ def message_edit(request: HttpRequest, channel_id: int, message_id: int) -> Http
 
 
 @require_POST
-def message_delete(request: HttpRequest, channel_id: int, message_id: int) -> HttpResponse:
+def message_delete(request: http.Request, channel_id: int, message_id: int) -> HttpResponse:
     """The author or a channel admin deletes a message."""
     chan, message = _message(request, channel_id, message_id)
     try:
-        services.message_delete(message=message, by=_viewer(request))
+        services.message_delete(message=message, by=http.viewer(request))
     except ServiceError as exc:
-        _error(request, exc)
-    if _is_htmx(request):
+        http.flash_error(request, exc)
+    if request.htmx:
         return _fresh_message(request, chan, message.pk)
     return redirect(_message_back(chan, message))
 
 
 @require_POST
-def message_react(request: HttpRequest, channel_id: int, message_id: int) -> HttpResponse:
+def message_react(request: http.Request, channel_id: int, message_id: int) -> HttpResponse:
     """Add or take back one's reaction of a kind."""
     chan, message = _message(request, channel_id, message_id)
     try:
         services.reaction_toggle(
-            message=message, user=_viewer(request), kind=request.POST.get("kind", "")
+            message=message, user=http.viewer(request), kind=request.POST.get("kind", "")
         )
     except ServiceError as exc:
-        if _is_htmx(request):
+        if request.htmx:
             return HttpResponse(str(exc.message), status=exc.status)
-        _error(request, exc)
-    if _is_htmx(request):
+        http.flash_error(request, exc)
+    if request.htmx:
         return _fresh_message(request, chan, message.pk)
     return redirect(_message_back(chan, message))
 
@@ -425,7 +410,7 @@ def message_react(request: HttpRequest, channel_id: int, message_id: int) -> Htt
 @require_POST
 def mark_read(request: HttpRequest, channel_id: int) -> HttpResponse:
     """Move the read cursor forward (chat.js calls this as messages arrive on screen)."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     chan = selectors.get_channel_for(viewer=viewer, channel_id=channel_id)
     cursor = services.channel_mark_read(
         channel=chan, user=viewer, last_read_id=_int(request.POST.get("last_read_id")) or 0
@@ -435,23 +420,23 @@ def mark_read(request: HttpRequest, channel_id: int) -> HttpResponse:
 
 @require_POST
 def join(request: HttpRequest, channel_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     chan = selectors.get_channel_for(viewer=viewer, channel_id=channel_id)
     try:
         services.channel_join(channel=chan, user=viewer)
     except ServiceError as exc:
-        _error(request, exc)
+        http.flash_error(request, exc)
     return redirect(_channel_url(chan))
 
 
 @require_POST
 def leave(request: HttpRequest, channel_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     chan = selectors.get_channel_for(viewer=viewer, channel_id=channel_id)
     try:
         services.channel_leave(channel=chan, user=viewer)
     except ServiceError as exc:
-        _error(request, exc)
+        http.flash_error(request, exc)
         return redirect(_channel_url(chan))
     flash.success(request, _("You left the conversation."))
     return redirect("chat:index")
@@ -459,20 +444,20 @@ def leave(request: HttpRequest, channel_id: int) -> HttpResponse:
 
 @require_POST
 def mute(request: HttpRequest, channel_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     chan = selectors.get_channel_for(viewer=viewer, channel_id=channel_id)
     try:
         services.channel_set_muted(
             channel=chan, user=viewer, muted=request.POST.get("muted") == "1"
         )
     except ServiceError as exc:
-        _error(request, exc)
+        http.flash_error(request, exc)
     return redirect(_channel_url(chan))
 
 
 @require_http_methods(["GET", "POST"])
 def topic(request: HttpRequest, channel_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     chan = selectors.get_channel_for(viewer=viewer, channel_id=channel_id)
     form = TopicForm(request.POST or None, initial={"topic": chan.topic})
     if request.method == "POST" and form.is_valid():
@@ -490,14 +475,14 @@ def topic(request: HttpRequest, channel_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest, channel_id: int) -> HttpResponse:
     """The people in a channel; add people (POST ``people``) by the channel's rules."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     chan = selectors.get_channel_for(viewer=viewer, channel_id=channel_id)
     if request.method == "POST":
         people = _people(request.POST.getlist("people"))
         try:
             added = services.member_invite(channel=chan, by=viewer, people=people)
         except ServiceError as exc:
-            _error(request, exc)
+            http.flash_error(request, exc)
         else:
             if added:
                 flash.success(request, _("The people were added to the channel."))
@@ -515,7 +500,7 @@ def members(request: HttpRequest, channel_id: int) -> HttpResponse:
 
 @require_POST
 def member_remove(request: HttpRequest, channel_id: int, user_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     chan = selectors.get_channel_for(viewer=viewer, channel_id=channel_id)
     person = User.objects.filter(pk=user_id).first()
     if person is None:
@@ -523,7 +508,7 @@ def member_remove(request: HttpRequest, channel_id: int, user_id: int) -> HttpRe
     try:
         services.member_remove(channel=chan, by=viewer, user=person)
     except ServiceError as exc:
-        _error(request, exc)
+        http.flash_error(request, exc)
     if person.pk == viewer.pk:
         return redirect("chat:index")
     return redirect(reverse("chat:members", args=[chan.pk]))
@@ -532,7 +517,7 @@ def member_remove(request: HttpRequest, channel_id: int, user_id: int) -> HttpRe
 @require_GET
 def search(request: HttpRequest, channel_id: int) -> HttpResponse:
     """Find messages in one channel by a word or phrase."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     chan = selectors.get_channel_for(viewer=viewer, channel_id=channel_id)
     q = request.GET.get("q", "")[:200]
     page = Paginator(
@@ -548,8 +533,7 @@ def search(request: HttpRequest, channel_id: int) -> HttpResponse:
 
 
 def _visible_attachment(request: HttpRequest, attachment_id: int) -> MessageAttachment:
-    viewer = cast("User | None", request.user if request.user.is_authenticated else None)
-    return selectors.get_attachment_for(viewer=viewer, attachment_id=attachment_id)
+    return selectors.get_attachment_for(viewer=http.viewer(request), attachment_id=attachment_id)
 
 
 @require_http_methods(["GET", "HEAD"])

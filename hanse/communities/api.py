@@ -10,9 +10,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from hanse.api.schemas import ERRORS, Id, Message, OffsetQuery, PersonRef, limit_field, offset_page
+from hanse.api.pagination import OffsetPage, OffsetQuery, offset_page
+from hanse.api.schemas import ERRORS, Id, Message, PersonRef, limit_field
 from hanse.communities import selectors, services
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
+from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.people.models import User
 
@@ -47,11 +49,8 @@ class CommunityOut(Schema):
     )
 
 
-class CommunityList(Schema):
-    total: int = Field(description="How many communities match, over all pages.")
-    limit: int
-    offset: int
-    items: list[CommunityOut]
+class CommunityList(OffsetPage[CommunityOut]):
+    """A page of the community directory."""
 
 
 class CommunityListQuery(OffsetQuery):
@@ -84,11 +83,8 @@ class CommunityMemberOut(Schema):
     joined_at: datetime
 
 
-class MemberList(Schema):
-    total: int
-    limit: int
-    offset: int
-    items: list[CommunityMemberOut]
+class MemberList(OffsetPage[CommunityMemberOut]):
+    """A page of a community's members."""
 
 
 class MemberListQuery(OffsetQuery):
@@ -113,6 +109,10 @@ class JoinRequestOut(Schema):
     created_at: datetime
 
 
+class JoinRequestList(OffsetPage[JoinRequestOut]):
+    """A page of open requests to join."""
+
+
 class InvitationIn(Schema):
     invitee: str = Field(description="The username or e-mail address of the person to invite.")
 
@@ -128,12 +128,8 @@ class InvitationOut(Schema):
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]  # ninja sets auth
-
-
 def _community(request: HttpRequest, slug: str) -> Community:
-    return selectors.get_community_for(viewer=_viewer(request), slug=slug)
+    return selectors.get_community_for(viewer=http.viewer(request), slug=slug)
 
 
 def _out(community: Community) -> CommunityOut:
@@ -194,17 +190,17 @@ def _reload(request: HttpRequest, community: Community) -> Community:
 @router.get("", response={200: CommunityList, **ERRORS}, summary="List communities")
 def list_communities(request: HttpRequest, filters: Query[CommunityListQuery]) -> CommunityList:
     """Communities the caller may see, by name. Secret ones appear only to their members."""
-    qs = selectors.community_directory(viewer=_viewer(request), scope=filters.scope, q=filters.q)
-    total, page = offset_page(qs, filters)
-    items = [_out(c) for c in page]
-    return CommunityList(total=total, limit=filters.limit, offset=filters.offset, items=items)
+    qs = selectors.community_directory(
+        viewer=http.viewer(request), scope=filters.scope, q=filters.q
+    )
+    return CommunityList(**offset_page(qs, filters, _out))
 
 
 @router.post("", response={201: CommunityOut, **ERRORS}, summary="Found a community")
 def create_community(request: HttpRequest, payload: CommunityIn) -> Status[CommunityOut]:
     """Found a community; the caller becomes its owner."""
     community = services.community_create(
-        by=_viewer(request),
+        by=http.viewer(request),
         name=payload.name,
         kind=payload.kind,
         tagline=payload.tagline,
@@ -221,8 +217,8 @@ def create_community(request: HttpRequest, payload: CommunityIn) -> Status[Commu
 )
 def accept_invitation(request: HttpRequest, invitation_id: Id) -> CommunityOut:
     """Accept one of the caller's open invitations and become a member."""
-    invitation = selectors.get_pending_invitation_for(user=_viewer(request), pk=invitation_id)
-    services.invitation_accept(invitation=invitation, by=_viewer(request))
+    invitation = selectors.get_pending_invitation_for(user=http.viewer(request), pk=invitation_id)
+    services.invitation_accept(invitation=invitation, by=http.viewer(request))
     return _out(_reload(request, invitation.community))
 
 
@@ -233,8 +229,8 @@ def accept_invitation(request: HttpRequest, invitation_id: Id) -> CommunityOut:
 )
 def decline_invitation(request: HttpRequest, invitation_id: Id) -> Message:
     """Decline one of the caller's open invitations."""
-    invitation = selectors.get_pending_invitation_for(user=_viewer(request), pk=invitation_id)
-    services.invitation_decline(invitation=invitation, by=_viewer(request))
+    invitation = selectors.get_pending_invitation_for(user=http.viewer(request), pk=invitation_id)
+    services.invitation_decline(invitation=invitation, by=http.viewer(request))
     return Message(detail=_("You have declined the invitation."))
 
 
@@ -248,14 +244,14 @@ def update_community(request: HttpRequest, slug: str, payload: CommunityPatch) -
     """Change name, tagline, description or kind (owners and administrators)."""
     community = _community(request, slug)
     fields = payload.dict(exclude_none=True)
-    services.community_update(community=community, by=_viewer(request), **fields)
+    services.community_update(community=community, by=http.viewer(request), **fields)
     return _out(_reload(request, community))
 
 
 @router.delete("/{slug}", response={204: None, **ERRORS}, summary="Delete a community")
 def delete_community(request: HttpRequest, slug: str) -> Status[None]:
     """Delete the community for good (owners and administrators)."""
-    services.community_delete(community=_community(request, slug), by=_viewer(request))
+    services.community_delete(community=_community(request, slug), by=http.viewer(request))
     return Status(204, None)
 
 
@@ -263,7 +259,7 @@ def delete_community(request: HttpRequest, slug: str) -> Status[None]:
 def join(request: HttpRequest, slug: str) -> CommunityOut:
     """Join an open community."""
     community = _community(request, slug)
-    services.membership_join(community=community, user=_viewer(request))
+    services.membership_join(community=community, user=http.viewer(request))
     return _out(_reload(request, community))
 
 
@@ -271,7 +267,7 @@ def join(request: HttpRequest, slug: str) -> CommunityOut:
 def leave(request: HttpRequest, slug: str) -> Message:
     """Leave the community. The last owner has to make someone else an owner first."""
     community = _community(request, slug)
-    services.membership_leave(community=community, user=_viewer(request))
+    services.membership_leave(community=community, user=http.viewer(request))
     return Message(detail=_("You have left the community."))
 
 
@@ -280,29 +276,29 @@ def request_join(request: HttpRequest, slug: str, payload: JoinRequestIn) -> Sta
     """Ask to join a private community; its moderators decide."""
     community = _community(request, slug)
     join_request = services.join_request_create(
-        community=community, user=_viewer(request), message=payload.message
+        community=community, user=http.viewer(request), message=payload.message
     )
     return Status(201, _request_out(join_request))
 
 
-@router.get(
-    "/{slug}/requests", response={200: list[JoinRequestOut], **ERRORS}, summary="Open requests"
-)
-def list_requests(request: HttpRequest, slug: str) -> list[JoinRequestOut]:
+@router.get("/{slug}/requests", response={200: JoinRequestList, **ERRORS}, summary="Open requests")
+def list_requests(request: HttpRequest, slug: str, filters: Query[OffsetQuery]) -> JoinRequestList:
     """Open requests to join (moderators, owners and administrators)."""
     community = _community(request, slug)
-    if not _viewer(request).has_perm("communities.manage_members", community):
+    if not http.viewer(request).has_perm("communities.manage_members", community):
         raise PermissionDenied(_("Only moderators and owners see requests to join."))
-    return [_request_out(r) for r in selectors.pending_requests(community=community)]
+    return JoinRequestList(
+        **offset_page(selectors.pending_requests(community=community), filters, _request_out)
+    )
 
 
 def _decide(request: HttpRequest, slug: str, request_id: Id, approve: bool) -> JoinRequestOut:
     community = _community(request, slug)
     join_request = selectors.get_join_request(community=community, pk=request_id)
     if approve:
-        services.join_request_approve(request=join_request, by=_viewer(request))
+        services.join_request_approve(request=join_request, by=http.viewer(request))
     else:
-        services.join_request_decline(request=join_request, by=_viewer(request))
+        services.join_request_decline(request=join_request, by=http.viewer(request))
     return _request_out(join_request)
 
 
@@ -329,11 +325,9 @@ def list_members(request: HttpRequest, slug: str, filters: Query[MemberListQuery
     """Members, owners first, then moderators, then members (when the caller may read)."""
     community = _community(request, slug)
     qs = selectors.community_members(
-        community=community, viewer=_viewer(request), role=filters.role, q=filters.q
+        community=community, viewer=http.viewer(request), role=filters.role, q=filters.q
     )
-    total, page = offset_page(qs, filters)
-    items = [_member(m) for m in page]
-    return MemberList(total=total, limit=filters.limit, offset=filters.offset, items=items)
+    return MemberList(**offset_page(qs, filters, _member))
 
 
 @router.put(
@@ -348,7 +342,7 @@ def change_role(
     community = _community(request, slug)
     person = selectors.get_member(community=community, username=username)
     membership = services.membership_change_role(
-        community=community, user=person, role=payload.role, by=_viewer(request)
+        community=community, user=person, role=payload.role, by=http.viewer(request)
     )
     return _member(membership)
 
@@ -360,7 +354,7 @@ def remove_member(request: HttpRequest, slug: str, username: str) -> Status[None
     """Remove someone from the community (moderators: plain members; owners: anyone)."""
     community = _community(request, slug)
     person = selectors.get_member(community=community, username=username)
-    services.membership_remove(community=community, user=person, by=_viewer(request))
+    services.membership_remove(community=community, user=person, by=http.viewer(request))
     return Status(204, None)
 
 
@@ -372,12 +366,12 @@ def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[Inv
     community = _community(request, slug)
     person = selectors.find_person(identifier=payload.invitee)
     if person is None:
-        if not _viewer(request).has_perm("communities.invite", community):
+        if not http.viewer(request).has_perm("communities.invite", community):
             raise PermissionDenied(_("You may not invite people to this community."))
         raise ServiceError(
             _("Nobody with this username or e-mail address was found."), code="unknown_person"
         )
     invitation = services.invitation_create(
-        community=community, invitee=person, by=_viewer(request)
+        community=community, invitee=person, by=http.viewer(request)
     )
     return Status(201, _invitation_out(invitation))

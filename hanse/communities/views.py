@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,9 +22,9 @@ from hanse.communities.forms import (
     RoleForm,
 )
 from hanse.communities.models import Community, Membership
+from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.core.rules import is_platform_admin
-from hanse.people.models import User
 
 MEMBERS_PAGE_SIZE = 50
 # Which form field a service error belongs to, by its code.
@@ -42,34 +40,8 @@ FIELD_OF_CODE = {
 }
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # login is required for all pages
-
-
 def _community(request: HttpRequest, slug: str) -> Community:
-    return selectors.get_community_for(viewer=_viewer(request), slug=slug)
-
-
-def _next_or(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return HttpResponseRedirect(target)
-    return HttpResponseRedirect(fallback)
-
-
-def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Run a service; show its outcome as a message. A 404 refusal stays a 404."""
-    try:
-        action()
-    except ServiceError as exc:
-        if exc.status == 404:
-            raise Http404(str(exc.message)) from exc
-        messages.error(request, str(exc.message))
-        return False
-    messages.success(request, success)
-    return True
+    return selectors.get_community_for(viewer=http.viewer(request), slug=slug)
 
 
 def _page(request: HttpRequest, items: Any, size: int) -> Any:
@@ -84,7 +56,7 @@ def _render_community(
     status: int = 200,
     **context: Any,
 ) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     context.update(
         community=community,
         tab=tab,
@@ -108,7 +80,7 @@ def _forbidden(request: HttpRequest, community: Community, tab: str, message: st
 
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     scope = request.GET.get("scope", "all")
     if scope not in selectors.SCOPES:
         scope = "all"
@@ -131,7 +103,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     if not viewer.has_perm("communities.found_community"):
         return render(request, "communities/create.html", {"form": None}, status=403)
     form = CommunityCreateForm(request.POST or None)
@@ -162,7 +134,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community(request, slug)
-    newest = selectors.newest_members(community=community, viewer=_viewer(request))
+    newest = selectors.newest_members(community=community, viewer=http.viewer(request))
     return _render_community(
         request,
         "communities/detail.html",
@@ -184,7 +156,7 @@ def about(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community(request, slug)
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     if not viewer.has_perm("communities.view_content", community):
         return _render_community(
             request,
@@ -225,52 +197,58 @@ def member_role(request: HttpRequest, slug: str, username: str) -> HttpResponse:
         messages.error(request, _("Choose a role."))
     else:
         role = form.cleaned_data["role"]
-        _attempt(
+        http.attempt(
             request,
             lambda: services.membership_change_role(
-                community=community, user=person, role=role, by=_viewer(request)
+                community=community, user=person, role=role, by=http.viewer(request)
             ),
             _("%(name)s is now %(role)s.")
             % {"name": person.display_name, "role": Membership.Role(role).label},
         )
-    return _next_or(request, reverse("communities:members", args=[community.slug]))
+    return http.redirect_next(request, reverse("communities:members", args=[community.slug]))
 
 
 @require_POST
 def member_remove(request: HttpRequest, slug: str, username: str) -> HttpResponse:
     community = _community(request, slug)
     person = selectors.get_member(community=community, username=username)
-    _attempt(
+    http.attempt(
         request,
-        lambda: services.membership_remove(community=community, user=person, by=_viewer(request)),
+        lambda: services.membership_remove(
+            community=community, user=person, by=http.viewer(request)
+        ),
         _("%(name)s is no longer a member.") % {"name": person.display_name},
     )
-    return _next_or(request, reverse("communities:members", args=[community.slug]))
+    return http.redirect_next(request, reverse("communities:members", args=[community.slug]))
 
 
 @require_POST
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community(request, slug)
-    _attempt(
+    http.attempt(
         request,
-        lambda: services.membership_join(community=community, user=_viewer(request)),
+        lambda: services.membership_join(community=community, user=http.viewer(request)),
         _("Welcome! You are now a member of “%(name)s”.") % {"name": community.name},
     )
-    return _next_or(request, reverse("communities:detail", args=[community.slug]))
+    return http.redirect_next(request, reverse("communities:detail", args=[community.slug]))
 
 
 @require_POST
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community(request, slug)
-    left = _attempt(
+    left = http.attempt(
         request,
-        lambda: services.membership_leave(community=community, user=_viewer(request)),
+        lambda: services.membership_leave(community=community, user=http.viewer(request)),
         _("You have left “%(name)s”.") % {"name": community.name},
     )
-    if left and community.kind == Community.Kind.SECRET and not is_platform_admin(_viewer(request)):
+    if (
+        left
+        and community.kind == Community.Kind.SECRET
+        and not is_platform_admin(http.viewer(request))
+    ):
         # The community no longer exists for the person who left it.
         return redirect("communities:directory")
-    return _next_or(request, reverse("communities:detail", args=[community.slug]))
+    return http.redirect_next(request, reverse("communities:detail", args=[community.slug]))
 
 
 @require_POST
@@ -281,15 +259,15 @@ def request_join(request: HttpRequest, slug: str) -> HttpResponse:
     if form.errors:
         messages.error(request, _("The message may be at most 500 characters long."))
     else:
-        _attempt(
+        http.attempt(
             request,
             lambda: services.join_request_create(
-                community=community, user=_viewer(request), message=message
+                community=community, user=http.viewer(request), message=message
             ),
             _("Your request has been sent. The moderators of “%(name)s” will decide.")
             % {"name": community.name},
         )
-    return _next_or(request, reverse("communities:detail", args=[community.slug]))
+    return http.redirect_next(request, reverse("communities:detail", args=[community.slug]))
 
 
 @require_POST
@@ -300,18 +278,18 @@ def request_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("You have no open request for this community."))
     else:
         join_request = selectors.get_join_request(community=community, pk=pending)
-        _attempt(
+        http.attempt(
             request,
-            lambda: services.join_request_withdraw(request=join_request, by=_viewer(request)),
+            lambda: services.join_request_withdraw(request=join_request, by=http.viewer(request)),
             _("Your request has been withdrawn."),
         )
-    return _next_or(request, reverse("communities:detail", args=[community.slug]))
+    return http.redirect_next(request, reverse("communities:detail", args=[community.slug]))
 
 
 @require_GET
 def requests(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community(request, slug)
-    if not _viewer(request).has_perm("communities.manage_members", community):
+    if not http.viewer(request).has_perm("communities.manage_members", community):
         return _forbidden(
             request, community, "requests", _("Only moderators and owners see requests to join.")
         )
@@ -330,15 +308,15 @@ def _decide(request: HttpRequest, slug: str, pk: int, approve: bool) -> HttpResp
     join_request = selectors.get_join_request(community=community, pk=pk)
     name = join_request.user.display_name
     if approve:
-        _attempt(
+        http.attempt(
             request,
-            lambda: services.join_request_approve(request=join_request, by=_viewer(request)),
+            lambda: services.join_request_approve(request=join_request, by=http.viewer(request)),
             _("%(name)s is now a member.") % {"name": name},
         )
     else:
-        _attempt(
+        http.attempt(
             request,
-            lambda: services.join_request_decline(request=join_request, by=_viewer(request)),
+            lambda: services.join_request_decline(request=join_request, by=http.viewer(request)),
             _("The request of %(name)s has been declined.") % {"name": name},
         )
     return redirect("communities:requests", slug=community.slug)
@@ -357,7 +335,7 @@ def request_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community(request, slug)
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     if not viewer.has_perm("communities.invite", community):
         return _forbidden(
             request,
@@ -390,7 +368,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 def invite_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
     """Options for the invite field's datalist (fetched by htmx while typing)."""
     community = _community(request, slug)
-    if not _viewer(request).has_perm("communities.invite", community):
+    if not http.viewer(request).has_perm("communities.invite", community):
         return HttpResponse(status=403)
     q = request.GET.get("person", "")
     people = selectors.invitable_people(community=community, q=q) if len(q.strip()) >= 2 else []
@@ -404,9 +382,9 @@ def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if invitation is None:
         raise Http404(_("This invitation does not exist or is no longer open."))
     invitation.community = community
-    _attempt(
+    http.attempt(
         request,
-        lambda: services.invitation_revoke(invitation=invitation, by=_viewer(request)),
+        lambda: services.invitation_revoke(invitation=invitation, by=http.viewer(request)),
         _("The invitation of %(name)s has been revoked.")
         % {"name": invitation.invitee.display_name},
     )
@@ -416,7 +394,7 @@ def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community(request, slug)
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     if not viewer.has_perm("communities.change_community", community):
         return _forbidden(
             request, community, "settings", _("Only owners may change the community's settings.")
@@ -445,9 +423,9 @@ def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
 def delete(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community(request, slug)
     name = community.name
-    if _attempt(
+    if http.attempt(
         request,
-        lambda: services.community_delete(community=community, by=_viewer(request)),
+        lambda: services.community_delete(community=community, by=http.viewer(request)),
         _("The community “%(name)s” has been deleted.") % {"name": name},
     ):
         return redirect("communities:directory")
@@ -459,23 +437,23 @@ def delete(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = selectors.get_pending_invitation_for(user=_viewer(request), pk=pk)
+    invitation = selectors.get_pending_invitation_for(user=http.viewer(request), pk=pk)
     community = invitation.community
-    if _attempt(
+    if http.attempt(
         request,
-        lambda: services.invitation_accept(invitation=invitation, by=_viewer(request)),
+        lambda: services.invitation_accept(invitation=invitation, by=http.viewer(request)),
         _("Welcome! You are now a member of “%(name)s”.") % {"name": community.name},
     ):
         return redirect("communities:detail", slug=community.slug)
-    return _next_or(request, reverse("communities:directory"))
+    return http.redirect_next(request, reverse("communities:directory"))
 
 
 @require_POST
 def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = selectors.get_pending_invitation_for(user=_viewer(request), pk=pk)
-    _attempt(
+    invitation = selectors.get_pending_invitation_for(user=http.viewer(request), pk=pk)
+    http.attempt(
         request,
-        lambda: services.invitation_decline(invitation=invitation, by=_viewer(request)),
+        lambda: services.invitation_decline(invitation=invitation, by=http.viewer(request)),
         _("You have declined the invitation to “%(name)s”.") % {"name": invitation.community.name},
     )
-    return _next_or(request, reverse("communities:directory"))
+    return http.redirect_next(request, reverse("communities:directory"))

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hanse.communities import selectors as community_selectors
-from hanse.core import health
+from hanse.core import health, http
 from hanse.core.errors import REQUEST_TOO_LARGE
 from hanse.events import selectors as event_selectors
 from hanse.people import selectors as people_selectors
 from hanse.people.models import User
 from hanse.posts.selectors.announcements import pinned_announcements_for
-from hanse.posts.views.posts import composer_context, home_feed_context, is_htmx
+from hanse.posts.views.posts import composer_context, home_feed_context
 
 
 def _profile_gaps(user: User) -> list[str]:
@@ -36,12 +36,12 @@ def _profile_gaps(user: User) -> list[str]:
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: http.Request) -> HttpResponse:
     """The start page: the composer, pinned announcements and the home feed in the centre,
     finding colleagues and one's communities at the side. htmx asks only for older items."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     feed = home_feed_context(request)
-    if is_htmx(request):
+    if request.htmx:
         return render(request, "posts/_feed_items.html", feed)
     my_communities = list(community_selectors.communities_of(user=user))
     context = {

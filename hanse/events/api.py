@@ -14,12 +14,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from hanse.api.schemas import ERRORS, DateTime, Id, PersonRef
-from hanse.core import idempotency
+from hanse.api.pagination import (
+    CursorPage,
+    CursorQuery,
+    OffsetPage,
+    OffsetQuery,
+    cursor_page,
+    invalid_cursor,
+    offset_page,
+)
+from hanse.api.schemas import ERRORS, DateTime, Id, PersonRef, limit_field
+from hanse.core import http, idempotency
 from hanse.core.errors import ServiceError
 from hanse.events import recurrence, selectors, services
 from hanse.events.models import Event, Rsvp
-from hanse.events.recurrence import Occurrence, occurrence_key, parse_occurrence_key
+from hanse.events.recurrence import Occurrence, occurrence_key, parse_occurrence_key, utc
 from hanse.events.rules import may_manage_event
 from hanse.people.models import Location, User
 
@@ -124,9 +133,14 @@ class RangeQuery(Schema):
     end: DateTime | None = Field(None, description="Default: 90 days after the start.")
 
 
-class EventListQuery(RangeQuery):
+class EventListQuery(RangeQuery, CursorQuery):
     community: str | None = Field(None, description="Only this community's events (slug).")
     mine: bool = Field(False, description="Only events I go to, may go to, wait for or organise.")
+    limit: int = limit_field(100, 500)
+
+
+class OccurrencePage(CursorPage[OccurrenceOut]):
+    """A page of the calendar, by start time."""
 
 
 class RsvpIn(Schema):
@@ -157,16 +171,16 @@ class TokenOut(Schema):
     last_used_at: datetime | None
 
 
+class TokenPage(OffsetPage[TokenOut]):
+    """A page of calendar subscriptions."""
+
+
 class NewTokenOut(Schema):
     id: int
     token: str = Field(description="The secret, shown only now.")
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _viewer(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]  # ninja sets auth
 
 
 def _range(query: RangeQuery) -> tuple[datetime, datetime]:
@@ -203,7 +217,7 @@ def _occurrence_out(occ: Occurrence) -> OccurrenceOut:
 def _event_out(
     request: HttpRequest, event: Event, occs: list[Occurrence] | None = None
 ) -> EventOut:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     language = getattr(request, "LANGUAGE_CODE", None)
     return EventOut(
         id=event.pk,
@@ -236,7 +250,7 @@ def _event_out(
 
 
 def _event(request: HttpRequest, event_id: Id) -> Event:
-    return selectors.get_event_for(viewer=_viewer(request), event_id=event_id)
+    return selectors.get_event_for(viewer=http.viewer(request), event_id=event_id)
 
 
 def _people(usernames: list[str]) -> list[User]:
@@ -292,15 +306,18 @@ def _patch_fields(payload: EventPatch) -> dict[str, Any]:
 
 @router.get(
     "/calendar-tokens",
-    response={200: list[TokenOut], **ERRORS},
+    response={200: TokenPage, **ERRORS},
     summary="My calendar subscriptions",
 )
-def list_tokens(request: HttpRequest) -> list[TokenOut]:
+def list_tokens(request: HttpRequest, query: Query[OffsetQuery]) -> TokenPage:
     """The caller's calendar subscription tokens that still work (never the secrets)."""
-    return [
-        TokenOut(id=t.pk, created_at=t.created_at, last_used_at=t.last_used_at)
-        for t in selectors.calendar_tokens(user=_viewer(request))
-    ]
+    return TokenPage(
+        **offset_page(
+            selectors.calendar_tokens(user=http.viewer(request)),
+            query,
+            lambda t: TokenOut(id=t.pk, created_at=t.created_at, last_used_at=t.last_used_at),
+        )
+    )
 
 
 @router.post(
@@ -308,8 +325,8 @@ def list_tokens(request: HttpRequest) -> list[TokenOut]:
 )
 def create_token(request: HttpRequest) -> Status[NewTokenOut]:
     """A secret for the personal iCal subscription URL; it is shown only in this answer."""
-    raw = services.calendar_token_create(user=_viewer(request))
-    token = selectors.calendar_tokens(user=_viewer(request)).first()
+    raw = services.calendar_token_create(user=http.viewer(request))
+    token = selectors.calendar_tokens(user=http.viewer(request)).first()
     assert token is not None  # noqa: S101  # just created
     return Status(201, NewTokenOut(id=token.pk, token=raw))
 
@@ -318,26 +335,59 @@ def create_token(request: HttpRequest) -> Status[NewTokenOut]:
     "/calendar-tokens/{token_id}", response={204: None, **ERRORS}, summary="Revoke a subscription"
 )
 def revoke_token(request: HttpRequest, token_id: Id) -> Status[None]:
-    services.calendar_token_revoke(user=_viewer(request), token_id=token_id)
+    services.calendar_token_revoke(user=http.viewer(request), token_id=token_id)
     return Status(204, None)
 
 
 # --- events --------------------------------------------------------------------------------
 
 
-@router.get("", response={200: list[OccurrenceOut], **ERRORS}, summary="Calendar")
-def list_occurrences(request: HttpRequest, filters: Query[EventListQuery]) -> list[OccurrenceOut]:
-    """Occurrences of the events the caller may see in a range (default: the next 90 days)."""
-    start, end = _range(filters)
+def _calendar_key(occ: Occurrence) -> tuple[str, int, str]:
+    # Start, then event, then occurrence: a total order, so a page ends at a definite item.
+    return (
+        utc(occ.start).isoformat(timespec="microseconds"),
+        occ.event.pk,
+        occurrence_key(occ.recurrence_id),
+    )
+
+
+@router.get("", response={200: OccurrencePage, **ERRORS}, summary="Calendar")
+def list_occurrences(request: HttpRequest, filters: Query[EventListQuery]) -> OccurrencePage:
+    """Occurrences of the events the caller may see in a range (default: the next 90 days),
+    by start. The cursor carries the range on, so later pages need no `start`/`end`."""
+    after: tuple[str, int, str] | None = None
+    position = filters.position()
+    if position is None:
+        start, end = _range(filters)
+    else:
+        match position:
+            case [str(last_start), int(event_id), str(key), str(range_end)]:
+                after = (last_start, event_id, key)
+                try:
+                    start = datetime.fromisoformat(last_start)
+                    end = datetime.fromisoformat(range_end)
+                except ValueError:
+                    raise invalid_cursor() from None
+            case _:
+                raise invalid_cursor()
+        if timezone.is_naive(start) or timezone.is_naive(end):
+            raise invalid_cursor()
     community = None
     if filters.community:
         from hanse.communities.selectors import get_community_for
 
-        community = get_community_for(viewer=_viewer(request), slug=filters.community)
+        community = get_community_for(viewer=http.viewer(request), slug=filters.community)
     occs = selectors.calendar(
-        viewer=_viewer(request), start=start, end=end, community=community, mine=filters.mine
+        viewer=http.viewer(request), start=start, end=end, community=community, mine=filters.mine
     )
-    return [_occurrence_out(o) for o in occs]
+    ordered = sorted(occs, key=_calendar_key)
+    if after is not None:
+        ordered = [o for o in ordered if _calendar_key(o) > after]
+    page = ordered[: filters.limit]
+    following = None
+    if len(ordered) > filters.limit:
+        following = [*_calendar_key(page[-1]), end.isoformat()]
+    return OccurrencePage(**cursor_page((_occurrence_out(o) for o in page), following))
 
 
 @router.post("", response={201: EventOut, **ERRORS}, summary="Create an event")
@@ -348,9 +398,9 @@ def create_event(request: HttpRequest, payload: EventIn) -> Status[EventOut]:
     if payload.community:
         from hanse.communities.selectors import get_community_for
 
-        community = get_community_for(viewer=_viewer(request), slug=payload.community)
+        community = get_community_for(viewer=http.viewer(request), slug=payload.community)
     event = services.event_create(
-        by=_viewer(request),
+        by=http.viewer(request),
         title=payload.title,
         description=payload.description,
         start=payload.start,
@@ -375,7 +425,9 @@ def get_event(request: HttpRequest, event_id: Id, filters: Query[RangeQuery]) ->
     """The event with its occurrences in a range (default: the next 90 days)."""
     event = _event(request, event_id)
     start, end = _range(filters)
-    occs = selectors.event_occurrences(viewer=_viewer(request), event=event, start=start, end=end)
+    occs = selectors.event_occurrences(
+        viewer=http.viewer(request), event=event, start=start, end=end
+    )
     return _event_out(request, event, occs)
 
 
@@ -383,14 +435,14 @@ def get_event(request: HttpRequest, event_id: Id, filters: Query[RangeQuery]) ->
 def update_event(request: HttpRequest, event_id: Id, payload: EventPatch) -> EventOut:
     """Change the whole event (the series); organisers, moderators and administrators."""
     event = _event(request, event_id)
-    services.event_update(event=event, by=_viewer(request), **_patch_fields(payload))
+    services.event_update(event=event, by=http.viewer(request), **_patch_fields(payload))
     return _event_out(request, _event(request, event_id))
 
 
 @router.post("/{event_id}/cancel", response={200: EventOut, **ERRORS}, summary="Cancel an event")
 def cancel_event(request: HttpRequest, event_id: Id) -> EventOut:
     event = _event(request, event_id)
-    services.event_cancel(event=event, by=_viewer(request))
+    services.event_cancel(event=event, by=http.viewer(request))
     return _event_out(request, _event(request, event_id))
 
 
@@ -407,7 +459,7 @@ def update_occurrence(
     occ = services.occurrence_update(
         event=event,
         recurrence_id=parse_occurrence_key(occurrence),
-        by=_viewer(request),
+        by=http.viewer(request),
         **payload.dict(exclude_none=True),
     )
     return _occurrence_out(occ)
@@ -421,7 +473,7 @@ def update_occurrence(
 def cancel_occurrence(request: HttpRequest, event_id: Id, occurrence: str) -> OccurrenceOut:
     event = _event(request, event_id)
     occ = services.occurrence_cancel(
-        event=event, recurrence_id=parse_occurrence_key(occurrence), by=_viewer(request)
+        event=event, recurrence_id=parse_occurrence_key(occurrence), by=http.viewer(request)
     )
     return _occurrence_out(occ)
 
@@ -439,7 +491,7 @@ def split_series(
     new = services.series_update_from(
         event=event,
         recurrence_id=parse_occurrence_key(occurrence),
-        by=_viewer(request),
+        by=http.viewer(request),
         **_patch_fields(payload),
     )
     return Status(201, _event_out(request, _event(request, new.pk)))
@@ -453,7 +505,7 @@ def split_series(
 def get_rsvp(request: HttpRequest, event_id: Id, occurrence: str) -> RsvpOut:
     event = _event(request, event_id)
     occ = recurrence.occurrence_at(event, parse_occurrence_key(occurrence))
-    return _rsvp_out(_viewer(request), event, occ.recurrence_id)
+    return _rsvp_out(http.viewer(request), event, occ.recurrence_id)
 
 
 @router.put(
@@ -467,10 +519,10 @@ def set_rsvp(request: HttpRequest, event_id: Id, occurrence: str, payload: RsvpI
     rsvp = services.rsvp_set(
         event=event,
         recurrence_id=parse_occurrence_key(occurrence),
-        user=_viewer(request),
+        user=http.viewer(request),
         status=payload.status,
     )
-    return _rsvp_out(_viewer(request), event, rsvp.occurrence)
+    return _rsvp_out(http.viewer(request), event, rsvp.occurrence)
 
 
 @router.get(
@@ -483,6 +535,6 @@ def list_attendees(request: HttpRequest, event_id: Id, occurrence: str) -> Atten
     event = _event(request, event_id)
     occ = recurrence.occurrence_at(event, parse_occurrence_key(occurrence))
     found = selectors.attendees(
-        viewer=_viewer(request), event=event, recurrence_id=occ.recurrence_id
+        viewer=http.viewer(request), event=event, recurrence_id=occ.recurrence_id
     )
     return Attendees(**{status: [_person(p) for p in people] for status, people in found.items()})

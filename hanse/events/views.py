@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hanse.communities import selectors as community_selectors
 from hanse.communities.forms import JoinRequestForm
 from hanse.communities.models import Community
-from hanse.core import idempotency
+from hanse.core import http, idempotency
 from hanse.core.errors import ServiceError
 from hanse.events import ical, recurrence, selectors, services
 from hanse.events.forms import EventForm, OccurrenceForm, RsvpForm
@@ -76,10 +76,6 @@ FIELD_OF_CODE = {
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # login is required for all pages
-
-
 def stamp(moment: datetime) -> str:
     """An occurrence's recurrence id as it appears in URLs (UTC, RFC 5545 basic format)."""
     return moment.astimezone(ZoneInfo("UTC")).strftime(STAMP_FORMAT)
@@ -92,28 +88,15 @@ def _parse_stamp(raw: str) -> datetime | None:
         return None
 
 
-def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Run a service; show its outcome as a message. A 404 refusal stays a 404."""
-    try:
-        action()
-    except ServiceError as exc:
-        if exc.status == 404:
-            raise Http404(str(exc.message)) from exc
-        messages.error(request, str(exc.message))
-        return False
-    messages.success(request, success)
-    return True
-
-
 def _event(request: HttpRequest, event_id: int) -> Event:
     try:
-        return selectors.get_event_for(viewer=_viewer(request), event_id=event_id)
+        return selectors.get_event_for(viewer=http.viewer(request), event_id=event_id)
     except ServiceError as exc:
         raise Http404(str(exc.message)) from exc
 
 
 def _manage_or_404(request: HttpRequest, event: Event) -> None:
-    if not may_manage_event(_viewer(request), event):
+    if not may_manage_event(http.viewer(request), event):
         # Members who may see the event but not change it learn nothing more from a 404
         # than from a 403; outsiders never reach this point (get_event_for is a 404).
         raise Http404(_("Only the organisers can do this."))
@@ -225,7 +208,7 @@ def _calendar_page(
     template: str = "events/calendar.html",
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     context: dict[str, Any] = {"view": view, "mine": mine, **(extra or {})}
     if view == "month":
         first = _month(request.GET.get("month"))
@@ -288,7 +271,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_GET
 def community_events(request: HttpRequest, slug: str) -> HttpResponse:
     """The "Events" tab of a community."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     community = community_selectors.get_community_for(viewer=viewer, slug=slug)
     can_read = viewer.has_perm("communities.view_content", community)
     pending = (
@@ -379,7 +362,7 @@ def _rsvp_buttons(my_rsvp: Rsvp | None) -> list[tuple[str, str, bool]]:
 
 @require_GET
 def detail(request: HttpRequest, event_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     event = _event(request, event_id)
     occurrence = _occurrence(event, request.GET.get("on"))
     now = timezone.now()
@@ -431,7 +414,7 @@ def detail(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @require_POST
 def rsvp(request: HttpRequest, event_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     event = _event(request, event_id)
     occurrence = _occurrence(event, request.POST.get("on"))
     form = RsvpForm(request.POST)
@@ -464,7 +447,7 @@ def rsvp(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_GET
 def attendees_csv(request: HttpRequest, event_id: int) -> HttpResponse:
     """The attendee list of one occurrence as CSV, for organisers."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     event = _event(request, event_id)
     if not may_manage_event(viewer, event):
         return HttpResponseForbidden(_("Only the organisers can export the attendee list."))
@@ -548,7 +531,7 @@ def _form_error(form: EventForm, exc: ServiceError) -> None:
 
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     communities = list(community_selectors.communities_of(user=viewer))
     initial: dict[str, Any] = {}
     wanted = request.GET.get("community", "")
@@ -581,7 +564,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, event_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     event = _event(request, event_id)
     _manage_or_404(request, event)
     if request.method == "POST":
@@ -607,7 +590,7 @@ def edit(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def occurrence_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     """Change one occurrence, or this and all future ones (scope=future)."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     event = _event(request, event_id)
     _manage_or_404(request, event)
     source = request.POST if request.method == "POST" else request.GET
@@ -681,12 +664,12 @@ def occurrence_edit(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def occurrence_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     event = _event(request, event_id)
     _manage_or_404(request, event)
     source = request.POST if request.method == "POST" else request.GET
     occurrence = _occurrence(event, source.get("on"))
-    if request.method == "POST" and _run(
+    if request.method == "POST" and http.attempt(
         request,
         lambda: services.occurrence_cancel(
             event=event, recurrence_id=occurrence.recurrence_id, by=viewer
@@ -705,10 +688,10 @@ def occurrence_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, event_id: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     event = _event(request, event_id)
     _manage_or_404(request, event)
-    if request.method == "POST" and _run(
+    if request.method == "POST" and http.attempt(
         request,
         lambda: services.event_cancel(event=event, by=viewer),
         _("The event has been cancelled. Everyone who said yes has been told."),
@@ -733,7 +716,7 @@ def _recent_posts(event: Event, viewer: User) -> list[Post]:
 @require_http_methods(["GET", "POST"])
 def notes(request: HttpRequest, event_id: int) -> HttpResponse:
     """Post notes and photos after the meetup, and link the post from the event."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     event = _event(request, event_id)
     _manage_or_404(request, event)
     if request.method == "POST":
@@ -741,7 +724,7 @@ def notes(request: HttpRequest, event_id: int) -> HttpResponse:
         post = _visible_post(viewer, int(post_id)) if post_id.isdigit() else None
         if post is None:
             messages.error(request, _("Please choose one of your posts."))
-        elif _run(
+        elif http.attempt(
             request,
             lambda: services.event_set_notes(event=event, by=viewer, post=post),
             _("The notes are linked from the event."),
@@ -773,7 +756,7 @@ def _feed_url(request: HttpRequest, raw: str) -> str:
 @require_http_methods(["GET", "POST"])
 def subscription(request: HttpRequest) -> HttpResponse:
     """Create and revoke the secret addresses of one's calendar subscription."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     new_url = ""
     if request.method == "POST":
         action = request.POST.get("action")
@@ -790,7 +773,7 @@ def subscription(request: HttpRequest) -> HttpResponse:
                 )
         elif action == "revoke" and request.POST.get("token", "").isdigit():
             token_id = int(request.POST["token"])
-            if _run(
+            if http.attempt(
                 request,
                 lambda: services.calendar_token_revoke(user=viewer, token_id=token_id),
                 _("The address no longer works. Calendars subscribed to it stop updating."),

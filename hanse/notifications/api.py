@@ -8,17 +8,15 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from hanse.api.schemas import ERRORS, DateTime, Id, PersonRef, TimeOfDay, limit_field
+from hanse.api.pagination import CursorPage, CursorQuery, cursor_page
+from hanse.api.schemas import ERRORS, Id, PersonRef, TimeOfDay
 from hanse.communities.selectors import get_community_for
+from hanse.core import http
 from hanse.notifications import registry, selectors, services
 from hanse.notifications.models import Channel, Notification
 from hanse.people.models import User
 
 router = Router(tags=["notifications"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # the API authenticates every call
 
 
 class NotificationOut(Schema):
@@ -31,19 +29,15 @@ class NotificationOut(Schema):
     count: int = Field(description="How many people (or events) a grouped notification holds.")
     unread: bool
     created_at: datetime
-    updated_at: datetime = Field(description="The latest activity; use it as `before`.")
+    updated_at: datetime = Field(description="The latest activity; the list is in its order.")
 
 
-class NotificationList(Schema):
-    items: list[NotificationOut]
-    next_before: datetime | None = Field(
-        None, description="Pass as `before` for the next page; null on the last page."
-    )
+class NotificationList(CursorPage[NotificationOut]):
+    """A page of notifications, latest activity first."""
 
 
-class NotificationListQuery(Schema):
-    before: DateTime | None = Field(None, description="Only notifications older than this.")
-    limit: int = limit_field(20, 100)
+class NotificationListQuery(CursorQuery):
+    """Paging of the notifications (latest activity first)."""
 
 
 class CountOut(Schema):
@@ -121,9 +115,11 @@ def _out(n: Notification) -> NotificationOut:
 def list_notifications(
     request: HttpRequest, query: Query[NotificationListQuery]
 ) -> NotificationList:
-    page = selectors.notifications_for(user=_user(request), before=query.before, limit=query.limit)
+    page = selectors.notifications_for(
+        user=http.viewer(request), before=query.time_position(), limit=query.limit
+    )
     return NotificationList(
-        items=[_out(item.notification) for item in page.items], next_before=page.next_before
+        **cursor_page((_out(item.notification) for item in page.items), page.next_before)
     )
 
 
@@ -131,20 +127,20 @@ def list_notifications(
     "/unread-count", response={200: CountOut, **ERRORS}, summary="How many unread (the bell)"
 )
 def unread_count(request: HttpRequest) -> CountOut:
-    return CountOut(unread=selectors.unread_count(user=_user(request)))
+    return CountOut(unread=selectors.unread_count(user=http.viewer(request)))
 
 
 @router.post("/read-all", response={200: MarkedOut, **ERRORS}, summary="Mark all as read")
 def mark_all_read(request: HttpRequest) -> MarkedOut:
-    return MarkedOut(marked=services.notifications_mark_all_read(user=_user(request)))
+    return MarkedOut(marked=services.notifications_mark_all_read(user=http.viewer(request)))
 
 
 @router.post(
     "/{notification_id}/read", response={200: NotificationOut, **ERRORS}, summary="Mark one read"
 )
 def mark_read(request: HttpRequest, notification_id: Id) -> NotificationOut:
-    notification = selectors.get_notification_for(user=_user(request), pk=notification_id)
-    services.notification_mark_read(notification=notification, user=_user(request))
+    notification = selectors.get_notification_for(user=http.viewer(request), pk=notification_id)
+    services.notification_mark_read(notification=notification, user=http.viewer(request))
     return _out(notification)
 
 
@@ -175,14 +171,14 @@ def _preferences(user: User) -> PreferencesOut:
     "/preferences", response={200: PreferencesOut, **ERRORS}, summary="My notification settings"
 )
 def get_preferences(request: HttpRequest) -> PreferencesOut:
-    return _preferences(_user(request))
+    return _preferences(http.viewer(request))
 
 
 @router.put("/preferences", response={200: PreferencesOut, **ERRORS}, summary="Change my settings")
 def put_preferences(request: HttpRequest, payload: PreferencesIn) -> PreferencesOut:
     from django.db import transaction
 
-    user = _user(request)
+    user = http.viewer(request)
     with transaction.atomic():
         for item in payload.types:
             for channel in Channel.values:
@@ -210,7 +206,7 @@ def put_preferences(request: HttpRequest, payload: PreferencesIn) -> Preferences
 def put_community_level(
     request: HttpRequest, slug: str, payload: CommunityLevelIn
 ) -> CommunityLevelOut:
-    user = _user(request)
+    user = http.viewer(request)
     community = get_community_for(viewer=user, slug=slug)
     level = services.community_setting_set(user=user, community=community, level=payload.level)
     return CommunityLevelOut(community=community.slug, level=level)  # type: ignore[arg-type]

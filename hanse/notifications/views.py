@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.notifications import registry, selectors, services
 from hanse.notifications.email import DIGEST, read_unsubscribe_token
@@ -38,21 +39,17 @@ COMMON_TIMEZONES = [
 ]
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # login is required for all pages
-
-
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     before_raw = request.GET.get("before", "")
     before: datetime | None = parse_datetime(before_raw) if before_raw else None
-    page = selectors.notifications_for(user=_viewer(request), before=before, limit=PAGE_SIZE)
+    page = selectors.notifications_for(user=http.viewer(request), before=before, limit=PAGE_SIZE)
     return render(
         request,
         "notifications/list.html",
         {
             "page": page,
-            "unread": selectors.unread_count(user=_viewer(request)),
+            "unread": selectors.unread_count(user=http.viewer(request)),
             "before": before,
         },
     )
@@ -64,28 +61,28 @@ def bell(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/_bell.html",
-        {"notification_unread": selectors.unread_count(user=_viewer(request))},
+        {"notification_unread": selectors.unread_count(user=http.viewer(request))},
     )
 
 
 @require_GET
 def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark the notification read and go where it leads."""
-    notification = selectors.get_notification_for(user=_viewer(request), pk=pk)
-    services.notification_mark_read(notification=notification, user=_viewer(request))
+    notification = selectors.get_notification_for(user=http.viewer(request), pk=pk)
+    services.notification_mark_read(notification=notification, user=http.viewer(request))
     return HttpResponseRedirect(registry.get(notification.type).render(notification).url)
 
 
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = selectors.get_notification_for(user=_viewer(request), pk=pk)
-    services.notification_mark_read(notification=notification, user=_viewer(request))
+    notification = selectors.get_notification_for(user=http.viewer(request), pk=pk)
+    services.notification_mark_read(notification=notification, user=http.viewer(request))
     return redirect("notifications:list")
 
 
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    count = services.notifications_mark_all_read(user=_viewer(request))
+    count = services.notifications_mark_all_read(user=http.viewer(request))
     if count:
         messages.success(request, _("All notifications are marked as read."))
     return redirect("notifications:list")
@@ -97,7 +94,7 @@ def _time_or_none(raw: str) -> time | None:
 
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     if request.method == "POST":
         try:
             with transaction.atomic():

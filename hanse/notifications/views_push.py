@@ -15,18 +15,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.notifications import push
-from hanse.people.models import User
 
 # A subscription is a few hundred bytes; anything much larger is not one.
 MAX_BODY_BYTES = 4096
 THEME_COLOR = "#17406d"
 BACKGROUND_COLOR = "#ffffff"
-
-
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # login is required for these views
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:
@@ -71,10 +67,10 @@ def subscribe(request: HttpRequest) -> JsonResponse:
     try:
         fields, sync = _subscription_from(request)
         if sync:
-            kept = push.push_subscription_refresh(user=_viewer(request), **fields)
+            kept = push.push_subscription_refresh(user=http.viewer(request), **fields)
             return JsonResponse({"subscribed": kept})
         push.push_subscription_save(
-            user=_viewer(request),
+            user=http.viewer(request),
             user_agent=request.headers.get("User-Agent", ""),
             **fields,
         )
@@ -92,7 +88,7 @@ def unsubscribe(request: HttpRequest) -> JsonResponse:
         return _error(str(exc.message))
     if not fields["endpoint"]:
         return _error(_("The subscription has no endpoint."))
-    removed = push.push_subscription_delete(user=_viewer(request), endpoint=fields["endpoint"])
+    removed = push.push_subscription_delete(user=http.viewer(request), endpoint=fields["endpoint"])
     return JsonResponse({"subscribed": False, "removed": removed})
 
 

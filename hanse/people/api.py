@@ -13,7 +13,9 @@ from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
-from hanse.api.schemas import ERRORS, Id, OffsetQuery, PersonRef, UnitRef, offset_page
+from hanse.api.pagination import OffsetPage, OffsetQuery, offset_page
+from hanse.api.schemas import ERRORS, Id, PersonRef, UnitRef, limit_field
+from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.core.text import UnstorableTextError, check_storable
 from hanse.people import selectors, services
@@ -64,11 +66,8 @@ class MeOut(PersonDetailOut):
     ui_language: str = Field(description="Interface language ('de', 'en'), empty for browser's.")
 
 
-class PeoplePage(Schema):
-    count: int = Field(description="How many people match, across all pages.")
-    limit: int
-    offset: int
-    items: list[PersonOut]
+class PeoplePage(OffsetPage[PersonOut]):
+    """A page of the people directory."""
 
 
 class PeopleQuery(OffsetQuery):
@@ -131,10 +130,6 @@ class OrgUnitDetailOut(OrgUnitOut):
 # --- People -----------------------------------------------------------------------------------
 
 
-def _me(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _ref(person: User | None) -> dict[str, str] | None:
     if person is None:
         return None
@@ -162,7 +157,7 @@ def _person(person: User) -> dict[str, Any]:
 
 
 def _detail(request: HttpRequest, person: User) -> dict[str, Any]:
-    facts = selectors.profile_facts(viewer=_me(request), person=person)
+    facts = selectors.profile_facts(viewer=http.viewer(request), person=person)
     data = _person(person)
     data.update(
         about=person.about,
@@ -184,7 +179,7 @@ def people_list(request: HttpRequest, filters: Query[PeopleQuery]) -> dict[str, 
     location = Location.objects.filter(pk=filters.location).first() if filters.location else None
     skill = selectors.skill_by_slug(filters.skill) if filters.skill else None
     people = selectors.people_directory(
-        viewer=_me(request), q=filters.q, unit=unit, location=location, skill=skill
+        viewer=http.viewer(request), q=filters.q, unit=unit, location=location, skill=skill
     )
     if (
         (filters.unit and unit is None)
@@ -192,17 +187,13 @@ def people_list(request: HttpRequest, filters: Query[PeopleQuery]) -> dict[str, 
         or (filters.skill and skill is None)
     ):
         people = people.none()
-    count, page = offset_page(people, filters)
-    return {
-        "count": count,
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [_person(p) for p in page],
-    }
+    return offset_page(people, filters, _person)
 
 
 def _me_out(request: HttpRequest) -> dict[str, Any]:
-    me = selectors.get_person_for(viewer=_me(request), username=_me(request).username)
+    me = selectors.get_person_for(
+        viewer=http.viewer(request), username=http.viewer(request).username
+    )
     data = _detail(request, me)
     data["ui_language"] = me.ui_language
     return data
@@ -289,18 +280,18 @@ def me_patch(request: HttpRequest) -> dict[str, Any]:
             changes[list_field] = []
     if "ui_language" in changes and changes["ui_language"] is None:
         changes["ui_language"] = ""
-    services.profile_update(user=_me(request), by=_me(request), **changes)
+    services.profile_update(user=http.viewer(request), by=http.viewer(request), **changes)
     return _me_out(request)
 
 
 @people_router.get("/{username}", response={200: PersonDetailOut, **ERRORS}, summary="A profile")
 def person_get(request: HttpRequest, username: str) -> dict[str, Any]:
-    person = selectors.get_person_for(viewer=_me(request), username=username)
+    person = selectors.get_person_for(viewer=http.viewer(request), username=username)
     return _detail(request, person)
 
 
 def _follow_out(request: HttpRequest, person: User, following: bool) -> dict[str, Any]:
-    facts = selectors.profile_facts(viewer=_me(request), person=person)
+    facts = selectors.profile_facts(viewer=http.viewer(request), person=person)
     return {
         "username": person.username,
         "following": following,
@@ -315,8 +306,8 @@ def _follow_out(request: HttpRequest, person: User, following: bool) -> dict[str
 )
 def person_follow(request: HttpRequest, username: str) -> dict[str, Any]:
     """Idempotent: following someone twice changes nothing."""
-    person = selectors.get_person_for(viewer=_me(request), username=username)
-    services.follow(follower=_me(request), followee=person)
+    person = selectors.get_person_for(viewer=http.viewer(request), username=username)
+    services.follow(follower=http.viewer(request), followee=person)
     return _follow_out(request, person, True)
 
 
@@ -327,23 +318,31 @@ def person_follow(request: HttpRequest, username: str) -> dict[str, Any]:
 )
 def person_unfollow(request: HttpRequest, username: str) -> dict[str, Any]:
     """Idempotent: unfollowing someone you do not follow changes nothing."""
-    person = selectors.get_person_for(viewer=_me(request), username=username)
-    services.unfollow(follower=_me(request), followee=person)
+    person = selectors.get_person_for(viewer=http.viewer(request), username=username)
+    services.unfollow(follower=http.viewer(request), followee=person)
     return _follow_out(request, person, False)
 
 
 # --- Org units --------------------------------------------------------------------------------
 
 
-@orgunits_router.get("", response={200: list[OrgUnitOut], **ERRORS}, summary="All org units")
-def orgunits_list(request: HttpRequest) -> list[OrgUnit]:
+class OrgUnitPage(OffsetPage[OrgUnitOut]):
+    """A page of org units in tree order."""
+
+
+class OrgUnitQuery(OffsetQuery):
+    limit: int = limit_field(500, 1000)
+
+
+@orgunits_router.get("", response={200: OrgUnitPage, **ERRORS}, summary="All org units")
+def orgunits_list(request: HttpRequest, query: Query[OrgUnitQuery]) -> dict[str, Any]:
     """Every unit in tree order: each unit comes after its parent."""
-    return list(selectors.orgunits_flat())
+    return offset_page(list(selectors.orgunits_flat()), query, lambda unit: unit)
 
 
 @orgunits_router.get("/{slug}", response={200: OrgUnitDetailOut, **ERRORS}, summary="One org unit")
 def orgunit_get(request: HttpRequest, slug: str) -> dict[str, Any]:
-    detail = selectors.unit_detail(viewer=_me(request), slug=slug)
+    detail = selectors.unit_detail(viewer=http.viewer(request), slug=slug)
     unit = get_object_or_404(selectors.orgunits_flat(), pk=detail.unit.pk)
     members = list(detail.members)
     data = {

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.people import selectors, services
 from hanse.people.forms import AvatarForm, DirectoryFilterForm, ProfileForm
@@ -21,12 +22,8 @@ from hanse.people.models import LANGUAGE_CHOICES, User
 from hanse.people.services import skill_slug
 
 
-def _me(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @require_GET
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: http.Request) -> HttpResponse:
     """Find colleagues by name, title, skill or unit; works with and without JavaScript."""
     form = DirectoryFilterForm(request.GET or None)
     data: dict[str, Any] = {}
@@ -38,7 +35,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     skill_text = data.get("skill") or ""
     skill = selectors.skill_by_slug(skill_slug(skill_text)) if skill_text else None
     people = selectors.people_directory(
-        viewer=_me(request),
+        viewer=http.viewer(request),
         q=data.get("q") or "",
         unit=data.get("unit"),
         location=data.get("location"),
@@ -57,7 +54,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "filtered": any(request.GET.get(k) for k in ("q", "unit", "location", "skill")),
     }
-    if request.htmx and request.htmx.target == "directory-results":  # type: ignore[attr-defined]
+    if request.htmx and request.htmx.target == "directory-results":
         return render(request, "people/_directory_results.html", context)
     return render(request, "people/directory.html", context)
 
@@ -69,8 +66,8 @@ def _languages(codes: list[str]) -> list[str]:
 
 @require_GET
 def profile(request: HttpRequest, username: str) -> HttpResponse:
-    person = selectors.get_person_for(viewer=_me(request), username=username)
-    facts = selectors.profile_facts(viewer=_me(request), person=person)
+    person = selectors.get_person_for(viewer=http.viewer(request), username=username)
+    facts = selectors.profile_facts(viewer=http.viewer(request), person=person)
     return render(
         request,
         "people/profile.html",
@@ -90,7 +87,7 @@ def _render_edit(
     avatar_form: AvatarForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    me = _me(request)
+    me = http.viewer(request)
     if form is None:
         form = ProfileForm(initial=ProfileForm.initial_for(me))
     facts = selectors.profile_facts(viewer=me, person=me)
@@ -110,7 +107,7 @@ def _render_edit(
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
     """Edit one's own profile; errors appear next to the fields they concern."""
-    me = _me(request)
+    me = http.viewer(request)
     if request.method == "GET":
         return _render_edit(request)
     form = ProfileForm(request.POST)
@@ -130,7 +127,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @require_POST
 def avatar(request: HttpRequest) -> HttpResponse:
     """Upload a new profile photo (action=upload) or remove it (action=remove)."""
-    me = _me(request)
+    me = http.viewer(request)
     if request.POST.get("action") == "remove":
         services.avatar_remove(user=me)
         messages.success(request, _("Your photo has been removed."))
@@ -148,9 +145,9 @@ def avatar(request: HttpRequest) -> HttpResponse:
     return _render_edit(request, avatar_form=avatar_form, status=400)
 
 
-def _follow_response(request: HttpRequest, person: User, *, following: bool) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
-        facts = selectors.profile_facts(viewer=_me(request), person=person)
+def _follow_response(request: http.Request, person: User, *, following: bool) -> HttpResponse:
+    if request.htmx:
+        facts = selectors.profile_facts(viewer=http.viewer(request), person=person)
         return render(
             request,
             "people/_follow_button.html",
@@ -160,27 +157,27 @@ def _follow_response(request: HttpRequest, person: User, *, following: bool) -> 
 
 
 @require_POST
-def follow(request: HttpRequest, username: str) -> HttpResponse:
-    person = selectors.get_person_for(viewer=_me(request), username=username)
+def follow(request: http.Request, username: str) -> HttpResponse:
+    person = selectors.get_person_for(viewer=http.viewer(request), username=username)
     try:
-        services.follow(follower=_me(request), followee=person)
+        services.follow(follower=http.viewer(request), followee=person)
     except ServiceError as exc:
         messages.error(request, str(exc.message))
         return redirect(reverse("people:profile", args=[person.username]))
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         messages.success(request, _("You now follow %(name)s.") % {"name": person.display_name})
     return _follow_response(request, person, following=True)
 
 
 @require_POST
-def unfollow(request: HttpRequest, username: str) -> HttpResponse:
-    person = selectors.get_person_for(viewer=_me(request), username=username)
+def unfollow(request: http.Request, username: str) -> HttpResponse:
+    person = selectors.get_person_for(viewer=http.viewer(request), username=username)
     try:
-        services.unfollow(follower=_me(request), followee=person)
+        services.unfollow(follower=http.viewer(request), followee=person)
     except ServiceError as exc:
         messages.error(request, str(exc.message))
         return redirect(reverse("people:profile", args=[person.username]))
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         messages.success(
             request, _("You no longer follow %(name)s.") % {"name": person.display_name}
         )
@@ -194,7 +191,7 @@ def org_chart(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def unit(request: HttpRequest, slug: str) -> HttpResponse:
-    detail = selectors.unit_detail(viewer=_me(request), slug=slug)
+    detail = selectors.unit_detail(viewer=http.viewer(request), slug=slug)
     paginator = Paginator(detail.members, settings.DIRECTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hanse.core import http
 from hanse.people.forms import PresenceForm
 from hanse.realtime import services
 
@@ -18,7 +19,7 @@ def presence_preference(request: HttpRequest) -> HttpResponse:
     form = PresenceForm(request.POST)
     form.is_valid()  # a missing checkbox is a valid "no"
     show = bool(form.cleaned_data.get("show_presence"))
-    services.presence_preference_set(user=request.user, show=show)  # type: ignore[arg-type]  # login required
+    services.presence_preference_set(user=http.viewer(request), show=show)
     if show:
         messages.success(request, _("Colleagues now see when you are online."))
     else:

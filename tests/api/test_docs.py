@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.test import Client
+
+from hanse.api.urls import api
+
+API_DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 
 
 def test_docs_load_swagger_ui_from_our_static_files(db):
@@ -27,3 +32,16 @@ def test_swagger_ui_is_collected_from_npm():
     for name in ("swagger-ui-bundle.js", "swagger-ui.css"):
         assert finders.find(f"vendor/swagger-ui/{name}"), name
     assert finders.find("api/swagger-init.js")
+
+
+def test_docs_resource_table_lists_every_operation(db):
+    """docs/api.md names every operation of the OpenAPI document (`METHOD /path`)."""
+    text = API_DOC.read_text(encoding="utf-8")
+    table = text[text.index("## Resources") :]
+    missing = [
+        f"{method.upper()} {path.removeprefix('/api/v1')}"
+        for path, operations in api.get_openapi_schema()["paths"].items()
+        for method in operations
+        if f"`{method.upper()} {path.removeprefix('/api/v1')}`" not in table
+    ]
+    assert missing == []

@@ -4,15 +4,18 @@ and every kind of community, against an explicit expected outcome. A leak is the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from hanse.communities import services
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
 from hanse.people.models import User
+from tests.conftest import PASSWORD
 
 ACTORS = ["anonymous", "outsider", "member", "moderator", "owner", "admin"]
 KINDS = ["open", "private", "secret"]
@@ -37,48 +40,97 @@ class World:
         return self.community.name
 
 
+def _person(username: str, **fields: Any) -> User:
+    fields.setdefault("email", f"{username}@example.org")
+    fields.setdefault("first_name", username.split("_")[0].capitalize())
+    fields.setdefault("last_name", "Tester")
+    return User.objects.create_user(username=username, password=PASSWORD, **fields)
+
+
+def _build(kind: str, admin: User) -> World:
+    """One community of `kind` with a person in every role, a join request and a newcomer."""
+    owner = _person(f"owner_{kind}")
+    moderator = _person(f"moderator_{kind}")
+    member = _person(
+        f"member_{kind}", first_name="Mia", last_name=MEMBER_LAST_NAME.format(kind=kind)
+    )
+    other = _person(f"other_{kind}", first_name="Otto", last_name="Anders")
+    community = services.community_create(
+        by=owner, name=f"Zetaclub {kind.title()}", kind=kind, description="Test"
+    )
+    services.membership_add(community=community, user=moderator, role=Membership.Role.MODERATOR)
+    for person in (member, other):
+        services.membership_add(community=community, user=person, role=Membership.Role.MEMBER)
+    Community.objects.filter(pk=community.pk).update(description=DESCRIPTION.format(kind=kind))
+    community.refresh_from_db()
+    requester = _person(f"requester_{kind}")
+    # Requests exist for private communities; the community may have changed its kind
+    # since, so one is created in every kind directly.
+    join_request = JoinRequest.objects.create(
+        community=community, user=requester, message=REQUEST_MESSAGE.format(kind=kind)
+    )
+    return World(
+        kind=kind,
+        community=community,
+        people={
+            "anonymous": None,
+            "outsider": _person(f"outsider_{kind}"),
+            "member": member,
+            "moderator": moderator,
+            "owner": owner,
+            "admin": admin,
+        },
+        other=other,
+        requester=requester,
+        join_request=join_request,
+        newcomer=_person(f"newcomer_{kind}"),
+    )
+
+
+@pytest.fixture(scope="module")
+def worlds(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, World]]:
+    """The three worlds, built once for the whole table (about 500 cases) rather than per
+    case. They live in a transaction that stays open while the module runs: each case runs
+    in a savepoint inside it (pytest-django's own per-test atomic block), so whatever a case
+    writes is rolled back before the next one, and the worlds go when the module ends."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            admin = _person("admin_x", is_staff=True, is_superuser=True)
+            yield {kind: _build(kind, admin) for kind in KINDS}
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world_for(make_user, make_community, admin_user):
-    def make(kind: str) -> World:
-        owner = make_user("owner_x")
-        moderator = make_user("moderator_x")
-        member = make_user(
-            "member_x", first_name="Mia", last_name=MEMBER_LAST_NAME.format(kind=kind)
-        )
-        other = make_user("other_x", first_name="Otto", last_name="Anders")
-        community = make_community(
-            kind,
-            owner=owner,
-            name=f"Zetaclub {kind.title()}",
-            moderators=(moderator,),
-            members=(member, other),
-        )
-        Community.objects.filter(pk=community.pk).update(description=DESCRIPTION.format(kind=kind))
-        community.refresh_from_db()
-        requester = make_user("requester_x")
-        # Requests exist for private communities; the community may have changed its kind
-        # since, so one is created in every kind directly.
-        join_request = JoinRequest.objects.create(
-            community=community, user=requester, message=REQUEST_MESSAGE.format(kind=kind)
-        )
+def world_for(worlds: dict[str, World], db: None) -> Callable[[str], World]:
+    """The world of a kind, read afresh: a case must not see objects another case changed
+    in memory (cached permissions, counters) though the database rolled back."""
+
+    def fresh(kind: str) -> World:
+        built = worlds[kind]
+        users = {u.pk: u for u in User.objects.filter(pk__in=_user_ids(built))}
         return World(
             kind=kind,
-            community=community,
+            community=Community.objects.get(pk=built.community.pk),
             people={
-                "anonymous": None,
-                "outsider": make_user("outsider_x"),
-                "member": member,
-                "moderator": moderator,
-                "owner": owner,
-                "admin": admin_user,
+                actor: None if person is None else users[person.pk]
+                for actor, person in built.people.items()
             },
-            other=other,
-            requester=requester,
-            join_request=join_request,
-            newcomer=make_user("newcomer_x"),
+            other=users[built.other.pk],
+            requester=users[built.requester.pk],
+            join_request=JoinRequest.objects.get(pk=built.join_request.pk),
+            newcomer=users[built.newcomer.pk],
         )
 
-    return make
+    return fresh
+
+
+def _user_ids(world: World) -> list[int]:
+    people = [p for p in world.people.values() if p is not None]
+    return [p.pk for p in (*people, world.other, world.requester, world.newcomer)]
 
 
 def snapshot() -> Any:

@@ -33,7 +33,7 @@ def test_hidden_everywhere_for_outsiders(kind, make_user, make_community, client
         assert selectors.upcoming_for(viewer=person) == []
         assert selectors.feed_occurrences_for(user=person, **span) == []
         client = client_for(person)
-        assert client.get("/api/v1/events").json() == []
+        assert client.get("/api/v1/events").json() == {"items": [], "next_cursor": None}
         assert client.get(f"/api/v1/events/{event.pk}").status_code == 404
     assert [o.event for o in selectors.calendar(viewer=member, **span)] == [event]
     assert [o.event for o in selectors.feed_occurrences_for(user=member, **span)] == [event]

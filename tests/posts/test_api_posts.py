@@ -33,7 +33,7 @@ def test_post_crud(cast: Any, client_for: Callable[..., Client]) -> None:
     assert PostRevision.objects.get().body == "Hallo **#Team** @olga"
     assert client_for(cast.outsider).get(f"/api/v1/posts/{post_id}/revisions").status_code == 403
     revisions = client_for(cast.moderator).get(f"/api/v1/posts/{post_id}/revisions")
-    assert [r["body"] for r in revisions.json()] == ["Hallo **#Team** @olga"]
+    assert [r["body"] for r in revisions.json()["items"]] == ["Hallo **#Team** @olga"]
     assert member.put(f"/api/v1/posts/{post_id}/pin").status_code == 403
     pinned = client_for(cast.moderator).put(f"/api/v1/posts/{post_id}/pin")
     assert pinned.status_code == 200 and pinned.json()["pinned"] is True
@@ -87,14 +87,14 @@ def test_share_via_api(cast: Any, client_for: Callable[..., Client]) -> None:
 def test_feeds_and_paging(
     cast: Any, client_for: Callable[..., Client], make_post: Callable[..., Post]
 ) -> None:
-    """The home feed pages by before_id; filters and the new-count work."""
+    """The home feed pages by cursor; filters and the new-count work."""
     posts = [make_post(cast.owner, f"Nr. {i}", community=cast.open) for i in range(5)]
     member = client_for(cast.member)
     first = member.get("/api/v1/feed", {"limit": 3}).json()
     assert [p["id"] for p in first["items"]] == [p.pk for p in reversed(posts)][:3]
-    second = member.get("/api/v1/feed", {"limit": 3, "before_id": first["next_before_id"]})
+    second = member.get("/api/v1/feed", {"limit": 3, "cursor": first["next_cursor"]})
     assert [p["id"] for p in second.json()["items"]] == [posts[1].pk, posts[0].pk]
-    assert second.json()["next_before_id"] is None
+    assert second.json()["next_cursor"] is None
     assert member.get("/api/v1/feed", {"filter": "following"}).json()["items"] == []
     count = member.get("/api/v1/feed/new-count", {"after_id": posts[2].pk}).json()
     assert count == {"count": 2}
@@ -119,18 +119,18 @@ def test_comments_reactions_bookmarks(
     )
     assert reply.json()["parent_id"] == top
     listed = outsider.get(f"/api/v1/posts/{post.pk}/comments").json()
-    assert [c["id"] for c in listed] == [top]
-    assert [r["body"] for r in listed[0]["replies"]] == ["Danke"]
+    assert ([c["id"] for c in listed["items"]], listed["next_cursor"]) == ([top], None)
+    assert [r["body"] for r in listed["items"][0]["replies"]] == ["Danke"]
     for _ in range(2):
         r = outsider.put(f"/api/v1/posts/{post.pk}/reactions/celebrate")
         assert r.json() == {"kind": "celebrate", "reacted": True, "count": 1}
     assert outsider.put(f"/api/v1/posts/{post.pk}/reactions/angry").status_code == 422
-    who = outsider.get(f"/api/v1/posts/{post.pk}/reactions").json()
+    who = outsider.get(f"/api/v1/posts/{post.pk}/reactions").json()["items"]
     assert [(w["person"]["username"], w["kind"]) for w in who] == [("otto", "celebrate")]
     r = outsider.delete(f"/api/v1/posts/{post.pk}/reactions/celebrate")
     assert r.json() == {"kind": "celebrate", "reacted": False, "count": 0}
     assert outsider.put(f"/api/v1/comments/{top}/reactions/like").json()["count"] == 1
-    assert outsider.get(f"/api/v1/comments/{top}/reactions").json()[0]["kind"] == "like"
+    assert outsider.get(f"/api/v1/comments/{top}/reactions").json()["items"][0]["kind"] == "like"
     edited = outsider.patch(f"/api/v1/comments/{top}", {"body": "Besser"}, content_type=JSON)
     assert edited.json()["body"] == "Besser"
     assert (

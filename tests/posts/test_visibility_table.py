@@ -128,7 +128,7 @@ def test_visibility_table(cast: Any, scene: dict[str, Any], kind: str, who: str)
     assert reactions.status_code == (200 if expected else 404)
     if expected:
         assert detail.json()["link_preview"]["title"] == "Vorschau"
-        assert [c["id"] for c in comments.json()] == [comment.pk]
+        assert [c["id"] for c in comments.json()["items"]] == [comment.pk]
     surfaces = {
         "/api/v1/feed": expected and who != "admin",
         f"/api/v1/tags/{tag}/posts": expected,

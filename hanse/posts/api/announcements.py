@@ -11,18 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from hanse.api.pagination import OffsetPage, OffsetQuery, offset_page
 from hanse.api.schemas import (
     ERRORS,
     DateTime,
     Id,
-    OffsetQuery,
     PersonRef,
     UnitRef,
     limit_field,
-    offset_page,
 )
+from hanse.core import http
 from hanse.core.errors import ServiceError
-from hanse.people.models import OrgUnit, User
+from hanse.people.models import OrgUnit
 from hanse.posts.models import Announcement
 from hanse.posts.rules import may_manage_announcement
 from hanse.posts.selectors import announcements as selectors
@@ -55,11 +55,8 @@ class AnnouncementOut(Schema):
     confirmed: bool = Field(description="Whether the caller has confirmed this must-read.")
 
 
-class AnnouncementList(Schema):
-    total: int = Field(description="How many announcements match, across all pages.")
-    limit: int
-    offset: int
-    items: list[AnnouncementOut]
+class AnnouncementList(OffsetPage[AnnouncementOut]):
+    """A page of announcements."""
 
 
 class AnnouncementListQuery(OffsetQuery):
@@ -134,17 +131,15 @@ class ComplianceListOut(Schema):
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]  # ninja sets auth
-
-
 def _get(request: HttpRequest, announcement_id: Id) -> Announcement:
-    return selectors.get_announcement_for(viewer=_viewer(request), announcement_id=announcement_id)
+    return selectors.get_announcement_for(
+        viewer=http.viewer(request), announcement_id=announcement_id
+    )
 
 
 def _managed(request: HttpRequest, announcement_id: Id) -> Announcement:
     announcement = _get(request, announcement_id)
-    if not may_manage_announcement(_viewer(request), announcement):
+    if not may_manage_announcement(http.viewer(request), announcement):
         raise ServiceError(
             _("Only the author or an administrator may do this."), code="forbidden", status=403
         )
@@ -204,21 +199,19 @@ def list_announcements(
     request: HttpRequest, filters: Query[AnnouncementListQuery]
 ) -> AnnouncementList:
     """Announcements the caller is meant to see, newest first."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     if filters.scope == "pinned":
         pinned = selectors.pinned_announcements_for(viewer=viewer)
         ids = [a.pk for a in pinned]
         qs = selectors.announcements_archive(viewer=viewer).filter(pk__in=ids)
         by_id = {a.pk: a for a in qs.prefetch_related("audience_units")}
-        items = [_out(by_id[pk]) for pk in ids if pk in by_id]
-        return AnnouncementList(total=len(items), limit=filters.limit, offset=0, items=items)
+        return AnnouncementList(
+            **offset_page([by_id[pk] for pk in ids if pk in by_id], filters, _out)
+        )
     qs = selectors.announcements_archive(viewer=viewer)
     if filters.scope == "current":
         qs = qs.current()  # type: ignore[attr-defined]  # AnnouncementQuerySet
-    total, page = offset_page(qs.prefetch_related("audience_units"), filters)
-    return AnnouncementList(
-        total=total, limit=filters.limit, offset=filters.offset, items=[_out(a) for a in page]
-    )
+    return AnnouncementList(**offset_page(qs.prefetch_related("audience_units"), filters, _out))
 
 
 @router.post("", response={201: AnnouncementOut, **ERRORS}, summary="Write an announcement")
@@ -226,7 +219,7 @@ def create_announcement(request: HttpRequest, payload: AnnouncementIn) -> Status
     """Draft, publish or schedule an announcement (people with the communications role)."""
     _naive_check(payload.publish_at, payload.expires_at)
     announcement = services.announcement_create(
-        author=_viewer(request),
+        author=http.viewer(request),
         title=payload.title,
         body=payload.body,
         audience_units=_units(payload.audience),
@@ -253,7 +246,7 @@ def update_announcement(
     _naive_check(payload.publish_at, payload.expires_at)
     services.announcement_update(
         announcement=announcement,
-        by=_viewer(request),
+        by=http.viewer(request),
         title=payload.title if payload.title is not None else announcement.title,
         body=payload.body if payload.body is not None else announcement.body,
         audience_units=(
@@ -272,7 +265,7 @@ def update_announcement(
 @router.delete("/{announcement_id}", response={204: None, **ERRORS}, summary="Delete one")
 def delete_announcement(request: HttpRequest, announcement_id: Id) -> Status[None]:
     services.announcement_delete(
-        announcement=_managed(request, announcement_id), by=_viewer(request)
+        announcement=_managed(request, announcement_id), by=http.viewer(request)
     )
     return Status(204, None)
 
@@ -290,7 +283,7 @@ def _read_out(read: object) -> AnnouncementReadOut:
 def read_announcement(request: HttpRequest, announcement_id: Id) -> AnnouncementReadOut:
     """Take the announcement off the caller's home feed. Must-reads need a confirmation."""
     read = services.announcement_mark_read(
-        announcement=_get(request, announcement_id), user=_viewer(request)
+        announcement=_get(request, announcement_id), user=http.viewer(request)
     )
     return _read_out(read)
 
@@ -303,7 +296,7 @@ def read_announcement(request: HttpRequest, announcement_id: Id) -> Announcement
 def confirm_announcement(request: HttpRequest, announcement_id: Id) -> AnnouncementReadOut:
     """Confirm a must-read addressed to the caller; confirming again changes nothing."""
     read = services.announcement_confirm(
-        announcement=_get(request, announcement_id), user=_viewer(request)
+        announcement=_get(request, announcement_id), user=http.viewer(request)
     )
     return _read_out(read)
 
@@ -340,7 +333,7 @@ def compliance_list(request: HttpRequest, announcement_id: Id) -> ComplianceList
     allowed it for this announcement; every call is recorded with the caller and the time."""
     announcement = _managed(request, announcement_id)
     people = services.compliance_list_view(
-        announcement=announcement, viewer=_viewer(request), via="api"
+        announcement=announcement, viewer=http.viewer(request), via="api"
     )
     return ComplianceListOut(
         count=len(people),

@@ -11,9 +11,17 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from hanse.api.pagination import (
+    CursorPage,
+    CursorQuery,
+    OffsetPage,
+    OffsetQuery,
+    cursor_page,
+    offset_page,
+)
 from hanse.api.schemas import ERRORS, Cursor, Id, Message, PersonRef, limit_field
 from hanse.communities.selectors import get_community_for
-from hanse.core import idempotency
+from hanse.core import http, idempotency
 from hanse.people.models import User
 from hanse.posts.models import Attachment, Comment, Post, Reaction
 from hanse.posts.selectors import feed as feed_selectors
@@ -97,16 +105,12 @@ class PostOut(Schema):
     can_pin: bool
 
 
-class FeedOut(Schema):
-    items: list[PostOut]
-    next_before_id: int | None = Field(
-        description="Pass as `before_id` for the next page; null on the last page."
-    )
+class FeedOut(CursorPage[PostOut]):
+    """A page of a stream of posts, newest first."""
 
 
-class FeedQuery(Schema):
-    before_id: Id | None = Field(None, description="Only posts older than this id.")
-    limit: int = limit_field(20, 100)
+class FeedQuery(CursorQuery):
+    """Paging of a stream of posts (newest first)."""
 
 
 class HomeFeedQuery(FeedQuery):
@@ -167,6 +171,16 @@ class CommentOut(Schema):
     replies: list[CommentOut] = Field(description="Replies (one level).")
 
 
+class CommentPage(CursorPage[CommentOut]):
+    """A page of a post's top-level comments, oldest first, each with its replies."""
+
+
+class CommentsQuery(CursorQuery):
+    """Paging of a post's comments (oldest first)."""
+
+    limit: int = limit_field(50, 200)
+
+
 class CommentIn(Schema):
     body: str = Field(description="Markdown, at most 20,000 characters.")
     parent_id: Id | None = Field(None, description="Reply to this top-level comment.")
@@ -188,7 +202,15 @@ class ReactorOut(Schema):
     created_at: datetime
 
 
-class ReactorsQuery(Schema):
+class ReactorPage(OffsetPage[ReactorOut]):
+    """A page of who reacted, newest first."""
+
+
+class RevisionPage(OffsetPage[RevisionOut]):
+    """A page of a post's earlier versions."""
+
+
+class ReactorsQuery(OffsetQuery):
     kind: ReactionLiteral | None = Field(None, description="Only reactions of this kind.")
 
 
@@ -219,10 +241,6 @@ class MentionsOut(Schema):
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _viewer(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]  # ninja sets auth
 
 
 def _person(user: User) -> PersonRef:
@@ -311,9 +329,7 @@ def _post_out(item: FeedItem, viewer: User) -> PostOut:
 
 
 def _feed(page: FeedPage, viewer: User) -> FeedOut:
-    return FeedOut(
-        items=[_post_out(i, viewer) for i in page.items], next_before_id=page.next_before_id
-    )
+    return FeedOut(**cursor_page((_post_out(i, viewer) for i in page.items), page.next_before_id))
 
 
 def _comment_out(entry: CommentItem) -> CommentOut:
@@ -338,11 +354,11 @@ def _comment_out(entry: CommentItem) -> CommentOut:
 
 
 def _post(request: HttpRequest, post_id: Id) -> Post:
-    return post_selectors.get_post_for(viewer=_viewer(request), post_id=post_id)
+    return post_selectors.get_post_for(viewer=http.viewer(request), post_id=post_id)
 
 
 def _item(request: HttpRequest, post_id: Id) -> PostOut:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     detail = post_selectors.post_detail(viewer=viewer, post_id=post_id)
     return _post_out(detail.item, viewer)
 
@@ -363,10 +379,10 @@ def _find_comment(detail: post_selectors.PostDetail, comment_id: Id) -> CommentI
 @router.get("/feed", response={200: FeedOut, **ERRORS}, summary="Home feed")
 def home_feed(request: HttpRequest, query: Query[HomeFeedQuery]) -> FeedOut:
     """Posts from the caller's communities, people and tags they follow, and their own;
-    newest first. Page with `before_id` = the previous page's `next_before_id`."""
-    viewer = _viewer(request)
+    newest first. Page with `cursor` = the previous page's `next_cursor`."""
+    viewer = http.viewer(request)
     page = feed_selectors.home_feed(
-        viewer=viewer, before_id=query.before_id, limit=query.limit, filter=query.filter
+        viewer=viewer, before_id=query.id_position(), limit=query.limit, filter=query.filter
     )
     return _feed(page, viewer)
 
@@ -375,7 +391,7 @@ def home_feed(request: HttpRequest, query: Query[HomeFeedQuery]) -> FeedOut:
 def feed_new_count(request: HttpRequest, query: Query[NewCountQuery]) -> NewCountOut:
     """How many home-feed posts arrived after `after_id` (for a "new posts" indicator)."""
     count = feed_selectors.newer_count(
-        viewer=_viewer(request), after_id=query.after_id, filter=query.filter
+        viewer=http.viewer(request), after_id=query.after_id, filter=query.filter
     )
     return NewCountOut(count=count)
 
@@ -383,9 +399,9 @@ def feed_new_count(request: HttpRequest, query: Query[NewCountQuery]) -> NewCoun
 @router.get("/stream", response={200: FeedOut, **ERRORS}, summary="Company-wide stream")
 def company_stream(request: HttpRequest, query: Query[FeedQuery]) -> FeedOut:
     """Company-wide posts, newest first."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     page = feed_selectors.company_stream(
-        viewer=viewer, before_id=query.before_id, limit=query.limit
+        viewer=viewer, before_id=query.id_position(), limit=query.limit
     )
     return _feed(page, viewer)
 
@@ -396,10 +412,10 @@ def company_stream(request: HttpRequest, query: Query[FeedQuery]) -> FeedOut:
 def community_stream(request: HttpRequest, slug: str, query: Query[FeedQuery]) -> FeedOut:
     """A community's posts (pinned ones first on the first page). Members only for private
     and secret communities; a secret community is 404 for outsiders."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     community = get_community_for(viewer=viewer, slug=slug)
     page = feed_selectors.community_stream(
-        viewer=viewer, community=community, before_id=query.before_id, limit=query.limit
+        viewer=viewer, community=community, before_id=query.id_position(), limit=query.limit
     )
     return _feed(page, viewer)
 
@@ -407,10 +423,10 @@ def community_stream(request: HttpRequest, slug: str, query: Query[FeedQuery]) -
 @router.get("/people/{username}/posts", response={200: FeedOut, **ERRORS}, summary="Profile stream")
 def profile_stream(request: HttpRequest, username: str, query: Query[FeedQuery]) -> FeedOut:
     """A person's posts that the caller may read."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     person = get_object_or_404(User, username=username, is_active=True)
     page = feed_selectors.profile_stream(
-        viewer=viewer, person=person, before_id=query.before_id, limit=query.limit
+        viewer=viewer, person=person, before_id=query.id_position(), limit=query.limit
     )
     return _feed(page, viewer)
 
@@ -418,9 +434,9 @@ def profile_stream(request: HttpRequest, username: str, query: Query[FeedQuery])
 @router.get("/tags/{tag}/posts", response={200: FeedOut, **ERRORS}, summary="Tag stream")
 def tag_stream(request: HttpRequest, tag: str, query: Query[FeedQuery]) -> FeedOut:
     """Posts with this hashtag that the caller may read."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     page = feed_selectors.tag_stream(
-        viewer=viewer, tag_name=tag, before_id=query.before_id, limit=query.limit
+        viewer=viewer, tag_name=tag, before_id=query.id_position(), limit=query.limit
     )
     return _feed(page, viewer)
 
@@ -435,14 +451,14 @@ def get_tag(request: HttpRequest, tag: str) -> TagOut:
         from django.http import Http404
 
         raise Http404
-    following = feed_selectors.follows_tag(viewer=_viewer(request), tag_name=name)
+    following = feed_selectors.follows_tag(viewer=http.viewer(request), tag_name=name)
     return TagOut(name=name, following=following)
 
 
 @router.put("/tags/{tag}/follow", response={200: TagOut, **ERRORS}, summary="Follow a hashtag")
 def follow_tag(request: HttpRequest, tag: str) -> TagOut:
     """Follow a hashtag: its posts come into the caller's home feed."""
-    found = tag_services.tag_follow(user=_viewer(request), tag_name=tag)
+    found = tag_services.tag_follow(user=http.viewer(request), tag_name=tag)
     return TagOut(name=found.name, following=True)
 
 
@@ -451,15 +467,17 @@ def unfollow_tag(request: HttpRequest, tag: str) -> TagOut:
     """Stop following a hashtag."""
     from hanse.core.text import normalise_tag
 
-    tag_services.tag_unfollow(user=_viewer(request), tag_name=tag)
+    tag_services.tag_unfollow(user=http.viewer(request), tag_name=tag)
     return TagOut(name=normalise_tag(tag) or tag, following=False)
 
 
 @router.get("/bookmarks", response={200: FeedOut, **ERRORS}, summary="Saved posts")
 def bookmarks(request: HttpRequest, query: Query[FeedQuery]) -> FeedOut:
     """The caller's saved posts, newest post first."""
-    viewer = _viewer(request)
-    page = feed_selectors.bookmarks_of(viewer=viewer, before_id=query.before_id, limit=query.limit)
+    viewer = http.viewer(request)
+    page = feed_selectors.bookmarks_of(
+        viewer=viewer, before_id=query.id_position(), limit=query.limit
+    )
     return _feed(page, viewer)
 
 
@@ -468,7 +486,7 @@ def mention_suggestions(request: HttpRequest, query: Query[MentionQuery]) -> Men
     """People and communities whose name starts with `q`, for @-autocomplete. A secret
     community is suggested to its members only."""
     found = post_selectors.mention_suggestions(
-        viewer=_viewer(request), q=query.q, limit=query.limit
+        viewer=http.viewer(request), q=query.q, limit=query.limit
     )
     return MentionsOut(
         people=[
@@ -486,7 +504,7 @@ def mention_suggestions(request: HttpRequest, query: Query[MentionQuery]) -> Men
 def create_post(request: HttpRequest, payload: PostIn) -> Status[PostOut]:
     """Publish a post (JSON body; Markdown with @mentions and #hashtags). A retry with the same
     `Idempotency-Key` header returns the first post instead of a second one."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     community = None
     if payload.community:
         community = get_community_for(viewer=viewer, slug=payload.community)
@@ -514,54 +532,59 @@ def get_post(request: HttpRequest, post_id: Id) -> PostOut:
 def update_post(request: HttpRequest, post_id: Id, payload: PostPatch) -> PostOut:
     """Change the text (author only). The post is marked as edited; the earlier text is
     kept for moderators."""
-    post_services.post_update(post=_post(request, post_id), by=_viewer(request), body=payload.body)
+    post_services.post_update(
+        post=_post(request, post_id), by=http.viewer(request), body=payload.body
+    )
     return _item(request, post_id)
 
 
 @router.delete("/posts/{post_id}", response={204: None, **ERRORS}, summary="Delete a post")
 def delete_post(request: HttpRequest, post_id: Id) -> Status[None]:
     """Delete a post with its comments, reactions and files (author, moderators, admins)."""
-    post_services.post_delete(post=_post(request, post_id), by=_viewer(request))
+    post_services.post_delete(post=_post(request, post_id), by=http.viewer(request))
     return Status(204, None)
 
 
 @router.put("/posts/{post_id}/pin", response={200: PostOut, **ERRORS}, summary="Pin a post")
 def pin_post(request: HttpRequest, post_id: Id) -> PostOut:
     """Pin a post at the top of its community stream (moderators and owners)."""
-    post_services.post_pin(post=_post(request, post_id), by=_viewer(request))
+    post_services.post_pin(post=_post(request, post_id), by=http.viewer(request))
     return _item(request, post_id)
 
 
 @router.delete("/posts/{post_id}/pin", response={200: PostOut, **ERRORS}, summary="Unpin")
 def unpin_post(request: HttpRequest, post_id: Id) -> PostOut:
     """Unpin a post (moderators and owners)."""
-    post_services.post_unpin(post=_post(request, post_id), by=_viewer(request))
+    post_services.post_unpin(post=_post(request, post_id), by=http.viewer(request))
     return _item(request, post_id)
 
 
 @router.get(
     "/posts/{post_id}/revisions",
-    response={200: list[RevisionOut], **ERRORS},
+    response={200: RevisionPage, **ERRORS},
     summary="Earlier versions",
 )
-def revisions(request: HttpRequest, post_id: Id) -> list[RevisionOut]:
+def revisions(request: HttpRequest, post_id: Id, query: Query[OffsetQuery]) -> RevisionPage:
     """Earlier versions of an edited post (author, community moderators, admins)."""
-    rows = post_selectors.post_revisions(viewer=_viewer(request), post=_post(request, post_id))
-    return [
-        RevisionOut(
-            id=r.pk,
-            body=r.body,
-            edited_by=_person(r.edited_by) if r.edited_by else None,
-            created_at=r.created_at,
+    rows = post_selectors.post_revisions(viewer=http.viewer(request), post=_post(request, post_id))
+    return RevisionPage(
+        **offset_page(
+            rows,
+            query,
+            lambda r: RevisionOut(
+                id=r.pk,
+                body=r.body,
+                edited_by=_person(r.edited_by) if r.edited_by else None,
+                created_at=r.created_at,
+            ),
         )
-        for r in rows
-    ]
+    )
 
 
 @router.put("/posts/{post_id}/bookmark", response={200: Message, **ERRORS}, summary="Save a post")
 def bookmark_post(request: HttpRequest, post_id: Id) -> Message:
     """Save a post for later."""
-    bookmark_services.bookmark_add(user=_viewer(request), post=_post(request, post_id))
+    bookmark_services.bookmark_add(user=http.viewer(request), post=_post(request, post_id))
     return Message(detail=_("The post is saved."))
 
 
@@ -570,7 +593,7 @@ def bookmark_post(request: HttpRequest, post_id: Id) -> Message:
 )
 def unbookmark_post(request: HttpRequest, post_id: Id) -> Message:
     """Remove a post from the saved posts."""
-    bookmark_services.bookmark_remove(user=_viewer(request), post=_post(request, post_id))
+    bookmark_services.bookmark_remove(user=http.viewer(request), post=_post(request, post_id))
     return Message(detail=_("The post is no longer saved."))
 
 
@@ -589,7 +612,7 @@ def _reaction_state(kind: str, reacted: bool, count: int) -> ReactionState:
 def react_post(request: HttpRequest, post_id: Id, kind: ReactionLiteral) -> ReactionState:
     """Add the caller's reaction of this kind (idempotent)."""
     post = _post(request, post_id)
-    reaction_services.reaction_add(user=_viewer(request), kind=kind, post=post)
+    reaction_services.reaction_add(user=http.viewer(request), kind=kind, post=post)
     post.refresh_from_db(fields=["reaction_count"])
     return _reaction_state(kind, True, post.reaction_count)
 
@@ -602,42 +625,43 @@ def react_post(request: HttpRequest, post_id: Id, kind: ReactionLiteral) -> Reac
 def unreact_post(request: HttpRequest, post_id: Id, kind: ReactionLiteral) -> ReactionState:
     """Remove the caller's reaction of this kind (idempotent)."""
     post = _post(request, post_id)
-    reaction_services.reaction_remove(user=_viewer(request), kind=kind, post=post)
+    reaction_services.reaction_remove(user=http.viewer(request), kind=kind, post=post)
     post.refresh_from_db(fields=["reaction_count"])
     return _reaction_state(kind, False, post.reaction_count)
 
 
-def _reactors_out(rows: list[Reaction]) -> list[ReactorOut]:
-    return [
-        ReactorOut(person=_person(r.user), kind=r.kind, created_at=r.created_at)  # type: ignore[arg-type]  # choices
-        for r in rows
-    ]
+def _reactors_out(rows: list[Reaction], query: ReactorsQuery) -> ReactorPage:
+    return ReactorPage(
+        **offset_page(
+            rows,
+            query,
+            lambda r: ReactorOut(person=_person(r.user), kind=r.kind, created_at=r.created_at),
+        )
+    )
 
 
 @router.get(
     "/posts/{post_id}/reactions",
-    response={200: list[ReactorOut], **ERRORS},
+    response={200: ReactorPage, **ERRORS},
     summary="Who reacted to a post",
 )
-def post_reactors(
-    request: HttpRequest, post_id: Id, query: Query[ReactorsQuery]
-) -> list[ReactorOut]:
+def post_reactors(request: HttpRequest, post_id: Id, query: Query[ReactorsQuery]) -> ReactorPage:
     """Who reacted, and how; newest first."""
     rows = post_selectors.reactors(
-        viewer=_viewer(request), post=_post(request, post_id), kind=query.kind
+        viewer=http.viewer(request), post=_post(request, post_id), kind=query.kind
     )
-    return _reactors_out(rows)
+    return _reactors_out(rows, query)
 
 
 # --- comments ------------------------------------------------------------------------------
 
 
 def _comment(request: HttpRequest, comment_id: Id) -> Comment:
-    return post_selectors.get_comment_for(viewer=_viewer(request), comment_id=comment_id)
+    return post_selectors.get_comment_for(viewer=http.viewer(request), comment_id=comment_id)
 
 
 def _comment_item(request: HttpRequest, comment: Comment) -> CommentOut:
-    detail = post_selectors.post_detail(viewer=_viewer(request), post_id=comment.post_id)
+    detail = post_selectors.post_detail(viewer=http.viewer(request), post_id=comment.post_id)
     entry = _find_comment(detail, comment.pk)
     if entry is None:  # deleted in between
         from django.http import Http404
@@ -648,13 +672,19 @@ def _comment_item(request: HttpRequest, comment: Comment) -> CommentOut:
 
 @router.get(
     "/posts/{post_id}/comments",
-    response={200: list[CommentOut], **ERRORS},
+    response={200: CommentPage, **ERRORS},
     summary="Comments of a post",
 )
-def list_comments(request: HttpRequest, post_id: Id) -> list[CommentOut]:
+def list_comments(request: HttpRequest, post_id: Id, query: Query[CommentsQuery]) -> CommentPage:
     """Top-level comments, oldest first, each with its replies."""
-    detail = post_selectors.post_detail(viewer=_viewer(request), post_id=post_id)
-    return [_comment_out(c) for c in detail.comments]
+    detail = post_selectors.post_detail(viewer=http.viewer(request), post_id=post_id)
+    after = query.id_position() or 0
+    rest = [c for c in detail.comments if c.comment.pk > after]
+    page = rest[: query.limit]
+    more = len(rest) > query.limit
+    return CommentPage(
+        **cursor_page((_comment_out(c) for c in page), page[-1].comment.pk if more else None)
+    )
 
 
 @router.post("/posts/{post_id}/comments", response={201: CommentOut, **ERRORS}, summary="Comment")
@@ -667,7 +697,7 @@ def create_comment(request: HttpRequest, post_id: Id, payload: CommentIn) -> Sta
         parent = _comment(request, payload.parent_id)
     comment = comment_services.comment_create(
         post=post,
-        author=_viewer(request),
+        author=http.viewer(request),
         body=payload.body,
         parent=parent,
         idempotency_key=idempotency.from_request(request),
@@ -681,14 +711,14 @@ def create_comment(request: HttpRequest, post_id: Id, payload: CommentIn) -> Sta
 def update_comment(request: HttpRequest, comment_id: Id, payload: CommentPatch) -> CommentOut:
     """Change a comment's text (author only)."""
     comment = _comment(request, comment_id)
-    comment_services.comment_update(comment=comment, by=_viewer(request), body=payload.body)
+    comment_services.comment_update(comment=comment, by=http.viewer(request), body=payload.body)
     return _comment_item(request, comment)
 
 
 @router.delete("/comments/{comment_id}", response={204: None, **ERRORS}, summary="Delete a comment")
 def delete_comment(request: HttpRequest, comment_id: Id) -> Status[None]:
     """Delete a comment and its replies (author, community moderators, admins)."""
-    comment_services.comment_delete(comment=_comment(request, comment_id), by=_viewer(request))
+    comment_services.comment_delete(comment=_comment(request, comment_id), by=http.viewer(request))
     return Status(204, None)
 
 
@@ -700,7 +730,7 @@ def delete_comment(request: HttpRequest, comment_id: Id) -> Status[None]:
 def react_comment(request: HttpRequest, comment_id: Id, kind: ReactionLiteral) -> ReactionState:
     """Add the caller's reaction of this kind to a comment (idempotent)."""
     comment = _comment(request, comment_id)
-    reaction_services.reaction_add(user=_viewer(request), kind=kind, comment=comment)
+    reaction_services.reaction_add(user=http.viewer(request), kind=kind, comment=comment)
     comment.refresh_from_db(fields=["reaction_count"])
     return _reaction_state(kind, True, comment.reaction_count)
 
@@ -713,21 +743,21 @@ def react_comment(request: HttpRequest, comment_id: Id, kind: ReactionLiteral) -
 def unreact_comment(request: HttpRequest, comment_id: Id, kind: ReactionLiteral) -> ReactionState:
     """Remove the caller's reaction of this kind from a comment (idempotent)."""
     comment = _comment(request, comment_id)
-    reaction_services.reaction_remove(user=_viewer(request), kind=kind, comment=comment)
+    reaction_services.reaction_remove(user=http.viewer(request), kind=kind, comment=comment)
     comment.refresh_from_db(fields=["reaction_count"])
     return _reaction_state(kind, False, comment.reaction_count)
 
 
 @router.get(
     "/comments/{comment_id}/reactions",
-    response={200: list[ReactorOut], **ERRORS},
+    response={200: ReactorPage, **ERRORS},
     summary="Who reacted to a comment",
 )
 def comment_reactors(
     request: HttpRequest, comment_id: Id, query: Query[ReactorsQuery]
-) -> list[ReactorOut]:
+) -> ReactorPage:
     """Who reacted to a comment, and how; newest first."""
     rows = post_selectors.reactors(
-        viewer=_viewer(request), comment=_comment(request, comment_id), kind=query.kind
+        viewer=http.viewer(request), comment=_comment(request, comment_id), kind=query.kind
     )
-    return _reactors_out(rows)
+    return _reactors_out(rows, query)

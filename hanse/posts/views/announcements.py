@@ -10,15 +10,15 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.people.models import OrgUnit, User
 from hanse.posts.models import Announcement
@@ -37,29 +37,18 @@ FIELD_OF_CODE = {
 }
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # login is required for all pages
-
-
 def _announcement(request: HttpRequest, announcement_id: int) -> Announcement:
-    return selectors.get_announcement_for(viewer=_viewer(request), announcement_id=announcement_id)
+    return selectors.get_announcement_for(
+        viewer=http.viewer(request), announcement_id=announcement_id
+    )
 
 
 def _managed(request: HttpRequest, announcement_id: int) -> Announcement:
     """The announcement for its author or an administrator; others get a 404 (not a hint)."""
     announcement = _announcement(request, announcement_id)
-    if not may_manage_announcement(_viewer(request), announcement):
+    if not may_manage_announcement(http.viewer(request), announcement):
         raise Http404(_("This announcement does not exist."))
     return announcement
-
-
-def _next_or(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return HttpResponseRedirect(target)
-    return HttpResponseRedirect(fallback)
 
 
 def _status(announcement: Announcement) -> str:
@@ -182,7 +171,7 @@ def _save(
     try:
         if current is None:
             return services.announcement_create(
-                author=_viewer(request),
+                author=http.viewer(request),
                 title=data["title"],
                 body=data["body"],
                 audience_units=data["audience_units"],
@@ -193,7 +182,7 @@ def _save(
             )
         return services.announcement_update(
             announcement=current,
-            by=_viewer(request),
+            by=http.viewer(request),
             title=data["title"],
             body=data["body"],
             audience_units=data["audience_units"],
@@ -221,7 +210,7 @@ def _saved_message(announcement: Announcement) -> str:
 
 @require_GET
 def archive(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     page = Paginator(selectors.announcements_archive(viewer=viewer), ARCHIVE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -246,7 +235,7 @@ def archive(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, announcement_id: int) -> HttpResponse:
     announcement = _announcement(request, announcement_id)
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     addressed = Announcement.objects.addressed_to(viewer).filter(pk=announcement.pk).exists()
     return render(
         request,
@@ -264,7 +253,7 @@ def detail(request: HttpRequest, announcement_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    if not may_publish_announcement(_viewer(request)):
+    if not may_publish_announcement(http.viewer(request)):
         return render(request, "posts/announcements/form.html", {"form": None}, status=403)
     form = AnnouncementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -294,23 +283,12 @@ def edit(request: HttpRequest, announcement_id: int) -> HttpResponse:
     )
 
 
-def _attempt(request: HttpRequest, action: Any, success: str) -> None:
-    try:
-        action()
-    except ServiceError as exc:
-        if exc.status == 404:
-            raise Http404(str(exc.message)) from exc
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, success)
-
-
 @require_POST
 def publish(request: HttpRequest, announcement_id: int) -> HttpResponse:
     announcement = _managed(request, announcement_id)
-    _attempt(
+    http.attempt(
         request,
-        lambda: services.announcement_publish(announcement=announcement, by=_viewer(request)),
+        lambda: services.announcement_publish(announcement=announcement, by=http.viewer(request)),
         _("The announcement has been published."),
     )
     return redirect("posts:announcement_detail", announcement_id=announcement.pk)
@@ -319,9 +297,9 @@ def publish(request: HttpRequest, announcement_id: int) -> HttpResponse:
 @require_POST
 def unpublish(request: HttpRequest, announcement_id: int) -> HttpResponse:
     announcement = _managed(request, announcement_id)
-    _attempt(
+    http.attempt(
         request,
-        lambda: services.announcement_unpublish(announcement=announcement, by=_viewer(request)),
+        lambda: services.announcement_unpublish(announcement=announcement, by=http.viewer(request)),
         _("The announcement is a draft again; readers no longer see it."),
     )
     return redirect("posts:announcement_detail", announcement_id=announcement.pk)
@@ -331,7 +309,7 @@ def unpublish(request: HttpRequest, announcement_id: int) -> HttpResponse:
 def delete(request: HttpRequest, announcement_id: int) -> HttpResponse:
     announcement = _managed(request, announcement_id)
     try:
-        services.announcement_delete(announcement=announcement, by=_viewer(request))
+        services.announcement_delete(announcement=announcement, by=http.viewer(request))
     except ServiceError as exc:
         messages.error(request, str(exc.message))
         return redirect("posts:announcement_detail", announcement_id=announcement.pk)
@@ -340,27 +318,27 @@ def delete(request: HttpRequest, announcement_id: int) -> HttpResponse:
 
 
 def _reader_action(
-    request: HttpRequest, announcement_id: int, service: Any, done: str
+    request: http.Request, announcement_id: int, service: Any, done: str
 ) -> HttpResponse:
     announcement = _announcement(request, announcement_id)
     try:
-        service(announcement=announcement, user=_viewer(request))
+        service(announcement=announcement, user=http.viewer(request))
     except ServiceError as exc:
         if exc.status == 404:
             raise Http404(str(exc.message)) from exc
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             return HttpResponse(str(exc.message), status=exc.status)
         messages.error(request, str(exc.message))
     else:
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             # The pinned card is swapped for nothing: it leaves the top of the feed.
             return HttpResponse("")
         messages.success(request, done)
-    return _next_or(request, reverse("posts:announcement_detail", args=[announcement.pk]))
+    return http.redirect_next(request, reverse("posts:announcement_detail", args=[announcement.pk]))
 
 
 @require_POST
-def mark_read(request: HttpRequest, announcement_id: int) -> HttpResponse:
+def mark_read(request: http.Request, announcement_id: int) -> HttpResponse:
     return _reader_action(
         request,
         announcement_id,
@@ -370,7 +348,7 @@ def mark_read(request: HttpRequest, announcement_id: int) -> HttpResponse:
 
 
 @require_POST
-def confirm(request: HttpRequest, announcement_id: int) -> HttpResponse:
+def confirm(request: http.Request, announcement_id: int) -> HttpResponse:
     return _reader_action(
         request,
         announcement_id,
@@ -396,7 +374,7 @@ def stats(request: HttpRequest, announcement_id: int) -> HttpResponse:
 def _compliance_people(request: HttpRequest, announcement: Announcement, via: str) -> list[User]:
     try:
         return services.compliance_list_view(
-            announcement=announcement, viewer=_viewer(request), via=via
+            announcement=announcement, viewer=http.viewer(request), via=via
         )
     except ServiceError as exc:
         raise _Refused(str(exc.message)) from exc

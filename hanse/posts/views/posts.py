@@ -19,13 +19,13 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hanse.communities import selectors as community_selectors
 from hanse.communities.models import Community
-from hanse.core import idempotency
+from hanse.core import http, idempotency
 from hanse.core.errors import ServiceError
 from hanse.core.text import normalise_tag
 from hanse.people import selectors as people_selectors
@@ -52,15 +52,6 @@ BODY_ERRORS = {"empty", "too_long", "invalid"}
 # --- helpers -------------------------------------------------------------------------------
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    """Whether htmx asked (django-htmx's middleware sets request.htmx)."""
-    return bool(getattr(request, "htmx", False))
-
-
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # login is required for all pages
-
-
 def parse_before(request: HttpRequest) -> int | None:
     """The keyset cursor ?before=<id>; anything that is not a positive id means "newest"."""
     raw = request.GET.get("before", "")
@@ -81,28 +72,12 @@ def _with_query(url: str, **params: Any) -> str:
     return f"{url}?{query}" if query else url
 
 
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    """A safe local address to return to (from ?next= or the form's next field)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
-def _refuse(exc: ServiceError) -> None:
-    """A 404 refusal stays a 404: nobody learns that something they may not see exists."""
-    if exc.status == 404:
-        raise Http404(str(exc.message)) from exc
-
-
 def _post(request: HttpRequest, post_id: int) -> Post:
-    return post_selectors.get_post_for(viewer=_viewer(request), post_id=post_id)
+    return post_selectors.get_post_for(viewer=http.viewer(request), post_id=post_id)
 
 
 def _comment(request: HttpRequest, comment_id: int) -> Comment:
-    return post_selectors.get_comment_for(viewer=_viewer(request), comment_id=comment_id)
+    return post_selectors.get_comment_for(viewer=http.viewer(request), comment_id=comment_id)
 
 
 def stream_context(
@@ -162,7 +137,7 @@ def composer_context(
         elif my_communities is not None:
             communities = my_communities
         else:
-            communities = list(community_selectors.communities_of(user=_viewer(request)))
+            communities = list(community_selectors.communities_of(user=http.viewer(request)))
         form = PostForm(
             initial={"where": _where_value(community, default)}, communities=communities
         )
@@ -174,10 +149,10 @@ def composer_context(
 
 
 def _feed_response(
-    request: HttpRequest, template: str, context: dict[str, Any], stream: dict[str, Any]
+    request: http.Request, template: str, context: dict[str, Any], stream: dict[str, Any]
 ) -> HttpResponse:
     """The whole page, or only the next items when htmx asks for them."""
-    if is_htmx(request):
+    if request.htmx:
         return render(request, "posts/_feed_items.html", stream)
     context.update(stream)
     return render(request, template, context)
@@ -188,7 +163,7 @@ def _feed_response(
 
 def home_feed_context(request: HttpRequest) -> dict[str, Any]:
     """The home page's feed: filter tabs, the first (or an older) page, the composer."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     feed_filter = parse_filter(request)
     page = feed_selectors.home_feed(
         viewer=viewer, before_id=parse_before(request), limit=PAGE_SIZE, filter=feed_filter
@@ -241,7 +216,9 @@ def feed_new_count(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return HttpResponseBadRequest()
     feed_filter = parse_filter(request)
-    count = feed_selectors.newer_count(viewer=_viewer(request), after_id=after, filter=feed_filter)
+    count = feed_selectors.newer_count(
+        viewer=http.viewer(request), after_id=after, filter=feed_filter
+    )
     return render(
         request,
         "posts/_new_posts.html",
@@ -261,9 +238,9 @@ def feed_new_count(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def company(request: HttpRequest) -> HttpResponse:
+def company(request: http.Request) -> HttpResponse:
     """Everything posted company-wide."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     page = feed_selectors.company_stream(
         viewer=viewer, before_id=parse_before(request), limit=PAGE_SIZE
     )
@@ -279,10 +256,10 @@ def company(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def bookmarks(request: HttpRequest) -> HttpResponse:
+def bookmarks(request: http.Request) -> HttpResponse:
     """The posts I saved for later."""
     page = feed_selectors.bookmarks_of(
-        viewer=_viewer(request), before_id=parse_before(request), limit=PAGE_SIZE
+        viewer=http.viewer(request), before_id=parse_before(request), limit=PAGE_SIZE
     )
     stream = stream_context(
         request,
@@ -296,14 +273,14 @@ def bookmarks(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def tag(request: HttpRequest, tag: str) -> HttpResponse:
+def tag(request: http.Request, tag: str) -> HttpResponse:
     """The posts with a hashtag, and the button to follow it."""
     name = normalise_tag(tag)
     if not name:
         raise Http404(_("This is not a valid hashtag."))
     if name != tag:
         return redirect("posts:tag", tag=name)
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     page = feed_selectors.tag_stream(
         viewer=viewer, tag_name=name, before_id=parse_before(request), limit=PAGE_SIZE
     )
@@ -321,9 +298,9 @@ def tag(request: HttpRequest, tag: str) -> HttpResponse:
 
 
 @require_POST
-def tag_follow(request: HttpRequest, tag: str) -> HttpResponse:
+def tag_follow(request: http.Request, tag: str) -> HttpResponse:
     """Follow (follow=1) or stop following (follow=0) a hashtag."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     follow = request.POST.get("follow") == "1"
     try:
         if follow:
@@ -331,11 +308,11 @@ def tag_follow(request: HttpRequest, tag: str) -> HttpResponse:
         else:
             tag_services.tag_unfollow(user=viewer, tag_name=tag)
     except ServiceError as exc:
-        _refuse(exc)
+        http.raise_if_hidden(exc)
         messages.error(request, str(exc.message))
-        return redirect(_next_url(request, reverse("core:home")))
+        return redirect(http.safe_next(request, reverse("core:home")))
     name = normalise_tag(tag) or tag
-    if is_htmx(request):
+    if request.htmx:
         return render(request, "posts/_tag_follow.html", {"tag_name": name, "following": follow})
     if follow:
         messages.success(request, _("You now follow #%(tag)s.") % {"tag": name})
@@ -346,7 +323,7 @@ def tag_follow(request: HttpRequest, tag: str) -> HttpResponse:
 
 def community_stream_context(request: HttpRequest, community: Community) -> dict[str, Any]:
     """The community home's stream section (used by a template tag on communities:detail)."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     context: dict[str, Any] = {"community": community, "request": request, "user": viewer}
     if not viewer.has_perm("communities.view_content", community):
         context["can_read"] = False
@@ -371,9 +348,9 @@ def community_stream_context(request: HttpRequest, community: Community) -> dict
 
 
 @require_GET
-def community_stream(request: HttpRequest, slug: str) -> HttpResponse:
+def community_stream(request: http.Request, slug: str) -> HttpResponse:
     """A community's stream as a page of its own (older posts; htmx infinite scroll)."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     community = community_selectors.get_community_for(viewer=viewer, slug=slug)
     if not viewer.has_perm("communities.view_content", community):
         return redirect("communities:detail", slug=community.slug)
@@ -391,7 +368,7 @@ def community_stream(request: HttpRequest, slug: str) -> HttpResponse:
 
 def profile_stream_context(request: HttpRequest, person: User) -> dict[str, Any]:
     """The profile's "Posts" section (used by a template tag on people:profile)."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     page = feed_selectors.profile_stream(
         viewer=viewer, person=person, before_id=parse_before(request), limit=PAGE_SIZE
     )
@@ -417,9 +394,9 @@ def profile_stream_context(request: HttpRequest, person: User) -> dict[str, Any]
 
 
 @require_GET
-def profile_stream(request: HttpRequest, username: str) -> HttpResponse:
+def profile_stream(request: http.Request, username: str) -> HttpResponse:
     """A person's posts as a page of its own (older posts; htmx infinite scroll)."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     person = people_selectors.get_person_for(viewer=viewer, username=username)
     page = feed_selectors.profile_stream(
         viewer=viewer, person=person, before_id=parse_before(request), limit=PAGE_SIZE
@@ -437,10 +414,10 @@ def profile_stream(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: http.Request) -> HttpResponse:
     """Publish a post. From the composer (htmx: the new post slides into the feed) or, without
     JavaScript, as a normal form that comes back here when something needs fixing."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     communities = list(community_selectors.communities_of(user=viewer))
     fixed = None
     if request.method == "GET":
@@ -464,9 +441,9 @@ def create(request: HttpRequest) -> HttpResponse:
                 idempotency_key=idempotency.from_request(request),
             )
         except ServiceError as exc:
-            _refuse(exc)
+            http.raise_if_hidden(exc)
             form.add_error("body" if exc.code in BODY_ERRORS else None, str(exc.message))
-    if is_htmx(request):
+    if request.htmx:
         context = composer_context(request, community=fixed, form=None if post else form)
         context["composer_next"] = request.POST.get("next", "")
         if post is not None:
@@ -477,13 +454,13 @@ def create(request: HttpRequest) -> HttpResponse:
         context = composer_context(request, community=fixed, form=form)
         return render(request, "posts/create.html", context, status=400)
     messages.success(request, _("Your post is published."))
-    return HttpResponseRedirect(_next_url(request, reverse("posts:detail", args=[post.pk])))
+    return HttpResponseRedirect(http.safe_next(request, reverse("posts:detail", args=[post.pk])))
 
 
 @require_GET
 def detail(request: HttpRequest, post_id: int) -> HttpResponse:
     """A post with its comments and replies."""
-    detail = post_selectors.post_detail(viewer=_viewer(request), post_id=post_id)
+    detail = post_selectors.post_detail(viewer=http.viewer(request), post_id=post_id)
     return render(
         request,
         "posts/detail.html",
@@ -494,7 +471,7 @@ def detail(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, post_id: int) -> HttpResponse:
     """Change a post's text (its author only); it is then marked as edited."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = _post(request, post_id)
     if not may_edit_post(viewer, post):
         messages.error(request, _("Only the author can edit this post."))
@@ -504,11 +481,13 @@ def edit(request: HttpRequest, post_id: int) -> HttpResponse:
         try:
             post_services.post_update(post=post, by=viewer, body=form.cleaned_data["body"])
         except ServiceError as exc:
-            _refuse(exc)
+            http.raise_if_hidden(exc)
             form.add_error("body" if exc.code in BODY_ERRORS else None, str(exc.message))
         else:
             messages.success(request, _("Your changes are saved."))
-            return HttpResponseRedirect(_next_url(request, reverse("posts:detail", args=[post.pk])))
+            return HttpResponseRedirect(
+                http.safe_next(request, reverse("posts:detail", args=[post.pk]))
+            )
     status = 400 if request.method == "POST" else 200
     next_url = request.POST.get("next") or request.GET.get("next", "")
     return render(
@@ -519,18 +498,18 @@ def edit(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, post_id: int) -> HttpResponse:
     """Ask, then delete a post (author, the community's moderators, administrators)."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = _post(request, post_id)
     if request.method == "POST":
         try:
             post_services.post_delete(post=post, by=viewer)
         except ServiceError as exc:
-            _refuse(exc)
+            http.raise_if_hidden(exc)
             messages.error(request, str(exc.message))
             return redirect("posts:detail", post_id=post_id)
         messages.success(request, _("The post has been deleted."))
         fallback = reverse("core:home")
-        target = _next_url(request, fallback)
+        target = http.safe_next(request, fallback)
         if target.startswith(reverse("posts:detail", args=[post_id])):
             target = fallback
         return HttpResponseRedirect(target)
@@ -541,7 +520,7 @@ def delete(request: HttpRequest, post_id: int) -> HttpResponse:
     return render(
         request,
         "posts/delete.html",
-        {"item": item, "post": post, "next": _next_url(request, reverse("core:home"))},
+        {"item": item, "post": post, "next": http.safe_next(request, reverse("core:home"))},
     )
 
 
@@ -556,7 +535,7 @@ def unpin(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 def _pin(request: HttpRequest, post_id: int, *, pinned: bool) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = _post(request, post_id)
     try:
         if pinned:
@@ -564,7 +543,7 @@ def _pin(request: HttpRequest, post_id: int, *, pinned: bool) -> HttpResponse:
         else:
             post_services.post_unpin(post=post, by=viewer)
     except ServiceError as exc:
-        _refuse(exc)
+        http.raise_if_hidden(exc)
         messages.error(request, str(exc.message))
     else:
         messages.success(
@@ -573,13 +552,13 @@ def _pin(request: HttpRequest, post_id: int, *, pinned: bool) -> HttpResponse:
             if pinned
             else _("The post is no longer pinned."),
         )
-    return HttpResponseRedirect(_next_url(request, reverse("posts:detail", args=[post.pk])))
+    return HttpResponseRedirect(http.safe_next(request, reverse("posts:detail", args=[post.pk])))
 
 
 @require_http_methods(["GET", "POST"])
 def share(request: HttpRequest, post_id: int) -> HttpResponse:
     """Share a post company-wide or into one of my communities, with an optional note."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = _post(request, post_id)
     original = post.shared_post if post.shared_post_id else post
     communities = list(community_selectors.communities_of(user=viewer))
@@ -598,7 +577,7 @@ def share(request: HttpRequest, post_id: int) -> HttpResponse:
                 shared_post=post,
             )
         except ServiceError as exc:
-            _refuse(exc)
+            http.raise_if_hidden(exc)
             form.add_error(None, str(exc.message))
         else:
             messages.success(request, _("You shared the post."))
@@ -634,9 +613,9 @@ def _set_reaction(request: HttpRequest, *, user: User, kind: str, **target: Any)
 
 
 @require_POST
-def react(request: HttpRequest, post_id: int) -> HttpResponse:
+def react(request: http.Request, post_id: int) -> HttpResponse:
     """Add or take back one reaction on a post; htmx gets the new reaction bar."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = _post(request, post_id)
     kind = _kind(request)
     if kind is None:
@@ -644,18 +623,18 @@ def react(request: HttpRequest, post_id: int) -> HttpResponse:
     try:
         _set_reaction(request, user=viewer, kind=kind, post=post)
     except ServiceError as exc:
-        _refuse(exc)
+        http.raise_if_hidden(exc)
         messages.error(request, str(exc.message))
-    if is_htmx(request):
+    if request.htmx:
         item = feed_selectors.decorate([post], viewer=viewer)[0]
         return render(request, "posts/_post_reactions.html", {"item": item})
-    return HttpResponseRedirect(_next_url(request, reverse("posts:detail", args=[post.pk])))
+    return HttpResponseRedirect(http.safe_next(request, reverse("posts:detail", args=[post.pk])))
 
 
 @require_POST
-def comment_react(request: HttpRequest, comment_id: int) -> HttpResponse:
+def comment_react(request: http.Request, comment_id: int) -> HttpResponse:
     """Add or take back one reaction on a comment; htmx gets the new reaction bar."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     comment = _comment(request, comment_id)
     kind = _kind(request)
     if kind is None:
@@ -663,13 +642,13 @@ def comment_react(request: HttpRequest, comment_id: int) -> HttpResponse:
     try:
         _set_reaction(request, user=viewer, kind=kind, comment=comment)
     except ServiceError as exc:
-        _refuse(exc)
+        http.raise_if_hidden(exc)
         messages.error(request, str(exc.message))
-    if is_htmx(request):
+    if request.htmx:
         entry = _comment_item(viewer, comment)
         return render(request, "posts/_comment_reactions.html", {"entry": entry})
     fallback = reverse("posts:detail", args=[comment.post_id]) + f"#comment-{comment.pk}"
-    return HttpResponseRedirect(_next_url(request, fallback))
+    return HttpResponseRedirect(http.safe_next(request, fallback))
 
 
 def _comment_item(viewer: User, comment: Comment) -> CommentItem:
@@ -683,9 +662,9 @@ def _comment_item(viewer: User, comment: Comment) -> CommentItem:
 
 
 def _reactors_page(
-    request: HttpRequest, *, post: Post, comment: Comment | None = None
+    request: http.Request, *, post: Post, comment: Comment | None = None
 ) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     kind = request.GET.get("kind") or None
     if kind is not None and kind not in ReactionKind.values:
         kind = None
@@ -700,7 +679,7 @@ def _reactors_page(
     tabs = [(None, _("All"), base)] + [
         (value, label, _with_query(base, kind=value)) for value, label in ReactionKind.choices
     ]
-    template = "posts/_reactors.html" if is_htmx(request) else "posts/reactors.html"
+    template = "posts/_reactors.html" if request.htmx else "posts/reactors.html"
     return render(
         request,
         template,
@@ -709,22 +688,22 @@ def _reactors_page(
 
 
 @require_GET
-def reactors(request: HttpRequest, post_id: int) -> HttpResponse:
+def reactors(request: http.Request, post_id: int) -> HttpResponse:
     """Who reacted to a post, by kind."""
     return _reactors_page(request, post=_post(request, post_id))
 
 
 @require_GET
-def comment_reactors(request: HttpRequest, comment_id: int) -> HttpResponse:
+def comment_reactors(request: http.Request, comment_id: int) -> HttpResponse:
     """Who reacted to a comment, by kind."""
     comment = _comment(request, comment_id)
     return _reactors_page(request, post=comment.post, comment=comment)
 
 
 @require_POST
-def bookmark(request: HttpRequest, post_id: int) -> HttpResponse:
+def bookmark(request: http.Request, post_id: int) -> HttpResponse:
     """Save a post for later (save=1) or forget it (save=0)."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = _post(request, post_id)
     save = request.POST.get("save") == "1"
     try:
@@ -733,16 +712,16 @@ def bookmark(request: HttpRequest, post_id: int) -> HttpResponse:
         else:
             bookmark_services.bookmark_remove(user=viewer, post=post)
     except ServiceError as exc:
-        _refuse(exc)
+        http.raise_if_hidden(exc)
         messages.error(request, str(exc.message))
         save = not save
-    if is_htmx(request):
+    if request.htmx:
         return render(request, "posts/_bookmark_button.html", {"post": post, "bookmarked": save})
     messages.success(
         request,
         _("The post is saved in your bookmarks.") if save else _("The post is no longer saved."),
     )
-    return HttpResponseRedirect(_next_url(request, reverse("posts:detail", args=[post.pk])))
+    return HttpResponseRedirect(http.safe_next(request, reverse("posts:detail", args=[post.pk])))
 
 
 # --- comments ------------------------------------------------------------------------------
@@ -751,7 +730,7 @@ def bookmark(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
     """Comment on a post or reply to a comment; errors keep the text on the post's page."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     post = _post(request, post_id)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -769,7 +748,7 @@ def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
                 idempotency_key=idempotency.from_request(request),
             )
         except ServiceError as exc:
-            _refuse(exc)
+            http.raise_if_hidden(exc)
             form.add_error("body" if exc.code in BODY_ERRORS else None, str(exc.message))
         else:
             messages.success(request, _("Your comment is published."))
@@ -793,7 +772,7 @@ def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Change a comment's text (its author only)."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     comment = _comment(request, comment_id)
     back = reverse("posts:detail", args=[comment.post_id]) + f"#comment-{comment.pk}"
     if not may_edit_comment(viewer, comment):
@@ -806,7 +785,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
                 comment=comment, by=viewer, body=form.cleaned_data["body"]
             )
         except ServiceError as exc:
-            _refuse(exc)
+            http.raise_if_hidden(exc)
             form.add_error("body" if exc.code in BODY_ERRORS else None, str(exc.message))
         else:
             messages.success(request, _("Your changes are saved."))
@@ -823,14 +802,14 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Ask, then delete a comment and its replies."""
-    viewer = _viewer(request)
+    viewer = http.viewer(request)
     comment = _comment(request, comment_id)
     post_url = reverse("posts:detail", args=[comment.post_id])
     if request.method == "POST":
         try:
             comment_services.comment_delete(comment=comment, by=viewer)
         except ServiceError as exc:
-            _refuse(exc)
+            http.raise_if_hidden(exc)
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("The comment has been deleted."))
@@ -851,7 +830,7 @@ def mention_suggestions(request: HttpRequest) -> JsonResponse:
     q = request.GET.get("q", "").strip().lstrip("@")[:50]
     if not q:
         return JsonResponse({"results": []})
-    found = post_selectors.mention_suggestions(viewer=_viewer(request), q=q, limit=8)
+    found = post_selectors.mention_suggestions(viewer=http.viewer(request), q=q, limit=8)
     results = [
         {
             "kind": "person",

@@ -106,11 +106,11 @@ def test_request_list_approve_decline(make_user, make_community, client_for):
     assert client_for(anna).get(f"{API}/{community.slug}").json()["my_request_pending"] is True
     mod_client = client_for(mod)
     listed = mod_client.get(f"{API}/{community.slug}/requests").json()
-    assert [(r["user"]["username"], r["message"]) for r in listed] == [
+    assert [(r["user"]["username"], r["message"]) for r in listed["items"]] == [
         ("anna_r", "Hallo"),
         ("bob_r", ""),
     ]
-    first, second = (r["id"] for r in listed)
+    first, second = (r["id"] for r in listed["items"])
     assert (
         post(mod_client, f"{API}/{community.slug}/requests/{first}/approve").json()["status"]
         == "approved"
