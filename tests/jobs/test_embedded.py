@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -20,78 +17,9 @@ import httpx
 import pytest
 from django.conf import settings
 
-from tests.realtime.servers import free_port
+from tests.jobs.make_run import make_run
 
 websockets = pytest.importorskip("websockets")
-
-SETUP = """
-import json
-import django
-django.setup()
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from hanse.api.services import token_create
-from hanse.people.models import User
-
-def session(user):
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    return store.session_key
-
-alice = User.objects.create_user("alice", "alice@example.org", "pw-alice-123456")
-bob = User.objects.create_user("bob", "bob@example.org", "pw-bob-123456")
-print(json.dumps({
-    "alice_token": token_create(user=alice, name="test").raw,
-    "bob_token": token_create(user=bob, name="test").raw,
-    "bob_session": session(bob),
-}))
-"""
-
-
-def _env(tmp_path: Path) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"PYTEST_VERSION", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER"}
-        and not key.startswith(("REDIS_URL", "HANSE_", "TASKS_", "DJANGO_SETTINGS_MODULE"))
-    }
-    env.update(
-        {
-            # What `make run` has: development defaults, SQLite in the data directory.
-            "HANSE_DATA_DIR": str(tmp_path / "var"),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'hanse.sqlite3'}",
-            "DEBUG": "false",
-            "DJANGO_SETTINGS_MODULE": "hanse.settings",
-            "PYTHONPATH": str(settings.BASE_DIR),
-        }
-    )
-    env.pop("DATABASE_URL_TEST", None)
-    return env
-
-
-def _run(args: list[str], env: dict[str, str]) -> str:
-    done = subprocess.run(  # noqa: S603  # our own interpreter and arguments
-        [sys.executable, *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
-
-
-def _makefile_uvicorn_arguments() -> list[str]:
-    """The uvicorn arguments of the Makefile's ``run`` target, so the test starts that."""
-    text = (Path(settings.BASE_DIR) / "Makefile").read_text()
-    line = next(line for line in text.splitlines() if "uvicorn hanse.asgi:application" in line)
-    words = line.split("uvicorn", 1)[1].split("&")[0].split()
-    return words
 
 
 async def _mention_reaches_bob(origin: str, ws_url: str, keys: dict[str, Any]) -> float:
@@ -131,37 +59,6 @@ def test_make_run_server_delivers_a_mention_to_the_bell_within_two_seconds(
 ) -> None:
     """A mention made over HTTP updates the mentioned person's bell count over HTTP and pushes
     to their open WebSocket within 2 s, with only the process `make run` starts."""
-    env = _env(tmp_path)
-    _run(["manage.py", "migrate", "--no-input", "-v", "0"], env)
-    keys = json.loads(_run(["-c", SETUP], env).strip().splitlines()[-1])
-    port = free_port()
-    args = [
-        a.replace("$(HOST)", "127.0.0.1").replace("$(PORT)", str(port))
-        for a in _makefile_uvicorn_arguments()
-    ]
-    log = (tmp_path / "uvicorn.log").open("wb")
-    server = subprocess.Popen(  # noqa: S603  # our own interpreter and arguments
-        [sys.executable, "-m", "uvicorn", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        origin = f"http://127.0.0.1:{port}"
-        while True:
-            assert server.poll() is None, (tmp_path / "uvicorn.log").read_text()[-3000:]
-            try:
-                if httpx.get(origin + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.2)
-        pushed = asyncio.run(_mention_reaches_bob(origin, f"ws://127.0.0.1:{port}/ws/", keys))
-        assert pushed < 2
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
+    with make_run(tmp_path) as running:
+        pushed = asyncio.run(_mention_reaches_bob(running.origin, running.ws_url, running.keys))
+    assert pushed < 2
