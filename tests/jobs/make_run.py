@@ -89,7 +89,6 @@ def make_run_env(tmp_path: Path, redis_url: str = "") -> dict[str, str]:
         {
             "HANSE_DATA_DIR": str(tmp_path / "var"),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'hanse.sqlite3'}",
-            "DEBUG": "false",
             "DJANGO_SETTINGS_MODULE": "hanse.settings",
             "PYTHONPATH": str(settings.BASE_DIR),
         }
