@@ -18,6 +18,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from hanse.jobs import embedded  # noqa: E402
 from hanse.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -28,6 +29,9 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Without Redis, task worker and scheduler run here, beside the server (hanse/jobs/embedded.py).
+embedded.start_if_configured()
 
 # Everything loaded so far (Django, the models, the URL and template machinery) lives as long
 # as the server process: frozen, a full garbage collection no longer walks it. Unfrozen, a

@@ -251,8 +251,15 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Shared by the web server and the worker and scheduler threads (HANSE_EMBEDDED_JOBS).
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "hanse.realtime.memory_layer.ThreadSafeInMemoryChannelLayer"}
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Without Redis the web server runs the task worker and the scheduler as threads of its own
+# (hanse/jobs/embedded.py): one process, so the memory cache and channel layer are shared by
+# all three. Off in tests (they run tasks inline) and wherever separate worker processes run.
+HANSE_EMBEDDED_JOBS = env_bool("HANSE_EMBEDDED_JOBS", not REDIS_URL and HANSE_ENV != "test")
 # /readyz reports not ready when the oldest task due has waited longer than this.
 READYZ_MAX_QUEUE_AGE_SECONDS = env_int("READYZ_MAX_QUEUE_AGE_SECONDS", 300)
 # A failed task is tried again after 1, 2, 4 and 8 times this (hanse/jobs/retry.py).

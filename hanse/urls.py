@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.i18n import set_language
 from django.views.static import serve
 
 from hanse.api.urls import api
+from hanse.core.language import language_set
 
 handler500 = "hanse.core.views.server_error"
 # A body over the size limit (RequestDataTooBig) is a SuspiciousOperation, which Django answers
@@ -26,7 +26,7 @@ urlpatterns = [
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

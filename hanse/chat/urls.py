@@ -6,6 +6,7 @@ app_name = "chat"
 urlpatterns = [
     path("", views.index, name="index"),
     path("browse/", views.browse, name="browse"),
+    path("badge/", views.header_badge, name="badge"),
     path("new/", views.channel_new, name="channel_new"),
     path("dm/", views.dm_new, name="dm_new"),
     path("community/<slug:slug>/", views.community, name="community"),

@@ -76,6 +76,16 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def header_badge(request: HttpRequest) -> HttpResponse:
+    """The header's chat link alone, for htmx to refresh when a message arrives."""
+    return render(
+        request,
+        "chat/_header_link.html",
+        {"chat_unread": selectors.global_unread_count(user=http.viewer(request))},
+    )
+
+
+@require_GET
 def browse(request: HttpRequest) -> HttpResponse:
     """Public channels and community channels to find and join."""
     q = request.GET.get("q", "")[:100]

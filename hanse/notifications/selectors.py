@@ -100,12 +100,14 @@ class NotificationPage:
 
 
 def notifications_for(
-    *, user: User, before: datetime | None = None, limit: int = 20
+    *, user: User, before: datetime | None = None, limit: int = 20, unread_only: bool = False
 ) -> NotificationPage:
     """A page of the person's notifications, newest activity first, in one query (actor,
     post, comment and community joined; texts rendered in the active language)."""
     limit = max(1, min(limit, 100))
     qs = visible_notifications(user=user).order_by("-updated_at", "-id")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
     if before is not None:
         qs = qs.filter(updated_at__lt=before)
     rows = list(qs[: limit + 1])

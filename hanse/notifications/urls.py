@@ -6,6 +6,7 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path("bell/", views.bell, name="bell"),
+    path("preview/", views.preview, name="preview"),
     path("settings/", views.preferences, name="preferences"),
     path("read-all/", views.mark_all_read, name="mark_all_read"),
     path("<int:pk>/", views.open_notification, name="open"),

@@ -11,7 +11,9 @@ from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime, parse_time
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -43,7 +45,10 @@ COMMON_TIMEZONES = [
 def notification_list(request: HttpRequest) -> HttpResponse:
     before_raw = request.GET.get("before", "")
     before: datetime | None = parse_datetime(before_raw) if before_raw else None
-    page = selectors.notifications_for(user=http.viewer(request), before=before, limit=PAGE_SIZE)
+    unread_only = request.GET.get("filter") == "unread"
+    page = selectors.notifications_for(
+        user=http.viewer(request), before=before, limit=PAGE_SIZE, unread_only=unread_only
+    )
     return render(
         request,
         "notifications/list.html",
@@ -51,6 +56,24 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "unread": selectors.unread_count(user=http.viewer(request)),
             "before": before,
+            "unread_only": unread_only,
+        },
+    )
+
+
+PREVIEW_SIZE = 6
+
+
+@require_GET
+def preview(request: HttpRequest) -> HttpResponse:
+    """The bell's panel: the latest notifications, for htmx to load when it opens."""
+    viewer = http.viewer(request)
+    return render(
+        request,
+        "notifications/_preview.html",
+        {
+            "page": selectors.notifications_for(user=viewer, limit=PREVIEW_SIZE),
+            "unread": selectors.unread_count(user=viewer),
         },
     )
 
@@ -77,7 +100,17 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = selectors.get_notification_for(user=http.viewer(request), pk=pk)
     services.notification_mark_read(notification=notification, user=http.viewer(request))
-    return redirect("notifications:list")
+    return redirect(_back(request))
+
+
+def _back(request: HttpRequest) -> str:
+    """The list as the person left it (the unread filter), or a page of ours they came from."""
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return nxt
+    return reverse("notifications:list")
 
 
 @require_POST
@@ -85,7 +118,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(user=http.viewer(request))
     if count:
         messages.success(request, _("All notifications are marked as read."))
-    return redirect("notifications:list")
+    return redirect(_back(request))
 
 
 def _time_or_none(raw: str) -> time | None:

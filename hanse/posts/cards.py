@@ -36,12 +36,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.cache import caches
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
+
+from hanse.core.templatetags.hanse_time import ago
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -121,8 +122,8 @@ def card_key(item: FeedItem) -> str:
         _fields(_related(shared, "author")),
         _fields(_related(shared, "community")),
         # The relative times shown, so "5 minutes ago" becomes "6 minutes ago" in time.
-        naturaltime(post.created_at),
-        naturaltime(shared.created_at) if shared is not None else None,  # type: ignore[attr-defined]
+        ago(post.created_at),
+        ago(shared.created_at) if shared is not None else None,  # type: ignore[attr-defined]
         sorted(item.my_reactions),
         sorted(item.reaction_counts.items()),
         item.bookmarked,

@@ -209,6 +209,12 @@ AXE_PAGES = {
     "communities": lambda bank: reverse("communities:directory"),
     "community-members": lambda bank: reverse("communities:members", args=[bank["community"].slug]),
     "community-create": lambda bank: reverse("communities:create"),
+    "chat": lambda bank: reverse("chat:index"),
+    "events": lambda bank: reverse("events:calendar"),
+    "announcements": lambda bank: reverse("posts:announcement_archive"),
+    "notifications": lambda bank: reverse("notifications:list"),
+    "notification-settings": lambda bank: reverse("notifications:preferences"),
+    "bookmarks": lambda bank: reverse("posts:bookmarks"),
 }
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -157,3 +158,26 @@ def test_browse_and_join(people: dict[str, Any], public_channel: Channel, client
     assert b"Kaffeek" in client.get(reverse("chat:browse")).content
     client.post(reverse("chat:join", args=[public_channel.pk]))
     assert ChannelMember.objects.filter(channel=public_channel, user=people["cara"]).exists()
+
+
+def test_header_chat_badge_partial_counts_unread(
+    people: dict[str, Any], private_channel: Any, post: Callable[..., Any], client_for: Any
+) -> None:
+    """The header's chat link (refreshed live on every page) shows the unread count."""
+    post(private_channel, people["anna"], "Moin")
+    html = client_for(people["ben"]).get(reverse("chat:badge")).content.decode()
+    assert 'data-chat-unread="1"' in html
+    assert 'data-live-on="chat.unread chat.read"' in html
+
+
+def test_opening_a_conversation_clears_its_unread_mark_in_the_sidebar(
+    people: dict[str, Any], private_channel: Any, post: Callable[..., Any], client_for: Any
+) -> None:
+    """The open conversation shows no unread badge in the sidebar: it was read as it opened."""
+    post(private_channel, people["anna"], "Moin")
+    post(private_channel, people["anna"], "Bist du da?")
+    html = client_for(people["ben"]).get(f"/chat/{private_channel.pk}/").content.decode()
+    entry = html.split(f'data-chat-entry="{private_channel.pk}"')[1].split("</a>")[0]
+    assert "is-unread" not in html.split(f'data-chat-entry="{private_channel.pk}"')[0][-200:]
+    assert "data-chat-count hidden>0" in entry
+    assert 'data-chat-unread="0"' in html

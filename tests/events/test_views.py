@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -276,11 +277,24 @@ def test_event_page_shows_time_place_organisers_and_the_series(
     assert "every 2 weeks" in text.lower() or "every second" in text.lower()
     assert people["member"].display_name in text
     assert "17:00" in text
-    assert "12 places left" in text
+    assert "12 of 12 places free" in text
     assert "Edit this date" not in text  # not an organiser
     organiser = client_for(people["owner"]).get(reverse("events:detail", args=[event.pk]))
     assert "Edit this date" in organiser.content.decode()
     assert "Cancel this date" in organiser.content.decode()
+
+
+def test_full_event_says_fully_booked(
+    people: dict[str, User], client_for: Callable[..., Client]
+) -> None:
+    """A full event reads "ausgebucht · 1 Zusage", not "0 freie Plätze von 1"."""
+    event = make_event(people["owner"], capacity=1)
+    services.rsvp_set(event=event, recurrence_id=event.start, user=people["member"], status="going")
+    client = client_for(people["outsider"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    text = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "<strong>ausgebucht</strong> · 1 Zusage" in text
+    assert "frei" not in text.split('class="rsvp__seats"')[1].split("</p>")[0]
 
 
 def test_event_in_another_time_zone_shows_both_times(

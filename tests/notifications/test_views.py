@@ -179,3 +179,61 @@ def test_preferences_error_saves_nothing(people: Any, client_for: Callable) -> N
     )
     assert not DeliverySettings.objects.exists()
     assert not NotificationPreference.objects.exists()
+
+
+def test_bell_preview_lists_the_latest_with_mark_all_read(
+    people: Any, make_post: Callable, client_for: Callable
+) -> None:
+    """The bell's panel shows the newest notifications, "mark all read" and the full list."""
+    _mention(people, make_post)
+    html = client_for(people["ben"]).get(reverse("notifications:preview")).content.decode()
+    assert 'id="bell-panel-heading"' in html
+    assert "Anna Schmidt" in html
+    assert "Mark all as read" in html
+    assert reverse("notifications:list") in html
+    assert "just now" in html
+
+
+def test_bell_preview_of_someone_with_nothing_says_so(people: Any, client_for: Callable) -> None:
+    """Without notifications the panel says "Nothing new." and offers no "mark all read"."""
+    html = client_for(people["ben"]).get(reverse("notifications:preview")).content.decode()
+    assert "Nothing new." in html
+    assert "Mark all as read" not in html
+
+
+def test_unread_filter_lists_only_unread_and_mark_read_keeps_it(
+    people: Any, make_post: Callable, client_for: Callable
+) -> None:
+    """?filter=unread hides what was read; "mark read" on a row returns to the filtered list."""
+    first = _mention(people, make_post)
+    make_post(people["cem"], "Noch was", mentions=(people["ben"],))
+    second = services.on_post_created(
+        make_post(people["dora"], "Und das", mentions=(people["ben"],))
+    )[0]
+    services.notification_mark_read(notification=first, user=people["ben"])
+    client = client_for(people["ben"])
+    unread_url = reverse("notifications:list") + "?filter=unread"
+    html = client.get(unread_url).content.decode()
+    assert reverse("notifications:open", args=[first.pk]) not in html
+    assert reverse("notifications:open", args=[second.pk]) in html
+    all_html = client.get(reverse("notifications:list")).content.decode()
+    assert reverse("notifications:open", args=[first.pk]) in all_html
+    response = client.post(
+        reverse("notifications:mark_read", args=[second.pk]), {"next": unread_url}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == unread_url
+    second.refresh_from_db()
+    assert second.read_at is not None
+
+
+def test_mark_read_never_redirects_to_another_site(
+    people: Any, make_post: Callable, client_for: Callable
+) -> None:
+    """A "next" pointing elsewhere is ignored: back to the list."""
+    notification = _mention(people, make_post)
+    response = client_for(people["ben"]).post(
+        reverse("notifications:mark_read", args=[notification.pk]),
+        {"next": "//evil.example/"},
+    )
+    assert response.headers["Location"] == reverse("notifications:list")

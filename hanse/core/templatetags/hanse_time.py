@@ -1,0 +1,36 @@
+"""Relative times, one wording everywhere: ``{{ when|ago }}`` gives "vor 3 Stunden" /
+"3 hours ago", "in 2 Tagen" / "in 2 days" for the future, "gerade eben" / "just now" for the
+last minute. Babel's CLDR data does the grammar (German dative plural: "vor 3 Tagen"), which
+Django's ``timesince`` cannot ("1 Tage, 10 Stunden her")."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from babel.dates import format_timedelta
+from django import template
+from django.utils import timezone
+from django.utils.translation import get_language, to_locale
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+JUST_NOW = timedelta(seconds=45)
+
+
+def ago(value: datetime | None, now: datetime | None = None) -> str:
+    """The time from ``now`` to ``value`` in the active language, with its direction."""
+    if not isinstance(value, datetime):
+        return ""
+    now = now or timezone.now()
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    delta = value - now
+    if abs(delta) < JUST_NOW:
+        return _("just now")
+    locale = to_locale(get_language() or "de")
+    # threshold 1: "vor 23 Stunden", not "vor 1 Tag" at 21 hours.
+    return str(format_timedelta(delta, threshold=1, add_direction=True, locale=locale))
+
+
+register.filter("ago", ago)

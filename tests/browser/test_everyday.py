@@ -1,0 +1,146 @@
+"""Everyday experience in a real Chromium: no page scrolls sideways at any width from 320 px,
+the bell opens a preview, and a direct message and a mention reach a colleague on another page
+(header chat badge, bell, tab title) within 2 s, with ``make run``'s set-up and with Redis."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from hanse.posts.services.posts import post_create
+from tests.browser.test_flows import AXE_PAGES, bank  # noqa: F401  # the fixture is used here
+from tests.jobs.make_run import PASSWORD, make_run
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = (320, 390, 800, 1024, 1280)
+# With Redis the mention's notification is made by a separate RQ worker process, which forks
+# a work horse per job: on a loaded test machine that alone can take a few seconds.
+BELL_TIMEOUT_MS = {"embedded": 2000, "redis": 10_000}
+
+
+def test_no_main_page_scrolls_sideways_at_any_width(
+    bank: dict[str, Any],  # noqa: F811  # the fixture imported above
+    page: Page,
+    login: Callable[..., None],
+) -> None:
+    """Every main page fits its window from 320 to 1280 px: nothing scrolls sideways."""
+    login(page, bank["anna"])
+    too_wide = []
+    for name, url in AXE_PAGES.items():
+        page.goto(url(bank))
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            scroll, inner = page.evaluate(
+                "() => [document.documentElement.scrollWidth, window.innerWidth]"
+            )
+            if scroll > inner:
+                too_wide.append(f"{name} at {width} px: {scroll} px wide")
+    assert too_wide == []
+
+
+def test_bell_opens_a_preview_with_mark_all_read(
+    bank: dict[str, Any],  # noqa: F811
+    page: Page,
+    login: Callable[..., None],
+) -> None:
+    """The bell opens a panel with the latest notifications; "mark all read" empties the count;
+    Escape closes the panel and gives the focus back to the bell."""
+    anna, ben = bank["anna"], bank["colleagues"][0]
+    post_create(author=ben, body="@anna.schmidt kurze Frage")
+    login(page, anna)
+    page.goto(reverse("people:directory"))
+    bell = page.locator("#notification-bell")
+    expect(bell).to_have_attribute("data-unread", "1")
+    bell.focus()
+    page.keyboard.press("Enter")
+    panel = page.get_by_role("region", name="Notifications")
+    expect(panel).to_be_visible()
+    expect(bell).to_have_attribute("aria-expanded", "true")
+    expect(panel.get_by_role("link", name="All notifications")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(bell).to_be_focused()
+    bell.click()
+    panel.get_by_role("button", name="Mark all as read").click()
+    page.wait_for_url("**/people/")
+    expect(page.locator("#notification-bell")).to_have_attribute("data-unread", "0")
+
+
+def test_notifications_page_filters_unread_and_marks_one_read(
+    bank: dict[str, Any],  # noqa: F811
+    page: Page,
+    login: Callable[..., None],
+) -> None:
+    """The unread filter lists only unread notifications; a row's "mark read" keeps the filter."""
+    anna, ben = bank["anna"], bank["colleagues"][0]
+    post_create(author=ben, body="@anna.schmidt erste Frage")
+    login(page, anna)
+    page.goto(reverse("notifications:list") + "?filter=unread")
+    rows = page.locator(".notification-row")
+    expect(rows).to_have_count(1)
+    rows.first.get_by_role("button").click()
+    page.wait_for_url("**/notifications/?filter=unread")
+    expect(page.get_by_text("You have read everything.")).to_be_visible()
+
+
+def _alice_writes(origin: str, keys: dict[str, Any]) -> None:
+    alice = {"Authorization": f"Bearer {keys['alice_token']}"}
+    with httpx.Client(base_url=origin, headers=alice, timeout=10) as http:
+        channel = http.post("/api/v1/chat/direct", json={"people": ["bob"]}).json()
+        sent = http.post(
+            f"/api/v1/chat/channels/{channel['id']}/messages", json={"body": "Moin Bob!"}
+        )
+        assert sent.status_code == 201, sent.text
+
+
+def _alice_mentions(origin: str, keys: dict[str, Any]) -> None:
+    alice = {"Authorization": f"Bearer {keys['alice_token']}"}
+    created = httpx.post(
+        origin + "/api/v1/posts", json={"body": "Danke @bob!"}, headers=alice, timeout=10
+    )
+    assert created.status_code == 201, created.text
+
+
+@pytest.mark.parametrize("setup", ["embedded", "redis"])
+def test_message_and_mention_reach_a_colleague_on_another_page_within_two_seconds(
+    setup: str, browser: Any, tmp_path: Path
+) -> None:
+    """Bob reads the directory; Alice writes him a direct message, then mentions him: his
+    header chat badge, bell and tab title change within 2 s, without a reload."""
+    redis_url = ""
+    if setup == "redis":
+        redis_url = os.environ.get("REDIS_URL", "")
+        if not redis_url:
+            pytest.skip("Set REDIS_URL to run the Redis set-up.")
+    with make_run(tmp_path, redis_url) as running:
+        context = browser.new_context(base_url=running.origin, locale="en-US")
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.locator("input[name=login]").fill("bob")
+        page.locator("input[name=password]").fill(PASSWORD)
+        with page.expect_navigation():
+            page.locator("input[name=password]").press("Enter")
+        page.goto("/people/")
+        page.wait_for_function("() => window.HanseLive && window.HanseLive.connected")
+        page.evaluate("() => { window.__notReloaded = true; }")
+        expect(page).to_have_title("People · Hanse")
+
+        _alice_writes(running.origin, running.keys)
+        expect(page.locator(".main-nav .chat-link .chat-badge")).to_contain_text("1", timeout=2000)
+        expect(page).to_have_title("(1) People · Hanse", timeout=2000)
+
+        _alice_mentions(running.origin, running.keys)
+        expect(page.locator("#notification-bell")).to_have_attribute(
+            "data-unread", "1", timeout=BELL_TIMEOUT_MS[setup]
+        )
+        expect(page).to_have_title("(2) People · Hanse", timeout=BELL_TIMEOUT_MS[setup])
+        assert page.evaluate("() => window.__notReloaded === true")
+        context.close()
