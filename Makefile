@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# small (40 people), bank (700), mid (2,000 people, 50,000 posts), large (10,000, 1,000,000)
 DEMO_SIZE ?= bank
 DEMO_SEED ?= 1
 export PYTHONDONTWRITEBYTECODE := 1

@@ -154,6 +154,14 @@ DATABASE_POOL = env_bool("DATABASE_POOL", True)
 DATABASE_POOL_MIN_SIZE = env_int("DATABASE_POOL_MIN_SIZE", 2)
 DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 10)
 DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 10)
+# psycopg's pool closes ONE idle connection above min_size per DATABASE_POOL_MAX_IDLE seconds,
+# so after a burst a process is back at its floor after (max - min) x this: 8 minutes with the
+# defaults (it was 40 with 300 s).
+DATABASE_POOL_MAX_IDLE = env_int("DATABASE_POOL_MAX_IDLE", 60)
+# The name each process's connections carry in PostgreSQL's pg_stat_activity
+# (application_name) and Redis's CLIENT LIST, with the process id: operators see which process
+# holds how many, and the connection test counts them exactly (tests/bench/test_connections.py).
+PROCESS_NAME = f"{env_str('HANSE_PROCESS_NAME', 'hanse')}-{os.getpid()}"[:63]
 if DATABASE_URL:
     # conn_max_age=0: connections come from the pool (or are closed after each request).
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
@@ -166,8 +174,7 @@ if DATABASE_URL:
                 "min_size": DATABASE_POOL_MIN_SIZE,
                 "max_size": max(DATABASE_POOL_MAX_SIZE, DATABASE_POOL_MIN_SIZE),
                 "timeout": DATABASE_POOL_TIMEOUT,
-                # Idle connections above min_size are closed after five minutes.
-                "max_idle": 300,
+                "max_idle": DATABASE_POOL_MAX_IDLE,
                 "name": "hanse",
             }
         else:
@@ -176,6 +183,7 @@ if DATABASE_URL:
         # JIT compilation costs ~20 ms on every query whose estimated cost is high, while the
         # queries of a page run in a few milliseconds.
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        DATABASES["default"]["OPTIONS"].setdefault("application_name", PROCESS_NAME)
         DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
             "TEST_DATABASE_NAME", "test_hanse"
         )
@@ -204,18 +212,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer, task queue ------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# Redis connections per process for the cache (both aliases share them); a request waits up to
+# REDIS_POOL_TIMEOUT seconds for one. The channel layer holds two more (publish, subscribe).
+REDIS_POOL_MAX_SIZE = env_int("REDIS_POOL_MAX_SIZE", 10)
+REDIS_POOL_TIMEOUT = env_int("REDIS_POOL_TIMEOUT", 5)
 if REDIS_URL:
+    # Every connection of the process (cache, sessions, channel layer, queue) names itself.
+    _REDIS_NAMED_URL = f"{REDIS_URL}{'&' if '?' in REDIS_URL else '?'}client_name={PROCESS_NAME}"
+    _REDIS_CACHE_OPTIONS = {
+        # Django makes a cache object, and with it a connection pool, per request context;
+        # one pool per process keeps the number of connections bounded (hanse/core/redispool.py).
+        "pool_class": "hanse.core.redispool.SharedBlockingConnectionPool",
+        "max_connections": REDIS_POOL_MAX_SIZE,
+        "timeout": REDIS_POOL_TIMEOUT,
+    }
     CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": _REDIS_NAMED_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "hanse"),
+            "OPTIONS": _REDIS_CACHE_OPTIONS,
         },
         # Rendered post cards (hanse/posts/cards.py): content-addressed, shared by processes.
         "cards": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": _REDIS_NAMED_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "hanse") + "-cards",
+            "OPTIONS": _REDIS_CACHE_OPTIONS,
         },
     }
     # Redis publish/subscribe: one PUBLISH per group_send, and each process hands it to its
@@ -226,7 +249,11 @@ if REDIS_URL:
     # in the process, as long as the connection: nothing expires, nothing is left behind.
     # The subscriber reads with a timeout of its own; socket_timeout bounds PUBLISH and
     # SUBSCRIBE when Redis hangs.
-    REDIS_CHANNEL_HOST = {"address": REDIS_URL, "socket_timeout": 5, "socket_connect_timeout": 5}
+    REDIS_CHANNEL_HOST = {
+        "address": _REDIS_NAMED_URL,
+        "socket_timeout": 5,
+        "socket_connect_timeout": 5,
+    }
     CHANNEL_LAYERS = {
         "default": {
             # Tells pages to catch up after a lost Redis subscription (hanse/realtime/layers.py).
@@ -234,7 +261,7 @@ if REDIS_URL:
             "CONFIG": {"hosts": [REDIS_CHANNEL_HOST]},
         }
     }
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    RQ_QUEUES = {"default": {"URL": _REDIS_NAMED_URL}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     INSTALLED_APPS.append("django_rq")
 else:

@@ -63,6 +63,16 @@ SIZES: dict[str, SizeSpec] = {
         regions=_FOUR,
         head_office_share=0.42,
     ),
+    # Between the two: the size of many real customers, and a quick bench.
+    "mid": SizeSpec(
+        name="mid",
+        people=2_000,
+        branches=60,
+        regions=_FOUR,
+        head_office_share=0.42,
+        community_scale=2.5,
+        follows_per_person=(4, 16),
+    ),
     "large": SizeSpec(
         name="large",
         people=10_000,

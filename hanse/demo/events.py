@@ -141,7 +141,7 @@ class _Answers:
 def create_events(ctx: DemoContext) -> None:
     rng = ctx.rng("events")
     today = ctx.now.astimezone(BERLIN).date()
-    scale = {"small": 1, "bank": 3, "large": 6}.get(ctx.spec.name, 1)
+    scale = {"small": 1, "bank": 3, "mid": 4, "large": 6}.get(ctx.spec.name, 1)
     bar = ctx.progress("Events and answers", 4 + 4 * scale)
     answers = _Answers(ctx, rng)
     created: list[Event] = []

@@ -66,6 +66,7 @@ class Volume:
 VOLUMES = {
     "small": Volume(posts=150, comments=420, post_reactions=600, comment_reactions=150),
     "bank": Volume(posts=6_000, comments=20_000, post_reactions=30_000, comment_reactions=10_000),
+    "mid": Volume(posts=50_000, comments=100_000, post_reactions=120_000, comment_reactions=35_000),
     "large": Volume(
         posts=1_000_000,
         comments=1_150_000,

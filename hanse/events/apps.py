@@ -13,3 +13,6 @@ class EventsConfig(AppConfig):
         from hanse.jobs import scheduler
 
         scheduler.register(*jobs.SCHEDULES)
+        from hanse.events import caching
+
+        caching.connect()

@@ -7,10 +7,13 @@ one for their overrides, one for the viewer's RSVPs (and one for co-organisers w
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -125,10 +128,91 @@ def calendar(
     return result
 
 
+# The start page's list is expanded in growing windows: most people have `limit` occurrences
+# within the first one, so series are not expanded for four months to show five dates.
+UPCOMING_WINDOWS = (timedelta(days=14), UPCOMING_HORIZON)
+# Longest a person's cached list lives (versions make changes show at once; this bounds what
+# nothing bumps: a new date entering the horizon).
+UPCOMING_CACHE_SECONDS = 300
+# Bumped by hanse/events/caching.py: any event, override or community change (all lists), and
+# a person's own RSVPs, memberships and account (that person's list).
+UPCOMING_VERSION_ALL = "events:upcoming:v"
+
+
+def upcoming_version_key(user_id: int) -> str:
+    return f"events:upcoming:v:{user_id}"
+
+
 def upcoming_for(*, viewer: User | None, limit: int = 5) -> list[Occurrence]:
-    """The next visible occurrences from now (those running now included)."""
+    """The next visible occurrences from now (those running now included).
+
+    Cached per person under the version keys above when the cache is shared by every process
+    (Redis); on the per-process cache a change in another process (the worker) would not show,
+    so it is computed each time there."""
+    if viewer is None or not viewer.is_authenticated:
+        return []
     now = timezone.now()
-    return calendar(viewer=viewer, start=now, end=now + UPCOMING_HORIZON)[:limit]
+    key = _upcoming_cache_key(viewer.pk, limit) if _cache_is_shared() else None
+    if key is not None:
+        cached = cache.get(key)
+        # Occurrences that ended since are dropped without a new version.
+        if cached is not None:
+            return [o for o in cached if o.end > now or o.start == o.end == now]
+    result = _upcoming(viewer=viewer, now=now, limit=limit)
+    if key is not None:
+        cache.set(key, result, UPCOMING_CACHE_SECONDS)
+    return result
+
+
+def _upcoming(*, viewer: User, now: datetime, limit: int) -> list[Occurrence]:
+    """``calendar`` over the horizon, but expanding series only as far as the list needs."""
+    qs = base_queryset(viewer).filter(cancelled_at__isnull=True)
+    horizon = now + UPCOMING_HORIZON
+    events = list(_events_in_range(qs, now, horizon))
+    found: list[Occurrence] = []
+    for window in UPCOMING_WINDOWS:
+        # Whatever starts inside the first window comes before all that starts after it, so
+        # once it holds `limit` occurrences those are the first `limit` of the horizon.
+        found = _expand(events, now, min(now + window, horizon))
+        if len(found) >= limit:
+            break
+    found = found[:limit]
+    if found:
+        answers = {
+            (event_id, utc(rid)): status
+            for event_id, rid, status in Rsvp.objects.filter(
+                user=viewer, event_id__in={o.event.pk for o in found}
+            ).values_list("event_id", "occurrence", "status")
+        }
+        for occurrence in found:
+            occurrence.my_status = answers.get((occurrence.event.pk, occurrence.recurrence_id))
+    return found
+
+
+def _cache_is_shared() -> bool:
+    from django.conf import settings
+
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    return "LocMemCache" not in backend and "DummyCache" not in backend
+
+
+def _upcoming_cache_key(user_id: int, limit: int) -> str:
+    keys = [UPCOMING_VERSION_ALL, upcoming_version_key(user_id)]
+    versions = cache.get_many(keys)
+    for missing in (k for k in keys if k not in versions):
+        # A version never seen before, so no entry cached under an evicted one is used.
+        cache.add(missing, uuid.uuid4().hex, None)
+        versions[missing] = cache.get(missing)
+    return f"events:upcoming:{user_id}:{limit}:{versions[keys[0]]}:{versions[keys[1]]}"
+
+
+def bump_upcoming_versions(*, user_ids: Iterable[int] = (), everyone: bool = False) -> None:
+    """Make the cached upcoming lists of these people (or of everyone) be computed anew."""
+    if everyone:
+        cache.set(UPCOMING_VERSION_ALL, uuid.uuid4().hex, None)
+    ids = set(user_ids)
+    if ids:
+        cache.set_many({upcoming_version_key(pk): uuid.uuid4().hex for pk in ids}, None)
 
 
 def event_occurrences(

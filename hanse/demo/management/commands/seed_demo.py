@@ -26,7 +26,8 @@ class Command(BaseCommand):
             choices=list(SIZES),
             default="bank",
             help="small: about 40 people (tests); bank: about 700 people in 42 branches "
-            "(the demo); large: 10,000 people (benchmarks). Default: bank.",
+            "(the demo); mid: 2,000 people, 50,000 posts (a quick bench); large: 10,000 people "
+            "(benchmarks). Default: bank.",
         )
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         parser.add_argument(

@@ -1,0 +1,198 @@
+"""Starting uvicorn as ``make run`` does, sessions for viewers, and an HTTP load generator.
+
+Shared by the benches that measure over HTTP (bench.connections, bench.pages). Every answer
+goes into the run's :class:`~bench.honesty.Ledger`: a status other than the expected one, or
+a request that raised, makes the run untrusted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.honesty import Ledger
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_text(self) -> str:
+        try:
+            return self.log.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def start_uvicorn(env: Mapping[str, str], *, name: str = "hanse-bench") -> Server:
+    """One app process with the command line of ``make run`` (Makefile) and the deploy docs
+    (docs/operations.md), on a free port; returns once it accepts connections."""
+    port = free_port()
+    log = Path(tempfile.gettempdir()) / f"{name}-{port}.log"
+    handle = log.open("wb")
+    process = subprocess.Popen(  # noqa: S603  # our own interpreter and arguments
+        [
+            sys.executable, "-m", "uvicorn", "hanse.asgi:application",
+            "--host", "127.0.0.1", "--port", str(port), "--no-proxy-headers",
+            "--no-access-log", "--lifespan", "off", "--ws-per-message-deflate", "false",
+        ],
+        cwd=BASE_DIR, env=dict(env), stdout=handle, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    handle.close()
+    server = Server(process, port, log)
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"uvicorn did not start:\n{server.log_text()[-3000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server
+        except OSError:
+            if time.monotonic() > deadline:
+                server.stop()
+                raise RuntimeError(f"uvicorn did not listen on {port} within 60 s") from None
+            time.sleep(0.2)
+
+
+def session_for(user: Any) -> str:
+    """A fresh logged-in session of the configured engine, as a login would leave it."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_hash"] = user.get_session_auth_hash()
+    store.create()
+    return str(store.session_key)
+
+
+@dataclass
+class Load:
+    """Client-observed latencies (ms) per URL label, and what went wrong."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    requests: int = 0
+    errors: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def all_latencies(self) -> list[float]:
+        return [ms for values in self.latencies.values() for ms in values]
+
+
+async def _drive(
+    base_url: str,
+    targets: Sequence[tuple[str, str, str]],
+    *,
+    concurrency: int,
+    duration: float | None,
+    total: int | None,
+    ledger: Ledger,
+    expected: tuple[int, ...],
+) -> Load:
+    import httpx
+    from django.conf import settings
+
+    load = Load()
+    lock = asyncio.Lock()
+    issued = 0
+    began = time.perf_counter()
+    deadline = began + duration if duration is not None else None
+
+    async def next_index() -> int | None:
+        nonlocal issued
+        async with lock:
+            if total is not None and issued >= total:
+                return None
+            if deadline is not None and time.perf_counter() >= deadline:
+                return None
+            issued += 1
+            return issued - 1
+
+    async def worker(n: int) -> None:
+        # One connection per worker, kept alive, as a browser tab would.
+        async with httpx.AsyncClient(
+            base_url=base_url, timeout=30.0, limits=httpx.Limits(max_connections=1)
+        ) as client:
+            while (index := await next_index()) is not None:
+                label, path, session = targets[(index + n) % len(targets)]
+                started = time.perf_counter()
+                try:
+                    response = await client.get(
+                        path, headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+                    )
+                    got: object = response.status_code
+                except httpx.HTTPError as exc:
+                    got = type(exc).__name__
+                ms = (time.perf_counter() - started) * 1000
+                load.requests += 1
+                if ledger.answered(label, got, expected):
+                    load.latencies[label].append(ms)
+                else:
+                    load.errors += 1
+
+    await asyncio.gather(*(worker(n) for n in range(concurrency)))
+    load.elapsed = time.perf_counter() - began
+    return load
+
+
+def drive(
+    base_url: str,
+    targets: Sequence[tuple[str, str, str]],
+    *,
+    concurrency: int,
+    ledger: Ledger,
+    duration: float | None = None,
+    total: int | None = None,
+    expected: tuple[int, ...] = (200,),
+) -> Load:
+    """GET ``targets`` (label, path, session key) round robin from ``concurrency`` clients,
+    for ``duration`` seconds or ``total`` requests, recording every answer in ``ledger``."""
+    return asyncio.run(
+        _drive(
+            base_url, targets, concurrency=concurrency, duration=duration, total=total,
+            ledger=ledger, expected=expected,
+        )
+    )  # fmt: skip
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    """This process's environment for a server, without pytest's markers."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.update(overrides)
+    return env
