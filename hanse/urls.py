@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from hanse.api.urls import api
-from hanse.core.language import language_set
+from hanse.people.language import language_set
 
 handler500 = "hanse.core.views.server_error"
 # A body over the size limit (RequestDataTooBig) is a SuspiciousOperation, which Django answers

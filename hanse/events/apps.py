@@ -13,6 +13,6 @@ class EventsConfig(AppConfig):
         from hanse.jobs import scheduler
 
         scheduler.register(*jobs.SCHEDULES)
-        from hanse.events import caching
+        from hanse.events import caching  # its signal receivers name the models
 
         caching.connect()

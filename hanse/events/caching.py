@@ -31,9 +31,10 @@ def _person(field: str) -> Any:
 
 
 def connect() -> None:
-    from hanse.communities.models import Community, Membership
-    from hanse.events.models import Event, OccurrenceOverride, Rsvp
-    from hanse.people.models import User
+    # Called from EventsConfig.ready(): the models exist only once the app registry is.
+    from hanse.communities.models import Community, Membership  # see above
+    from hanse.events.models import Event, OccurrenceOverride, Rsvp  # see above
+    from hanse.people.models import User  # see above
 
     for model in (Event, OccurrenceOverride, Community):
         post_save.connect(_everyone, sender=model, dispatch_uid=f"upcoming-{model.__name__}")

@@ -71,6 +71,7 @@ def _run_worker() -> None:
 
 
 def _run_scheduler() -> None:
+    # In the thread: the schedules are registered by the apps' ready(), after this module loads.
     from hanse.jobs import scheduler
 
     scheduler.run_forever(stop=stop)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from hanse.core.demo import SIZES
-from hanse.core.demo.posts import VOLUMES
-from hanse.core.management.commands.seed_demo import Command
+from hanse.demo.context import SIZES
+from hanse.demo.management.commands.seed_demo import Command
+from hanse.demo.posts import VOLUMES
 
 
 def test_every_size_has_people_and_a_stream() -> None:
