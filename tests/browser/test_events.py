@@ -42,7 +42,7 @@ def test_recurring_meetup_waiting_list_and_promotion(
     organiser.get_by_label("Places").fill("1")
     organiser.get_by_role("button", name="Publish event").click()
     expect(organiser.get_by_role("heading", level=1)).to_have_text("Connectoren-Stammtisch")
-    expect(organiser.get_by_text("0 going · 1 place left of 1")).to_be_visible()
+    expect(organiser.get_by_text("0 going · 1 of 1 place free")).to_be_visible()
     event = Event.objects.get()
     assert event.rrule.startswith("FREQ=WEEKLY;INTERVAL=2")
     axe_check(organiser)

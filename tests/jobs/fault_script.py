@@ -16,8 +16,8 @@ from django.test import Client  # noqa: E402
 from hanse.api.services import token_create  # noqa: E402
 from hanse.jobs import outbox  # noqa: E402
 from hanse.jobs.models import OutboxEvent  # noqa: E402
+from hanse.jobs.recovery import recover_stuck_tasks  # noqa: E402
 from hanse.notifications.models import Notification  # noqa: E402
-from hanse.notifications.tasks import recover_stuck_tasks  # noqa: E402
 from hanse.people.models import User  # noqa: E402
 from hanse.posts.models import Post  # noqa: E402
 

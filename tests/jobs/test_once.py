@@ -66,7 +66,6 @@ def test_failed_event_notification_is_retried_and_rolled_back(
     """An events notification task that fails re-enqueues itself with attempt + 1 and leaves
     no ledger row, as every app's tasks do."""
     from hanse.events import tasks
-    from hanse.notifications import services
     from tests.events.helpers import make_event
 
     settings.TASKS = DUMMY_TASKS
@@ -78,7 +77,7 @@ def test_failed_event_notification_is_retried_and_rolled_back(
     def broken(**kwargs: Any) -> list[Notification]:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "notify", broken)
+    monkeypatch.setattr(tasks, "notify", broken)
     assert tasks.notify_event.call("event_changed", event.pk, [ben.pk], anna.pk, {}, key="k") == 0
     assert not DeliveredEvent.objects.exists()
     [retry] = default_task_backend.results  # type: ignore[attr-defined]
