@@ -169,6 +169,10 @@ def run_forever(
         close_old_connections()
         try:
             beats.beat()
+        except Exception:
+            # A missing heartbeat shows in /readyz; it must not stop the schedule.
+            logger.warning("Could not record the scheduler's heartbeat.", exc_info=True)
+        try:
             tick()
         except Exception:
             # A database that is briefly away must not end the scheduler.
