@@ -250,7 +250,8 @@ if REDIS_URL:
     # The subscriber reads with a timeout of its own; socket_timeout bounds PUBLISH and
     # SUBSCRIBE when Redis hangs.
     REDIS_CHANNEL_HOST = {
-        "address": _REDIS_NAMED_URL,
+        "address": REDIS_URL,
+        "client_name": PROCESS_NAME,
         "socket_timeout": 5,
         "socket_connect_timeout": 5,
     }
