@@ -25,6 +25,8 @@ class ServiceDeleteAdmin(admin.ModelAdmin):
     """A model admin whose single and bulk deletes call ``delete_with_service``."""
 
     def delete_with_service(self, obj: Any, by: Any) -> None:
+        """Each subclass calls its app's delete service here (post_delete, comment_delete, ...);
+        an admin that forgot to must fail loudly rather than delete past the service."""
         raise NotImplementedError
 
     def delete_order(self, objects: list[Any]) -> Iterable[Any]:
