@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     from django_tasks_db.models import DBTaskResult
 
     from hanse.notifications.models import Notification
-    from hanse.notifications.tasks import notify_post_created
+    from hanse.posts.tasks import notify_post_created
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("flush", verbosity=0, interactive=False)

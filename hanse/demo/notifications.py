@@ -1,6 +1,6 @@
 """Notifications for the demo accounts, so the bell shows what a working day brings.
 
-They are made by the same hooks the real events call (``hanse.notifications.services.on_*``),
+They are made by the same hooks the real events call (``hanse.posts.notifications.on_*``),
 for the most recent comments, reactions and mentions that concern the demo accounts, and
 marked as already e-mailed so that starting the demo sends no mail.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from hanse.demo.context import DemoContext
-from hanse.notifications import services
 from hanse.notifications.models import Notification
+from hanse.posts import notifications as hooks
 from hanse.posts.models import Comment, Mention, Reaction
 
 PER_KIND = 6
@@ -36,7 +36,7 @@ def create_notifications(ctx: DemoContext) -> None:
             .order_by("-id")[:PER_KIND]
         )
         for comment in reversed(list(comments)):
-            _dated(services.on_comment_created(comment), comment.created_at)
+            _dated(hooks.on_comment_created(comment), comment.created_at)
         reactions = (
             Reaction.objects.filter(post__author=user)
             .exclude(user=user)
@@ -44,7 +44,7 @@ def create_notifications(ctx: DemoContext) -> None:
             .order_by("-id")[: PER_KIND * 2]
         )
         for reaction in reversed(list(reactions)):
-            _dated(services.on_reaction_added(reaction), reaction.created_at)
+            _dated(hooks.on_reaction_added(reaction), reaction.created_at)
         mentions = (
             Mention.objects.filter(user=user, post__isnull=False)
             .exclude(post__author=user)
@@ -53,7 +53,7 @@ def create_notifications(ctx: DemoContext) -> None:
         )
         for mention in reversed(list(mentions)):
             if mention.post is not None:
-                _dated(services.on_post_created(mention.post), mention.post.created_at)
+                _dated(hooks.on_post_created(mention.post), mention.post.created_at)
         bar.update(1)
     bar.close()
     # The demo starts quiet: nothing waits to be e-mailed or pushed.

@@ -20,11 +20,6 @@ SCHEDULES = (
         at=time(7, 30),
         weekday=0,
     ),
-    Schedule(
-        name="notifications.scheduled_announcements",
-        task="hanse.notifications.tasks.check_scheduled_announcements",
-        every=timedelta(minutes=1),
-    ),
     # Runs in the scheduler process: it must work when no worker does.
     Schedule(
         name="notifications.recover_stuck_work",

@@ -19,11 +19,12 @@ its ``AppConfig.ready()`` (posts, communities, chat, events)::
 
 and then call ``hanse.notifications.services.notify(type_key="event_reminder", target=event,
 recipients=..., actor=...)``. For a generic ``target`` the type names the queryset that says
-what the person may see (``target_visible``, e.g. ``Event.objects.visible_to``); notifications
-about posts, comments and communities are checked against ``Post.objects.visible_to``,
-``Comment.objects.visible_to`` and ``Community.objects.content_visible_to`` (or
-``visible_to``, see ``community_access``). Visibility is checked when a notification is
-created and again whenever it is shown or sent: there is no second copy of any rule here.
+what the person may see (``target_visible``, e.g. ``Event.objects.visible_to``). The post and
+comment columns are checked by what the stream registers for them (:class:`Subject`,
+hanse/posts/notifications.py: ``Post.objects.visible_to``, ``Comment.objects.visible_to``),
+the community column against ``Community.objects.content_visible_to`` (or ``visible_to``,
+see ``community_access``). Visibility is checked when a notification is created and again
+whenever it is shown or sent: there is no second copy of any rule here.
 
 ``render`` runs in the language that is active; use :func:`render_for` to render in the
 recipient's own language (e-mail, push).
@@ -42,6 +43,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _g
 
+from hanse.communities.models import Community
 from hanse.core.text import plain_text_excerpt
 
 if TYPE_CHECKING:
@@ -110,19 +112,18 @@ class NotificationType:
 
     def visibility_checks(self, recipient: User, notification: Notification) -> list[QuerySet[Any]]:
         """Querysets that must each contain the notification's object for it to be seen."""
-        # Imported when called: the post and comment columns still belong to the stream,
-        # which sits above notifications (pyproject.toml, ignore_imports).
-        from hanse.communities.models import Community
-        from hanse.posts.models import Comment, Post
-
-        checks: list[QuerySet[Any]] = []
-        if notification.comment_id is not None:
-            checks.append(Comment.objects.visible_to(recipient).filter(pk=notification.comment_id))
-        elif notification.post_id is not None:
-            checks.append(Post.objects.visible_to(recipient).filter(pk=notification.post_id))
-        # Post.objects.visible_to already checks the post's own community.
-        covered = notification.post is not None and (
-            notification.post.community_id == notification.community_id
+        present = [s for s in _subjects.values() if s.value(notification) is not None]
+        implied = {column for s in present for column in s.implies}
+        checks: list[QuerySet[Any]] = [
+            subject.visible(recipient).filter(pk=subject.value(notification))
+            for subject in present
+            if subject.field not in implied
+        ]
+        # A subject whose visible_to checks the notification's community already (a post of
+        # that community) needs no second check of it.
+        covered = any(
+            s.community_of is not None and s.community_of(notification) == notification.community_id
+            for s in present
         )
         if (
             notification.community_id is not None
@@ -150,6 +151,44 @@ class NotificationType:
         return Q(type=self.key) & _checks_q(recipient, self.community_access, self.target_visible)
 
 
+@dataclass(frozen=True)
+class Subject:
+    """A column of ``Notification`` that names content of an app above this one (the
+    stream's ``post`` and ``comment``), and how to check that the recipient still sees it.
+
+    The app registers its subjects next to its types (hanse/posts/notifications.py), so the
+    machinery checks every column with the entity's own ``visible_to`` without importing it.
+    """
+
+    field: str  # the foreign key on Notification, e.g. "post"
+    visible: Callable[[User], QuerySet[Any]]  # e.g. Post.objects.visible_to
+    # Fields whose check this one implies when set (a visible comment's post is visible).
+    implies: tuple[str, ...] = ()
+    # The community whose content access ``visible`` already checks for this notification.
+    community_of: Callable[[Notification], int | None] | None = None
+    # ``visible`` depends on the person only through the admin flag and membership of the
+    # notification's community: notify() then checks one person per (admin, member) pair.
+    community_scoped: bool = True
+
+    def value(self, notification: Notification) -> Any:
+        return getattr(notification, f"{self.field}_id")
+
+
+_subjects: dict[str, Subject] = {}
+
+
+def register_subject(subject: Subject) -> Subject:
+    """Say how a Notification column is checked; registering a field twice is an error."""
+    if subject.field in _subjects and _subjects[subject.field] is not subject:
+        raise ValueError(f"Notification subject {subject.field!r} is already registered.")
+    _subjects[subject.field] = subject
+    return subject
+
+
+def subjects() -> list[Subject]:
+    return list(_subjects.values())
+
+
 def _checks_q(
     recipient: User,
     community_access: CommunityAccess,
@@ -157,16 +196,11 @@ def _checks_q(
 ) -> Q:
     """Correlated EXISTS on the entities' own ``visible_to``: cheap per row (a primary-key
     probe each), so the bell can count with them and still read only its partial index."""
-    # Imported when called: see NotificationType.visibility_checks.
-    from hanse.communities.models import Community
-    from hanse.posts.models import Comment, Post
-
-    q: Q = Q(comment__isnull=True) | Q(
-        Exists(Comment.objects.visible_to(recipient).filter(pk=OuterRef("comment_id")))
-    )
-    q &= Q(post__isnull=True) | Q(
-        Exists(Post.objects.visible_to(recipient).filter(pk=OuterRef("post_id")))
-    )
+    q = Q()
+    for subject in _subjects.values():
+        q &= Q(**{f"{subject.field}__isnull": True}) | Q(
+            Exists(subject.visible(recipient).filter(pk=OuterRef(f"{subject.field}_id")))
+        )
     if community_access != "none":
         communities = (
             Community.objects.content_visible_to(recipient)

@@ -1,7 +1,8 @@
 """Writes: creating notifications by the rules, reading them, and people's settings.
 
-The stream and communities call the ``on_*`` functions from ``transaction.on_commit``; each
-picks the recipients and calls :func:`notify`, which applies every rule in one place:
+Each app's hooks pick the recipients and call :func:`notify` (the stream's in
+hanse/posts/notifications.py, chat's and events' in their tasks; what communities announce is
+handled by the ``on_*`` functions below). ``notify`` applies every rule in one place:
 
 - nobody is told about their own action (actor == recipient);
 - nobody is told about what they cannot see (the type's visibility check, built on the
@@ -28,6 +29,7 @@ from django.db.models import F, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.communities.models import Community, JoinRequest, Membership
 from hanse.communities.rules import moderators_q
 from hanse.core.errors import ServiceError
 from hanse.core.rules import is_platform_admin
@@ -41,12 +43,12 @@ from hanse.notifications.models import (
     NotificationActor,
     NotificationPreference,
 )
+from hanse.people.models import User
 from hanse.realtime.counters import notifications_changed_on_commit
 
 if TYPE_CHECKING:
-    from hanse.communities.models import Community, Invitation, JoinRequest, Membership
-    from hanse.people.models import User
-    from hanse.posts.models import Announcement, Comment, Post, Reaction
+    from hanse.communities.models import Invitation
+    from hanse.posts.models import Comment, Post
 
 # SQLite allows 500 terms in one compound SELECT; stay well below.
 _UNION_CHUNK = 400
@@ -72,13 +74,12 @@ def _visible_ids(
     a person sees it when every check returns the row."""
     by_key: dict[Any, list[User]] = {}
     members: set[int] | None = None
-    if ntype.visibility_key is None and ntype.target_visible is None:
+    scoped = all(s.community_scoped for s in registry.subjects() if s.value(template) is not None)
+    if ntype.visibility_key is None and ntype.target_visible is None and scoped:
         # Posts, comments and communities: their visible_to depends on the person only
-        # through the admin flag and membership of the one community concerned (see
-        # hanse/posts/models/posts.py and hanse/communities/models.py). So one person per
-        # (admin, member) pair is checked, and 1,000 followers cost a handful of queries.
-        from hanse.communities.models import Membership
-
+        # through the admin flag and membership of the one community concerned (the subjects
+        # say so, see registry.Subject). So one person per (admin, member) pair is checked,
+        # and 1,000 followers cost a handful of queries.
         members = set()
         if template.community_id is not None:
             members = set(
@@ -427,8 +428,6 @@ def delivery_settings_update(
 
 def community_setting_set(*, user: User, community: Community, level: str) -> str:
     """Choose how much the person hears from a community; "highlights" is the default."""
-    from hanse.communities.models import Community, Membership
-
     levels = CommunityNotificationSetting.Level
     if level not in levels.values:
         raise ServiceError(_("Choose all posts, highlights or mute."), code="invalid_level")
@@ -453,99 +452,11 @@ def community_setting_set(*, user: User, community: Community, level: str) -> st
     return level
 
 
-# --- what the stream and communities call (from transaction.on_commit) ---------------------
-
-
-def _mentioned_people(*, post: Post | None = None, comment: Comment | None = None) -> list[User]:
-    from hanse.people.models import User
-    from hanse.posts.models import Mention
-
-    mentions = Mention.objects.filter(user__isnull=False)
-    mentions = (
-        mentions.filter(comment=comment)
-        if comment is not None
-        else mentions.filter(post=post, comment__isnull=True)
-    )
-    return list(User.objects.filter(pk__in=mentions.values("user_id"), is_active=True))
-
-
-def on_post_created(post: Post) -> list[Notification]:
-    """Mentions, and "all posts" followers of the post's community."""
-    from hanse.communities.models import Membership
-    from hanse.people.models import User
-
-    mentioned = _mentioned_people(post=post)
-    made = notify(type_key="mention", recipients=mentioned, actor=post.author, post=post)
-    if post.community_id is not None:
-        members = Membership.objects.filter(community_id=post.community_id).values("user_id")
-        followers = User.objects.filter(
-            is_active=True,
-            pk__in=members,
-            community_notification_settings__community_id=post.community_id,
-            community_notification_settings__level=CommunityNotificationSetting.Level.ALL_POSTS,
-        ).exclude(pk__in=[person.pk for person in mentioned])
-        made += notify(
-            type_key="community_post", recipients=followers, actor=post.author, post=post
-        )
-    return made
-
-
-def on_comment_created(comment: Comment) -> list[Notification]:
-    """Mentions in the comment, then the author of the comment replied to, then the post's."""
-    post = comment.post
-    mentioned = _mentioned_people(comment=comment)
-    told = {person.pk for person in mentioned}
-    made = notify(type_key="mention", recipients=mentioned, actor=comment.author, comment=comment)
-    if comment.parent_id is not None:
-        parent = comment.parent
-        assert parent is not None  # noqa: S101  # parent_id is set
-        if parent.author_id not in told:
-            made += notify(
-                type_key="reply_to_comment",
-                recipients=[parent.author],
-                actor=comment.author,
-                comment=comment,
-                group_key=f"reply_to_comment:{parent.pk}",
-            )
-            told.add(parent.author_id)
-    if post.author_id not in told:
-        made += notify(
-            type_key="reply_to_post",
-            recipients=[post.author],
-            actor=comment.author,
-            comment=comment,
-            group_key=f"reply_to_post:{post.pk}",
-        )
-    return made
-
-
-def on_reaction_added(reaction: Reaction) -> list[Notification]:
-    """Tell the author of the post or comment; reactions to the same thing collapse."""
-    if reaction.comment_id is not None:
-        comment = reaction.comment
-        assert comment is not None  # noqa: S101  # comment_id is set
-        return notify(
-            type_key="reaction",
-            recipients=[comment.author],
-            actor=reaction.user,
-            comment=comment,
-            group_key=f"reaction:comment:{comment.pk}",
-        )
-    post = reaction.post
-    assert post is not None  # noqa: S101  # a reaction has a post or a comment
-    return notify(
-        type_key="reaction",
-        recipients=[post.author],
-        actor=reaction.user,
-        post=post,
-        group_key=f"reaction:post:{post.pk}",
-    )
+# --- what communities announce (hanse/notifications/tasks.py picks the events up) ----------
 
 
 def on_join_request_created(request: JoinRequest) -> list[Notification]:
     """Tell the community's owners and moderators; requests to one community collapse."""
-    from hanse.people.models import User
-
     moderators = User.objects.filter(moderators_q(request.community_id))
     return notify(
         type_key="join_request",
@@ -559,8 +470,6 @@ def on_join_request_created(request: JoinRequest) -> list[Notification]:
 
 def on_join_request_decided(request: JoinRequest) -> list[Notification]:
     """Tell the person who asked whether they are in."""
-    from hanse.communities.models import JoinRequest
-
     if request.status == JoinRequest.Status.APPROVED:
         type_key = "join_request_approved"
     elif request.status == JoinRequest.Status.DECLINED:
@@ -596,21 +505,6 @@ def on_role_changed(membership: Membership, by: User) -> list[Notification]:
         community=membership.community,
         target=membership,
         data={"role": membership.role},
-    )
-
-
-def on_announcement_published(announcement: Announcement) -> list[Notification]:
-    """Ask everyone the must-read announcement is for to read it (others see it pinned)."""
-    from hanse.people.models import User
-
-    if not announcement.must_read or announcement.is_draft:
-        return []
-    return notify(
-        type_key="must_read_announcement",
-        recipients=User.objects.filter(is_active=True),
-        actor=announcement.author,
-        target=announcement,
-        data={"title": announcement.title},
     )
 
 

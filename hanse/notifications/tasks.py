@@ -1,20 +1,21 @@
 """Background work of notifications (django-tasks): create them, then deliver them.
 
-The stream and communities queue these after their transaction commits (see
-hanse/posts/events.py and hanse/communities/services.py); nothing here runs in a request.
+Apps queue their own ``notify_*`` tasks after their transaction commits (the stream's are in
+hanse/posts/tasks.py, chat's and events' in theirs); what communities announce
+(hanse.core.signals.community_event) is picked up here. Nothing here runs in a request.
 
-- ``notify_*`` tasks load the object (and stop quietly if it is gone), call the ``on_*``
-  hook of hanse/notifications/services.py and queue the delivery. Each runs inside one
-  transaction together with a ledger row whose key names the event (hanse/jobs/once.py), so
-  running a task twice (a retry, a worker killed half-way and recovered) creates nothing twice.
+- ``notify_*`` tasks load the object (and stop quietly if it is gone), call an ``on_*`` hook
+  through :func:`notify_once` and queue the delivery. Each runs inside one transaction
+  together with a ledger row whose key names the event (hanse/jobs/once.py), so running a
+  task twice (a retry, a worker killed half-way and recovered) creates nothing twice.
 - ``deliver_emails`` sends e-mails that go out right away, outside the person's quiet hours
   (inside them it is deferred to their end); ``send_digests`` / ``send_digest`` send what a
   person missed, daily or weekly. Every e-mail is claimed under a unique key before it is sent
   (hanse/notifications/email.py), so none goes out twice.
 - A failing task re-enqueues itself with ``run_after`` and ``attempt + 1`` (backoff 1, 2, 4,
   8 minutes), at most five attempts, and logs each failure.
-- ``recover_stuck_work`` (half-sent e-mails, lost enqueues), ``check_scheduled_announcements``
-  and ``apply_retention`` are run by the scheduler (declared in hanse/notifications/jobs.py);
+- ``recover_stuck_work`` (half-sent e-mails, lost enqueues) and ``apply_retention`` are run
+  by the scheduler (declared in hanse/notifications/jobs.py);
   tasks a dead worker left behind are recovered by hanse/jobs/recovery.py.
 """
 
@@ -35,18 +36,20 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_tasks import task
 
+from hanse.communities.models import Community, Invitation, JoinRequest, Membership
 from hanse.jobs import once
 from hanse.jobs.recovery import stuck_minutes
 from hanse.jobs.retry import MAX_ATTEMPTS, backoff, can_defer, enqueue
 from hanse.jobs.retry import retry as _retry
 from hanse.notifications import email as mail
-from hanse.notifications import selectors, services
+from hanse.notifications import push, selectors, services
 from hanse.notifications.models import (
     DeliverySettings,
     DeliveryState,
     EmailDelivery,
     Notification,
 )
+from hanse.people.models import User
 
 if TYPE_CHECKING:
     from hanse.core.signals import CommunityEvent, MembershipEnded
@@ -55,9 +58,6 @@ logger = logging.getLogger(__name__)
 
 # One delivery task handles this many e-mails over one SMTP connection.
 EMAIL_BATCH = 50
-# Scheduled announcements are notified when their time has come; older ones (published before
-# this feature, or while the scheduler was down for days) are left alone.
-ANNOUNCEMENT_LOOKBACK = timedelta(days=2)
 # E-mails due right away that no task picked up this long after they were created (a lost
 # enqueue) are queued again by the recovery step.
 SWEEP_AFTER = timedelta(minutes=15)
@@ -148,7 +148,7 @@ def queue_delivery(
 # --- creating notifications ---------------------------------------------------------------
 
 
-def _once(key: str, hook: Callable[[], list[Notification]]) -> bool:
+def notify_once(key: str, hook: Callable[[], list[Notification]]) -> bool:
     """Run the hook once per event key, in one transaction with the ledger row, then queue
     the delivery after commit. False when the event was handled before."""
     with once.run_once(key) as first:
@@ -160,92 +160,6 @@ def _once(key: str, hook: Callable[[], list[Notification]]) -> bool:
     return True
 
 
-@task()
-def notify_post_created(post_id: int, attempt: int = 1) -> None:
-    """Mentions in a new post and "all posts" followers of its community."""
-    from hanse.posts.models import Post
-
-    try:
-        post = Post.objects.select_related("author", "community").filter(pk=post_id).first()
-        if post is None:
-            return
-        _once(f"post_created:{post_id}", lambda: services.on_post_created(post))
-    except Exception:
-        _retry(notify_post_created, [post_id], attempt, f"Notifying about post {post_id}")
-
-
-@task()
-def notify_comment_created(comment_id: int, attempt: int = 1) -> None:
-    """Mentions in a comment, and the authors of the post and of the comment replied to."""
-    from hanse.posts.models import Comment
-
-    try:
-        comment = (
-            Comment.objects.select_related(
-                "author", "post", "post__author", "post__community", "parent", "parent__author"
-            )
-            .filter(pk=comment_id)
-            .first()
-        )
-        if comment is None:
-            return
-        _once(f"comment_created:{comment_id}", lambda: services.on_comment_created(comment))
-    except Exception:
-        _retry(
-            notify_comment_created, [comment_id], attempt, f"Notifying about comment {comment_id}"
-        )
-
-
-@task()
-def notify_reaction_added(reaction_id: int, attempt: int = 1) -> None:
-    """The author of the post or comment reacted to (grouped)."""
-    from hanse.posts.models import Reaction
-
-    try:
-        reaction = (
-            Reaction.objects.select_related(
-                "user", "post", "post__author", "comment", "comment__author", "comment__post"
-            )
-            .filter(pk=reaction_id)
-            .first()
-        )
-        if reaction is None:
-            return
-        _once(f"reaction_added:{reaction_id}", lambda: services.on_reaction_added(reaction))
-    except Exception:
-        _retry(notify_reaction_added, [reaction_id], attempt, f"Notifying reaction {reaction_id}")
-
-
-@task()
-def notify_announcement_published(announcement_id: int, attempt: int = 1) -> None:
-    """Ask the audience of a must-read announcement to read it, once it is published."""
-    from hanse.posts.models import Announcement
-
-    try:
-        announcement = (
-            Announcement.objects.select_related("author").filter(pk=announcement_id).first()
-        )
-        if (
-            announcement is None
-            or announcement.is_draft
-            or not announcement.must_read
-            or announcement.publish_at > timezone.now()
-        ):
-            # Scheduled ones are picked up by check_scheduled_announcements when due.
-            return
-        _once(
-            f"announcement_published:{announcement_id}",
-            lambda: services.on_announcement_published(announcement),
-        )
-    except Exception:
-        _retry(
-            notify_announcement_published,
-            [announcement_id],
-            attempt,
-            f"Notifying about announcement {announcement_id}",
-        )
-
-
 COMMUNITY_EVENTS = (
     "join_request_created",
     "join_request_decided",
@@ -255,9 +169,6 @@ COMMUNITY_EVENTS = (
 
 
 def _community_event(kind: str, object_id: int, actor_id: int | None, event_key: str) -> None:
-    from hanse.communities.models import Invitation, JoinRequest, Membership
-    from hanse.people.models import User
-
     if kind in ("join_request_created", "join_request_decided"):
         request = (
             JoinRequest.objects.select_related("community", "user", "decided_by")
@@ -269,9 +180,9 @@ def _community_event(kind: str, object_id: int, actor_id: int | None, event_key:
         if kind == "join_request_created":
             if request.status != JoinRequest.Status.PENDING:
                 return  # settled (or withdrawn) before the moderators were told
-            _once(f"{kind}:{object_id}", lambda: services.on_join_request_created(request))
+            notify_once(f"{kind}:{object_id}", lambda: services.on_join_request_created(request))
         else:
-            _once(
+            notify_once(
                 f"{kind}:{object_id}:{request.status}",
                 lambda: services.on_join_request_decided(request),
             )
@@ -283,7 +194,7 @@ def _community_event(kind: str, object_id: int, actor_id: int | None, event_key:
         )
         if invitation is None or invitation.status != Invitation.Status.PENDING:
             return
-        _once(f"{kind}:{object_id}", lambda: services.on_invitation_created(invitation))
+        notify_once(f"{kind}:{object_id}", lambda: services.on_invitation_created(invitation))
     elif kind == "role_changed":
         membership = (
             Membership.objects.select_related("community", "user").filter(pk=object_id).first()
@@ -291,7 +202,9 @@ def _community_event(kind: str, object_id: int, actor_id: int | None, event_key:
         by = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
         if membership is None or by is None:
             return
-        _once(f"{kind}:{object_id}:{event_key}", lambda: services.on_role_changed(membership, by))
+        notify_once(
+            f"{kind}:{object_id}:{event_key}", lambda: services.on_role_changed(membership, by)
+        )
     else:
         raise ValueError(f"Unknown community event {kind!r}.")
 
@@ -320,9 +233,6 @@ def notify_community_event(
 def notify_membership_ended(community_id: int, user_id: int, attempt: int = 1) -> None:
     """Someone left or was removed: their level for the community is forgotten (unless they
     have joined again in the meantime)."""
-    from hanse.communities.models import Community, Membership
-    from hanse.people.models import User
-
     try:
         if Membership.objects.filter(community_id=community_id, user_id=user_id).exists():
             return
@@ -441,10 +351,6 @@ def deliver_push(notification_ids: list[int], attempt: int = 1) -> int:
     """Hand push notifications to the web push sender (hanse/notifications/push.py); those
     it leaves pending (every device failed for a passing reason) are retried with backoff."""
     try:
-        from hanse.notifications import push
-    except ImportError:
-        return 0
-    try:
         sent = push.send_pending_push(notification_ids)
     except Exception:
         _retry(deliver_push, [notification_ids], attempt, "Sending push notifications")
@@ -517,8 +423,6 @@ def send_digests(frequency: str) -> int:
 @task()
 def send_digest(user_id: int, frequency: str, period: str, attempt: int = 1) -> str:
     """Send one person's digest for the period (at most once)."""
-    from hanse.people.models import User
-
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return mail.Outcome.SKIPPED
@@ -556,27 +460,6 @@ def send_digest(user_id: int, frequency: str, period: str, attempt: int = 1) -> 
 
 
 # --- scheduled jobs -----------------------------------------------------------------------
-
-
-@task()
-def check_scheduled_announcements() -> int:
-    """Notify must-read announcements whose publication time has passed, once each."""
-    from hanse.posts.models import Announcement
-
-    now = timezone.now()
-    ids = list(
-        Announcement.objects.filter(
-            is_draft=False,
-            must_read=True,
-            publish_at__lte=now,
-            publish_at__gte=now - ANNOUNCEMENT_LOOKBACK,
-        ).values_list("pk", flat=True)
-    )
-    done = once.done(f"announcement_published:{pk}" for pk in ids)
-    due = [pk for pk in ids if f"announcement_published:{pk}" not in done]
-    for pk in due:
-        notify_announcement_published.enqueue(pk)
-    return len(due)
 
 
 def recover_email_deliveries(now: datetime | None = None) -> dict[str, int]:

@@ -9,11 +9,13 @@ class PostsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported once the app registry is ready (they use the models): the notification
-        # types (mentions, comments, reactions, community posts, announcements) and the
-        # stream's WebSocket topics.
-        from hanse.posts import live, notifications  # noqa: F401
+        # types (mentions, comments, reactions, community posts, announcements), the stream's
+        # WebSocket topics and its scheduled job.
+        from hanse.jobs import scheduler
+        from hanse.posts import jobs, live, notifications  # noqa: F401
 
         live.register()
+        scheduler.register(*jobs.SCHEDULES)
         from hanse.core import uploads  # after the app registry is ready
         from hanse.posts.services.attachments import ATTACHMENTS  # names the posts' models
 

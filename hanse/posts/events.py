@@ -11,13 +11,14 @@ from django.db import transaction
 
 from hanse.communities.models import Community
 from hanse.jobs.outbox import enqueue_on_commit
-from hanse.notifications.tasks import (
+from hanse.posts.models import Comment, Post, Reaction
+from hanse.posts.tasks import (
+    announce_post_created,
     notify_announcement_published,
     notify_comment_created,
     notify_reaction_added,
+    queue_link_preview,
 )
-from hanse.posts.models import Comment, Post, Reaction
-from hanse.posts.tasks import announce_post_created, queue_link_preview
 from hanse.realtime import topics
 from hanse.realtime.publish import publish
 

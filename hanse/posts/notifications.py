@@ -1,9 +1,12 @@
-"""The notification types of the stream: mentions, comments and replies, reactions, new posts
-in followed communities, must-read announcements.
+"""The stream's plug into the notification machinery: its types (mentions, comments and
+replies, reactions, new posts in followed communities, must-read announcements), how the post
+and comment columns of a notification are checked, and the hooks that pick the recipients.
 
 Registered from ``PostsConfig.ready()`` with the notification registry (the machinery lives in
 hanse/notifications, which imports no app above it). Posts, comments and their communities
-are checked with their own ``visible_to`` when a notification is created, listed or sent.
+are checked with their own ``visible_to`` when a notification is created, listed or sent
+(:class:`~hanse.notifications.registry.Subject`). The hooks (``on_*``) run in the tasks of
+hanse/posts/tasks.py, after the write committed.
 """
 
 from __future__ import annotations
@@ -15,21 +18,26 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hanse.communities.models import Membership
 from hanse.core.rules import is_platform_admin
+from hanse.notifications.models import CommunityNotificationSetting
 from hanse.notifications.registry import (
     NotificationType,
     RenderedText,
+    Subject,
     actor_name,
     excerpt,
     register,
+    register_subject,
     url_or,
     who,
 )
-from hanse.posts.models import Announcement
+from hanse.notifications.services import notify
+from hanse.people.models import User
+from hanse.posts.models import Announcement, Comment, Mention, Post, Reaction
 
 if TYPE_CHECKING:
     from hanse.notifications.models import Notification
-    from hanse.people.models import User
 
 
 def _post_url(notification: Notification) -> str:
@@ -206,3 +214,128 @@ MUST_READ_ANNOUNCEMENT = register(
         render=_render_announcement,
     )
 )
+
+
+# --- the post and comment columns of a notification ---------------------------------------
+
+
+def _post_community(notification: Notification) -> int | None:
+    # Post.objects.visible_to checks the content access of the post's own community.
+    post = notification.post
+    return post.community_id if post is not None else None
+
+
+# Comment.objects.visible_to and Post.objects.visible_to depend on the person only through
+# the admin flag and membership of the post's community (hanse/posts/models/posts.py).
+COMMENT_SUBJECT = register_subject(
+    Subject(
+        field="comment",
+        visible=lambda user: Comment.objects.visible_to(user),
+        # A comment is visible only while its post is.
+        implies=("post",),
+        community_of=_post_community,
+    )
+)
+POST_SUBJECT = register_subject(
+    Subject(
+        field="post",
+        visible=lambda user: Post.objects.visible_to(user),
+        community_of=_post_community,
+    )
+)
+
+
+# --- the hooks (run by hanse/posts/tasks.py after the write committed) ----------------------
+
+
+def _mentioned_people(*, post: Post | None = None, comment: Comment | None = None) -> list[User]:
+    mentions = Mention.objects.filter(user__isnull=False)
+    mentions = (
+        mentions.filter(comment=comment)
+        if comment is not None
+        else mentions.filter(post=post, comment__isnull=True)
+    )
+    return list(User.objects.filter(pk__in=mentions.values("user_id"), is_active=True))
+
+
+def on_post_created(post: Post) -> list[Notification]:
+    """Mentions, and "all posts" followers of the post's community."""
+    mentioned = _mentioned_people(post=post)
+    made = notify(type_key="mention", recipients=mentioned, actor=post.author, post=post)
+    if post.community_id is not None:
+        members = Membership.objects.filter(community_id=post.community_id).values("user_id")
+        followers = User.objects.filter(
+            is_active=True,
+            pk__in=members,
+            community_notification_settings__community_id=post.community_id,
+            community_notification_settings__level=CommunityNotificationSetting.Level.ALL_POSTS,
+        ).exclude(pk__in=[person.pk for person in mentioned])
+        made += notify(
+            type_key="community_post", recipients=followers, actor=post.author, post=post
+        )
+    return made
+
+
+def on_comment_created(comment: Comment) -> list[Notification]:
+    """Mentions in the comment, then the author of the comment replied to, then the post's."""
+    post = comment.post
+    mentioned = _mentioned_people(comment=comment)
+    told = {person.pk for person in mentioned}
+    made = notify(type_key="mention", recipients=mentioned, actor=comment.author, comment=comment)
+    if comment.parent_id is not None:
+        parent = comment.parent
+        assert parent is not None  # noqa: S101  # parent_id is set
+        if parent.author_id not in told:
+            made += notify(
+                type_key="reply_to_comment",
+                recipients=[parent.author],
+                actor=comment.author,
+                comment=comment,
+                group_key=f"reply_to_comment:{parent.pk}",
+            )
+            told.add(parent.author_id)
+    if post.author_id not in told:
+        made += notify(
+            type_key="reply_to_post",
+            recipients=[post.author],
+            actor=comment.author,
+            comment=comment,
+            group_key=f"reply_to_post:{post.pk}",
+        )
+    return made
+
+
+def on_reaction_added(reaction: Reaction) -> list[Notification]:
+    """Tell the author of the post or comment; reactions to the same thing collapse."""
+    if reaction.comment_id is not None:
+        comment = reaction.comment
+        assert comment is not None  # noqa: S101  # comment_id is set
+        return notify(
+            type_key="reaction",
+            recipients=[comment.author],
+            actor=reaction.user,
+            comment=comment,
+            group_key=f"reaction:comment:{comment.pk}",
+        )
+    post = reaction.post
+    assert post is not None  # noqa: S101  # a reaction has a post or a comment
+    return notify(
+        type_key="reaction",
+        recipients=[post.author],
+        actor=reaction.user,
+        post=post,
+        group_key=f"reaction:post:{post.pk}",
+    )
+
+
+def on_announcement_published(announcement: Announcement) -> list[Notification]:
+    """Ask everyone the must-read announcement is for to read it (others see it pinned)."""
+    if not announcement.must_read or announcement.is_draft:
+        return []
+    return notify(
+        type_key="must_read_announcement",
+        recipients=User.objects.filter(is_active=True),
+        actor=announcement.author,
+        target=announcement,
+        data={"title": announcement.title},
+    )

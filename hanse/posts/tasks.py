@@ -1,5 +1,6 @@
-"""Background work of the stream (django-tasks): a new post's side effects, link previews
-and image thumbnails."""
+"""Background work of the stream (django-tasks): a new post's side effects, link previews,
+image thumbnails, and the notifications of posts, comments, reactions and announcements (the
+hooks that pick the recipients are in hanse/posts/notifications.py)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,21 @@ from django.utils import timezone
 from django_tasks import task
 
 from hanse.core import uploads
+from hanse.jobs import once
 from hanse.jobs.outbox import enqueue_on_commit
-from hanse.notifications.tasks import notify_post_created
+from hanse.jobs.retry import retry as _retry
+from hanse.notifications.tasks import notify_once
+from hanse.posts import notifications
 from hanse.posts.linkpreview import fetch_preview, previews_enabled
-from hanse.posts.models import LinkPreview, Post
+from hanse.posts.models import Announcement, Comment, LinkPreview, Post, Reaction
 
 # A fetched card is reused by every post linking the same URL for this long; failures are
 # retried sooner.
 PREVIEW_FRESH_FOR = timedelta(days=7)
 FAILED_RETRY_AFTER = timedelta(hours=6)
+# Scheduled announcements are notified when their time has come; older ones (published before
+# this feature, or while the scheduler was down for days) are left alone.
+ANNOUNCEMENT_LOOKBACK = timedelta(days=2)
 
 
 # body_html is sanitised output: every external link carries an absolute http(s) href, while
@@ -107,6 +114,110 @@ def announce_post_created(post_id: int) -> None:
     queue_link_preview(post_id)
     # Through the outbox: a queue that is away now loses nothing (hanse/jobs/outbox.py).
     enqueue_on_commit(notify_post_created, post_id)
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+@task()
+def notify_post_created(post_id: int, attempt: int = 1) -> None:
+    """Mentions in a new post and "all posts" followers of its community."""
+    try:
+        post = Post.objects.select_related("author", "community").filter(pk=post_id).first()
+        if post is None:
+            return
+        notify_once(f"post_created:{post_id}", lambda: notifications.on_post_created(post))
+    except Exception:
+        _retry(notify_post_created, [post_id], attempt, f"Notifying about post {post_id}")
+
+
+@task()
+def notify_comment_created(comment_id: int, attempt: int = 1) -> None:
+    """Mentions in a comment, and the authors of the post and of the comment replied to."""
+    try:
+        comment = (
+            Comment.objects.select_related(
+                "author", "post", "post__author", "post__community", "parent", "parent__author"
+            )
+            .filter(pk=comment_id)
+            .first()
+        )
+        if comment is None:
+            return
+        notify_once(
+            f"comment_created:{comment_id}", lambda: notifications.on_comment_created(comment)
+        )
+    except Exception:
+        _retry(
+            notify_comment_created, [comment_id], attempt, f"Notifying about comment {comment_id}"
+        )
+
+
+@task()
+def notify_reaction_added(reaction_id: int, attempt: int = 1) -> None:
+    """The author of the post or comment reacted to (grouped)."""
+    try:
+        reaction = (
+            Reaction.objects.select_related(
+                "user", "post", "post__author", "comment", "comment__author", "comment__post"
+            )
+            .filter(pk=reaction_id)
+            .first()
+        )
+        if reaction is None:
+            return
+        notify_once(
+            f"reaction_added:{reaction_id}", lambda: notifications.on_reaction_added(reaction)
+        )
+    except Exception:
+        _retry(notify_reaction_added, [reaction_id], attempt, f"Notifying reaction {reaction_id}")
+
+
+@task()
+def notify_announcement_published(announcement_id: int, attempt: int = 1) -> None:
+    """Ask the audience of a must-read announcement to read it, once it is published."""
+    try:
+        announcement = (
+            Announcement.objects.select_related("author").filter(pk=announcement_id).first()
+        )
+        if (
+            announcement is None
+            or announcement.is_draft
+            or not announcement.must_read
+            or announcement.publish_at > timezone.now()
+        ):
+            # Scheduled ones are picked up by check_scheduled_announcements when due.
+            return
+        notify_once(
+            f"announcement_published:{announcement_id}",
+            lambda: notifications.on_announcement_published(announcement),
+        )
+    except Exception:
+        _retry(
+            notify_announcement_published,
+            [announcement_id],
+            attempt,
+            f"Notifying about announcement {announcement_id}",
+        )
+
+
+@task()
+def check_scheduled_announcements() -> int:
+    """Notify must-read announcements whose publication time has passed, once each."""
+    now = timezone.now()
+    ids = list(
+        Announcement.objects.filter(
+            is_draft=False,
+            must_read=True,
+            publish_at__lte=now,
+            publish_at__gte=now - ANNOUNCEMENT_LOOKBACK,
+        ).values_list("pk", flat=True)
+    )
+    done = once.done(f"announcement_published:{pk}" for pk in ids)
+    due = [pk for pk in ids if f"announcement_published:{pk}" not in done]
+    for pk in due:
+        notify_announcement_published.enqueue(pk)
+    return len(due)
 
 
 # The thumbnail task lives in hanse/core/uploads.py; tasks queued before it moved name

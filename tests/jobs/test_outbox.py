@@ -43,7 +43,7 @@ def test_post_is_queued_through_the_outbox_and_marked(anna_ben, django_capture_o
     rows = OutboxEvent.objects.order_by("pk")
     assert [r.task_path for r in rows] == [
         "hanse.posts.tasks.announce_post_created",
-        "hanse.notifications.tasks.notify_post_created",
+        "hanse.posts.tasks.notify_post_created",
     ]
     assert all(r.enqueued_at is not None and r.attempts == 1 for r in rows)
     assert Notification.objects.filter(recipient=ben, post=post, type="mention").count() == 1
@@ -63,7 +63,7 @@ def test_relay_queues_what_a_dead_process_left_once(anna_ben, django_capture_on_
         assert outbox.relay(now=timezone.now() + LATER)["relayed"] == 1
     assert _waiting() == []
     assert outbox.relay(now=timezone.now() + LATER)["relayed"] == 0
-    from hanse.notifications.tasks import notify_post_created
+    from hanse.posts.tasks import notify_post_created
 
     notify_post_created.call(post.pk)
     assert Notification.objects.filter(recipient=ben, post=post).count() == 1
@@ -83,7 +83,7 @@ def test_relay_keeps_a_row_it_cannot_queue(db):
     """A task that cannot be loaded stays, counted and explained, and does not stop others."""
     bad = OutboxEvent.objects.create(task_path="hanse.nowhere.task", args=[1])
     good = OutboxEvent.objects.create(
-        task_path="hanse.notifications.tasks.notify_post_created", args=[999_999]
+        task_path="hanse.posts.tasks.notify_post_created", args=[999_999]
     )
     result = outbox.relay(now=timezone.now() + LATER)
     assert result == {"relayed": 1, "failed": 1, "deleted": 0}
@@ -124,8 +124,8 @@ def _write_direct_message(anna: User, ben: User) -> Any:
 @pytest.mark.parametrize(
     ("write", "task_path"),
     [
-        (_write_comment, "hanse.notifications.tasks.notify_comment_created"),
-        (_write_reaction, "hanse.notifications.tasks.notify_reaction_added"),
+        (_write_comment, "hanse.posts.tasks.notify_comment_created"),
+        (_write_reaction, "hanse.posts.tasks.notify_reaction_added"),
         (_write_direct_message, "hanse.chat.tasks.notify_message_created"),
     ],
 )

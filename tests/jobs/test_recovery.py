@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from hanse.jobs import recovery
-from hanse.notifications import tasks
+from hanse.posts import tasks
 
 
 def test_tasks_left_running_by_a_dead_worker_are_requeued(db: None, settings: Any) -> None:

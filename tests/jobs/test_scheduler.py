@@ -76,7 +76,7 @@ def test_command_once_creates_jobs_and_runs_interval_jobs(db: None, settings: An
     call_command("hanse_scheduler", "--once", stdout=out)
     names = set(ScheduledJob.objects.values_list("name", flat=True))
     assert names == {s.name for s in scheduler.SCHEDULES}
-    assert "notifications.scheduled_announcements" in out.getvalue()
+    assert "posts.scheduled_announcements" in out.getvalue()
     assert "notifications.recover_stuck_work" in out.getvalue()
     assert "jobs.outbox_relay" in out.getvalue()
     assert "jobs.recover_stuck_tasks" in out.getvalue()

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from hanse.communities.models import Community
-from hanse.notifications import services
 from hanse.notifications.models import CommunityNotificationSetting, NotificationPreference
+from hanse.posts import notifications as hooks
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/notifications"
@@ -17,7 +17,7 @@ BASE = "/api/v1/notifications"
 
 def test_list_count_and_mark_read(people: Any, make_post: Callable, client_for: Callable) -> None:
     """The API lists, counts and marks read like the pages."""
-    services.on_post_created(make_post(people["anna"], "Hallo", mentions=(people["ben"],)))
+    hooks.on_post_created(make_post(people["anna"], "Hallo", mentions=(people["ben"],)))
     client = client_for(people["ben"])
     assert client.get(f"{BASE}/unread-count").json() == {"unread": 1}
     items = client.get(BASE).json()["items"]
@@ -32,7 +32,7 @@ def test_list_count_and_mark_read(people: Any, make_post: Callable, client_for: 
 
 def test_mark_someone_elses_is_404(people: Any, make_post: Callable, client_for: Callable) -> None:
     """Another person's notification is not found."""
-    made = services.on_post_created(make_post(people["anna"], mentions=(people["ben"],)))
+    made = hooks.on_post_created(make_post(people["anna"], mentions=(people["ben"],)))
     response = client_for(people["cem"]).post(f"{BASE}/{made[0].pk}/read")
     assert response.status_code == 404
 

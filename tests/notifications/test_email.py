@@ -25,6 +25,7 @@ from hanse.notifications.models import (
     NotificationPreference,
 )
 from hanse.people.models import User
+from hanse.posts import notifications as hooks
 from hanse.posts.models import Post
 from tests.notifications.smtp_server import Mailbox, parts, smtp_fixture  # noqa: F401
 
@@ -290,10 +291,10 @@ def test_daily_digest_holds_only_what_was_missed_and_is_visible(
     public = make_post(anna, body="Neue Öffnungszeiten in Mölln")
     secret_post = make_post(anna, body="Nur für die Gruppe", community=community)
     comment_public = make_comment(public, ben, body="Danke für die Info")
-    services.on_comment_created(comment_public)
+    hooks.on_comment_created(comment_public)
     comment_read = make_comment(public, cem, body="Schon gelesen")
     comment_group = make_comment(secret_post, ben, body="Im Kreis besprochen")
-    services.on_comment_created(comment_group)
+    hooks.on_comment_created(comment_group)
     # cem's reply is grouped into the same row as ben's; mark a separate one read instead.
     read = services.notify(
         type_key="join_request_declined", recipients=[anna], actor=ben, community=community

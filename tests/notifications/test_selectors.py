@@ -9,8 +9,9 @@ import pytest
 from django.db import connection
 
 from hanse.communities.models import Community
-from hanse.notifications import selectors, services
+from hanse.notifications import selectors
 from hanse.notifications.models import Notification
+from hanse.posts import notifications as hooks
 
 pytestmark = pytest.mark.django_db
 
@@ -18,15 +19,15 @@ pytestmark = pytest.mark.django_db
 def _fill(people: Any, make_post: Callable, make_community: Callable, react: Callable) -> None:
     club = make_community(Community.Kind.PRIVATE, owner=people["anna"], members=(people["ben"],))
     for i in range(6):
-        services.on_post_created(
+        hooks.on_post_created(
             make_post(people["anna"], f"Post {i}", community=club, mentions=(people["ben"],))
         )
-        services.on_post_created(
+        hooks.on_post_created(
             make_post(people["cem"], f"Firmenweit {i}", mentions=(people["ben"],))
         )
     mine = make_post(people["ben"], "Mein Beitrag")
     for person in ("anna", "cem", "dora"):
-        services.on_reaction_added(react(people[person], post=mine))
+        hooks.on_reaction_added(react(people[person], post=mine))
 
 
 def test_unread_count_is_one_query(

@@ -19,6 +19,7 @@ from hanse.notifications.models import (
     NotificationActor,
     NotificationPreference,
 )
+from hanse.posts import notifications as hooks
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def test_mention_in_post_notifies_the_mentioned_person(people: Any, make_post: Callable) -> None:
     """A mention creates one unread notification with the author as actor."""
     post = make_post(people["anna"], "Hallo @ben", mentions=(people["ben"],))
-    made = services.on_post_created(post)
+    made = hooks.on_post_created(post)
     assert len(made) == 1
     n = Notification.objects.get()
     assert (n.recipient, n.type, n.actor, n.post, n.read_at) == (
@@ -43,7 +44,7 @@ def test_mention_in_post_notifies_the_mentioned_person(people: Any, make_post: C
 def test_own_actions_are_never_notified(people: Any, make_post: Callable) -> None:
     """Mentioning yourself does nothing."""
     post = make_post(people["anna"], "@anna_s", mentions=(people["anna"],))
-    assert services.on_post_created(post) == []
+    assert hooks.on_post_created(post) == []
     assert not Notification.objects.exists()
 
 
@@ -52,7 +53,7 @@ def test_comment_on_own_post_notifies_nobody(
 ) -> None:
     """The post's author commenting on it tells nobody."""
     post = make_post(people["anna"])
-    services.on_comment_created(make_comment(post, people["anna"]))
+    hooks.on_comment_created(make_comment(post, people["anna"]))
     assert not Notification.objects.exists()
 
 
@@ -62,7 +63,7 @@ def test_reply_notifies_comment_author_and_post_author_once_each(
     """A reply tells the comment's author and the post's author, each once."""
     post = make_post(people["anna"])
     parent = make_comment(post, people["ben"])
-    services.on_comment_created(make_comment(post, people["cem"], parent=parent))
+    hooks.on_comment_created(make_comment(post, people["cem"], parent=parent))
     got = set(Notification.objects.values_list("recipient__username", "type"))
     assert got == {("ben", "reply_to_comment"), ("anna_s", "reply_to_post")}
 
@@ -72,7 +73,7 @@ def test_mentioned_post_author_gets_only_the_mention(
 ) -> None:
     """One event, one notification per person: a mention wins over a reply."""
     post = make_post(people["anna"])
-    services.on_comment_created(make_comment(post, people["ben"], mentions=(people["anna"],)))
+    hooks.on_comment_created(make_comment(post, people["ben"], mentions=(people["anna"],)))
     assert list(Notification.objects.values_list("type", flat=True)) == ["mention"]
 
 
@@ -81,9 +82,9 @@ def test_reactions_collapse_into_one_grouped_notification(
 ) -> None:
     """Reactions to one post collapse: the count and the actors grow, the text groups them."""
     post = make_post(people["dora"], "Unser neues Filialkonzept ist da")
-    services.on_reaction_added(react(people["ben"], post=post))
-    services.on_reaction_added(react(people["cem"], post=post))
-    services.on_reaction_added(react(people["anna"], post=post))
+    hooks.on_reaction_added(react(people["ben"], post=post))
+    hooks.on_reaction_added(react(people["cem"], post=post))
+    hooks.on_reaction_added(react(people["anna"], post=post))
     n = Notification.objects.get()
     assert n.count == 3
     assert n.actor == people["anna"]
@@ -100,8 +101,8 @@ def test_same_person_reacting_twice_is_counted_once(
 ) -> None:
     """Two kinds of reaction by one person do not make "Ben and 1 other"."""
     post = make_post(people["dora"], "Text")
-    services.on_reaction_added(react(people["ben"], post=post, kind="like"))
-    services.on_reaction_added(react(people["ben"], post=post, kind="celebrate"))
+    hooks.on_reaction_added(react(people["ben"], post=post, kind="like"))
+    hooks.on_reaction_added(react(people["ben"], post=post, kind="celebrate"))
     n = Notification.objects.get()
     assert n.count == 1
     assert registry.get("reaction").render(n).title == "Ben Meyer reacted to your post “Text”"
@@ -110,9 +111,9 @@ def test_same_person_reacting_twice_is_counted_once(
 def test_read_group_starts_a_new_one(people: Any, make_post: Callable, react: Callable) -> None:
     """After the group was read, the next reaction makes a new unread notification."""
     post = make_post(people["dora"])
-    services.on_reaction_added(react(people["ben"], post=post))
+    hooks.on_reaction_added(react(people["ben"], post=post))
     services.notifications_mark_all_read(user=people["dora"])
-    services.on_reaction_added(react(people["cem"], post=post))
+    hooks.on_reaction_added(react(people["cem"], post=post))
     assert Notification.objects.count() == 2
     assert Notification.objects.filter(read_at__isnull=True).get().actor == people["cem"]
 
@@ -122,7 +123,7 @@ def test_reactions_are_never_emailed_by_default(
 ) -> None:
     """Sensible defaults: reactions stay in the bell."""
     post = make_post(people["dora"])
-    services.on_reaction_added(react(people["ben"], post=post))
+    hooks.on_reaction_added(react(people["ben"], post=post))
     n = Notification.objects.get()
     assert (n.in_app, n.email_state, n.push_state) == (True, "none", "none")
 
@@ -133,7 +134,7 @@ def test_no_notification_about_what_the_recipient_cannot_see(
     """A mention in a private community of a non-member creates nothing."""
     club = make_community(Community.Kind.PRIVATE, owner=people["anna"])
     post = make_post(people["anna"], "@ben", community=club, mentions=(people["ben"],))
-    assert services.on_post_created(post) == []
+    assert hooks.on_post_created(post) == []
     assert not Notification.objects.exists()
 
 
@@ -147,7 +148,7 @@ def test_leaving_a_private_community_hides_its_notifications_at_once(
     notifications (the cached count is dropped by the membership_ended subscriber)."""
     club = make_community(Community.Kind.PRIVATE, owner=people["anna"], members=(people["ben"],))
     post = make_post(people["anna"], "@ben", community=club, mentions=(people["ben"],))
-    services.on_post_created(post)
+    hooks.on_post_created(post)
     assert selectors.unread_count(user=people["ben"]) == 1
     with django_capture_on_commit_callbacks(execute=True):
         membership_leave(community=club, user=people["ben"])
@@ -165,7 +166,7 @@ def test_community_post_goes_to_all_posts_followers_who_are_members(
     )
     services.community_setting_set(user=people["ben"], community=club, level="all_posts")
     post = make_post(people["anna"], "Neuigkeiten", community=club)
-    services.on_post_created(post)
+    hooks.on_post_created(post)
     assert list(Notification.objects.values_list("recipient__username", "type")) == [
         ("ben", "community_post")
     ]
@@ -178,7 +179,7 @@ def test_left_open_community_sends_no_more_posts(
     club = make_community(Community.Kind.OPEN, owner=people["anna"], members=(people["ben"],))
     services.community_setting_set(user=people["ben"], community=club, level="all_posts")
     membership_leave(community=club, user=people["ben"])
-    services.on_post_created(make_post(people["anna"], community=club))
+    hooks.on_post_created(make_post(people["anna"], community=club))
     assert not Notification.objects.exists()
 
 
@@ -188,7 +189,7 @@ def test_mute_silences_a_community_but_not_news_about_my_membership(
     """Muted: no mentions from the community; a role change still arrives."""
     club = make_community(Community.Kind.OPEN, owner=people["anna"], members=(people["ben"],))
     services.community_setting_set(user=people["ben"], community=club, level="mute")
-    services.on_post_created(make_post(people["anna"], community=club, mentions=(people["ben"],)))
+    hooks.on_post_created(make_post(people["anna"], community=club, mentions=(people["ben"],)))
     assert not Notification.objects.exists()
     membership = club.memberships.get(user=people["ben"])
     membership.role = "moderator"
@@ -232,14 +233,14 @@ def test_all_channels_off_creates_nothing(people: Any, make_post: Callable) -> N
         services.preference_set(
             user=people["ben"], type_key="mention", channel=channel, enabled=False
         )
-    services.on_post_created(make_post(people["anna"], mentions=(people["ben"],)))
+    hooks.on_post_created(make_post(people["anna"], mentions=(people["ben"],)))
     assert not Notification.objects.exists()
 
 
 def test_bell_off_but_email_on_creates_a_hidden_row(people: Any, make_post: Callable) -> None:
     """Off in the app, on by e-mail: a row for the sender that the bell does not count."""
     services.preference_set(user=people["ben"], type_key="mention", channel="in_app", enabled=False)
-    services.on_post_created(make_post(people["anna"], mentions=(people["ben"],)))
+    hooks.on_post_created(make_post(people["anna"], mentions=(people["ben"],)))
     n = Notification.objects.get()
     assert (n.in_app, n.email_state) == (False, "pending")
     assert selectors.unread_count(user=people["ben"]) == 0
@@ -284,9 +285,9 @@ def test_email_state_follows_frequency_and_type(
     """Important types are e-mailed right away; others wait for the digest, if there is one."""
     services.delivery_settings_update(user=people["anna"], email_frequency=frequency)
     post = make_post(people["anna"])
-    services.on_comment_created(make_comment(post, people["ben"]))
+    hooks.on_comment_created(make_comment(post, people["ben"]))
     other = make_post(people["ben"], mentions=(people["anna"],))
-    services.on_post_created(other)
+    hooks.on_post_created(other)
     states = dict(Notification.objects.values_list("type", "email_state"))
     assert states == {"reply_to_post": reply_state, "mention": mention_state}
 
@@ -391,7 +392,7 @@ def test_must_read_announcement_reaches_its_audience_only(people: Any, org: dict
         publish_at=timezone.now(),
     )
     announcement.audience_units.set([org["it"]])
-    services.on_announcement_published(announcement)
+    hooks.on_announcement_published(announcement)
     n = Notification.objects.get()
     assert n.recipient == people["ben"]
     assert registry.get(n.type).render(n).title == "Please read and confirm: “Neue Passwortregeln”"
@@ -401,13 +402,13 @@ def test_inactive_people_are_not_notified(people: Any, make_post: Callable) -> N
     """Deactivated accounts get nothing."""
     people["ben"].is_active = False
     people["ben"].save(update_fields=["is_active"])
-    services.on_post_created(make_post(people["anna"], mentions=(people["ben"],)))
+    hooks.on_post_created(make_post(people["anna"], mentions=(people["ben"],)))
     assert not Notification.objects.exists()
 
 
 def test_mark_read_only_own(people: Any, make_post: Callable) -> None:
     """Marking someone else's notification is refused as not found."""
-    services.on_post_created(make_post(people["anna"], mentions=(people["ben"],)))
+    hooks.on_post_created(make_post(people["anna"], mentions=(people["ben"],)))
     n = Notification.objects.get()
     with pytest.raises(ServiceError) as exc:
         services.notification_mark_read(notification=n, user=people["cem"])
@@ -442,7 +443,7 @@ def test_bulk_community_post_runs_a_fixed_number_of_queries(
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ctx:
-        made = services.on_post_created(post)
+        made = hooks.on_post_created(post)
     elapsed = time.perf_counter() - started
     inserts = [q for q in ctx.captured_queries if q["sql"].startswith("INSERT")]
     # Reading preferences, mutes and visibility: a few queries (visibility in UNIONs of 400).

@@ -14,6 +14,8 @@ from hanse.jobs.models import DeliveredEvent
 from hanse.notifications import services, tasks
 from hanse.notifications.models import Notification
 from hanse.people.models import User
+from hanse.posts import notifications as hooks
+from hanse.posts import tasks as post_tasks
 from hanse.posts.models import Announcement, Post
 
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -24,17 +26,17 @@ def test_running_an_event_task_twice_notifies_once(
 ) -> None:
     """A retried or recovered task finds the event in the ledger and does nothing."""
     post = make_post(people["anna"], mentions=(people["ben"],))
-    tasks.notify_post_created.call(post.pk)
-    tasks.notify_post_created.call(post.pk)
+    post_tasks.notify_post_created.call(post.pk)
+    post_tasks.notify_post_created.call(post.pk)
     assert Notification.objects.filter(recipient=people["ben"], type="mention").count() == 1
     assert DeliveredEvent.objects.filter(key=f"post_created:{post.pk}").exists()
 
 
 def test_gone_objects_are_skipped(db: None) -> None:
     """An object deleted before the task ran: nothing happens, nothing is recorded."""
-    tasks.notify_post_created.call(999_999)
-    tasks.notify_comment_created.call(999_999)
-    tasks.notify_reaction_added.call(999_999)
+    post_tasks.notify_post_created.call(999_999)
+    post_tasks.notify_comment_created.call(999_999)
+    post_tasks.notify_reaction_added.call(999_999)
     tasks.notify_community_event.call("join_request_created", 999_999)
     assert not DeliveredEvent.objects.exists()
 
@@ -52,16 +54,16 @@ def test_failing_task_is_retried_with_backoff_and_rolled_back(
     def broken(post: Post) -> list[Notification]:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "on_post_created", broken)
+    monkeypatch.setattr(hooks, "on_post_created", broken)
     before = timezone.now()
-    tasks.notify_post_created.call(post.pk)
+    post_tasks.notify_post_created.call(post.pk)
     assert not DeliveredEvent.objects.exists()
     [retry] = default_task_backend.results  # type: ignore[attr-defined]
     assert retry.task.name == "notify_post_created"
     assert retry.kwargs == {"attempt": 2}
     assert retry.task.run_after >= before + timedelta(minutes=1)
     with pytest.raises(RuntimeError):
-        tasks.notify_post_created.call(post.pk, attempt=tasks.MAX_ATTEMPTS)
+        post_tasks.notify_post_created.call(post.pk, attempt=tasks.MAX_ATTEMPTS)
     assert len(default_task_backend.results) == 1  # type: ignore[attr-defined]
 
 
@@ -83,14 +85,14 @@ def test_scheduled_announcement_is_notified_once_when_due(
         must_read=True,
         publish_at=timezone.now() + timedelta(hours=1),
     )
-    tasks.notify_announcement_published.call(announcement.pk)
-    assert tasks.check_scheduled_announcements.call() == 0
+    post_tasks.notify_announcement_published.call(announcement.pk)
+    assert post_tasks.check_scheduled_announcements.call() == 0
     assert not Notification.objects.filter(type="must_read_announcement").exists()
     Announcement.objects.filter(pk=announcement.pk).update(
         publish_at=timezone.now() - timedelta(minutes=1)
     )
-    assert tasks.check_scheduled_announcements.call() == 1
-    assert tasks.check_scheduled_announcements.call() == 0
+    assert post_tasks.check_scheduled_announcements.call() == 1
+    assert post_tasks.check_scheduled_announcements.call() == 0
     told = Notification.objects.filter(type="must_read_announcement")
     assert set(told.values_list("recipient", flat=True)) == {
         p.pk for p in people.values() if p != author

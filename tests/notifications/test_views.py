@@ -18,13 +18,14 @@ from hanse.notifications.models import (
     Notification,
     NotificationPreference,
 )
+from hanse.posts import notifications as hooks
 
 pytestmark = pytest.mark.django_db
 
 
 def _mention(people: Any, make_post: Callable, who: str = "ben") -> Notification:
     post = make_post(people["anna"], "Schau mal", mentions=(people[who],))
-    return services.on_post_created(post)[0]
+    return hooks.on_post_created(post)[0]
 
 
 def test_bell_partial_shows_the_count_with_a_label(
@@ -59,8 +60,8 @@ def test_list_page_shows_grouped_text_and_unread_marker(
 ) -> None:
     """The list shows "Anna Schmidt and 1 other reacted …" and marks it unread."""
     post = make_post(people["ben"], "Frühstück in Mölln")
-    services.on_reaction_added(react(people["cem"], post=post))
-    services.on_reaction_added(react(people["anna"], post=post))
+    hooks.on_reaction_added(react(people["cem"], post=post))
+    hooks.on_reaction_added(react(people["anna"], post=post))
     client = client_for(people["ben"])
     with django_assert_max_num_queries(8):
         response = client.get(reverse("notifications:list"))
@@ -101,7 +102,7 @@ def test_open_after_leaving_the_community_is_404(
 
     club = make_community(Community.Kind.PRIVATE, owner=people["anna"], members=(people["ben"],))
     post = make_post(people["anna"], community=club, mentions=(people["ben"],))
-    n = services.on_post_created(post)[0]
+    n = hooks.on_post_created(post)[0]
     membership_leave(community=club, user=people["ben"])
     client = client_for(people["ben"])
     assert client.get(reverse("notifications:open", args=[n.pk])).status_code == 404
@@ -207,9 +208,9 @@ def test_unread_filter_lists_only_unread_and_mark_read_keeps_it(
     """?filter=unread hides what was read; "mark read" on a row returns to the filtered list."""
     first = _mention(people, make_post)
     make_post(people["cem"], "Noch was", mentions=(people["ben"],))
-    second = services.on_post_created(
-        make_post(people["dora"], "Und das", mentions=(people["ben"],))
-    )[0]
+    second = hooks.on_post_created(make_post(people["dora"], "Und das", mentions=(people["ben"],)))[
+        0
+    ]
     services.notification_mark_read(notification=first, user=people["ben"])
     client = client_for(people["ben"])
     unread_url = reverse("notifications:list") + "?filter=unread"
