@@ -4,9 +4,10 @@ Protocol (JSON frames):
 
 client -> server
     ``{"action": "subscribe", "topics": [...]}`` / ``{"action": "unsubscribe", "topics": [...]}``
+    ``{"action": "heartbeat", "active": true}``
+    the actions apps register (hanse/realtime/actions.py), e.g. chat's (hanse/chat/live.py)
     ``{"action": "send", "channel": id, "body": "...", "client_id": "<uuid>", "parent": id}``
     ``{"action": "read", "channel": id, "last_read_id": n}``
-    ``{"action": "heartbeat", "active": true}``
 server -> client
     ``{"type": "hello", "user": id, "heartbeat": seconds}`` after the handshake
     ``{"type": "subscribed", "topics": [...]}`` (only the topics granted)
@@ -36,7 +37,6 @@ import random
 import time
 import uuid
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -48,7 +48,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import trans_real
 
 from hanse.core.errors import ServiceError
-from hanse.realtime import presence, sessions, topics
+from hanse.realtime import actions, presence, sessions, topics
 from hanse.realtime.groups import topic_group, user_group
 from hanse.realtime.publish import CLOSE_SIGNED_OUT
 
@@ -58,16 +58,6 @@ CLOSE_UNAUTHENTICATED = CLOSE_SIGNED_OUT
 # A chat message may hold 8000 characters, up to 4 bytes each in UTF-8, plus the envelope.
 MAX_FRAME_BYTES = 40 * 1024
 MAX_TOPICS = 100
-# The chat send limit itself is the chat service's (CHAT_SEND_RATE_LIMIT, for every way in);
-# a connection queues at most this many messages while it stores them one after another.
-SEND_QUEUE = settings.CHAT_SEND_RATE_LIMIT[0]
-# Threads per process that store chat messages (settings may override it). Storing is mostly
-# Python work under the GIL: more threads than this only make them and the event loop wait
-# for each other (measured with bench/chat.py: 2 carried 200 messages/s per two processes
-# better than the 6 of the default executor on 2 cores), while 2 still overlap one
-# message's database round trips with the next one's work.
-STORE_THREADS = getattr(settings, "CHAT_STORE_THREADS", 2)
-_STORE_EXECUTOR = ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="chat-store")
 # The list-based channels-redis layer forgets group members after a day; long-lived tabs
 # re-join now and then (harmless with the publish/subscribe layer, which keeps them).
 GROUP_REFRESH_SECONDS = 6 * 60 * 60
@@ -89,17 +79,20 @@ def _language(user: Any, headers: list[tuple[bytes, bytes]]) -> str:
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
-    """Delivers the events of the topics a tab subscribed to, and takes chat input."""
+    """Delivers the events of the topics a tab subscribed to, and runs the actions apps
+    registered (hanse/realtime/actions.py: chat's send and read)."""
 
     user: Any
     topics: set[str]
-    # Messages waiting to be stored, and the task storing them (see store_queued).
-    sending: asyncio.Queue[tuple[uuid.UUID, int, str, int | None]] | None = None
-    sender: asyncio.Task[None] | None = None
+    # Ordered actions waiting to run, per action, and the tasks running them (run_queued).
+    queues: dict[str, asyncio.Queue[dict[str, Any]]]
+    workers: list[asyncio.Task[None]]
 
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         self.topics = set()
+        self.queues = {}
+        self.workers = []
         # Topics joined on behalf of "feed" (see topics.feed_sources).
         self.feed_sources: set[str] = set()
         # Extra groups (topics.grants) -> the held topics that need them.
@@ -135,10 +128,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         checker = getattr(self, "session_checker", None)
         if checker is not None:
             checker.cancel()
-        if self.sender is not None:
+        for worker in getattr(self, "workers", ()):
             # A message being stored is committed all the same; its ack is lost, and the
             # browser resends it with the same client_id after reconnecting (stored once).
-            self.sender.cancel()
+            worker.cancel()
         if not getattr(self, "joined_user_group", False):
             return
         await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
@@ -213,12 +206,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.subscribe(content.get("topics"))
         elif action == "unsubscribe":
             await self.unsubscribe(content.get("topics"))
-        elif action == "send":
-            await self.send_message(content)
-        elif action == "read":
-            await self.mark_read(content)
         elif action == "heartbeat":
             await self.heartbeat(bool(content.get("active", True)))
+        elif (registered := actions.get(action)) is not None:
+            await self.act(registered, content)
         else:
             await self.error("invalid", _("The server could not read this request."))
 
@@ -305,29 +296,23 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 left.append(topic)
         await self.send_json({"type": "unsubscribed", "topics": left})
 
-    async def send_message(self, content: dict[str, Any]) -> None:
-        raw_client_id = content.get("client_id")
+    async def act(self, action: actions.Action, content: dict[str, Any]) -> None:
+        """An app's action (hanse/realtime/actions.py): in line, or queued when ordered."""
+        if not action.ordered:
+            await self.perform(action, content, {})
+            return
         try:
-            client_id = uuid.UUID(str(raw_client_id))
+            client_id = uuid.UUID(str(content.get("client_id")))
         except ValueError:
             await self.error("invalid", _("The server could not read this request."))
             return
         reply = {"client_id": str(client_id)}
-        channel_id, parent_id = content.get("channel"), content.get("parent")
-        body = content.get("body")
-        if (
-            not isinstance(channel_id, int)
-            or not isinstance(body, str)
-            or (parent_id is not None and not isinstance(parent_id, int))
-        ):
-            await self.error("invalid", _("The server could not read this request."), **reply)
-            return
-        request = (client_id, channel_id, body, parent_id)
-        if self.sending is None:
-            self.sending = asyncio.Queue(maxsize=SEND_QUEUE)
-            self.sender = asyncio.create_task(self.store_queued(self.sending))
+        queue = self.queues.get(action.name)
+        if queue is None:
+            queue = self.queues[action.name] = asyncio.Queue(maxsize=action.queue)
+            self.workers.append(asyncio.create_task(self.run_queued(action, queue)))
         try:
-            self.sending.put_nowait(request)
+            queue.put_nowait({**content, "client_id": client_id})
         except asyncio.QueueFull:
             await self.error(
                 "rate_limited",
@@ -335,60 +320,47 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 **reply,
             )
 
-    async def store_queued(
-        self, queue: asyncio.Queue[tuple[uuid.UUID, int, str, int | None]]
+    async def run_queued(
+        self, action: actions.Action, queue: asyncio.Queue[dict[str, Any]]
     ) -> None:
-        """Store this connection's messages one after another, in the order they came.
+        """Run this connection's ordered actions one after another, in the order they came.
 
-        A task of its own: while a message is being stored (a trip to the database), the
-        connection goes on receiving events; handled in line, a tab would receive nothing of
-        its channels until its own message was committed."""
+        A task of its own: while one is being stored (a trip to the database), the connection
+        goes on receiving events; handled in line, a tab would receive nothing of its chat
+        channels until its own message was committed."""
         while True:
-            request = await queue.get()
+            content = await queue.get()
             try:
-                await self.store(*request)
+                await self.perform(action, content, {"client_id": str(content["client_id"])})
             except Exception:
                 # As when a handler fails (database gone): the connection is closed, the
                 # browser reconnects and resends what was not acknowledged (stored once).
-                logger.exception("Could not store a chat message")
+                logger.exception("Could not run the socket action %s", action.name)
                 await self.close(code=1011)
                 return
 
-    async def store(
-        self, client_id: uuid.UUID, channel_id: int, body: str, parent_id: int | None
+    async def perform(
+        self, action: actions.Action, content: dict[str, Any], reply: dict[str, str]
     ) -> None:
-        reply = {"client_id": str(client_id)}
         try:
-            # One trip to a worker thread for the store (the service applies the rate
-            # limit). Not thread-sensitive: several messages are stored at once, each on its
-            # own thread and database connection, instead of queueing behind one thread.
-            stored = await database_sync_to_async(
-                _post_message, thread_sensitive=False, executor=_STORE_EXECUTOR
-            )(
-                user=self.user,
-                channel_id=channel_id,
-                body=body,
-                client_id=client_id,
-                parent_id=parent_id,
-            )
+            if action.executor is not None:
+                # Not thread-sensitive: several connections' actions run at once, each on its
+                # own thread and database connection, instead of queueing behind one thread.
+                run = database_sync_to_async(
+                    action.run, thread_sensitive=False, executor=action.executor
+                )
+            else:
+                run = database_sync_to_async(action.run)
+            answer = await run(self.user, content)
+        except actions.InvalidFrame:
+            await self.error("invalid", _("The server could not read this request."), **reply)
+            return
         except ServiceError as exc:
             await self.error(exc.code, exc.message, **reply)
             return
-        message_id, created = stored
-        # _post_message returns after its transaction committed: the message is durable.
-        await self.send_json({"type": "ack", "id": message_id, "created": created, **reply})
-
-    async def mark_read(self, content: dict[str, Any]) -> None:
-        channel_id, last_read_id = content.get("channel"), content.get("last_read_id")
-        if not isinstance(channel_id, int) or not isinstance(last_read_id, int):
-            await self.error("invalid", _("The server could not read this request."))
-            return
-        try:
-            await database_sync_to_async(_mark_read)(
-                user=self.user, channel_id=channel_id, last_read_id=last_read_id
-            )
-        except ServiceError as exc:
-            await self.error(exc.code, exc.message)
+        # The action returns after its transaction committed: what it wrote is durable.
+        if answer is not None:
+            await self.send_json({**answer, **reply})
 
     async def heartbeat(self, active: bool) -> None:
         if self.track_presence:
@@ -488,49 +460,3 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if session is not None and session != self.session_key:
             return
         await self.close_now(int(message.get("code") or CLOSE_SIGNED_OUT))
-
-
-def _post_message(
-    *, user: Any, channel_id: int, body: str, client_id: uuid.UUID, parent_id: int | None
-) -> tuple[int, bool]:
-    """Store a chat message through CHAT-CORE's service; returns (id, created)."""
-    # chat sits above realtime (docs/architecture.md); excused in the import contract
-    from hanse.chat import selectors as chat_selectors
-    from hanse.chat import services as chat_services
-
-    def missing() -> ServiceError:
-        # The same answer whether the channel does not exist or may not be read.
-        return ServiceError(_("This channel does not exist."), code="not_found", status=404)
-
-    parent = None
-    channel = chat_selectors.find_channel_for(viewer=user, channel_id=channel_id)
-    if channel is not None and parent_id is not None:
-        parent = chat_selectors.find_message_for(viewer=user, channel=channel, message_id=parent_id)
-        if parent is None:
-            raise ServiceError(
-                _("The message you are replying to does not exist."),
-                code="not_found",
-                status=404,
-            )
-    if channel is None:
-        raise missing()
-    try:
-        message, created = chat_services.message_post(
-            channel=channel, author=user, body=body, client_id=client_id, parent=parent
-        )
-    except ServiceError as exc:
-        if exc.code == "not_found":
-            raise missing() from None
-        raise
-    return message.pk, created
-
-
-def _mark_read(*, user: Any, channel_id: int, last_read_id: int) -> None:
-    # chat sits above realtime (docs/architecture.md); excused in the import contract
-    from hanse.chat import selectors as chat_selectors
-    from hanse.chat import services as chat_services
-
-    channel = chat_selectors.find_channel_for(viewer=user, channel_id=channel_id)
-    if channel is None:
-        raise ServiceError(_("This channel does not exist."), code="not_found", status=404)
-    chat_services.channel_mark_read(channel=channel, user=user, last_read_id=last_read_id)
