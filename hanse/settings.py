@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "hanse.realtime",
     "hanse.api",
     "hanse.notifications",
+    # The start page: it shows the stream, communities, events and people.
+    "hanse.home",
     # At the top of the layering: it writes through every app above.
     "hanse.demo",
 ]
@@ -313,7 +315,7 @@ AUTH_PASSWORD_VALIDATORS = [
 if HANSE_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:index"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]

@@ -16,6 +16,7 @@ admin.site.site_title = "Hanse"
 
 urlpatterns = [
     path("", include("hanse.core.urls")),
+    path("", include("hanse.home.urls")),
     path("people/", include("hanse.people.urls")),
     path("communities/", include("hanse.communities.urls")),
     path("", include("hanse.posts.urls")),

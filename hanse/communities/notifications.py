@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 def _community_url(notification: Notification, name: str = "communities:detail") -> str:
     community = notification.community
     if community is None:
-        return url_or("core:home")
+        return url_or("home:index")
     return url_or(name, community.slug, fallback="communities:directory")
 
 

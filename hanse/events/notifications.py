@@ -35,7 +35,7 @@ def event_url(event_id: int | None, occurrence: str = "") -> str:
     try:
         url = reverse("events:detail", args=[event_id])
     except NoReverseMatch:
-        return reverse("core:home")
+        return reverse("home:index")
     return f"{url}?occurrence={occurrence}" if occurrence else url
 
 

@@ -267,7 +267,7 @@ def render_for(notification: Notification) -> RenderedText:
 # --- helpers for the types' texts ------------------------------------------------------
 
 
-def url_or(name: str, *args: Any, fallback: str = "core:home", anchor: str = "") -> str:
+def url_or(name: str, *args: Any, fallback: str = "home:index", anchor: str = "") -> str:
     """The URL of ``name`` (with ``#anchor``), or of ``fallback`` when it does not resolve."""
     try:
         url = reverse(name, args=args)

@@ -47,7 +47,7 @@ def _post_url(notification: Notification) -> str:
         )
     if notification.post_id is not None:
         return url_or("posts:detail", notification.post_id)
-    return url_or("core:home")
+    return url_or("home:index")
 
 
 def _community_name(notification: Notification) -> str:
@@ -143,7 +143,7 @@ def _render_announcement(n: Notification) -> RenderedText:
     return RenderedText(
         title=title,
         body="",
-        url=url_or("posts:announcement_detail", n.target_id, fallback="core:home"),
+        url=url_or("posts:announcement_detail", n.target_id, fallback="home:index"),
     )
 
 

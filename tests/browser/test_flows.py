@@ -200,7 +200,7 @@ def bank(
 
 
 AXE_PAGES = {
-    "home": lambda bank: reverse("core:home"),
+    "home": lambda bank: reverse("home:index"),
     "people": lambda bank: reverse("people:directory"),
     "profile": lambda bank: reverse("people:profile", args=[bank["anna"].username]),
     "community": lambda bank: reverse("communities:detail", args=[bank["community"].slug]),

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_pages_require_login(client):
     """An anonymous visitor is sent to the login page, which itself is public."""
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert client.get(reverse("account_login")).status_code == 200
@@ -23,7 +23,7 @@ def test_login_with_username_or_email(client, user, login):
     """People log in with their user name or e-mail address, in any letter case."""
     response = client.post(reverse("account_login"), {"login": login, "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home:index")).status_code == 200
 
 
 def test_wrong_password_is_explained(client, user):
@@ -51,10 +51,10 @@ def test_signup_is_closed(client):
 def test_start_page_in_german_and_english(client_for, user):
     """The shell speaks German by default and English on request."""
     client = client_for(user)
-    german = client.get(reverse("core:home"), headers={"Accept-Language": "de"})
+    german = client.get(reverse("home:index"), headers={"Accept-Language": "de"})
     assert '<html lang="de">' in german.content.decode()
     assert "Hallo Anna" in german.content.decode()
-    english = client.get(reverse("core:home"), headers={"Accept-Language": "en"})
+    english = client.get(reverse("home:index"), headers={"Accept-Language": "en"})
     assert "Hello, Anna" in english.content.decode()
 
 
@@ -62,7 +62,7 @@ def test_profile_language_wins_over_browser(client_for, user):
     """A person's chosen interface language beats the browser's."""
     user.ui_language = "en"
     user.save(update_fields=["ui_language"])
-    response = client_for(user).get(reverse("core:home"), headers={"Accept-Language": "de"})
+    response = client_for(user).get(reverse("home:index"), headers={"Accept-Language": "de"})
     assert '<html lang="en">' in response.content.decode()
 
 

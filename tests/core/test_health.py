@@ -112,7 +112,7 @@ def test_redis_down_gives_a_clear_503_page(client_for: Any, user: Any, settings:
     browser = client_for(user)
     _cache_on_unreachable_redis(settings)
     browser.raise_request_exception = False
-    response = browser.get(reverse("core:home"), headers={"Accept-Language": "en"})
+    response = browser.get(reverse("home:index"), headers={"Accept-Language": "en"})
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "cannot reach its database or cache" in response.content.decode()
@@ -144,6 +144,6 @@ def test_the_503_page_speaks_german(client_for: Any, user: Any, settings: Any) -
     _cache_on_unreachable_redis(settings)
     browser.raise_request_exception = False
     settings.LANGUAGE_CODE = "de"
-    response = browser.get(reverse("core:home"), headers={"Accept-Language": "de"})
+    response = browser.get(reverse("home:index"), headers={"Accept-Language": "de"})
     assert response.status_code == 503
     assert "vorübergehend nicht erreichbar" in response.content.decode()

@@ -24,7 +24,7 @@ SCRIPT = re.compile(r'<script src="(/jsi18n/[a-z]+/[0-9a-f]+\.js)" defer></scrip
 
 def _catalog_of_start_page(client: Client) -> tuple[str, str]:
     """The catalog URL the start page loads (before stream.js), and the catalog's script."""
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("home:index")).content.decode()
     match = SCRIPT.search(page)
     assert match, "the start page has no JavaScript catalog"
     assert page.index(match.group(0)) < page.index("posts/stream.js")

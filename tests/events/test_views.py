@@ -182,7 +182,7 @@ def test_home_page_shows_upcoming_events(
 ) -> None:
     """The start page lists the next events in its right column."""
     make_event(people["owner"], title="Online-Talk: KI in der Kundenberatung")
-    html = client_for(people["member"]).get(reverse("core:home")).content.decode()
+    html = client_for(people["member"]).get(reverse("home:index")).content.decode()
     assert "Upcoming events" in html
     assert "Online-Talk: KI in der Kundenberatung" in html
 
@@ -227,7 +227,7 @@ def test_events_of_closed_communities_are_404_for_outsiders_on_every_page(
         assert response.status_code == 404, url
         assert b"Nur f\xc3\xbcr Mitglieder" not in response.content
     assert not Rsvp.objects.exists()
-    for url in (reverse("events:calendar"), reverse("events:upcoming"), reverse("core:home")):
+    for url in (reverse("events:calendar"), reverse("events:upcoming"), reverse("home:index")):
         assert "Nur für Mitglieder" not in client.get(url).content.decode()
     assert client_for(None).get(reverse("events:detail", args=[event.pk])).status_code == 302
     member = client_for(people["member"])

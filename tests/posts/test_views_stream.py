@@ -25,7 +25,7 @@ def test_home_shows_composer_feed_and_side_column(
 ) -> None:
     """The start page has the composer, the filter tabs, the feed and the right column."""
     make_post(cast.owner, "Neues aus der **Runde**", community=cast.open)
-    response = client_for(cast.member).get(reverse("core:home"))
+    response = client_for(cast.member).get(reverse("home:index"))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="composer-body"' in html
@@ -43,7 +43,7 @@ def test_home_feed_hides_posts_of_communities_i_cannot_read(
     follow(cast.outsider, cast.owner)
     make_post(cast.owner, "Geheimer Plan", community=cast.secret)
     make_post(cast.owner, "Für alle sichtbar")
-    html = client_for(cast.outsider).get(reverse("core:home")).content.decode()
+    html = client_for(cast.outsider).get(reverse("home:index")).content.decode()
     assert "Für alle sichtbar" in html
     assert "Geheimer Plan" not in html
 

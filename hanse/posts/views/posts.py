@@ -158,7 +158,7 @@ def _feed_response(
     return render(request, template, context)
 
 
-# --- the home feed (core:home renders the page; these are its partials) ------------------
+# --- the home feed (home:index renders the page; these are its partials) ------------------
 
 
 def home_feed_context(request: HttpRequest) -> dict[str, Any]:
@@ -172,7 +172,7 @@ def home_feed_context(request: HttpRequest) -> dict[str, Any]:
     context = stream_context(
         request,
         page,
-        page_url=reverse("core:home"),
+        page_url=reverse("home:index"),
         partial_url=reverse("posts:feed_more"),
         params=params,
         empty_message=_empty_home(feed_filter),
@@ -227,7 +227,7 @@ def feed_new_count(request: HttpRequest) -> HttpResponse:
             "capped": count >= feed_selectors.NEWER_COUNT_CAP,
             "feed_filter": feed_filter,
             "show_url": _with_query(
-                reverse("core:home"), filter=feed_filter if feed_filter != "all" else None
+                reverse("home:index"), filter=feed_filter if feed_filter != "all" else None
             ),
             "show_hx_url": _with_query(reverse("posts:feed_more"), filter=feed_filter),
         },
@@ -310,7 +310,7 @@ def tag_follow(request: http.Request, tag: str) -> HttpResponse:
     except ServiceError as exc:
         http.raise_if_hidden(exc)
         messages.error(request, str(exc.message))
-        return redirect(http.safe_next(request, reverse("core:home")))
+        return redirect(http.safe_next(request, reverse("home:index")))
     name = normalise_tag(tag) or tag
     if request.htmx:
         return render(request, "posts/_tag_follow.html", {"tag_name": name, "following": follow})
@@ -508,7 +508,7 @@ def delete(request: HttpRequest, post_id: int) -> HttpResponse:
             messages.error(request, str(exc.message))
             return redirect("posts:detail", post_id=post_id)
         messages.success(request, _("The post has been deleted."))
-        fallback = reverse("core:home")
+        fallback = reverse("home:index")
         target = http.safe_next(request, fallback)
         if target.startswith(reverse("posts:detail", args=[post_id])):
             target = fallback
@@ -520,7 +520,7 @@ def delete(request: HttpRequest, post_id: int) -> HttpResponse:
     return render(
         request,
         "posts/delete.html",
-        {"item": item, "post": post, "next": http.safe_next(request, reverse("core:home"))},
+        {"item": item, "post": post, "next": http.safe_next(request, reverse("home:index"))},
     )
 
 
