@@ -23,7 +23,14 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.utils import translation
+
+from hanse.chat.models import Channel, ChannelMember
+from hanse.chat.rendering import render_message_html
+from hanse.chat.selectors import message_queryset
 from hanse.realtime import topics
+from hanse.realtime.publish import publish, publish_to_user, recheck_users
 
 if TYPE_CHECKING:
     from hanse.chat.models import Message
@@ -38,29 +45,16 @@ def topic(channel_id: int) -> str:
 
 
 def _publish(topic_name: str, event: dict[str, Any]) -> None:
-    try:
-        from hanse.realtime.publish import publish
-    except ImportError:  # the real-time app is not installed: pages still work by reload
-        return
     publish(topic_name, event)
 
 
 def _publish_to_user(user_id: int, event: dict[str, Any]) -> None:
-    try:
-        from hanse.realtime.publish import publish_to_user
-    except ImportError:
-        return
     publish_to_user(user_id, event)
 
 
 def message_event(message: Message, op: str) -> dict[str, Any]:
     """The ``chat.message`` event of a message already in memory (author, channel, and its
     attachments and reactions prefetched: hanse/chat/selectors.py ``message_queryset``)."""
-    from django.conf import settings
-    from django.utils import translation
-
-    from hanse.chat.rendering import render_message_html
-
     # Rendered once per interface language: each connection sends the one of its person
     # (hanse/realtime/publish.py), so nobody reads "Reply in thread" in a German interface.
     by_language = {}
@@ -83,7 +77,6 @@ def message_event(message: Message, op: str) -> dict[str, Any]:
 
 def message_payload(message_id: int, op: str) -> dict[str, Any] | None:
     """The ``chat.message`` event of one message, or None when it is gone."""
-    from hanse.chat.selectors import message_queryset
 
     message = message_queryset().filter(pk=message_id).first()
     if message is None:
@@ -97,7 +90,6 @@ def message_created(message: Message, mentioned_ids: Sequence[int] = ()) -> None
 
     ``message`` is the object the service just saved, with its author, channel, attachments
     and (no) reactions in memory: the event is rendered from it without reading it back."""
-    from hanse.chat.models import Channel, ChannelMember
 
     payload = message_event(message, "created")
     channel_id = message.channel_id
@@ -142,6 +134,5 @@ def read_moved(channel_id: int, user_id: int, last_read_id: int) -> None:
 def members_changed(user_ids: Sequence[int]) -> None:
     """People joined, left or were removed: their open connections decide every topic they
     hold again and stop receiving what they may no longer read, at once."""
-    from hanse.realtime.publish import recheck_users
 
     recheck_users(user_ids)

@@ -11,6 +11,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.communities.models import Community
+
 if TYPE_CHECKING:
     from hanse.people.models import User
 
@@ -27,7 +29,6 @@ class ChannelQuerySet(models.QuerySet["Channel"]):
         moderation material."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        from hanse.communities.models import Community
 
         member = ChannelMember.objects.filter(channel=OuterRef("pk"), user=user)
         readable_communities = Community.objects.content_visible_to(user).values("id")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hanse.chat.models import Message
 from hanse.core.text import plain_text_excerpt
 from hanse.notifications.registry import NotificationType, RenderedText, register
 
@@ -23,7 +24,6 @@ EXCERPT_CHARS = 80
 
 def messages_visible(user: User) -> QuerySet[Any]:
     """What a notification about a message may show: the message's channel is readable."""
-    from hanse.chat.models import Message
 
     return Message.objects.visible_to(user).filter(deleted_at__isnull=True)
 

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 
 from hanse.chat.models import Message
 from hanse.chat.rules import message_flags
+from hanse.posts.models import ReactionKind
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -31,7 +32,6 @@ EMOJI = {"like": "👍", "celebrate": "🎉", "insightful": "💡", "support": "
 
 def reaction_summaries(message: Message, viewer: User | None) -> list[ReactionSummary]:
     """Every kind (in the order of ReactionKind) with its count; uses prefetched reactions."""
-    from hanse.posts.models import ReactionKind
 
     by_kind: dict[str, list[int]] = {}
     for reaction in message.reactions.all():

@@ -30,6 +30,7 @@ from hanse.chat.models import (
     MessageQuerySet,
     MessageReaction,
 )
+from hanse.people.models import User as UserModel
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -332,7 +333,6 @@ def members_of(*, channel: Channel) -> QuerySet[ChannelMember]:
 
 def people_search(*, viewer: User, q: str, limit: int = 20) -> list[Any]:
     """Active people by name or username, for the direct-message picker and invitations."""
-    from hanse.people.models import User as UserModel
 
     q = (q or "").strip()
     qs = UserModel.objects.filter(is_active=True).exclude(pk=viewer.pk)

@@ -8,8 +8,12 @@ from collections.abc import Sequence
 from django.db import transaction
 from django_tasks import task
 
+from hanse.chat.models import Channel, ChannelMember, Message
+from hanse.chat.notifications import CHAT_MENTION, DIRECT_MESSAGE, message_data
 from hanse.jobs.once import run_once
 from hanse.jobs.retry import retry
+from hanse.notifications.services import notify
+from hanse.notifications.tasks import queue_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +36,6 @@ def notify_message_created(
 
 
 def _notify_message_created(message_id: int, mentioned_ids: Sequence[int]) -> None:
-    from hanse.chat.models import Channel, ChannelMember, Message
-    from hanse.chat.notifications import CHAT_MENTION, DIRECT_MESSAGE, message_data
-    from hanse.notifications.services import notify
-    from hanse.notifications.tasks import queue_delivery
 
     message = (
         Message.objects.select_related("channel", "author")

@@ -26,6 +26,7 @@ from hanse.chat import selectors, services
 from hanse.chat.forms import ChannelForm, EditForm, TopicForm
 from hanse.chat.models import Channel, ChannelMember, Message, MessageAttachment
 from hanse.chat.rendering import decorate, render_message_html
+from hanse.communities.selectors import get_community_for
 from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.core.files import serve_thumbnail, serve_upload
@@ -147,7 +148,6 @@ def dm_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def community(request: HttpRequest, slug: str) -> HttpResponse:
     """A community's chat: its default channel, created when a member first opens it."""
-    from hanse.communities.selectors import get_community_for
 
     viewer = http.viewer(request)
     target = get_community_for(viewer=viewer, slug=slug)
@@ -162,7 +162,6 @@ def community(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def community_channel_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Owners and moderators add a further channel to their community."""
-    from hanse.communities.selectors import get_community_for
 
     viewer = http.viewer(request)
     target = get_community_for(viewer=viewer, slug=slug)

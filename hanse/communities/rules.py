@@ -18,6 +18,7 @@ import rules
 from django.db.models import Q
 
 from hanse.communities.models import Community, Membership
+from hanse.core.models import SiteConfiguration
 from hanse.core.rules import is_platform_admin
 
 _ROLE_CACHE = "_hanse_role_cache"
@@ -73,7 +74,6 @@ def may_found(user: Any) -> bool:
         return False
     if is_platform_admin(user):
         return True
-    from hanse.core.models import SiteConfiguration
 
     config = SiteConfiguration.get()
     if config.community_founding != SiteConfiguration.CommunityFounding.RESTRICTED:

@@ -19,9 +19,9 @@ from django.db.models import Q
 from hanse.communities.models import Community, Membership
 from hanse.core.rules import platform_admins_q
 from hanse.demo.context import DemoContext, bulk_create
-from hanse.events import services
 from hanse.events.models import Event, Rsvp
 from hanse.events.recurrence import occurrences
+from hanse.events.services import events as event_services
 from hanse.people.models import Location, User
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -159,7 +159,7 @@ def create_events(ctx: DemoContext) -> None:
         if hosts:
             # Started two months ago, so the series has a past (with notes) and a future.
             first = _next_weekday(today - timedelta(days=56), 1)
-            stammtisch = services.event_create(
+            stammtisch = event_services.event_create(
                 by=hosts[0],
                 community=connectoren,
                 title="Connectoren-Stammtisch",
@@ -184,13 +184,13 @@ def create_events(ctx: DemoContext) -> None:
             # One date falls into the holidays: cancelled, which the calendar shows.
             future = [o for o in window if o.start > ctx.now]
             if len(future) >= 2:
-                services.occurrence_cancel(
+                event_services.occurrence_cancel(
                     event=stammtisch, recurrence_id=future[1].recurrence_id, by=hosts[0]
                 )
             bar.update(1)
 
             kickoff_day = _next_weekday(today + timedelta(days=9), 3)
-            kickoff = services.event_create(
+            kickoff = event_services.event_create(
                 by=hosts[-1],
                 community=connectoren,
                 title="Working Out Loud Kick-off",
@@ -214,7 +214,7 @@ def create_events(ctx: DemoContext) -> None:
         staff = [p for p in everyone if p.location_id == branch.pk] or everyone[:5]
         host = staff[0]
         day = _next_weekday(today + timedelta(days=12 + 9 * index), 5)
-        open_day = services.event_create(
+        open_day = event_services.event_create(
             by=host,
             title=f"Tag der offenen Tür {branch.name}",
             description=OPEN_DAY,
@@ -234,7 +234,7 @@ def create_events(ctx: DemoContext) -> None:
             title = f"{title} (Wiederholung {index // len(TALKS)})"
         day = _next_weekday(today + timedelta(days=3 + 7 * index), 2 + index % 2)
         speaker = rng.choice(everyone)
-        talk = services.event_create(
+        talk = event_services.event_create(
             by=speaker,
             title=title,
             description=text,
@@ -251,7 +251,7 @@ def create_events(ctx: DemoContext) -> None:
     # A company-wide all-day event.
     summer = _next_weekday(today + timedelta(days=30), 4)
     created.append(
-        services.event_create(
+        event_services.event_create(
             by=everyone[0],
             title="Sommerfest der Sparkasse",
             description="Für alle Kolleginnen und Kollegen mit Familie. Grillen, Musik, Spiele.",

@@ -24,12 +24,16 @@ from hanse.api.pagination import (
     offset_page,
 )
 from hanse.api.schemas import ERRORS, DateTime, Id, PersonRef, limit_field
+from hanse.communities.selectors import get_community_for
 from hanse.core import http, idempotency
 from hanse.core.errors import ServiceError
-from hanse.events import recurrence, selectors, services
+from hanse.events import recurrence, selectors
 from hanse.events.models import Event, Rsvp
 from hanse.events.recurrence import Occurrence, occurrence_key, parse_occurrence_key, utc
 from hanse.events.rules import may_manage_event
+from hanse.events.services import calendars as calendar_services
+from hanse.events.services import events as event_services
+from hanse.events.services import rsvps as rsvp_services
 from hanse.people.models import Location, User
 
 router = Router(tags=["events"])
@@ -325,7 +329,7 @@ def list_tokens(request: HttpRequest, query: Query[OffsetQuery]) -> TokenPage:
 )
 def create_token(request: HttpRequest) -> Status[NewTokenOut]:
     """A secret for the personal iCal subscription URL; it is shown only in this answer."""
-    raw = services.calendar_token_create(user=http.viewer(request))
+    raw = calendar_services.calendar_token_create(user=http.viewer(request))
     token = selectors.calendar_tokens(user=http.viewer(request)).first()
     assert token is not None  # noqa: S101  # just created
     return Status(201, NewTokenOut(id=token.pk, token=raw))
@@ -335,7 +339,7 @@ def create_token(request: HttpRequest) -> Status[NewTokenOut]:
     "/calendar-tokens/{token_id}", response={204: None, **ERRORS}, summary="Revoke a subscription"
 )
 def revoke_token(request: HttpRequest, token_id: Id) -> Status[None]:
-    services.calendar_token_revoke(user=http.viewer(request), token_id=token_id)
+    calendar_services.calendar_token_revoke(user=http.viewer(request), token_id=token_id)
     return Status(204, None)
 
 
@@ -374,8 +378,6 @@ def list_occurrences(request: HttpRequest, filters: Query[EventListQuery]) -> Oc
             raise invalid_cursor()
     community = None
     if filters.community:
-        from hanse.communities.selectors import get_community_for
-
         community = get_community_for(viewer=http.viewer(request), slug=filters.community)
     occs = selectors.calendar(
         viewer=http.viewer(request), start=start, end=end, community=community, mine=filters.mine
@@ -396,10 +398,8 @@ def create_event(request: HttpRequest, payload: EventIn) -> Status[EventOut]:
     `Idempotency-Key` header returns the first event."""
     community = None
     if payload.community:
-        from hanse.communities.selectors import get_community_for
-
         community = get_community_for(viewer=http.viewer(request), slug=payload.community)
-    event = services.event_create(
+    event = event_services.event_create(
         by=http.viewer(request),
         title=payload.title,
         description=payload.description,
@@ -435,14 +435,14 @@ def get_event(request: HttpRequest, event_id: Id, filters: Query[RangeQuery]) ->
 def update_event(request: HttpRequest, event_id: Id, payload: EventPatch) -> EventOut:
     """Change the whole event (the series); organisers, moderators and administrators."""
     event = _event(request, event_id)
-    services.event_update(event=event, by=http.viewer(request), **_patch_fields(payload))
+    event_services.event_update(event=event, by=http.viewer(request), **_patch_fields(payload))
     return _event_out(request, _event(request, event_id))
 
 
 @router.post("/{event_id}/cancel", response={200: EventOut, **ERRORS}, summary="Cancel an event")
 def cancel_event(request: HttpRequest, event_id: Id) -> EventOut:
     event = _event(request, event_id)
-    services.event_cancel(event=event, by=http.viewer(request))
+    event_services.event_cancel(event=event, by=http.viewer(request))
     return _event_out(request, _event(request, event_id))
 
 
@@ -456,7 +456,7 @@ def update_occurrence(
 ) -> OccurrenceOut:
     """Move, retitle or change the room of this occurrence only; its answers stay."""
     event = _event(request, event_id)
-    occ = services.occurrence_update(
+    occ = event_services.occurrence_update(
         event=event,
         recurrence_id=parse_occurrence_key(occurrence),
         by=http.viewer(request),
@@ -472,7 +472,7 @@ def update_occurrence(
 )
 def cancel_occurrence(request: HttpRequest, event_id: Id, occurrence: str) -> OccurrenceOut:
     event = _event(request, event_id)
-    occ = services.occurrence_cancel(
+    occ = event_services.occurrence_cancel(
         event=event, recurrence_id=parse_occurrence_key(occurrence), by=http.viewer(request)
     )
     return _occurrence_out(occ)
@@ -488,7 +488,7 @@ def split_series(
 ) -> Status[EventOut]:
     """The series ends before this occurrence; a new event continues from it with the changes."""
     event = _event(request, event_id)
-    new = services.series_update_from(
+    new = event_services.series_update_from(
         event=event,
         recurrence_id=parse_occurrence_key(occurrence),
         by=http.viewer(request),
@@ -516,7 +516,7 @@ def get_rsvp(request: HttpRequest, event_id: Id, occurrence: str) -> RsvpOut:
 def set_rsvp(request: HttpRequest, event_id: Id, occurrence: str, payload: RsvpIn) -> RsvpOut:
     """Going (on the waiting list when full), maybe or not going."""
     event = _event(request, event_id)
-    rsvp = services.rsvp_set(
+    rsvp = rsvp_services.rsvp_set(
         event=event,
         recurrence_id=parse_occurrence_key(occurrence),
         user=http.viewer(request),

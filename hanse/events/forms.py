@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from hanse.communities.models import Community
 from hanse.core.errors import ServiceError
 from hanse.events.models import Event, Rsvp
+from hanse.events.recurrence import validate_rrule
 from hanse.people.models import Location, User
+from hanse.people.services import _decode
 
 COMMON_TIME_ZONES = (
     "Europe/Berlin",
@@ -117,7 +119,6 @@ def _zone_choices(extra: str = "") -> list[tuple[str, str]]:
 
 def check_cover(upload: UploadedFile) -> UploadedFile:
     """Refuse anything that is not a real picture of a sensible size (content, not name)."""
-    from hanse.people.services import _decode
 
     size = upload.size or 0
     if size == 0:
@@ -330,7 +331,6 @@ class EventForm(forms.Form):
             rule += f";UNTIL={last.astimezone(ZoneInfo('UTC')):%Y%m%dT%H%M%SZ}"
         elif count:
             rule += f";COUNT={count}"
-        from hanse.events.recurrence import validate_rrule
 
         try:
             return validate_rrule(rule)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.communities.models import Community
 from hanse.core.rules import is_platform_admin
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ class EventQuerySet(models.QuerySet["Event"]):
             return self.none()
         if is_platform_admin(user):
             return self.all()
-        from hanse.communities.models import Community
 
         readable = Community.objects.content_visible_to(user).values("id")
         return self.filter(Q(community__isnull=True) | Q(community_id__in=readable))

@@ -17,6 +17,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from hanse.events.models import Event
+from hanse.events.recurrence import utc
 from hanse.notifications.registry import NotificationType, RenderedText, register
 
 if TYPE_CHECKING:
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
 
 
 def _events_visible(user: User) -> QuerySet[Any]:
-    from hanse.events.models import Event
 
     return Event.objects.visible_to(user)
 
@@ -178,7 +179,6 @@ def occurrence_data(
     *, title: str, start: datetime, recurrence_id: datetime, all_day: bool, **extra: Any
 ) -> dict[str, Any]:
     """The data stored on a notification about one occurrence (texts render from it)."""
-    from hanse.events.recurrence import utc
 
     return {
         "title": title,

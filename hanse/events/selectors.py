@@ -17,10 +17,12 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from hanse.communities.models import Community, Membership
 from hanse.core.errors import ServiceError
-from hanse.events.models import Event, OccurrenceOverride, Rsvp
+from hanse.events.models import CalendarToken, Event, OccurrenceOverride, Rsvp
 from hanse.events.recurrence import Occurrence, occurrences, utc
 from hanse.events.rules import is_listed_attendee
+from hanse.people.models import User
 
 if TYPE_CHECKING:
     from hanse.communities.models import Community
@@ -233,7 +235,6 @@ def attendees(
     private community) are left out."""
     if not Event.objects.visible_to(viewer).filter(pk=event.pk).exists():
         raise not_found()
-    from hanse.people.models import User
 
     visible_people = User.objects.filter(is_active=True)
     result: dict[str, list[Any]] = {status: [] for status in Rsvp.Status.values}
@@ -244,8 +245,6 @@ def attendees(
     )
     members: set[int] | None = None
     if event.community_id is not None:
-        from hanse.communities.models import Community, Membership
-
         community = Community.objects.filter(pk=event.community_id).values("kind").first()
         if community is not None and community["kind"] != Community.Kind.OPEN:
             members = set(
@@ -335,6 +334,5 @@ def feed_occurrences_for(*, user: User, start: datetime, end: datetime) -> list[
 
 def calendar_tokens(*, user: User) -> QuerySet[Any]:
     """The person's calendar subscription tokens that still work, newest first."""
-    from hanse.events.models import CalendarToken
 
     return CalendarToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")

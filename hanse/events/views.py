@@ -36,10 +36,13 @@ from hanse.communities.forms import JoinRequestForm
 from hanse.communities.models import Community
 from hanse.core import http, idempotency
 from hanse.core.errors import ServiceError
-from hanse.events import ical, recurrence, selectors, services
+from hanse.events import ical, recurrence, selectors
 from hanse.events.forms import EventForm, OccurrenceForm, RsvpForm
 from hanse.events.models import Event, Rsvp
 from hanse.events.rules import may_create_event_in, may_manage_event
+from hanse.events.services import calendars as calendar_services
+from hanse.events.services import events as event_services
+from hanse.events.services import rsvps as rsvp_services
 from hanse.people.models import User
 from hanse.posts.models import Post
 from hanse.posts.selectors import posts as post_selectors
@@ -423,7 +426,7 @@ def rsvp(request: HttpRequest, event_id: int) -> HttpResponse:
         return HttpResponseRedirect(_detail_url(event, occurrence))
     status = form.cleaned_data["status"]
     try:
-        answer = services.rsvp_set(
+        answer = rsvp_services.rsvp_set(
             event=event, recurrence_id=occurrence.recurrence_id, user=viewer, status=status
         )
     except ServiceError as exc:
@@ -546,7 +549,7 @@ def create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                event = services.event_create(
+                event = event_services.event_create(
                     by=viewer,
                     community=data["community_obj"],
                     idempotency_key=idempotency.from_request(request),
@@ -576,7 +579,7 @@ def edit(request: HttpRequest, event_id: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                services.event_update(event=event, by=viewer, **form.service_fields())
+                event_services.event_update(event=event, by=viewer, **form.service_fields())
             except ServiceError as exc:
                 if exc.status == 404:
                     raise Http404(str(exc.message)) from exc
@@ -619,7 +622,7 @@ def occurrence_edit(request: HttpRequest, event_id: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 if future:
-                    target = services.series_update_from(
+                    target = event_services.series_update_from(
                         event=event,
                         recurrence_id=occurrence.recurrence_id,
                         by=viewer,
@@ -630,7 +633,7 @@ def occurrence_edit(request: HttpRequest, event_id: int) -> HttpResponse:
                     )
                     url = reverse("events:detail", args=[target.pk])
                 else:
-                    services.occurrence_update(
+                    event_services.occurrence_update(
                         event=event,
                         recurrence_id=occurrence.recurrence_id,
                         by=viewer,
@@ -671,7 +674,7 @@ def occurrence_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
     occurrence = _occurrence(event, source.get("on"))
     if request.method == "POST" and http.attempt(
         request,
-        lambda: services.occurrence_cancel(
+        lambda: event_services.occurrence_cancel(
             event=event, recurrence_id=occurrence.recurrence_id, by=viewer
         ),
         _("This date has been cancelled. Everyone who said yes has been told."),
@@ -693,7 +696,7 @@ def cancel(request: HttpRequest, event_id: int) -> HttpResponse:
     _manage_or_404(request, event)
     if request.method == "POST" and http.attempt(
         request,
-        lambda: services.event_cancel(event=event, by=viewer),
+        lambda: event_services.event_cancel(event=event, by=viewer),
         _("The event has been cancelled. Everyone who said yes has been told."),
     ):
         return HttpResponseRedirect(reverse("events:detail", args=[event.pk]))
@@ -726,7 +729,7 @@ def notes(request: HttpRequest, event_id: int) -> HttpResponse:
             messages.error(request, _("Please choose one of your posts."))
         elif http.attempt(
             request,
-            lambda: services.event_set_notes(event=event, by=viewer, post=post),
+            lambda: event_services.event_set_notes(event=event, by=viewer, post=post),
             _("The notes are linked from the event."),
         ):
             return HttpResponseRedirect(reverse("events:detail", args=[event.pk]))
@@ -762,7 +765,7 @@ def subscription(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action")
         if action == "create":
             try:
-                raw = services.calendar_token_create(user=viewer)
+                raw = calendar_services.calendar_token_create(user=viewer)
             except ServiceError as exc:
                 messages.error(request, str(exc.message))
             else:
@@ -775,7 +778,7 @@ def subscription(request: HttpRequest) -> HttpResponse:
             token_id = int(request.POST["token"])
             if http.attempt(
                 request,
-                lambda: services.calendar_token_revoke(user=viewer, token_id=token_id),
+                lambda: calendar_services.calendar_token_revoke(user=viewer, token_id=token_id),
                 _("The address no longer works. Calendars subscribed to it stop updating."),
             ):
                 return HttpResponseRedirect(reverse("events:subscription"))
@@ -788,7 +791,7 @@ def subscription(request: HttpRequest) -> HttpResponse:
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The personal iCal feed. The secret in the address is the only credential: no session,
     and only what the person may see at this moment."""
-    user = services.calendar_token_user(token)
+    user = calendar_services.calendar_token_user(token)
     if user is None:
         raise Http404("Unknown calendar")
     now = timezone.now()

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from hanse.communities.models import Community
 from hanse.notifications import registry
 from hanse.notifications.models import (
     Channel,
@@ -164,7 +165,6 @@ class CommunityLevel:
 
 def community_levels_of(*, user: User) -> list[CommunityLevel]:
     """The person's communities with how much they hear from each (two queries)."""
-    from hanse.communities.models import Community
 
     levels = dict(
         CommunityNotificationSetting.objects.filter(user=user).values_list("community_id", "level")

@@ -31,6 +31,7 @@ from hanse.people.models import (
     Skill,
     User,
 )
+from hanse.people.selectors import people_to_meet_cache_key
 
 # --- Org units ------------------------------------------------------------------------------
 
@@ -583,6 +584,5 @@ def unfollow(*, follower: User, followee: User) -> None:
 
 def _forget_suggestions(user_id: int) -> None:
     """ "Colleagues to meet" leaves out people one follows: recompute it on the next view."""
-    from hanse.people.selectors import people_to_meet_cache_key
 
     cache.delete_many([f"{people_to_meet_cache_key(user_id)}:{n}" for n in (6, 8, 10, 12)])

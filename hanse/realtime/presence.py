@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Literal
 
 from django.core.cache import cache
 
+from hanse.core.models import SiteConfiguration
+
 if TYPE_CHECKING:
     from hanse.people.models import User
 
@@ -36,7 +38,6 @@ def _active_key(user_id: int) -> str:
 
 def site_enabled() -> bool:
     """The administrator's switch."""
-    from hanse.core.models import SiteConfiguration
 
     return SiteConfiguration.get().presence_enabled
 

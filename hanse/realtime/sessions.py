@@ -15,6 +15,8 @@ from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.utils.crypto import constant_time_compare
 
+from hanse.people.models import User
+
 DEFAULT_CHECK_SECONDS = 60.0
 
 
@@ -29,7 +31,6 @@ def session_valid(*, user_id: int, session_key: str | None) -> bool:
     side reads it: cache first for ``cached_db``), it names the same person, the person is
     active and the session's password hash still matches (Django's own rule, with its
     secret key fallbacks)."""
-    from hanse.people.models import User
 
     if not session_key:
         return False

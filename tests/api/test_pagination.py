@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hanse.api.pagination import encode_cursor
 from hanse.api.urls import api
-from hanse.events import services as event_services
+from hanse.events.services import events as event_services
 from hanse.posts.services.comments import comment_create
 from hanse.posts.services.posts import post_create
 

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from hanse.events.models import Event
-from hanse.events.services import event_create
+from hanse.events.services.events import event_create
 from hanse.people.models import User
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -10,7 +10,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from hanse.events.models import Rsvp
-from hanse.events.services import rsvp_set
+from hanse.events.services.rsvps import rsvp_set
 from tests.events.helpers import make_event
 
 pytestmark = pytest.mark.skipif(

@@ -14,8 +14,10 @@ from icalendar import Calendar
 
 from hanse.communities.models import Community
 from hanse.communities.services import membership_remove
-from hanse.events import services
 from hanse.events.models import Event
+from hanse.events.services import calendars as calendar_services
+from hanse.events.services import events as event_services
+from hanse.events.services import rsvps as rsvp_services
 from hanse.people.models import User
 from tests.events.test_views import make_event
 
@@ -67,7 +69,7 @@ def test_uid_stays_and_sequence_rises_on_edits(
     owner = make_user("olga")
     event = make_event(owner)
     before = download(client_for(owner), event).walk("VEVENT")[0]
-    services.event_update(event=event, by=owner, start=event.start + timedelta(hours=1),
+    event_services.event_update(event=event, by=owner, start=event.start + timedelta(hours=1),
                           end=event.end + timedelta(hours=1))  # fmt: skip
     event.refresh_from_db()
     after = download(client_for(owner), event).walk("VEVENT")[0]
@@ -84,8 +86,8 @@ def test_series_has_rrule_exdate_and_recurrence_id(
     event = make_event(owner, rrule="FREQ=WEEKLY;INTERVAL=2")
     second = event.start + timedelta(days=14)
     third = event.start + timedelta(days=28)
-    services.occurrence_cancel(event=event, recurrence_id=second, by=owner)
-    services.occurrence_update(event=event, recurrence_id=third, by=owner,
+    event_services.occurrence_cancel(event=event, recurrence_id=second, by=owner)
+    event_services.occurrence_update(event=event, recurrence_id=third, by=owner,
                                start=third + timedelta(hours=1), end=third + timedelta(hours=3),
                                title="Sommer-Stammtisch")  # fmt: skip
     event.refresh_from_db()
@@ -125,7 +127,7 @@ def test_cancelled_event_is_marked_cancelled(
     """A cancelled event keeps its UID and says STATUS:CANCELLED."""
     owner = make_user("olga")
     event = make_event(owner)
-    services.event_cancel(event=event, by=owner)
+    event_services.event_cancel(event=event, by=owner)
     event.refresh_from_db()
     (vevent,) = download(client_for(owner), event).walk("VEVENT")
     assert str(vevent["STATUS"]) == "CANCELLED"
@@ -140,7 +142,7 @@ def test_feed_works_without_a_session_and_only_with_a_live_token(
     """The token in the address is enough; a revoked token is a 404."""
     anna = make_user("anna")
     event = make_event(anna, title="Mein Treffen")
-    raw = services.calendar_token_create(user=anna)
+    raw = calendar_services.calendar_token_create(user=anna)
     url = reverse("events:feed", args=[raw])
     response = Client().get(url)
     assert response.status_code == 200
@@ -148,7 +150,7 @@ def test_feed_works_without_a_session_and_only_with_a_live_token(
     cal = parse(response.content)
     assert [str(v["UID"]) for v in cal.walk("VEVENT")] == [f"{event.uid}@127.0.0.1"]
     token = anna.calendar_tokens.get()
-    services.calendar_token_revoke(user=anna, token_id=token.pk)
+    calendar_services.calendar_token_revoke(user=anna, token_id=token.pk)
     assert Client().get(url).status_code == 404
     assert Client().get(reverse("events:feed", args=["nonsense"])).status_code == 404
 
@@ -165,10 +167,10 @@ def test_feed_shows_only_attended_and_visible_events(
     closed = make_event(owner, title="Im privaten Kreis", community=private)
     series = make_event(owner, title="Reihe", rrule="FREQ=WEEKLY")
     for event, status in ((going, "going"), (declined, "not_going"), (closed, "maybe")):
-        services.rsvp_set(event=event, recurrence_id=event.start, user=anna, status=status)
+        rsvp_services.rsvp_set(event=event, recurrence_id=event.start, user=anna, status=status)
     second = series.start + timedelta(days=7)
-    services.rsvp_set(event=series, recurrence_id=second, user=anna, status="going")
-    url = reverse("events:feed", args=[services.calendar_token_create(user=anna)])
+    rsvp_services.rsvp_set(event=series, recurrence_id=second, user=anna, status="going")
+    url = reverse("events:feed", args=[calendar_services.calendar_token_create(user=anna)])
 
     def titles() -> list[str]:
         cal = parse(Client().get(url).content)
@@ -187,7 +189,7 @@ def test_feed_of_an_organiser_holds_the_whole_series(make_user: Callable[..., Us
     """Organisers subscribe to their series as a whole (RRULE, same UID as the download)."""
     owner = make_user("olga")
     series = make_event(owner, title="Reihe", rrule="FREQ=WEEKLY")
-    url = reverse("events:feed", args=[services.calendar_token_create(user=owner)])
+    url = reverse("events:feed", args=[calendar_services.calendar_token_create(user=owner)])
     (vevent,) = parse(Client().get(url).content).walk("VEVENT")
     assert str(vevent["UID"]) == f"{series.uid}@127.0.0.1"
     assert "RRULE" in vevent

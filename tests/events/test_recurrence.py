@@ -18,12 +18,8 @@ from hanse.events.recurrence import (
     parse_occurrence_key,
     validate_rrule,
 )
-from hanse.events.services import (
-    occurrence_cancel,
-    occurrence_update,
-    rsvp_set,
-    series_update_from,
-)
+from hanse.events.services.events import occurrence_cancel, occurrence_update, series_update_from
+from hanse.events.services.rsvps import rsvp_set
 from tests.events.helpers import BERLIN, UTC, berlin, make_event
 
 

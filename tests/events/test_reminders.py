@@ -7,7 +7,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from hanse.events.models import ReminderSetting
-from hanse.events.services import occurrence_cancel, reminder_setting_set, rsvp_set
+from hanse.events.services.events import occurrence_cancel
+from hanse.events.services.rsvps import reminder_setting_set, rsvp_set
 from hanse.events.tasks import send_event_reminders
 from hanse.jobs import scheduler
 from hanse.notifications.models import Notification

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from hanse.events import selectors
 from hanse.events.rules import may_manage_event
-from hanse.events.services import occurrence_update, rsvp_set
+from hanse.events.services.events import occurrence_update
+from hanse.events.services.rsvps import rsvp_set
 from tests.events.helpers import make_event, on_commit_now, soon  # noqa: F401
 
 

@@ -9,17 +9,19 @@ from django.utils import timezone
 
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.events.models import CalendarToken, Event, Rsvp
-from hanse.events.services import (
+from hanse.events.services.calendars import (
     calendar_token_create,
     calendar_token_revoke,
     calendar_token_user,
+)
+from hanse.events.services.events import (
     event_cancel,
     event_set_notes,
     event_update,
     occurrence_cancel,
     occurrence_update,
-    rsvp_set,
 )
+from hanse.events.services.rsvps import rsvp_set
 from tests.events.helpers import make_event, notified, on_commit_now, soon  # noqa: F401
 
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from hanse.communities.models import Community
 from hanse.communities.services import membership_leave
 from hanse.events.selectors import UPCOMING_HORIZON, calendar, upcoming_for
-from hanse.events.services import event_cancel, rsvp_set
+from hanse.events.services.events import event_cancel
+from hanse.events.services.rsvps import rsvp_set
 from tests.events.helpers import make_event, on_commit_now, soon  # noqa: F401
 
 pytestmark = pytest.mark.django_db

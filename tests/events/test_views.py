@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hanse.communities.models import Community
-from hanse.events import services
 from hanse.events.models import Event, OccurrenceOverride, Rsvp
+from hanse.events.services import events as event_services
+from hanse.events.services import rsvps as rsvp_services
 from hanse.events.views import csv_cell, stamp
 from hanse.notifications.selectors import forget_unread_counts
 from hanse.people.models import User
@@ -39,7 +40,7 @@ def make_event(by: User, **fields: Any) -> Event:
     start = fields.pop("start", None) or _next_tuesday_17()
     fields.setdefault("title", "Connectoren-Stammtisch")
     fields.setdefault("description", "Wir treffen uns **im Café**.")
-    return services.event_create(
+    return event_services.event_create(
         by=by, start=start, end=fields.pop("end", None) or start + timedelta(hours=2), **fields
     )
 
@@ -96,7 +97,7 @@ def test_list_views_group_upcoming_events_by_day(
     """Upcoming and "my events" list occurrences by day; "mine" only what I said yes to."""
     mine = make_event(people["owner"], title="Working Out Loud Kick-off")
     make_event(people["owner"], title="Online-Talk: KI in der Kundenberatung")
-    services.rsvp_set(
+    rsvp_services.rsvp_set(
         event=mine, recurrence_id=mine.start, user=people["member"], status=Rsvp.Status.GOING
     )
     client = client_for(people["member"])
@@ -289,7 +290,9 @@ def test_full_event_says_fully_booked(
 ) -> None:
     """A full event reads "ausgebucht · 1 Zusage", not "0 freie Plätze von 1"."""
     event = make_event(people["owner"], capacity=1)
-    services.rsvp_set(event=event, recurrence_id=event.start, user=people["member"], status="going")
+    rsvp_services.rsvp_set(
+        event=event, recurrence_id=event.start, user=people["member"], status="going"
+    )
     client = client_for(people["outsider"])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
     text = client.get(reverse("events:detail", args=[event.pk])).content.decode()
@@ -371,7 +374,7 @@ def test_csv_export_for_organisers_with_formula_escaping(
     event = make_event(people["owner"])
     evil = make_user("evil", first_name='=HYPERLINK("http://x")', last_name="", job_title="@SUM")
     for person in (people["member"], evil):
-        services.rsvp_set(event=event, recurrence_id=event.start, user=person, status="going")
+        rsvp_services.rsvp_set(event=event, recurrence_id=event.start, user=person, status="going")
     url = reverse("events:attendees_csv", args=[event.pk])
     assert client_for(people["member"]).get(url).status_code == 403
     response = client_for(people["owner"]).get(url)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from hanse.events import selectors
-from hanse.events.services import rsvp_set
+from hanse.events.services.rsvps import rsvp_set
 from hanse.events.tasks import send_event_reminders
 from tests.events.helpers import make_event, notified, on_commit_now  # noqa: F401
 

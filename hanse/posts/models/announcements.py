@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core.rules import is_platform_admin
+from hanse.people.models import OrgUnit
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -54,7 +55,6 @@ def _announcements_for_unit_of(user: User) -> models.QuerySet:
     A unit is above the person's unit when its materialised path is a prefix of that unit's
     path. Expressed as a subquery (no extra round trip), so that the notification bell, which
     checks announcement visibility, stays one query."""
-    from hanse.people.models import OrgUnit
 
     if user.org_unit_id is None:
         return Announcement.objects.none().values("id")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core.uploads import THUMBNAIL_SIDE
+from hanse.posts.models.posts import Comment, Post
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -29,7 +30,6 @@ def _thumbnail_path(instance: Attachment, filename: str) -> str:
 class AttachmentQuerySet(models.QuerySet["Attachment"]):
     def visible_to(self, user: User | None) -> AttachmentQuerySet:
         """A file is readable exactly when the post or comment it belongs to is."""
-        from hanse.posts.models.posts import Comment, Post
 
         posts = Post.objects.visible_to(user).values("id")
         comments = Comment.objects.visible_to(user).values("id")

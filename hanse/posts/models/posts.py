@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.communities.models import Community, Membership
 from hanse.core.rules import is_platform_admin
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ MAX_BODY_CHARS = 20000
 def _readable_communities(user: User) -> Q:
     """Rows whose community (if any) the person may read: no community, an open one, or
     one they are a member of. Built on communities' own rule of who reads what."""
-    from hanse.communities.models import Community, Membership
 
     mine = Membership.objects.filter(user=user).values("community_id")
     return (

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.models import Community
 from hanse.core.errors import PermissionRefused
+from hanse.people.models import User
 from hanse.posts.models import Attachment, Comment, Post, PostRevision, Reaction, ReactionKind
 from hanse.posts.rules import comment_flags, may_read_revisions
 from hanse.posts.selectors.feed import FeedItem, decorate, post_queryset
@@ -156,7 +157,6 @@ def post_revisions(*, viewer: User, post: Post) -> list[PostRevision]:
 
 def mention_suggestions(*, viewer: User, q: str, limit: int = 8) -> MentionSuggestions:
     """People (active) and communities the viewer may see whose name starts with `q`."""
-    from hanse.people.models import User
 
     prefix = (q or "").strip().lstrip("@")[:50]
     if not _active(viewer) or not prefix:

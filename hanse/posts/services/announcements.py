@@ -17,6 +17,7 @@ from hanse.people.models import OrgUnit, User
 from hanse.posts import events
 from hanse.posts.models import Announcement, AnnouncementRead, ComplianceListAccess
 from hanse.posts.rules import may_manage_announcement, may_publish_announcement
+from hanse.posts.selectors.announcements import unconfirmed_addressees
 
 TITLE_MAX = 160
 Via = Literal["web", "csv", "api"]
@@ -266,7 +267,6 @@ def announcement_confirm(*, announcement: Announcement, user: User) -> Announcem
 def compliance_list_view(*, announcement: Announcement, viewer: User, via: str) -> list[User]:
     """The people addressed by a must-read who have not confirmed it, by name. Allowed only when
     an administrator enabled it for this announcement; every look is recorded."""
-    from hanse.posts.selectors.announcements import unconfirmed_addressees
 
     if via not in VIA_VALUES:
         raise ServiceError(_("Unknown way of access."), code="invalid_via")

@@ -24,9 +24,15 @@ from hanse.core.text import (
     extract_mentions,
     render_markdown,
 )
+from hanse.people.models import User
 from hanse.posts import events
 from hanse.posts.models import Attachment, Comment, Mention, Post, PostRevision, Tag
 from hanse.posts.rules import may_delete_post, may_edit_post, may_pin_post, may_post_in
+from hanse.posts.services.attachments import (
+    attachments_delete_files,
+    attachments_store,
+    attachments_validate,
+)
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -71,7 +77,6 @@ def render_text(body: str, *, author: User, community: Community | None) -> Rend
     author may see it, and a secret community only inside its own stream: its name must not
     travel into places its non-members read.
     """
-    from hanse.people.models import User
 
     names = extract_mentions(body)[:MAX_MENTIONS]
     people: list[User] = []
@@ -116,7 +121,6 @@ def validate_files(files: Sequence[UploadedFile]) -> list[Any]:
     """FILES' validation, run before any transaction opens."""
     if not files:
         return []
-    from hanse.posts.services.attachments import attachments_validate
 
     # Thumbnails are made by the task queue after the commit (attachments_store).
     return list(attachments_validate(files, thumbnails=False))
@@ -131,7 +135,6 @@ def store_files(
 ) -> None:
     if not validated:
         return
-    from hanse.posts.services.attachments import attachments_store
 
     attachments_store(validated, post=post, comment=comment, uploader=uploader)
 
@@ -143,7 +146,6 @@ def delete_files_on_commit(attachments: Iterable[Attachment]) -> None:
         return
 
     def remove() -> None:
-        from hanse.posts.services.attachments import attachments_delete_files
 
         attachments_delete_files(doomed)
 

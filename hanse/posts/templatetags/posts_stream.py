@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from hanse.posts.cards import render_cards
 from hanse.posts.models import ReactionKind
+from hanse.posts.views.posts import community_stream_context, profile_stream_context
 
 register = template.Library()
 
@@ -65,7 +66,6 @@ def reaction_emoji(kind: str) -> str:
 @register.inclusion_tag("posts/_community_stream.html", takes_context=True)
 def community_stream_section(context: template.Context, community: Any) -> dict[str, Any]:
     """The community home's stream: the composer for members, then the posts (pinned first)."""
-    from hanse.posts.views.posts import community_stream_context
 
     return community_stream_context(context["request"], community)
 
@@ -73,7 +73,6 @@ def community_stream_section(context: template.Context, community: Any) -> dict[
 @register.inclusion_tag("posts/_profile_stream.html", takes_context=True)
 def profile_stream_section(context: template.Context, person: Any) -> dict[str, Any]:
     """The profile's "Posts" section (with the composer on one's own profile)."""
-    from hanse.posts.views.posts import profile_stream_context
 
     return profile_stream_context(context["request"], person)
 

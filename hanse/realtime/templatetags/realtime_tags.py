@@ -13,6 +13,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from hanse.people.forms import PresenceForm
 from hanse.realtime import presence
 
 register = template.Library()
@@ -65,7 +66,6 @@ def presence_dot(context: template.Context, person: Any, states: Any = None) -> 
 @register.simple_tag(takes_context=True)
 def presence_form(context: template.Context) -> Any:
     """The profile page's presence form, filled with the person's current choice."""
-    from hanse.people.forms import PresenceForm
 
     user = context.get("user")
     return PresenceForm(initial={"show_presence": getattr(user, "show_presence", True)})

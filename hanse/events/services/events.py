@@ -1,40 +1,27 @@
-"""Writes of events: create, change, cancel; one occurrence or "this and all future"; RSVPs with
-capacity and a waiting list; calendar subscription tokens; notes after the meetup.
-
-Seats are counted under a lock on the event row (``select_for_update``), so two people taking
-the last place at the same moment are served one after the other: one gets it, the other is
-put on the waiting list. Notifications go out after commit (hanse/events/tasks.py).
-"""
+"""Writes of events: create, change, cancel; one occurrence or "this and all future"; notes
+after the meetup. Notifications go out after commit (hanse/events/tasks.py)."""
 
 from __future__ import annotations
 
-import hashlib
-import io
-import secrets
 import uuid
-import warnings
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core import idempotency
-from hanse.core.errors import PermissionRefused, ServiceError
-from hanse.core.text import render_markdown
+from hanse.core.errors import ServiceError
 from hanse.events import recurrence
-from hanse.events.models import CalendarToken, Event, OccurrenceOverride, ReminderSetting, Rsvp
+from hanse.events.models import Event, OccurrenceOverride, Rsvp
 from hanse.events.notifications import occurrence_data
 from hanse.events.recurrence import Occurrence, occurrence_at, utc
-from hanse.events.rules import may_create_event_in, may_manage_event
 from hanse.events.selectors import ATTENDING, not_found
 from hanse.events.tasks import notify_event
 from hanse.jobs.outbox import enqueue_on_commit
+from hanse.posts.models import Post as PostModel
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -42,240 +29,31 @@ if TYPE_CHECKING:
     from hanse.communities.models import Community
     from hanse.people.models import Location, User
     from hanse.posts.models import Post
-
-TITLE_MAX = 160
-DESCRIPTION_MAX = 20000
-ROOM_MAX = 120
-ADDRESS_MAX = 250
-URL_MAX = 500
-MAX_CAPACITY = 100_000
-MAX_DURATION = timedelta(days=31)
-MAX_CO_ORGANISERS = 20
-CALENDAR_TOKEN_PREFIX = "hcal_"  # noqa: S105 (a public prefix, not a secret)
-MAX_CALENDAR_TOKENS = 10
-TOKEN_LAST_USED_RESOLUTION = timedelta(minutes=15)
-COVER_MAX_BYTES = 10 * 1024 * 1024
-COVER_MAX_SIDE = 1600
-COVER_MAX_PIXELS = 40_000_000
-
-TIME_FIELDS = ("start", "end", "all_day", "time_zone", "rrule")
-PLACE_FIELDS = ("location", "room", "address", "online_url")
-UPDATABLE = (
-    "title",
-    "description",
-    *TIME_FIELDS,
-    *PLACE_FIELDS,
-    "capacity",
-    "co_organisers",
-    "cover",
+from hanse.events.services.validation import (
+    ADDRESS_MAX,
+    MAX_DURATION,
+    PLACE_FIELDS,
+    ROOM_MAX,
+    TIME_FIELDS,
+    UPDATABLE,
+    aware,
+    check_co_organisers_see,
+    clean_capacity,
+    clean_co_organisers,
+    clean_description,
+    clean_text,
+    clean_times,
+    clean_title,
+    clean_url,
+    cover_content,
+    may_create_in,
+    require_manage,
 )
-
-
-# --- permission ----------------------------------------------------------------------------
-
-
-def _active(user: User | None) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def _can_see(user: User, event: Event) -> bool:
-    return Event.objects.visible_to(user).filter(pk=event.pk).exists()
-
-
-def _require_visible(user: User, event: Event) -> None:
-    if not _can_see(user, event):
-        raise not_found()
-
-
-def _require_manage(user: User, event: Event) -> None:
-    _require_visible(user, event)
-    if not may_manage_event(user, event):
-        raise PermissionRefused(
-            _(
-                "Only the organisers, the community's moderators and administrators may change "
-                "this event."
-            )
-        )
-
-
-def _may_create_in(by: User, community: Community | None) -> None:
-    if not _active(by):
-        raise PermissionRefused(_("Please sign in to create events."))
-    if may_create_event_in(by, community):
-        return
-    from hanse.communities.models import Community as CommunityModel
-
-    visible = CommunityModel.objects.visible_to(by)
-    if community is not None and not visible.filter(pk=community.pk).exists():
-        raise ServiceError(_("This community does not exist."), code="not_found", status=404)
-    raise PermissionRefused(_("Only members of the community may create events in it."))
-
-
-# --- validation ----------------------------------------------------------------------------
-
-
-def _clean_title(title: str) -> str:
-    title = " ".join((title or "").split())
-    if not title:
-        raise ServiceError(_("Please give the event a title."), code="title_required")
-    if len(title) > TITLE_MAX:
-        raise ServiceError(
-            _("The title may be at most %(max)s characters long.") % {"max": TITLE_MAX},
-            code="title_too_long",
-        )
-    return title
-
-
-def _clean_description(description: str) -> tuple[str, str]:
-    description = (description or "").strip()
-    if len(description) > DESCRIPTION_MAX:
-        raise ServiceError(
-            _("The description may be at most %(max)s characters long.") % {"max": DESCRIPTION_MAX},
-            code="description_too_long",
-        )
-    return description, render_markdown(description) if description else ""
-
-
-def _clean_text(value: str, maximum: int, message: Any) -> str:
-    value = " ".join((value or "").split())
-    if len(value) > maximum:
-        raise ServiceError(message % {"max": maximum}, code="too_long")
-    return value
-
-
-def _clean_url(url: str) -> str:
-    url = (url or "").strip()
-    if not url:
-        return ""
-    if len(url) > URL_MAX:
-        raise ServiceError(_("The online link is too long."), code="invalid_url")
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        raise ServiceError(
-            _("The online link must be a web address starting with https:// or http://."),
-            code="invalid_url",
-        ) from None
-    return url
-
-
-def _clean_capacity(capacity: int | None) -> int | None:
-    if capacity is None:
-        return None
-    if not 1 <= int(capacity) <= MAX_CAPACITY:
-        raise ServiceError(
-            _("The number of places must be between 1 and %(max)s, or empty for no limit.")
-            % {"max": MAX_CAPACITY},
-            code="invalid_capacity",
-        )
-    return int(capacity)
-
-
-def _aware(moment: datetime, what: str) -> datetime:
-    if not isinstance(moment, datetime) or timezone.is_naive(moment):
-        raise ServiceError(
-            _("The %(what)s needs a date, a time and a time zone.") % {"what": what},
-            code="invalid_time",
-        )
-    return utc(moment)
-
-
-def _clean_times(
-    *, start: datetime, end: datetime, all_day: bool, time_zone: str, rrule: str
-) -> tuple[datetime, datetime, str, str]:
-    """Validated (start, end, time zone, rule); all-day events become whole local days and a
-    series starts on its first occurrence."""
-    tz = recurrence.zone(time_zone or "Europe/Berlin")
-    start = _aware(start, str(_("start")))
-    end = _aware(end, str(_("end")))
-    if all_day:
-        start, end = recurrence.all_day_bounds(start, end, tz)
-    elif end <= start:
-        raise ServiceError(_("The event must end after it starts."), code="end_before_start")
-    if end - start > MAX_DURATION:
-        raise ServiceError(_("An event can last at most 31 days."), code="too_long")
-    rule = recurrence.validate_rrule(rrule)
-    if rule:
-        probe = Event(start=start, end=end, time_zone=tz.key, rrule=rule)
-        found = recurrence._original_starts(probe, tz, start, start + timedelta(days=3660))[:1]
-        if not found:
-            raise ServiceError(
-                _("The repeat rule never matches after the start."), code="invalid_rrule"
-            )
-        first = found[0]
-        if first != start:
-            # RFC 5545 counts DTSTART as an occurrence; we start the series on its first match.
-            wall = recurrence._local_naive(end, tz) - recurrence._local_naive(start, tz)
-            start = first
-            end = recurrence._at_local(recurrence._local_naive(first, tz) + wall, tz)
-    return start, end, tz.key, rule
-
-
-def _clean_co_organisers(people: Iterable[User], organiser: User) -> list[User]:
-    chosen = {p.pk: p for p in people if p.pk != organiser.pk}
-    if len(chosen) > MAX_CO_ORGANISERS:
-        raise ServiceError(
-            _("An event can have at most %(max)s co-organisers.") % {"max": MAX_CO_ORGANISERS},
-            code="too_many_co_organisers",
-        )
-    for person in chosen.values():
-        if not person.is_active:
-            raise ServiceError(
-                _("%(name)s no longer works here and cannot be a co-organiser.")
-                % {"name": person.display_name},
-                code="invalid_co_organiser",
-            )
-    return list(chosen.values())
-
-
-def _check_co_organisers_see(event: Event, people: list[User]) -> None:
-    for person in people:
-        if not _can_see(person, event):
-            raise ServiceError(
-                _("%(name)s cannot see this event and so cannot be a co-organiser.")
-                % {"name": person.display_name},
-                code="invalid_co_organiser",
-            )
-
-
-def _cover_file(upload: UploadedFile) -> ContentFile[bytes]:
-    """The cover re-encoded as WebP without metadata, at most 1600 pixels wide or high."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    message = _("The cover is not a picture. Please upload a JPEG, PNG, WebP or GIF image.")
-    if (upload.size or 0) > COVER_MAX_BYTES:
-        raise ServiceError(_("The cover picture may be at most 10 MB."), code="file_too_large")
-    try:
-        upload.seek(0)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(upload)
-            if probe.format not in {"JPEG", "PNG", "WEBP", "GIF"}:
-                raise ServiceError(message, code="not_an_image")
-            if probe.size[0] * probe.size[1] > COVER_MAX_PIXELS:
-                raise ServiceError(_("The cover picture is too large."), code="image_too_large")
-            probe.verify()
-            upload.seek(0)
-            image = Image.open(upload)
-            image.load()
-    except ServiceError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ServiceError(_("The cover picture is too large."), code="image_too_large") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ServiceError(message, code="not_an_image") from exc
-    upright: Image.Image = ImageOps.exif_transpose(image) or image
-    picture = upright.convert("RGBA" if "A" in upright.getbands() else "RGB")
-    picture.thumbnail((COVER_MAX_SIDE, COVER_MAX_SIDE))
-    out = io.BytesIO()
-    picture.save(out, format="WEBP", quality=82)
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.webp")
-
 
 # --- notifications after commit ------------------------------------------------------------
 
 
-def _attendee_ids(event: Event, *, occurrence: datetime | None = None) -> list[int]:
+def attendee_ids(event: Event, *, occurrence: datetime | None = None) -> list[int]:
     """People who said going, maybe or are on the waiting list: for one occurrence, or for
     every occurrence that has not ended."""
     qs = Rsvp.objects.filter(event=event, status__in=ATTENDING)
@@ -291,7 +69,7 @@ def _attendee_ids(event: Event, *, occurrence: datetime | None = None) -> list[i
     return sorted(set(qs.values_list("user_id", flat=True)))
 
 
-def _tell(
+def tell(
     kind: str,
     event: Event,
     user_ids: list[int],
@@ -343,20 +121,20 @@ def event_create(
 ) -> Event:
     """Create an event (company-wide: any employee; in a community: its members); a retry
     with the same ``idempotency_key`` returns the first event."""
-    _may_create_in(by, community)
-    title = _clean_title(title)
-    description, description_html = _clean_description(description)
-    start, end, time_zone, rrule = _clean_times(
+    may_create_in(by, community)
+    title = clean_title(title)
+    description, description_html = clean_description(description)
+    start, end, time_zone, rrule = clean_times(
         start=start, end=end, all_day=all_day, time_zone=time_zone, rrule=rrule
     )
-    room = _clean_text(room, ROOM_MAX, _("The room may be at most %(max)s characters long."))
-    address = _clean_text(
+    room = clean_text(room, ROOM_MAX, _("The room may be at most %(max)s characters long."))
+    address = clean_text(
         address, ADDRESS_MAX, _("The address may be at most %(max)s characters long.")
     )
-    online_url = _clean_url(online_url)
-    capacity = _clean_capacity(capacity)
-    helpers = _clean_co_organisers(co_organisers, by)
-    cover_file = _cover_file(cover) if cover is not None else None
+    online_url = clean_url(online_url)
+    capacity = clean_capacity(capacity)
+    helpers = clean_co_organisers(co_organisers, by)
+    cover_file = cover_content(cover) if cover is not None else None
     now = timezone.now()
     with transaction.atomic():
         earlier = idempotency.claim(user=by, scope="events.event", key=idempotency_key)
@@ -388,7 +166,7 @@ def event_create(
             event.cover.save(cover_file.name or "cover.webp", cover_file, save=False)
         event.save()
         if helpers:
-            _check_co_organisers_see(event, helpers)
+            check_co_organisers_see(event, helpers)
             event.co_organisers.set(helpers)
         idempotency.record(user=by, scope="events.event", key=idempotency_key, object_id=event.pk)
     return event
@@ -415,7 +193,7 @@ def _shift_keys(event: Event, old: Event, new_start: datetime, new_tz: str) -> N
         )
 
 
-def _promote(event: Event, occurrence: datetime) -> list[int]:
+def promote(event: Event, occurrence: datetime) -> list[int]:
     """Fill free places from the waiting list, first come first served (event row locked)."""
     promoted: list[int] = []
     waiting = Rsvp.objects.filter(
@@ -439,7 +217,7 @@ def _promote(event: Event, occurrence: datetime) -> list[int]:
     return promoted
 
 
-def _promote_all(event: Event, *, actor: User | None) -> None:
+def promote_all(event: Event, *, actor: User | None) -> None:
     """After the number of places grew: promote on every future occurrence with a waiting list."""
     now = timezone.now()
     keys = set(
@@ -454,8 +232,8 @@ def _promote_all(event: Event, *, actor: User | None) -> None:
             continue
         if occ.cancelled or occ.end <= now:
             continue
-        promoted = _promote(event, utc(key))
-        _tell(
+        promoted = promote(event, utc(key))
+        tell(
             "waitlist_promoted",
             event,
             promoted,
@@ -477,14 +255,14 @@ def event_update(*, event: Event, by: User, **fields: Any) -> Event:
             % {"fields": ", ".join(sorted(unknown))},
             code="invalid_field",
         )
-    _require_manage(by, event)
+    require_manage(by, event)
     if event.cancelled_at is not None:
         raise ServiceError(_("A cancelled event cannot be changed."), code="cancelled")
     changes: dict[str, Any] = {}
     if "title" in fields:
-        changes["title"] = _clean_title(fields["title"])
+        changes["title"] = clean_title(fields["title"])
     if "description" in fields:
-        changes["description"], changes["description_html"] = _clean_description(
+        changes["description"], changes["description_html"] = clean_description(
             fields["description"]
         )
     if any(f in fields for f in TIME_FIELDS):
@@ -497,7 +275,7 @@ def event_update(*, event: Event, by: User, **fields: Any) -> Event:
             end = start + (event.end - event.start) - timedelta(microseconds=1)
         elif all_day and event.all_day and end == event.end:
             end = event.end - timedelta(microseconds=1)  # stored as the midnight after
-        start, end, tz, rule = _clean_times(
+        start, end, tz, rule = clean_times(
             start=start,
             end=end,
             all_day=all_day,
@@ -506,27 +284,27 @@ def event_update(*, event: Event, by: User, **fields: Any) -> Event:
         )
         changes.update(start=start, end=end, all_day=all_day, time_zone=tz, rrule=rule)
     if "room" in fields:
-        changes["room"] = _clean_text(
+        changes["room"] = clean_text(
             fields["room"], ROOM_MAX, _("The room may be at most %(max)s characters long.")
         )
     if "address" in fields:
-        changes["address"] = _clean_text(
+        changes["address"] = clean_text(
             fields["address"], ADDRESS_MAX, _("The address may be at most %(max)s characters long.")
         )
     if "online_url" in fields:
-        changes["online_url"] = _clean_url(fields["online_url"])
+        changes["online_url"] = clean_url(fields["online_url"])
     if "location" in fields:
         changes["location"] = fields["location"]
     if "capacity" in fields:
-        changes["capacity"] = _clean_capacity(fields["capacity"])
+        changes["capacity"] = clean_capacity(fields["capacity"])
     helpers = (
-        _clean_co_organisers(fields["co_organisers"], event.organiser)
+        clean_co_organisers(fields["co_organisers"], event.organiser)
         if "co_organisers" in fields
         else None
     )
     if helpers is not None:
-        _check_co_organisers_see(event, helpers)
-    cover_file = _cover_file(fields["cover"]) if fields.get("cover") is not None else None
+        check_co_organisers_see(event, helpers)
+    cover_file = cover_content(fields["cover"]) if fields.get("cover") is not None else None
     changed = [name for name, value in changes.items() if getattr(event, name) != value]
     if "cover" in fields and fields["cover"] is None and event.cover:
         changed.append("cover")
@@ -561,12 +339,12 @@ def event_update(*, event: Event, by: User, **fields: Any) -> Event:
             ]
         )
         if "capacity" in changed:
-            _promote_all(event, actor=by)
+            promote_all(event, actor=by)
         if time_changed or place_changed:
-            _tell(
+            tell(
                 "event_changed",
                 event,
-                _attendee_ids(event),
+                attendee_ids(event),
                 actor=by,
                 start=event.start,
                 recurrence_id=event.start,
@@ -580,7 +358,7 @@ def event_update(*, event: Event, by: User, **fields: Any) -> Event:
 
 def event_cancel(*, event: Event, by: User) -> Event:
     """Cancel the whole event; everyone going, maybe or waiting is told."""
-    _require_manage(by, event)
+    require_manage(by, event)
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
         if locked.cancelled_at is not None:
@@ -589,10 +367,10 @@ def event_cancel(*, event: Event, by: User) -> Event:
         event.sequence = locked.sequence + 1
         event.updated_at = event.cancelled_at
         event.save(update_fields=["cancelled_at", "sequence", "updated_at"])
-        _tell(
+        tell(
             "event_cancelled",
             event,
-            _attendee_ids(event),
+            attendee_ids(event),
             actor=by,
             start=event.start,
             recurrence_id=event.start,
@@ -623,7 +401,7 @@ def occurrence_update(
 ) -> Occurrence:
     """Change this occurrence only (move, retitle, other room); its RSVPs stay with it.
     For an event that does not repeat this changes the event."""
-    _require_manage(by, event)
+    require_manage(by, event)
     if not event.rrule:
         fields: dict[str, Any] = {
             k: v
@@ -635,15 +413,15 @@ def occurrence_update(
         event_update(event=event, by=by, **fields)
         return occurrence_at(event, event.start)
     occ = _changeable(event, recurrence_id)
-    new_start = _aware(start, str(_("start"))) if start is not None else occ.start
-    new_end = _aware(end, str(_("end"))) if end is not None else new_start + (occ.end - occ.start)
+    new_start = aware(start, str(_("start"))) if start is not None else occ.start
+    new_end = aware(end, str(_("end"))) if end is not None else new_start + (occ.end - occ.start)
     if new_end <= new_start:
         raise ServiceError(_("The event must end after it starts."), code="end_before_start")
     if new_end - new_start > MAX_DURATION:
         raise ServiceError(_("An event can last at most 31 days."), code="too_long")
-    new_title = _clean_title(title) if title else None
+    new_title = clean_title(title) if title else None
     new_room = (
-        _clean_text(room, ROOM_MAX, _("The room may be at most %(max)s characters long."))
+        clean_text(room, ROOM_MAX, _("The room may be at most %(max)s characters long."))
         if room is not None
         else None
     )
@@ -671,10 +449,10 @@ def occurrence_update(
             event._prefetched_objects_cache.pop("overrides", None)
         result = occurrence_at(event, occ.recurrence_id)
         if moved or (new_room is not None and new_room != occ.room):
-            _tell(
+            tell(
                 "occurrence_moved",
                 event,
-                _attendee_ids(event, occurrence=occ.recurrence_id),
+                attendee_ids(event, occurrence=occ.recurrence_id),
                 actor=by,
                 start=result.start,
                 recurrence_id=occ.recurrence_id,
@@ -688,7 +466,7 @@ def occurrence_update(
 def occurrence_cancel(*, event: Event, recurrence_id: datetime, by: User) -> Occurrence:
     """Cancel this occurrence only; those going, maybe or waiting for it are told. For an event
     that does not repeat this cancels the event."""
-    _require_manage(by, event)
+    require_manage(by, event)
     if not event.rrule:
         event_cancel(event=event, by=by)
         return occurrence_at(event, event.start)
@@ -707,10 +485,10 @@ def occurrence_cancel(*, event: Event, recurrence_id: datetime, by: User) -> Occ
         event.save(update_fields=["sequence", "updated_at"])
         if hasattr(event, "_prefetched_objects_cache"):
             event._prefetched_objects_cache.pop("overrides", None)
-        _tell(
+        tell(
             "occurrence_cancelled",
             event,
-            _attendee_ids(event, occurrence=occ.recurrence_id),
+            attendee_ids(event, occurrence=occ.recurrence_id),
             actor=by,
             start=occ.start,
             recurrence_id=occ.recurrence_id,
@@ -724,7 +502,7 @@ def series_update_from(*, event: Event, recurrence_id: datetime, by: User, **fie
     before this occurrence (UNTIL, or a shorter COUNT); a new event (``split_from`` the old)
     continues from it with the changes, and the RSVPs and overrides of its occurrences move
     to it. From the first occurrence this is the same as changing the whole event."""
-    _require_manage(by, event)
+    require_manage(by, event)
     unknown = set(fields) - set(UPDATABLE)
     if unknown:
         raise ServiceError(
@@ -792,151 +570,14 @@ def series_update_from(*, event: Event, recurrence_id: datetime, by: User, **fie
     return continuation
 
 
-# --- RSVPs ---------------------------------------------------------------------------------
-
-ANSWERS = (Rsvp.Status.GOING, Rsvp.Status.MAYBE, Rsvp.Status.NOT_GOING)
-
-
-def rsvp_set(*, event: Event, recurrence_id: datetime, user: User, status: str) -> Rsvp:
-    """Answer going, maybe or not going for one occurrence. "Going" beyond the places puts the
-    person on the waiting list; leaving "going" gives the place to the first person waiting,
-    who is told. Race-safe: places are counted with the event row locked."""
-    if status not in ANSWERS:
-        raise ServiceError(_("Please answer going, maybe or not going."), code="invalid_status")
-    if not _active(user):
-        raise PermissionRefused(_("Please sign in to answer."))
-    _require_visible(user, event)
-    with transaction.atomic():
-        locked = Event.objects.select_for_update().get(pk=event.pk)
-        if locked.cancelled_at is not None:
-            raise ServiceError(_("This event has been cancelled."), code="cancelled")
-        occ = occurrence_at(locked, recurrence_id)
-        if occ.cancelled:
-            raise ServiceError(_("This date has been cancelled."), code="cancelled")
-        now = timezone.now()
-        if occ.end <= now:
-            raise ServiceError(_("This event is over; answers are closed."), code="past")
-        rid = occ.recurrence_id
-        rsvp = Rsvp.objects.filter(event=locked, occurrence=rid, user=user).first()
-        previous = rsvp.status if rsvp is not None else None
-        new = status
-        if (
-            status == Rsvp.Status.GOING
-            and previous != Rsvp.Status.GOING
-            and locked.capacity is not None
-        ):
-            going = Rsvp.objects.filter(
-                event=locked, occurrence=rid, status=Rsvp.Status.GOING
-            ).count()
-            if going >= locked.capacity:
-                new = Rsvp.Status.WAITLIST
-        if rsvp is None:
-            rsvp = Rsvp.objects.create(
-                event=locked, occurrence=rid, user=user, status=new, created_at=now, updated_at=now
-            )
-        elif previous != new:
-            rsvp.status = new
-            rsvp.updated_at = now
-            update = ["status", "updated_at"]
-            if new == Rsvp.Status.WAITLIST:
-                rsvp.created_at = now  # joins the end of the waiting list
-                update.append("created_at")
-            rsvp.save(update_fields=update)
-        if previous == Rsvp.Status.GOING and new != Rsvp.Status.GOING:
-            promoted = _promote(locked, rid)
-            _tell(
-                "waitlist_promoted",
-                locked,
-                promoted,
-                actor=None,
-                start=occ.start,
-                recurrence_id=rid,
-                title=occ.title,
-            )
-    return rsvp
-
-
-# --- reminder preferences ------------------------------------------------------------------
-
-
-def reminder_setting_set(*, user: User, day_before: bool, hour_before: bool) -> ReminderSetting:
-    """Which reminders the person wants (the channels are the notification preferences)."""
-    with transaction.atomic():
-        setting, _created = ReminderSetting.objects.update_or_create(
-            user=user,
-            defaults={
-                "day_before": day_before,
-                "hour_before": hour_before,
-                "updated_at": timezone.now(),
-            },
-        )
-    return setting
-
-
-# --- calendar tokens -----------------------------------------------------------------------
-
-
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def calendar_token_create(*, user: User) -> str:
-    """A new secret for the personal iCal subscription; the raw value is returned once and
-    only its hash is stored."""
-    if not _active(user):
-        raise PermissionRefused(_("Please sign in to subscribe to your calendar."))
-    active = CalendarToken.objects.filter(user=user, revoked_at__isnull=True).count()
-    if active >= MAX_CALENDAR_TOKENS:
-        raise ServiceError(
-            _("You have too many calendar subscriptions. Revoke one you no longer use."),
-            code="too_many_tokens",
-        )
-    raw = CALENDAR_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with transaction.atomic():
-        CalendarToken.objects.create(user=user, token_hash=_hash(raw))
-    return raw
-
-
-def calendar_token_revoke(*, user: User, token_id: int) -> CalendarToken:
-    """Revoke one of the person's own subscription tokens; the URL stops working at once."""
-    token = CalendarToken.objects.filter(user=user, pk=token_id).first()
-    if token is None:
-        raise ServiceError(
-            _("This calendar subscription does not exist."), code="not_found", status=404
-        )
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-    return token
-
-
-def calendar_token_user(raw: str) -> User | None:
-    """The active person a subscription token belongs to, or None (unknown or revoked)."""
-    if not raw or not raw.startswith(CALENDAR_TOKEN_PREFIX) or len(raw) > 200:
-        return None
-    token = (
-        CalendarToken.objects.select_related("user")
-        .filter(token_hash=_hash(raw), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not token.user.is_active:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > TOKEN_LAST_USED_RESOLUTION:
-        CalendarToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
-
-
 # --- after the meetup ----------------------------------------------------------------------
 
 
 def event_set_notes(*, event: Event, by: User, post: Post | None) -> Event:
     """Link the post with notes and photos (in the event's community; for a company-wide
     event a company-wide post) from the event; None unlinks it."""
-    _require_manage(by, event)
+    require_manage(by, event)
     if post is not None:
-        from hanse.posts.models import Post as PostModel
-
         if not PostModel.objects.visible_to(by).filter(pk=post.pk).exists():
             raise ServiceError(_("This post does not exist."), code="not_found", status=404)
         if event.community_id is not None and post.community_id != event.community_id:
