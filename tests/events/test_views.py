@@ -21,7 +21,8 @@ from hanse.communities.models import Community
 from hanse.events.models import Event, OccurrenceOverride, Rsvp
 from hanse.events.services import events as event_services
 from hanse.events.services import rsvps as rsvp_services
-from hanse.events.views import csv_cell, stamp
+from hanse.events.views.common import stamp
+from hanse.events.views.pages import csv_cell
 from hanse.notifications.selectors import forget_unread_counts
 from hanse.people.models import User
 from hanse.posts.models import Post
