@@ -13,7 +13,7 @@ from hanse.events import selectors as event_selectors
 from hanse.people import selectors as people_selectors
 from hanse.people.models import User
 from hanse.posts.selectors.announcements import pinned_announcements_for
-from hanse.posts.views.posts import composer_context, home_feed_context
+from hanse.posts.views.streams import composer_context, home_feed_context
 
 
 def _profile_gaps(user: User) -> list[str]:

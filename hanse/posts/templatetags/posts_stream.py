@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from hanse.posts.cards import render_cards
 from hanse.posts.models import ReactionKind
-from hanse.posts.views.posts import community_stream_context, profile_stream_context
+from hanse.posts.views.streams import community_stream_context, profile_stream_context
 
 register = template.Library()
 
