@@ -12,8 +12,8 @@ from hanse.chat.models import Channel, ChannelMember, Message
 from hanse.chat.notifications import CHAT_MENTION, DIRECT_MESSAGE, message_data
 from hanse.jobs.once import run_once
 from hanse.jobs.retry import retry
+from hanse.notifications.delivery import queue_delivery
 from hanse.notifications.services import notify
-from hanse.notifications.tasks import queue_delivery
 
 logger = logging.getLogger(__name__)
 

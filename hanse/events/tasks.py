@@ -23,8 +23,8 @@ from hanse.events.notifications import occurrence_data
 from hanse.events.recurrence import Occurrence, occurrence_key, occurrences
 from hanse.jobs import once
 from hanse.jobs.retry import retry
+from hanse.notifications.delivery import queue_delivery
 from hanse.notifications.services import notify
-from hanse.notifications.tasks import queue_delivery
 from hanse.people.models import User
 
 logger = logging.getLogger(__name__)

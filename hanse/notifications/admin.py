@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from hanse.notifications import registry
+from hanse.notifications.delivery import RESENDABLE, email_delivery_resend, push_resend
 from hanse.notifications.models import (
     CommunityNotificationSetting,
     DeliverySettings,
@@ -28,7 +29,6 @@ from hanse.notifications.models import (
     Notification,
     NotificationPreference,
 )
-from hanse.notifications.tasks import RESENDABLE, email_delivery_resend, push_resend
 
 SENT_AGAIN = "Sent again on purpose."
 

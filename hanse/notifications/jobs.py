@@ -9,13 +9,13 @@ from hanse.jobs.scheduler import Schedule
 SCHEDULES = (
     Schedule(
         name="notifications.daily_digest",
-        task="hanse.notifications.tasks.send_digests",
+        task="hanse.notifications.delivery.send_digests",
         args=("daily",),
         at=time(7, 30),
     ),
     Schedule(
         name="notifications.weekly_digest",
-        task="hanse.notifications.tasks.send_digests",
+        task="hanse.notifications.delivery.send_digests",
         args=("weekly",),
         at=time(7, 30),
         weekday=0,
@@ -23,13 +23,13 @@ SCHEDULES = (
     # Runs in the scheduler process: it must work when no worker does.
     Schedule(
         name="notifications.recover_stuck_work",
-        task="hanse.notifications.tasks.recover_stuck_work",
+        task="hanse.notifications.maintenance.recover_stuck_work",
         every=timedelta(minutes=5),
         inline=True,
     ),
     Schedule(
         name="notifications.retention",
-        task="hanse.notifications.tasks.apply_retention",
+        task="hanse.notifications.maintenance.apply_retention",
         at=time(3, 15),
     ),
 )

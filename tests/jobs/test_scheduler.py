@@ -19,7 +19,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 DIGEST = scheduler.Schedule(
     name="test.digest",
-    task="hanse.notifications.tasks.send_digests",
+    task="hanse.notifications.delivery.send_digests",
     args=("daily",),
     at=time(7, 30),
 )

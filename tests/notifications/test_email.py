@@ -15,8 +15,9 @@ from django_tasks import default_task_backend
 
 from hanse.communities.models import Community
 from hanse.communities.services import membership_leave
+from hanse.notifications import delivery as notify_delivery
 from hanse.notifications import email as mail
-from hanse.notifications import services, tasks
+from hanse.notifications import maintenance, services
 from hanse.notifications.models import (
     DeliverySettings,
     DeliveryState,
@@ -55,7 +56,7 @@ def test_immediate_email_arrives_with_headers_and_both_parts(
     """A mention is mailed right away: multipart, absolute links, List-Unsubscribe headers."""
     settings.SITE_URL = "https://hanse.example.org"
     notification, _post = mentioned
-    counts = tasks.deliver_emails.call([notification.pk])
+    counts = notify_delivery.deliver_emails.call([notification.pk])
     assert counts == {"sent": 1}
     assert len(smtp.messages) == 1
     message = smtp.messages[0]
@@ -91,7 +92,7 @@ def test_email_is_in_the_recipients_language(
     ben.save(update_fields=["ui_language"])
     no_quiet_hours(ben)
     notification = mention(make_post(people["anna"]), ben)
-    tasks.deliver_emails.call([notification.pk])
+    notify_delivery.deliver_emails.call([notification.pk])
     _text, html = parts(smtp.messages[0])
     assert '<html lang="de">' in html
 
@@ -101,9 +102,9 @@ def test_delivering_twice_sends_one_email(
 ) -> None:
     """A second delivery of the same notification finds it claimed and sends nothing."""
     notification, _post = mentioned
-    tasks.deliver_emails.call([notification.pk])
+    notify_delivery.deliver_emails.call([notification.pk])
     Notification.objects.filter(pk=notification.pk).update(email_state=DeliveryState.PENDING)
-    second = tasks.deliver_emails.call([notification.pk])
+    second = notify_delivery.deliver_emails.call([notification.pk])
     assert second == {"busy": 1}
     assert len(smtp.messages) == 1
     assert EmailDelivery.objects.count() == 1
@@ -122,15 +123,15 @@ def test_crash_after_claim_is_recovered_with_exactly_one_email(
     )
     assert delivery is not None
     # The "dead" worker's claim blocks any other sender ...
-    assert tasks.deliver_emails.call([notification.pk]) == {"busy": 1}
+    assert notify_delivery.deliver_emails.call([notification.pk]) == {"busy": 1}
     assert smtp.messages == []
     # ... until the recovery step decides: nothing was handed over, so try again.
-    later = timezone.now() + timedelta(minutes=tasks.stuck_minutes() + 1)
-    assert tasks.recover_email_deliveries(later) == {"retried": 1, "unknown": 0}
+    later = timezone.now() + timedelta(minutes=maintenance.stuck_minutes() + 1)
+    assert maintenance.recover_email_deliveries(later) == {"retried": 1, "unknown": 0}
     assert len(smtp.messages) == 1
     # A second recovery run and another delivery change nothing.
-    assert tasks.recover_email_deliveries(later) == {"retried": 0, "unknown": 0}
-    tasks.deliver_emails.call([notification.pk])
+    assert maintenance.recover_email_deliveries(later) == {"retried": 0, "unknown": 0}
+    notify_delivery.deliver_emails.call([notification.pk])
     assert len(smtp.messages) == 1
     assert EmailDelivery.objects.get().state == EmailDelivery.State.SENT
 
@@ -148,10 +149,10 @@ def test_crash_while_sending_is_not_sent_again(
     )
     assert delivery is not None
     EmailDelivery.objects.filter(pk=delivery.pk).update(state=EmailDelivery.State.SENDING)
-    later = timezone.now() + timedelta(minutes=tasks.stuck_minutes() + 1)
-    assert tasks.recover_email_deliveries(later) == {"retried": 0, "unknown": 1}
-    tasks.deliver_emails.call([notification.pk])
-    tasks.sweep_pending_emails(later)
+    later = timezone.now() + timedelta(minutes=maintenance.stuck_minutes() + 1)
+    assert maintenance.recover_email_deliveries(later) == {"retried": 0, "unknown": 1}
+    notify_delivery.deliver_emails.call([notification.pk])
+    maintenance.sweep_pending_emails(later)
     assert smtp.messages == []
     delivery.refresh_from_db()
     assert delivery.state == EmailDelivery.State.UNKNOWN
@@ -167,7 +168,7 @@ def test_refused_email_is_retried_with_backoff_then_sent(
     notification, _post = mentioned
     smtp.refuse = 1
     before = timezone.now()
-    counts = tasks.deliver_emails.call([notification.pk])
+    counts = notify_delivery.deliver_emails.call([notification.pk])
     assert counts == {"failed": 1}
     assert smtp.messages == []
     delivery = EmailDelivery.objects.get()
@@ -178,10 +179,10 @@ def test_refused_email_is_retried_with_backoff_then_sent(
     assert retry.args == [[notification.pk]] or retry.args == ([notification.pk],)
     assert retry.kwargs == {"attempt": 2}
     assert retry.task.run_after is not None
-    assert retry.task.run_after >= before + tasks.backoff(1)
-    assert tasks.backoff(2) == 2 * tasks.backoff(1)
+    assert retry.task.run_after >= before + notify_delivery.backoff(1)
+    assert notify_delivery.backoff(2) == 2 * notify_delivery.backoff(1)
     # The worker runs the retry when it is due.
-    assert tasks.deliver_emails.call([notification.pk], attempt=2) == {"sent": 1}
+    assert notify_delivery.deliver_emails.call([notification.pk], attempt=2) == {"sent": 1}
     assert len(smtp.messages) == 1
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts) == (EmailDelivery.State.SENT, 2)
@@ -194,7 +195,7 @@ def test_email_gives_up_after_five_attempts(
     settings.TASKS = DUMMY_TASKS
     notification, _post = mentioned
     smtp.refuse = 99
-    assert tasks.deliver_emails.call([notification.pk], attempt=5) == {"failed": 1}
+    assert notify_delivery.deliver_emails.call([notification.pk], attempt=5) == {"failed": 1}
     assert default_task_backend.results == []  # type: ignore[attr-defined]
     assert EmailDelivery.objects.get().state == EmailDelivery.State.GAVE_UP
     notification.refresh_from_db()
@@ -209,7 +210,7 @@ def test_unreachable_server_fails_and_is_retried(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     notification, _post = mentioned
-    assert tasks.deliver_emails.call([notification.pk]) == {"failed": 1}
+    assert notify_delivery.deliver_emails.call([notification.pk]) == {"failed": 1}
     assert len(default_task_backend.results) == 1  # type: ignore[attr-defined]
 
 
@@ -226,7 +227,7 @@ def test_quiet_hours_defer_email_to_their_end(
         timezone_name="Europe/Berlin",
     )
     notification = mention(make_post(people["anna"]), ben)
-    assert tasks.queue_delivery([notification.pk]) == 1
+    assert notify_delivery.queue_delivery([notification.pk]) == 1
     [queued] = [
         r
         for r in default_task_backend.results  # type: ignore[attr-defined]
@@ -239,7 +240,7 @@ def test_quiet_hours_defer_email_to_their_end(
         expected += timedelta(days=1)
     assert queued.task.run_after == expected
     # Run early by mistake, it defers again rather than sending.
-    counts = tasks.deliver_emails.call([notification.pk])
+    counts = notify_delivery.deliver_emails.call([notification.pk])
     assert counts == {"deferred": 1}
     assert EmailDelivery.objects.count() == 0
 
@@ -251,8 +252,8 @@ def test_quiet_until_across_midnight() -> None:
         quiet_hours_start=time(22, 0), quiet_hours_end=time(6, 30), timezone="Europe/Berlin"
     )
     at = datetime(2026, 3, 3, 23, 0, tzinfo=berlin)
-    assert tasks.quiet_until(delivery, at) == datetime(2026, 3, 4, 6, 30, tzinfo=berlin)
-    assert tasks.quiet_until(delivery, datetime(2026, 3, 4, 12, 0, tzinfo=berlin)) is None
+    assert notify_delivery.quiet_until(delivery, at) == datetime(2026, 3, 4, 6, 30, tzinfo=berlin)
+    assert notify_delivery.quiet_until(delivery, datetime(2026, 3, 4, 12, 0, tzinfo=berlin)) is None
 
 
 def test_read_or_invisible_notification_is_not_mailed(
@@ -269,7 +270,7 @@ def test_read_or_invisible_notification_is_not_mailed(
     community = make_community(Community.Kind.PRIVATE, owner=anna, members=(ben,))
     gone = mention(make_post(anna, community=community), ben)
     membership_leave(community=community, user=ben)
-    counts = tasks.deliver_emails.call([read.pk, gone.pk])
+    counts = notify_delivery.deliver_emails.call([read.pk, gone.pk])
     assert counts == {"skipped": 2}
     assert smtp.messages == []
 
@@ -303,7 +304,7 @@ def test_daily_digest_holds_only_what_was_missed_and_is_visible(
     assert comment_read.pk
     membership_leave(community=community, user=anna)
 
-    assert tasks.send_digests.call("daily") == 1
+    assert notify_delivery.send_digests.call("daily") == 1
     assert len(smtp.messages) == 1
     message = smtp.messages[0]
     assert message["To"] == "anna_s@example.org"
@@ -320,7 +321,7 @@ def test_daily_digest_holds_only_what_was_missed_and_is_visible(
     assert not Notification.objects.filter(recipient=anna, email_state="digest").exists()
     # The same period never gets a second digest.
     Notification.objects.filter(recipient=anna).update(email_state=DeliveryState.DIGEST)
-    tasks.send_digests.call("daily")
+    notify_delivery.send_digests.call("daily")
     assert len(smtp.messages) == 1
 
 
@@ -336,7 +337,7 @@ def test_digest_dates_follow_the_recipients_language(
     services.notify(
         type_key="reply_to_post", recipients=[anna], actor=ben, post=post, group_key="x"
     )
-    tasks.send_digests.call("daily")
+    notify_delivery.send_digests.call("daily")
     text, html = parts(smtp.messages[0])
     assert '<html lang="de">' in html
     today = timezone.now().astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y")
@@ -362,10 +363,10 @@ def test_weekly_digest_only_for_people_who_chose_it(
                 )
                 break
         services.delivery_settings_update(user=person, email_frequency=frequency)
-    assert tasks.send_digests.call("weekly") == 1
+    assert notify_delivery.send_digests.call("weekly") == 1
     assert [m["To"] for m in smtp.messages] == ["anna_s@example.org"]
     assert smtp.messages[0]["Subject"] == "Your week on Hanse: 1 new notification"
-    assert tasks.send_digests.call("daily") == 1
+    assert notify_delivery.send_digests.call("daily") == 1
     assert [m["To"] for m in smtp.messages][-1] == "ben@example.org"
     assert Notification.objects.get(recipient=cem).email_state == DeliveryState.SKIPPED
 
@@ -381,11 +382,11 @@ def test_digest_failure_is_retried_and_sent_once(
         type_key="reply_to_post", recipients=[anna], actor=people["ben"], post=make_post(anna)
     )
     smtp.refuse = 1
-    assert tasks.send_digest.call(anna.pk, "daily", "2026-03-02") == "failed"
+    assert notify_delivery.send_digest.call(anna.pk, "daily", "2026-03-02") == "failed"
     [retry] = default_task_backend.results  # type: ignore[attr-defined]
     assert retry.kwargs == {"attempt": 2}
-    assert tasks.send_digest.call(anna.pk, "daily", "2026-03-02", attempt=2) == "sent"
-    assert tasks.send_digest.call(anna.pk, "daily", "2026-03-02") == "busy"
+    assert notify_delivery.send_digest.call(anna.pk, "daily", "2026-03-02", attempt=2) == "sent"
+    assert notify_delivery.send_digest.call(anna.pk, "daily", "2026-03-02") == "busy"
     assert len(smtp.messages) == 1
 
 
@@ -399,7 +400,7 @@ def test_one_click_unsubscribe_post_without_session_stops_that_type(
     ben = people["ben"]
     no_quiet_hours(ben)
     first = mention(make_post(people["anna"]), ben)
-    tasks.deliver_emails.call([first.pk])
+    notify_delivery.deliver_emails.call([first.pk])
     url = str(smtp.messages[0]["List-Unsubscribe"]).strip()[1:-1]
     path = url.removeprefix("http://127.0.0.1:8000")
     client = Client(enforce_csrf_checks=True)
@@ -410,7 +411,7 @@ def test_one_click_unsubscribe_post_without_session_stops_that_type(
     assert preference.enabled is False
     second = mention(make_post(people["cem"]), ben)
     assert second.email_state == DeliveryState.NONE
-    tasks.deliver_emails.call([second.pk])
+    notify_delivery.deliver_emails.call([second.pk])
     assert len(smtp.messages) == 1
 
 

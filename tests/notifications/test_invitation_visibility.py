@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from hanse.communities import services as communities
 from hanse.communities.models import Community
+from hanse.notifications import delivery
 from hanse.notifications import email as mail
-from hanse.notifications import tasks
 from hanse.notifications.models import DeliveryState, Notification
 from hanse.notifications.selectors import unread_count
 from hanse.people.models import User
@@ -124,7 +124,7 @@ def test_removed_member_gets_no_digest_naming_the_community(
         created_at=timezone.now(),
     )
     before = len(smtp.messages)  # the invitation itself was mailed while it was open
-    assert tasks.send_digests.call("daily") == 1
+    assert delivery.send_digests.call("daily") == 1
     digests = smtp.messages[before:]
     assert [m["Subject"] for m in digests] == ["Your day on Hanse: 1 new notification"]
     for message in digests:

@@ -790,20 +790,20 @@ def test_push_failing_every_attempt_is_marked_failed_and_can_be_sent_again(
 ) -> None:
     """The last failed attempt leaves "failed" (listed in the admin), not "skipped"; sent
     again on purpose once the push service is back, it arrives."""
-    from hanse.notifications import tasks
+    from hanse.notifications import delivery
 
     anna = people["anna"]
     _awake(anna)
     _subscribe(anna, Device(), push_service.url("/push/a"))
     push_service.status["/push/a"] = 503
     notification = mention(anna)
-    tasks.deliver_push.call([notification.pk], attempt=tasks.MAX_ATTEMPTS)
+    delivery.deliver_push.call([notification.pk], attempt=delivery.MAX_ATTEMPTS)
     notification.refresh_from_db()
     assert notification.push_state == "failed"
 
     push_service.status["/push/a"] = 201
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.push_resend(notification_ids=[notification.pk], by=people["ben"]) == 1
+        assert delivery.push_resend(notification_ids=[notification.pk], by=people["ben"]) == 1
     notification.refresh_from_db()
     assert notification.push_state == "sent"
     assert len(push_service.requests) == 2

@@ -11,8 +11,8 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
+from hanse.notifications import delivery, maintenance, services
 from hanse.notifications import email as mail
-from hanse.notifications import services, tasks
 from hanse.notifications.models import DeliveryState, EmailDelivery, Notification
 from hanse.people.models import User
 from hanse.posts.models import Post
@@ -39,8 +39,8 @@ def _unknown(notification: Notification) -> EmailDelivery:
     )
     assert delivery is not None
     EmailDelivery.objects.filter(pk=delivery.pk).update(state=EmailDelivery.State.SENDING)
-    later = timezone.now() + timedelta(minutes=tasks.stuck_minutes() + 1)
-    assert tasks.recover_email_deliveries(later)["unknown"] == 1
+    later = timezone.now() + timedelta(minutes=maintenance.stuck_minutes() + 1)
+    assert maintenance.recover_email_deliveries(later)["unknown"] == 1
     return EmailDelivery.objects.get(pk=delivery.pk)
 
 
@@ -55,11 +55,11 @@ def test_admin_lists_failed_emails_and_sends_them_again_once(
     """Gave up and unknown are listed; "Send again" sends each once and records who."""
     gave_up = _mention(make_post, people, "Erste Frage")
     smtp.refuse = 99
-    assert tasks.deliver_emails.call([gave_up.pk], attempt=5) == {"failed": 1}
+    assert delivery.deliver_emails.call([gave_up.pk], attempt=5) == {"failed": 1}
     smtp.refuse = 0
     unknown = _unknown(_mention(make_post, people, "Zweite Frage"))
     sent = _mention(make_post, people, "Dritte Frage")
-    assert tasks.deliver_emails.call([sent.pk]) == {"sent": 1}
+    assert delivery.deliver_emails.call([sent.pk]) == {"sent": 1}
     assert len(smtp.messages) == 1
     client = client_for(admin_user)
     listed = client.get(reverse(CHANGELIST), {"state__exact": "gave_up"}).content.decode()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks import default_task_backend
 
 from hanse.jobs.models import DeliveredEvent
-from hanse.notifications import services, tasks
+from hanse.notifications import delivery, maintenance, services, tasks
 from hanse.notifications.models import Notification
 from hanse.people.models import User
 from hanse.posts import notifications as hooks
@@ -63,13 +63,15 @@ def test_failing_task_is_retried_with_backoff_and_rolled_back(
     assert retry.kwargs == {"attempt": 2}
     assert retry.task.run_after >= before + timedelta(minutes=1)
     with pytest.raises(RuntimeError):
-        post_tasks.notify_post_created.call(post.pk, attempt=tasks.MAX_ATTEMPTS)
+        post_tasks.notify_post_created.call(post.pk, attempt=delivery.MAX_ATTEMPTS)
     assert len(default_task_backend.results) == 1  # type: ignore[attr-defined]
 
 
 def test_backoff_doubles() -> None:
     """1, 2, 4, 8 minutes between the five attempts."""
-    assert [tasks.backoff(n) for n in range(1, 5)] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert [delivery.backoff(n) for n in range(1, 5)] == [
+        timedelta(minutes=m) for m in (1, 2, 4, 8)
+    ]
 
 
 def test_scheduled_announcement_is_notified_once_when_due(
@@ -113,5 +115,5 @@ def test_retention_deletes_old_read_notifications_only(
     Notification.objects.filter(pk=made[0].pk).update(read_at=old, updated_at=old)
     Notification.objects.filter(pk=made[1].pk).update(updated_at=old)  # unread
     Notification.objects.filter(pk=made[2].pk).update(read_at=timezone.now())
-    assert tasks.apply_retention.call()["notifications"] == 1
+    assert maintenance.apply_retention.call()["notifications"] == 1
     assert set(Notification.objects.values_list("pk", flat=True)) == {made[1].pk, made[2].pk}

@@ -1,0 +1,167 @@
+"""Creating notifications in the background (django-tasks), once per event.
+
+Apps queue their own ``notify_*`` tasks after their transaction commits (the stream's are in
+hanse/posts/tasks.py, chat's and events' in theirs); what communities announce
+(hanse.core.signals.community_event) is picked up here. Nothing here runs in a request.
+
+``notify_*`` tasks load the object (and stop quietly if it is gone), call an ``on_*`` hook
+through :func:`notify_once` and queue the delivery (hanse/notifications/delivery.py). Each
+runs inside one transaction together with a ledger row whose key names the event
+(hanse/jobs/once.py), so running a task twice (a retry, a worker killed half-way and
+recovered) creates nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django_tasks import task
+
+from hanse.communities.models import Community, Invitation, JoinRequest, Membership
+from hanse.jobs import once
+from hanse.jobs.retry import retry as _retry
+from hanse.notifications import selectors, services
+from hanse.notifications.delivery import queue_delivery
+from hanse.notifications.models import (
+    Notification,
+)
+from hanse.people.models import User
+
+if TYPE_CHECKING:
+    from hanse.core.signals import CommunityEvent, MembershipEnded
+
+logger = logging.getLogger(__name__)
+
+
+# --- creating notifications ---------------------------------------------------------------
+
+
+def notify_once(key: str, hook: Callable[[], list[Notification]]) -> bool:
+    """Run the hook once per event key, in one transaction with the ledger row, then queue
+    the delivery after commit. False when the event was handled before."""
+    with once.run_once(key) as first:
+        if not first:
+            return False
+        made = hook()
+        ids = [n.pk for n in made]
+        transaction.on_commit(lambda: queue_delivery(ids))
+    return True
+
+
+COMMUNITY_EVENTS = (
+    "join_request_created",
+    "join_request_decided",
+    "invitation_created",
+    "role_changed",
+)
+
+
+def _community_event(kind: str, object_id: int, actor_id: int | None, event_key: str) -> None:
+    if kind in ("join_request_created", "join_request_decided"):
+        request = (
+            JoinRequest.objects.select_related("community", "user", "decided_by")
+            .filter(pk=object_id)
+            .first()
+        )
+        if request is None:
+            return
+        if kind == "join_request_created":
+            if request.status != JoinRequest.Status.PENDING:
+                return  # settled (or withdrawn) before the moderators were told
+            notify_once(f"{kind}:{object_id}", lambda: services.on_join_request_created(request))
+        else:
+            notify_once(
+                f"{kind}:{object_id}:{request.status}",
+                lambda: services.on_join_request_decided(request),
+            )
+    elif kind == "invitation_created":
+        invitation = (
+            Invitation.objects.select_related("community", "invitee", "invited_by")
+            .filter(pk=object_id)
+            .first()
+        )
+        if invitation is None or invitation.status != Invitation.Status.PENDING:
+            return
+        notify_once(f"{kind}:{object_id}", lambda: services.on_invitation_created(invitation))
+    elif kind == "role_changed":
+        membership = (
+            Membership.objects.select_related("community", "user").filter(pk=object_id).first()
+        )
+        by = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
+        if membership is None or by is None:
+            return
+        notify_once(
+            f"{kind}:{object_id}:{event_key}", lambda: services.on_role_changed(membership, by)
+        )
+    else:
+        raise ValueError(f"Unknown community event {kind!r}.")
+
+
+@task()
+def notify_community_event(
+    kind: str,
+    object_id: int,
+    actor_id: int | None = None,
+    event_key: str = "",
+    attempt: int = 1,
+) -> None:
+    """Join requests (to moderators), decisions, invitations and role changes."""
+    try:
+        _community_event(kind, object_id, actor_id, event_key)
+    except Exception:
+        _retry(
+            notify_community_event,
+            [kind, object_id, actor_id, event_key],
+            attempt,
+            f"Notifying {kind} {object_id}",
+        )
+
+
+@task()
+def notify_membership_ended(community_id: int, user_id: int, attempt: int = 1) -> None:
+    """Someone left or was removed: their level for the community is forgotten (unless they
+    have joined again in the meantime)."""
+    try:
+        if Membership.objects.filter(community_id=community_id, user_id=user_id).exists():
+            return
+        community = Community.objects.filter(pk=community_id).first()
+        user = User.objects.filter(pk=user_id).first()
+        if community is None or user is None:
+            return
+        services.on_membership_ended(community=community, user=user)
+    except Exception:
+        _retry(
+            notify_membership_ended,
+            [community_id, user_id],
+            attempt,
+            f"Ending notifications of {user_id} in {community_id}",
+        )
+
+
+def community_event(kind: str, object_id: int, *, actor_id: int | None = None) -> None:
+    """Queue a community event (called from ``transaction.on_commit`` in the services)."""
+    if kind not in COMMUNITY_EVENTS:
+        raise ValueError(f"Unknown community event {kind!r}.")
+    # Role changes repeat on the same membership: each one is its own event.
+    event_key = uuid.uuid4().hex if kind == "role_changed" else ""
+    notify_community_event.enqueue(kind, object_id, actor_id, event_key)
+
+
+def on_community_event(sender: Any, event: CommunityEvent, **kwargs: Any) -> None:
+    """Receiver of hanse.core.signals.community_event (after commit)."""
+    if event.kind == "invitation_settled":
+        # The invitation's notification may no longer be shown: recount the bell.
+        selectors.forget_unread_counts([event.user_id])
+    else:
+        community_event(event.kind, event.object_id, actor_id=event.actor_id)
+
+
+def on_membership_ended(sender: Any, event: MembershipEnded, **kwargs: Any) -> None:
+    """Receiver of hanse.core.signals.membership_ended (after commit): the bell stops counting
+    the community's notifications at once, and the rest is cleaned up in the background."""
+    selectors.forget_unread_counts([event.user_id])
+    notify_membership_ended.enqueue(event.community_id, event.user_id)
