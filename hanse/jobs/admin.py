@@ -8,6 +8,7 @@ from datetime import datetime
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_tasks.exceptions import InvalidTaskError
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
@@ -46,7 +47,7 @@ admin.site.unregister(DBTaskResult)
 @admin.register(DBTaskResult)
 class TaskResultAdmin(DBTaskResultAdmin):
     list_display = (
-        "display_id",
+        "short_id",
         "display_task_name",
         "status",
         "enqueued_at",
@@ -67,9 +68,19 @@ class TaskResultAdmin(DBTaskResultAdmin):
     def display_id(self, obj: DBTaskResult) -> str:
         return str(obj.id)
 
+    @admin.display(description=_("ID"), ordering="id")
+    def short_id(self, obj: DBTaskResult) -> str:
+        # The first block of the UUID tells rows apart; the whole one wrapped over four lines.
+        return f"{str(obj.id)[:8]}…"
+
     @admin.display(description=_("task"))
     def display_task_name(self, obj: DBTaskResult) -> str:
-        return obj.task_name
+        try:
+            return obj.task_name
+        except InvalidTaskError:
+            # A task the current backend refuses (a setting changed since it was queued):
+            # the list still opens and shows where the task lives.
+            return obj.task_path.rsplit(".", 1)[-1]
 
     @admin.display(description=_("traceback"))
     def formatted_traceback(self, obj: DBTaskResult) -> str:

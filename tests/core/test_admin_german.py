@@ -135,3 +135,35 @@ def test_admin_index_reads_german(client, django_user_model):
         assert german in html
     for english in ("Calendar tokens", "Rsvps", "Task Results", "accesss"):
         assert english not in html
+
+
+@pytest.mark.django_db
+def test_task_results_list_and_page_read_german(client, django_user_model):
+    """django-tasks' results: German columns, a short id in the list, the whole one inside."""
+    from django.utils import timezone  # why: only this test needs the clock
+    from django_tasks_db.models import DBTaskResult  # why: a third-party model, test-only
+
+    boss = django_user_model.objects.create_superuser(
+        username="chefin", email="chefin@example.com", password="pw-chefin-12345"
+    )
+    client.force_login(boss)
+    result = DBTaskResult.objects.create(
+        task_path="hanse.notifications.tasks.send_digest",
+        args_kwargs={"args": [], "kwargs": {}},
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+    with translation.override("de"):
+        listing = client.get(
+            "/admin/django_tasks_database/dbtaskresult/", HTTP_ACCEPT_LANGUAGE="de"
+        ).content.decode()
+        page = client.get(
+            f"/admin/django_tasks_database/dbtaskresult/{result.pk}/change/",
+            HTTP_ACCEPT_LANGUAGE="de",
+        ).content.decode()
+    for german in ("Aufgabenergebnis zum Ansehen auswählen", "Eingereiht am", "bereit"):
+        assert german in listing
+    assert f"{str(result.id)[:8]}…" in listing
+    assert str(result.id) not in listing.replace(f"/{result.pk}/", "")
+    for german in ("Fehlerverlauf", "Frühestens ab", "Rückgabewert", str(result.id)):
+        assert german in page
