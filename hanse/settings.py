@@ -88,7 +88,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "channels",
     "django_tasks",
-    "django_tasks_db",
+    # django_tasks_db under a translated name in the admin (hanse/jobs/task_results.py).
+    "hanse.jobs.task_results.TaskResultsConfig",
     "allauth",
     "allauth.account",
     "hanse.jobs",

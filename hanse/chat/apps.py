@@ -22,3 +22,7 @@ class ChatConfig(AppConfig):
         from hanse.core import uploads  # after the app registry is ready
 
         uploads.register(CHAT_FILES)
+        # Recent chat partners rank first in the @mention autocomplete (models needed).
+        from hanse.chat import mention_ranking
+
+        mention_ranking.register()

@@ -67,9 +67,9 @@ class Channel(models.Model):
         DIRECT = "direct", _("Direct message")
         GROUP = "group", _("Group message")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
     name = models.CharField(_("name"), max_length=80, blank=True)
-    slug = models.SlugField(max_length=80, blank=True)
+    slug = models.SlugField(max_length=80, blank=True, verbose_name=_("address"))
     topic = models.CharField(_("topic"), max_length=250, blank=True)
     community = models.ForeignKey(
         "communities.Community",
@@ -77,16 +77,25 @@ class Channel(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="chat_channels",
+        verbose_name=_("community"),
     )
     # For direct messages: the two user ids "12:34" (smaller first), so one pair has one channel.
-    dm_key = models.CharField(max_length=40, null=True, blank=True, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    dm_key = models.CharField(
+        max_length=40, null=True, blank=True, unique=True, verbose_name=_("direct message key")
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    archived_at = models.DateTimeField(null=True, blank=True)
-    last_message_at = models.DateTimeField(null=True, blank=True)
-    last_message_id = models.BigIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    archived_at = models.DateTimeField(null=True, blank=True, verbose_name=_("archived at"))
+    last_message_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last message at"))
+    last_message_id = models.BigIntegerField(
+        null=True, blank=True, verbose_name=_("last message id")
+    )
 
     objects = ChannelQuerySet.as_manager()
 
@@ -115,14 +124,21 @@ class ChannelMember(models.Model):
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="chat_memberships",
+        verbose_name=_("person"),
     )
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    role = models.CharField(
+        max_length=10, choices=Role.choices, default=Role.MEMBER, verbose_name=_("role")
+    )
     last_read_id = models.BigIntegerField(default=0)
     muted = models.BooleanField(default=False)
-    joined_at = models.DateTimeField(default=timezone.now)
+    joined_at = models.DateTimeField(default=timezone.now, verbose_name=_("joined at"))
 
     class Meta:
+        verbose_name = _("channel member")
+        verbose_name_plural = _("channel members")
         constraints = [
             models.UniqueConstraint(fields=["channel", "user"], name="chat_member_unique")
         ]
@@ -186,6 +202,8 @@ class MessageReaction(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("message reaction")
+        verbose_name_plural = _("message reactions")
         constraints = [
             models.UniqueConstraint(fields=["message", "user", "kind"], name="chat_reaction_unique")
         ]
@@ -226,6 +244,10 @@ class MessageAttachment(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
 
     objects = MessageAttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chat file")
+        verbose_name_plural = _("chat files")
 
     def __str__(self) -> str:
         return self.original_name

@@ -39,17 +39,22 @@ def _cover_path(instance: Event, filename: str) -> str:
 
 class Event(models.Model):
     # A stable identity for calendar clients (iCal UID); never changes, also not on edits.
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uid = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("iCal UID")
+    )
     community = models.ForeignKey(
         "communities.Community",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="events",
+        verbose_name=_("community"),
     )
     title = models.CharField(_("title"), max_length=160)
     description = models.TextField(_("description"), max_length=20000, blank=True)
-    description_html = models.TextField(default="", editable=False)
+    description_html = models.TextField(
+        default="", editable=False, verbose_name=_("description (HTML)")
+    )
     # Stored in UTC; `time_zone` is the zone the organisers think in (recurrence and all-day
     # events are computed in it, so "every Tuesday 17:00" stays 17:00 across summer time).
     start = models.DateTimeField(_("start"))
@@ -86,10 +91,15 @@ class Event(models.Model):
     # When "this and all future occurrences" change, the series is split: the old event ends
     # (UNTIL) and a new one continues; it remembers where it came from.
     split_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="continuations"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="continuations",
+        verbose_name=_("split from"),
     )
     # iCal SEQUENCE: raised on every change that calendar clients must pick up.
-    sequence = models.PositiveIntegerField(default=0)
+    sequence = models.PositiveIntegerField(default=0, verbose_name=_("sequence"))
     notes_post = models.ForeignKey(
         "posts.Post",
         verbose_name=_("notes and photos"),
@@ -98,9 +108,9 @@ class Event(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("cancelled at"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=_("updated at"))
 
     objects = EventQuerySet.as_manager()
 
@@ -139,16 +149,18 @@ class OccurrenceOverride(models.Model):
     `recurrence_id` is the occurrence's original start (UTC), as in RFC 5545 RECURRENCE-ID."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="overrides")
-    recurrence_id = models.DateTimeField()
-    cancelled = models.BooleanField(default=False)
-    start = models.DateTimeField(null=True, blank=True)
-    end = models.DateTimeField(null=True, blank=True)
-    title = models.CharField(max_length=160, blank=True)
-    room = models.CharField(max_length=120, blank=True)
-    sequence = models.PositiveIntegerField(default=0)
+    recurrence_id = models.DateTimeField(verbose_name=_("original start"))
+    cancelled = models.BooleanField(default=False, verbose_name=_("cancelled"))
+    start = models.DateTimeField(null=True, blank=True, verbose_name=_("start"))
+    end = models.DateTimeField(null=True, blank=True, verbose_name=_("end"))
+    title = models.CharField(max_length=160, blank=True, verbose_name=_("title"))
+    room = models.CharField(max_length=120, blank=True, verbose_name=_("room"))
+    sequence = models.PositiveIntegerField(default=0, verbose_name=_("sequence"))
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("change to one occurrence")
+        verbose_name_plural = _("changes to single occurrences")
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "recurrence_id"], name="occurrence_override_unique"
@@ -168,17 +180,26 @@ class Rsvp(models.Model):
         NOT_GOING = "not_going", _("Not going")
         WAITLIST = "waitlist", _("On the waiting list")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
-    occurrence = models.DateTimeField()  # the occurrence's recurrence id (original start, UTC)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps"
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("event")
     )
-    status = models.CharField(max_length=10, choices=Status.choices)
+    occurrence = models.DateTimeField(
+        verbose_name=_("occurrence")
+    )  # the occurrence's recurrence id (original start, UTC)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="rsvps",
+        verbose_name=_("person"),
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, verbose_name=_("status"))
     # The waiting list is served in the order people joined it.
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
         constraints = [
             models.UniqueConstraint(fields=["event", "occurrence", "user"], name="rsvp_unique")
         ]
@@ -195,12 +216,19 @@ class CalendarToken(models.Model):
     """A secret for a personal iCal subscription URL: stored hashed, revocable."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_tokens",
+        verbose_name=_("person"),
     )
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("token hash"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
 
     def __str__(self) -> str:
         return f"calendar token of {self.user_id}"
@@ -211,11 +239,14 @@ class ReminderSetting(models.Model):
     e-mail, push) are the notification preferences of the type ``event_reminder``."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_reminder_setting"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="event_reminder_setting",
+        verbose_name=_("person"),
     )
     day_before = models.BooleanField(_("the day before"), default=True)
     hour_before = models.BooleanField(_("an hour before"), default=True)
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("event reminder setting")

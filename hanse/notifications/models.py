@@ -39,7 +39,10 @@ class DeliveryState(models.TextChoices):
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
     type = models.CharField(_("type"), max_length=60)
     # The latest person who caused it; grouped notifications keep everyone in ``actors``.
@@ -49,6 +52,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        verbose_name=_("actor"),
     )
     actors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -59,10 +63,20 @@ class Notification(models.Model):
     # What it is about. Explicit keys for the stream and communities (they cascade, so a
     # deleted post takes its notifications with it); a generic reference for later features.
     post = models.ForeignKey(
-        "posts.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "posts.Post",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("post"),
     )
     comment = models.ForeignKey(
-        "posts.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "posts.Comment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("comment"),
     )
     community = models.ForeignKey(
         "communities.Community",
@@ -70,31 +84,43 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        verbose_name=_("community"),
     )
     target_ct = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("target type"),
     )
-    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("target id"))
     target = GenericForeignKey("target_ct", "target_id")
     # Small facts the text needs that the target may no longer tell (e.g. the new role).
     data = models.JSONField(default=dict, blank=True)
     # Unread notifications with the same key for the same person collapse into one row.
     group_key = models.CharField(max_length=200, blank=True, default="")
-    count = models.PositiveIntegerField(default=1)
+    count = models.PositiveIntegerField(default=1, verbose_name=_("count"))
     # False when the person turned the bell off for this type but gets it by e-mail or push.
-    in_app = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    in_app = models.BooleanField(default=True, verbose_name=_("in the app"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=_("updated at"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
     # Delivery bookkeeping for the e-mail and push senders.
     email_state = models.CharField(
-        max_length=10, choices=DeliveryState.choices, default=DeliveryState.NONE
+        max_length=10,
+        choices=DeliveryState.choices,
+        default=DeliveryState.NONE,
+        verbose_name=_("e-mail state"),
     )
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("e-mailed at"))
     push_state = models.CharField(
-        max_length=10, choices=DeliveryState.choices, default=DeliveryState.NONE
+        max_length=10,
+        choices=DeliveryState.choices,
+        default=DeliveryState.NONE,
+        verbose_name=_("push state"),
     )
-    pushed_at = models.DateTimeField(null=True, blank=True)
+    pushed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("pushed at"))
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -149,6 +175,8 @@ class NotificationActor(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("notification actor")
+        verbose_name_plural = _("notification actors")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["notification", "actor"], name="notifactor_unique")
@@ -163,7 +191,10 @@ class NotificationPreference(models.Model):
     the type's default (see the registry)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("person"),
     )
     type = models.CharField(_("type"), max_length=60)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -197,6 +228,7 @@ class DeliverySettings(models.Model):
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="delivery_settings",
+        verbose_name=_("person"),
     )
     email_frequency = models.CharField(
         _("e-mail"),
@@ -213,7 +245,7 @@ class DeliverySettings(models.Model):
         _("quiet until"), null=True, blank=True, default=DEFAULT_QUIET_END
     )
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
-    updated_at = models.DateTimeField(default=_now)
+    updated_at = models.DateTimeField(default=_now, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("delivery settings")
@@ -235,14 +267,18 @@ class CommunityNotificationSetting(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="community_notification_settings",
+        verbose_name=_("person"),
     )
     community = models.ForeignKey(
-        "communities.Community", on_delete=models.CASCADE, related_name="notification_settings"
+        "communities.Community",
+        on_delete=models.CASCADE,
+        related_name="notification_settings",
+        verbose_name=_("community"),
     )
     level = models.CharField(
         _("notify me about"), max_length=12, choices=Level.choices, default=Level.HIGHLIGHTS
     )
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("community notification setting")
@@ -283,23 +319,35 @@ class EmailDelivery(models.Model):
         DAILY = "daily", _("Daily digest")
         WEEKLY = "weekly", _("Weekly digest")
 
-    key = models.CharField(max_length=120, unique=True)
+    key = models.CharField(max_length=120, unique=True, verbose_name=_("key"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_deliveries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="email_deliveries",
+        verbose_name=_("person"),
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
     notification = models.ForeignKey(
-        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Notification,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("notification"),
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.CLAIMED)
-    attempts = models.PositiveSmallIntegerField(default=1)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.CLAIMED, verbose_name=_("state")
+    )
+    attempts = models.PositiveSmallIntegerField(default=1, verbose_name=_("attempts"))
     # The notifications a digest covered (ids), for the record.
     notification_ids = models.JSONField(default=list, blank=True)
-    message_id = models.CharField(max_length=255, blank=True, default="")
-    last_error = models.TextField(blank=True, default="")
-    created_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(
+        max_length=255, blank=True, default="", verbose_name=_("message id")
+    )
+    last_error = models.TextField(blank=True, default="", verbose_name=_("last error"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    claimed_at = models.DateTimeField(default=timezone.now, verbose_name=_("claimed at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
 
     class Meta:
         verbose_name = _("e-mail delivery")

@@ -92,8 +92,10 @@ class OrgUnit(models.Model):
         related_name="units",
     )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
-    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
-    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    path = models.CharField(
+        max_length=255, db_index=True, editable=False, default="", verbose_name=_("path")
+    )
+    depth = models.PositiveSmallIntegerField(editable=False, default=0, verbose_name=_("depth"))
 
     class Meta:
         ordering = ["path"]
@@ -216,6 +218,8 @@ class Follow(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
         constraints = [
             models.UniqueConstraint(fields=["follower", "followee"], name="follow_unique"),
             models.CheckConstraint(

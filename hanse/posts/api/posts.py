@@ -222,6 +222,11 @@ class TagOut(Schema):
 class MentionQuery(Schema):
     q: str = Field(max_length=50, description="The start of a name, username or slug.")
     limit: int = limit_field(8, 20)
+    community: str = Field(
+        "",
+        max_length=80,
+        description="Slug of the community the text is written in: its members rank higher.",
+    )
 
 
 class MentionPerson(Schema):
@@ -486,7 +491,7 @@ def mention_suggestions(request: HttpRequest, query: Query[MentionQuery]) -> Men
     """People and communities whose name starts with `q`, for @-autocomplete. A secret
     community is suggested to its members only."""
     found = post_selectors.mention_suggestions(
-        viewer=http.viewer(request), q=query.q, limit=query.limit
+        viewer=http.viewer(request), q=query.q, limit=query.limit, community=query.community
     )
     return MentionsOut(
         people=[

@@ -68,7 +68,10 @@ def _announcements_for_unit_of(user: User) -> models.QuerySet:
 
 class Announcement(models.Model):
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="announcements"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="announcements",
+        verbose_name=_("author"),
     )
     title = models.CharField(_("title"), max_length=160)
     body = models.TextField(_("text"), max_length=20000)
@@ -92,8 +95,8 @@ class Announcement(models.Model):
     compliance_list_allowed = models.BooleanField(
         _("named list of open confirmations allowed"), default=False
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=_("updated at"))
 
     objects = AnnouncementQuerySet.as_manager()
 
@@ -119,6 +122,8 @@ class AnnouncementRead(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("announcement read")
+        verbose_name_plural = _("announcement reads")
         constraints = [
             models.UniqueConstraint(fields=["announcement", "user"], name="announcementread_unique")
         ]
@@ -131,13 +136,23 @@ class ComplianceListAccess(models.Model):
     """Every look at the named list of who has not confirmed a must-read is recorded."""
 
     announcement = models.ForeignKey(
-        Announcement, on_delete=models.CASCADE, related_name="list_accesses"
+        Announcement,
+        on_delete=models.CASCADE,
+        related_name="list_accesses",
+        verbose_name=_("announcement"),
     )
-    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    accessed_at = models.DateTimeField(default=timezone.now)
-    via = models.CharField(max_length=10, default="web")  # web | api | csv
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("viewer"),
+    )
+    accessed_at = models.DateTimeField(default=timezone.now, verbose_name=_("accessed at"))
+    via = models.CharField(max_length=10, default="web", verbose_name=_("via"))  # web | api | csv
 
     class Meta:
+        verbose_name = _("look at the open confirmations list")
+        verbose_name_plural = _("looks at the open confirmations list")
         ordering = ["-accessed_at"]
 
     def __str__(self) -> str:

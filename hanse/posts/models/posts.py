@@ -49,7 +49,10 @@ class Post(models.Model):
         PROFILE = "profile", _("Profile")
 
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="posts",
+        verbose_name=_("author"),
     )
     scope = models.CharField(_("where"), max_length=10, choices=Scope.choices)
     community = models.ForeignKey(
@@ -58,25 +61,36 @@ class Post(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="posts",
+        verbose_name=_("community"),
     )
     body = models.TextField(_("text"), max_length=MAX_BODY_CHARS)
     # Rendered once on write through hanse.core.text; pages never render Markdown per view.
     body_html = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
-    pinned_at = models.DateTimeField(null=True, blank=True)
+    pinned_at = models.DateTimeField(null=True, blank=True, verbose_name=_("pinned at"))
     pinned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("pinned by"),
     )
     shared_post = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="shares"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shares",
+        verbose_name=_("shared post"),
     )
     link_preview = models.ForeignKey(
         "posts.LinkPreview", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # Counters kept by the services with F() so the feed never counts rows per post.
-    comment_count = models.PositiveIntegerField(default=0)
-    reaction_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0, verbose_name=_("comment count"))
+    reaction_count = models.PositiveIntegerField(default=0, verbose_name=_("reaction count"))
     tags = models.ManyToManyField("posts.Tag", related_name="posts", blank=True)
 
     objects = PostQuerySet.as_manager()
@@ -112,13 +126,19 @@ class PostRevision(models.Model):
     """An earlier version of a post, kept when it is edited; moderators can read them."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
-    body = models.TextField()
+    body = models.TextField(verbose_name=_("text"))
     edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("edited by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("post revision")
+        verbose_name_plural = _("post revisions")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -132,18 +152,28 @@ class CommentQuerySet(models.QuerySet["Comment"]):
 
 
 class Comment(models.Model):
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="comments", verbose_name=_("post")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("author"),
     )
     # One level of replies: a reply's parent is always a top-level comment.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("parent comment"),
     )
     body = models.TextField(_("text"), max_length=MAX_BODY_CHARS)
     body_html = models.TextField(editable=False, default="")
-    created_at = models.DateTimeField(default=timezone.now)
-    edited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    edited_at = models.DateTimeField(null=True, blank=True, verbose_name=_("edited at"))
     reaction_count = models.PositiveIntegerField(default=0)
 
     objects = CommentQuerySet.as_manager()
@@ -182,6 +212,8 @@ class Reaction(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
         constraints = [
             # The database, not the service, guarantees "one of each kind per person":
             # two clicks at the same moment leave one row.
@@ -210,8 +242,8 @@ class Reaction(models.Model):
 class Tag(models.Model):
     """A hashtag, stored normalised (lower case, NFC) as hanse.core.text.normalise_tag does."""
 
-    name = models.CharField(max_length=50, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    name = models.CharField(max_length=50, unique=True, verbose_name=_("name"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name"]
@@ -230,6 +262,8 @@ class TagFollow(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("followed hashtag")
+        verbose_name_plural = _("followed hashtags")
         constraints = [models.UniqueConstraint(fields=["user", "tag"], name="tagfollow_unique")]
 
     def __str__(self) -> str:
@@ -261,6 +295,8 @@ class Mention(models.Model):
     )
 
     class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
         indexes = [models.Index(fields=["user"], name="mention_user_idx")]
 
     def __str__(self) -> str:
@@ -275,6 +311,8 @@ class Bookmark(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("bookmark")
+        verbose_name_plural = _("bookmarks")
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(fields=["user", "post"], name="bookmark_unique")]
 
@@ -299,6 +337,10 @@ class LinkPreview(models.Model):
     site_name = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("link preview")
+        verbose_name_plural = _("link previews")
 
     def __str__(self) -> str:
         return self.url

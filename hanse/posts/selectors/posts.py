@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.models import Community
 from hanse.core.errors import PermissionRefused
+from hanse.people.mentions import MentionContext, mention_people
 from hanse.people.models import User
 from hanse.posts.models import Attachment, Comment, Post, PostRevision, Reaction, ReactionKind
 from hanse.posts.rules import comment_flags, may_read_revisions
@@ -155,22 +156,22 @@ def post_revisions(*, viewer: User, post: Post) -> list[PostRevision]:
     return list(post.revisions.select_related("edited_by").order_by("-created_at", "-id"))
 
 
-def mention_suggestions(*, viewer: User, q: str, limit: int = 8) -> MentionSuggestions:
-    """People (active) and communities the viewer may see whose name starts with `q`."""
+def mention_suggestions(
+    *, viewer: User, q: str, limit: int = 8, community: str = ""
+) -> MentionSuggestions:
+    """People (active) and communities the viewer may see whose name starts with `q`.
 
+    People come in the order the author most likely means them (hanse/people/mentions.py:
+    exact names, then colleagues from the same unit, people followed, chat partners and,
+    with `community` (the slug of the community the text is written in), its members)."""
     prefix = (q or "").strip().lstrip("@")[:50]
     if not _active(viewer) or not prefix:
         return MentionSuggestions(people=[], communities=[])
     limit = max(1, min(int(limit), 20))
-    people = list(
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(username__istartswith=prefix)
-            | Q(first_name__istartswith=prefix)
-            | Q(last_name__istartswith=prefix)
-        )
-        .select_related("org_unit")
-        .order_by("last_name", "first_name", "id")[:limit]
+    people = mention_people(
+        context=MentionContext(viewer=viewer, community_slug=(community or "")[:80]),
+        prefix=prefix,
+        limit=limit,
     )
     # visible_to: a secret community is suggested to its members only.
     communities = list(

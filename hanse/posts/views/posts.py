@@ -231,7 +231,9 @@ def mention_suggestions(request: HttpRequest) -> JsonResponse:
     q = request.GET.get("q", "").strip().lstrip("@")[:50]
     if not q:
         return JsonResponse({"results": []})
-    found = post_selectors.mention_suggestions(viewer=http.viewer(request), q=q, limit=8)
+    found = post_selectors.mention_suggestions(
+        viewer=http.viewer(request), q=q, limit=8, community=request.GET.get("community", "")
+    )
     results = [
         {
             "kind": "person",

@@ -292,3 +292,22 @@
     });
   }
 })();
+
+// The conversation search: the clear button shows while the field has text, empties it and
+// gives the focus back (Escape in the field does the same in the browser).
+(() => {
+  "use strict";
+  document.querySelectorAll(".chat-search").forEach((form) => {
+    const input = form.querySelector("input[type=search]");
+    const clear = form.querySelector("[data-search-clear]");
+    if (!input || !clear) return;
+    const sync = () => (clear.hidden = input.value === "");
+    input.addEventListener("input", sync);
+    clear.addEventListener("click", () => {
+      input.value = "";
+      sync();
+      input.focus();
+    });
+    sync();
+  });
+})();

@@ -30,6 +30,15 @@
   const TRIGGER = /(^|[\s(>])@([\w.\-]{1,50})$/u;
   let counter = 0;
 
+  // The community the text is written in ranks its members higher: a comment names it in
+  // data-mentions-community, the composer in its "where" choice ("community:<slug>").
+  function communityOf(textarea) {
+    if (textarea.dataset.mentionsCommunity) return textarea.dataset.mentionsCommunity;
+    const where = textarea.form ? textarea.form.elements.namedItem("where") : null;
+    const value = where && "value" in where ? where.value : "";
+    return value.startsWith("community:") ? value.slice("community:".length) : "";
+  }
+
   function setUp(textarea) {
     if (textarea.dataset.mentionsReady) return;
     textarea.dataset.mentionsReady = "1";
@@ -123,7 +132,9 @@
       match = `@${query}`;
       if (controller) controller.abort();
       controller = new AbortController();
-      const url = `${textarea.dataset.mentions}?q=${encodeURIComponent(query)}`;
+      let url = `${textarea.dataset.mentions}?q=${encodeURIComponent(query)}`;
+      const community = communityOf(textarea);
+      if (community) url += `&community=${encodeURIComponent(community)}`;
       fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", signal: controller.signal })
         .then((response) => (response.ok ? response.json() : { results: [] }))
         .then((data) => {
