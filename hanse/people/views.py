@@ -153,7 +153,8 @@ def _follow_response(request: http.Request, person: User, *, following: bool) ->
             "people/_follow_button.html",
             {"person": person, "viewer_follows": following, "facts": facts, "oob": True},
         )
-    return redirect(reverse("people:profile", args=[person.username]))
+    # Back where the button was (the start page's first-day checklist), else the profile.
+    return http.redirect_next(request, reverse("people:profile", args=[person.username]))
 
 
 @require_POST
