@@ -70,6 +70,11 @@ class FirstDay:
     def percent(self) -> int:
         return round(100 * self.done_count / self.total) if self.total else 100
 
+    @property
+    def next_key(self) -> str:
+        """The first open step: shown unfolded, the others folded to their titles."""
+        return next((s.key for s in self.steps if not s.done), "")
+
     def step(self, key: str) -> Step:
         return next(s for s in self.steps if s.key == key)
 

@@ -66,6 +66,10 @@ def test_first_day_checklist_flow(
     expect(checklist).not_to_contain_text("Geheimprojekt")
     axe_check(page)
 
+    # Only the next step is unfolded; the others open from their titles.
+    expect(checklist.get_by_role("link", name="Upload your photo")).to_be_visible()
+    expect(checklist.get_by_role("button", name="Follow Bernd Zander")).to_be_hidden()
+    checklist.get_by_text("Follow colleagues").click()
     # Follow the manager, suggested first, and come back to the checklist.
     expect(checklist.get_by_text("Your manager", exact=True)).to_be_visible()
     checklist.get_by_role("button", name="Follow Bernd Zander").click()
@@ -76,6 +80,7 @@ def test_first_day_checklist_flow(
     expect(checklist).to_contain_text("1 of 3")
 
     # The branch's community comes first: its colleagues are in it.
+    checklist.get_by_text("Join a few communities").click()
     suggestions = checklist.locator(".first-day__suggestions").first.get_by_role("link")
     expect(suggestions.first).to_have_text("Filiale Mölln")
     checklist.get_by_role("button", name="Join Filiale Mölln").click()
@@ -83,6 +88,7 @@ def test_first_day_checklist_flow(
     expect(checklist).to_contain_text("1 of 2")
 
     # A notification preset in one click.
+    checklist.get_by_text("Choose how Hanse keeps you informed").click()
     checklist.get_by_role("link", name="Notification settings").click()
     expect(page.get_by_text("Your current setting:")).to_contain_text("Balanced")
     axe_check(page)
@@ -95,6 +101,7 @@ def test_first_day_checklist_flow(
 
     # The profile: one form, photo included.
     page.goto(reverse("core:home"))
+    page.get_by_text("Say what you do and know").click()
     page.get_by_role("link", name="Complete your profile").click()
     expect(page).to_have_url(re.compile(r"/people/me/edit/#about-heading$"))
     page.get_by_label("About me").fill("Seit heute in der Filiale Mölln.")
