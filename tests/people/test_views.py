@@ -184,7 +184,24 @@ def test_org_chart_query_count(org, make_user, client_for, django_assert_max_num
     html = response.content.decode()
     assert html.count('class="orgtoggle"') == 4  # only units with sub-units get a toggle
     assert "Team 19" in html
-    assert "Manager: Boss" in html
+    link = f'<a class="orgnode__manager" href="/people/boss/">{boss.display_name}</a>'
+    assert f"Manager: {link}" in html
+
+
+def test_org_chart_links_units_and_managers_and_offers_a_filter(org, make_user, client_for):
+    """Every unit and every manager is a link; the filter and expand/collapse are there for
+    JavaScript to reveal (without it the tree is simply open)."""
+    from hanse.people.services import orgunit_update
+
+    boss = make_user("chefin", first_name="Clara", last_name="Chef", org_unit=org["moelln"])
+    orgunit_update(unit=org["moelln"], manager=boss)
+    html = client_for(boss).get("/people/org/").content.decode()
+    assert 'href="/people/chefin/">Clara Chef</a>' in html
+    assert 'href="/people/org/filiale-molln/"' in html
+    assert '<div class="orgchart-tools" data-orgchart-tools hidden>' in html
+    assert '<label for="org-filter">Find a unit or manager</label>' in html
+    assert 'data-org-expand="all"' in html and 'data-org-expand="none"' in html
+    assert "people/orgchart.js" in html
 
 
 def test_org_chart_is_nested_and_top_levels_open(people, client_for):
