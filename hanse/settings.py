@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "hanse.notifications",
     # The start page: it shows the stream, communities, events and people.
     "hanse.home",
+    "hanse.onboarding",
     # At the top of the layering: it writes through every app above.
     "hanse.demo",
 ]

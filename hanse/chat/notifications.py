@@ -95,6 +95,8 @@ DIRECT_MESSAGE = register(
             "same conversation are combined until you read them."
         ),
         channels={"in_app": True, "email": "digest", "push": True},
+        # A colleague writing to me in person matters even when I want only the essentials.
+        presets={"essentials": {"push": True}},
         grouped=True,
         render=_render_direct_message,
         target_visible=messages_visible,

@@ -68,6 +68,13 @@ class CommunityEvent:
     actor_id: int | None = None
 
 
+@dataclass(frozen=True)
+class PresenceHidden:
+    """A person no longer lets colleagues see when they are online."""
+
+    user_id: int
+
+
 # Subscribers: hanse.chat (leaves the community's channels), hanse.notifications (drops the
 # community's notifications and the cached bell count), hanse.realtime (re-checks topics).
 membership_ended = Signal()
@@ -77,6 +84,8 @@ membership_changed = Signal()
 community_changed = Signal()
 # Subscribers: hanse.notifications (tells the people concerned; recounts the bell).
 community_event = Signal()
+# Subscribers: hanse.realtime (forgets the person's current presence at once).
+presence_hidden = Signal()
 
 
 def send(signal: Signal, event: Any) -> None:

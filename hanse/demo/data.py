@@ -915,7 +915,21 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         languages=("de", "en", "fr"),
     ),
 )
-DEMO_USERNAMES = tuple(a.username for a in DEMO_ACCOUNTS)
+# Someone who starts today: an empty profile, no follows, communities or posts, so the demo
+# shows the first-day checklist as a new employee sees it (hanse/demo/onboarding.py).
+NEW_STARTER = DemoAccount(
+    username="lea.neumann",
+    first_name="Lea",
+    last_name="Neumann",
+    female=True,
+    job_title="Kundenberaterin",
+    unit="branch",
+    about="",
+    skills=(),
+    topics=(),
+    languages=(),
+)
+DEMO_USERNAMES = (*(a.username for a in DEMO_ACCOUNTS), NEW_STARTER.username)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from hanse.demo import chat, communities, events, notifications, org, people, posts
+from hanse.demo import chat, communities, events, notifications, onboarding, org, people, posts
 from hanse.demo.context import SIZES, DemoContext, ProgressFactory, SizeSpec, no_progress
 from hanse.demo.data import DEMO_USERNAMES, MAIL_DOMAIN
 
@@ -42,6 +42,7 @@ PHASES: list[tuple[str, Phase]] = [
     ("events", events.create_events),
     ("chat", chat.create_chat),
     ("notifications", notifications.create_notifications),
+    ("new starter", onboarding.create_new_starter),
 ]
 
 

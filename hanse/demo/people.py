@@ -46,7 +46,8 @@ def plan_headcounts(ctx: DemoContext) -> None:
     for unit in units:
         unit.headcount = max(1, unit.fixed_staff) if id(unit) in has_children else 0
     fixed = sum(u.headcount for u in units)
-    total = ctx.spec.people - len(data.DEMO_ACCOUNTS) - fixed
+    # The fixed accounts and the new starter (created last, onboarding.py) count too.
+    total = ctx.spec.people - len(data.DEMO_USERNAMES) - fixed
     leaves = [u for u in units if id(u) not in has_children]
     head_leaves = [u for u in leaves if not u.is_branch]
     branch_leaves = [u for u in leaves if u.is_branch]
@@ -118,7 +119,7 @@ def create_people(ctx: DemoContext) -> None:
     rng = ctx.rng("people")
     fake = ctx.faker("people")
     plan_headcounts(ctx)
-    taken: set[str] = {a.username for a in data.DEMO_ACCOUNTS}
+    taken: set[str] = set(data.DEMO_USERNAMES)
     taken |= {u.lower() for u in User.objects.values_list("username", flat=True)}
 
     def unique_username(first: str, last: str) -> str:
@@ -301,7 +302,7 @@ def create_follows(ctx: DemoContext) -> None:
             add(person, ceo)
         bar.update(1)
     # The demo accounts are well connected, so their feeds and profiles look alive.
-    for username in data.DEMO_USERNAMES:
+    for username in (a.username for a in data.DEMO_ACCOUNTS):
         account = ctx.accounts[username]
         for other in rng.sample(people, min(len(people), 25)):
             add(other, account)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from hanse.communities import selectors as community_selectors
 from hanse.core import http
 from hanse.events import selectors as event_selectors
+from hanse.onboarding.views import start_page_context as first_day_context
 from hanse.people import selectors as people_selectors
 from hanse.people.models import User
 from hanse.posts.selectors.announcements import pinned_announcements_for
@@ -41,6 +42,8 @@ def index(request: http.Request) -> HttpResponse:
         "my_communities": my_communities[:8],
         "suggested_people": people_selectors.people_to_meet(user=user, limit=6),
         "profile_gaps": _profile_gaps(user),
+        # The first-day checklist: onboarding/_first_day.html at the top of the stream column.
+        **first_day_context(request),
         "pinned_announcements": pinned_announcements_for(viewer=user),
         "upcoming_events": event_selectors.upcoming_for(viewer=user, limit=5),
         **composer_context(request, my_communities=my_communities),

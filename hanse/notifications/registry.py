@@ -42,6 +42,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.models import Community
 from hanse.core.text import plain_text_excerpt
@@ -66,6 +67,56 @@ class RenderedText:
 
 def _default_channels() -> dict[str, Any]:
     return {"in_app": True, "email": "digest", "push": False}
+
+
+# --- presets: the settings page's one-click choices --------------------------------------
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A one-click choice of every type's channels. Which channels a preset turns on is said
+    by each type (``NotificationType.preset_enabled``), so a type an app adds later takes
+    part in every preset without a line here."""
+
+    key: str
+    label: str | Promise
+    description: str | Promise
+
+
+EVERYTHING = "everything"
+BALANCED = "balanced"
+ESSENTIALS = "essentials"
+PRESETS: tuple[Preset, ...] = (
+    Preset(
+        EVERYTHING,
+        _("Keep me posted on everything"),
+        _("Everything in the app, by e-mail and as a push message (where push is on)."),
+    ),
+    Preset(
+        BALANCED,
+        _("Balanced"),
+        _(
+            "The recommended setting: everything in the app, what matters by e-mail and "
+            "push, the rest in your digest."
+        ),
+    ),
+    Preset(
+        ESSENTIALS,
+        _("Only what matters"),
+        _(
+            "Everything stays in the app; e-mail and push only for mentions, invitations, "
+            "changed events and must-read announcements."
+        ),
+    ),
+)
+DEFAULT_PRESET = BALANCED
+
+
+def preset(key: str) -> Preset:
+    for found in PRESETS:
+        if found.key == key:
+            return found
+    raise LookupError(f"Unknown notification preset {key!r}.")
 
 
 @dataclass(frozen=True)
@@ -94,11 +145,28 @@ class NotificationType:
     # About a private conversation (chat): there is no administrator exception for those, so
     # the Django admin lists none of these notifications (hanse/notifications/admin.py).
     private_conversation: bool = False
+    # What a preset turns on for this type where the rule of ``preset_enabled`` does not fit,
+    # e.g. ``{"essentials": {"push": True}}``: preset key -> channel -> on.
+    presets: dict[str, dict[str, bool]] = field(default_factory=dict)
 
     # --- defaults -------------------------------------------------------------------------
 
     def default_enabled(self, channel: str) -> bool:
         return bool(self.channels.get(channel, False))
+
+    def preset_enabled(self, preset_key: str, channel: str) -> bool:
+        """Whether ``channel`` is on for this type under a preset: the type's own word
+        (``presets``) first; else everything is on for "everything", the type's defaults
+        for "balanced", and for "essentials" the bell always, e-mail and push only where the
+        type is important and sends them by default."""
+        own = self.presets.get(preset_key, {})
+        if channel in own:
+            return own[channel]
+        if preset_key == EVERYTHING:
+            return True
+        if preset_key == ESSENTIALS:
+            return channel == "in_app" or (self.important and self.default_enabled(channel))
+        return self.default_enabled(channel)
 
     @property
     def email_mode(self) -> Literal["immediate", "digest"]:

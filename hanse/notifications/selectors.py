@@ -152,6 +152,19 @@ def preferences_of(*, user: User) -> list[TypeChoice]:
     return result
 
 
+def active_preset(choices: list[TypeChoice]) -> registry.Preset | None:
+    """The preset the person's choices match exactly, or None ("your own selection").
+    Reads only ``choices`` (preferences_of), no query."""
+    for preset in registry.PRESETS:
+        if all(
+            choice.enabled[channel] == choice.ntype.preset_enabled(preset.key, channel)
+            for choice in choices
+            for channel in Channel.values
+        ):
+            return preset
+    return None
+
+
 def delivery_settings_of(*, user: User) -> DeliverySettings:
     found = DeliverySettings.objects.filter(user=user).first()
     return found if found is not None else DeliverySettings(user=user)

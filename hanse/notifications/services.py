@@ -379,6 +379,34 @@ def preference_set(*, user: User, type_key: str, channel: str, enabled: bool) ->
             )
 
 
+def preferences_preset_apply(*, user: User, preset: str) -> registry.Preset:
+    """Set every type's channels as the preset says, in one step. The individual choices stay
+    editable afterwards. Also keeps the person's delivery settings row: it records that they
+    chose (the first-day checklist reads it), even when the preset is the default."""
+    try:
+        chosen = registry.preset(preset)
+    except LookupError:
+        raise ServiceError(
+            _("There is no such preset. Please choose one of the listed settings."),
+            code="invalid_preset",
+        ) from None
+    types = registry.all_types()
+    rows = [
+        NotificationPreference(user=user, type=ntype.key, channel=channel, enabled=wanted)
+        for ntype in types
+        for channel in Channel.values
+        if (wanted := ntype.preset_enabled(chosen.key, channel)) != ntype.default_enabled(channel)
+    ]
+    with transaction.atomic():
+        # Only defaults differ from rows: replace the person's rows for the known types.
+        NotificationPreference.objects.filter(
+            user=user, type__in=[ntype.key for ntype in types]
+        ).delete()
+        NotificationPreference.objects.bulk_create(rows)
+        DeliverySettings.objects.get_or_create(user=user)
+    return chosen
+
+
 def delivery_settings_for(*, user: User) -> DeliverySettings:
     """The person's settings, or the defaults (unsaved) when they never changed them."""
     found = DeliverySettings.objects.filter(user=user).first()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("bell/", views.bell, name="bell"),
     path("preview/", views.preview, name="preview"),
     path("settings/", views.preferences, name="preferences"),
+    path("settings/preset/", views.preset_apply, name="preset"),
     path("read-all/", views.mark_all_read, name="mark_all_read"),
     path("<int:pk>/", views.open_notification, name="open"),
     path("<int:pk>/read/", views.mark_read, name="mark_read"),

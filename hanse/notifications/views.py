@@ -139,6 +139,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your notification settings are saved."))
             return redirect("notifications:preferences")
     delivery = selectors.delivery_settings_of(user=viewer)
+    type_choices = selectors.preferences_of(user=viewer)
     timezones = list(COMMON_TIMEZONES)
     if delivery.timezone not in timezones:
         timezones.insert(0, delivery.timezone)
@@ -146,7 +147,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
         request,
         "notifications/preferences.html",
         {
-            "type_choices": selectors.preferences_of(user=viewer),
+            "type_choices": type_choices,
+            "presets": registry.PRESETS,
+            "active_preset": selectors.active_preset(type_choices),
             "channels": Channel.choices,
             "delivery": delivery,
             "frequencies": DeliverySettings.EmailFrequency.choices,
@@ -155,6 +158,24 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "levels": CommunityNotificationSetting.Level.choices,
         },
     )
+
+
+@require_POST
+def preset_apply(request: HttpRequest) -> HttpResponse:
+    """One click on a preset sets every type's channels; the table below stays editable."""
+    try:
+        chosen = services.preferences_preset_apply(
+            user=http.viewer(request), preset=request.POST.get("preset", "")
+        )
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("“%(name)s” is now your setting. You can still change single kinds below.")
+            % {"name": chosen.label},
+        )
+    return redirect(reverse("notifications:preferences") + "#presets-heading")
 
 
 def _save_preferences(request: HttpRequest, viewer: User) -> None:

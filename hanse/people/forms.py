@@ -49,8 +49,17 @@ class DirectoryFilterForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    """What a person says about themself. Job title, org unit and location are not here:
-    HR records them (the page shows them read-only), so a posted value is never read."""
+    """The profile page's one form: what a person says about themself, their photo and how
+    they appear. Job title, org unit and location are not here: HR records them (the page
+    shows them read-only), so a posted value is never read."""
+
+    # A plain FileField: the service sniffs the content itself and gives one clear message.
+    photo = forms.FileField(
+        label=_("New photo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
 
     first_name = forms.CharField(label=_("First name"), required=False)
     last_name = forms.CharField(label=_("Last name"), required=False)
@@ -88,9 +97,22 @@ class ProfileForm(forms.Form):
         choices=[("", _("Same as my browser")), *UI_LANGUAGE_CHOICES],
         required=False,
     )
+    show_presence = forms.BooleanField(
+        label=_("Show colleagues when I am online"),
+        required=False,
+        help_text=_(
+            "A dot next to your name in chat and on your profile shows whether you have Hanse "
+            "open. Switch it off if you prefer not to show it."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        limit = getattr(settings, "AVATAR_MAX_BYTES", 5 * 1024 * 1024) / (1024 * 1024)
+        self.fields["photo"].help_text = _(
+            "JPEG, PNG, WebP or GIF, at most %(size)s MB. The picture is cropped to a square "
+            "for small previews."
+        ) % {"size": f"{limit:g}"}
         limits = {"first_name": 150, "last_name": 150, "about": 4000}
         for name, limit in limits.items():
             self.fields[name].widget.attrs["maxlength"] = str(limit)
@@ -112,6 +134,7 @@ class ProfileForm(forms.Form):
             "ask_me_about": ", ".join(s.name for s in person.ask_me_about.all()),
             "languages": list(person.languages or []),
             "ui_language": person.ui_language,
+            "show_presence": person.show_presence,
         }
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -126,6 +149,9 @@ class ProfileForm(forms.Form):
             "ask_me_about": split_names(data["ask_me_about"]),
             "languages": list(data["languages"]),
             "ui_language": data["ui_language"],
+            "show_presence": bool(data["show_presence"]),
+            "photo": data["photo"] or None,
+            "remove_photo": bool(data["remove_photo"]),
         }
 
 
@@ -138,19 +164,3 @@ class PresenceForm(forms.Form):
             "open. Switch it off if you prefer not to show it."
         ),
     )
-
-
-class AvatarForm(forms.Form):
-    # A plain FileField: the service sniffs the content itself and gives one clear message.
-    photo = forms.FileField(
-        label=_("New photo"),
-        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        limit = getattr(settings, "AVATAR_MAX_BYTES", 5 * 1024 * 1024) / (1024 * 1024)
-        self.fields["photo"].help_text = _(
-            "JPEG, PNG, WebP or GIF, at most %(size)s MB. The picture is cropped to a square "
-            "for small previews."
-        ) % {"size": f"{limit:g}"}

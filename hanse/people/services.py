@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from hanse.core import signals
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.people import rules as people_rules
 from hanse.people.models import (
@@ -304,6 +305,7 @@ def profile_update(
     ui_language: Any = UNCHANGED,
     first_name: Any = UNCHANGED,
     last_name: Any = UNCHANGED,
+    show_presence: Any = UNCHANGED,
 ) -> User:
     """Update what a person says about themself; the HR fields are not among them.
 
@@ -356,6 +358,10 @@ def profile_update(
                 _("Please choose German, English or the browser's language.")
             )
         values["ui_language"] = ui_language
+    if show_presence is not UNCHANGED:
+        if not isinstance(show_presence, bool):
+            errors.setdefault("show_presence", []).append(_("Please choose yes or no."))
+        values["show_presence"] = show_presence
     skill_names = _clean_skill_names(skills, "skills", errors) if skills is not UNCHANGED else None
     topic_names = (
         _clean_skill_names(ask_me_about, "ask_me_about", errors)
@@ -374,6 +380,28 @@ def profile_update(
             user.skills.set(_skills_for(skill_names))
         if topic_names is not None:
             user.ask_me_about.set(_skills_for(topic_names))
+        if values.get("show_presence") is False:
+            signals.send_on_commit(signals.presence_hidden, signals.PresenceHidden(user.pk))
+    return user
+
+
+def profile_save(
+    *,
+    user: User,
+    by: User,
+    photo: UploadedFile | None = None,
+    remove_photo: bool = False,
+    **fields: Any,
+) -> User:
+    """The profile page's one form: the fields of ``profile_update`` and the photo, all or
+    nothing. Field errors are found before anything is written; a refused photo rolls the
+    fields back, so a person never sees half of their changes saved."""
+    with transaction.atomic():
+        profile_update(user=user, by=by, **fields)
+        if photo is not None:
+            avatar_set(user=user, upload=photo)
+        elif remove_photo:
+            avatar_remove(user=user)
     return user
 
 

@@ -8,7 +8,6 @@ urlpatterns = [
     path("org/", views.org_chart, name="org_chart"),
     path("org/<slug:slug>/", views.unit, name="unit"),
     path("me/edit/", views.profile_edit, name="profile_edit"),
-    path("me/avatar/", views.avatar, name="avatar"),
     path("<str:username>/", views.profile, name="profile"),
     path("<str:username>/follow/", views.follow, name="follow"),
     path("<str:username>/unfollow/", views.unfollow, name="unfollow"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.people import selectors, services
-from hanse.people.forms import AvatarForm, DirectoryFilterForm, ProfileForm
+from hanse.people.forms import DirectoryFilterForm, ProfileForm
 from hanse.people.models import LANGUAGE_CHOICES, User
 from hanse.people.services import skill_slug
 
@@ -81,11 +81,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 
 def _render_edit(
-    request: HttpRequest,
-    *,
-    form: ProfileForm | None = None,
-    avatar_form: AvatarForm | None = None,
-    status: int = 200,
+    request: HttpRequest, *, form: ProfileForm | None = None, status: int = 200
 ) -> HttpResponse:
     me = http.viewer(request)
     if form is None:
@@ -94,55 +90,42 @@ def _render_edit(
     return render(
         request,
         "people/profile_edit.html",
-        {
-            "form": form,
-            "avatar_form": avatar_form or AvatarForm(),
-            "person": me,
-            "manager": facts.manager,
-        },
+        {"form": form, "person": me, "manager": facts.manager},
         status=status,
     )
 
 
+# Service errors that concern the photo, shown at its field rather than above the form.
+_PHOTO_ERRORS = {"not_an_image", "image_too_large", "file_too_large", "empty_file"}
+
+
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    """Edit one's own profile; errors appear next to the fields they concern."""
+    """Edit one's own profile, photo included, in one form with one save. Errors appear next
+    to the fields they concern, everything typed stays in the form, and nothing is saved
+    until all of it is valid."""
     me = http.viewer(request)
     if request.method == "GET":
         return _render_edit(request)
-    form = ProfileForm(request.POST)
+    form = ProfileForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.profile_update(user=me, by=me, **form.service_kwargs())
+            services.profile_save(user=me, by=me, **form.service_kwargs())
         except ValidationError as exc:
             form.add_error(None, exc)
         except ServiceError as exc:
-            form.add_error(None, str(exc.message))
+            form.add_error("photo" if exc.code in _PHOTO_ERRORS else None, str(exc.message))
         else:
             messages.success(request, _("Your profile has been saved."))
             return redirect("people:profile", username=me.username)
+    if form.cleaned_data.get("photo") and "photo" not in form.errors:
+        # Browsers cannot keep a chosen file across a page load: say so where it was chosen.
+        form.add_error(
+            "photo", _("Your photo was not saved yet. Please choose it again before saving.")
+        )
+    # Nothing was saved: show the stored photo and name, not what the refused write set.
+    me.refresh_from_db()
     return _render_edit(request, form=form, status=400)
-
-
-@require_POST
-def avatar(request: HttpRequest) -> HttpResponse:
-    """Upload a new profile photo (action=upload) or remove it (action=remove)."""
-    me = http.viewer(request)
-    if request.POST.get("action") == "remove":
-        services.avatar_remove(user=me)
-        messages.success(request, _("Your photo has been removed."))
-        return redirect("people:profile_edit")
-    avatar_form = AvatarForm(request.POST, request.FILES)
-    if avatar_form.is_valid():
-        try:
-            services.avatar_set(user=me, upload=avatar_form.cleaned_data["photo"])
-        except ServiceError as exc:
-            avatar_form.add_error("photo", str(exc.message))
-        else:
-            messages.success(request, _("Your new photo has been saved."))
-            return redirect("people:profile_edit")
-    me.refresh_from_db(fields=["avatar", "avatar_thumbnail"])
-    return _render_edit(request, avatar_form=avatar_form, status=400)
 
 
 def _follow_response(request: http.Request, person: User, *, following: bool) -> HttpResponse:
@@ -153,7 +136,8 @@ def _follow_response(request: http.Request, person: User, *, following: bool) ->
             "people/_follow_button.html",
             {"person": person, "viewer_follows": following, "facts": facts, "oob": True},
         )
-    return redirect(reverse("people:profile", args=[person.username]))
+    # Back where the button was (the start page's first-day checklist), else the profile.
+    return http.redirect_next(request, reverse("people:profile", args=[person.username]))
 
 
 @require_POST

@@ -20,6 +20,7 @@ from django.db.models.signals import post_save
 from django.http import HttpRequest
 
 from hanse.core import signals as domain_events
+from hanse.realtime import presence
 from hanse.realtime.publish import (
     CLOSE_REAUTHENTICATE,
     CLOSE_SIGNED_OUT,
@@ -78,6 +79,11 @@ def on_community_changed(sender: Any, event: domain_events.CommunityChanged, **k
     recheck_community(event.community_id)
 
 
+def on_presence_hidden(sender: Any, event: domain_events.PresenceHidden, **kwargs: Any) -> None:
+    """Hidden means hidden now: the dot goes at once, not when the heartbeat expires."""
+    presence.forget(event.user_id)
+
+
 def connect() -> None:
     domain_events.membership_ended.connect(
         on_membership_ended, dispatch_uid="hanse.realtime.membership_ended"
@@ -87,6 +93,9 @@ def connect() -> None:
     )
     domain_events.community_changed.connect(
         on_community_changed, dispatch_uid="hanse.realtime.community_changed"
+    )
+    domain_events.presence_hidden.connect(
+        on_presence_hidden, dispatch_uid="hanse.realtime.presence_hidden"
     )
     user_logged_out.connect(on_logged_out, dispatch_uid="hanse.realtime.logged_out")
     post_save.connect(

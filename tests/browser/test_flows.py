@@ -214,6 +214,7 @@ AXE_PAGES = {
     "announcements": lambda bank: reverse("posts:announcement_archive"),
     "notifications": lambda bank: reverse("notifications:list"),
     "notification-settings": lambda bank: reverse("notifications:preferences"),
+    "first-steps": lambda bank: reverse("onboarding:first_day"),
     "bookmarks": lambda bank: reverse("posts:bookmarks"),
 }
 

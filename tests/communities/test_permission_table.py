@@ -204,6 +204,25 @@ READS: dict[str, dict[str, tuple[str, str, str]]] = {
         "owner": ("200:nd", "200:nd", "200:nd"),
         "admin": ("200:nd", "200:nd", "200:nd"),
     },
+    # The start page: one's communities at the side and in the composer; the first-day
+    # checklist suggests open communities one is not in (never a secret one).
+    "home": {
+        "anonymous": ("302", "302", "302"),
+        "outsider": ("200:n", "200", "200"),
+        "member": ("200:n", "200:n", "200:n"),
+        "moderator": ("200:n", "200:n", "200:n"),
+        "owner": ("200:n", "200:n", "200:n"),
+        "admin": ("200:n", "200", "200"),
+    },
+    # The first-day checklist's own page: suggestions only, so members see no name.
+    "first_day": {
+        "anonymous": ("302", "302", "302"),
+        "outsider": ("200:n", "200", "200"),
+        "member": ("200", "200", "200"),
+        "moderator": ("200", "200", "200"),
+        "owner": ("200", "200", "200"),
+        "admin": ("200:n", "200", "200"),
+    },
     "api_list": {
         "anonymous": ("401", "401", "401"),
         "outsider": ("200:nd", "200:nd", "200"),
@@ -249,6 +268,8 @@ def read_url(surface: str, world: World) -> str:
         "requests": reverse("communities:requests", args=[slug]),
         "invite": reverse("communities:invite", args=[slug]),
         "settings": reverse("communities:settings", args=[slug]),
+        "home": reverse("core:home"),
+        "first_day": reverse("onboarding:first_day"),
         "api_list": "/api/v1/communities",
         "api_get": f"/api/v1/communities/{slug}",
         "api_members": f"/api/v1/communities/{slug}/members",

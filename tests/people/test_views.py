@@ -184,7 +184,24 @@ def test_org_chart_query_count(org, make_user, client_for, django_assert_max_num
     html = response.content.decode()
     assert html.count('class="orgtoggle"') == 4  # only units with sub-units get a toggle
     assert "Team 19" in html
-    assert "Manager: Boss" in html
+    link = f'<a class="orgnode__manager" href="/people/boss/">{boss.display_name}</a>'
+    assert f"Manager: {link}" in html
+
+
+def test_org_chart_links_units_and_managers_and_offers_a_filter(org, make_user, client_for):
+    """Every unit and every manager is a link; the filter and expand/collapse are there for
+    JavaScript to reveal (without it the tree is simply open)."""
+    from hanse.people.services import orgunit_update
+
+    boss = make_user("chefin", first_name="Clara", last_name="Chef", org_unit=org["moelln"])
+    orgunit_update(unit=org["moelln"], manager=boss)
+    html = client_for(boss).get("/people/org/").content.decode()
+    assert 'href="/people/chefin/">Clara Chef</a>' in html
+    assert 'href="/people/org/filiale-molln/"' in html
+    assert '<div class="orgchart-tools" data-orgchart-tools hidden>' in html
+    assert '<label for="org-filter">Find a unit or manager</label>' in html
+    assert 'data-org-expand="all"' in html and 'data-org-expand="none"' in html
+    assert "people/orgchart.js" in html
 
 
 def test_org_chart_is_nested_and_top_levels_open(people, client_for):
@@ -333,44 +350,119 @@ def test_profile_edit_only_edits_own_profile(people, client_for):
     assert User.objects.get(pk=people["ben"].pk).first_name == "Hacked"
 
 
-def test_avatar_upload_and_remove(people, client_for, django_capture_on_commit_callbacks):
-    """Uploading shows the new picture; removing brings back the initials."""
+def _form(**changes):
+    """What the browser posts for Anna's profile page, with ``changes``."""
+    data = {
+        "first_name": "Anna",
+        "last_name": "Becker",
+        "phone": "",
+        "mobile": "",
+        "about": "",
+        "skills": "",
+        "ask_me_about": "",
+        "ui_language": "",
+        "show_presence": "on",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_one_form_saves_photo_and_fields_together(
+    people, client_for, django_capture_on_commit_callbacks
+):
+    """Photo, text and settings are saved by the one button; removing brings back initials."""
     client = client_for(people["anna"])
     response = client.post(
-        "/people/me/avatar/",
-        {"action": "upload", "photo": SimpleUploadedFile("me.png", _png(), "image/png")},
+        "/people/me/edit/",
+        _form(about="Neu im Team", photo=SimpleUploadedFile("me.png", _png(), "image/png")),
         follow=True,
     )
+    assert response.redirect_chain == [("/people/anna/", 302)]
     html = response.content.decode()
-    assert "Your new photo has been saved." in html
+    assert "Your profile has been saved." in html
     anna = User.objects.get(pk=people["anna"].pk)
-    assert anna.avatar_thumbnail
+    assert anna.avatar_thumbnail and anna.about == "Neu im Team"
     assert f'src="{anna.avatar_thumbnail.url}"' in html
     assert 'alt="Anna Becker"' in html
-    assert "Remove photo" in html
+    edit = client.get("/people/me/edit/").content.decode()
+    assert "Remove my photo" in edit
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/people/me/avatar/", {"action": "remove"})
+        client.post("/people/me/edit/", _form(about="Neu im Team", remove_photo="on"))
     anna.refresh_from_db()
     assert not anna.avatar
+    assert anna.about == "Neu im Team"
 
 
-def test_avatar_upload_error_shown_at_field(people, client_for):
-    """A PDF disguised as PNG is refused next to the upload field."""
+def test_refused_photo_saves_nothing_and_keeps_the_typing(people, client_for):
+    """A PDF disguised as PNG: the error at the photo, the typed text still in the form, and
+    the text not saved either (all or nothing)."""
     response = client_for(people["anna"]).post(
-        "/people/me/avatar/",
-        {"action": "upload", "photo": SimpleUploadedFile("x.png", b"%PDF-1.4 ...", "image/png")},
+        "/people/me/edit/",
+        _form(
+            about="Mein neuer Text",
+            photo=SimpleUploadedFile("x.png", b"%PDF-1.4 ...", "image/png"),
+        ),
     )
     assert response.status_code == 400
-    assert (
-        "This file is not a picture. Please upload a JPEG, PNG, WebP or GIF image."
-        in response.content.decode()
+    html = response.content.decode()
+    assert "This file is not a picture. Please upload a JPEG, PNG, WebP or GIF image." in html
+    assert 'id="id_photo_errors"' in html
+    assert "Mein neuer Text</textarea>" in html
+    assert "Nothing has been saved yet." in html
+    anna = User.objects.get(pk=people["anna"].pk)
+    assert not anna.avatar
+    assert anna.about == ""
+
+
+def test_field_error_asks_for_the_photo_again(people, client_for):
+    """A chosen photo cannot survive the reload: the page says so at the photo field."""
+    response = client_for(people["anna"]).post(
+        "/people/me/edit/",
+        _form(first_name="", photo=SimpleUploadedFile("me.png", _png(), "image/png")),
     )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Please enter your first name." in html
+    assert "Your photo was not saved yet. Please choose it again before saving." in html
+    assert '<a href="#id_first_name">First name</a>' in html
     assert not User.objects.get(pk=people["anna"].pk).avatar
 
 
-def test_avatar_requires_post(people, client_for):
-    """The photo endpoint only accepts POST."""
-    assert client_for(people["anna"]).get("/people/me/avatar/").status_code == 405
+def test_hiding_presence_in_the_form_forgets_it_at_once(
+    people, client_for, django_capture_on_commit_callbacks
+):
+    """The online status is part of the one form; switching it off clears the dot now."""
+    from hanse.realtime import presence
+
+    anna = people["anna"]
+    presence.heartbeat(anna.pk, active=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(anna).post("/people/me/edit/", _form(show_presence=None))
+    assert response.status_code == 302
+    anna.refresh_from_db()
+    assert anna.show_presence is False
+    assert presence.states([anna.pk]) == {anna.pk: "offline"}
+
+
+def test_profile_edit_has_one_form_and_one_save(people, client_for):
+    """Photo, profile and online status share one form and one button."""
+    html = client_for(people["anna"]).get("/people/me/edit/").content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    assert main.count("<form") == 1
+    assert main.count('type="submit"') == 1
+    assert 'enctype="multipart/form-data"' in main
+    for name in ("photo", "about", "skills", "ask_me_about", "show_presence", "ui_language"):
+        assert f'name="{name}"' in main
+
+
+def test_profile_edit_errors_in_german_text(people, client_for):
+    """A German interface gets German field errors and the German summary."""
+    anna = people["anna"]
+    anna.ui_language = "de"
+    anna.save(update_fields=["ui_language"])
+    html = client_for(anna).post("/people/me/edit/", _form(first_name="")).content.decode()
+    assert "Bitte gib deinen Vornamen ein." in html
+    assert "Es wurde noch nichts gespeichert." in html
 
 
 def test_avatar_partial_without_picture_shows_initials(people, client_for):
@@ -433,7 +525,6 @@ def test_profile_edit_shows_hr_fields_read_only(people, client_for, settings):
     for text in ("Systemadministrator", "IT-Betrieb", "Hauptstelle", "Anna Becker"):
         assert text in section
     assert html.count("Save profile") == 1
-    assert html.count("Saved separately from the profile form.") == 1
     settings.LANGUAGE_CODE = "de"
     anna = people["anna"]
     anna.ui_language = "de"
