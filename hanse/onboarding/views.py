@@ -24,7 +24,7 @@ def start_page_context(request: HttpRequest) -> dict[str, Any]:
     first_day = selectors.first_day_of(user=user)
     if first_day is not None and first_day.complete:
         services.first_day_complete(user=user)
-    return {"first_day": first_day, "first_day_next": reverse("core:home")}
+    return {"first_day": first_day, "first_day_next": reverse("home:index")}
 
 
 @require_GET
@@ -51,4 +51,4 @@ def dismiss(request: http.Request) -> HttpResponse:
     messages.success(
         request, _("The checklist is hidden. You find it again under “First steps” in your menu.")
     )
-    return http.redirect_next(request, reverse("core:home"))
+    return http.redirect_next(request, reverse("home:index"))

@@ -60,7 +60,7 @@ def test_first_day_checklist_flow(
     nele = first_day["nele"]
     page = new_page()
     login(page, nele)
-    page.goto(reverse("core:home"))
+    page.goto(reverse("home:index"))
     checklist = page.get_by_role("region", name="Your first steps in Hanse")
     expect(checklist).to_contain_text("0 of 6 steps done")
     expect(checklist).not_to_contain_text("Geheimprojekt")
@@ -100,7 +100,7 @@ def test_first_day_checklist_flow(
     expect(page.get_by_label("Comments on my posts: E-mail")).not_to_be_checked()
 
     # The profile: one form, photo included.
-    page.goto(reverse("core:home"))
+    page.goto(reverse("home:index"))
     page.get_by_text("Say what you do and know").click()
     page.get_by_role("link", name="Complete your profile").click()
     expect(page).to_have_url(re.compile(r"/people/me/edit/#about-heading$"))
@@ -119,7 +119,7 @@ def test_first_day_checklist_flow(
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("Your profile has been saved.")).to_be_visible()
 
-    page.goto(reverse("core:home"))
+    page.goto(reverse("home:index"))
     checklist = page.get_by_role("region", name="Your first steps in Hanse")
     expect(checklist).to_contain_text("3 of 6 steps done")
     expect(page.locator("#first-day-bar")).to_have_attribute("value", "3")
@@ -137,7 +137,7 @@ def test_first_day_checklist_flow(
     )
 
 
-@pytest.mark.parametrize("url_name", ["core:home", "onboarding:first_day"])
+@pytest.mark.parametrize("url_name", ["home:index", "onboarding:first_day"])
 def test_checklist_on_a_phone(
     url_name: str,
     first_day: Any,

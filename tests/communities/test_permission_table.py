@@ -268,7 +268,7 @@ def read_url(surface: str, world: World) -> str:
         "requests": reverse("communities:requests", args=[slug]),
         "invite": reverse("communities:invite", args=[slug]),
         "settings": reverse("communities:settings", args=[slug]),
-        "home": reverse("core:home"),
+        "home": reverse("home:index"),
         "first_day": reverse("onboarding:first_day"),
         "api_list": "/api/v1/communities",
         "api_get": f"/api/v1/communities/{slug}",

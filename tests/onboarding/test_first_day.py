@@ -24,7 +24,7 @@ from hanse.posts.services.posts import post_create
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("core:home")
+HOME = reverse("home:index")
 TITLE = "Your first steps in Hanse"
 CONGRATULATION = "Well done: you have arrived in Hanse!"
 
