@@ -41,7 +41,7 @@ from hanse.chat.uploads import CHAT_FILES
 from hanse.communities import rules as community_rules
 from hanse.core import uploads
 from hanse.core.errors import PermissionRefused, ServiceError
-from hanse.core.text import extract_mentions, render_markdown
+from hanse.core.text import ParsedText, parse_text
 from hanse.jobs.outbox import enqueue_on_commit
 from hanse.realtime.ratelimit import allow
 
@@ -456,11 +456,11 @@ def channel_mark_read(*, channel: Channel, user: User, last_read_id: int) -> int
 # --- messages ------------------------------------------------------------------------------
 
 
-def _mentioned_members(channel: Channel, body: str) -> dict[str, Any]:
+def _mentioned_members(channel: Channel, parsed: ParsedText) -> dict[str, Any]:
     """Members of the channel mentioned in the text: {username: user}."""
     from hanse.people.models import User as UserModel
 
-    names = extract_mentions(body)[:50]
+    names = parsed.mentions[:50]
     if not names:
         return {}
     match = Q()
@@ -471,10 +471,10 @@ def _mentioned_members(channel: Channel, body: str) -> dict[str, Any]:
 
 
 def _render(channel: Channel, body: str) -> tuple[str, list[int]]:
-    mentioned = _mentioned_members(channel, body)
-    html = render_markdown(
-        body, mentions={name: p.display_name for name, p in mentioned.items()}, tags=False
-    )
+    # One Markdown parse for the names and the HTML.
+    parsed = parse_text(body, tags=False)
+    mentioned = _mentioned_members(channel, parsed)
+    html = parsed.render(mentions={name: p.display_name for name, p in mentioned.items()})
     return html, [p.pk for p in mentioned.values()]
 
 

@@ -511,15 +511,21 @@ def create_post(request: HttpRequest, payload: PostIn) -> Status[PostOut]:
     shared = None
     if payload.shared_post_id is not None:
         shared = _post(request, payload.shared_post_id)
+    key = idempotency.from_request(request)
     post = post_services.post_create(
         author=viewer,
         body=payload.body,
         community=community,
         scope=payload.scope,
         shared_post=shared,
-        idempotency_key=idempotency.from_request(request),
+        idempotency_key=key,
     )
-    return Status(201, _item(request, post.pk))
+    if key is not None:
+        # Perhaps the first request's post, which others may have reacted to since.
+        return Status(201, _item(request, post.pk))
+    # A new post: described from the objects in hand, not read back through the visibility
+    # rule and the comment thread (which cost more than the write).
+    return Status(201, _post_out(feed_selectors.new_post_item(post=post, viewer=viewer), viewer))
 
 
 @router.get("/posts/{post_id}", response={200: PostOut, **ERRORS}, summary="Get a post")
