@@ -49,7 +49,7 @@ class ChannelQuerySet(models.QuerySet["Channel"]):
         """Whether being a member is enough to read ``channel`` (the last branch of
         visible_to): for every kind but community channels, which follow their community.
         A writer check that has already found the person's membership needs no visible_to
-        query then (hanse/chat/services.py ``_require_reader``)."""
+        query then (hanse/chat/services/access.py ``require_reader``)."""
         return bool(
             user is not None
             and user.is_authenticated
