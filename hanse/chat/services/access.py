@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.chat import events
 from hanse.chat.models import Channel, ChannelMember, ChannelQuerySet
 from hanse.chat.rules import in_channel_community
+from hanse.chat.selectors import remembered_membership
 from hanse.core.errors import PermissionRefused, ServiceError
 
 if TYPE_CHECKING:
@@ -43,6 +44,11 @@ def require_readable(channel: Channel, user: User) -> None:
 
 def require_reader(channel: Channel, user: User) -> ChannelMember | None:
     """404 unless the person may read the channel; their membership row, if any."""
+    known, member = remembered_membership(channel, user)
+    if known:
+        # The channel was found through selectors.find_channel_for for this person, which
+        # decided that they may read it, with this row: no second query for either.
+        return member
     member = membership(channel, user)
     # A member of a channel that is not a community channel may read it (visible_to's own
     # rule, ChannelQuerySet.member_may_read): the visible_to query is needed otherwise.
