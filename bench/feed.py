@@ -127,6 +127,19 @@ def client_for(user: Any) -> Any:
     return client
 
 
+BENCH_TOKEN_NAME = "bench.feed"  # noqa: S105 - the name of the tokens, not one
+
+
+def token_client(user: Any) -> tuple[Any, str]:
+    """A client without a session and the Authorization header of a fresh personal token."""
+    from django.test import Client
+
+    from hanse.api.services import token_create
+
+    made = token_create(user=user, name=BENCH_TOKEN_NAME)
+    return Client(), f"Bearer {made.raw}"
+
+
 def deep_cursor(user: Any, depth: int) -> int | None:
     """The keyset cursor `depth` pages into the person's home feed (fewer if it ends)."""
     from hanse.posts.selectors.feed import home_feed
@@ -207,10 +220,12 @@ def run(args: argparse.Namespace) -> int:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
 
+    from hanse.api.models import PersonalAccessToken
     from hanse.posts.models import Attachment, Post
     from hanse.posts.selectors.feed import home_feed
     from hanse.posts.services.attachments import attachments_delete_files
 
+    load_before = os.getloadavg()
     vendor = connection.vendor
     posts_total = Post.objects.count()
     viewers = pick_viewers(args.viewers, args.seed)
@@ -308,7 +323,8 @@ def run(args: argparse.Namespace) -> int:
         for statement in sql:
             print(f"  {statement}\n")
 
-    # --- post create: two mentions, a tag and an image ---
+    # --- post create: through the form (two mentions, a tag and an image) and through the
+    # API (the same text as JSON, with a personal access token as API clients send it) ---
     authors = [u for u in viewers if not u.is_superuser][:10]
     others = list(
         type(heavy)
@@ -317,37 +333,93 @@ def run(args: argparse.Namespace) -> int:
     )
     created_before = Post.objects.order_by("-id").values_list("id", flat=True).first() or 0
     create_clients = [(client_for(a), a) for a in authors]
+    tokens = [token_client(a) for a in authors]
     rng = random.Random(args.seed)
-    samples = []
     asked = args.creates + len(create_clients)
-    for i in range(asked if create_clients and len(others) >= 2 else 0):
-        client, _author = create_clients[i % len(create_clients)]
+    enough = bool(create_clients) and len(others) >= 2
+
+    def body_for(i: int) -> str:
         m0, m1 = rng.sample(others, 2)
-        body = (
+        return (
             f"Benchmark {i}: Danke an @{m0} und @{m1} für die Unterstützung beim "
             "Connectoren-Treffen! #Connectoren"
         )
-        upload = SimpleUploadedFile(f"bild-{i}.png", tiny_png(i), content_type="image/png")
+
+    def form_create(i: int, image: bool) -> tuple[float, int]:
+        client, _author = create_clients[i % len(create_clients)]
+        data: dict[str, Any] = {"body": body_for(i), "where": "company"}
+        if image:
+            data["files"] = [
+                SimpleUploadedFile(f"bild-{i}.png", tiny_png(i), content_type="image/png")
+            ]
+        ms, response = timed(lambda: client.post("/posts/new/", data))
+        return ms, response.status_code
+
+    def api_create(i: int) -> tuple[float, int]:
+        client, header = tokens[i % len(tokens)]
         ms, response = timed(
-            lambda c=client, b=body, f=upload: c.post(
-                "/posts/new/", {"body": b, "where": "company", "files": [f]}
+            lambda: client.post(
+                "/api/v1/posts",
+                {"body": body_for(i)},
+                content_type="application/json",
+                headers={"Authorization": header},
             )
         )
-        # A created post redirects to it; a 200 or 400 is the form shown again with errors.
-        ledger.answered("POST /posts/new/", response.status_code, (302,))
-        if i >= len(create_clients):
-            samples.append(ms)
-    ledger.measured("POST /posts/new/", len(samples), args.creates)
-    add_latency("Post create (2 mentions, tag, image)", samples, None, "create_p99")
-    rows.append(Row("  post create p50", "-", f"{percentile(samples, 50):.1f} ms", None))
+        return ms, response.status_code
+
+    # Interleaved, so that a busy second of the shared machine falls on all three alike.
+    ways: list[tuple[str, Callable[[int], tuple[float, int]], tuple[int, ...]]] = [
+        ("POST /posts/new/ (image)", lambda i: form_create(i, True), (302,)),
+        ("POST /posts/new/", lambda i: form_create(i, False), (302,)),
+        ("POST /api/v1/posts", api_create, (201,)),
+    ]
+    create_samples: dict[str, list[float]] = {name: [] for name, _f, _e in ways}
+    for i in range(asked if enough else 0):
+        for name, create, expected in ways:
+            # A created post redirects to it; a 200 or 400 is the form shown again with errors.
+            ms, status = create(i)
+            ledger.answered(name, status, expected)
+            if i >= len(create_clients):
+                create_samples[name].append(ms)
+    for name, _f, _e in ways:
+        ledger.measured(name, len(create_samples[name]), args.creates)
+    add_latency(
+        "Post create, form (2 mentions, tag, image)",
+        create_samples["POST /posts/new/ (image)"], None, "create_p99",
+    )  # fmt: skip
+    rows.append(
+        Row("  same p50", "-", f"{percentile(create_samples['POST /posts/new/ (image)'], 50):.1f}"
+            " ms", None)
+    )  # fmt: skip
+    add_latency(
+        "Post create, form (2 mentions, tag)", create_samples["POST /posts/new/"], None,
+        "create_p99",
+    )  # fmt: skip
+    rows.append(
+        Row("  same p50", "-", f"{percentile(create_samples['POST /posts/new/'], 50):.1f} ms",
+            None)
+    )  # fmt: skip
+    add_latency(
+        "Post create, API (2 mentions, tag)", create_samples["POST /api/v1/posts"], None,
+        "create_p99",
+    )  # fmt: skip
+    rows.append(
+        Row("  same p50", "-", f"{percentile(create_samples['POST /api/v1/posts'], 50):.1f} ms",
+            None)
+    )  # fmt: skip
+    n_form, _sql = count_queries(lambda: form_create(asked, False))
+    n_api, _sql = count_queries(lambda: api_create(asked + 1))
+    rows.append(Row("Queries: post create, form / API", "-", f"{n_form} / {n_api}", None))
     created = Post.objects.filter(id__gt=created_before, body__startswith="Benchmark ")
     made = created.count()
-    ledger.measured("posts written by POST /posts/new/", made, asked)
+    ledger.measured("posts written by the creates", made, asked * len(ways) + 2)
     queued = _queued_tasks()
-    # Leave the database as it was: the benchmark's posts and their files go again.
+    # Leave the database as it was: the benchmark's posts, their files and tokens go again.
     files = list(Attachment.objects.filter(post__in=created))
     created.delete()
     attachments_delete_files(files)
+    PersonalAccessToken.objects.filter(name=BENCH_TOKEN_NAME, user__in=authors).delete()
+    load_after = os.getloadavg()
 
     def print_figures() -> bool:
         print()
@@ -361,6 +433,13 @@ def run(args: argparse.Namespace) -> int:
             )
         print()
         print(f"Posts written by the benchmark: {made} (removed again); tasks queued: {queued}.")
+        print(
+            "Machine load (1/5/15 min) at the start: "
+            + " / ".join(f"{x:.2f}" for x in load_before)
+            + "; at the end: "
+            + " / ".join(f"{x:.2f}" for x in load_after)
+            + f" ({os.cpu_count()} CPUs)."
+        )
         return all(r.ok is not False for r in rows)
 
     return ledger.report(print_figures)

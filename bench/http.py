@@ -101,6 +101,26 @@ def session_for(user: Any) -> str:
     return str(store.session_key)
 
 
+@dataclass(frozen=True)
+class Target:
+    """One request of a load: a GET of a page by default, or a write (a form or JSON body)."""
+
+    label: str
+    path: str
+    session: str = ""
+    method: str = "GET"
+    form: dict[str, str] | None = None
+    json: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
+    expected: tuple[int, ...] = (200,)
+
+
+def as_target(target: Target | tuple[str, str, str]) -> Target:
+    """(label, path, session key) is a GET of a page as that person."""
+    return target if isinstance(target, Target) else Target(*target)
+
+
 @dataclass
 class Load:
     """Client-observed latencies (ms) per URL label, and what went wrong."""
@@ -117,7 +137,7 @@ class Load:
 
 async def _drive(
     base_url: str,
-    targets: Sequence[tuple[str, str, str]],
+    targets: Sequence[Target | tuple[str, str, str]],
     *,
     concurrency: int,
     duration: float | None,
@@ -150,19 +170,26 @@ async def _drive(
             base_url=base_url, timeout=30.0, limits=httpx.Limits(max_connections=1)
         ) as client:
             while (index := await next_index()) is not None:
-                label, path, session = targets[(index + n) % len(targets)]
+                target = as_target(targets[(index + n) % len(targets)])
+                cookies = dict(target.cookies)
+                if target.session:
+                    cookies[settings.SESSION_COOKIE_NAME] = target.session
+                headers = dict(target.headers)
+                if cookies:
+                    headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
                 started = time.perf_counter()
                 try:
-                    response = await client.get(
-                        path, headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
-                    )
+                    response = await client.request(
+                        target.method, target.path, headers=headers, data=target.form,
+                        json=target.json,
+                    )  # fmt: skip
                     got: object = response.status_code
                 except httpx.HTTPError as exc:
                     got = type(exc).__name__
                 ms = (time.perf_counter() - started) * 1000
                 load.requests += 1
-                if ledger.answered(label, got, expected):
-                    load.latencies[label].append(ms)
+                if ledger.answered(target.label, got, target.expected or expected):
+                    load.latencies[target.label].append(ms)
                 else:
                     load.errors += 1
 
@@ -173,7 +200,7 @@ async def _drive(
 
 def drive(
     base_url: str,
-    targets: Sequence[tuple[str, str, str]],
+    targets: Sequence[Target | tuple[str, str, str]],
     *,
     concurrency: int,
     ledger: Ledger,
@@ -181,8 +208,9 @@ def drive(
     total: int | None = None,
     expected: tuple[int, ...] = (200,),
 ) -> Load:
-    """GET ``targets`` (label, path, session key) round robin from ``concurrency`` clients,
-    for ``duration`` seconds or ``total`` requests, recording every answer in ``ledger``."""
+    """Ask ``targets`` (a Target, or (label, path, session key) for a GET) round robin from
+    ``concurrency`` clients, for ``duration`` seconds or ``total`` requests, recording every
+    answer in ``ledger``."""
     return asyncio.run(
         _drive(
             base_url, targets, concurrency=concurrency, duration=duration, total=total,

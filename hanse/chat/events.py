@@ -86,7 +86,7 @@ def message_payload(message_id: int, op: str) -> dict[str, Any] | None:
 
 def message_created(message: Message, mentioned_ids: Sequence[int] = ()) -> None:
     """A message was stored: push it to the channel and tell DM partners' other pages (the
-    notifications are in the outbox, see hanse/chat/services.py).
+    notifications are in the outbox, see hanse/chat/services/messages.py).
 
     ``message`` is the object the service just saved, with its author, channel, attachments
     and (no) reactions in memory: the event is rendered from it without reading it back."""

@@ -46,11 +46,26 @@ class ChannelQuerySet(models.QuerySet["Channel"]):
         return self.visible_to(user)
 
     @staticmethod
+    def decided_by_kind(channel: Channel, user: User, member: ChannelMember | None) -> bool | None:
+        """``visible_to``'s answer for one channel loaded with the person's membership row
+        (None: not a member), where the channel's kind decides without a query: public
+        channels are readable by every active employee, private channels and direct messages
+        by their members. None for a community channel: its community decides (ask
+        ``visible_to``)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        if channel.kind == Channel.Kind.PUBLIC:
+            return True
+        if channel.kind == Channel.Kind.COMMUNITY:
+            return None
+        return member is not None
+
+    @staticmethod
     def member_may_read(channel: Channel, user: User) -> bool:
         """Whether being a member is enough to read ``channel`` (the last branch of
         visible_to): for every kind but community channels, which follow their community.
         A writer check that has already found the person's membership needs no visible_to
-        query then (hanse/chat/services.py ``_require_reader``)."""
+        query then (hanse/chat/services/access.py ``require_reader``)."""
         return bool(
             user is not None
             and user.is_authenticated

@@ -25,6 +25,7 @@ from django.http import Http404
 from hanse.chat.models import (
     Channel,
     ChannelMember,
+    ChannelQuerySet,
     Message,
     MessageAttachment,
     MessageQuerySet,
@@ -56,10 +57,52 @@ def message_queryset() -> MessageQuerySet:
 
 
 def find_channel_for(*, viewer: User, channel_id: int) -> Channel | None:
-    """A channel whose messages the person may read, else None (the WebSocket's form)."""
-    return (
-        Channel.objects.visible_to(viewer).select_related("community").filter(pk=channel_id).first()
+    """A channel whose messages the person may read, else None (the WebSocket's form).
+
+    One query for the common case, a member sending to their channel: the membership row with
+    its channel. The channel's kind then decides as ``visible_to`` would
+    (``ChannelQuerySet.decided_by_kind``); only a community channel asks ``visible_to`` itself.
+    The membership found is remembered on the channel for this request's services
+    (``remember_membership``), so a message sent next does not read it again. (Building the
+    ``visible_to`` query alone cost about 1 ms of CPU per chat message.)"""
+    if not _active(viewer):
+        return None
+    member = (
+        ChannelMember.objects.select_related("channel", "channel__community")
+        .filter(channel_id=channel_id, user=viewer)
+        .first()
     )
+    channel = (
+        member.channel
+        if member is not None
+        else Channel.objects.select_related("community").filter(pk=channel_id).first()
+    )
+    if channel is None:
+        return None
+    decided = ChannelQuerySet.decided_by_kind(channel, viewer, member)
+    if decided is None:
+        decided = Channel.objects.visible_to(viewer).filter(pk=channel.pk).exists()
+    if not decided:
+        return None
+    remember_membership(channel, viewer, member)
+    return channel
+
+
+# The membership row read with a channel, kept on that Channel object for the request that
+# loaded it: (user id, row or None).
+_MEMBERSHIP_ATTR = "_hanse_viewer_membership"
+
+
+def remember_membership(channel: Channel, user: User, member: ChannelMember | None) -> None:
+    setattr(channel, _MEMBERSHIP_ATTR, (user.pk, member))
+
+
+def remembered_membership(channel: Channel, user: User) -> tuple[bool, ChannelMember | None]:
+    """(known, row): the person's membership as read with this channel object, if it was."""
+    found = getattr(channel, _MEMBERSHIP_ATTR, None)
+    if found is None or found[0] != user.pk:
+        return False, None
+    return True, found[1]
 
 
 def get_channel_for(*, viewer: User, channel_id: int) -> Channel:

@@ -39,12 +39,14 @@ __all__ = [
     "MAX_SOURCE_CHARS",
     "MAX_TAG_CHARS",
     "MAX_USERNAME_CHARS",
+    "ParsedText",
     "TextTooLongError",
     "UnstorableTextError",
     "check_storable",
     "extract_hashtags",
     "extract_mentions",
     "normalise_tag",
+    "parse_text",
     "plain_text_excerpt",
     "render_markdown",
 ]
@@ -178,6 +180,9 @@ class _Refs:
     communities: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     link: bool = False
     link_tags: bool = True
+    # One parse for extraction and rendering (ParsedText): a mention becomes a placeholder
+    # link, filled or dropped once the names are resolved.
+    defer_mentions: bool = False
     mentions: dict[str, None] = field(default_factory=dict)  # ordered set
     hashtags: dict[str, None] = field(default_factory=dict)
 
@@ -210,6 +215,9 @@ def _find_refs(text: str, before: str) -> list[_Match]:
             found.append(_Match(start, start + 1 + len(raw), "tag", tag))
     found.sort(key=lambda match: match.start)
     return found
+
+
+_PENDING = "hanse_pending_mention"
 
 
 def _link_tokens(href: str, title: str | None, label: str, level: int) -> list[Token]:
@@ -274,16 +282,18 @@ def _references_rule(state: StateCore) -> None:
             text, cursor = token.content, 0
             for match in matches:
                 resolved = _resolve(match, refs)
-                if resolved is None:
+                deferred = resolved is None and refs.defer_mentions and match.kind == "mention"
+                if resolved is None and not deferred:
                     continue
                 if match.start > cursor:
                     children.append(
                         Token("text", "", 0, content=text[cursor : match.start], level=token.level)
                     )
-                href, title = resolved
-                children.extend(
-                    _link_tokens(href, title, text[match.start : match.end], token.level)
-                )
+                href, title = resolved or ("", None)
+                link = _link_tokens(href, title, text[match.start : match.end], token.level)
+                if deferred:
+                    link[0].meta = {_PENDING: match.value}
+                children.extend(link)
                 cursor = match.end
             if cursor < len(text):
                 children.append(Token("text", "", 0, content=text[cursor:], level=token.level))
@@ -401,16 +411,77 @@ def render_markdown(
     names; `@name` links a person if known, else a community if known, else stays text.
     Raises TextTooLongError (a ValueError) above MAX_SOURCE_CHARS characters.
     """
-    text = _prepare(source)
-    refs = _Refs(
-        people=_lowered(mentions),
-        communities=_lowered(communities),
-        link=True,
-        link_tags=tags,
-    )
-    env: dict[str, Any] = {"hanse_refs": refs}
-    html = _markdown().render(text, env)
-    return _CLEANER.clean(html)
+    return parse_text(source, tags=tags).render(mentions=mentions, communities=communities)
+
+
+class ParsedText:
+    """A text parsed once: its mentions and hashtags now, its HTML once the mentioned names
+    are resolved (``render``). Writing a post parses its Markdown once instead of three times
+    (mentions, hashtags, HTML)."""
+
+    def __init__(self, source: str, *, tags: bool = True) -> None:
+        self._refs = _Refs(link=True, link_tags=tags, defer_mentions=True)
+        self._env: dict[str, Any] = {"hanse_refs": self._refs}
+        self._tokens: list[Token] | None = _markdown().parse(_prepare(source), self._env)
+
+    @property
+    def mentions(self) -> list[str]:
+        """Every `@name` outside code and links: unique, lowercase, in order."""
+        return list(self._refs.mentions)
+
+    @property
+    def hashtags(self) -> list[str]:
+        """Every `#tag` outside code and links: normalised, unique, in order."""
+        return list(self._refs.hashtags)
+
+    def render(
+        self,
+        *,
+        mentions: Mapping[str, str] | None = None,
+        communities: Mapping[str, str] | None = None,
+    ) -> str:
+        """Sanitised HTML, as ``render_markdown`` with these names gives it (once per parse:
+        rendering adjusts the tokens)."""
+        tokens = self._tokens
+        if tokens is None:
+            raise RuntimeError("A parsed text is rendered once.")
+        self._tokens = None
+        refs = _Refs(people=_lowered(mentions), communities=_lowered(communities))
+        for block in tokens:
+            if block.type == "inline" and block.children:
+                block.children = _fill_mentions(block.children, refs)
+        md = _markdown()
+        return _CLEANER.clean(md.renderer.render(tokens, md.options, self._env))
+
+
+def _fill_mentions(children: list[Token], refs: _Refs) -> list[Token]:
+    """Placeholder links of mentions: a link to the person or community when known, else
+    their text as it was typed."""
+    filled: list[Token] = []
+    dropping = 0
+    for token in children:
+        pending = token.meta.get(_PENDING) if token.type == "link_open" else None
+        if pending is not None:
+            resolved = _resolve(_Match(0, 0, "mention", pending), refs)
+            if resolved is None:
+                dropping += 1
+                continue
+            href, title = resolved
+            token.attrs["href"] = href
+            if title:
+                token.attrs["title"] = title
+            token.meta = {}
+        elif dropping and token.type == "link_close" and token.markup == "hanse":
+            # Placeholder links hold one text token, never a link: this closes the one dropped.
+            dropping -= 1
+            continue
+        filled.append(token)
+    return filled
+
+
+def parse_text(source: str, *, tags: bool = True) -> ParsedText:
+    """Parse a post's Markdown once (raises TextTooLongError above MAX_SOURCE_CHARS)."""
+    return ParsedText(source, tags=tags)
 
 
 def _collect(source: str) -> _Refs:

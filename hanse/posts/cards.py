@@ -9,7 +9,7 @@ pure function of
    community;
 2. the viewer's state on it, carried by ``FeedItem``: my reactions, the counts, bookmarked,
    may edit / delete / pin, pinned;
-3. the language, the time zone and the relative time shown ("3 hours ago");
+3. the language and the time zone;
 4. the card templates themselves.
 
 The cache key is a digest of exactly these, so a cached card is never stale: any change of an
@@ -17,13 +17,15 @@ input is a new key, and old entries simply expire. Nothing in a card depends on 
 it beyond (2), and only posts the viewer may see reach this module (the selectors apply
 ``visible_to`` first), so sharing an entry between people leaks nothing.
 
-Two values differ per request and are left as slots in the cached HTML, filled afterwards:
-the CSRF token of the forms and the ``next`` path the forms return to. The cache holds a
-card as the text between its slots, split once when it is rendered, and a page joins the
-parts with its own values: nothing searches the HTML for a slot name, so no text in a post
-(body, link preview, file name, a person's name) can become a slot and receive a reader's
-token. The markers that find the slots when a card is rendered are random for each
-rendering and never leave this module.
+Three values differ per request and are left as slots in the cached HTML, filled afterwards:
+the CSRF token of the forms, the ``next`` path the forms return to, and the relative times
+("3 hours ago", a slot holding the time it counts from): a card stays one entry while its
+post ages, so a card rendered for anyone earlier in the day serves a person's first look.
+The cache holds a card as the text between its slots, split once when it is rendered, and a
+page joins the parts with its own values: nothing searches the HTML for a slot name, so no
+text in a post (body, link preview, file name, a person's name) can become a slot and
+receive a reader's token. The markers that find the slots when a card is rendered are random
+for each rendering and never leave this module.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -42,7 +45,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from hanse.core.templatetags.hanse_time import ago
+from hanse.core.templatetags.hanse_time import ago, ago_as_slots
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -62,11 +65,12 @@ CARD_TEMPLATES = (
     "posts/_shared.html",
     "people/_avatar.html",
 )
-# What fills a slot: the CSRF token, the `next` path as in an attribute, or URL-encoded.
-CSRF, NEXT, NEXT_IN_URL = "c", "n", "u"
-# Cached cards are lists of parts since issue 9.6; the key's prefix keeps older entries
-# (one string with slot names in it) from being read.
-KEY_PREFIX = "card2"
+# What fills a slot: the CSRF token, the `next` path as in an attribute, or URL-encoded; a
+# relative time is the slot kind AGO followed by the ISO time it counts from.
+CSRF, NEXT, NEXT_IN_URL, AGO = "c", "n", "u", "t"
+# Cached cards are lists of parts since issue 9.6, with time slots since issue 13; the key's
+# prefix keeps older entries from being read.
+KEY_PREFIX = "card3"
 TIMEOUT_SECONDS = 24 * 60 * 60
 # The cache the cards live in (settings.CACHES): Redis when configured, else a bounded
 # per-process memory cache of its own so cards never push out rate limits or bell counts.
@@ -121,9 +125,6 @@ def card_key(item: FeedItem) -> str:
         _fields(shared),
         _fields(_related(shared, "author")),
         _fields(_related(shared, "community")),
-        # The relative times shown, so "5 minutes ago" becomes "6 minutes ago" in time.
-        ago(post.created_at),
-        ago(shared.created_at) if shared is not None else None,  # type: ignore[attr-defined]
         sorted(item.my_reactions),
         sorted(item.reaction_counts.items()),
         item.bookmarked,
@@ -142,22 +143,32 @@ def _render(request: HttpRequest, item: FeedItem) -> list[str]:
     """The card split at its slots: text, slot, text, slot, ..., text (see ``_fill``)."""
     # Fresh for every rendering and never shown, so no content can contain it.
     marker = f"slot{secrets.token_hex(16)}"
+    times: list[datetime] = []
+
+    def time_slot(value: datetime) -> str:
+        times.append(value)
+        return f"{marker}{AGO}{len(times) - 1:03d}"
+
     # The card templates read `request` only as the fallback of `next`, which is given here.
-    html = render_to_string(
-        CARD_TEMPLATE,
-        {
-            "item": item,
-            "next": marker + NEXT,
-            "csrf_token": marker + CSRF,
-            "request": request,
-        },
-    )
+    with ago_as_slots(time_slot):
+        html = render_to_string(
+            CARD_TEMPLATE,
+            {
+                "item": item,
+                "next": marker + NEXT,
+                "csrf_token": marker + CSRF,
+                "request": request,
+            },
+        )
     pieces = html.split(marker)
     parts = [pieces[0]]
     for piece in pieces[1:]:
         kind, text = piece[:1], piece[1:]
+        if kind == AGO:
+            # The slot holds the time it counts from: "t" + ISO time.
+            kind, text = AGO + times[int(text[:3])].isoformat(), text[3:]
         # The `next` of links is URL-encoded (?next=...), that of hidden inputs is not.
-        if kind == NEXT and parts[-1].endswith("?next="):
+        elif kind == NEXT and parts[-1].endswith("?next="):
             kind = NEXT_IN_URL
         parts += [kind, text]
     return parts
@@ -166,7 +177,11 @@ def _render(request: HttpRequest, item: FeedItem) -> list[str]:
 def _fill(parts: list[str], values: Mapping[str, str]) -> str:
     filled = [parts[0]]
     for i in range(1, len(parts), 2):
-        filled += [values[parts[i]], parts[i + 1]]
+        kind = parts[i]
+        if kind[:1] == AGO:
+            filled += [escape(ago(datetime.fromisoformat(kind[1:]))), parts[i + 1]]
+        else:
+            filled += [values[kind], parts[i + 1]]
     return "".join(filled)
 
 

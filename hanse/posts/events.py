@@ -7,6 +7,8 @@ hook in here, each with its own explicit call.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from django.db import transaction
 
 from hanse.communities.models import Community
@@ -20,7 +22,7 @@ from hanse.posts.tasks import (
     queue_link_preview,
 )
 from hanse.realtime import topics
-from hanse.realtime.publish import publish
+from hanse.realtime.publish import publish, publish_many
 
 # --- live pushes (hanse.realtime.topics explains which topic carries what) ----------------
 
@@ -42,11 +44,8 @@ def post_topics(
     return found
 
 
-def _live_post_created(post_id: int) -> None:
-
-    post = Post.objects.filter(pk=post_id).select_related("community").first()
-    if post is None:
-        return
+def _live_post_created(post: Post, tags: Sequence[str]) -> Callable[[], None]:
+    """The push of a new post, built from the objects the service wrote (no read back)."""
     event = {
         "type": "post.created",
         "op": "created",
@@ -54,15 +53,14 @@ def _live_post_created(post_id: int) -> None:
         "author": post.author_id,
         "community": post.community_id,
     }
-    topics = post_topics(
+    found = post_topics(
         community_id=post.community_id,
         community_open=post.community is not None and post.community.kind == Community.Kind.OPEN,
         scope=post.scope,
         author_id=post.author_id,
-        tags=list(post.tags.values_list("name", flat=True)),
+        tags=list(tags),
     )
-    for topic in topics:
-        publish(topic, event)
+    return lambda: publish_many(found, event)
 
 
 def _live_post_changed(post_id: int, event: dict[str, object]) -> None:
@@ -80,7 +78,7 @@ def post_deleted(post_id: int) -> None:
     """A post is gone. Nothing to do yet; notifications and search remove theirs here."""
 
 
-def post_created_on_commit(post_id: int) -> None:
+def post_created_on_commit(post: Post, *, tags: Sequence[str]) -> None:
     """After the commit: the live push from this process, then one task for the rest.
 
     The push is not left to the task worker: without Redis (``make run``) the channel layer
@@ -89,8 +87,8 @@ def post_created_on_commit(post_id: int) -> None:
 
     # In the outbox with the post: the notifications depend neither on the queue being there
     # at the commit nor on the best-effort push.
-    enqueue_on_commit(announce_post_created, post_id)
-    transaction.on_commit(lambda: _live_post_created(post_id))
+    enqueue_on_commit(announce_post_created, post.pk)
+    transaction.on_commit(_live_post_created(post, tags))
 
 
 def post_updated_on_commit(post_id: int) -> None:

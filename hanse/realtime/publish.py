@@ -59,6 +59,30 @@ def publish(topic: str, event: dict[str, Any]) -> None:
     _group_send(topic_group(topic), _live_event(topic, event))
 
 
+def publish_many(topic_names: Iterable[str], event: dict[str, Any]) -> None:
+    """Send ``event`` to every connection subscribed to any of these topics, in one trip to
+    the event loop (a new post goes to its community's, its author's, its tags' and the
+    company's topics: one hop per topic cost a thread switch or a new loop each)."""
+    messages = [(topic_group(t), _live_event(t, event)) for t in dict.fromkeys(topic_names)]
+    if not messages:
+        return
+    layer = get_channel_layer()
+    if layer is None:
+        return
+
+    async def send_all() -> None:
+        for group, message in messages:
+            try:
+                await layer.group_send(group, message)
+            except Exception:  # best effort, as _group_send: one failed topic stops no other
+                logger.exception("Could not publish to %s", group)
+
+    try:
+        async_to_sync(send_all)()
+    except Exception:
+        logger.exception("Could not publish to %s", ", ".join(g for g, _m in messages))
+
+
 def publish_to_user(user_id: int, event: dict[str, Any]) -> None:
     """Send ``event`` to every open connection (every tab) of one person."""
     _group_send(user_group(user_id), _live_event("user", event))

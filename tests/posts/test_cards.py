@@ -215,3 +215,38 @@ def test_content_cannot_forge_a_slot(
         for name in FORGED:
             assert name in card
         assert "/posts/?next=hanseNextSlot0&amp;t=hanseCsrfSlot0" in card
+
+
+def test_a_card_ages_in_the_cache(
+    cast: Cast,
+    client_for: Callable[..., Client],
+    make_post: Callable[..., Post],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The relative time is filled per request: two days later the same cached card says
+    "2 days ago" instead of "3 hours ago", and nothing is rendered again (issue 13)."""
+    from types import SimpleNamespace
+
+    from hanse.core.templatetags import hanse_time
+
+    post = make_post(cast.owner, "Älter werden")
+    Post.objects.filter(pk=post.pk).update(created_at=timezone.now() - timedelta(hours=3))
+    client = client_for(cast.member)
+    first = _card(_home(client), post)
+    assert re.search(r"3 (hours|Stunden)", first)
+    rendered: list[int] = []
+    render = cards._render
+
+    def counting(request: Any, item: Any) -> list[str]:  # counts, then renders for real
+        rendered.append(item.post.pk)
+        return render(request, item)
+
+    monkeypatch.setattr(cards, "_render", counting)
+    later = timezone.now() + timedelta(days=2)
+    clock = SimpleNamespace(
+        now=lambda: later, is_naive=timezone.is_naive, make_aware=timezone.make_aware
+    )
+    monkeypatch.setattr(hanse_time, "timezone", clock)
+    second = _card(_home(client), post)
+    assert rendered == []
+    assert re.search(r"2 (days|Tagen)", second) and not re.search(r"3 (hours|Stunden)", second)

@@ -5,6 +5,9 @@ Django's ``timesince`` cannot ("1 Tage, 10 Stunden her")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from babel.dates import format_timedelta
@@ -33,4 +36,25 @@ def ago(value: datetime | None, now: datetime | None = None) -> str:
     return str(format_timedelta(delta, threshold=1, add_direction=True, locale=locale))
 
 
-register.filter("ago", ago)
+# While a cached fragment is rendered (hanse/posts/cards.py), ``|ago`` writes a slot that the
+# cache fills with the relative time of each request: a fragment whose only change is
+# "5 minutes ago" becoming "6 minutes ago" stays one cache entry.
+_deferred: ContextVar[Callable[[datetime], str] | None] = ContextVar("hanse_ago", default=None)
+
+
+@contextmanager
+def ago_as_slots(slot: Callable[[datetime], str]) -> Iterator[None]:
+    """Within this block ``|ago`` renders ``slot(value)`` instead of the relative time."""
+    token = _deferred.set(slot)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+@register.filter("ago")
+def ago_filter(value: datetime | None) -> str:
+    slot = _deferred.get()
+    if slot is not None and isinstance(value, datetime):
+        return slot(value)
+    return ago(value)

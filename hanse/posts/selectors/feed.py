@@ -119,6 +119,17 @@ def decorate(posts: Sequence[Post], *, viewer: User, pinned: Iterable[int] = ())
     return items
 
 
+def new_post_item(*, post: Post, viewer: User) -> FeedItem:
+    """The FeedItem of a post its author has just written, from the objects the service
+    returned: nobody has reacted to it or saved it yet, so only what the author may do is
+    asked (no query for a post outside a community). Not for a post returned again by an
+    idempotent retry: it may have reactions by now (read it with ``decorate``)."""
+    may = post_flags(viewer, [post])[post.pk]
+    return FeedItem(
+        post=post, can_edit=may.may_edit, can_delete=may.may_delete, can_pin=may.may_pin
+    )
+
+
 def _posts_page(
     qs: QuerySet[Post], *, before_id: int | None, limit: int
 ) -> tuple[list[Post], int | None]:

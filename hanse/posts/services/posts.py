@@ -17,13 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.communities.models import Community
 from hanse.core import idempotency, uploads
 from hanse.core.errors import PermissionRefused, ServiceError
-from hanse.core.text import (
-    MAX_SOURCE_CHARS,
-    TextTooLongError,
-    extract_hashtags,
-    extract_mentions,
-    render_markdown,
-)
+from hanse.core.text import MAX_SOURCE_CHARS, TextTooLongError, parse_text
 from hanse.people.models import User
 from hanse.posts import events
 from hanse.posts.models import Attachment, Comment, Mention, Post, PostRevision, Tag
@@ -78,7 +72,9 @@ def render_text(body: str, *, author: User, community: Community | None) -> Rend
     travel into places its non-members read.
     """
 
-    names = extract_mentions(body)[:MAX_MENTIONS]
+    # One Markdown parse gives the names to resolve and, filled with them, the HTML.
+    parsed = parse_text(body)
+    names = parsed.mentions[:MAX_MENTIONS]
     people: list[User] = []
     communities: list[Community] = []
     if names:
@@ -90,22 +86,30 @@ def render_text(body: str, *, author: User, community: Community | None) -> Rend
         if community is not None:
             not_secret |= Q(pk=community.pk)
         communities = list(visible.filter(not_secret))
-    html = render_markdown(
-        body,
+    html = parsed.render(
         mentions={p.username: p.display_name for p in people},
         communities={c.slug: c.name for c in communities},
     )
     return RenderedText(
-        html=html, people=people, communities=communities, tags=extract_hashtags(body)[:MAX_TAGS]
+        html=html, people=people, communities=communities, tags=parsed.hashtags[:MAX_TAGS]
     )
 
 
 def tags_for(names: Sequence[str]) -> list[Tag]:
-    """Tag rows for these normalised names, created when new (race-safe)."""
+    """Tag rows for these normalised names, created when new (race-safe).
+
+    Most tags of a post exist already: one read finds them, and only a new tag costs an
+    insert and a second read (a twin request may insert the same tag at the same moment)."""
     if not names:
         return []
-    Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
-    return list(Tag.objects.filter(name__in=names))
+    found = list(Tag.objects.filter(name__in=names))
+    if len(found) < len(set(names)):
+        known = {tag.name for tag in found}
+        Tag.objects.bulk_create(
+            [Tag(name=n) for n in dict.fromkeys(names) if n not in known], ignore_conflicts=True
+        )
+        found = list(Tag.objects.filter(name__in=names))
+    return found
 
 
 def store_mentions(
@@ -215,11 +219,14 @@ def post_create(
         )
         tags = tags_for(rendered.tags)
         if tags:
-            post.tags.set(tags)
+            # A new post has no tag links yet: insert them (tags.set would read them first).
+            Post.tags.through.objects.bulk_create(
+                [Post.tags.through(post_id=post.pk, tag_id=tag.pk) for tag in tags]
+            )
         store_mentions(rendered, post=post)
         store_files(validated, uploader=author, post=post)
         idempotency.record(user=author, scope="posts.post", key=idempotency_key, object_id=post.pk)
-        events.post_created_on_commit(post.pk)
+        events.post_created_on_commit(post, tags=[tag.name for tag in tags])
     return post
 
 
