@@ -268,7 +268,8 @@ if REDIS_URL:
     }
     RQ_QUEUES = {"default": {"URL": _REDIS_NAMED_URL}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    INSTALLED_APPS.append("django_rq")
+    # django_rq under a translated name in the admin (hanse/jobs/rq_dashboard.py).
+    INSTALLED_APPS.append("hanse.jobs.rq_dashboard.RQDashboardConfig")
 else:
     CACHES = {
         "default": {

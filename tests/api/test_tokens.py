@@ -191,3 +191,10 @@ def test_failed_password_change_revokes_nothing(client_for, user):
     user.refresh_from_db()
     assert not user.check_password(NEW_PASSWORD)
     assert services.token_authenticate(raw=raw) == user
+
+
+def test_tokens_page_shows_how_to_send_a_token(client_for, user):
+    """The help names the header with its placeholder, escaped, not swallowed as a tag."""
+    html = client_for(user).get("/settings/tokens/").content.decode()
+    assert "Authorization: Bearer &lt;token&gt;" in html
+    assert "<token>" not in html
