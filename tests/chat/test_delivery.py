@@ -174,7 +174,6 @@ def test_failed_notification_task_is_retried_and_rolled_back(
     from django_tasks import default_task_backend
 
     from hanse.chat import tasks
-    from hanse.notifications import services as notification_services
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     dm, _ = services.dm_open(by=people["anna"], people=[people["ben"]])
@@ -184,7 +183,7 @@ def test_failed_notification_task_is_retried_and_rolled_back(
     def broken(**kwargs: Any) -> list[Any]:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(notification_services, "notify", broken)
+    monkeypatch.setattr(tasks, "notify", broken)
     tasks.notify_message_created.call(message.pk, [])
     assert not DeliveredEvent.objects.filter(key=f"chat_message:{message.pk}").exists()
     [retry] = default_task_backend.results  # type: ignore[attr-defined]
