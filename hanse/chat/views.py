@@ -31,7 +31,6 @@ from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.core.files import serve_thumbnail, serve_upload
 from hanse.people.models import User
-from hanse.realtime import topics
 
 
 def _int(value: str | None) -> int | None:
@@ -196,7 +195,6 @@ def _channel_context(request: HttpRequest, channel: Channel) -> dict[str, Any]:
         "can_invite": chat_rules.may_invite(viewer, channel, member),
         "can_manage_members": chat_rules.may_manage_members(viewer, channel, member),
         "is_dm": channel.kind in (Channel.Kind.DIRECT, Channel.Kind.GROUP),
-        "live_topic": topics.chat(channel.pk),
     }
 
 

@@ -135,6 +135,24 @@ def _int(raw: str) -> int | None:
     return int(raw)
 
 
+def kinds() -> set[str]:
+    """Every kind of topic: the registered numbered kinds, ``tag``, ``company`` and ``feed``."""
+    return set(_kinds) | {"tag", COMPANY, FEED}
+
+
+def name(kind: str, key: int | str | None = None) -> str:
+    """The topic of ``kind`` (with its id, or a tag's name): the one spelling pages and scripts
+    get (``{% topic %}``, hanse/realtime/templatetags/live_topics.py). An unknown kind is a
+    programming error, raised at once rather than subscribed to in vain."""
+    if kind in (COMPANY, FEED) and key is None:
+        return kind
+    if kind == "tag" and key is not None and (tag_name := normalise_tag(str(key))):
+        return tag(tag_name)
+    if kind in _kinds and key is not None:
+        return f"{kind}:{int(key)}"
+    raise ValueError(f"Unknown topic {kind!r} (with {key!r}).")
+
+
 def normalise(topic: str) -> str | None:
     """The canonical spelling of a topic, or None when it is not a topic at all."""
     if not isinstance(topic, str) or not topic or len(topic) > MAX_TOPIC_CHARS:

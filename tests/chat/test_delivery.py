@@ -183,7 +183,6 @@ def test_failed_notification_task_is_retried_and_rolled_back(
     def broken(**kwargs: Any) -> list[Any]:
         raise RuntimeError("database went away")
 
-    # The task module imports notify at its top: patch the name it calls.
     monkeypatch.setattr(tasks, "notify", broken)
     tasks.notify_message_created.call(message.pk, [])
     assert not DeliveredEvent.objects.filter(key=f"chat_message:{message.pk}").exists()

@@ -258,10 +258,12 @@
   document.addEventListener("visibilitychange", markRead);
 
   if (window.HanseLive) {
-    const topics = [...document.querySelectorAll("[data-chat-entry]")].map(
-      (el) => `chat:${el.dataset.chatEntry}`
+    // Topic names come from the page ({% topic %}, hanse/realtime/topics.py), never built here.
+    const ownTopic = root.dataset.liveTopic || null;
+    const topics = [...document.querySelectorAll("[data-chat-entry][data-live-topic]")].map(
+      (el) => el.dataset.liveTopic
     );
-    if (channelId) topics.push(`chat:${channelId}`);
+    if (ownTopic) topics.push(ownTopic);
     HanseLive.subscribe([...new Set(topics)]);
     HanseLive.on("chat.message", (event) => {
       if (String(event.channel) === channelId) place(event);
@@ -285,10 +287,10 @@
     });
     HanseLive.on("reconnected", () => catchUp());
     HanseLive.on("subscribed", (event) => {
-      if (channelId && (event.topics || []).includes(`chat:${channelId}`)) catchUp();
+      if (ownTopic && (event.topics || []).includes(ownTopic)) catchUp();
     });
     HanseLive.on("revoked", (event) => {
-      if (channelId && event && event.topic === `chat:${channelId}`) location.reload();
+      if (ownTopic && event && event.topic === ownTopic) location.reload();
     });
   }
 })();
