@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -50,9 +50,21 @@ def enqueue_on_commit(task_obj: Task[Any, Any], *args: Any, **kwargs: Any) -> No
     transaction.on_commit(lambda: _send(row.pk, task_obj, args, kwargs))
 
 
+def _relax_commit() -> None:
+    """The mark need not survive a crash: the outbox row committed durably with the write,
+    and a lost mark only lets the relay queue an idempotent task again. So on PostgreSQL this
+    transaction does not wait for its WAL to reach the disk: a second synchronous commit per
+    write cost 13 ms at the median and 60 ms at p90 on the shared test machine's disk, more
+    than the rest of creating a post."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _send(pk: int, task_obj: Task[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     try:
         with transaction.atomic():
+            _relax_commit()
             task_obj.enqueue(*args, **kwargs)
             OutboxEvent.objects.filter(pk=pk).update(
                 enqueued_at=timezone.now(), attempts=F("attempts") + 1

@@ -49,7 +49,8 @@ def test_feed_bench_prints_figures_when_every_request_answers(
     assert status in (0, 1)  # 1: a target missed on a slow machine, still honest figures
     assert "BENCH FAILED" not in out
     assert "Home feed, first page p50" in out
-    assert "Post create (2 mentions, tag, image) p99" in out
+    assert "Post create, form (2 mentions, tag, image) p99" in out
+    assert "Post create, API (2 mentions, tag) p99" in out
 
 
 def test_a_wrong_url_fails_the_run(small_demo: None, client_for: Any, capsys: Any) -> None:
