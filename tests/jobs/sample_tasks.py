@@ -35,3 +35,19 @@ def flaky(path: str, attempt: int = 1) -> None:
 @task()
 def delayed(path: str) -> None:
     _write(path, "delayed")
+
+
+@task()
+def database_away(path: str) -> None:
+    """Fails as a task does when PostgreSQL restarts under it."""
+    from django.db import OperationalError  # why: only this task raises it
+
+    _write(path, "database-away")
+    raise OperationalError("terminating connection due to administrator command")
+
+
+@task()
+def broken(path: str) -> None:
+    """Fails because of a bug: nothing to come back to."""
+    _write(path, "broken")
+    raise ValueError("a bug")
