@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from django.db import transaction
 from django_tasks import task
 
 from hanse.jobs.once import run_once
@@ -35,7 +34,7 @@ def _notify_message_created(message_id: int, mentioned_ids: Sequence[int]) -> No
     from hanse.chat.models import Channel, ChannelMember, Message
     from hanse.chat.notifications import CHAT_MENTION, DIRECT_MESSAGE, message_data
     from hanse.notifications.services import notify
-    from hanse.notifications.tasks import queue_delivery
+    from hanse.notifications.tasks import queue_delivery_on_commit
 
     message = (
         Message.objects.select_related("channel", "author")
@@ -76,4 +75,4 @@ def _notify_message_created(message_id: int, mentioned_ids: Sequence[int]) -> No
                 data=data,
             )
         ids = [n.pk for n in made]
-        transaction.on_commit(lambda: queue_delivery(ids))
+        queue_delivery_on_commit(ids)

@@ -24,7 +24,7 @@ from hanse.events.recurrence import Occurrence, occurrence_key, occurrences
 from hanse.jobs import once
 from hanse.jobs.retry import retry
 from hanse.notifications.services import notify
-from hanse.notifications.tasks import queue_delivery
+from hanse.notifications.tasks import queue_delivery_on_commit
 from hanse.people.models import User
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ RSVP_LOOKBACK = timedelta(days=62)
 
 
 def _deliver_after_commit(ids: list[int]) -> None:
-    transaction.on_commit(lambda: queue_delivery(ids))
+    queue_delivery_on_commit(ids)
 
 
 @task()

@@ -36,6 +36,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from hanse.jobs import once
+from hanse.jobs.outbox import enqueue_on_commit
 from hanse.jobs.recovery import stuck_minutes
 from hanse.jobs.retry import MAX_ATTEMPTS, backoff, can_defer, enqueue
 from hanse.jobs.retry import retry as _retry
@@ -102,6 +103,19 @@ def push_available() -> bool:
     return importlib.util.find_spec("hanse.notifications.push") is not None
 
 
+@task()
+def queue_delivery_task(notification_ids: list[int]) -> int:
+    """``queue_delivery`` as a task: what a task's commit hands on through the outbox."""
+    return queue_delivery(notification_ids)
+
+
+def queue_delivery_on_commit(notification_ids: Sequence[int]) -> None:
+    """Queue the delivery of new notifications once the transaction that made them commits,
+    durably (a worker killed between that commit and the queueing loses nothing)."""
+    if notification_ids:
+        enqueue_on_commit(queue_delivery_task, list(notification_ids))
+
+
 def queue_delivery(
     notification_ids: Sequence[int], *, email_only: bool = False, skip_quiet: bool = False
 ) -> int:
@@ -155,8 +169,7 @@ def _once(key: str, hook: Callable[[], list[Notification]]) -> bool:
         if not first:
             return False
         made = hook()
-        ids = [n.pk for n in made]
-        transaction.on_commit(lambda: queue_delivery(ids))
+        queue_delivery_on_commit([n.pk for n in made])
     return True
 
 
@@ -341,19 +354,21 @@ def notify_membership_ended(community_id: int, user_id: int, attempt: int = 1) -
 
 
 def community_event(kind: str, object_id: int, *, actor_id: int | None = None) -> None:
-    """Queue a community event (called from ``transaction.on_commit`` in the services)."""
+    """Queue a community event through the outbox (called inside the service's transaction,
+    so the event is recorded with the write)."""
     if kind not in COMMUNITY_EVENTS:
         raise ValueError(f"Unknown community event {kind!r}.")
     # Role changes repeat on the same membership: each one is its own event.
     event_key = uuid.uuid4().hex if kind == "role_changed" else ""
-    notify_community_event.enqueue(kind, object_id, actor_id, event_key)
+    enqueue_on_commit(notify_community_event, kind, object_id, actor_id, event_key)
 
 
 def on_community_event(sender: Any, event: CommunityEvent, **kwargs: Any) -> None:
-    """Receiver of hanse.core.signals.community_event (after commit)."""
+    """Receiver of hanse.core.signals.community_event (inside the writer's transaction)."""
     if event.kind == "invitation_settled":
         # The invitation's notification may no longer be shown: recount the bell.
-        selectors.forget_unread_counts([event.user_id])
+        user_ids = [event.user_id]
+        transaction.on_commit(lambda: selectors.forget_unread_counts(user_ids))
     else:
         community_event(event.kind, event.object_id, actor_id=event.actor_id)
 
@@ -362,7 +377,9 @@ def on_membership_ended(sender: Any, event: MembershipEnded, **kwargs: Any) -> N
     """Receiver of hanse.core.signals.membership_ended (after commit): the bell stops counting
     the community's notifications at once, and the rest is cleaned up in the background."""
     selectors.forget_unread_counts([event.user_id])
-    notify_membership_ended.enqueue(event.community_id, event.user_id)
+    # Sent after the commit (chat and open WebSockets must not act before it): the outbox
+    # row is written at once, so a queue that is away loses nothing, the relay queues it.
+    enqueue_on_commit(notify_membership_ended, event.community_id, event.user_id)
 
 
 # --- delivering ---------------------------------------------------------------------------
@@ -676,11 +693,10 @@ def email_delivery_resend(*, delivery: EmailDelivery, by: Any) -> bool:
             Notification.objects.filter(pk=delivery.notification_id).update(
                 email_state=DeliveryState.PENDING
             )
-            nid = delivery.notification_id
-            transaction.on_commit(lambda: enqueue(deliver_emails, [nid]))
+            enqueue_on_commit(deliver_emails, [delivery.notification_id])
         else:
             _prefix, user_id, frequency, period = delivery.key.split(":", 3)
-            transaction.on_commit(lambda: enqueue(send_digest, int(user_id), frequency, period))
+            enqueue_on_commit(send_digest, int(user_id), frequency, period)
     logger.warning("E-mail %s is sent again on purpose by %s.", delivery.key, by.get_username())
     return True
 
@@ -695,7 +711,7 @@ def push_resend(*, notification_ids: Sequence[int], by: Any) -> int:
         )
         Notification.objects.filter(pk__in=ids).update(push_state=DeliveryState.PENDING)
         if ids:
-            transaction.on_commit(lambda: enqueue(deliver_push, ids))
+            enqueue_on_commit(deliver_push, ids)
     if ids:
         logger.warning("Push of %s is sent again on purpose by %s.", ids, by.get_username())
     return len(ids)
