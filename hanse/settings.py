@@ -107,6 +107,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "hanse.core.middleware.LivenessMiddleware",
+    # Before anything asks request.is_secure(): X-Forwarded-Proto only from TRUSTED_PROXIES.
+    "hanse.core.net.ForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -262,7 +264,13 @@ if REDIS_URL:
             "CONFIG": {"hosts": [REDIS_CHANNEL_HOST]},
         }
     }
-    RQ_QUEUES = {"default": {"URL": _REDIS_NAMED_URL}}
+    # A job running longer is ended (SIGALRM in the worker, hanse/jobs/rqworker.py).
+    RQ_QUEUES = {
+        "default": {
+            "URL": _REDIS_NAMED_URL,
+            "DEFAULT_TIMEOUT": env_int("TASK_TIMEOUT_SECONDS", 180),
+        }
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     INSTALLED_APPS.append("django_rq")
 else:

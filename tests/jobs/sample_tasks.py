@@ -38,6 +38,18 @@ def delayed(path: str) -> None:
 
 
 @task()
+def slow(path: str) -> None:
+    """Runs past the worker's time limit (the worker test sets it to 2 s)."""
+    import os  # why: only this task tells its process
+    import time  # why: only this task sleeps
+
+    Path(path + ".pid").write_text(str(os.getpid()))
+    _write(path, "slow-started")
+    time.sleep(30)
+    _write(path, "slow-finished")
+
+
+@task()
 def database_away(path: str) -> None:
     """Fails as a task does when PostgreSQL restarts under it."""
     from django.db import OperationalError  # why: only this task raises it
