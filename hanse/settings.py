@@ -331,7 +331,11 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "hanse.core.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # The password change page offers to revoke one's API tokens too (default on).
-ACCOUNT_FORMS = {"change_password": "hanse.api.forms.ChangePasswordForm"}
+# A password reset by e-mail revokes them always (hanse/api/services.py password_reset).
+ACCOUNT_FORMS = {
+    "change_password": "hanse.api.forms.ChangePasswordForm",
+    "reset_password_from_key": "hanse.api.forms.ResetPasswordKeyForm",
+}
 # Failed logins (LOGIN_RATE_LIMIT): the "/ip" rates count the failures from one address,
 # the "/key" rates those against one account from one address (hanse/core/adapters.py).
 _login_rates = env_list("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key")
