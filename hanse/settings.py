@@ -111,6 +111,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "hanse.core.middleware.LivenessMiddleware",
+    # Before anything asks request.is_secure(): X-Forwarded-Proto only from TRUSTED_PROXIES.
+    "hanse.core.net.ForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -266,7 +268,13 @@ if REDIS_URL:
             "CONFIG": {"hosts": [REDIS_CHANNEL_HOST]},
         }
     }
-    RQ_QUEUES = {"default": {"URL": _REDIS_NAMED_URL}}
+    # A job running longer is ended (SIGALRM in the worker, hanse/jobs/rqworker.py).
+    RQ_QUEUES = {
+        "default": {
+            "URL": _REDIS_NAMED_URL,
+            "DEFAULT_TIMEOUT": env_int("TASK_TIMEOUT_SECONDS", 180),
+        }
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     # django_rq under a translated name in the admin (hanse/jobs/rq_dashboard.py).
     INSTALLED_APPS.append("hanse.jobs.rq_dashboard.RQDashboardConfig")
@@ -328,7 +336,11 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "hanse.core.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # The password change page offers to revoke one's API tokens too (default on).
-ACCOUNT_FORMS = {"change_password": "hanse.api.forms.ChangePasswordForm"}
+# A password reset by e-mail revokes them always (hanse/api/services.py password_reset).
+ACCOUNT_FORMS = {
+    "change_password": "hanse.api.forms.ChangePasswordForm",
+    "reset_password_from_key": "hanse.api.forms.ResetPasswordKeyForm",
+}
 # Failed logins (LOGIN_RATE_LIMIT): the "/ip" rates count the failures from one address,
 # the "/key" rates those against one account from one address (hanse/core/adapters.py).
 _login_rates = env_list("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key")

@@ -1,8 +1,10 @@
-"""The password change form, with the choice to revoke one's API tokens in the same step."""
+"""The password change form, with the choice to revoke one's API tokens in the same step, and
+the password reset form, which revokes them always."""
 
 from __future__ import annotations
 
 from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,3 +30,11 @@ class ChangePasswordForm(AllauthChangePasswordForm):
             password=self.cleaned_data["password1"],
             revoke_api_tokens=bool(self.cleaned_data.get("revoke_api_tokens")),
         )
+
+
+class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+    """The new password from a reset link; the person's API tokens are revoked with it."""
+
+    def save(self) -> None:
+        assert self.user is not None  # noqa: S101 (allauth passes the person of the link)
+        services.password_reset(user=self.user, password=self.cleaned_data["password1"])

@@ -97,6 +97,20 @@ def tokens_revoke_all(*, user: User) -> int:
     )
 
 
+def password_reset(*, user: User, password: str) -> int:
+    """Set the password chosen through a reset link and revoke every API token of the person.
+
+    A reset is asked for by someone who cannot sign in, often because the account may have
+    been used by another: tokens made with the old password must not outlive it. Other
+    browser sessions end too (Django's session hash). Returns how many tokens were revoked."""
+    # Imported here: allauth's adapter reads its settings when it is first used.
+    from allauth.account.adapter import get_adapter
+
+    with transaction.atomic():
+        get_adapter().set_password(user, password)
+        return tokens_revoke_all(user=user)
+
+
 def password_change(*, user: User, password: str, revoke_api_tokens: bool) -> None:
     """Set a new password and, if asked, revoke the person's API tokens with it.
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from django.db import transaction
 from django_tasks import task
 
 from hanse.chat.models import Channel, ChannelMember, Message
 from hanse.chat.notifications import CHAT_MENTION, DIRECT_MESSAGE, message_data
 from hanse.jobs.once import run_once
 from hanse.jobs.retry import retry
-from hanse.notifications.delivery import queue_delivery
+from hanse.notifications.delivery import queue_delivery_on_commit
 from hanse.notifications.services import notify
 
 logger = logging.getLogger(__name__)
@@ -76,4 +75,4 @@ def _notify_message_created(message_id: int, mentioned_ids: Sequence[int]) -> No
                 data=data,
             )
         ids = [n.pk for n in made]
-        transaction.on_commit(lambda: queue_delivery(ids))
+        queue_delivery_on_commit(ids)

@@ -140,8 +140,9 @@ def _membership_of(community: Community, user: User, *, lock: bool = False) -> M
 
 
 def _tell(kind: Any, object_id: int, *, user_id: int, actor_id: int | None = None) -> None:
-    """Announce after commit what people are told about (hanse.notifications subscribes)."""
-    signals.send_on_commit(
+    """Announce what people are told about (hanse.notifications subscribes), inside the
+    transaction: the subscriber records its task in the outbox with this write."""
+    signals.send_in_transaction(
         signals.community_event,
         signals.CommunityEvent(kind=kind, object_id=object_id, user_id=user_id, actor_id=actor_id),
     )

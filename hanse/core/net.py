@@ -4,15 +4,20 @@
 connection comes from an address in ``TRUSTED_PROXIES``; then the header is walked from the
 right (the hop our proxy added) past further trusted proxies, and the first address that is
 not one of ours is the client. Rate limits key on this address.
+
+``X-Forwarded-Proto`` likewise: Django believes it for ``request.is_secure()`` (with
+``SECURE_PROXY_SSL_HEADER``), so ``ForwardedProtoMiddleware`` removes it from every request
+whose peer is not a trusted proxy, before anything reads it.
 """
 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -57,3 +62,22 @@ def client_ip(request: HttpRequest) -> str:
             if not _trusted(address):
                 break
     return str(client)
+
+
+def peer_is_trusted_proxy(request: HttpRequest) -> bool:
+    peer = _address(request.META.get("REMOTE_ADDR") or "")
+    return peer is not None and _trusted(peer)
+
+
+class ForwardedProtoMiddleware:
+    """Drops ``X-Forwarded-Proto`` unless the peer is in ``TRUSTED_PROXIES``: only our own
+    proxy may tell the app that the request came over HTTPS (secure cookies, redirects and
+    CSRF's origin checks depend on it)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "HTTP_X_FORWARDED_PROTO" in request.META and not peer_is_trusted_proxy(request):
+            del request.META["HTTP_X_FORWARDED_PROTO"]
+        return self.get_response(request)

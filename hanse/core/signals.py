@@ -8,8 +8,10 @@ way"). Each carries one typed payload as the ``event`` argument; receivers take
 ``(sender, event, **kwargs)``.
 
 ``send_on_commit`` sends only after the surrounding transaction commits (at once outside
-one): a receiver that queues a task or pushes to browsers must not act on a write that may
-still roll back. A receiver that fails is logged and does not keep the others from running;
+one): a receiver that pushes to browsers must not act on a write that may still roll back.
+``community_event`` is sent with ``send_in_transaction`` instead: its subscriber queues tasks,
+and records them in the outbox inside the same transaction so that no commit loses them.
+After the commit, a receiver that fails is logged and does not keep the others from running;
 the write has already succeeded.
 """
 
@@ -98,6 +100,13 @@ def send(signal: Signal, event: Any) -> None:
                 type(event).__name__,
                 exc_info=(type(result), result, result.__traceback__),
             )
+
+
+def send_in_transaction(signal: Signal, event: Any) -> None:
+    """Send now, inside the writer's transaction, for receivers that record durable work
+    with the write (``hanse.jobs.outbox.enqueue_on_commit``) and act only after the commit.
+    A receiver that fails fails the write: what it records must not be lost."""
+    signal.send(sender=type(event), event=event)
 
 
 def send_on_commit(signal: Signal, event: Any) -> None:

@@ -49,6 +49,7 @@ from django_tasks import task
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from hanse.core.errors import ServiceError
+from hanse.jobs.outbox import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -600,10 +601,11 @@ def delete_written(names: Iterable[str], *, storage: Storage | None = None) -> N
 
 def queue_thumbnails(model: str, ids: Sequence[int | None]) -> None:
     """Have the task queue make the thumbnails of these image rows once the transaction that
-    stores them commits (until then pages show the picture itself, scaled)."""
+    stores them commits (until then pages show the picture itself, scaled), through the
+    outbox."""
     found = [pk for pk in ids if pk is not None]
     if found:
-        transaction.on_commit(lambda: make_thumbnails.enqueue(model, found))
+        enqueue_on_commit(make_thumbnails, model, found)
 
 
 @task()

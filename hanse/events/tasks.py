@@ -23,7 +23,7 @@ from hanse.events.notifications import occurrence_data
 from hanse.events.recurrence import Occurrence, occurrence_key, occurrences
 from hanse.jobs import once
 from hanse.jobs.retry import retry
-from hanse.notifications.delivery import queue_delivery
+from hanse.notifications.delivery import queue_delivery_on_commit
 from hanse.notifications.services import notify
 from hanse.people.models import User
 
@@ -40,7 +40,7 @@ RSVP_LOOKBACK = timedelta(days=62)
 
 
 def _deliver_after_commit(ids: list[int]) -> None:
-    transaction.on_commit(lambda: queue_delivery(ids))
+    queue_delivery_on_commit(ids)
 
 
 @task()

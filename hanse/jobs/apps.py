@@ -12,6 +12,9 @@ class JobsConfig(AppConfig):
     verbose_name = _("Background jobs")
 
     def ready(self) -> None:
-        from hanse.jobs import jobs, scheduler  # the schedules load their tasks lazily
+        from django_tasks.signals import task_finished
+
+        from hanse.jobs import jobs, retry, scheduler  # the schedules load their tasks lazily
 
         scheduler.register(*jobs.SCHEDULES)
+        task_finished.connect(retry.requeue_when_unavailable, dispatch_uid="hanse-requeue")

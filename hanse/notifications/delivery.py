@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from hanse.jobs.outbox import enqueue_on_commit
 from hanse.jobs.retry import MAX_ATTEMPTS, backoff, can_defer, enqueue
 from hanse.jobs.retry import retry as _retry
 from hanse.notifications import email as mail
@@ -80,6 +81,19 @@ def _settings_of(found: dict[int, DeliverySettings], user_id: int) -> DeliverySe
 
 def push_available() -> bool:
     return importlib.util.find_spec("hanse.notifications.push") is not None
+
+
+@task()
+def queue_delivery_task(notification_ids: list[int]) -> int:
+    """``queue_delivery`` as a task: what a task's commit hands on through the outbox."""
+    return queue_delivery(notification_ids)
+
+
+def queue_delivery_on_commit(notification_ids: Sequence[int]) -> None:
+    """Queue the delivery of new notifications once the transaction that made them commits,
+    durably (a worker killed between that commit and the queueing loses nothing)."""
+    if notification_ids:
+        enqueue_on_commit(queue_delivery_task, list(notification_ids))
 
 
 def queue_delivery(
@@ -331,11 +345,10 @@ def email_delivery_resend(*, delivery: EmailDelivery, by: Any) -> bool:
             Notification.objects.filter(pk=delivery.notification_id).update(
                 email_state=DeliveryState.PENDING
             )
-            nid = delivery.notification_id
-            transaction.on_commit(lambda: enqueue(deliver_emails, [nid]))
+            enqueue_on_commit(deliver_emails, [delivery.notification_id])
         else:
             _prefix, user_id, frequency, period = delivery.key.split(":", 3)
-            transaction.on_commit(lambda: enqueue(send_digest, int(user_id), frequency, period))
+            enqueue_on_commit(send_digest, int(user_id), frequency, period)
     logger.warning("E-mail %s is sent again on purpose by %s.", delivery.key, by.get_username())
     return True
 
@@ -350,7 +363,7 @@ def push_resend(*, notification_ids: Sequence[int], by: Any) -> int:
         )
         Notification.objects.filter(pk__in=ids).update(push_state=DeliveryState.PENDING)
         if ids:
-            transaction.on_commit(lambda: enqueue(deliver_push, ids))
+            enqueue_on_commit(deliver_push, ids)
     if ids:
         logger.warning("Push of %s is sent again on purpose by %s.", ids, by.get_username())
     return len(ids)

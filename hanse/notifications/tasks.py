@@ -23,9 +23,10 @@ from django_tasks import task
 
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
 from hanse.jobs import once
+from hanse.jobs.outbox import enqueue_on_commit
 from hanse.jobs.retry import retry as _retry
 from hanse.notifications import selectors, services
-from hanse.notifications.delivery import queue_delivery
+from hanse.notifications.delivery import queue_delivery_on_commit
 from hanse.notifications.models import (
     Notification,
 )
@@ -47,8 +48,7 @@ def notify_once(key: str, hook: Callable[[], list[Notification]]) -> bool:
         if not first:
             return False
         made = hook()
-        ids = [n.pk for n in made]
-        transaction.on_commit(lambda: queue_delivery(ids))
+        queue_delivery_on_commit([n.pk for n in made])
     return True
 
 
@@ -143,19 +143,21 @@ def notify_membership_ended(community_id: int, user_id: int, attempt: int = 1) -
 
 
 def community_event(kind: str, object_id: int, *, actor_id: int | None = None) -> None:
-    """Queue a community event (called from ``transaction.on_commit`` in the services)."""
+    """Queue a community event through the outbox (called inside the service's transaction,
+    so the event is recorded with the write)."""
     if kind not in COMMUNITY_EVENTS:
         raise ValueError(f"Unknown community event {kind!r}.")
     # Role changes repeat on the same membership: each one is its own event.
     event_key = uuid.uuid4().hex if kind == "role_changed" else ""
-    notify_community_event.enqueue(kind, object_id, actor_id, event_key)
+    enqueue_on_commit(notify_community_event, kind, object_id, actor_id, event_key)
 
 
 def on_community_event(sender: Any, event: CommunityEvent, **kwargs: Any) -> None:
-    """Receiver of hanse.core.signals.community_event (after commit)."""
+    """Receiver of hanse.core.signals.community_event (inside the writer's transaction)."""
     if event.kind == "invitation_settled":
         # The invitation's notification may no longer be shown: recount the bell.
-        selectors.forget_unread_counts([event.user_id])
+        user_ids = [event.user_id]
+        transaction.on_commit(lambda: selectors.forget_unread_counts(user_ids))
     else:
         community_event(event.kind, event.object_id, actor_id=event.actor_id)
 
@@ -164,4 +166,6 @@ def on_membership_ended(sender: Any, event: MembershipEnded, **kwargs: Any) -> N
     """Receiver of hanse.core.signals.membership_ended (after commit): the bell stops counting
     the community's notifications at once, and the rest is cleaned up in the background."""
     selectors.forget_unread_counts([event.user_id])
-    notify_membership_ended.enqueue(event.community_id, event.user_id)
+    # Sent after the commit (chat and open WebSockets must not act before it): the outbox
+    # row is written at once, so a queue that is away loses nothing, the relay queues it.
+    enqueue_on_commit(notify_membership_ended, event.community_id, event.user_id)

@@ -52,7 +52,8 @@ def queue_link_preview(post_id: int) -> None:
         if body_html is not None:
             Post.objects.filter(pk=post_id, link_preview__isnull=False).update(link_preview=None)
         return
-    fetch_link_preview.enqueue(post_id, url)
+    # Through the outbox: the card is fetched even when the queue was away at this moment.
+    enqueue_on_commit(fetch_link_preview, post_id, url)
 
 
 def url_hash(url: str) -> str:

@@ -198,3 +198,23 @@ def test_tokens_page_shows_how_to_send_a_token(client_for, user):
     html = client_for(user).get("/settings/tokens/").content.decode()
     assert "Authorization: Bearer &lt;token&gt;" in html
     assert "<token>" not in html
+
+
+def test_password_reset_by_email_revokes_tokens_and_other_sessions(
+    client, client_for, user, mailoutbox
+):
+    """A reset through the e-mailed link sets the password, revokes every API token of the
+    person and signs out their other sessions."""
+    raw = services.token_create(user=user, name="Reporting").raw
+    elsewhere = client_for(user)
+    assert elsewhere.get(reverse("home:index")).status_code == 200
+    assert client.post(reverse("account_reset_password"), {"email": user.email}).status_code == 302
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mailoutbox[-1].body)
+    assert link, mailoutbox[-1].body
+    form_url = client.get(link.group(1)).headers["Location"]
+    response = client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert services.token_authenticate(raw=raw) is None
+    assert elsewhere.get(reverse("home:index")).status_code == 302  # back to the login page

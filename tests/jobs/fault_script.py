@@ -1,5 +1,6 @@
 """What the fault tests run in processes of their own (``python -m tests.jobs.fault_script``):
-people, posts through the API, the outbox relay, the recovery step, and counts as JSON."""
+people, posts through the API, credentials for HTTP clients, the outbox relay, the recovery
+step, and counts as JSON."""
 
 from __future__ import annotations
 
@@ -51,6 +52,22 @@ def post(count: int, key: str = "") -> None:
     print(json.dumps(statuses))
 
 
+def credentials() -> None:
+    """An API token and a logged-in session of the author, as JSON."""
+    from importlib import import_module  # why: the engine is a setting
+
+    from django.conf import settings
+
+    author = User.objects.get(username="author")
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store["_auth_user_id"] = str(author.pk)
+    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_hash"] = author.get_session_auth_hash()
+    store.create()
+    token = token_create(user=author, name="fault test").raw
+    print(json.dumps({"token": token, "session": store.session_key}))
+
+
 def counts() -> None:
     per_post = {
         str(row["post_id"]): row["n"]
@@ -85,6 +102,8 @@ def main(argv: list[str]) -> None:
         print(json.dumps(outbox.relay()))
     elif command == "recover":
         print(json.dumps(recover_stuck_tasks()))
+    elif command == "credentials":
+        credentials()
     elif command == "counts":
         counts()
     else:

@@ -8,11 +8,6 @@ them when REDIS_URL is set."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,10 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-from django.conf import settings
-
-from tests.realtime.servers import free_port
+from tests.support.processes import (
+    Process,
+    child_env,
+    free_port,
+    last_json_line,
+    makefile_uvicorn_arguments,
+    run_python,
+    stop_all,
+    wait_http,
+)
 
 PASSWORD = "pw-Hanse-2026!"
 
@@ -55,43 +56,13 @@ print(json.dumps(out))
 """
 
 
-def _run(args: list[str], env: dict[str, str]) -> str:
-    done = subprocess.run(  # noqa: S603  # our own interpreter and arguments
-        [sys.executable, *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
-
-
-def makefile_uvicorn_arguments(host: str, port: int) -> list[str]:
-    """The uvicorn arguments of the Makefile's ``run`` target, so the tests start that."""
-    text = (Path(settings.BASE_DIR) / "Makefile").read_text()
-    line = next(line for line in text.splitlines() if "uvicorn hanse.asgi:application" in line)
-    words = line.split("uvicorn", 1)[1].split("&")[0].split()
-    return [w.replace("$(HOST)", host).replace("$(PORT)", str(port)) for w in words]
-
-
 def make_run_env(tmp_path: Path, redis_url: str = "") -> dict[str, str]:
     """What ``make run`` has: development defaults, SQLite in the data directory."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"PYTEST_VERSION", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER"}
-        and not key.startswith(("REDIS_URL", "HANSE_", "TASKS_", "DJANGO_SETTINGS_MODULE"))
-    }
-    env.update(
-        {
-            "HANSE_DATA_DIR": str(tmp_path / "var"),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'hanse.sqlite3'}",
-            "DJANGO_SETTINGS_MODULE": "hanse.settings",
-            "PYTHONPATH": str(settings.BASE_DIR),
-        }
+    env = child_env(
+        drop_prefixes=("REDIS_URL", "HANSE_", "TASKS_", "DJANGO_SETTINGS_MODULE"),
+        HANSE_DATA_DIR=str(tmp_path / "var"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'hanse.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="hanse.settings",
     )
     if redis_url:
         prefix = f"hanse-mr-{uuid.uuid4().hex[:10]}"
@@ -111,50 +82,24 @@ class Running:
     origin: str
     ws_url: str
     keys: dict[str, Any]
-    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    processes: list[Process] = field(default_factory=list)
 
 
 @contextmanager
 def make_run(tmp_path: Path, redis_url: str = "") -> Iterator[Running]:
     """Hanse as ``make run`` starts it, with the people alice and bob (PASSWORD)."""
     env = make_run_env(tmp_path, redis_url)
-    _run(["manage.py", "migrate", "--no-input", "-v", "0"], env)
-    keys = json.loads(_run(["-c", SETUP, PASSWORD], env).strip().splitlines()[-1])
+    run_python(["manage.py", "migrate", "--no-input", "-v", "0"], env)
+    keys = last_json_line(run_python(["-c", SETUP, PASSWORD], env))
     port = free_port()
     commands = [["-m", "uvicorn", *makefile_uvicorn_arguments("127.0.0.1", port)]]
     if redis_url:
         commands += [["manage.py", "hanse_worker"], ["manage.py", "hanse_scheduler"]]
-    log = (tmp_path / "processes.log").open("wb")
+    log = tmp_path / "processes.log"
     running = Running(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/ws/", keys)
     try:
-        for command in commands:
-            running.processes.append(
-                subprocess.Popen(  # noqa: S603  # our own interpreter and arguments
-                    [sys.executable, *command],
-                    cwd=settings.BASE_DIR,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-        deadline = time.monotonic() + 30
-        while True:
-            for process in running.processes:
-                assert process.poll() is None, (tmp_path / "processes.log").read_text()[-3000:]
-            try:
-                if httpx.get(running.origin + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.2)
+        running.processes += [Process(command, env, log) for command in commands]
+        wait_http(running.origin + "/healthz", timeout=30, watch=running.processes)
         yield running
     finally:
-        for process in running.processes:
-            process.terminate()
-        for process in running.processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        log.close()
+        stop_all(running.processes)

@@ -35,3 +35,31 @@ def flaky(path: str, attempt: int = 1) -> None:
 @task()
 def delayed(path: str) -> None:
     _write(path, "delayed")
+
+
+@task()
+def slow(path: str) -> None:
+    """Runs past the worker's time limit (the worker test sets it to 2 s)."""
+    import os  # why: only this task tells its process
+    import time  # why: only this task sleeps
+
+    Path(path + ".pid").write_text(str(os.getpid()))
+    _write(path, "slow-started")
+    time.sleep(30)
+    _write(path, "slow-finished")
+
+
+@task()
+def database_away(path: str) -> None:
+    """Fails as a task does when PostgreSQL restarts under it."""
+    from django.db import OperationalError  # why: only this task raises it
+
+    _write(path, "database-away")
+    raise OperationalError("terminating connection due to administrator command")
+
+
+@task()
+def broken(path: str) -> None:
+    """Fails because of a bug: nothing to come back to."""
+    _write(path, "broken")
+    raise ValueError("a bug")

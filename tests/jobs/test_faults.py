@@ -7,20 +7,23 @@ does; the scripts they run are in tests/jobs/fault_script.py."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
-from django.conf import settings
+
+from tests.support.processes import (
+    Process,
+    child_env,
+    last_json_line,
+    run_python,
+    start_command,
+)
 
 # A Redis database of its own: the RQ worker takes every job of its queue.
 FAULT_REDIS_URL = os.environ.get("HANSE_TEST_FAULT_REDIS_URL", "redis://127.0.0.1:6379/11")
@@ -30,54 +33,29 @@ READERS = 4
 
 
 def _env(db: Path, queue_url: str = "") -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"PYTEST_VERSION", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER"}
-    }
-    for name in ("REDIS_URL", "HANSE_TEST_QUEUE_URL"):
-        env.pop(name, None)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "tests.jobs.fault_settings",
-            "HANSE_ENV": "test",
-            "TASKS_REAL_QUEUE": "1",
-            "DEBUG": "false",
-            "HANSE_DATA_DIR": str(db.parent / "var"),
-            "DATABASE_URL": f"sqlite:///{db}",
-            "PYTHONPATH": str(settings.BASE_DIR),
-        }
+    env = child_env(
+        drop=("REDIS_URL", "HANSE_TEST_QUEUE_URL"),
+        DJANGO_SETTINGS_MODULE="tests.jobs.fault_settings",
+        HANSE_ENV="test",
+        TASKS_REAL_QUEUE="1",
+        DEBUG="false",
+        HANSE_DATA_DIR=str(db.parent / "var"),
+        DATABASE_URL=f"sqlite:///{db}",
     )
     if queue_url:
         env["HANSE_TEST_QUEUE_URL"] = queue_url
     return env
 
 
-def _run(args: list[str], env: dict[str, str]) -> str:
-    done = subprocess.run(  # noqa: S603  # our own interpreter and arguments
-        [sys.executable, *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
-
-
 def _script(env: dict[str, str], *args: str) -> Any:
-    out = _run(["-m", "tests.jobs.fault_script", *args], env)
-    lines = out.strip().splitlines()
-    return json.loads(lines[-1]) if lines else None
+    return last_json_line(run_python(["-m", "tests.jobs.fault_script", *args], env))
 
 
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated database file; each test works on a copy."""
     db = tmp_path_factory.mktemp("faults") / "template.sqlite3"
-    _run(["manage.py", "migrate", "--no-input", "-v", "0"], _env(db))
+    run_python(["manage.py", "migrate", "--no-input", "-v", "0"], _env(db))
     return db
 
 
@@ -89,14 +67,8 @@ def db_file(migrated: Path, tmp_path: Path) -> Path:
     return db
 
 
-def _worker(env: dict[str, str], log: Path, *extra: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603  # our own interpreter and arguments
-        [sys.executable, "manage.py", "hanse_worker", *extra],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
+def _worker(env: dict[str, str], log: Path, *extra: str) -> Process:
+    return start_command("hanse_worker", env, log, *extra)
 
 
 def _burst(env: dict[str, str], log: Path) -> None:
@@ -105,8 +77,7 @@ def _burst(env: dict[str, str], log: Path) -> None:
     try:
         assert worker.wait(timeout=120) == 0, log.read_text()[-3000:]
     finally:
-        if worker.poll() is None:
-            worker.kill()
+        worker.kill()
 
 
 def test_post_survives_redis_down_and_is_notified_once_when_it_is_back(db_file, tmp_path):
@@ -152,16 +123,14 @@ def test_worker_killed_mid_notifications_leaves_each_notification_once(db_file, 
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and made_at_kill == 0:
-            assert worker.poll() is None, log.read_text()[-3000:]
+            assert worker.running(), log.read_text()[-3000:]
             with sqlite3.connect(db_file, timeout=10) as db:
                 made_at_kill = db.execute("SELECT COUNT(*) FROM notifications_notification")
                 made_at_kill = made_at_kill.fetchone()[0]
             time.sleep(0.02)
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=10)
+        worker.kill()  # SIGKILL, in the middle of a job
     finally:
-        if worker.poll() is None:
-            worker.kill()
+        worker.kill()
     assert 0 < made_at_kill < posts * READERS  # killed in the middle, not before or after
     # The scheduler's recovery step (tasks left running) and relay, then a new worker.
     _script(env, "recover")

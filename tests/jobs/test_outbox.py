@@ -44,6 +44,8 @@ def test_post_is_queued_through_the_outbox_and_marked(anna_ben, django_capture_o
     assert [r.task_path for r in rows] == [
         "hanse.posts.tasks.announce_post_created",
         "hanse.posts.tasks.notify_post_created",
+        # The mention's e-mail and push, queued by the task's own commit.
+        "hanse.notifications.delivery.queue_delivery_task",
     ]
     assert all(r.enqueued_at is not None and r.attempts == 1 for r in rows)
     assert Notification.objects.filter(recipient=ben, post=post, type="mention").count() == 1

@@ -17,6 +17,8 @@ import pytest
 import redis
 from django.conf import settings
 
+from tests.support.processes import child_env, run_python
+
 # A Redis database of its own: the worker takes every job of its queue, and no other test uses
 # this one.
 WORKER_REDIS_URL = os.environ.get("HANSE_TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -38,42 +40,22 @@ print(due.timestamp() - 3)
 
 
 def _env(tmp_path: Path, queue: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"PYTEST_VERSION", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER"}
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "tests.jobs.worker_settings",
-            "HANSE_ENV": "test",
-            "TASKS_REAL_QUEUE": "1",
-            "DEBUG": "false",
-            "HANSE_DATA_DIR": str(tmp_path / "var"),
-            # The embedded database with its settings (WAL, busy timeout), as `make run` has it.
-            "SQLITE_PATH": str(tmp_path / "worker.sqlite3"),
-            "PYTHONPATH": str(settings.BASE_DIR),
-        }
+    env = child_env(
+        drop=("REDIS_URL", "DATABASE_URL"),
+        DJANGO_SETTINGS_MODULE="tests.jobs.worker_settings",
+        HANSE_ENV="test",
+        TASKS_REAL_QUEUE="1",
+        DEBUG="false",
+        HANSE_DATA_DIR=str(tmp_path / "var"),
+        # The embedded database with its settings (WAL, busy timeout), as `make run` has it.
+        SQLITE_PATH=str(tmp_path / "worker.sqlite3"),
     )
-    env.pop("REDIS_URL", None)
-    env.pop("DATABASE_URL", None)
     if queue == "redis":
         env["REDIS_URL"] = WORKER_REDIS_URL
     return env
 
 
-def _run(args: list[str], env: dict[str, str]) -> str:
-    done = subprocess.run(  # noqa: S603  # our own interpreter and arguments
-        [sys.executable, *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
+_run = run_python
 
 
 @pytest.mark.parametrize("queue", ["database", "redis"])
@@ -119,6 +101,61 @@ def test_worker_runs_a_task_a_retry_and_a_delayed_task(tmp_path: Path, queue: st
         with sqlite3.connect(tmp_path / "worker.sqlite3") as db:
             roles = [row[0] for row in db.execute("SELECT role FROM jobs_heartbeat")]
         assert roles == ["worker"]
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=10)
+        log.close()
+
+
+SLOW_THEN_PLAIN = """
+import sys
+import django
+django.setup()
+from tests.jobs import sample_tasks
+sample_tasks.slow.enqueue(sys.argv[1])
+sample_tasks.plain.enqueue(sys.argv[1])
+"""
+
+
+def test_rq_worker_ends_a_job_past_its_time_limit_and_goes_on(tmp_path: Path) -> None:
+    """The worker runs jobs in its own process (no fork per job), and still ends a job that
+    runs past the queue's time limit (2 s here), records it as failed and runs the next."""
+    env = _env(tmp_path, "redis")
+    redis.Redis.from_url(WORKER_REDIS_URL).flushdb()
+    _run(["manage.py", "migrate", "jobs", "--no-input", "-v", "0"], env)
+    out = tmp_path / "ran.txt"
+    log_path = tmp_path / "worker.log"
+    log = log_path.open("w")
+    worker = subprocess.Popen(  # our own interpreter and arguments
+        [sys.executable, "manage.py", "hanse_worker"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _run(["-c", SLOW_THEN_PLAIN, str(out)], env)
+        deadline = time.monotonic() + 60
+        lines: list[str] = []
+        while time.monotonic() < deadline:
+            lines = out.read_text().splitlines() if out.exists() else []
+            if len(lines) >= 2:
+                break
+            assert worker.poll() is None, log_path.read_text()[-3000:]
+            time.sleep(0.3)
+        ran = {line.split()[0]: float(line.split()[1]) for line in lines}
+        assert sorted(ran) == ["plain", "slow-started"], log_path.read_text()[-3000:]
+        # Ended after its 2 s (not the 30 s it wanted), then the next job ran.
+        assert 1.5 <= ran["plain"] - ran["slow-started"] < 15
+        text = log_path.read_text()
+        assert "JobTimeoutException" in text
+        # No fork per job: the job ran in the worker process itself.
+        assert int(Path(f"{out}.pid").read_text()) == worker.pid
+        assert worker.poll() is None
     finally:
         worker.terminate()
         try:

@@ -3,10 +3,6 @@ tests). The processes share PostgreSQL (or the SQLite file) and Redis with the t
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -17,11 +13,9 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 
+from tests.support.processes import Uvicorn, child_env, free_port
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+__all__ = ["Server", "database_url", "free_port", "server_env", "uses_postgres_and_redis"]
 
 
 def database_url() -> str:
@@ -42,12 +36,13 @@ def uses_postgres_and_redis() -> bool:
 
 
 class Server:
-    """One uvicorn process serving hanse.asgi on a port of its own."""
+    """One uvicorn process serving hanse.asgi on a port of its own, with the Makefile's
+    options (tests/support/processes.py)."""
 
     def __init__(self, *, port: int | None = None, env: dict[str, str]) -> None:
         self.port = port or free_port()
         self.env = env
-        self.process: subprocess.Popen[bytes] | None = None
+        self.uvicorn: Uvicorn | None = None
         self.log = Path(tempfile.gettempdir()) / f"hanse-uvicorn-{self.port}.log"
 
     @property
@@ -59,76 +54,33 @@ class Server:
         return f"ws://127.0.0.1:{self.port}/ws/"
 
     def start(self, timeout: float = 30) -> Server:
-        log = self.log.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603  # our own interpreter and arguments
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "hanse.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--lifespan",
-                "off",
-                "--no-access-log",
-            ],
-            cwd=settings.BASE_DIR,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited: {self.log.read_text()[-3000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"uvicorn did not start on {self.port}: {self.log.read_text()[-3000:]}")
+        self.uvicorn = Uvicorn(self.env, self.log, port=self.port).wait_listening(timeout)
+        return self
 
     def kill(self) -> None:
         """Stop at once, as a crash would (SIGKILL: no graceful close frames)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        if self.uvicorn is not None:
+            self.uvicorn.kill()
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        if self.uvicorn is not None:
+            self.uvicorn.stop(timeout=10)
 
 
 def server_env(**extra: str) -> dict[str, Any]:
     """Environment of a server process: the test database, a private Redis prefix."""
     prefix = f"hanse-mp-{uuid.uuid4().hex[:10]}"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"PYTEST_VERSION", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER"}
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "tests.realtime.server_settings",
-            "HANSE_ENV": "test",
-            "DEBUG": "false",
-            "DATABASE_URL": database_url(),
-            "REDIS_URL": settings.REDIS_URL,
-            "SECRET_KEY": settings.SECRET_KEY,
-            "HANSE_TEST_LAYER_PREFIX": prefix,
-            "CACHE_KEY_PREFIX": prefix,
-            "PYTHONPATH": str(settings.BASE_DIR),
-        }
+    return child_env(
+        DJANGO_SETTINGS_MODULE="tests.realtime.server_settings",
+        HANSE_ENV="test",
+        DEBUG="false",
+        DATABASE_URL=database_url(),
+        REDIS_URL=settings.REDIS_URL,
+        SECRET_KEY=settings.SECRET_KEY,
+        HANSE_TEST_LAYER_PREFIX=prefix,
+        CACHE_KEY_PREFIX=prefix,
+        **extra,
     )
-    env.update(extra)
-    return env
 
 
 def wait_for_other_sessions_to_end(timeout: float = 10) -> None:

@@ -3,8 +3,9 @@
 Without ``REDIS_URL`` it runs django-tasks' database worker; with it, RQ with the two options
 RQ needs for django-tasks and that are easy to forget (``--job-class django_tasks_rq.Job``:
 without it every job fails with "'Task' object is not callable"; ``--with-scheduler``: without
-it retries and delayed tasks wait for ever). Either way it records a heartbeat that
-``/readyz`` reads."""
+it retries and delayed tasks wait for ever), and our worker class, which runs the jobs in its
+own process instead of forking one per job (hanse/jobs/rqworker.py). Either way it records a
+heartbeat that ``/readyz`` reads."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ class Command(BaseCommand):
             help="Run the tasks that are due now, then exit (tests, cron).",
         )
         parser.add_argument(
+            "--fork",
+            action="store_true",
+            help="RQ only: fork a process per job (RQ's default; slower, for comparison).",
+        )
+        parser.add_argument(
             "--reload",
             action="store_true",
             help="Restart on code changes (development; database queue only).",
@@ -43,6 +49,10 @@ class Command(BaseCommand):
                     "rqworker",
                     options["queue"],
                     job_class="django_tasks_rq.Job",
+                    # No fork per job (hanse/jobs/rqworker.py says why; timeouts still hold).
+                    worker_class=(
+                        "rq.Worker" if options["fork"] else "hanse.jobs.rqworker.HanseWorker"
+                    ),
                     with_scheduler=True,
                     burst=options["burst"],
                 )
