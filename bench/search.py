@@ -227,9 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         samples, cpu = measure(ledger, f"suggest {label}", typed, warmup)
         p99 = percentile(samples, 99)
         cpu_figure = f"{percentile(cpu, 50):.1f} p50 / {percentile(cpu, 99):.1f}"
-        note(
-            f"suggestions {label}: p50 {percentile(samples, 50):.1f} p99 {p99:.1f} ms (CPU {cpu_figure})"
-        )
+        wall = f"p50 {percentile(samples, 50):.1f} p99 {p99:.1f} ms"
+        note(f"suggestions {label}: {wall} (CPU {cpu_figure})")
         rows.append(
             Row(
                 f"suggestions, member of {label}: p99 ms",
