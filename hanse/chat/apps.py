@@ -26,3 +26,4 @@ class ChatConfig(AppConfig):
         from hanse.chat import mention_ranking
 
         mention_ranking.register()
+        from hanse.chat import search  # noqa: F401  # registers the searchable types

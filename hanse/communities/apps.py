@@ -10,7 +10,7 @@ class CommunitiesConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the app registry is ready (the types' checks use the models):
         # registers the notification types of join requests, invitations, role changes.
-        from hanse.communities import mention_ranking, notifications  # noqa: F401
+        from hanse.communities import mention_ranking, notifications, search  # noqa: F401
 
         # Members of the community a text is written in rank higher in @mention suggestions.
         mention_ranking.register()

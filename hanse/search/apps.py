@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "hanse.search"
+    label = "search"
+    verbose_name = _("Search")
+
+    def ready(self) -> None:
+        # Imported once the app registry is ready (they use the models): the hooks that
+        # follow the registered types' writes, and the index's readiness check.
+        from hanse.core import health
+        from hanse.search import health as search_health
+        from hanse.search import hooks
+
+        hooks.connect()
+        health.register(search_health.NAME, search_health.check_search_index)
