@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "hanse.realtime",
     "hanse.api",
     "hanse.notifications",
+    "hanse.search",
     # At the top of the layering: it writes through every app above.
     "hanse.demo",
 ]

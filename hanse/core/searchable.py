@@ -1,0 +1,125 @@
+"""The searchable types: what search finds, registered by the apps that own it.
+
+Like the notification types and upload policies, this is machinery only: it imports no app.
+Each content app declares its types in ``<app>/search.py`` and registers them from its
+``AppConfig.ready()``::
+
+    from hanse.core import searchable
+
+    searchable.register(searchable.SearchableType(
+        key="event",
+        label=_("Event"),
+        label_plural=_("Events"),
+        model=Event,
+        queryset=lambda: Event.objects.select_related("organiser"),
+        to_document=_event_document,          # (event) -> Document | None
+        visible_to=Event.objects.visible_to,   # (user) -> queryset of what they may see
+        url=lambda event: event.get_absolute_url(),
+    ))
+
+The search app (``hanse/search``) keeps one index of :class:`Document` rows built from these
+and asks ``visible_to`` for every hit, count and suggestion at query time: the index may lag,
+visibility never does. ``Document.scope`` lets the index filter most of what a person may not
+see in SQL before that final check: a scope is ``"<kind>:<id>"`` (``"community:7"``,
+``"channel:12"``) or :data:`PUBLIC`, and :func:`register_scope` names, per kind, the ids a
+person may read *now* (computed at query time from live memberships).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+# Every signed-in person may read it (the final word is still the type's visible_to).
+PUBLIC = "public"
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the index keeps of one object. Text is raw; the index normalises it."""
+
+    object_id: int
+    title: str
+    body: str = ""
+    author_id: int | None = None
+    community_id: int | None = None
+    # The author's org unit (a department or a branch), for the unit filter.
+    unit_id: int | None = None
+    created_at: datetime | None = None
+    scope: str = PUBLIC
+    tags: tuple[str, ...] = ()
+    # Extra facets, e.g. {"file_type": "pdf"}; searched by filters, not by words.
+    facets: dict[str, str] = field(default_factory=dict)
+    # Words a person types to find it that need not be shown (a username, a unit's name).
+    keywords: str = ""
+
+
+@dataclass(frozen=True)
+class SearchableType:
+    key: str
+    label: str | Promise
+    label_plural: str | Promise
+    model: type[models.Model]
+    # The rows to index, with what to_document reads (select_related/prefetch_related).
+    queryset: Callable[[], models.QuerySet[Any]]
+    # None: not indexed (deleted, a draft, a system message).
+    to_document: Callable[[Any], Document | None]
+    # The one home of "may this person see it": hits, counts and suggestions pass here.
+    visible_to: Callable[[Any], models.QuerySet[Any]]
+    url: Callable[[Any], str]
+    # Shown in "all results" and counted; False for types only used in suggestions.
+    in_results: bool = True
+    # Order on the results page (tabs, counts).
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ScopeKind:
+    kind: str
+    # The ids of this kind the person may read now; None means all (platform admins).
+    readable_ids: Callable[[Any], Iterable[int] | None]
+
+
+_types: dict[str, SearchableType] = {}
+_scopes: dict[str, ScopeKind] = {}
+
+
+def register(searchable_type: SearchableType) -> None:
+    """Register a type; registering the same key again replaces it (autoreload, tests)."""
+    _types[searchable_type.key] = searchable_type
+
+
+def register_scope(scope_kind: ScopeKind) -> None:
+    _scopes[scope_kind.kind] = scope_kind
+
+
+def get(key: str) -> SearchableType | None:
+    return _types.get(key)
+
+
+def all_types() -> list[SearchableType]:
+    return sorted(_types.values(), key=lambda t: (t.order, t.key))
+
+
+def result_types() -> list[SearchableType]:
+    return [t for t in all_types() if t.in_results]
+
+
+def for_model(model: type[models.Model]) -> list[SearchableType]:
+    return [t for t in _types.values() if t.model is model]
+
+
+def scope_kinds() -> list[ScopeKind]:
+    return list(_scopes.values())
+
+
+def scope(kind: str, object_id: int | None) -> str:
+    """The scope string of an object read by the readers of ``kind`` ``object_id``."""
+    return PUBLIC if object_id is None else f"{kind}:{object_id}"
