@@ -23,6 +23,7 @@ urlpatterns = [
     path("chat/", include("hanse.chat.urls")),
     path("realtime/", include("hanse.realtime.urls")),
     path("events/", include("hanse.events.urls")),
+    path("search/", include("hanse.search.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     path("accounts/", include("allauth.urls")),

@@ -154,3 +154,14 @@ class AvatarForm(forms.Form):
             "JPEG, PNG, WebP or GIF, at most %(size)s MB. The picture is cropped to a square "
             "for small previews."
         ) % {"size": f"{limit:g}"}
+
+
+class ExpertPreferenceForm(forms.Form):
+    expert_from_activity = forms.BooleanField(
+        label=_("Suggest me as an expert from what I write"),
+        required=False,
+        help_text=_(
+            "“Wer weiß was?” can suggest you for a topic because of your posts and comments "
+            "about it. Your skills and “ask me about” topics count either way."
+        ),
+    )

@@ -586,3 +586,10 @@ def _forget_suggestions(user_id: int) -> None:
     from hanse.people.selectors import people_to_meet_cache_key
 
     cache.delete_many([f"{people_to_meet_cache_key(user_id)}:{n}" for n in (6, 8, 10, 12)])
+
+
+def expert_preference_set(*, user: User, from_activity: bool) -> None:
+    """Whether the expert finder may suggest ``user`` from what they wrote (declared skills
+    and "ask me about" topics always count)."""
+    user.expert_from_activity = from_activity
+    user.save(update_fields=["expert_from_activity"])

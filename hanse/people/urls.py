@@ -9,6 +9,7 @@ urlpatterns = [
     path("org/<slug:slug>/", views.unit, name="unit"),
     path("me/edit/", views.profile_edit, name="profile_edit"),
     path("me/avatar/", views.avatar, name="avatar"),
+    path("me/expert/", views.expert_preference, name="expert_preference"),
     path("<str:username>/", views.profile, name="profile"),
     path("<str:username>/follow/", views.follow, name="follow"),
     path("<str:username>/unfollow/", views.unfollow, name="unfollow"),

@@ -17,7 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.people import selectors, services
-from hanse.people.forms import AvatarForm, DirectoryFilterForm, ProfileForm
+from hanse.people.forms import (
+    AvatarForm,
+    DirectoryFilterForm,
+    ExpertPreferenceForm,
+    ProfileForm,
+)
 from hanse.people.models import LANGUAGE_CHOICES, User
 from hanse.people.services import skill_slug
 
@@ -97,6 +102,9 @@ def _render_edit(
         {
             "form": form,
             "avatar_form": avatar_form or AvatarForm(),
+            "expert_form": ExpertPreferenceForm(
+                initial={"expert_from_activity": me.expert_from_activity}
+            ),
             "person": me,
             "manager": facts.manager,
         },
@@ -199,3 +207,21 @@ def unit(request: HttpRequest, slug: str) -> HttpResponse:
         "people/unit.html",
         {"detail": detail, "unit": detail.unit, "page": page, "count": paginator.count},
     )
+
+
+@require_POST
+def expert_preference(request: HttpRequest) -> HttpResponse:
+    """Save whether the expert finder may suggest me from what I write."""
+    form = ExpertPreferenceForm(request.POST)
+    form.is_valid()  # a missing checkbox is a valid "no"
+    from_activity = bool(form.cleaned_data.get("expert_from_activity"))
+    services.expert_preference_set(user=http.viewer(request), from_activity=from_activity)
+    if from_activity:
+        messages.success(
+            request, _("Colleagues may now find you as an expert from what you write.")
+        )
+    else:
+        messages.success(
+            request, _("You are now suggested as an expert only for your skills and topics.")
+        )
+    return redirect("people:profile_edit")

@@ -22,6 +22,7 @@ starts quickly and sees nothing of the settings, the database or the environment
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -31,6 +32,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 # Statuses a file's text can have (the ``FileText.status`` values).
 OK = "ok"
@@ -219,7 +221,7 @@ def _pptx(data: bytes, out: _Collector) -> None:
             return
 
 
-def _shapes(shapes: Iterable[object]) -> Iterator[object]:
+def _shapes(shapes: Iterable[Any]) -> Iterator[Any]:
     for shape in shapes:
         yield shape
         inner = getattr(shape, "shapes", None)  # a group
@@ -281,11 +283,15 @@ def parse(data: bytes, content_type: str, limits: Limits) -> Result:
         return Result(ENCRYPTED, detail="password-protected")
     except (_TooLarge, MemoryError) as exc:
         return Result(TOO_LARGE, detail=str(exc) or "out of memory")
+    except OSError as exc:
+        if exc.errno == errno.ENOMEM:
+            return Result(TOO_LARGE, detail="out of memory")
+        return Result(FAILED, detail=f"{type(exc).__name__}: {str(exc)[:200]}")
     except RecursionError:
         return Result(FAILED, detail="nesting too deep")
-    except Exception as exc:  # noqa: BLE001 - any parser error means "this file is unreadable"
+    except Exception as exc:
         return Result(FAILED, detail=f"{type(exc).__name__}: {str(exc)[:200]}")
-    text = _clean(out.text())
+    text = _clean(out.text()).strip()
     if not text.strip():
         return Result(EMPTY)
     return Result(OK, text=text, truncated=out.truncated)

@@ -18,7 +18,7 @@ def pdf(*pages: str) -> bytes:
     return bytes(document.output())
 
 
-def encrypted_pdf(text: str, password: str = "geheim") -> bytes:
+def encrypted_pdf(text: str, password: str = "geheim") -> bytes:  # noqa: S107 - a test file
     from pypdf import PdfReader, PdfWriter  # why: only the protected-file tests need it
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf(text))))
