@@ -22,3 +22,4 @@ class ChatConfig(AppConfig):
         from hanse.core import uploads  # after the app registry is ready
 
         uploads.register(CHAT_FILES)
+        from hanse.chat import search  # noqa: F401  # registers the searchable types

@@ -10,4 +10,4 @@ class CommunitiesConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the app registry is ready (the types' checks use the models):
         # registers the notification types of join requests, invitations, role changes.
-        from hanse.communities import notifications  # noqa: F401
+        from hanse.communities import notifications, search  # noqa: F401  # and searchable types

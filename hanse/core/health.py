@@ -9,6 +9,7 @@ not take every app server out of rotation); monitoring alerts on ``/readyz``."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -126,6 +127,23 @@ def check_queue(now: datetime) -> Check:
     return Check("queue", ok, {"depth": depth, "oldest_seconds": age})
 
 
+# Checks that apps add (the search index): name -> (check, also asked by ?scope=web).
+_registered: dict[str, tuple[Callable[[], Check], bool]] = {}
+
+
+def register(name: str, check: Callable[[], Check], *, web: bool = False) -> None:
+    """Add a readiness check, from an app's ``ready()``; ``web`` puts it in ``?scope=web``
+    too (only for what every request needs)."""
+    _registered[name] = (check, web)
+
+
+def _run_registered(name: str, check: Callable[[], Check]) -> Check:
+    try:
+        return check()
+    except Exception as exc:
+        return _failed(name, exc)
+
+
 def readiness(*, scope: str = "all") -> tuple[bool, dict[str, Any]]:
     """Run the checks; returns (ready, {check: details})."""
     now = timezone.now()
@@ -136,5 +154,10 @@ def readiness(*, scope: str = "all") -> tuple[bool, dict[str, Any]]:
             check_heartbeat(Heartbeat.Role.SCHEDULER, now),
             check_queue(now),
         ]
+    checks += [
+        _run_registered(name, check)
+        for name, (check, web) in _registered.items()
+        if web or scope != "web"
+    ]
     found = [c for c in checks if c is not None]
     return all(c.ok for c in found), {c.name: c.as_dict() for c in found}

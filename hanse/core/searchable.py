@@ -78,6 +78,11 @@ class SearchableType:
     in_results: bool = True
     # Order on the results page (tabs, counts).
     order: int = 100
+    # Saves that change only these fields leave the index alone (counters, last_login).
+    ignore_fields: frozenset[str] = frozenset()
+    # When a row of another model changes, the ids of this type to index again (a post
+    # moved to another community moves its comments too).
+    related: tuple[tuple[type[models.Model], Callable[[Any], Iterable[int]]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,3 +16,4 @@ class EventsConfig(AppConfig):
         from hanse.events import caching  # its signal receivers name the models
 
         caching.connect()
+        from hanse.events import search  # noqa: F401  # registers the searchable types

@@ -6,3 +6,6 @@ class PeopleConfig(AppConfig):
     name = "hanse.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self) -> None:
+        from hanse.people import search  # noqa: F401  # registers the searchable type (models ready)

@@ -18,3 +18,4 @@ class PostsConfig(AppConfig):
         from hanse.posts.services.attachments import ATTACHMENTS  # names the posts' models
 
         uploads.register(ATTACHMENTS)
+        from hanse.posts import search  # noqa: F401  # registers the searchable types

@@ -8,7 +8,15 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        # why: the file type reads posts' and chat's models, ready only now
+        # Imported once the app registry is ready (they use the models): the hooks that
+        # follow the registered types' writes, and the index's readiness check.
+        from hanse.core import health
+        from hanse.search import health as search_health
+        from hanse.search import hooks
+
+        hooks.connect()
+        health.register(search_health.NAME, search_health.check_search_index)
+        # The "file" type (text extracted from shared files), its upload hook and sweep.
         from hanse.search import files
 
         files.register()

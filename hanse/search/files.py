@@ -24,11 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from hanse.chat.models import MessageAttachment
+from hanse.chat.models import Message, MessageAttachment
 from hanse.core import searchable
 from hanse.jobs.outbox import enqueue_on_commit
 from hanse.people.models import User
-from hanse.posts.models import Attachment
+from hanse.posts.models import Attachment, Post
 from hanse.search import extract
 from hanse.search.models import FileText
 
@@ -206,6 +206,20 @@ def url(file_text: FileText) -> str:
     return reverse("chat:file", args=[chat_file.pk, chat_file.original_name])  # type: ignore[attr-defined]
 
 
+def _files_of_post(post: Post) -> list[int]:
+    return list(
+        FileText.objects.filter(
+            Q(attachment__post=post) | Q(attachment__comment__post=post)
+        ).values_list("pk", flat=True)
+    )
+
+
+def _files_of_message(message: Message) -> list[int]:
+    return list(
+        FileText.objects.filter(message_attachment__message=message).values_list("pk", flat=True)
+    )
+
+
 FILE_TYPE = searchable.SearchableType(
     key="file",
     label=_("File"),
@@ -216,6 +230,9 @@ FILE_TYPE = searchable.SearchableType(
     visible_to=visible_to,
     url=url,
     order=60,
+    # A post moved to another community, or a chat message deleted, changes who may find
+    # its files: their documents are written again.
+    related=((Post, _files_of_post), (Message, _files_of_message)),
 )
 
 

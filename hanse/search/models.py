@@ -1,4 +1,14 @@
-"""What search keeps besides its index: the text extracted from shared files."""
+"""The search index: one row per searchable object, derived data rebuilt from the apps.
+
+The text columns hold what ``hanse.search.normalize`` made of the object (folded words and
+their stems), so both engines index the same tokens. The engine parts live next to this table
+and are created by the migrations for the database in use:
+
+- SQLite: ``search_fts`` (FTS5, external content: the exact and stemmed columns, kept in step
+  by triggers) and ``search_tri`` (FTS5 trigram on the exact columns, for compound parts).
+- PostgreSQL: the generated ``stem_vec`` and ``exact_vec`` tsvector columns (title weight A,
+  body weight B) with GIN indexes, and a pg_trgm GIN index on the exact text.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +16,65 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class SearchDocument(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    type = models.CharField(max_length=30)
+    object_id = models.BigIntegerField()
+    # Raw text, for the admin and the record; snippets are made from the live object.
+    title = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    title_exact = models.TextField(blank=True)
+    body_exact = models.TextField(blank=True)
+    title_stem = models.TextField(blank=True)
+    body_stem = models.TextField(blank=True)
+    # " tag1 tag2 " (folded), so a #tag filter is one LIKE on word boundaries.
+    tags = models.TextField(blank=True)
+    author_id = models.BigIntegerField(null=True, blank=True)
+    community_id = models.BigIntegerField(null=True, blank=True)
+    unit_id = models.BigIntegerField(null=True, blank=True)
+    file_type = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+    # Who may read it, filtered in SQL against live memberships (hanse/core/searchable.py).
+    scope = models.CharField(max_length=40)
+    indexed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        constraints = [
+            models.UniqueConstraint(fields=["type", "object_id"], name="search_doc_unique")
+        ]
+        indexes = [
+            # Filters and date sorts start from a type or a scope.
+            models.Index(fields=["type", "-created_at"], name="search_doc_type_date"),
+            models.Index(fields=["scope"], name="search_doc_scope"),
+            models.Index(fields=["author_id"], name="search_doc_author"),
+            models.Index(fields=["community_id"], name="search_doc_community"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type}:{self.object_id}"
+
+
+class IndexState(models.Model):
+    """Per type: when the index last changed and how far behind the writes it was."""
+
+    type = models.CharField(max_length=30, unique=True)
+    last_update = models.DateTimeField(null=True, blank=True)
+    # Seconds between a write's commit and its index update, last seen.
+    last_lag_seconds = models.FloatField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    reindexed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("search index state")
+        verbose_name_plural = _("search index states")
+
+    def __str__(self) -> str:
+        return self.type
 
 
 class FileText(models.Model):

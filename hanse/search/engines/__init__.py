@@ -1,0 +1,231 @@
+"""The two engines behind one interface: SQL over the index table for SQLite and PostgreSQL.
+
+An engine turns a :class:`Plan` (the parsed words, the filters resolved to ids, the scopes
+the person may read now) into candidate rows, best first, and counts per type. Candidates are
+not results: the selectors check each against its type's ``visible_to`` and the live object.
+Everything user-typed reaches SQL as a parameter; the match expressions are built from
+normalised tokens (letters and digits only, hanse/search/normalize.py) and passed as
+parameters too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from hanse.search.query import ParsedQuery
+
+# Relevance factors, the same on both engines.
+RECENCY_BOOST = 0.5  # a document of today scores up to 1.5 times one of long ago
+RECENCY_DAYS = 30.0  # ... half of that after a month
+AFFINITY_BOOST = 1.15  # my communities, people I follow
+COMPOUND_FACTOR = 0.2  # a compound part scores below a word (and is ordered after words)
+SORTS = {"relevance", "newest", "oldest"}
+
+
+@dataclass
+class Plan:
+    parsed: ParsedQuery
+    types: tuple[str, ...]  # () = every type
+    scopes: list[str] | None  # None = no scope filter (a platform admin)
+    author_ids: tuple[int, ...] = ()
+    community_ids: tuple[int, ...] = ()
+    unit_ids: tuple[int, ...] = ()
+    date_from: datetime | None = None
+    date_to: datetime | None = None  # exclusive
+    file_type: str = ""
+    sort: str = "relevance"
+    now: datetime | None = None
+    boost_communities: tuple[int, ...] = ()
+    boost_authors: tuple[int, ...] = ()
+    excluded_types: tuple[str, ...] = field(default=())
+    # Scope kinds the person reads all of (a platform admin: every community).
+    whole_scope_kinds: tuple[str, ...] = ()
+
+
+@dataclass
+class Candidate:
+    doc_id: int
+    type: str
+    object_id: int
+    score: float
+    created_at: Any
+    tier: int  # 0 words and stems, 1 compound parts only
+    author_id: int | None = None
+
+
+def _in(column: str, values: tuple[Any, ...] | list[Any]) -> tuple[str, list[Any]]:
+    if not values:
+        return "1=0", []
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+class BaseEngine:
+    vendor = ""
+
+    # --- the engine-specific parts -------------------------------------------------------
+    def hits_sql(self, parsed: ParsedQuery) -> tuple[str, list[Any]]:
+        """SQL of (id, tier, rel) for the documents matching the words."""
+        raise NotImplementedError
+
+    def excluded_sql(self, parsed: ParsedQuery) -> tuple[str, list[Any]]:
+        """SQL of the ids of documents holding an excluded word or phrase."""
+        raise NotImplementedError
+
+    def age_days_sql(self) -> str:
+        raise NotImplementedError
+
+    def moment(self, value: datetime | None) -> Any:
+        """A datetime as the engine compares it with the stored column."""
+        return value
+
+    # --- shared -----------------------------------------------------------------------
+    def filters(self, plan: Plan, *, with_types: bool = True) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+
+        def add(sql: str, values: list[Any]) -> None:
+            where.append(sql)
+            params.extend(values)
+
+        if with_types and plan.types:
+            add(*_in("d.type", plan.types))
+        if plan.excluded_types:
+            sql, values = _in("d.type", plan.excluded_types)
+            add(f"NOT ({sql})", values)
+        if plan.scopes is not None:
+            sql, values = _in("d.scope", plan.scopes)
+            for kind in plan.whole_scope_kinds:
+                sql += " OR d.scope LIKE %s"
+                values.append(f"{kind}:%")
+            add(f"({sql})", values)
+        if plan.parsed.authors or plan.author_ids:
+            add(*_in("d.author_id", plan.author_ids))
+        if plan.parsed.communities or plan.community_ids:
+            add(*_in("d.community_id", plan.community_ids))
+        if plan.unit_ids:
+            add(*_in("d.unit_id", plan.unit_ids))
+        if plan.date_from is not None:
+            add("d.created_at >= %s", [self.moment(plan.date_from)])
+        if plan.date_to is not None:
+            add("d.created_at < %s", [self.moment(plan.date_to)])
+        if plan.file_type:
+            add("d.file_type = %s", [plan.file_type])
+        for tag in plan.parsed.tags:
+            add("d.tags LIKE %s", [f"% {tag} %"])
+        if plan.parsed.excluded:
+            sql, values = self.excluded_sql(plan.parsed)
+            add(f"d.id NOT IN ({sql})", values)
+        return where, params
+
+    def _score_sql(self, plan: Plan) -> tuple[str, list[Any]]:
+        params: list[Any] = [self.moment(plan.now or timezone.now())]
+        recency = (
+            f"(1.0 + {RECENCY_BOOST} / (1.0 + "
+            f"(CASE WHEN d.created_at IS NULL THEN 365.0 ELSE {self.age_days_sql()} END)"
+            f" / {RECENCY_DAYS}))"
+        )
+        affinity_parts: list[str] = []
+        if plan.boost_communities:
+            sql, values = _in("d.community_id", plan.boost_communities)
+            affinity_parts.append(sql)
+            params.extend(values)
+        if plan.boost_authors:
+            sql, values = _in("d.author_id", plan.boost_authors)
+            affinity_parts.append(sql)
+            params.extend(values)
+        affinity = "1.0"
+        if affinity_parts:
+            affinity = (
+                f"(CASE WHEN {' OR '.join(affinity_parts)} THEN {AFFINITY_BOOST} ELSE 1.0 END)"
+            )
+        return f"h.rel * {recency} * {affinity}", params
+
+    def _order(self, plan: Plan) -> str:
+        if plan.sort == "newest":
+            return "d.created_at DESC, d.id DESC"
+        if plan.sort == "oldest":
+            return "d.created_at ASC, d.id ASC"
+        return "tier ASC, score DESC, d.id DESC"
+
+    def _base(self, plan: Plan, *, with_types: bool = True) -> tuple[str, list[Any]]:
+        """FROM … WHERE …, selecting d.*, tier and score."""
+        where, where_params = self.filters(plan, with_types=with_types)
+        if plan.parsed.has_words:
+            hits, hit_params = self.hits_sql(plan.parsed)
+            score, score_params = self._score_sql(plan)
+            sql = (
+                f"SELECT d.id, d.type, d.object_id, h.tier AS tier, {score} AS score, d.created_at,"
+                " d.author_id"
+                f" FROM ({hits}) h JOIN search_searchdocument d ON d.id = h.id"
+            )
+            params = score_params + hit_params
+        else:
+            # Filters only (from:@anna): every document they allow, newest first.
+            sql = (
+                "SELECT d.id, d.type, d.object_id, 0 AS tier, 0.0 AS score, d.created_at,"
+                " d.author_id"
+                " FROM search_searchdocument d"
+            )
+            params = []
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return sql, params + where_params
+
+    def candidates(self, plan: Plan, *, offset: int, limit: int) -> list[Candidate]:
+        base, params = self._base(plan)
+        order = self._order(plan)
+        if not plan.parsed.has_words and plan.sort == "relevance":
+            order = "d.created_at DESC, d.id DESC"
+        # ORDER BY names the select list's aliases through a subquery (PostgreSQL cannot
+        # order by an alias inside an expression).
+        sql = f"SELECT * FROM ({base}) AS d ORDER BY {order} LIMIT %s OFFSET %s"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit, offset])
+            rows = cursor.fetchall()
+        return [
+            Candidate(
+                doc_id=row[0],
+                type=row[1],
+                object_id=row[2],
+                tier=row[3],
+                score=float(row[4] or 0.0),
+                created_at=row[5],
+                author_id=row[6],
+            )
+            for row in rows
+        ]
+
+    def ids_per_type(self, plan: Plan, *, cap: int) -> dict[str, tuple[int, list[int]]]:
+        """Per type: the number of matching documents and the object ids of up to ``cap``
+        of them (to check against visible_to)."""
+        base, params = self._base(plan, with_types=False)
+        counts_sql = f"SELECT d.type, COUNT(*) FROM ({base}) AS d GROUP BY d.type"
+        with connection.cursor() as cursor:
+            cursor.execute(counts_sql, params)
+            counts = {row[0]: int(row[1]) for row in cursor.fetchall()}
+        result: dict[str, tuple[int, list[int]]] = {}
+        for type_key, count in counts.items():
+            if count > cap:
+                result[type_key] = (count, [])
+                continue
+            sql = f"SELECT d.object_id FROM ({base}) AS d WHERE d.type = %s"
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*params, type_key])
+                result[type_key] = (count, [row[0] for row in cursor.fetchall()])
+        return result
+
+
+def get_engine() -> BaseEngine:
+    if connection.vendor == "postgresql":
+        # Imported here so each engine module is loaded only for its own database.
+        from hanse.search.engines.postgres import PostgresEngine
+
+        return PostgresEngine()
+    from hanse.search.engines.sqlite import SqliteEngine  # loaded only for SQLite
+
+    return SqliteEngine()

@@ -6,11 +6,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
-    initial = True
-
     dependencies = [
         ('chat', '0001_initial'),
+        ('search', '0002_engines'),
         ('posts', '0003_tag_post_index'),
     ]
 
