@@ -190,7 +190,8 @@ def suggestions(request: HttpRequest) -> HttpResponse:
             {"kind": "hit", "obj": h, "label": _type_label(h.type), "url": h.url}
             for h in found.hits
         ]
-    all_url = reverse("search:results") + "?" + urlencode({"q": text}) if text else ""
+    too_short = len(text) < SUGGEST_MIN_CHARS
+    all_url = "" if too_short else reverse("search:results") + "?" + urlencode({"q": text})
     return render(
         request,
         "search/_suggestions.html",
@@ -198,7 +199,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
             "text": text,
             "options": options,
             "all_url": all_url,
-            "too_short": len(text) < SUGGEST_MIN_CHARS,
+            "too_short": too_short,
         },
     )
 
