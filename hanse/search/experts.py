@@ -34,7 +34,7 @@ MAX_EXPERTS = 20
 # How much each signal weighs in the ranking.
 SKILL_EXACT, SKILL_PART = 10.0, 6.0
 ASK_EXACT, ASK_PART = 9.0, 5.0
-WRITING, REACTIONS = 3.0, 1.5
+WRITING, REACTIONS = 4.0, 1.5
 _WORD = re.compile(r"\w+", re.UNICODE)
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 
