@@ -35,6 +35,7 @@ FILTER_PARAMS = (
     "sort",
 )
 SUGGEST_MIN_CHARS = 2
+UNTITLED_TYPES = frozenset({"post", "comment", "message"})
 # Types with their own card on the results page; the rest use the generic one.
 HIT_TEMPLATES = {
     "person": "search/hits/_person.html",
@@ -103,6 +104,9 @@ def _decorate(hits: list[selectors.Hit]) -> list[dict[str, Any]]:
             "author": authors.get(hit.author_id) if hit.author_id else None,
             "community": communities.get(hit.community_id) if hit.community_id else None,
             "template": HIT_TEMPLATES.get(hit.type, "search/hits/_hit.html"),
+            # A post's, comment's or message's "title" is the start of its text: the marked
+            # snippet is shown as the link instead of both.
+            "untitled": hit.type in UNTITLED_TYPES,
         }
         for hit in hits
     ]

@@ -179,6 +179,12 @@
 
   function start() {
     document.querySelectorAll("form[data-suggest-url]").forEach(setUp);
+    // The results page's filters start folded on narrow screens, so the results come first.
+    if (window.matchMedia("(max-width: 900px)").matches) {
+      document.querySelectorAll("details[data-fold-narrow]").forEach((details) => {
+        details.open = false;
+      });
+    }
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
