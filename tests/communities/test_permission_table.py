@@ -6,15 +6,22 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from hanse.communities import services
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
+from hanse.events.services import event_create
 from hanse.people.models import User
+from hanse.posts.services.comments import comment_create
+from hanse.posts.services.posts import post_create
+from hanse.search.index import index_objects
+from hanse.search.selectors import SearchQuery, match_authors, search, suggest
 from tests.conftest import PASSWORD
 
 ACTORS = ["anonymous", "outsider", "member", "moderator", "owner", "admin"]
@@ -522,3 +529,95 @@ def test_api_anonymous_is_401(method, path, db):
 
     response = getattr(Client(), method)("/api/v1/communities" + path)
     assert response.status_code == 401
+
+
+# --- search (hanse/search/selectors.py) --------------------------------------------------
+# What each actor finds of a community's content through search, its counts, suggestions
+# and the expert finder's matches: "y" found (and counted), "-" nothing, not even a count.
+# The content: a post, a comment and an event in the community, a hashtag used only there,
+# and the community itself (found by its name).
+SEARCH_MARKER = "Suchmarkerwort"
+SEARCH: dict[str, dict[str, tuple[str, str, str]]] = {
+    "content": {
+        "anonymous": ("-", "-", "-"),
+        "outsider": ("y", "-", "-"),
+        "member": ("y", "y", "y"),
+        "moderator": ("y", "y", "y"),
+        "owner": ("y", "y", "y"),
+        "admin": ("y", "y", "y"),
+    },
+    "community": {
+        "anonymous": ("-", "-", "-"),
+        "outsider": ("y", "y", "-"),
+        "member": ("y", "y", "y"),
+        "moderator": ("y", "y", "y"),
+        "owner": ("y", "y", "y"),
+        "admin": ("y", "y", "y"),
+    },
+}
+
+
+def _search_world(world: World) -> None:
+    """Content in the world's community, indexed as the task queue would after the commit."""
+    owner = world.people["owner"]
+    post = post_create(
+        author=owner,
+        body=f"{SEARCH_MARKER} im Beitrag #Zetatag{world.kind}",
+        community=world.community,
+        scope="community",
+    )
+    comment = comment_create(post=post, author=owner, body=f"{SEARCH_MARKER} im Kommentar")
+    start = timezone.now() + timedelta(days=2)
+    event = event_create(
+        by=owner,
+        title=f"{SEARCH_MARKER} Termin",
+        description="",
+        start=start,
+        end=start + timedelta(hours=1),
+        community=world.community,
+    )
+    index_objects("post", [post.pk])
+    index_objects("comment", [comment.pk])
+    index_objects("event", [event.pk])
+    index_objects("hashtag", list(post.tags.values_list("pk", flat=True)))
+    index_objects("community", [world.community.pk])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_search(actor, kind, world_for):
+    """Search results, counts, suggestions and author matches, per actor and kind."""
+    world = world_for(kind)
+    _search_world(world)
+    person = world.people[actor]
+    content = SEARCH["content"][actor][KINDS.index(kind)] == "y"
+    listed = SEARCH["community"][actor][KINDS.index(kind)] == "y"
+
+    results = search(user=person, query=SearchQuery(text=SEARCH_MARKER))
+    assert {h.type for h in results.hits} == ({"post", "comment", "event"} if content else set())
+    expected_counts = 1 if content else 0
+    assert results.counts["post"] == results.counts["comment"] == expected_counts
+    assert results.counts["event"] == expected_counts
+    assert results.total == (3 if content else 0)
+    # Filtering by the community's address finds nothing more than the person may read.
+    scoped = search(
+        user=person, query=SearchQuery(text=f"{SEARCH_MARKER} in:{world.community.slug}")
+    )
+    assert bool(scoped.hits) == content and scoped.total == (3 if content else 0)
+
+    by_name = search(user=person, query=SearchQuery(text=world.name, types=("community",)))
+    assert [h.object_id for h in by_name.hits] == ([world.community.pk] if listed else [])
+    assert by_name.counts["community"] == (1 if listed else 0)
+
+    typed = suggest(user=person, text=world.name[:7])
+    assert [c.pk for c in typed.communities] == ([world.community.pk] if listed else [])
+    tags = suggest(user=person, text=f"Zetatag{kind}")
+    assert bool(tags.hashtags) == content
+    hits = suggest(user=person, text=SEARCH_MARKER)
+    assert bool(hits.hits) == content
+
+    matches = match_authors(user=person, text=SEARCH_MARKER)
+    owner_id = world.people["owner"].pk
+    assert (owner_id in matches) == content
+    if content:
+        assert matches[owner_id].count == 2  # the post and the comment

@@ -188,3 +188,16 @@ def test_counter_updates_leave_the_index_alone(user: User, committed: Any) -> No
         post.comment_count = 5
         post.save(update_fields=["comment_count"])
     assert _doc("post", post.pk).indexed_at == before  # type: ignore[union-attr]
+
+
+def test_admin_shows_the_index_state(
+    admin_user: User, client_for: Any, user: User, committed: Any
+) -> None:
+    with committed():
+        post_create(author=user, body="Kredit")
+    response = client_for(admin_user).get(reverse("admin:search_indexstate_changelist"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for type_key in ("post", "comment", "person", "community", "event", "message", "hashtag"):
+        assert f">{type_key}<" in page
+    assert "Updates waiting" in page

@@ -208,16 +208,16 @@ class BaseEngine:
         with connection.cursor() as cursor:
             cursor.execute(counts_sql, params)
             counts = {row[0]: int(row[1]) for row in cursor.fetchall()}
-        result: dict[str, tuple[int, list[int]]] = {}
-        for type_key, count in counts.items():
-            if count > cap:
-                result[type_key] = (count, [])
-                continue
-            sql = f"SELECT d.object_id FROM ({base}) AS d WHERE d.type = %s"
+        small = sorted(t for t, n in counts.items() if 0 < n <= cap)
+        found: dict[str, list[int]] = {t: [] for t in small}
+        if small:
+            type_in, type_params = _in("d.type", small)
+            sql = f"SELECT d.type, d.object_id FROM ({base}) AS d WHERE {type_in}"
             with connection.cursor() as cursor:
-                cursor.execute(sql, [*params, type_key])
-                result[type_key] = (count, [row[0] for row in cursor.fetchall()])
-        return result
+                cursor.execute(sql, [*params, *type_params])
+                for type_key, object_id in cursor.fetchall():
+                    found[type_key].append(object_id)
+        return {t: (n, found.get(t, [])) for t, n in counts.items()}
 
 
 def get_engine() -> BaseEngine:
