@@ -12,6 +12,7 @@ and are created by the migrations for the database in use:
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -138,3 +139,31 @@ class FileText(models.Model):
         if found is None:  # the check constraint rules it out
             raise ValueError(f"File text {self.pk} belongs to no file.")
         return found
+
+
+class SavedSearch(models.Model):
+    """A search someone keeps (hanse/search/saved.py): the results page's query string, and
+    whether they want to hear about new results (checked by the scheduler, told through the
+    notification registry, so e-mail digests collect them)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The results page's parameters ("q=Kredit&type=post"), read by the same form again.
+    query = models.CharField(max_length=1000)
+    notify = models.BooleanField(_("tell me about new results"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Results created after this are new (moved on by every check).
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "query"], name="search_saved_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

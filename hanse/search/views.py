@@ -10,16 +10,18 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from hanse.communities.models import Community
 from hanse.core import http, searchable
+from hanse.core.errors import ServiceError
 from hanse.people.models import OrgUnit, User
-from hanse.search import experts, selectors
+from hanse.search import experts, saved, selectors
 from hanse.search.forms import SearchForm
 
 # Parameters of the results page kept when a tab, a sort or a page changes.
@@ -160,6 +162,7 @@ def results(request: HttpRequest) -> HttpResponse:
             name: _url(request, **{name: None})
             for name in ("community", "author", "unit", "date_from", "date_to", "file_type", "type")
         },
+        "save_query": _params(request),
         "experts_url": reverse("search:experts") + "?" + urlencode({"topic": query.text})
         if query.text
         else None,
@@ -221,3 +224,64 @@ def experts_page(request: HttpRequest) -> HttpResponse:
         "search/experts.html",
         {"topic": topic, "experts": found, "search_url": _url(request, q=topic) if topic else None},
     )
+
+
+# --- Saved searches ---------------------------------------------------------------------------
+
+
+@require_GET
+def saved_list(request: HttpRequest) -> HttpResponse:
+    """The searches I keep, each opening its results, with news on or off."""
+    rows = [
+        {"saved": item, "url": saved.results_url(item)}
+        for item in saved.saved_searches_of(http.viewer(request))
+    ]
+    return render(request, "search/saved.html", {"rows": rows})
+
+
+@require_POST
+def saved_create(request: HttpRequest) -> HttpResponse:
+    """Keep the search of the results page (its query string comes in ``query``)."""
+    raw = request.POST.get("query", "")
+    try:
+        item = saved.saved_search_create(
+            user=http.viewer(request),
+            query_string=raw,
+            name=request.POST.get("name", ""),
+            notify=request.POST.get("notify") == "on",
+        )
+    except ServiceError as exc:
+        http.flash_error(request, exc)
+        return redirect(reverse("search:results") + ("?" + raw[:2000] if raw else ""))
+    messages.success(request, _("The search “%(name)s” is saved.") % {"name": item.name})
+    return redirect(saved.results_url(item))
+
+
+def _own(request: HttpRequest, saved_id: int) -> Any:
+    try:
+        return saved.get_saved_search_for(http.viewer(request), saved_id)
+    except ServiceError as exc:
+        http.raise_if_hidden(exc)
+        raise
+
+
+@require_POST
+def saved_notify(request: HttpRequest, saved_id: int) -> HttpResponse:
+    item = _own(request, saved_id)
+    on = request.POST.get("notify") == "on"
+    saved.saved_search_set_notify(saved=item, notify=on)
+    if on:
+        messages.success(
+            request, _("You will hear about new results of “%(name)s”.") % {"name": item.name}
+        )
+    else:
+        messages.success(request, _("No more news about “%(name)s”.") % {"name": item.name})
+    return redirect("search:saved")
+
+
+@require_POST
+def saved_delete(request: HttpRequest, saved_id: int) -> HttpResponse:
+    item = _own(request, saved_id)
+    saved.saved_search_delete(saved=item)
+    messages.success(request, _("The saved search “%(name)s” is deleted.") % {"name": item.name})
+    return redirect("search:saved")
