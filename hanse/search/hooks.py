@@ -8,7 +8,8 @@ business logic hangs on it. A hook never raises: a broken index never fails a wr
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import models
@@ -73,3 +74,20 @@ def connect() -> None:
     post_save.connect(on_save, dispatch_uid="search-index-save")
     post_delete.connect(on_delete, dispatch_uid="search-index-delete")
     m2m_changed.connect(on_m2m, dispatch_uid="search-index-m2m")
+
+
+def disconnect() -> None:
+    post_save.disconnect(dispatch_uid="search-index-save")
+    post_delete.disconnect(dispatch_uid="search-index-delete")
+    m2m_changed.disconnect(dispatch_uid="search-index-m2m")
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """No index updates for the writes inside (a bulk load that reindexes afterwards, a test
+    that counts another app's queries); they are not queued later either."""
+    disconnect()
+    try:
+        yield
+    finally:
+        connect()

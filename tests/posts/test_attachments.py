@@ -428,7 +428,7 @@ def test_delete_files_on_commit(
         attachments_delete_files_on_commit(list(post.attachments.all()))
         post.delete()
         assert default_storage.exists(name)
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the files' removal, and the search index's update
     assert not default_storage.exists(name)
 
 
