@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from hanse.communities.models import Community
 from hanse.posts.services.posts import post_create
+from hanse.search.models import SavedSearch
 from tests.browser.test_flows import bank  # noqa: F401  # the fixture is used here
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -112,4 +113,8 @@ def test_search_pages_have_no_serious_accessibility_violations(
     axe_check(page)
     page.goto(reverse("search:experts") + "?topic=Baufinanzierung")
     expect(page.locator(".expert__reasons").first).to_contain_text("2 posts about it")
+    axe_check(page)
+    SavedSearch.objects.create(user=content["anna"], name="Baufinanzierung", query="q=Bau")
+    page.goto(reverse("search:saved"))
+    expect(page.get_by_role("link", name="Baufinanzierung")).to_be_visible()
     axe_check(page)
