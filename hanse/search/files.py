@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +32,7 @@ from hanse.people.models import User
 from hanse.posts.models import Attachment, Post
 from hanse.search import extract
 from hanse.search.models import FileText
+from hanse.search.services import search_index_touch
 
 logger = logging.getLogger(__name__)
 
@@ -121,23 +123,47 @@ def _extract(row: Attachment | MessageAttachment) -> extract.Result:
 
 @task()
 def extract_missing(batch: int = SWEEP_BATCH) -> int:
-    """Extract files that have no text row yet (bulk-written ones) or stayed pending (their
-    task was lost); returns how many were done. Run by the scheduler."""
+    """Give files that have no text row yet (bulk-written ones) or stayed pending (their task
+    was lost) their text; returns how many were done. Run by the scheduler.
+
+    Files without text to read (pictures) are settled in one insert, however many there are;
+    the others are extracted, at most ``batch`` per run (each may take up to the timeout)."""
+    done = _settle_unreadable()
     rows: list[Attachment | MessageAttachment] = []
-    rows.extend(
-        Attachment.objects.filter(
-            Q(search_text__isnull=True) | Q(search_text__status=FileText.Status.PENDING)
-        ).order_by("-pk")[:batch]
-    )
-    if len(rows) < batch:
-        rows.extend(
-            MessageAttachment.objects.filter(
-                Q(search_text__isnull=True) | Q(search_text__status=FileText.Status.PENDING)
-            ).order_by("-pk")[: batch - len(rows)]
-        )
+    for model in (Attachment, MessageAttachment):
+        if len(rows) < batch:
+            rows.extend(
+                model.objects.filter(
+                    Q(search_text__isnull=True) | Q(search_text__status=FileText.Status.PENDING)
+                ).order_by("-pk")[: batch - len(rows)]
+            )
     for row in rows:
         extract_one(row)
-    return len(rows)
+    return done + len(rows)
+
+
+def _settle_unreadable() -> int:
+    """One "unsupported" row for every file without a row whose type holds no text."""
+    created: list[FileText] = []
+    owners: dict[str, list[int]] = {"attachment": [], "message_attachment": []}
+    for model, field in ((Attachment, "attachment"), (MessageAttachment, "message_attachment")):
+        waiting = model.objects.filter(search_text__isnull=True).values_list("pk", "content_type")
+        for pk, content_type in waiting.iterator():
+            if not extract.extractable(content_type):
+                created.append(FileText(**{f"{field}_id": pk}, status=FileText.Status.UNSUPPORTED))
+                owners[field].append(pk)
+    if not created:
+        return 0
+    with transaction.atomic():
+        # A row an extraction task wrote meanwhile wins (the conflict is skipped).
+        FileText.objects.bulk_create(created, batch_size=500, ignore_conflicts=True)
+        ids = FileText.objects.filter(
+            Q(attachment_id__in=owners["attachment"])
+            | Q(message_attachment_id__in=owners["message_attachment"])
+        ).values_list("pk", flat=True)
+        # bulk_create sends no save signals: the index is told here.
+        search_index_touch(type_key="file", ids=list(ids))
+    return len(created)
 
 
 # --- The searchable type ----------------------------------------------------------------------

@@ -145,6 +145,18 @@ def test_sweep_extracts_rows_written_without_the_hook(
     assert files.extract_missing.call() == 0
 
 
+def test_sweep_settles_pictures_in_one_go(
+    cast: Cast, make_post: Callable[..., Post], png_upload: Callable[..., SimpleUploadedFile]
+) -> None:
+    """Pictures inserted without a text row get an "unsupported" one, however many."""
+    for n in range(3):
+        make_post(cast.member, f"Foto {n}", files=[png_upload(f"bild{n}.png")])
+    FileText.objects.all().delete()
+    assert files.extract_missing.call(batch=1) == 3
+    assert set(FileText.objects.values_list("status", flat=True)) == {"unsupported"}
+    assert files.extract_missing.call() == 0
+
+
 def test_file_text_goes_with_its_file(
     cast: Cast, make_post: Callable[..., Post], django_capture_on_commit_callbacks: Any
 ) -> None:
