@@ -267,7 +267,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def print_figures() -> bool:
         documents = SearchDocument.objects.count()
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"\nSearch bench: {vendor}, size {args.size}, {documents} documents")
+        print(f"Load average at the end (1, 5, 15 min): {load} on {os.cpu_count()} CPUs")
         width = max(len(r.name) for r in rows)
         for r in rows:
             print(f"  {r.name:<{width}}  {r.target:>12}  {r.measured:>24}  {r.verdict}")

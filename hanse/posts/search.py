@@ -6,6 +6,7 @@ hanse/communities/search.py), or by everyone when it has none; ``visible_to`` de
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -13,7 +14,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core import searchable
-from hanse.core.text import plain_text_excerpt
 from hanse.posts.models import Announcement, Comment, Post, Tag
 
 TITLE_CHARS = 80
@@ -23,6 +23,18 @@ COMMUNITY = "community"
 _COUNTERS = frozenset({"comment_count", "reaction_count", "pinned_at", "pinned_by"})
 
 
+_MARKUP = re.compile(r"[*_`#>~\[\]]+|\s+")
+
+
+def _title(body: str) -> str:
+    """The opening words, without Markdown marks: a cheap headline (reindexing parses no
+    Markdown; the snippet shows the text itself)."""
+    cleaned = _MARKUP.sub(" ", body[: TITLE_CHARS * 3]).strip()
+    if len(cleaned) <= TITLE_CHARS:
+        return cleaned
+    return cleaned[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
+
+
 def _unit_id(author: Any) -> int | None:
     return getattr(author, "org_unit_id", None) if author is not None else None
 
@@ -30,7 +42,7 @@ def _unit_id(author: Any) -> int | None:
 def _post_document(post: Post) -> searchable.Document:
     return searchable.Document(
         object_id=post.pk,
-        title=plain_text_excerpt(post.body, TITLE_CHARS),
+        title=_title(post.body),
         body=post.body,
         author_id=post.author_id,
         community_id=post.community_id,
@@ -45,7 +57,7 @@ def _comment_document(comment: Comment) -> searchable.Document:
     community_id = comment.post.community_id
     return searchable.Document(
         object_id=comment.pk,
-        title=plain_text_excerpt(comment.body, TITLE_CHARS),
+        title=_title(comment.body),
         body=comment.body,
         author_id=comment.author_id,
         community_id=community_id,

@@ -204,20 +204,21 @@ class BaseEngine:
         """Per type: the number of matching documents and the object ids of up to ``cap``
         of them (to check against visible_to)."""
         base, params = self._base(plan, with_types=False)
-        counts_sql = f"SELECT d.type, COUNT(*) FROM ({base}) AS d GROUP BY d.type"
+        # One evaluation of the match: the count per type, and the first ``cap`` ids of each.
+        sql = (
+            "SELECT w.type, w.object_id, w.n FROM ("
+            " SELECT d.type, d.object_id, COUNT(*) OVER (PARTITION BY d.type) AS n,"
+            " ROW_NUMBER() OVER (PARTITION BY d.type ORDER BY d.id) AS rn"
+            f" FROM ({base}) AS d) AS w WHERE w.rn <= %s"
+        )
+        counts: dict[str, int] = {}
+        found: dict[str, list[int]] = {}
         with connection.cursor() as cursor:
-            cursor.execute(counts_sql, params)
-            counts = {row[0]: int(row[1]) for row in cursor.fetchall()}
-        small = sorted(t for t, n in counts.items() if 0 < n <= cap)
-        found: dict[str, list[int]] = {t: [] for t in small}
-        if small:
-            type_in, type_params = _in("d.type", small)
-            sql = f"SELECT d.type, d.object_id FROM ({base}) AS d WHERE {type_in}"
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [*params, *type_params])
-                for type_key, object_id in cursor.fetchall():
-                    found[type_key].append(object_id)
-        return {t: (n, found.get(t, [])) for t, n in counts.items()}
+            cursor.execute(sql, [*params, cap + 1])
+            for type_key, object_id, n in cursor.fetchall():
+                counts[type_key] = int(n)
+                found.setdefault(type_key, []).append(object_id)
+        return {t: (n, found[t] if n <= cap else []) for t, n in counts.items()}
 
 
 def get_engine() -> BaseEngine:
