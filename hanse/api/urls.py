@@ -15,6 +15,7 @@ from hanse.events.api import router as events_router
 from hanse.notifications.api import router as notifications_router
 from hanse.people.api import orgunits_router, people_router
 from hanse.posts.api import announcements_router, posts_router
+from hanse.search.api import experts_router, search_router
 
 api = NinjaAPI(
     title="Hanse API",
@@ -38,3 +39,5 @@ api.add_router("/announcements", announcements_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/events", events_router)
 api.add_router("/chat", chat_router)
+api.add_router("/search", search_router)
+api.add_router("/experts", experts_router)

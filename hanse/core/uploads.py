@@ -579,7 +579,21 @@ def store(
         policy.model,
         [r.pk for r in rows if r.kind == IMAGE and not r.thumbnail],  # type: ignore[attr-defined]
     )
+    for hook in _stored_hooks:
+        hook(policy.model, [r.pk for r in rows if r.pk is not None])
     return rows
+
+
+# Called inside the storing transaction with (model label, new row ids), by ``store``. Apps
+# above that follow new files (search extracts their text) register from their ready(), so
+# this module imports none of them; a hook queues its work for after the commit.
+_stored_hooks: list[Callable[[str, list[int]], None]] = []
+
+
+def on_stored(hook: Callable[[str, list[int]], None]) -> None:
+    """Follow the files ``store`` writes (registering the same hook again is a no-op)."""
+    if hook not in _stored_hooks:
+        _stored_hooks.append(hook)
 
 
 def delete_written(names: Iterable[str], *, storage: Storage | None = None) -> None:

@@ -105,6 +105,14 @@ class ProfileForm(forms.Form):
             "open. Switch it off if you prefer not to show it."
         ),
     )
+    expert_from_activity = forms.BooleanField(
+        label=_("Suggest me as an expert from what I write"),
+        required=False,
+        help_text=_(
+            "“Wer weiß was?” can suggest you for a topic because of your posts and comments "
+            "about it. Your skills and “ask me about” topics count either way."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -135,6 +143,7 @@ class ProfileForm(forms.Form):
             "languages": list(person.languages or []),
             "ui_language": person.ui_language,
             "show_presence": person.show_presence,
+            "expert_from_activity": person.expert_from_activity,
         }
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -150,6 +159,7 @@ class ProfileForm(forms.Form):
             "languages": list(data["languages"]),
             "ui_language": data["ui_language"],
             "show_presence": bool(data["show_presence"]),
+            "expert_from_activity": bool(data["expert_from_activity"]),
             "photo": data["photo"] or None,
             "remove_photo": bool(data["remove_photo"]),
         }

@@ -175,6 +175,16 @@ class User(AbstractUser):
         default=True,
         help_text=_("Colleagues see a dot next to your name while you have Hanse open."),
     )
+    # The expert finder ("Wer weiß was?") may rank this person by what they wrote and the
+    # reactions it got; off, only their declared skills and "ask me about" topics count.
+    expert_from_activity = models.BooleanField(
+        _("suggest me as an expert from what I write"),
+        default=True,
+        help_text=_(
+            "“Wer weiß was?” can suggest you for a topic because of your posts and comments "
+            "about it. Your skills and “ask me about” topics count either way."
+        ),
+    )
     following = models.ManyToManyField(
         "self",
         through="Follow",

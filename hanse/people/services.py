@@ -306,6 +306,7 @@ def profile_update(
     first_name: Any = UNCHANGED,
     last_name: Any = UNCHANGED,
     show_presence: Any = UNCHANGED,
+    expert_from_activity: Any = UNCHANGED,
 ) -> User:
     """Update what a person says about themself; the HR fields are not among them.
 
@@ -362,6 +363,10 @@ def profile_update(
         if not isinstance(show_presence, bool):
             errors.setdefault("show_presence", []).append(_("Please choose yes or no."))
         values["show_presence"] = show_presence
+    if expert_from_activity is not UNCHANGED:
+        if not isinstance(expert_from_activity, bool):
+            errors.setdefault("expert_from_activity", []).append(_("Please choose yes or no."))
+        values["expert_from_activity"] = expert_from_activity
     skill_names = _clean_skill_names(skills, "skills", errors) if skills is not UNCHANGED else None
     topic_names = (
         _clean_skill_names(ask_me_about, "ask_me_about", errors)
@@ -614,3 +619,10 @@ def _forget_suggestions(user_id: int) -> None:
     """ "Colleagues to meet" leaves out people one follows: recompute it on the next view."""
 
     cache.delete_many([f"{people_to_meet_cache_key(user_id)}:{n}" for n in (6, 8, 10, 12)])
+
+
+def expert_preference_set(*, user: User, from_activity: bool) -> None:
+    """Whether the expert finder may suggest ``user`` from what they wrote (declared skills
+    and "ask me about" topics always count)."""
+    user.expert_from_activity = from_activity
+    user.save(update_fields=["expert_from_activity"])

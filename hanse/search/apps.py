@@ -16,3 +16,9 @@ class SearchConfig(AppConfig):
 
         hooks.connect()
         health.register(search_health.NAME, search_health.check_search_index)
+        # The "file" type (text extracted from shared files), its upload hook and sweep.
+        from hanse.search import files, saved
+
+        files.register()
+        # Saved searches: their notification type and the hourly check for new results.
+        saved.register()

@@ -642,3 +642,76 @@ def test_search(actor, kind, world_for):
     assert (owner_id in matches) == content
     if content:
         assert matches[owner_id].count == 2  # the post and the comment
+
+
+# --- search pages, API, expert finder and files (hanse/search/views.py, api.py, files.py) ----
+# The same table (SEARCH["content"]) through every surface a person reaches: the results page
+# and its counts, the header box's suggestions, /api/v1/search/, "Wer weiß was?" (page and
+# API) and a file on the community's post, found by the text inside it.
+FILE_MARKER = "Dateimarkerwort"
+
+
+def _file_in(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile  # why: this section only
+
+    from hanse.search.files import extract_one
+
+    post = post_create(
+        author=world.people["owner"],
+        body="Anbei die Unterlage",
+        community=world.community,
+        scope="community",
+        files=[SimpleUploadedFile("unterlage.txt", f"{FILE_MARKER} im Text".encode())],
+    )
+    attachment = post.attachments.get()
+    extract_one(attachment)
+    index_objects("file", [attachment.search_text.pk])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_search_pages(actor, kind, world_for, client_for):
+    """Results page, suggestions, search API, expert finder and file hits, per actor and kind."""
+    world = world_for(kind)
+    _search_world(world)
+    _file_in(world)
+    person = world.people[actor]
+    client = client_for(person)
+    content = SEARCH["content"][actor][KINDS.index(kind)] == "y"
+    owner = world.people["owner"]
+    if person is None:
+        for url in ("/search/?q=x", "/search/suggest/?q=xy", "/search/experts/?topic=x"):
+            assert client.get(url).status_code == 302
+        for url in ("/api/v1/search/?q=x", "/api/v1/experts/?topic=x"):
+            assert client.get(url).status_code == 401
+        return
+
+    html = client.get(f"/search/?q={SEARCH_MARKER}").content.decode()
+    assert (f"<mark>{SEARCH_MARKER}</mark> im Beitrag" in html) is content
+    assert f'Posts<span class="count">{1 if content else 0}</span>' in html
+    assert f'Events<span class="count">{1 if content else 0}</span>' in html
+    scoped = client.get(f"/search/?q={SEARCH_MARKER}&community={world.community.slug}")
+    assert (f"<mark>{SEARCH_MARKER}</mark>" in scoped.content.decode()) is content
+
+    files_html = client.get(f"/search/?q={FILE_MARKER}&type=file").content.decode()
+    assert ("unterlage.txt" in files_html) is content
+    assert f'Files<span class="count">{1 if content else 0}</span>' in files_html
+
+    suggested = client.get(f"/search/suggest/?q={SEARCH_MARKER}").content.decode()
+    assert ("im Beitrag" in suggested) is content
+    assert (
+        "unterlage.txt" in client.get(f"/search/suggest/?q={FILE_MARKER}").content.decode()
+    ) is content
+
+    body = client.get(f"/api/v1/search/?q={SEARCH_MARKER}").json()
+    assert body["total"] == (3 if content else 0)
+    assert body["counts"]["post"] == (1 if content else 0)
+    assert len(body["items"]) == (3 if content else 0)
+
+    if actor != "owner":  # the asker is never their own expert
+        experts = client.get(f"/search/experts/?topic={SEARCH_MARKER}").content.decode()
+        assert ("1 post about it" in experts) is content
+        assert (owner.display_name in experts) is content
+        found = client.get(f"/api/v1/experts/?topic={SEARCH_MARKER}").json()
+        assert ([e["posts"] for e in found] == [1]) is content
+        assert bool(found) is content

@@ -231,8 +231,9 @@ def test_profile_shows_everything(people, client_for):
     assert 'href="/people/org/it-betrieb/"' in html
     assert 'href="/people/org/sparkasse-hanse/"' in html
     assert 'href="mailto:ben@example.org"' in html
-    assert 'href="/people/?skill=python"' in html
-    assert 'href="/people/?skill=netzwerke"' in html
+    # A skill opens "Wer weiß was?" for it: who else knows about it.
+    assert 'href="/search/experts/?topic=Python"' in html
+    assert 'href="/search/experts/?topic=Netzwerke"' in html
     assert "Ich betreue die Server." in html
     assert "German, English" in html
     assert 'href="/people/anna/"' in html  # manager of IT-Betrieb

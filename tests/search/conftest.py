@@ -39,3 +39,8 @@ def titles(results: SearchResults) -> list[str]:
 
 def ids(results: SearchResults, type_key: str = "post") -> list[int]:
     return [hit.object_id for hit in results.hits if hit.type == type_key]
+
+
+# The stream's cast (open, private and secret communities with an owner, a moderator, a
+# member, an outsider and an admin) and its factories, for the UI, file and expert tests.
+from tests.posts.conftest import Cast, cast, make_post, no_previews, png_upload  # noqa: E402, F401
