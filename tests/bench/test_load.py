@@ -32,7 +32,7 @@ def test_twenty_people_on_the_documented_deployment(tmp_path, capsys):
     """20 people for 20 s: all answers as expected, pools bounded, back at the floor."""
     url = urlsplit(database_url_of_default_database())
     name = f"{settings.DATABASES['default']['NAME']}_load"
-    limits = Limits(pool_min=2, pool_max=6, max_idle=2)
+    limits = Limits(pool_min=2, pool_max=10, max_idle=2)
     database_url = urlunsplit(url._replace(path=f"/{name}"))
     try:
         outcome = run(
