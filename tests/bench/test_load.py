@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -31,16 +32,21 @@ def test_twenty_people_on_the_documented_deployment(tmp_path, capsys):
     """20 people for 20 s: all answers as expected, pools bounded, back at the floor."""
     url = urlsplit(database_url_of_default_database())
     name = f"{settings.DATABASES['default']['NAME']}_load"
-    limits = Limits(pool_min=2, pool_max=6, max_idle=2)
-    outcome = run(
-        database_url=urlunsplit(url._replace(path=f"/{name}")),
-        redis_url=LOAD_REDIS_URL,
-        users=20,
-        duration=DURATION,
-        settle=60,
-        limits=limits,
-        log_dir=tmp_path,
-    )
+    limits = Limits(pool_min=2, pool_max=10, max_idle=2)
+    database_url = urlunsplit(url._replace(path=f"/{name}"))
+    try:
+        outcome = run(
+            database_url=database_url,
+            redis_url=LOAD_REDIS_URL,
+            users=20,
+            duration=DURATION,
+            settle=60,
+            limits=limits,
+            log_dir=tmp_path,
+        )
+    finally:
+        with psycopg.connect(urlunsplit(url._replace(path="/postgres")), autocommit=True) as db:
+            db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     assert outcome.ledger.all_problems() == []
     assert outcome.statuses.keys() <= {"200", "201"}
     with capsys.disabled():
