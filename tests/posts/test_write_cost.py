@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -15,6 +16,8 @@ from hanse.posts.models import Mention, Post, Tag
 pytestmark = pytest.mark.usefixtures("no_previews")
 JSON = "application/json"
 BODY = "Danke @olga und @moritz für das Treffen! #Connectoren"
+# PostgreSQL: one more statement relaxes the outbox mark's commit (hanse/jobs/outbox.py).
+QUERIES = 15 + (connection.vendor == "postgresql")
 
 
 @pytest.fixture
@@ -78,7 +81,7 @@ def test_api_create_query_count(
     client = client_for(cast.member)
     client.get("/api/v1/feed")  # the session is read once per client, as on any page
     with (
-        django_assert_num_queries(15),
+        django_assert_num_queries(QUERIES),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post("/api/v1/posts", {"body": BODY}, content_type=JSON)
@@ -100,7 +103,7 @@ def test_form_create_query_count(
     client = client_for(cast.member)
     client.get(reverse("posts:create"))
     with (
-        django_assert_num_queries(15),
+        django_assert_num_queries(QUERIES),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(reverse("posts:create"), {"body": BODY, "where": "company"})
