@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from hanse.api.pagination import OffsetPage, OffsetQuery
+from hanse.api.pagination import OffsetPage, OffsetQuery, offset_page
 from hanse.api.schemas import ERRORS, PersonRef, limit_field
 from hanse.communities.models import Community
 from hanse.core import http
@@ -52,7 +52,7 @@ class SearchParams(OffsetQuery):
     limit: int = limit_field(20, MAX_PER_PAGE)
 
 
-class CommunityRef(Schema):
+class SearchCommunityRef(Schema):
     slug: str
     name: str
 
@@ -65,7 +65,7 @@ class SearchHitOut(Schema):
     url: str = Field(description="Where the result opens in Hanse.")
     created_at: datetime | None
     author: PersonRef | None
-    community: CommunityRef | None
+    community: SearchCommunityRef | None
     score: float = Field(description="Relevance; only comparable within one answer.")
 
 
@@ -92,9 +92,13 @@ class ExpertOut(Schema):
     reactions: int = Field(description="Reactions those posts and comments received.")
 
 
-class ExpertParams(Schema):
+class ExpertParams(OffsetQuery):
     topic: str = Field(..., min_length=1, max_length=experts.MAX_TOPIC)
     limit: int = limit_field(10, experts.MAX_EXPERTS)
+
+
+class ExpertPage(OffsetPage[ExpertOut]):
+    """People who know about a topic, best first (the finder ranks at most 20)."""
 
 
 def _query(params: SearchParams, *, page: int, per_page: int) -> selectors.SearchQuery:
@@ -158,24 +162,34 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     }
 
 
-@experts_router.get("/", response={200: list[ExpertOut], **ERRORS}, summary="Wer weiß was?")
-def experts_list(request: HttpRequest, params: Query[ExpertParams]) -> list[dict[str, Any]]:
+@experts_router.get("/", response={200: ExpertPage, **ERRORS}, summary="Wer weiß was?")
+def experts_list(request: HttpRequest, params: Query[ExpertParams]) -> dict[str, Any]:
     """People who know about a topic, best first, with the reasons. Counts come only from
     posts and comments you may read; people who opted out are found by their declared
     skills only."""
-    found = experts.find_experts(user=http.viewer(request), topic=params.topic, limit=params.limit)
-    return [
-        {
-            "person": {"username": e.person.username, "display_name": e.person.display_name},
-            "job_title": e.person.job_title,
-            "unit": e.person.org_unit.name if e.person.org_unit else None,
-            "reasons": e.reasons,
-            "skills": e.skills,
-            "ask_me_about": e.asks,
-            "posts": e.posts,
-            "comments": e.comments,
-            "reactions": e.reactions,
-        }
-        for e in found
+    # The finder ranks a bounded list (experts.MAX_EXPERTS): pages are cut from it.
+    found = [
+        e
+        for e in experts.find_experts(
+            user=http.viewer(request), topic=params.topic, limit=experts.MAX_EXPERTS
+        )
         if e.person is not None
     ]
+    return offset_page(found, params, _expert_out)
+
+
+def _expert_out(e: experts.Expert) -> dict[str, Any]:
+    person = e.person
+    if person is None:  # experts_list keeps only found people
+        raise ValueError("an expert without a person")
+    return {
+        "person": {"username": person.username, "display_name": person.display_name},
+        "job_title": person.job_title,
+        "unit": person.org_unit.name if person.org_unit else None,
+        "reasons": e.reasons,
+        "skills": e.skills,
+        "ask_me_about": e.asks,
+        "posts": e.posts,
+        "comments": e.comments,
+        "reactions": e.reactions,
+    }

@@ -30,12 +30,16 @@ def _touch(type_key: str, ids: Iterable[int]) -> None:
         logger.warning("Could not queue the search index update of %s", type_key, exc_info=True)
 
 
-def _changed(instance: models.Model, update_fields: Any = None) -> None:
+def _changed(
+    instance: models.Model, update_fields: Any = None, *, follow_related: bool = True
+) -> None:
     model = type(instance)
     for stype in searchable.for_model(model):
         if update_fields and set(update_fields) <= stype.ignore_fields:
             continue
         _touch(stype.key, [instance.pk])
+    if not follow_related:
+        return
     for stype in searchable.all_types():
         for related_model, ids_of in stype.related:
             if isinstance(instance, related_model):
@@ -47,9 +51,13 @@ def _changed(instance: models.Model, update_fields: Any = None) -> None:
                 _touch(stype.key, ids)
 
 
-def on_save(sender: Any, instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+def on_save(
+    sender: Any, instance: models.Model, raw: bool = False, created: bool = False, **kwargs: Any
+) -> None:
     if not raw:
-        _changed(instance, kwargs.get("update_fields"))
+        # A row just created has nothing that depends on it yet (no comments under a new
+        # post): reading its dependants would cost every write two queries for nothing.
+        _changed(instance, kwargs.get("update_fields"), follow_related=not created)
 
 
 def on_delete(sender: Any, instance: models.Model, **kwargs: Any) -> None:

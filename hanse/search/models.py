@@ -62,13 +62,13 @@ class SearchDocument(models.Model):
 class IndexState(models.Model):
     """Per type: when the index last changed and how far behind the writes it was."""
 
-    type = models.CharField(max_length=30, unique=True)
-    last_update = models.DateTimeField(null=True, blank=True)
+    type = models.CharField(_("type"), max_length=30, unique=True)
+    last_update = models.DateTimeField(_("last update"), null=True, blank=True)
     # Seconds between a write's commit and its index update, last seen.
-    last_lag_seconds = models.FloatField(null=True, blank=True)
-    last_error = models.CharField(max_length=200, blank=True)
-    last_error_at = models.DateTimeField(null=True, blank=True)
-    reindexed_at = models.DateTimeField(null=True, blank=True)
+    last_lag_seconds = models.FloatField(_("last lag (s)"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    reindexed_at = models.DateTimeField(_("rebuilt at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("search index state")

@@ -71,7 +71,7 @@ def test_enter_opens_results_and_filters_work(
     """Enter without a chosen option opens /search/; the community filter narrows it down and
     stays in the URL."""
     login(page, content["anna"])
-    page.goto(reverse("core:home"))
+    page.goto(reverse("home:index"))
     box = combobox(page)
     box.fill("Baufinanzierung")
     with page.expect_navigation():

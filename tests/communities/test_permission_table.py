@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from hanse.communities import services
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
-from hanse.events.services import event_create
+from hanse.events.services.events import event_create
 from hanse.people.models import User
 from hanse.posts.services.comments import comment_create
 from hanse.posts.services.posts import post_create
@@ -712,6 +712,6 @@ def test_search_pages(actor, kind, world_for, client_for):
         experts = client.get(f"/search/experts/?topic={SEARCH_MARKER}").content.decode()
         assert ("1 post about it" in experts) is content
         assert (owner.display_name in experts) is content
-        found = client.get(f"/api/v1/experts/?topic={SEARCH_MARKER}").json()
+        found = client.get(f"/api/v1/experts/?topic={SEARCH_MARKER}").json()["items"]
         assert ([e["posts"] for e in found] == [1]) is content
         assert bool(found) is content

@@ -84,8 +84,10 @@ def test_command_once_creates_jobs_and_runs_interval_jobs(db: None, settings: An
     # The recovery step and the outbox relay run inline in the scheduler, the rest goes to
     # the queue.
     assert sorted(queued) == [
+        "check_saved_searches",
         "check_scheduled_announcements",
         "delete_expired_keys",
+        "extract_missing",
         "send_event_reminders",
     ]
     out = StringIO()

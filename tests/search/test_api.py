@@ -106,7 +106,8 @@ def test_experts_api(client_for: Callable[[User], Client], cast: Cast, posts: li
 
     cast.owner.skills.add(Skill.objects.create(name="Girokonto", slug="girokonto"))
     body = get(client_for(cast.outsider), "/experts/", topic="Girokonto").json()
-    by_name = {e["person"]["username"]: e for e in body}
+    assert body["total"] == len(body["items"]) and body["offset"] == 0
+    by_name = {e["person"]["username"]: e for e in body["items"]}
     assert by_name["olga"]["reasons"] == ["Skill Girokonto"]
     assert by_name["olga"]["skills"] == ["Girokonto"]
     assert by_name["mia"]["posts"] == 5  # the secret post is not counted for an outsider

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from hanse.communities.models import Community
-from hanse.events.services import event_create
+from hanse.events.services.events import event_create
 from hanse.people.models import Skill, User
 from hanse.posts.models import Post
 from hanse.posts.services.posts import post_create

@@ -98,17 +98,17 @@ def render_text(body: str, *, author: User, community: Community | None) -> Rend
 def tags_for(names: Sequence[str]) -> list[Tag]:
     """Tag rows for these normalised names, created when new (race-safe).
 
-    Most tags of a post exist already: one read finds them, and only a new tag costs an
-    insert and a second read (a twin request may insert the same tag at the same moment)."""
+    Most tags of a post exist already: one read finds them, and only a new tag costs its
+    insert. Each new tag is saved on its own (not in bulk), so its ``post_save`` reaches the
+    search index's hooks; ``get_or_create`` takes the row a twin request inserted at the same
+    moment."""
     if not names:
         return []
     found = list(Tag.objects.filter(name__in=names))
-    if len(found) < len(set(names)):
-        known = {tag.name for tag in found}
-        Tag.objects.bulk_create(
-            [Tag(name=n) for n in dict.fromkeys(names) if n not in known], ignore_conflicts=True
-        )
-        found = list(Tag.objects.filter(name__in=names))
+    known = {tag.name for tag in found}
+    for name in dict.fromkeys(names):
+        if name not in known:
+            found.append(Tag.objects.get_or_create(name=name)[0])
     return found
 
 

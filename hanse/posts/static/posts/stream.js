@@ -36,7 +36,8 @@
     if (textarea.dataset.mentionsCommunity) return textarea.dataset.mentionsCommunity;
     const where = textarea.form ? textarea.form.elements.namedItem("where") : null;
     const value = where && "value" in where ? where.value : "";
-    return value.startsWith("community:") ? value.slice("community:".length) : "";
+    const [kind, slug] = value.split(":", 2);
+    return kind === "community" && slug ? slug : "";
   }
 
   function setUp(textarea) {
