@@ -9,9 +9,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from hanse.core import searchable
 from hanse.demo.context import PhaseBar
 from hanse.demo.generator import DEMO_USERNAMES, SIZES, demo_password, generate
 from hanse.people.models import User
+from hanse.search import hooks as search_hooks
+from hanse.search.index import reindex_type
 
 
 class Command(BaseCommand):
@@ -71,7 +74,14 @@ class Command(BaseCommand):
                 leave=True,
             )
 
-        ctx = generate(size=size, seed=seed, password=password, progress=progress)
+        # The search index is built once at the end, in batches: following every single
+        # write of the generator would queue one index update per row.
+        with search_hooks.paused():
+            ctx = generate(size=size, seed=seed, password=password, progress=progress)
+        for stype in searchable.all_types():
+            bar = progress(f"search index: {stype.key}", 0)
+            reindex_type(stype, progress=bar.update)
+            bar.close()
         elapsed = time.monotonic() - started
         summary = ", ".join(f"{count:,} {name}" for name, count in ctx.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Done in {elapsed:.1f} s: {summary}."))
