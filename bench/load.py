@@ -513,7 +513,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--settle", type=float, default=90.0, help="seconds to get back")
     parser.add_argument("--pool-min", type=int, default=2)
     parser.add_argument("--pool-max", type=int, default=10)
-    parser.add_argument("--max-idle", type=int, default=60, help="DATABASE_POOL_MAX_IDLE")
+    parser.add_argument("--max-idle", type=int, default=5, help="DATABASE_POOL_MAX_IDLE")
     parser.add_argument(
         "--forking-worker", action="store_true", help="RQ's forking worker, for comparison"
     )
