@@ -106,9 +106,11 @@ def tags_for(names: Sequence[str]) -> list[Tag]:
         return []
     found = list(Tag.objects.filter(name__in=names))
     known = {tag.name for tag in found}
-    for name in dict.fromkeys(names):
-        if name not in known:
-            found.append(Tag.objects.get_or_create(name=name)[0])
+    found.extend(
+        Tag.objects.get_or_create(name=name)[0]
+        for name in dict.fromkeys(names)
+        if name not in known
+    )
     return found
 
 
