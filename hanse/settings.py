@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "hanse.posts",
     "hanse.chat",
     "hanse.events",
+    "hanse.wiki",
+    "hanse.files",
     "hanse.realtime",
     "hanse.api",
     "hanse.notifications",

@@ -24,6 +24,8 @@ urlpatterns = [
     path("chat/", include("hanse.chat.urls")),
     path("realtime/", include("hanse.realtime.urls")),
     path("events/", include("hanse.events.urls")),
+    path("wiki/", include("hanse.wiki.urls")),
+    path("library/", include("hanse.files.urls")),
     path("first-steps/", include("hanse.onboarding.urls")),
     path("search/", include("hanse.search.urls")),
     path("", include("hanse.notifications.urls_pwa")),

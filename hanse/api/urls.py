@@ -12,10 +12,12 @@ from hanse.api.parser import HanseParser
 from hanse.chat.api import router as chat_router
 from hanse.communities.api import router as communities_router
 from hanse.events.api import router as events_router
+from hanse.files.api import router as files_router
 from hanse.notifications.api import router as notifications_router
 from hanse.people.api import orgunits_router, people_router
 from hanse.posts.api import announcements_router, posts_router
 from hanse.search.api import experts_router, search_router
+from hanse.wiki.api import router as wiki_router
 
 api = NinjaAPI(
     title="Hanse API",
@@ -38,6 +40,8 @@ api.add_router("/", posts_router)
 api.add_router("/announcements", announcements_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/events", events_router)
+api.add_router("/wiki", wiki_router)
+api.add_router("/library", files_router)
 api.add_router("/chat", chat_router)
 api.add_router("/search", search_router)
 api.add_router("/experts", experts_router)

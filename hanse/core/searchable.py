@@ -128,3 +128,25 @@ def scope_kinds() -> list[ScopeKind]:
 def scope(kind: str, object_id: int | None) -> str:
     """The scope string of an object read by the readers of ``kind`` ``object_id``."""
     return PUBLIC if object_id is None else f"{kind}:{object_id}"
+
+
+# --- The text inside stored files ---------------------------------------------------------
+# Search reads the text of shared files in a bounded child process (hanse/search/extract.py).
+# An app below search that keeps files of its own (the library, hanse/files) asks for that
+# text here; search registers the reader from its ready(), so neither imports the other.
+# A reader takes (stored file, size in bytes, sniffed content type) and returns
+# (status, text), the status one of the ``FileText.Status`` values ("ok", "empty", ...).
+FileTextReader = Callable[[Any, int, str], tuple[str, str]]
+_file_text_readers: list[FileTextReader] = []
+
+
+def register_file_text_reader(reader: FileTextReader) -> None:
+    """Search's reader of file text (registering again replaces it: autoreload, tests)."""
+    _file_text_readers[:] = [reader]
+
+
+def read_file_text(field_file: Any, size: int, content_type: str) -> tuple[str, str] | None:
+    """The text inside a stored file, or None when no reader is registered (no search)."""
+    if not _file_text_readers:
+        return None
+    return _file_text_readers[0](field_file, size, content_type)

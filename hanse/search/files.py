@@ -107,18 +107,29 @@ def extract_one(row: Attachment | MessageAttachment) -> str:
 
 
 def _extract(row: Attachment | MessageAttachment) -> extract.Result:
+    return extract_stored(row.file, row.size, row.content_type)
+
+
+def extract_stored(field_file: Any, size: int, content_type: str) -> extract.Result:
+    """The text of a stored file, within the bounds of the settings."""
     bounds = limits()
-    if not extract.extractable(row.content_type):
+    if not extract.extractable(content_type):
         return extract.Result(extract.UNSUPPORTED)
-    if row.size > bounds.max_bytes:
+    if size > bounds.max_bytes:
         # Never read: its name is still searchable.
-        return extract.Result(extract.TOO_LARGE, detail=f"{row.size} bytes")
+        return extract.Result(extract.TOO_LARGE, detail=f"{size} bytes")
     try:
-        with row.file.open("rb") as handle:
+        with field_file.open("rb") as handle:
             data = handle.read(bounds.max_bytes + 1)
     except (OSError, ValueError) as exc:
         return extract.Result(extract.FAILED, detail=f"cannot read the stored file: {exc}")
-    return extract.extract(data, row.content_type, bounds)
+    return extract.extract(data, content_type, bounds)
+
+
+def read_file_text(field_file: Any, size: int, content_type: str) -> tuple[str, str]:
+    """The reader other apps' files are read with (``searchable.read_file_text``)."""
+    result = extract_stored(field_file, size, content_type)
+    return result.status, result.text
 
 
 @task()
@@ -268,6 +279,8 @@ def register() -> None:
     from hanse.jobs import scheduler
 
     searchable.register(FILE_TYPE)
+    # Files kept by apps below search (the library) are read through the same bounds.
+    searchable.register_file_text_reader(read_file_text)
     uploads.on_stored(queue_extraction)
     scheduler.register(
         scheduler.Schedule(

@@ -1,0 +1,192 @@
+"""Writes of the file library: folders, uploads, new versions, descriptions, the bin."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hanse.core import uploads
+from hanse.core.errors import PermissionRefused, ServiceError
+from hanse.files import tasks
+from hanse.files.models import FileVersion, Folder, LibraryFile, LibraryWatch
+from hanse.files.rules import may_change_file, may_delete_folder, may_upload_in
+from hanse.jobs.outbox import enqueue_on_commit
+
+if TYPE_CHECKING:
+    from hanse.communities.models import Community
+    from hanse.people.models import User
+
+# What the library accepts: the same types and size limit as attachments (core/uploads.py),
+# more files at once (a folder's worth dropped in one go).
+LIBRARY = uploads.UploadPolicy(model="files.FileVersion", folder="library", max_files=20)
+MAX_FOLDER_DEPTH = 8
+
+
+def _clean_name(name: str, what: str = "file") -> str:
+    cleaned = uploads.sanitise_name(name)
+    if not " ".join((name or "").split()):
+        raise ServiceError(_("Please give a name."), code="name_missing")
+    return cleaned[:120] if what == "folder" else cleaned
+
+
+def folder_create(
+    *, by: User, community: Community, name: str, parent: Folder | None = None
+) -> Folder:
+    """A new folder in the library (or inside another folder of the same library)."""
+    if not may_upload_in(by, community):
+        raise PermissionRefused(_("Only members may add folders to the library."))
+    if parent is not None:
+        if parent.community_id != community.pk:
+            raise ServiceError(_("The folder belongs to another library."), code="elsewhere")
+        depth, node = 1, parent
+        while node.parent_id is not None and depth <= MAX_FOLDER_DEPTH:
+            node = node.parent  # type: ignore[assignment]
+            depth += 1
+        if depth >= MAX_FOLDER_DEPTH:
+            raise ServiceError(
+                _("Folders can be nested at most %(max)d levels deep.") % {"max": MAX_FOLDER_DEPTH},
+                code="too_deep",
+            )
+    try:
+        with transaction.atomic():
+            return Folder.objects.create(
+                community=community, parent=parent, name=_clean_name(name, "folder"), created_by=by
+            )
+    except IntegrityError as exc:
+        raise ServiceError(
+            _("A folder with this name exists here already."), code="folder_exists"
+        ) from exc
+
+
+def folder_delete(*, folder: Folder, by: User) -> None:
+    """Remove an empty folder."""
+    if not may_delete_folder(by, folder):
+        raise PermissionRefused(_("You may not remove this folder."))
+    if folder.subfolders.exists() or folder.files.filter(deleted_at__isnull=True).exists():
+        raise ServiceError(_("Only an empty folder can be removed."), code="folder_not_empty")
+    with transaction.atomic():
+        doomed = FileVersion.objects.filter(file_entry__folder=folder)
+        uploads.delete_files_on_commit(list(doomed))
+        folder.delete()
+
+
+def _version(
+    entry: LibraryFile, item: uploads.ValidatedFile, by: User, number: int, note: str
+) -> FileVersion:
+    return FileVersion(
+        file_entry=entry,
+        number=number,
+        uploader=by,
+        note=note,
+        created_at=timezone.now(),
+        **uploads.row_fields(item),
+    )
+
+
+def files_upload(
+    *,
+    by: User,
+    community: Community,
+    files: Sequence[UploadedFile],
+    folder: Folder | None = None,
+    description: str = "",
+) -> list[LibraryFile]:
+    """Add several files at once: each checked (count, size, type sniffed from the content)
+    before anything is written, then stored with its first version."""
+    if not may_upload_in(by, community):
+        raise PermissionRefused(_("Only members may add files to the library."))
+    if folder is not None and folder.community_id != community.pk:
+        raise ServiceError(_("The folder belongs to another library."), code="elsewhere")
+    if not files:
+        raise ServiceError(_("Please choose at least one file."), code="no_files")
+    validated = uploads.validate(files, LIBRARY, thumbnails=False)
+    now = timezone.now()
+    entries: list[LibraryFile] = []
+    with uploads.removed_on_error(), transaction.atomic():
+        for item in validated:
+            entry = LibraryFile.objects.create(
+                community=community,
+                folder=folder,
+                name=item.original_name,
+                description=description[:2000],
+                created_by=by,
+                created_at=now,
+                updated_at=now,
+                version_count=1,
+            )
+            entries.append(entry)
+        by_item = dict(zip([id(i) for i in validated], entries, strict=True))
+        versions = uploads.store(
+            validated, LIBRARY, lambda item: _version(by_item[id(item)], item, by, 1, "")
+        )
+        for entry, version in zip(entries, versions, strict=True):
+            entry.current_version = version
+            entry.save(update_fields=["current_version"])
+        LibraryWatch.objects.get_or_create(community=community, user=by)
+        ids = [v.pk for v in versions]
+        enqueue_on_commit(tasks.read_texts, ids)
+        enqueue_on_commit(tasks.notify_files_added, community.pk, [e.pk for e in entries], by.pk)
+    return entries
+
+
+def version_upload(
+    *, entry: LibraryFile, by: User, upload: UploadedFile, note: str = ""
+) -> FileVersion:
+    """A new version of a file; the older ones stay and can still be downloaded."""
+    if not may_upload_in(by, entry.community):
+        raise PermissionRefused(_("Only members may upload new versions."))
+    validated = uploads.validate([upload], LIBRARY, thumbnails=False)
+    with uploads.removed_on_error(), transaction.atomic():
+        locked = LibraryFile.objects.select_for_update().get(pk=entry.pk)
+        number = locked.version_count + 1
+        (version,) = uploads.store(
+            validated, LIBRARY, lambda item: _version(locked, item, by, number, note[:300])
+        )
+        locked.current_version = version
+        locked.version_count = number
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["current_version", "version_count", "updated_at"])
+        enqueue_on_commit(tasks.read_texts, [version.pk])
+    entry.current_version = version
+    entry.version_count = number
+    return version
+
+
+def file_update(
+    *, entry: LibraryFile, by: User, name: str, description: str, folder: Folder | None
+) -> LibraryFile:
+    """Rename, describe or move a file."""
+    if not may_change_file(by, entry):
+        raise PermissionRefused(_("You may not change this file."))
+    if folder is not None and folder.community_id != entry.community_id:
+        raise ServiceError(_("The folder belongs to another library."), code="elsewhere")
+    if len(description) > 2000:
+        raise ServiceError(_("A description may have at most 2000 characters."), code="too_long")
+    entry.name = _clean_name(name)
+    entry.description = description
+    entry.folder = folder
+    entry.updated_at = timezone.now()
+    entry.save(update_fields=["name", "description", "folder", "updated_at"])
+    return entry
+
+
+def file_trash(*, entry: LibraryFile, by: User) -> LibraryFile:
+    """Put a file in the bin; it is removed for good after 30 days."""
+    if not may_change_file(by, entry):
+        raise PermissionRefused(_("You may not delete this file."))
+    entry.deleted_at = timezone.now()
+    entry.save(update_fields=["deleted_at"])
+    return entry
+
+
+def library_watch_set(*, community: Community, user: User, watching: bool) -> bool:
+    if watching:
+        LibraryWatch.objects.get_or_create(community=community, user=user)
+    else:
+        LibraryWatch.objects.filter(community=community, user=user).delete()
+    return watching

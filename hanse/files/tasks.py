@@ -1,0 +1,99 @@
+"""Background work of the library: the text inside new files (for search), telling those
+who follow a library about new files, and emptying the bin."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from hanse.core import searchable, uploads
+from hanse.files.models import FileVersion, LibraryFile, LibraryWatch
+from hanse.jobs import once
+from hanse.jobs.retry import retry
+from hanse.notifications.delivery import queue_delivery_on_commit
+from hanse.notifications.services import notify
+from hanse.people.models import User
+
+logger = logging.getLogger(__name__)
+# Files stay in the bin this long before they are removed for good.
+BIN_DAYS = 30
+
+
+@task()
+def read_texts(version_ids: list[int]) -> int:
+    """Read the text inside these versions through search's bounded reader (when search is
+    installed); saving the version has its file indexed again. Idempotent."""
+    done = 0
+    for version in FileVersion.objects.filter(pk__in=version_ids):
+        found = searchable.read_file_text(version.file, version.size, version.content_type)
+        if found is None:
+            return done
+        version.text_status, version.text = found
+        version.save(update_fields=["text_status", "text"])
+        done += 1
+    return done
+
+
+@task()
+def notify_files_added(
+    community_id: int, file_ids: list[int], actor_id: int, attempt: int = 1
+) -> int:
+    """Tell those who follow the library (not the uploader) about new files, collapsed per
+    library while unread."""
+    try:
+        return _notify_files_added(community_id, file_ids, actor_id)
+    except Exception:
+        retry(
+            notify_files_added,
+            [community_id, file_ids, actor_id],
+            attempt,
+            f"Library files {file_ids[:3]}",
+        )
+        return 0
+
+
+def _notify_files_added(community_id: int, file_ids: list[int], actor_id: int) -> int:
+    entries = list(
+        LibraryFile.objects.select_related("community").filter(
+            pk__in=file_ids, deleted_at__isnull=True
+        )
+    )
+    if not entries:
+        return 0
+    first = entries[0]
+    watchers = User.objects.filter(
+        pk__in=LibraryWatch.objects.filter(community_id=community_id).values("user_id"),
+        is_active=True,
+    ).exclude(pk=actor_id)
+    actor = User.objects.filter(pk=actor_id).first()
+    with transaction.atomic():
+        if not once.claim(f"library-added:{first.pk}"):
+            return 0
+        made = notify(
+            type_key="library_file_added",
+            recipients=list(watchers),
+            actor=actor,
+            community=first.community,
+            target=first,
+            group_key=f"library:{community_id}",
+            data={"name": first.name, "count": len(entries)},
+        )
+        queue_delivery_on_commit([n.pk for n in made])
+    return len(made)
+
+
+@task()
+def empty_bin() -> int:
+    """The daily job: files in the bin for more than 30 days are removed for good."""
+    cutoff = timezone.now() - timedelta(days=BIN_DAYS)
+    doomed = list(LibraryFile.objects.filter(deleted_at__lt=cutoff).values_list("pk", flat=True))
+    if not doomed:
+        return 0
+    with transaction.atomic():
+        uploads.delete_files_on_commit(list(FileVersion.objects.filter(file_entry_id__in=doomed)))
+        LibraryFile.objects.filter(pk__in=doomed).delete()
+    return len(doomed)

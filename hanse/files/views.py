@@ -1,0 +1,240 @@
+"""Pages of the file library: a folder's contents with uploading (several files, drag and
+drop), a file with its versions, and the permission-checked downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hanse.communities import selectors as community_selectors
+from hanse.communities.forms import JoinRequestForm
+from hanse.communities.models import Community
+from hanse.core import http, uploads
+from hanse.core.errors import ServiceError
+from hanse.core.files import serve_thumbnail, serve_upload
+from hanse.files import rules, selectors, services
+from hanse.files.models import Folder
+
+
+def _folder_param(request: HttpRequest, community: Community) -> Folder | None:
+    raw = request.POST.get("folder") or request.GET.get("folder") or ""
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        raise Http404
+    return selectors.get_folder_for(
+        viewer=http.viewer(request), community=community, folder_id=int(raw)
+    )
+
+
+def _library_url(community: Community, folder: Folder | None) -> str:
+    url = reverse("files:library", args=[community.slug])
+    return f"{url}?folder={folder.pk}" if folder else url
+
+
+def library(request: HttpRequest, slug: str) -> HttpResponse:
+    """The "Files" tab of a community: one folder's subfolders and files."""
+    viewer = http.viewer(request)
+    community = community_selectors.get_community_for(viewer=viewer, slug=slug)
+    context: dict[str, Any] = {
+        "community": community,
+        "tab": "files",
+        "pending_request_count": (
+            community_selectors.pending_requests(community=community).count()
+            if viewer.has_perm("communities.manage_members", community)
+            else 0
+        ),
+        "request_form": JoinRequestForm(),
+        "can_read": rules.may_read_library_of(viewer, community),
+    }
+    if not context["can_read"]:
+        return render(request, "files/library.html", context, status=403)
+    folder = _folder_param(request, community)
+    folders, files = selectors.folder_contents(viewer=viewer, community=community, folder=folder)
+    context |= {
+        "folder": folder,
+        "path": selectors.folder_path(folder),
+        "folders": folders,
+        "files": files,
+        "may_upload": rules.may_upload_in(viewer, community),
+        "watching": selectors.is_watching(community=community, user=viewer),
+        "max_mb": uploads.max_bytes() // (1024 * 1024),
+        "max_files": services.LIBRARY.max_files,
+        "may_delete_folder": folder is not None and rules.may_delete_folder(viewer, folder),
+    }
+    return render(request, "files/library.html", context)
+
+
+@require_POST
+def upload(request: HttpRequest, slug: str) -> HttpResponse:
+    """Several files at once, into a folder."""
+    viewer = http.viewer(request)
+    community = community_selectors.get_community_for(viewer=viewer, slug=slug)
+    if not rules.may_read_library_of(viewer, community):
+        raise Http404
+    folder = _folder_param(request, community)
+    files = request.FILES.getlist("files")
+    try:
+        added = services.files_upload(
+            by=viewer,
+            community=community,
+            files=files,
+            folder=folder,
+            description=request.POST.get("description", "")[:2000],
+        )
+    except ServiceError as exc:
+        http.flash_error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(count)d file(s) added to the library.") % {"count": len(added)},
+        )
+    return HttpResponseRedirect(_library_url(community, folder))
+
+
+@require_POST
+def folder_create(request: HttpRequest, slug: str) -> HttpResponse:
+    viewer = http.viewer(request)
+    community = community_selectors.get_community_for(viewer=viewer, slug=slug)
+    if not rules.may_read_library_of(viewer, community):
+        raise Http404
+    parent = _folder_param(request, community)
+    try:
+        folder = services.folder_create(
+            by=viewer, community=community, name=request.POST.get("name", ""), parent=parent
+        )
+    except ServiceError as exc:
+        http.flash_error(request, exc)
+        return HttpResponseRedirect(_library_url(community, parent))
+    messages.success(request, _("The folder has been created."))
+    return HttpResponseRedirect(_library_url(community, folder))
+
+
+@require_POST
+def folder_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    viewer = http.viewer(request)
+    community = community_selectors.get_community_for(viewer=viewer, slug=slug)
+    if not rules.may_read_library_of(viewer, community):
+        raise Http404
+    folder = _folder_param(request, community)
+    if folder is None:
+        raise Http404
+    parent = folder.parent
+    if http.attempt(
+        request,
+        lambda: services.folder_delete(folder=folder, by=viewer),
+        _("The folder has been removed."),
+    ):
+        return HttpResponseRedirect(_library_url(community, parent))
+    return HttpResponseRedirect(_library_url(community, folder))
+
+
+@require_POST
+def watch(request: HttpRequest, slug: str) -> HttpResponse:
+    viewer = http.viewer(request)
+    community = community_selectors.get_community_for(viewer=viewer, slug=slug)
+    if not rules.may_read_library_of(viewer, community):
+        raise Http404
+    watching = request.POST.get("watch") == "1"
+    services.library_watch_set(community=community, user=viewer, watching=watching)
+    messages.success(
+        request,
+        _("You will be told about new files here.")
+        if watching
+        else _("You no longer follow this library."),
+    )
+    return HttpResponseRedirect(_library_url(community, None))
+
+
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, file_id: int) -> HttpResponse:
+    """A file: preview (images), description, versions; changing it for those who may."""
+    viewer = http.viewer(request)
+    entry = selectors.get_file_for(viewer=viewer, file_id=file_id)
+    may_change = rules.may_change_file(viewer, entry)
+    if request.method == "POST":
+        folder_raw = request.POST.get("folder", "")
+        folder = (
+            selectors.get_folder_for(
+                viewer=viewer, community=entry.community, folder_id=int(folder_raw)
+            )
+            if folder_raw.isdigit() and len(folder_raw) < 12
+            else None
+        )
+        if http.attempt(
+            request,
+            lambda: services.file_update(
+                entry=entry,
+                by=viewer,
+                name=request.POST.get("name", ""),
+                description=request.POST.get("description", ""),
+                folder=folder,
+            ),
+            _("Your changes have been saved."),
+        ):
+            return HttpResponseRedirect(entry.get_absolute_url())
+    return render(
+        request,
+        "files/detail.html",
+        {
+            "entry": entry,
+            "community": entry.community,
+            "version": entry.current_version,
+            "versions": selectors.versions_of(entry=entry),
+            "path": selectors.folder_path(entry.folder),
+            "folders": selectors.folders_of(viewer=viewer, community=entry.community),
+            "may_change": may_change,
+            "may_upload": rules.may_upload_in(viewer, entry.community),
+        },
+    )
+
+
+@require_POST
+def version_upload(request: HttpRequest, file_id: int) -> HttpResponse:
+    viewer = http.viewer(request)
+    entry = selectors.get_file_for(viewer=viewer, file_id=file_id)
+    upload_file = request.FILES.get("file")
+    if upload_file is None:
+        messages.error(request, _("Please choose a file."))
+        return HttpResponseRedirect(entry.get_absolute_url())
+    http.attempt(
+        request,
+        lambda: services.version_upload(
+            entry=entry, by=viewer, upload=upload_file, note=request.POST.get("note", "")
+        ),
+        _("The new version has been uploaded."),
+    )
+    return HttpResponseRedirect(entry.get_absolute_url())
+
+
+@require_POST
+def trash(request: HttpRequest, file_id: int) -> HttpResponse:
+    viewer = http.viewer(request)
+    entry = selectors.get_file_for(viewer=viewer, file_id=file_id)
+    if http.attempt(
+        request,
+        lambda: services.file_trash(entry=entry, by=viewer),
+        _("The file is in the bin; it will be removed for good after 30 days."),
+    ):
+        return HttpResponseRedirect(_library_url(entry.community, entry.folder))
+    return HttpResponseRedirect(entry.get_absolute_url())
+
+
+@require_http_methods(["GET", "HEAD"])
+def download(request: HttpRequest, file_id: int, number: int, filename: str) -> HttpResponseBase:
+    """A version's bytes after the visibility check: images inline, the rest (HTML and SVG
+    are never accepted) as a download."""
+    version = selectors.get_version_for(viewer=http.viewer(request), file_id=file_id, number=number)
+    return serve_upload(request, version, filename)
+
+
+@require_http_methods(["GET", "HEAD"])
+def thumbnail(request: HttpRequest, file_id: int, number: int) -> HttpResponseBase:
+    version = selectors.get_version_for(viewer=http.viewer(request), file_id=file_id, number=number)
+    return serve_thumbnail(request, version)

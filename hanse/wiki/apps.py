@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WikiConfig(AppConfig):
+    name = "hanse.wiki"
+    label = "wiki"
+    verbose_name = _("Wiki")
+
+    def ready(self) -> None:
+        # The notification types register when the module is imported.
+        from hanse.jobs import scheduler
+        from hanse.wiki import jobs, notifications, search  # noqa: F401
+
+        scheduler.register(*jobs.SCHEDULES)
