@@ -715,3 +715,231 @@ def test_search_pages(actor, kind, world_for, client_for):
         found = client.get(f"/api/v1/experts/?topic={SEARCH_MARKER}").json()["items"]
         assert ([e["posts"] for e in found] == [1]) is content
         assert bool(found) is content
+
+
+# --- community knowledge: wiki pages and the file library (hanse/wiki, hanse/files) --------
+# Outcome "<status>" or "<status>:k", k = the page's or file's marker appears in the answer.
+# A page and a file are written by the owner in each world; pages may be edited by members.
+KNOWLEDGE_MARKER = "Wissensmarker"
+KNOWLEDGE_READS: dict[str, dict[str, tuple[str, str, str]]] = {
+    surface: {
+        "anonymous": (anon, anon, anon),
+        "outsider": (f"{ok}:k", private, "404"),
+        "member": (f"{ok}:k",) * 3,
+        "moderator": (f"{ok}:k",) * 3,
+        "owner": (f"{ok}:k",) * 3,
+        "admin": (f"{ok}:k",) * 3,
+    }
+    for surface, anon, ok, private in [
+        ("wiki_index", "302", "200", "403"),
+        ("wiki_page", "302", "200", "404"),
+        ("wiki_history", "302", "200", "404"),
+        ("wiki_revision", "302", "200", "404"),
+        ("wiki_diff", "302", "200", "404"),
+        ("wiki_api_list", "401", "200", "404"),
+        ("wiki_api_page", "401", "200", "404"),
+        ("wiki_api_revisions", "401", "200", "404"),
+        ("library", "302", "200", "403"),
+        ("file_detail", "302", "200", "404"),
+        ("file_download", "302", "200", "404"),
+        ("library_api_files", "401", "200", "404"),
+        ("library_api_file", "401", "200", "404"),
+        ("library_api_versions", "401", "200", "404"),
+    ]
+}
+
+
+def _knowledge(world: World) -> tuple[Any, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile  # why: this section only
+
+    from hanse.files.services import files_upload
+    from hanse.wiki.services import page_create, page_update
+
+    owner = world.people["owner"]
+    page = page_create(
+        by=owner, community=world.community, title=f"{KNOWLEDGE_MARKER} Seite", body="eins"
+    )
+    page_update(
+        page=page, by=owner, title=page.title, body=f"{KNOWLEDGE_MARKER} zwei",
+        base_revision_id=None,
+    )  # fmt: skip
+    (entry,) = files_upload(
+        by=owner,
+        community=world.community,
+        files=[SimpleUploadedFile(f"{KNOWLEDGE_MARKER}.txt", f"{KNOWLEDGE_MARKER}".encode())],
+    )
+    return page, entry
+
+
+def knowledge_url(surface: str, world: World, page: Any, entry: Any) -> str:
+    slug = world.community.slug
+    name = entry.name
+    return {
+        "wiki_index": reverse("wiki:community", args=[slug]),
+        "wiki_page": reverse("wiki:page", args=[page.pk]),
+        "wiki_history": reverse("wiki:history", args=[page.pk]),
+        "wiki_revision": reverse("wiki:revision", args=[page.pk, 2]),
+        "wiki_diff": reverse("wiki:diff", args=[page.pk]) + "?from=1&to=2",
+        "wiki_api_list": f"/api/v1/wiki/pages?community={slug}",
+        "wiki_api_page": f"/api/v1/wiki/pages/{page.pk}",
+        "wiki_api_revisions": f"/api/v1/wiki/pages/{page.pk}/revisions",
+        "library": reverse("files:library", args=[slug]),
+        "file_detail": reverse("files:detail", args=[entry.pk]),
+        "file_download": reverse("files:download", args=[entry.pk, 1, name]),
+        "library_api_files": f"/api/v1/library/{slug}/files",
+        "library_api_file": f"/api/v1/library/files/{entry.pk}",
+        "library_api_versions": f"/api/v1/library/files/{entry.pk}/versions",
+    }[surface]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("surface", list(KNOWLEDGE_READS))
+def test_knowledge_read(surface, actor, kind, world_for, client_for):
+    """Pages, revisions, diffs, folders, files, downloads: per actor and kind of community."""
+    world = world_for(kind)
+    page, entry = _knowledge(world)
+    expected = KNOWLEDGE_READS[surface][actor][KINDS.index(kind)]
+    status, _, flags = expected.partition(":")
+    response = client_for(world.people[actor]).get(knowledge_url(surface, world, page, entry))
+    if status == "401" and response.status_code == 302:
+        status = "302"
+    assert response.status_code == int(status), expected
+    if hasattr(response, "streaming_content"):
+        body = b"".join(response.streaming_content).decode()
+    else:
+        body = response.content.decode()
+    assert (KNOWLEDGE_MARKER in body) == ("k" in flags), expected
+    if kind == "secret" and actor in ("anonymous", "outsider"):
+        assert world.community.slug not in body
+
+
+# Writes through the API (and the settings page): "ok" or the status of the refusal.
+KNOWLEDGE_WRITES: dict[str, dict[str, tuple[str, str, str]]] = {
+    "page_create": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("403", "404", "404"),
+        "member": ("ok", "ok", "ok"),
+        "moderator": ("ok", "ok", "ok"),
+        "owner": ("ok", "ok", "ok"),
+        "admin": ("ok", "ok", "ok"),
+    },
+    "page_edit": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("403", "404", "404"),
+        "member": ("ok", "ok", "ok"),
+        "moderator": ("ok", "ok", "ok"),
+        "owner": ("ok", "ok", "ok"),
+        "admin": ("ok", "ok", "ok"),
+    },
+    "page_restore": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("403", "404", "404"),
+        "member": ("ok", "ok", "ok"),
+        "moderator": ("ok", "ok", "ok"),
+        "owner": ("ok", "ok", "ok"),
+        "admin": ("ok", "ok", "ok"),
+    },
+    "wiki_settings": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("403", "404", "404"),
+        "member": ("403", "403", "403"),
+        "moderator": ("403", "403", "403"),
+        "owner": ("ok", "ok", "ok"),
+        "admin": ("ok", "ok", "ok"),
+    },
+    "file_upload": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("403", "404", "404"),
+        "member": ("ok", "ok", "ok"),
+        "moderator": ("ok", "ok", "ok"),
+        "owner": ("ok", "ok", "ok"),
+        "admin": ("ok", "ok", "ok"),
+    },
+    "file_version": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("403", "404", "404"),
+        "member": ("ok", "ok", "ok"),
+        "moderator": ("ok", "ok", "ok"),
+        "owner": ("ok", "ok", "ok"),
+        "admin": ("ok", "ok", "ok"),
+    },
+    # The file is the owner's: members may not put it in the bin, moderators may.
+    "file_trash": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("403", "404", "404"),
+        "member": ("403", "403", "403"),
+        "moderator": ("ok", "ok", "ok"),
+        "owner": ("ok", "ok", "ok"),
+        "admin": ("ok", "ok", "ok"),
+    },
+}
+
+
+def _knowledge_snapshot() -> Any:
+    from hanse.files.models import FileVersion, LibraryFile
+    from hanse.wiki.models import Page, Revision, WikiSettings
+
+    return (
+        list(Page.objects.order_by("pk").values_list("pk", "title", "body", "revision_count")),
+        Revision.objects.count(),
+        list(WikiSettings.objects.values_list("community", "enabled", "edit_policy")),
+        list(LibraryFile.objects.order_by("pk").values_list("pk", "deleted_at", "version_count")),
+        FileVersion.objects.count(),
+    )
+
+
+def _knowledge_write(client: Any, write: str, world: World, page: Any, entry: Any) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile  # why: this section only
+
+    slug = world.community.slug
+    if write == "page_create":
+        body = {"community": slug, "title": "Neue Seite", "body": "x"}
+        return client.post("/api/v1/wiki/pages", json.dumps(body), "application/json")
+    if write == "page_edit":
+        body = {"title": page.title, "body": "geändert", "base_revision": None}
+        return client.put(f"/api/v1/wiki/pages/{page.pk}", json.dumps(body), "application/json")
+    if write == "page_restore":
+        return client.post(f"/api/v1/wiki/pages/{page.pk}/revisions/1/restore")
+    if write == "wiki_settings":
+        data = {"edit_policy": "moderators", "review_days": "30"}
+        return client.post(reverse("wiki:settings", args=[slug]), data)
+    if write == "file_upload":
+        upload = SimpleUploadedFile("neu.txt", b"neu")
+        return client.post(f"/api/v1/library/{slug}/files", {"files": [upload]})
+    if write == "file_version":
+        upload = SimpleUploadedFile("neu.txt", b"neu")
+        return client.post(f"/api/v1/library/files/{entry.pk}/versions", {"file": upload})
+    if write == "file_trash":
+        return client.post(reverse("files:trash", args=[entry.pk]))
+    raise AssertionError(write)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("write", list(KNOWLEDGE_WRITES))
+def test_knowledge_write(write, actor, kind, world_for, client_for):
+    """Each knowledge write: done, or refused with the expected status and nothing changed."""
+    world = world_for(kind)
+    page, entry = _knowledge(world)
+    expected = KNOWLEDGE_WRITES[write][actor][KINDS.index(kind)]
+    before = _knowledge_snapshot()
+    response = _knowledge_write(client_for(world.people[actor]), write, world, page, entry)
+    if expected == "ok":
+        assert response.status_code in (200, 201, 302), response.content
+        assert _knowledge_snapshot() != before
+        if write == "file_trash":
+            assert response.status_code == 302
+            assert "/library/c/" in response["Location"]
+        return
+    assert _knowledge_snapshot() == before
+    if expected == "401":
+        assert response.status_code in (401, 302)
+        return
+    if write in ("wiki_settings", "file_trash"):
+        # Pages answer a refusal with a refusal page or an error message after a redirect.
+        assert response.status_code in ((404,) if expected == "404" else (403, 302))
+    else:
+        assert response.status_code == int(expected), response.content
+    if expected == "404":
+        assert world.name not in response.content.decode()
