@@ -17,6 +17,7 @@ from django.utils import timezone
 from hanse.demo import chat, communities, events, notifications, onboarding, org, people, posts
 from hanse.demo.context import SIZES, DemoContext, ProgressFactory, SizeSpec, no_progress
 from hanse.demo.data import DEMO_USERNAMES, MAIL_DOMAIN
+from hanse.demo.knowledge import create_knowledge
 
 __all__ = [
     "DEFAULT_PASSWORD",
@@ -41,6 +42,7 @@ PHASES: list[tuple[str, Phase]] = [
     ("posts", posts.create_posts),
     ("events", events.create_events),
     ("chat", chat.create_chat),
+    ("knowledge", create_knowledge),
     ("notifications", notifications.create_notifications),
     ("new starter", onboarding.create_new_starter),
 ]
