@@ -43,16 +43,28 @@ class FolderQuerySet(models.QuerySet["Folder"]):
 
 class Folder(models.Model):
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="library_folders"
+        Community,
+        on_delete=models.CASCADE,
+        related_name="library_folders",
+        verbose_name=_("community"),
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="subfolders"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subfolders",
+        verbose_name=_("parent folder"),
     )
     name = models.CharField(_("name"), max_length=120)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = FolderQuerySet.as_manager()
 
@@ -87,16 +99,31 @@ class LibraryFileQuerySet(models.QuerySet["LibraryFile"]):
 
 
 class LibraryFile(models.Model):
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="library_files")
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.CASCADE,
+        related_name="library_files",
+        verbose_name=_("community"),
+    )
     folder = models.ForeignKey(
-        Folder, null=True, blank=True, on_delete=models.CASCADE, related_name="files"
+        Folder,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="files",
+        verbose_name=_("folder"),
     )
     name = models.CharField(_("file name"), max_length=255)
     description = models.TextField(_("description"), blank=True, max_length=2000)
     current_version = models.ForeignKey(
-        "FileVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "FileVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("current version"),
     )
-    version_count = models.PositiveIntegerField(default=0)
+    version_count = models.PositiveIntegerField(_("number of versions"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -104,10 +131,10 @@ class LibraryFile(models.Model):
         related_name="+",
         verbose_name=_("uploaded by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     # In the bin since then (removed for good after 30 days).
-    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(_("in the bin since"), null=True, blank=True)
 
     objects = LibraryFileQuerySet.as_manager()
 
@@ -145,9 +172,13 @@ class FileVersion(models.Model):
         FILE = "file", _("File")
 
     file_entry = models.ForeignKey(LibraryFile, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
+    number = models.PositiveIntegerField(_("version"))
     uploader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     kind = models.CharField(max_length=8, choices=Kind.choices)
@@ -155,11 +186,11 @@ class FileVersion(models.Model):
     thumbnail = models.FileField(upload_to=_thumbnail_path, max_length=255, blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     # Sniffed from the content, never taken from the upload's name or header.
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # The text inside the file for search ("" until read; text_status says how it went).
     text = models.TextField(blank=True)
     text_status = models.CharField(max_length=16, blank=True)

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Ht
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hanse.communities import selectors as community_selectors
@@ -93,7 +94,12 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("%(count)d file(s) added to the library.") % {"count": len(added)},
+            ngettext(
+                "%(count)d file added to the library.",
+                "%(count)d files added to the library.",
+                len(added),
+            )
+            % {"count": len(added)},
         )
     return HttpResponseRedirect(_library_url(community, folder))
 

@@ -33,7 +33,11 @@ class WikiSettings(models.Model):
         MODERATORS = "moderators", _("Only moderators and owners")
 
     community = models.OneToOneField(
-        Community, on_delete=models.CASCADE, primary_key=True, related_name="wiki_settings"
+        Community,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="wiki_settings",
+        verbose_name=_("community"),
     )
     enabled = models.BooleanField(_("wiki switched on"), default=True)
     edit_policy = models.CharField(
@@ -104,9 +108,14 @@ class Page(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     is_template = models.BooleanField(_("page template"), default=False)
     current_revision = models.ForeignKey(
-        "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("current version"),
     )
-    revision_count = models.PositiveIntegerField(default=0)
+    revision_count = models.PositiveIntegerField(_("number of versions"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -114,14 +123,19 @@ class Page(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     reviewed_at = models.DateTimeField(_("reviewed on"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     # When owners were last reminded to review it (one reminder per period).
-    review_reminded_at = models.DateTimeField(null=True, blank=True)
+    review_reminded_at = models.DateTimeField(_("review reminder sent at"), null=True, blank=True)
 
     objects = PageQuerySet.as_manager()
 
@@ -158,8 +172,10 @@ class RevisionQuerySet(models.QuerySet["Revision"]):
 
 
 class Revision(models.Model):
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("page")
+    )
+    number = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -170,7 +186,7 @@ class Revision(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = RevisionQuerySet.as_manager()
 
