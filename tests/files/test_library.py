@@ -42,18 +42,29 @@ def test_upload_several_into_a_folder(people, club, django_capture_on_commit_cal
     assert version.text == "Dienstplan Filiale Mölln" and version.text_status == "ok"
 
 
-def test_types_are_sniffed_and_refused_in_german(people, club, settings):
-    settings.LANGUAGE_CODE = "de"
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"<html><script>alert(1)</script></html>",
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        b"MZ\x90\x00\x03\x00\x00\x00",
+    ],
+)
+def test_types_are_sniffed_and_refused_in_german(people, club, content):
+    """HTML, SVG and programs are refused whatever their name says, with a German message."""
     from django.utils import translation
 
     with translation.override("de"), pytest.raises(ServiceError) as caught:
         services.files_upload(
             by=people["member"],
             community=club,
-            files=[SimpleUploadedFile("seite.pdf", b"<html><script>x</script></html>")],
+            files=[SimpleUploadedFile("seite.pdf", content)],
         )
     assert caught.value.code == "file_type_not_allowed"
-    assert "seite.pdf" in str(caught.value.message)
+    with translation.override("de"):
+        message = str(caught.value.message)
+    assert "„seite.pdf“" in message or "seite.pdf" in message
+    assert "Datei" in message
     assert not LibraryFile.objects.exists()
 
 

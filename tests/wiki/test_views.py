@@ -170,3 +170,14 @@ def test_company_wiki(client_for, people, admin_user):
     html = client_for(people["outsider"]).get(reverse("wiki:company")).content.decode()
     assert "Urlaubsregeln" in html
     assert "New page" not in html
+
+
+def test_found_by_search_only_by_readers(client_for, people, club, page):
+    """The page's current text is found on the results page by members, not by outsiders."""
+    from hanse.search.index import index_objects
+
+    index_objects("wiki_page", [page.pk])
+    found = client_for(people["member"]).get("/search/?q=Methode").content.decode()
+    assert "Working Out Loud FAQ" in found
+    hidden = client_for(people["outsider"]).get("/search/?q=Methode").content.decode()
+    assert "Working Out Loud FAQ" not in hidden
