@@ -52,7 +52,7 @@ class PagePage(OffsetPage[PageSummary]):
     pass
 
 
-class RevisionOut(Schema):
+class PageRevisionOut(Schema):
     number: int
     title: str
     body: str
@@ -61,7 +61,7 @@ class RevisionOut(Schema):
     created_at: datetime
 
 
-class RevisionPage(OffsetPage[RevisionOut]):
+class PageRevisionPage(OffsetPage[PageRevisionOut]):
     pass
 
 
@@ -125,8 +125,8 @@ def _page_out(request: HttpRequest, page: Page) -> PageOut:
     )
 
 
-def _revision_out(revision: Revision) -> RevisionOut:
-    return RevisionOut(
+def _revision_out(revision: Revision) -> PageRevisionOut:
+    return PageRevisionOut(
         number=revision.number,
         title=revision.title,
         body=revision.body,
@@ -198,20 +198,22 @@ def update_page(request: HttpRequest, page_id: Id, payload: PageUpdate) -> PageO
 
 @router.get(
     "/pages/{page_id}/revisions",
-    response={200: RevisionPage, **ERRORS},
+    response={200: PageRevisionPage, **ERRORS},
     summary="List a page's revisions",
 )
-def list_revisions(request: HttpRequest, page_id: Id, query: Query[OffsetQuery]) -> RevisionPage:
+def list_revisions(
+    request: HttpRequest, page_id: Id, query: Query[OffsetQuery]
+) -> PageRevisionPage:
     page = _page(request, page_id)
-    return RevisionPage(**offset_page(selectors.revisions_of(page=page), query, _revision_out))
+    return PageRevisionPage(**offset_page(selectors.revisions_of(page=page), query, _revision_out))
 
 
 @router.get(
     "/pages/{page_id}/revisions/{number}",
-    response={200: RevisionOut, **ERRORS},
+    response={200: PageRevisionOut, **ERRORS},
     summary="Get a revision",
 )
-def get_revision(request: HttpRequest, page_id: Id, number: Id) -> RevisionOut:
+def get_revision(request: HttpRequest, page_id: Id, number: Id) -> PageRevisionOut:
     page = _page(request, page_id)
     viewer = http.viewer(request)
     return _revision_out(selectors.get_revision_for(viewer=viewer, page=page, number=number))
