@@ -9,7 +9,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import clear_script_prefix, get_script_prefix, reverse, set_script_prefix
 
-from hanse.core.templatetags.hanse_urls import reverse_one
+from hanse.core.templatetags.hanse_urls import reverse_args, reverse_one
 
 CASES = [
     ("posts:detail", 1),
@@ -45,3 +45,21 @@ def test_same_as_the_url_tag_in_a_template(prefix: str) -> None:
         fast = Template("{% load hanse_urls %}{{ v|reverse:name }}").render(context)
         tag = Template("{% url name v %}").render(context)
         assert fast == tag
+
+
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("chat:message_react", (3, 41)),
+        ("chat:thread", (12, 5)),
+        ("chat:file", (9, "Präsentation Q3 (final).pdf")),
+        ("chat:file", (9, "a?b#c&d.txt")),
+    ],
+)
+def test_several_arguments_as_reverse(prefix: str, name: str, values: tuple[object, ...]) -> None:
+    """{% path %} with several arguments, and file names with spaces and umlauts, as reverse()."""
+    assert reverse_args(name, *values) == reverse(name, args=list(values))
+    context = Context({"a": values[0], "b": values[1], "name": name})
+    assert Template("{% load hanse_urls %}{% path name a b %}").render(context) == Template(
+        "{% url name a b %}"
+    ).render(context)
