@@ -7,8 +7,8 @@ notifications are created in the background (hanse/chat/tasks.py).
 Payloads (``type`` / ``op`` / ids):
 - ``chat.message`` to ``chat:<channel>``: op ``created`` | ``edited`` | ``deleted`` |
   ``reactions``, with ``id``, ``channel``, ``parent``, ``client_id``, ``author`` and ``html``:
-  the message rendered for every member alike in each interface language (each connection
-  gets its person's; ``html_by_language`` never reaches a browser), so the browser
+  the message rendered once for every member and language alike (hanse/chat/rendering.py:
+  chat.js shows the viewer's own controls and translates the labels), so the browser
   dedupes by ``id`` and replaces the element on later ops.
 - ``chat.topic`` to ``chat:<channel>``: the new ``topic``.
 - ``chat.read`` to the reader's own connections (``user``): ``channel``, ``last_read_id``,
@@ -22,9 +22,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
-
-from django.conf import settings
-from django.utils import translation
 
 from hanse.chat.models import Channel, ChannelMember
 from hanse.chat.rendering import render_message_html
@@ -55,12 +52,8 @@ def _publish_to_user(user_id: int, event: dict[str, Any]) -> None:
 def message_event(message: Message, op: str) -> dict[str, Any]:
     """The ``chat.message`` event of a message already in memory (author, channel, and its
     attachments and reactions prefetched: hanse/chat/selectors.py ``message_queryset``)."""
-    # Rendered once per interface language: each connection sends the one of its person
-    # (hanse/realtime/publish.py), so nobody reads "Reply in thread" in a German interface.
-    by_language = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            by_language[code] = render_message_html(message, None)
+    # Rendered once, language-neutral: one text for every connection, encoded once
+    # (hanse/realtime/publish.py); chat.js puts the labels in the person's language.
     return {
         "type": "chat.message",
         "op": op,
@@ -70,8 +63,7 @@ def message_event(message: Message, op: str) -> dict[str, Any]:
         "client_id": str(message.client_id),
         "author": message.author_id,
         "reply_count": message.reply_count,
-        "html": by_language.get(settings.LANGUAGE_CODE, next(iter(by_language.values()))),
-        "html_by_language": by_language,
+        "html": render_message_html(message, None),
     }
 
 

@@ -1,5 +1,6 @@
-"""Messages as HTML: for the pages (with the viewer's own controls) and for live events
-(one rendering for every member; chat.js reveals the controls that belong to the viewer)."""
+"""Messages as HTML: for the pages (with the viewer's own controls, in the viewer's language)
+and for live events (one rendering for every member and every language: chat.js reveals the
+controls that belong to the viewer and translates the labels from the JavaScript catalog)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from hanse.chat.models import Message
 from hanse.chat.rules import message_flags
@@ -62,8 +64,17 @@ def decorate(messages: Iterable[Message], viewer: User | None, *, is_admin: bool
 def render_message_html(
     message: Message, viewer: User | None, *, is_admin: bool = False, in_thread: bool = False
 ) -> str:
-    """One message as HTML. With ``viewer=None`` nothing depends on who looks: the payload of
-    live events, the same for every member."""
+    """One message as HTML. With ``viewer=None`` nothing depends on who looks nor on their
+    language: the payload of live events, the same for every member. Its labels are then the
+    source texts (English), each marked ``data-i18n*`` for chat.js to translate with the
+    JavaScript catalog (djangojs), so a message is rendered once, not once per language."""
+    if viewer is None:
+        with translation.override(None):
+            return _render(message, viewer, is_admin=is_admin, in_thread=in_thread)
+    return _render(message, viewer, is_admin=is_admin, in_thread=in_thread)
+
+
+def _render(message: Message, viewer: User | None, *, is_admin: bool, in_thread: bool) -> str:
     decorate([message], viewer, is_admin=is_admin)
     return render_to_string(
         "chat/_message.html",

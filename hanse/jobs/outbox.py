@@ -7,6 +7,13 @@ killed between commit and enqueue) nothing is raised to the person who wrote, th
 and ``relay`` (run inline by the scheduler every 15 seconds, hanse/jobs/jobs.py) queues it
 later. With the database queue the task row and the mark commit together.
 
+The hand-offs of one commit are coalesced: however many rows a write queued (a new post:
+its announcement and its search index update), the first commit hook claims them all in one
+transaction with one statement (``UPDATE ... RETURNING``: only rows that committed and are not
+queued yet), queues their tasks and commits; the other hooks of that commit find nothing left.
+The rows as stored decide what is queued, so a row of a savepoint that was rolled back (whose
+hook Django dropped) is never queued, whatever id it had.
+
 A task may thus be queued twice (a relay racing a slow commit hook, a mark that failed after
 the enqueue); only idempotent tasks go through here (the ``DeliveredEvent`` ledger of
 notifications makes each event's notifications once).
@@ -14,12 +21,14 @@ notifications makes each event's notifications once).
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -42,12 +51,23 @@ def relay_after() -> timedelta:
     return timedelta(seconds=getattr(settings, "OUTBOX_RELAY_AFTER_SECONDS", 30))
 
 
+# The rows this connection wrote and has not handed to the queue yet: {id: task}. Kept on
+# the connection (one per thread); a hook takes them all.
+_PENDING = "_hanse_outbox_pending"
+
+
 def enqueue_on_commit(task_obj: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
     """Queue ``task_obj(*args, **kwargs)`` once the current transaction commits, durably."""
     row = OutboxEvent.objects.create(
         task_path=task_obj.module_path, args=list(args), kwargs=dict(kwargs)
     )
-    transaction.on_commit(lambda: _send(row.pk, task_obj, args, kwargs))
+    conn = transaction.get_connection()
+    pending = conn.__dict__.setdefault(_PENDING, {})
+    pending.pop(row.pk, None)  # an id SQLite reuses after a rollback goes to the end
+    pending[row.pk] = task_obj
+    # One hook per row, so Django drops it with a savepoint rolled back around it; the first
+    # hook that runs after the commit sends its row and every row written after it.
+    transaction.on_commit(lambda: _send_pending(conn, row.pk))
 
 
 def _relax_commit() -> None:
@@ -61,20 +81,57 @@ def _relax_commit() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def _send(pk: int, task_obj: Task[Any, Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+def _json(value: Any) -> Any:
+    # A raw query returns JSON as text on SQLite and decoded on PostgreSQL.
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _claim(ids: list[int]) -> list[tuple[int, str, list[Any], dict[str, Any]]]:
+    """Mark these rows queued, those that exist and are not queued yet, in one statement;
+    returns what they hold (id, task, args, kwargs), in the order they were written."""
+    meta = OutboxEvent._meta
+    quote = connection.ops.quote_name
+    column = {f.name: quote(str(f.column)) for f in meta.concrete_fields}
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {column['enqueued_at']} = %s, "  # noqa: S608  # names from the model, values as parameters
+        f"{column['attempts']} = {column['attempts']} + 1 "
+        f"WHERE {column['id']} IN ({marks}) AND {column['enqueued_at']} IS NULL "
+        f"RETURNING {column['id']}, {column['task_path']}, {column['args']}, {column['kwargs']}"
+    )
+    with connection.cursor() as cursor:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        cursor.execute(sql, [now, *ids])
+        rows = cursor.fetchall()
+    return sorted((pk, path, _json(args), _json(kwargs)) for pk, path, args, kwargs in rows)
+
+
+def _send_pending(conn: BaseDatabaseWrapper, first: int) -> None:
+    """Hand the rows of a commit to the queue in one transaction, with one claim: the row of
+    this hook and every row written after it on this connection.
+
+    Hooks run in the order they were registered, so when this one runs, a row written before
+    it is still pending only if its hook was dropped (its savepoint or transaction rolled
+    back): it is forgotten. Rows written after it whose savepoint rolled back are in the list
+    but not in the table, and the claim, which reads the table, leaves them out."""
+    pending: dict[int, Task[Any, Any]] = conn.__dict__.get(_PENDING, {})
+    if first not in pending:
+        return  # an earlier hook of the same commit sent it
+    ids = list(pending)
+    batch = {pk: pending[pk] for pk in ids[ids.index(first) :]}
+    pending.clear()
+    tasks = {task_obj.module_path: task_obj for task_obj in batch.values()}
     try:
         with transaction.atomic():
             _relax_commit()
-            task_obj.enqueue(*args, **kwargs)
-            OutboxEvent.objects.filter(pk=pk).update(
-                enqueued_at=timezone.now(), attempts=F("attempts") + 1
-            )
+            for _pk, path, args, kwargs in _claim(list(batch)):
+                (tasks.get(path) or import_string(path)).enqueue(*args, **kwargs)
     except Exception:
-        # The write has committed and the person gets their answer; the relay queues it.
+        # The write has committed and the person gets their answer; the relay queues them.
         logger.warning(
             "Could not queue %s (outbox %s); the relay will.",
-            task_obj.module_path,
-            pk,
+            ", ".join(sorted(tasks)),
+            ", ".join(str(pk) for pk in batch),
             exc_info=True,
         )
 

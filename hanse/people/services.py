@@ -383,6 +383,7 @@ def profile_update(
             user.save(update_fields=list(values))
         if skill_names is not None:
             user.skills.set(_skills_for(skill_names))
+            _forget_suggestions(user.pk)
         if topic_names is not None:
             user.ask_me_about.set(_skills_for(topic_names))
         if values.get("show_presence") is False:
@@ -443,6 +444,8 @@ def person_hr_update(
             for field, value in values.items():
                 setattr(user, field, value)
             user.save(update_fields=list(values))
+            if {"org_unit", "location"} & set(values):
+                _forget_suggestions(user.pk)
     return user
 
 
@@ -616,9 +619,14 @@ def unfollow(*, follower: User, followee: User) -> None:
 
 
 def _forget_suggestions(user_id: int) -> None:
-    """ "Colleagues to meet" leaves out people one follows: recompute it on the next view."""
+    """ "Colleagues to meet" (cached per person, people.selectors.people_to_meet) leaves out
+    people one follows and ranks by one's unit, location and skills: recompute it on the next
+    view. Forgotten now and again after the commit: a start page rendered between the two
+    (still reading the old rows) would otherwise keep its outdated list for ten minutes."""
 
-    cache.delete_many([f"{people_to_meet_cache_key(user_id)}:{n}" for n in (6, 8, 10, 12)])
+    keys = [f"{people_to_meet_cache_key(user_id)}:{n}" for n in (6, 8, 10, 12)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def expert_preference_set(*, user: User, from_activity: bool) -> None:

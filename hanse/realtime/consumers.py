@@ -399,11 +399,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         # A topic left a moment ago (revoked) may still have events in flight: drop them.
         if topic != "user" and not self.receives(topic):
             return
-        texts = message.get("texts")
-        if isinstance(texts, dict):  # one text per interface language: this person's
-            text = texts.get(self.language) or texts.get(settings.LANGUAGE_CODE)
-        else:
-            text = message.get("text")
+        text = message.get("text")
         if isinstance(text, str):
             # Encoded once by the publisher (hanse/realtime/publish.py) for every recipient.
             await self.send(text_data=text)

@@ -39,19 +39,9 @@ def _group_send(group: str, message: dict[str, Any]) -> None:
 def _live_event(topic: str, event: dict[str, Any]) -> dict[str, Any]:
     """The layer message of an event: the frame is encoded here, once, and every receiving
     connection sends that text as it is (LiveConsumer.live_event) instead of encoding it
-    again per recipient. An event with ``html_by_language`` ({language: html}) is encoded once
-    per language, with that language's ``html``; each connection sends its person's."""
-    by_language = event.get("html_by_language")
-    message: dict[str, Any] = {"type": "live.event", "topic": topic}
-    if by_language:
-        event = {key: value for key, value in event.items() if key != "html_by_language"}
-        message["texts"] = {
-            code: json.dumps({**event, "html": html, "topic": topic})
-            for code, html in by_language.items()
-        }
-    else:
-        message["text"] = json.dumps({**event, "topic": topic})
-    return message
+    again per recipient. Events carry nothing that depends on the recipient's language (a
+    chat message's HTML is language-neutral, hanse/chat/rendering.py)."""
+    return {"type": "live.event", "topic": topic, "text": json.dumps({**event, "topic": topic})}
 
 
 def publish(topic: str, event: dict[str, Any]) -> None:

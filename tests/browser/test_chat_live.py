@@ -77,3 +77,55 @@ def test_message_appears_for_the_other_person_without_reload(
     assert anna_page.locator("#chat-log").get_by_text(text).count() == 1
     for page in pages:
         page.context.close()
+
+
+def test_a_live_message_reads_in_the_readers_language(
+    browser: Any,
+    asgi_server: Server,
+    make_user: Callable[..., Any],
+    login: Any,
+    axe_check: Callable[..., list[dict[str, Any]]],
+) -> None:
+    """The one language-neutral rendering of a live message shows German labels and a German
+    time on a German page (chat.js, from the JavaScript catalog), English ones on an English
+    page; the author's own controls appear for the author only; axe finds nothing serious."""
+    from playwright.sync_api import expect
+
+    anna, ben = make_user("anna", ui_language="en"), make_user("ben", ui_language="de")
+    channel = channel_create(by=anna, name="Filialteam", kind=Channel.Kind.PRIVATE, members=[ben])
+    pages = []
+    for person in (anna, ben):
+        context = browser.new_context(base_url=asgi_server.origin)
+        page = context.new_page()
+        login(page, person)
+        page.goto(f"/chat/{channel.pk}/")
+        page.wait_for_function(
+            "(topic) => window.HanseLive && window.HanseLive.isSubscribed(topic)",
+            arg=f"chat:{channel.pk}",
+        )
+        pages.append(page)
+    anna_page, ben_page = pages
+    text = f"Sprechstunde um 10? {uuid.uuid4().hex[:6]}"
+    anna_page.locator("#composer-main").fill(text)
+    anna_page.locator("#composer-main").press("Enter")
+
+    german = ben_page.locator(".chat-msg").filter(has_text=text)
+    expect(german).to_have_count(1, timeout=30_000)
+    expect(german.get_by_role("link", name="Im Thread antworten")).to_be_visible()
+    expect(german.get_by_role("button", name="Gefällt mir")).to_have_attribute(
+        "title", "Gefällt mir"
+    )
+    # Anna's message: Ben may neither edit nor delete it.
+    expect(german.get_by_role("link", name="Bearbeiten", include_hidden=True)).to_be_hidden()
+    assert "data-i18n" not in german.evaluate("(el) => el.outerHTML")
+    # German date format (d.m.Y H:i) from the catalog's formats.
+    assert german.locator("time").inner_text().count(".") == 2
+
+    english = anna_page.locator(".chat-msg").filter(has_text=text)
+    expect(english.get_by_role("link", name="Reply in thread")).to_be_visible()
+    expect(english.get_by_role("link", name="Edit")).to_be_visible()
+    expect(english.get_by_role("button", name="Delete")).to_be_visible()
+    assert "/" in english.locator("time").inner_text()
+    axe_check(ben_page)
+    for page in pages:
+        page.context.close()

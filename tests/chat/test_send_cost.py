@@ -8,10 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from hanse.chat import selectors, services
 from hanse.chat.models import Channel, ChannelMember
+from hanse.jobs.models import OutboxEvent
 from hanse.people.models import User
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +77,33 @@ def test_a_member_sends_in_a_fixed_number_of_queries(
         )
     assert created and message.channel_id == world["public"].pk
     assert ChannelMember.objects.get(channel=world["public"], user=ben).last_read_id == message.pk
+
+
+def test_the_hand_off_after_the_commit_is_one_claim(
+    people: dict[str, User],
+    world: dict[str, Channel],
+    settings: Any,
+    django_assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """After the commit, the message's two outbox rows (the mention's notification and the
+    search index update) are handed to the queue together: one claim of both rows and the
+    two queued tasks, in one transaction (a savepoint here); the live push reads nothing.
+    Each row alone cost a transaction, a mark and its task: 8 statements."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ben = people["ben"]
+    services.channel_join(channel=world["public"], user=ben)
+    channel = selectors.find_channel_for(viewer=ben, channel_id=world["public"].pk)
+    assert channel is not None
+    before = OutboxEvent.objects.count()
+    with django_capture_on_commit_callbacks() as hooks:
+        services.message_post(channel=channel, author=ben, body="Moin @anna")
+    relaxed = connection.vendor == "postgresql"  # SET LOCAL synchronous_commit
+    with django_assert_num_queries(5 + relaxed):
+        for hook in hooks:
+            hook()
+    rows = OutboxEvent.objects.order_by("pk")[before:]
+    assert len(rows) == 2 and all(row.enqueued_at and row.attempts == 1 for row in rows)
 
 
 def test_a_non_member_of_a_public_channel_is_told_to_join(

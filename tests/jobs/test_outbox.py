@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from hanse.chat import services as chat_services
 from hanse.jobs import outbox
@@ -20,6 +21,7 @@ from hanse.posts.models import Post
 from hanse.posts.services import comments as comment_services
 from hanse.posts.services import posts as post_services
 from hanse.posts.services import reactions as reaction_services
+from tests.jobs import sample_tasks
 
 LATER = timedelta(minutes=5)
 
@@ -159,3 +161,33 @@ def test_admin_lists_rows_that_wait(db, admin_user, client_for):
     page = client_for(admin_user).get("/admin/jobs/outboxevent/", {"enqueued_at__isempty": "1"})
     assert page.status_code == 200
     assert "hanse.nowhere.task" in page.content.decode()
+
+
+def test_one_commit_is_handed_off_once_and_a_rolled_back_row_never(
+    db: None, tmp_path: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The rows of one commit are claimed and queued together by its first hook; a row of a
+    savepoint that rolled back, and a row of a transaction that rolled back before, are not
+    queued (the table decides, not the list the process kept)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    out = str(tmp_path / "out")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox.enqueue_on_commit(sample_tasks.plain, "rolled back with its transaction")
+        raise RuntimeError
+    with django_capture_on_commit_callbacks() as hooks, transaction.atomic():
+        outbox.enqueue_on_commit(sample_tasks.plain, out)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            outbox.enqueue_on_commit(sample_tasks.delayed, "rolled back with its savepoint")
+            raise RuntimeError
+        outbox.enqueue_on_commit(sample_tasks.delayed, out)
+    assert len(hooks) == 2  # Django dropped the rolled-back row's hook
+    before = DBTaskResult.objects.count()
+    for hook in hooks:
+        hook()
+    queued = DBTaskResult.objects.order_by("enqueued_at")[before:]
+    assert [(t.task_path, t.args_kwargs["args"]) for t in queued] == [
+        ("tests.jobs.sample_tasks.plain", [out]),
+        ("tests.jobs.sample_tasks.delayed", [out]),
+    ]
+    assert OutboxEvent.objects.filter(enqueued_at__isnull=True).count() == 0
+    assert set(OutboxEvent.objects.values_list("attempts", flat=True)) == {1}

@@ -25,6 +25,88 @@
     return input ? input.value : "";
   }
 
+  // Live renderings are the same for every person and language (hanse/chat/rendering.py):
+  // their labels are the source texts, marked data-i18n*, translated here from the page's
+  // catalog (djangojs, {% js_catalog %}), and their time is written in the page's format.
+  const gettext = window.gettext || ((text) => text);
+  const ngettext = window.ngettext || ((one, many, n) => (n === 1 ? one : many));
+  const interpolate = window.interpolate || ((text) => text);
+  const getFormat = window.get_format || ((name) => name);
+  const pad = (n) => String(n).padStart(2, "0");
+
+  // Django's date format characters that its locales use for SHORT_DATETIME_FORMAT, applied to
+  // the wall-clock time the server wrote (the ISO text of <time datetime>, in its time zone).
+  function formatTime(iso) {
+    const p = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/.exec(iso);
+    if (!p) return null;
+    const [Y, m, d, H, i, s] = p.slice(1).map(Number);
+    const g = H % 12 || 12;
+    const a = H < 12 ? gettext("a.m.") : gettext("p.m.");
+    const P = () => {
+      if (i === 0 && H === 0) return gettext("midnight");
+      if (i === 0 && H === 12) return gettext("noon");
+      return `${i === 0 ? g : `${g}:${pad(i)}`} ${a}`;
+    };
+    const parts = {
+      d: () => pad(d), j: () => String(d), m: () => pad(m), n: () => String(m),
+      Y: () => String(Y), y: () => pad(Y % 100), H: () => pad(H), G: () => String(H),
+      h: () => pad(g), g: () => String(g), i: () => pad(i), s: () => pad(s),
+      a: () => a, A: () => (H < 12 ? "AM" : "PM"), P,
+    };
+    const format = getFormat("SHORT_DATETIME_FORMAT");
+    let out = "";
+    for (let k = 0; k < format.length; k++) {
+      const c = format[k];
+      if (c === "\\") out += format[++k] || "";
+      else out += parts[c] ? parts[c]() : c;
+    }
+    return out;
+  }
+
+  // Django's filesizeformat, in the page's language.
+  function fileSize(bytes) {
+    const units = [["KB", 1024], ["MB", 1024 ** 2], ["GB", 1024 ** 3], ["TB", 1024 ** 4], ["PB", 1024 ** 5]];
+    if (bytes < 1024) {
+      const text = interpolate(ngettext("%(size)d byte", "%(size)d bytes", bytes), { size: bytes }, true);
+      return text.replace(/ /g, "\u00a0");
+    }
+    let [unit, size] = units[units.length - 1];
+    for (let k = 0; k < units.length - 1; k++) {
+      if (bytes < units[k + 1][1]) { [unit, size] = units[k]; break; }
+    }
+    const number = (Math.round((bytes / size) * 10) / 10).toFixed(1).replace(".", getFormat("DECIMAL_SEPARATOR"));
+    return `${number}\u00a0${unit}`;
+  }
+
+  function localise(scope) {
+    scope.querySelectorAll("[data-i18n]").forEach((el) => {
+      el.textContent = gettext(el.textContent.trim());
+      el.removeAttribute("data-i18n");
+    });
+    scope.querySelectorAll("[data-i18n-title]").forEach((el) => {
+      el.title = gettext(el.title);
+      el.removeAttribute("data-i18n-title");
+    });
+    scope.querySelectorAll("[data-i18n-confirm]").forEach((el) => {
+      el.setAttribute("hx-confirm", gettext(el.getAttribute("hx-confirm")));
+      el.removeAttribute("data-i18n-confirm");
+    });
+    scope.querySelectorAll("[data-i18n-replies]").forEach((el) => {
+      const n = Number(el.dataset.i18nReplies);
+      el.textContent = interpolate(ngettext("%(counter)s reply", "%(counter)s replies", n), { counter: n }, true);
+      el.removeAttribute("data-i18n-replies");
+    });
+    scope.querySelectorAll("[data-i18n-size]").forEach((el) => {
+      el.textContent = fileSize(Number(el.dataset.i18nSize));
+      el.removeAttribute("data-i18n-size");
+    });
+    scope.querySelectorAll("time[data-i18n-time]").forEach((el) => {
+      const text = formatTime(el.getAttribute("datetime"));
+      if (text) el.textContent = text;
+      el.removeAttribute("data-i18n-time");
+    });
+  }
+
   // Live renderings are the same for everybody: show the viewer's own controls here.
   function personalise(scope) {
     scope.querySelectorAll(".chat-msg").forEach((msg) => {
@@ -92,6 +174,7 @@
     const existing = document.getElementById(`m-${event.id}`);
     const element = fragment(event.html);
     if (!element) return;
+    localise(element);
     if (existing) {
       existing.replaceWith(element);
       personalise(element.parentElement || document);
