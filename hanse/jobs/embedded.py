@@ -23,6 +23,8 @@ from typing import Any
 from django.db import close_old_connections, transaction
 from django.utils.crypto import get_random_string
 
+from hanse.jobs import queues
+
 logger = logging.getLogger(__name__)
 
 # The longest a due task waits when nothing in this process woke the worker (delayed tasks,
@@ -95,8 +97,6 @@ def start() -> bool:
             return False
         _started = True
     from django_tasks.signals import task_enqueued
-
-    from hanse.jobs import queues
 
     task_enqueued.connect(_task_enqueued, dispatch_uid="hanse.jobs.embedded")
     for name, queue_names in (
