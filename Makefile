@@ -63,11 +63,12 @@ run: setup
 	  || { echo "Port $(PORT) on $(HOST) is taken: another Hanse or program runs there. Stop it, or start on another port: PORT=8080 make run" >&2; exit 1; }
 	@$(PY) manage.py check --fail-level ERROR >/dev/null
 	@$(PY) manage.py hanse_welcome --port $(PORT) --host $(HOST)
-	@# One process: without REDIS_URL the server runs the task worker and the scheduler as
+	@# One process: without REDIS_URL the server runs the task workers and the scheduler as
 	@# threads (hanse/jobs/embedded.py), sharing its cache and channel layer. With REDIS_URL,
-	@# worker and scheduler are processes of their own; when any process ends, so do the others.
+	@# they are processes of their own: a worker for every queue, one for the "live" queue only
+	@# (notifications: hanse/jobs/queues.py) and the scheduler; when any ends, so do the others.
 	@trap 'kill 0' EXIT INT TERM; \
-	  if [ -n "$$REDIS_URL" ]; then $(PY) manage.py hanse_worker & $(PY) manage.py hanse_scheduler & fi; \
+	  if [ -n "$$REDIS_URL" ]; then $(PY) manage.py hanse_worker & $(PY) manage.py hanse_worker --queue live & $(PY) manage.py hanse_scheduler & fi; \
 	  $(BIN)/uvicorn hanse.asgi:application --host $(HOST) --port $(PORT) --no-proxy-headers --no-access-log --lifespan off --ws-per-message-deflate false & \
 	  wait -n; status=$$?; \
 	  echo "A Hanse process ended (exit code $$status); stopping the others." >&2; \

@@ -226,6 +226,9 @@ REDIS_URL = env_str("REDIS_URL")
 # REDIS_POOL_TIMEOUT seconds for one. The channel layer holds two more (publish, subscribe).
 REDIS_POOL_MAX_SIZE = env_int("REDIS_POOL_MAX_SIZE", 10)
 REDIS_POOL_TIMEOUT = env_int("REDIS_POOL_TIMEOUT", 5)
+# The task queues, in the order workers take from them: "live" for what a person waits to see
+# (notifications, bell counts, pushes), "default" for the rest (hanse/jobs/queues.py says why).
+TASK_QUEUES = ["live", "default"]
 if REDIS_URL:
     # Every connection of the process (cache, sessions, channel layer, queue) names itself.
     _REDIS_NAMED_URL = f"{REDIS_URL}{'&' if '?' in REDIS_URL else '?'}client_name={PROCESS_NAME}"
@@ -274,12 +277,13 @@ if REDIS_URL:
     }
     # A job running longer is ended (SIGALRM in the worker, hanse/jobs/rqworker.py).
     RQ_QUEUES = {
-        "default": {
+        name: {
             "URL": _REDIS_NAMED_URL,
             "DEFAULT_TIMEOUT": env_int("TASK_TIMEOUT_SECONDS", 180),
         }
+        for name in TASK_QUEUES
     }
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
     # django_rq under a translated name in the admin (hanse/jobs/rq_dashboard.py).
     INSTALLED_APPS.append("hanse.jobs.rq_dashboard.RQDashboardConfig")
 else:
@@ -300,7 +304,7 @@ else:
     CHANNEL_LAYERS = {
         "default": {"BACKEND": "hanse.realtime.memory_layer.ThreadSafeInMemoryChannelLayer"}
     }
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 # Without Redis the web server runs the task worker and the scheduler as threads of its own
 # (hanse/jobs/embedded.py): one process, so the memory cache and channel layer are shared by
 # all three. Off in tests (they run tasks inline) and wherever separate worker processes run.
@@ -312,7 +316,12 @@ TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 60)
 if HANSE_ENV == "test" and not env_bool("TASKS_REAL_QUEUE"):
     # Tests run side effects inline so they can assert them; the queue backends have tests
     # of their own.
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": TASK_QUEUES,
+        }
+    }
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "people.User"

@@ -9,6 +9,7 @@ from django_tasks import task
 
 from hanse.chat.models import Channel, ChannelMember, Message
 from hanse.chat.notifications import CHAT_MENTION, DIRECT_MESSAGE, message_data
+from hanse.jobs import queues
 from hanse.jobs.once import run_once
 from hanse.jobs.retry import retry
 from hanse.notifications.delivery import queue_delivery_on_commit
@@ -17,7 +18,7 @@ from hanse.notifications.services import notify
 logger = logging.getLogger(__name__)
 
 
-@task()
+@task(queue_name=queues.LIVE)
 def notify_message_created(
     message_id: int, mentioned_ids: Sequence[int] = (), attempt: int = 1
 ) -> None:

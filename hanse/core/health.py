@@ -89,16 +89,18 @@ def _queue_state(now: datetime) -> tuple[int, datetime | None]:
     if backend == "django_tasks_rq.RQBackend":
         import django_rq
 
-        queue = django_rq.get_queue("default")
-        ids = queue.get_job_ids(0, 1)
-        oldest = None
-        if ids:
-            job = queue.fetch_job(ids[0])
+        depth, oldest = 0, None
+        for name in settings.TASKS["default"].get("QUEUES", ["default"]):
+            queue = django_rq.get_queue(name)
+            depth += queue.count
+            ids = queue.get_job_ids(0, 1)
+            job = queue.fetch_job(ids[0]) if ids else None
             if job is not None and job.enqueued_at is not None:
-                oldest = job.enqueued_at
-                if timezone.is_naive(oldest):
-                    oldest = timezone.make_aware(oldest, UTC)
-        return queue.count, oldest
+                queued = job.enqueued_at
+                if timezone.is_naive(queued):
+                    queued = timezone.make_aware(queued, UTC)
+                oldest = queued if oldest is None else min(oldest, queued)
+        return depth, oldest
     if backend == "django_tasks_db.DatabaseBackend":
         from django.db.models import Case, F, Min, When
         from django_tasks_db.models import DBTaskResult, get_date_max

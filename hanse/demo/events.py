@@ -26,7 +26,7 @@ from hanse.people.models import Location, User
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
-STAMMTISCH = """Einmal im Monat – genauer: jeden zweiten Dienstag – treffen wir uns zum \
+STAMMTISCH = """Alle zwei Wochen – jeden zweiten Dienstag – treffen wir uns zum \
 Connectoren-Stammtisch. Wer in Lübeck ist, kommt in die Hauptstelle; alle anderen sind online \
 dabei.
 

@@ -21,7 +21,7 @@ from django_tasks import task
 from hanse.events.models import Event, OccurrenceOverride, ReminderSetting, Rsvp
 from hanse.events.notifications import occurrence_data
 from hanse.events.recurrence import Occurrence, occurrence_key, occurrences
-from hanse.jobs import once
+from hanse.jobs import once, queues
 from hanse.jobs.retry import retry
 from hanse.notifications.delivery import queue_delivery_on_commit
 from hanse.notifications.services import notify
@@ -43,7 +43,7 @@ def _deliver_after_commit(ids: list[int]) -> None:
     queue_delivery_on_commit(ids)
 
 
-@task()
+@task(queue_name=queues.LIVE)
 def notify_event(
     kind: str,
     event_id: int,

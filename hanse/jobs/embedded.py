@@ -7,8 +7,11 @@ live in the same memory cache the web requests read, and the worker's live pushe
 the same channel layer the WebSockets listen on (hanse/realtime/memory_layer.py). With Redis,
 ``manage.py hanse_worker`` and ``hanse_scheduler`` run as processes of their own, as at scale.
 
-The worker sleeps until a task is committed in this process (or one second at most, for
-delayed tasks and retries), so a mention reaches the bell without a polling delay.
+Two worker threads run: one for the "live" queue only (notifications, bell counts, pushes)
+and one for both queues, so that a slow job (a link preview, a file's text extraction) never
+holds up a mention (hanse/jobs/queues.py). Each sleeps until a task is committed in this
+process (or one second at most, for delayed tasks and retries), so a mention reaches the bell
+without a polling delay.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from typing import Any
 from django.db import close_old_connections, transaction
 from django.utils.crypto import get_random_string
 
+from hanse.jobs import queues
+
 logger = logging.getLogger(__name__)
 
 # The longest a due task waits when nothing in this process woke the worker (delayed tasks,
@@ -28,16 +33,21 @@ POLL_SECONDS = 1.0
 
 _started = False
 _lock = threading.Lock()
-_wake = threading.Event()
+_wakes: list[threading.Event] = []
 stop = threading.Event()
+
+
+def _wake_all() -> None:
+    for wake in _wakes:
+        wake.set()
 
 
 def _task_enqueued(**kwargs: Any) -> None:
     # The task's row is visible to the worker's connection only after the enqueuing commit.
-    transaction.on_commit(_wake.set)
+    transaction.on_commit(_wake_all)
 
 
-def _run_worker() -> None:
+def _run_worker(queue_names: list[str], wake: threading.Event) -> None:
     # Imported here: the database backend's models load only once Django is set up.
     from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
     from django_tasks_db.management.commands.db_worker import Worker
@@ -45,15 +55,16 @@ def _run_worker() -> None:
     from hanse.jobs import heartbeat
     from hanse.jobs.models import Heartbeat
 
-    beats = heartbeat.beat_in_background(Heartbeat.Role.WORKER)
+    # One heartbeat for the worker role is enough: the thread that takes every queue.
+    beats = heartbeat.beat_in_background(Heartbeat.Role.WORKER) if len(queue_names) > 1 else None
     worker_id = "embedded-" + get_random_string(20)
-    logger.info("Embedded task worker started.")
+    logger.info("Embedded task worker started (queues: %s).", ", ".join(queue_names))
     while not stop.is_set():
-        _wake.clear()
+        wake.clear()
         try:
             # One batch: every task due now, then back here to sleep until woken.
             Worker(
-                queue_names=["default"],
+                queue_names=queue_names,
                 interval=0,
                 batch=True,
                 backend_name=DEFAULT_TASK_BACKEND_ALIAS,
@@ -66,8 +77,9 @@ def _run_worker() -> None:
             logger.exception("Embedded task worker: a batch failed.")
         finally:
             close_old_connections()
-        _wake.wait(POLL_SECONDS)
-    beats.set()
+        wake.wait(POLL_SECONDS)
+    if beats is not None:
+        beats.set()
 
 
 def _run_scheduler() -> None:
@@ -87,8 +99,16 @@ def start() -> bool:
     from django_tasks.signals import task_enqueued
 
     task_enqueued.connect(_task_enqueued, dispatch_uid="hanse.jobs.embedded")
-    for name, target in (("hanse-worker", _run_worker), ("hanse-scheduler", _run_scheduler)):
-        threading.Thread(target=target, name=name, daemon=True).start()
+    for name, queue_names in (
+        ("hanse-worker-live", [queues.LIVE]),
+        ("hanse-worker", list(queues.ALL)),
+    ):
+        wake = threading.Event()
+        _wakes.append(wake)
+        threading.Thread(
+            target=_run_worker, args=(queue_names, wake), name=name, daemon=True
+        ).start()
+    threading.Thread(target=_run_scheduler, name="hanse-scheduler", daemon=True).start()
     return True
 
 

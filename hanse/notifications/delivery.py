@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from hanse.jobs import queues
 from hanse.jobs.outbox import enqueue_on_commit
 from hanse.jobs.retry import MAX_ATTEMPTS, backoff, can_defer, enqueue
 from hanse.jobs.retry import retry as _retry
@@ -83,7 +84,7 @@ def push_available() -> bool:
     return importlib.util.find_spec("hanse.notifications.push") is not None
 
 
-@task()
+@task(queue_name=queues.LIVE)
 def queue_delivery_task(notification_ids: list[int]) -> int:
     """``queue_delivery`` as a task: what a task's commit hands on through the outbox."""
     return queue_delivery(notification_ids)
@@ -210,7 +211,7 @@ def _close_quietly(connection: Any) -> None:
         connection.connection = None
 
 
-@task()
+@task(queue_name=queues.LIVE)
 def deliver_push(notification_ids: list[int], attempt: int = 1) -> int:
     """Hand push notifications to the web push sender (hanse/notifications/push.py); those
     it leaves pending (every device failed for a passing reason) are retried with backoff."""

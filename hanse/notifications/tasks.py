@@ -22,7 +22,7 @@ from django.db import transaction
 from django_tasks import task
 
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
-from hanse.jobs import once
+from hanse.jobs import once, queues
 from hanse.jobs.outbox import enqueue_on_commit
 from hanse.jobs.retry import retry as _retry
 from hanse.notifications import selectors, services
@@ -101,7 +101,7 @@ def _community_event(kind: str, object_id: int, actor_id: int | None, event_key:
         raise ValueError(f"Unknown community event {kind!r}.")
 
 
-@task()
+@task(queue_name=queues.LIVE)
 def notify_community_event(
     kind: str,
     object_id: int,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from hanse.core import uploads
-from hanse.jobs import once
+from hanse.jobs import once, queues
 from hanse.jobs.outbox import enqueue_on_commit
 from hanse.jobs.retry import retry as _retry
 from hanse.notifications.tasks import notify_once
@@ -107,7 +107,7 @@ def fetch_link_preview(post_id: int, url: str) -> None:
     Post.objects.filter(pk=post_id).update(link_preview=link)
 
 
-@task()
+@task(queue_name=queues.LIVE)
 def announce_post_created(post_id: int) -> None:
     """A new post's side effects, off the request that published it: the link preview and
     the notifications (the live push is sent by the process that committed the post, see
@@ -120,7 +120,7 @@ def announce_post_created(post_id: int) -> None:
 # --- notifications ---------------------------------------------------------------------------
 
 
-@task()
+@task(queue_name=queues.LIVE)
 def notify_post_created(post_id: int, attempt: int = 1) -> None:
     """Mentions in a new post and "all posts" followers of its community."""
     try:
@@ -132,7 +132,7 @@ def notify_post_created(post_id: int, attempt: int = 1) -> None:
         _retry(notify_post_created, [post_id], attempt, f"Notifying about post {post_id}")
 
 
-@task()
+@task(queue_name=queues.LIVE)
 def notify_comment_created(comment_id: int, attempt: int = 1) -> None:
     """Mentions in a comment, and the authors of the post and of the comment replied to."""
     try:
@@ -154,7 +154,7 @@ def notify_comment_created(comment_id: int, attempt: int = 1) -> None:
         )
 
 
-@task()
+@task(queue_name=queues.LIVE)
 def notify_reaction_added(reaction_id: int, attempt: int = 1) -> None:
     """The author of the post or comment reacted to (grouped)."""
     try:
@@ -174,7 +174,7 @@ def notify_reaction_added(reaction_id: int, attempt: int = 1) -> None:
         _retry(notify_reaction_added, [reaction_id], attempt, f"Notifying reaction {reaction_id}")
 
 
-@task()
+@task(queue_name=queues.LIVE)
 def notify_announcement_published(announcement_id: int, attempt: int = 1) -> None:
     """Ask the audience of a must-read announcement to read it, once it is published."""
     try:

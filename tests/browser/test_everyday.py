@@ -21,10 +21,18 @@ from tests.jobs.make_run import PASSWORD, make_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTHS = (320, 390, 800, 1024, 1280)
-# With Redis the mention's notification is made by a separate RQ worker process, which forks
-# a work horse per job: on a loaded test machine that alone can take a few seconds.
-BELL_TIMEOUT_MS = {"embedded": 2000, "redis": 10_000}
+WIDTHS = (320, 390, 800, 1024, 1280, 1920)
+# Both set-ups: with Redis the mention's notification is made by the worker process that takes
+# only the "live" queue (hanse/jobs/queues.py), so nothing queued before it delays it.
+BELL_TIMEOUT_MS = 2000
+
+
+# Labels that must show whole at every width: the phone bar's, the tabs (a cut-off last tab
+# hid "Termine" at 320 px), the start page's shortcuts.
+CUT_OFF = """() => [...document.querySelectorAll(
+    '.bottom-nav span:not(.bottom-nav__badge), .tabs, .home-actions .button'
+)].filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map((e) => e.textContent.trim().replace(/\\s+/g, ' ').slice(0, 40))"""
 
 
 def test_no_main_page_scrolls_sideways_at_any_width(
@@ -32,9 +40,10 @@ def test_no_main_page_scrolls_sideways_at_any_width(
     page: Page,
     login: Callable[..., None],
 ) -> None:
-    """Every main page fits its window from 320 to 1280 px: nothing scrolls sideways."""
+    """Every main page fits its window from 320 to 1920 px: nothing scrolls sideways, and no
+    label of the bottom bar, the tabs or the start page's shortcuts is cut off."""
     login(page, bank["anna"])
-    too_wide = []
+    too_wide, cut_off = [], []
     for name, url in AXE_PAGES.items():
         page.goto(url(bank))
         for width in WIDTHS:
@@ -44,7 +53,9 @@ def test_no_main_page_scrolls_sideways_at_any_width(
             )
             if scroll > inner:
                 too_wide.append(f"{name} at {width} px: {scroll} px wide")
+            cut_off += [f"{name} at {width} px: {label}" for label in page.evaluate(CUT_OFF)]
     assert too_wide == []
+    assert cut_off == []
 
 
 def test_bell_opens_a_preview_with_mark_all_read(
@@ -144,7 +155,7 @@ def test_message_and_mention_reach_a_colleague_on_another_page_within_two_second
 
         _alice_mentions(running.origin, running.keys)
         expect(page.locator("#notification-bell")).not_to_have_attribute(
-            "data-unread", str(bell_before), timeout=BELL_TIMEOUT_MS[setup]
+            "data-unread", str(bell_before), timeout=BELL_TIMEOUT_MS
         )
         expect(page).to_have_title(re.compile(r"^\([23]\) People · Hanse$"))
         assert page.evaluate("() => window.__notReloaded === true")

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from hanse.chat.services.channels import dm_open
 from hanse.communities.models import Community, JoinRequest, Membership
+from hanse.events.services.events import event_create
 from hanse.people.models import User
+from hanse.posts.services.posts import post_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -196,7 +201,28 @@ def bank(
         moderators=(colleagues[0],),
         members=tuple(colleagues[1:]),
     )
-    return {"anna": anna, "colleagues": colleagues, "community": community}
+    # One of each thing that has a page of its own: a post, an event, a conversation.
+    post = post_create(
+        author=colleagues[0], community=community, body="Moin zusammen, kurze Frage zur Filiale."
+    )
+    start = timezone.now() + timedelta(days=3)
+    event = event_create(
+        by=anna,
+        title="Connectoren-Stammtisch",
+        description="Wir treffen uns in der Hauptstelle.",
+        start=start,
+        end=start + timedelta(hours=1),
+        community=community,
+    )
+    channel, _created = dm_open(by=anna, people=[colleagues[0]])
+    return {
+        "anna": anna,
+        "colleagues": colleagues,
+        "community": community,
+        "post": post,
+        "event": event,
+        "channel": channel,
+    }
 
 
 AXE_PAGES = {
@@ -216,6 +242,14 @@ AXE_PAGES = {
     "notification-settings": lambda bank: reverse("notifications:preferences"),
     "first-steps": lambda bank: reverse("onboarding:first_day"),
     "bookmarks": lambda bank: reverse("posts:bookmarks"),
+    "company-stream": lambda bank: reverse("posts:company"),
+    "post": lambda bank: reverse("posts:detail", args=[bank["post"].pk]),
+    "event": lambda bank: reverse("events:detail", args=[bank["event"].pk]),
+    "calendar-subscription": lambda bank: reverse("events:subscription"),
+    "conversation": lambda bank: reverse("chat:channel", args=[bank["channel"].pk]),
+    "search": lambda bank: reverse("search:results") + "?q=Frage",
+    "experts": lambda bank: reverse("search:experts"),
+    "api-tokens": lambda bank: reverse("api:tokens"),
 }
 
 
@@ -224,7 +258,7 @@ AXE_PAGES = {
 AXE_KNOWN: dict[str, str] = {}
 
 
-@pytest.mark.parametrize("device", ["desktop", "phone"])
+@pytest.mark.parametrize("device", ["desktop", "tablet", "phone"])
 @pytest.mark.parametrize(
     "name",
     [
@@ -244,6 +278,8 @@ def test_main_pages_have_no_serious_accessibility_violations(
 ) -> None:
     """axe-core (WCAG 2 A/AA) finds nothing serious or critical on the main pages."""
     page = new_page(phone=device == "phone")
+    if device == "tablet":
+        page.set_viewport_size({"width": 800, "height": 1000})
     login(page, bank["anna"])
     response = page.goto(AXE_PAGES[name](bank))
     assert response is not None

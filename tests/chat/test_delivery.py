@@ -175,7 +175,12 @@ def test_failed_notification_task_is_retried_and_rolled_back(
 
     from hanse.chat import tasks
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": ["live", "default"],
+        }
+    }
     dm, _ = services.dm_open(by=people["anna"], people=[people["ben"]])
     message = post(dm, people["anna"], "Hallo Ben")
     default_task_backend.clear()  # type: ignore[attr-defined]

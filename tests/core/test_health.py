@@ -74,7 +74,7 @@ def test_readyz_reports_a_queue_falling_behind(client: Client, db: None, setting
     from hanse.core.tasks import sweep_orphan_files
 
     settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["live", "default"]}
     }
     _beat_both()
     sweep_orphan_files.enqueue()

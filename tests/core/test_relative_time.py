@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone, translation
 
-from hanse.core.templatetags.hanse_time import ago
+from hanse.core.templatetags.hanse_time import ago, day, day_time
 
 NOW = timezone.now()
 
@@ -30,3 +30,16 @@ def test_ago_reads_naturally_in_both_languages(delta: timedelta, german: str, en
         assert ago(NOW - delta, now=NOW) == german
     with translation.override("en"):
         assert ago(NOW - delta, now=NOW) == english
+
+
+def test_days_read_in_words_with_german_abbreviations() -> None:
+    """Lists of dates say "Di., 8. Dez., 17:00" (Berlin time), the year only when it differs."""
+    now = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+    start = datetime(2026, 12, 8, 16, 0, tzinfo=UTC)
+    with translation.override("de"):
+        assert day(start, now=now) == "Di., 8. Dez."
+        assert day_time(start, now=now) == "Di., 8. Dez., 17:00"
+        assert day(datetime(2027, 5, 1, 10, tzinfo=UTC), now=now) == "Sa., 1. Mai 2027"
+    with translation.override("en"):
+        assert day(start, now=now) == "Tue, Dec 8"
+    assert day(None) == ""

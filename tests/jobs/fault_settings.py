@@ -15,6 +15,6 @@ OUTBOX_RELAY_AFTER_SECONDS = 0
 _queue = os.environ.get("HANSE_TEST_QUEUE_URL", "")
 if _queue:
     REDIS_URL = _queue
-    RQ_QUEUES = {"default": {"URL": _queue, "SOCKET_CONNECT_TIMEOUT": 2}}
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {name: {"URL": _queue, "SOCKET_CONNECT_TIMEOUT": 2} for name in ("live", "default")}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["live", "default"]}}
     INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]

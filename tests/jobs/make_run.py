@@ -20,6 +20,7 @@ from tests.support.processes import (
     child_env,
     free_port,
     last_json_line,
+    makefile_redis_commands,
     makefile_uvicorn_arguments,
     run_python,
     stop_all,
@@ -82,6 +83,7 @@ class Running:
     origin: str
     ws_url: str
     keys: dict[str, Any]
+    env: dict[str, str]
     processes: list[Process] = field(default_factory=list)
 
 
@@ -94,9 +96,9 @@ def make_run(tmp_path: Path, redis_url: str = "") -> Iterator[Running]:
     port = free_port()
     commands = [["-m", "uvicorn", *makefile_uvicorn_arguments("127.0.0.1", port)]]
     if redis_url:
-        commands += [["manage.py", "hanse_worker"], ["manage.py", "hanse_scheduler"]]
+        commands += [["manage.py", *words] for words in makefile_redis_commands()]
     log = tmp_path / "processes.log"
-    running = Running(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/ws/", keys)
+    running = Running(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/ws/", keys, env)
     try:
         running.processes += [Process(command, env, log) for command in commands]
         wait_http(running.origin + "/healthz", timeout=30, watch=running.processes)

@@ -38,6 +38,14 @@ def delayed(path: str) -> None:
 
 
 @task()
+def sleep(seconds: float) -> None:
+    """Slow ordinary work on the default queue (a link preview, a text extraction)."""
+    import time  # why: only this task and the next sleep
+
+    time.sleep(seconds)
+
+
+@task()
 def slow(path: str) -> None:
     """Runs past the worker's time limit (the worker test sets it to 2 s)."""
     import os  # why: only this task tells its process

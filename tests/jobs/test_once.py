@@ -15,7 +15,12 @@ from hanse.jobs.models import DeliveredEvent
 from hanse.notifications.models import Notification
 from hanse.people.models import User
 
-DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+DUMMY_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "QUEUES": ["live", "default"],
+    }
+}
 
 
 def test_work_runs_the_first_time_only(db: None) -> None:

@@ -16,7 +16,9 @@ def test_tasks_left_running_by_a_dead_worker_are_requeued(db: None, settings: An
     fresh one stays. Guards the one function that writes django-tasks-db's rows."""
     from django_tasks_db.models import DBTaskResult
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["live", "default"]}
+    }
     stale = tasks.notify_post_created.enqueue(1)
     fresh = tasks.notify_post_created.enqueue(2)
     now = timezone.now()
@@ -32,7 +34,12 @@ def test_tasks_left_running_by_a_dead_worker_are_requeued(db: None, settings: An
 
 def test_other_queues_are_left_alone(db: None, settings: Any) -> None:
     """With another backend (RQ, the test backend) there is nothing to recover here."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": ["live", "default"],
+        }
+    }
     assert recovery.recover_stuck_tasks() == 0
 
 

@@ -15,7 +15,9 @@ from django_tasks_db.models import DBTaskResult
 from hanse.jobs import retry
 from tests.jobs import sample_tasks
 
-DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DB_QUEUE = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["live", "default"]}
+}
 
 
 @pytest.fixture

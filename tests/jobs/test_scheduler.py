@@ -14,7 +14,12 @@ from django_tasks import default_task_backend
 from hanse.jobs import scheduler
 from hanse.jobs.models import ScheduledJob
 
-DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+DUMMY_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "QUEUES": ["live", "default"],
+    }
+}
 BERLIN = ZoneInfo("Europe/Berlin")
 
 DIGEST = scheduler.Schedule(

@@ -30,7 +30,12 @@ from hanse.posts import notifications as hooks
 from hanse.posts.models import Post
 from tests.notifications.smtp_server import Mailbox, parts, smtp_fixture  # noqa: F401
 
-DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+DUMMY_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "QUEUES": ["live", "default"],
+    }
+}
 
 
 def no_quiet_hours(user: User) -> None:

@@ -18,7 +18,12 @@ from hanse.posts import notifications as hooks
 from hanse.posts import tasks as post_tasks
 from hanse.posts.models import Announcement, Post
 
-DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+DUMMY_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "QUEUES": ["live", "default"],
+    }
+}
 
 
 def test_running_an_event_task_twice_notifies_once(

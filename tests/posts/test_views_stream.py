@@ -428,7 +428,9 @@ def test_new_post_is_pushed_live_without_waiting_for_the_task_worker(
 
     from hanse.realtime.groups import topic_group
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # not run
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["live", "default"]}
+    }  # not run
     configured = dict(settings.CHANNEL_LAYERS["default"])
     if "CONFIG" in configured:  # Redis: a prefix of this test's own (workers share Redis)
         configured["CONFIG"] = {**configured["CONFIG"], "prefix": f"t-{uuid.uuid4().hex[:12]}"}

@@ -28,7 +28,9 @@ QUERIES = 17 + (connection.vendor == "postgresql")
 def queued(settings: Any) -> None:
     """Side effects go to the database queue and are not run, as in production (tests run
     them inline otherwise, and their queries would count as the request's)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["live", "default"]}
+    }
 
 
 @pytest.mark.parametrize("case", ["company", "community", "moderated", "share"])

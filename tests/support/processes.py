@@ -80,6 +80,17 @@ def makefile_uvicorn_arguments(host: str, port: int) -> list[str]:
     return [w.replace("$(HOST)", host).replace("$(PORT)", str(port)) for w in words]
 
 
+def makefile_redis_commands() -> list[list[str]]:
+    """The ``manage.py`` commands the Makefile's ``run`` target starts beside uvicorn when
+    REDIS_URL is set (the task workers and the scheduler), each as its list of words."""
+    text = (BASE_DIR / "Makefile").read_text()
+    line = next(line for line in text.splitlines() if 'if [ -n "$$REDIS_URL" ]' in line)
+    body = line.split("then", 1)[1].rsplit("fi", 1)[0]
+    return [
+        part.split("manage.py", 1)[1].split() for part in body.split("&") if "manage.py" in part
+    ]
+
+
 class Process:
     """A child started by a test, its output in a log file."""
 

@@ -5,7 +5,8 @@ RQ needs for django-tasks and that are easy to forget (``--job-class django_task
 without it every job fails with "'Task' object is not callable"; ``--with-scheduler``: without
 it retries and delayed tasks wait for ever), and our worker class, which runs the jobs in its
 own process instead of forking one per job (hanse/jobs/rqworker.py). Either way it records a
-heartbeat that ``/readyz`` reads."""
+heartbeat that ``/readyz`` reads, and works on the "live" queue before the "default" one
+(hanse/jobs/queues.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from hanse.jobs import heartbeat
+from hanse.jobs import heartbeat, queues
 from hanse.jobs.models import Heartbeat
 
 
@@ -24,7 +25,15 @@ class Command(BaseCommand):
     help = "Run a background task worker (database queue, or RQ when REDIS_URL is set)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--queue", default="default", help="Queue to work on.")
+        parser.add_argument(
+            "--queue",
+            nargs="+",
+            default=list(queues.ALL),
+            help=(
+                "Queues to work on, the first first (default: live default). `--queue live` "
+                "makes a worker for person-visible work only (hanse/jobs/queues.py)."
+            ),
+        )
         parser.add_argument(
             "--burst",
             action="store_true",
@@ -47,7 +56,7 @@ class Command(BaseCommand):
             if getattr(settings, "REDIS_URL", ""):
                 call_command(
                     "rqworker",
-                    options["queue"],
+                    *options["queue"],
                     job_class="django_tasks_rq.Job",
                     # No fork per job (hanse/jobs/rqworker.py says why; timeouts still hold).
                     worker_class=(
@@ -59,7 +68,7 @@ class Command(BaseCommand):
             else:
                 call_command(
                     "db_worker",
-                    queue_name=options["queue"],
+                    queue_name=",".join(options["queue"]),
                     batch=options["burst"],
                     reload=options["reload"],
                     startup_delay=False,
