@@ -33,17 +33,15 @@ def _document(person: User) -> searchable.Document | None:
     location = person.location
     skills = [s.name for s in person.skills.all()]
     ask = [s.name for s in person.ask_me_about.all()]
-    body = " · ".join(
-        part
-        for part in [
-            person.job_title,
-            unit.name if unit else "",
-            location.name if location else "",
-            ", ".join(skills),
-            ", ".join(ask),
-        ]
-        if part
-    )
+    # A branch is often both the unit and the place ("Filiale Mölln"): said once.
+    parts = [
+        person.job_title,
+        unit.name if unit else "",
+        location.name if location else "",
+        ", ".join(skills),
+        ", ".join(ask),
+    ]
+    body = " · ".join(dict.fromkeys(part for part in parts if part))
     keywords = " ".join(
         filter(
             None,
@@ -94,6 +92,7 @@ def register() -> None:
             visible_to=_visible,
             url=lambda person: reverse("people:profile", args=[person.username]),
             order=40,
+            dated=False,
             ignore_fields=frozenset({"last_login", "password", "ui_language", "show_presence"}),
             related=(
                 (OrgUnit, _people_of_unit),

@@ -107,6 +107,7 @@ def register() -> None:
             visible_to=Post.objects.visible_to,
             url=lambda post: reverse("posts:detail", args=[post.pk]),
             order=10,
+            titled=False,
             ignore_fields=_COUNTERS,
         )
     )
@@ -121,6 +122,7 @@ def register() -> None:
             visible_to=Comment.objects.visible_to,
             url=lambda c: reverse("posts:detail", args=[c.post_id]) + f"#comment-{c.pk}",
             order=20,
+            titled=False,
             ignore_fields=frozenset({"reaction_count"}),
             # A post moved to another community takes its comments along.
             related=((Post, _comments_of),),
@@ -151,6 +153,7 @@ def register() -> None:
             url=lambda tag: reverse("posts:tag", args=[tag.name]),
             in_results=False,
             order=90,
+            dated=False,
         )
     )
 

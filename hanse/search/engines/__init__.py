@@ -17,12 +17,18 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from hanse.core import searchable
 from hanse.search.query import ParsedQuery
 
 # Relevance factors, the same on both engines.
 RECENCY_BOOST = 0.5  # a document of today scores up to 1.5 times one of long ago
 RECENCY_DAYS = 30.0  # ... half of that after a month
+TIMELESS_RECENCY = 1.0 + RECENCY_BOOST / 2  # the recency factor of a month-old document
 AFFINITY_BOOST = 1.15  # my communities, people I follow
+# Every word found in the title or name (not only in the text): a person's name above the
+# comments that @mention them, an event's title above the chat messages naming it. BM25
+# saturates the frequency a column weight multiplies, so a weight alone cannot say this.
+TITLE_FACTOR = 3.0
 COMPOUND_FACTOR = 0.2  # a compound part scores below a word (and is ordered after words)
 SORTS = {"relevance", "newest", "oldest"}
 
@@ -129,6 +135,13 @@ class BaseEngine:
             f"(CASE WHEN d.created_at IS NULL THEN 365.0 ELSE {self.age_days_sql()} END)"
             f" / {RECENCY_DAYS}))"
         )
+        # A person, a community or a hashtag does not age: it ranks as content of a month
+        # ago does (its joining or founding date says nothing of its relevance now).
+        timeless = [t.key for t in searchable.all_types() if not t.dated]
+        if timeless:
+            sql, values = _in("d.type", timeless)
+            recency = f"(CASE WHEN {sql} THEN {TIMELESS_RECENCY} ELSE {recency} END)"
+            params = values + params
         affinity_parts: list[str] = []
         if plan.boost_communities:
             sql, values = _in("d.community_id", plan.boost_communities)

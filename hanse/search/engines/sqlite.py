@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from hanse.search.engines import COMPOUND_FACTOR, BaseEngine
+from hanse.search.engines import COMPOUND_FACTOR, TITLE_FACTOR, BaseEngine
 from hanse.search.query import ParsedQuery, Term
 
 STEM = "{title_stem body_stem}"
 EXACT = "{title_exact body_exact}"
+TITLE_STEM = "{title_stem}"
+TITLE_EXACT = "{title_exact}"
 # bm25 weights in the column order of search_fts: a word as written in the title counts
 # most; the exact columns add to the stem columns, so exact words rank above stems.
 BM25 = "bm25(search_fts, 6.0, 2.0, 3.0, 1.0)"
@@ -22,17 +24,24 @@ def _quoted(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def _term(term: Term) -> str:
+def _term(term: Term, stem: str = STEM, exact: str = EXACT) -> str:
     star = "*" if term.prefix else ""
-    return f"({STEM}: {_quoted(term.stem)}{star} OR {EXACT}: {_quoted(term.exact)}{star})"
+    return f"({stem}: {_quoted(term.stem)}{star} OR {exact}: {_quoted(term.exact)}{star})"
 
 
-def _phrase(words: tuple[Term, ...]) -> str:
-    return f"{STEM}: {_quoted(' '.join(w.stem for w in words))}"
+def _phrase(words: tuple[Term, ...], stem: str = STEM) -> str:
+    return f"{stem}: {_quoted(' '.join(w.stem for w in words))}"
 
 
 def match_expression(parsed: ParsedQuery) -> str:
     parts = [_term(t) for t in parsed.terms] + [_phrase(p) for p in parsed.phrases]
+    return " AND ".join(parts)
+
+
+def title_expression(parsed: ParsedQuery) -> str:
+    """Every word and phrase in the title (a person's name, an event's title)."""
+    parts = [_term(t, TITLE_STEM, TITLE_EXACT) for t in parsed.terms]
+    parts += [_phrase(p, TITLE_STEM) for p in parsed.phrases]
     return " AND ".join(parts)
 
 
@@ -52,11 +61,15 @@ class SqliteEngine(BaseEngine):
 
     def hits_sql(self, parsed: ParsedQuery) -> tuple[str, list[Any]]:
         match = match_expression(parsed)
+        # The title match is one more FTS lookup, evaluated once (SQLite builds the IN list
+        # before the scan).
         sql = (
-            f"SELECT rowid AS id, 0 AS tier, -{BM25} AS rel"
+            f"SELECT rowid AS id, 0 AS tier, -{BM25} * (CASE WHEN rowid IN"
+            " (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
+            f" THEN {TITLE_FACTOR} ELSE 1.0 END) AS rel"
             " FROM search_fts WHERE search_fts MATCH %s"
         )
-        params: list[Any] = [match]
+        params: list[Any] = [title_expression(parsed), match]
         compound = compound_expression(parsed)
         if compound is not None:
             sql += (
