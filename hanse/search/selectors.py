@@ -95,6 +95,10 @@ OVERFETCH = 10
 ROUNDS = 4
 SUGGEST_CONTENT_TYPES = ("post", "comment", "announcement", "event", "file", "message")
 MIN_SUGGEST_CHARS = 2
+# Suggestions rank at most this many matches per group (names; content): a two-letter prefix
+# matches a large part of a big index, and ranking all of it took seconds.
+SUGGEST_CAP = 100
+SUGGEST_CONTENT_CAP = 300
 
 
 def _signed_in(user: User | None) -> bool:
@@ -319,17 +323,22 @@ def suggest(*, user: User | None, text: str, limit: int = 5) -> Suggestions:
     base = _plan(user, SearchQuery(text=text), parsed, ())
     result = Suggestions()
 
-    def best(types: tuple[str, ...], n: int) -> list[Hit]:
+    def best(types: tuple[str, ...], n: int, *, title_only: bool, cap: int) -> list[Hit]:
         registered = tuple(t for t in types if searchable.get(t) is not None)
         if not registered:
             return []
         plan = replace(base, types=registered, sort="relevance")
-        return _hits(user, plan, engine.candidates(plan, offset=0, limit=n + 5))[:n]
+        found = engine.suggestions(plan, title_only=title_only, cap=cap, limit=n + 5)
+        return _hits(user, plan, found)[:n]
 
-    result.people = [h.obj for h in best(("person",), limit)]
-    result.communities = [h.obj for h in best(("community",), limit)]
-    result.hashtags = [h.obj for h in best(("hashtag",), limit)]
-    result.hits = best(SUGGEST_CONTENT_TYPES, limit)
+    # Names are matched in the title only (a person's name, a community's, a tag), content
+    # anywhere; each from a capped candidate set (engines.BaseEngine.suggestions).
+    result.people = [h.obj for h in best(("person",), limit, title_only=True, cap=SUGGEST_CAP)]
+    result.communities = [
+        h.obj for h in best(("community",), limit, title_only=True, cap=SUGGEST_CAP)
+    ]
+    result.hashtags = [h.obj for h in best(("hashtag",), limit, title_only=True, cap=SUGGEST_CAP)]
+    result.hits = best(SUGGEST_CONTENT_TYPES, limit, title_only=False, cap=SUGGEST_CONTENT_CAP)
     return result
 
 

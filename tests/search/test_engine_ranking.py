@@ -8,6 +8,7 @@ import pytest
 
 from hanse.people.models import Follow, Skill, User
 from hanse.posts.services.posts import post_create
+from hanse.search import selectors
 from hanse.search.selectors import SearchQuery, match_authors, search, suggest
 from tests.search.conftest import ids
 
@@ -98,3 +99,30 @@ def test_unit_filter_includes_units_below(
         post_create(author=in_it, body="Kredit aus der IT")
     query = SearchQuery(text="Kredit", unit=org["private"].pk)
     assert ids(search(user=user, query=query)) == [branch_post.pk]
+
+
+def test_suggestions_rank_only_a_capped_candidate_set(
+    user: User, committed: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A short prefix matching many documents: only up to the cap of them are ranked (the
+    newest where the engine gives them in that order), and the best of those are shown."""
+    with committed():
+        posts = [post_create(author=user, body=f"Kreditlinie Nummer {n}") for n in range(8)]
+        named = post_create(author=user, body="Kreditlinie Kreditlinie Kreditlinie")
+    monkeypatch.setattr(selectors, "SUGGEST_CONTENT_CAP", 3)
+    hits = suggest(user=user, text="Kr").hits
+    assert 1 <= len(hits) <= 3
+    assert {h.object_id for h in hits} <= {p.pk for p in [*posts, named]}
+    # A word with fewer matches than the cap is answered by all of them, best first.
+    monkeypatch.setattr(selectors, "SUGGEST_CONTENT_CAP", 300)
+    assert suggest(user=user, text="Kreditlin").hits[0].object_id == named.pk
+
+
+def test_people_are_suggested_by_name_not_by_job_title(
+    user: User, make_user: Any, committed: Any
+) -> None:
+    with committed():
+        kim = make_user("kim", first_name="Kim", last_name="Kreiser", job_title="Berater")
+        make_user("ole", first_name="Ole", last_name="Ohm", job_title="Kreditberater")
+    assert [p.pk for p in suggest(user=user, text="Krei").people] == [kim.pk]
+    assert [p.pk for p in suggest(user=user, text="Kredit").people] == []

@@ -85,6 +85,22 @@ class BaseEngine:
     def age_days_sql(self) -> str:
         raise NotImplementedError
 
+    def match_ids_sql(self, parsed: ParsedQuery, *, title_only: bool) -> tuple[str, list[Any]]:
+        """SQL selecting ``d.id`` of the documents matching the words (in the title only),
+        from an index; the caller adds filters on ``d`` and a limit."""
+        raise NotImplementedError
+
+    def newest_first(self) -> str:
+        """An order of match_ids_sql's rows that the index gives without a sort, or ""."""
+        raise NotImplementedError
+
+    def ranked_within_sql(
+        self, parsed: ParsedQuery, ids_sql: str, ids_params: list[Any], *, titles: bool
+    ) -> tuple[str, list[Any]]:
+        """hits_sql's (id, tier, rel) for the documents among ``ids_sql`` only (``titles``:
+        they all match in the title, so the title factor changes no order)."""
+        raise NotImplementedError
+
     def moment(self, value: datetime | None) -> Any:
         """A datetime as the engine compares it with the stored column."""
         return value
@@ -199,6 +215,49 @@ class BaseEngine:
         sql = f"SELECT * FROM ({base}) AS d ORDER BY {order} LIMIT %s OFFSET %s"
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit, offset])
+            rows = cursor.fetchall()
+        return [
+            Candidate(
+                doc_id=row[0],
+                type=row[1],
+                object_id=row[2],
+                tier=row[3],
+                score=float(row[4] or 0.0),
+                created_at=row[5],
+                author_id=row[6],
+            )
+            for row in rows
+        ]
+
+    def suggestions(self, plan: Plan, *, title_only: bool, cap: int, limit: int) -> list[Candidate]:
+        """The best ``limit`` of at most ``cap`` matches, for suggestions while typing.
+
+        Ranking every match of a two-letter prefix is what made suggestions slow on a large
+        index: here the index gives up to ``cap`` matching ids (newest first where it can,
+        without sorting), the filters and scopes apply to those, and only they are ranked.
+        """
+        if not plan.parsed.has_words:
+            return []
+        ids_sql, ids_params = self.match_ids_sql(plan.parsed, title_only=title_only)
+        where, where_params = self.filters(plan)
+        if where:
+            ids_sql += " AND " + " AND ".join(where)
+        order = self.newest_first()
+        ids_sql += (f" ORDER BY {order}" if order else "") + " LIMIT %s"
+        ids_params = [*ids_params, *where_params, cap]
+        hits, hit_params = self.ranked_within_sql(
+            plan.parsed, ids_sql, ids_params, titles=title_only
+        )
+        score, score_params = self._score_sql(plan)
+        sql = (
+            "SELECT * FROM ("
+            f"SELECT d.id, d.type, d.object_id, h.tier AS tier, {score} AS score, d.created_at,"
+            " d.author_id"
+            f" FROM ({hits}) h JOIN search_searchdocument d ON d.id = h.id"
+            ") AS d ORDER BY score DESC, d.id DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*score_params, *hit_params, limit])
             rows = cursor.fetchall()
         return [
             Candidate(
