@@ -33,24 +33,23 @@ def _document(person: User) -> searchable.Document | None:
     location = person.location
     skills = [s.name for s in person.skills.all()]
     ask = [s.name for s in person.ask_me_about.all()]
-    # A branch is often both the unit and the place ("Filiale Mölln"): said once.
-    parts = [
-        person.job_title,
-        unit.name if unit else "",
-        location.name if location else "",
-        ", ".join(skills),
-        ", ".join(ask),
-    ]
-    body = " · ".join(dict.fromkeys(part for part in parts if part))
+    # The body is what the snippet shows under the card's job title, unit and place: what
+    # they know. The rest is searched as keywords; a branch is often both the unit and the
+    # place ("Filiale Mölln"), it is said once.
+    body = " · ".join(dict.fromkeys(part for part in [", ".join(skills), ", ".join(ask)] if part))
     keywords = " ".join(
-        filter(
-            None,
-            [
+        dict.fromkeys(
+            part
+            for part in [
+                person.job_title,
+                unit.name if unit else "",
+                location.name if location else "",
                 person.username,
                 unit.short_name if unit else "",
                 location.city if location else "",
                 person.about,
-            ],
+            ]
+            if part
         )
     )
     return searchable.Document(

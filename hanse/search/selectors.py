@@ -229,13 +229,13 @@ def _hits(user: User, plan: Plan, candidates: list[Candidate]) -> list[Hit]:
         if found is None:
             continue
         stype, obj, doc = found
-        text = doc.body or doc.keywords or doc.title
+        # The body only: keywords need not be shown, and the card shows the title already.
         hits.append(
             Hit(
                 type=c.type,
                 object_id=c.object_id,
                 title=doc.title,
-                snippet=matching.highlight(text, terms),
+                snippet=matching.highlight(doc.body, terms),
                 url=stype.url(obj),
                 created_at=doc.created_at,
                 author_id=doc.author_id,

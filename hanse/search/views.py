@@ -75,6 +75,8 @@ def _tabs(
             "current": current == "",
         }
     ]
+    # A kind with nothing found is left out (seven tabs of "0" crowd a phone), except the
+    # one being looked at.
     tabs.extend(
         {
             "key": kind.key,
@@ -84,6 +86,7 @@ def _tabs(
             "current": current == kind.key,
         }
         for kind in searchable.result_types()
+        if results is None or counts.get(kind.key, 0) or current == kind.key
     )
     return tabs
 
