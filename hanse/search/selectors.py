@@ -69,6 +69,10 @@ class SearchResults:
     counts: dict[str, int]  # per result type, after visibility (0 for none)
     has_next: bool
     message: str | None = None  # a friendly translated message for unusable input
+    # Types whose count is a lower bound: more than ``counts[type]`` of them are visible
+    # (checked), and more matches were not checked one by one ("mehr als 500").
+    more: frozenset[str] = frozenset()
+    total_more: bool = False  # the total is a lower bound too
 
 
 @dataclass
@@ -86,8 +90,9 @@ class AuthorMatch:
     object_ids: dict[str, list[int]]  # per type key
 
 
-# Counts are checked object by object against visible_to up to this many per type; beyond
-# it the engine's count (already filtered by the scopes the person may read now) is shown.
+# Counts are checked object by object against visible_to up to this many per type. Beyond
+# it the count says "more than" a number that was checked: never the engine's own figure,
+# which may hold what the person cannot see (a deleted post not yet gone from the index).
 COUNT_CHECKED = 500
 # Candidates fetched beyond a page, so that hits dropped by the live check rarely leave a
 # page short; at most this many rounds of fetching.
@@ -247,19 +252,26 @@ def _hits(user: User, plan: Plan, candidates: list[Candidate]) -> list[Hit]:
     return hits
 
 
-def _counts(user: User, plan: Plan) -> dict[str, int]:
+def _counts(user: User, plan: Plan) -> tuple[dict[str, int], frozenset[str]]:
+    """Per result type: the visible matches, and the types counted as "more than"."""
     counted = replace(plan, types=tuple(t.key for t in searchable.result_types()))
     found = get_engine().ids_per_type(counted, cap=COUNT_CHECKED)
     counts = {t.key: 0 for t in searchable.result_types()}
+    more: set[str] = set()
     for type_key, (count, ids) in found.items():
         stype = searchable.get(type_key)
-        if stype is None or type_key not in counts:
+        if stype is None or type_key not in counts or not ids:
             continue
-        if ids or count == 0:
-            counts[type_key] = stype.visible_to(user).filter(pk__in=ids).count() if ids else 0
-        else:
-            counts[type_key] = count
-    return counts
+        visible = stype.visible_to(user).filter(pk__in=ids).count()
+        if count <= COUNT_CHECKED:
+            counts[type_key] = visible  # every match checked: exact
+        elif visible > 0:
+            # COUNT_CHECKED + 1 were checked; of those ``visible`` may be seen, so "more than
+            # visible - 1" is true (more than 500 when all were), and nothing unchecked is
+            # counted.
+            counts[type_key] = min(visible - 1, COUNT_CHECKED)
+            more.add(type_key)
+    return counts, frozenset(more)
 
 
 def _empty(query: SearchQuery, message: str | None) -> SearchResults:
@@ -297,7 +309,7 @@ def search(*, user: User | None, query: SearchQuery) -> SearchResults:
         offset += len(candidates)
         if len(hits) > per_page or len(candidates) < want + OVERFETCH:
             break
-    counts = _counts(user, plan)
+    counts, more = _counts(user, plan)
     chosen = plan.types
     total = sum(counts.get(k, 0) for k in chosen)
     message = " ".join(parsed.notes) or None
@@ -308,6 +320,8 @@ def search(*, user: User | None, query: SearchQuery) -> SearchResults:
         counts=counts,
         has_next=len(hits) > per_page,
         message=message,
+        more=more,
+        total_more=any(k in more for k in chosen),
     )
 
 

@@ -66,11 +66,13 @@ def _tabs(
     request: HttpRequest, results: selectors.SearchResults | None, current: str
 ) -> list[dict[str, Any]]:
     counts = results.counts if results else {}
+    more = results.more if results else frozenset()
     tabs: list[dict[str, Any]] = [
         {
             "key": "",
             "label": _("All"),
             "count": sum(counts.values()) if results else None,
+            "more": bool(more),
             "url": _url(request, type=None),
             "current": current == "",
         }
@@ -82,6 +84,8 @@ def _tabs(
             "key": kind.key,
             "label": kind.label_plural,
             "count": counts.get(kind.key, 0) if results else None,
+            # A lower bound: "more than 500" (selectors.COUNT_CHECKED).
+            "more": kind.key in more,
             "url": _url(request, type=kind.key),
             "current": current == kind.key,
         }

@@ -13,6 +13,7 @@ from django.test import Client
 
 from hanse.people.models import OrgUnit, Skill, User
 from hanse.posts.models import Post
+from hanse.search import selectors
 from hanse.search.index import index_objects
 from tests.posts.conftest import Cast
 from tests.search import documents
@@ -313,6 +314,23 @@ def test_kinds_with_nothing_found_have_no_tab(
     assert re.search(r">All<span class=\"count\">3</span>", html)
     chosen = page(client, "/search/?q=Baufinanzierung&type=event")
     assert re.search(r'aria-current="page">Events<span class="count">0</span>', chosen)
+
+
+def test_counts_beyond_the_checked_ones_are_labelled(
+    client_for: Callable[[User], Client],
+    cast: Cast,
+    seen: dict[str, Post],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above the number checked one by one, the page says "more than", never a bare figure."""
+    monkeypatch.setattr(selectors, "COUNT_CHECKED", 1)
+    html = page(client_for(cast.member), "/search/?q=Baufinanzierung")
+    assert "More than 1 result" in html
+    assert '<span aria-hidden="true">1+</span><span class="visually-hidden">more than 1</span>' in (
+        html
+    )
+    api = client_for(cast.member).get("/api/v1/search/?q=Baufinanzierung").json()
+    assert api["counts"]["post"] == 1 and api["more"] == ["post"]
 
 
 def test_a_person_card_names_their_unit_once(

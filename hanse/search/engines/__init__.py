@@ -273,8 +273,8 @@ class BaseEngine:
         ]
 
     def ids_per_type(self, plan: Plan, *, cap: int) -> dict[str, tuple[int, list[int]]]:
-        """Per type: the number of matching documents and the object ids of up to ``cap``
-        of them (to check against visible_to)."""
+        """Per type: the number of matching documents and the object ids of up to ``cap`` + 1
+        of them (to check against visible_to; one more than ``cap`` says "more than cap")."""
         base, params = self._base(plan, with_types=False)
         # One evaluation of the match: the count per type, and the first ``cap`` ids of each.
         sql = (
@@ -290,7 +290,7 @@ class BaseEngine:
             for type_key, object_id, n in cursor.fetchall():
                 counts[type_key] = int(n)
                 found.setdefault(type_key, []).append(object_id)
-        return {t: (n, found[t] if n <= cap else []) for t, n in counts.items()}
+        return {t: (n, found[t]) for t, n in counts.items()}
 
 
 def get_engine() -> BaseEngine:
