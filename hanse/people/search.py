@@ -32,7 +32,7 @@ def _document(person: User) -> searchable.Document | None:
     unit = person.org_unit
     location = person.location
     skills = [s.name for s in person.skills.all()]
-    ask = [s.name for s in person.ask_me_about.all()]
+    ask = [s.name for s in person.ask_me_about.all() if s.name not in skills]
     # The body is what the snippet shows under the card's job title, unit and place: what
     # they know. The rest is searched as keywords; a branch is often both the unit and the
     # place ("Filiale Mölln"), it is said once.

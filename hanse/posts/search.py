@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hanse.core import searchable
 from hanse.posts.models import Announcement, Comment, Post, Tag
@@ -97,7 +98,7 @@ def register() -> None:
     searchable.register(
         searchable.SearchableType(
             key="post",
-            label=_("Post"),
+            label=pgettext_lazy("a kind of search result", "Post"),
             label_plural=_("Posts"),
             model=Post,
             queryset=lambda: Post.objects.select_related("author", "community").prefetch_related(
@@ -114,7 +115,7 @@ def register() -> None:
     searchable.register(
         searchable.SearchableType(
             key="comment",
-            label=_("Comment"),
+            label=pgettext_lazy("a kind of search result", "Comment"),
             label_plural=_("Comments"),
             model=Comment,
             queryset=lambda: Comment.objects.select_related("author", "post"),

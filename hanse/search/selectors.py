@@ -104,6 +104,9 @@ MIN_SUGGEST_CHARS = 2
 # matches a large part of a big index, and ranking all of it took seconds.
 SUGGEST_CAP = 100
 SUGGEST_CONTENT_CAP = 300
+# Each group's share of the suggestions asked for (5: 3 people, 2 communities, 2 hashtags,
+# 3 content hits).
+SUGGEST_SHARES = {"person": 0.6, "community": 0.4, "hashtag": 0.4, "content": 0.6}
 
 
 def _signed_in(user: User | None) -> bool:
@@ -347,12 +350,21 @@ def suggest(*, user: User | None, text: str, limit: int = 5) -> Suggestions:
 
     # Names are matched in the title only (a person's name, a community's, a tag), content
     # anywhere; each from a capped candidate set (engines.BaseEngine.suggestions).
-    result.people = [h.obj for h in best(("person",), limit, title_only=True, cap=SUGGEST_CAP)]
-    result.communities = [
-        h.obj for h in best(("community",), limit, title_only=True, cap=SUGGEST_CAP)
+    # Per group at most its share of ``limit`` (people and content first): the whole list
+    # fits a phone's screen without scrolling.
+    per = {k: max(1, round(limit * share)) for k, share in SUGGEST_SHARES.items()}
+    result.people = [
+        h.obj for h in best(("person",), per["person"], title_only=True, cap=SUGGEST_CAP)
     ]
-    result.hashtags = [h.obj for h in best(("hashtag",), limit, title_only=True, cap=SUGGEST_CAP)]
-    result.hits = best(SUGGEST_CONTENT_TYPES, limit, title_only=False, cap=SUGGEST_CONTENT_CAP)
+    result.communities = [
+        h.obj for h in best(("community",), per["community"], title_only=True, cap=SUGGEST_CAP)
+    ]
+    result.hashtags = [
+        h.obj for h in best(("hashtag",), per["hashtag"], title_only=True, cap=SUGGEST_CAP)
+    ]
+    result.hits = best(
+        SUGGEST_CONTENT_TYPES, per["content"], title_only=False, cap=SUGGEST_CONTENT_CAP
+    )
     return result
 
 
