@@ -34,6 +34,8 @@ def _document(message: Message) -> searchable.Document | None:
         unit_id=getattr(message.author, "org_unit_id", None),
         created_at=message.created_at,
         scope=searchable.scope(CHANNEL, channel.pk),
+        # The channel is where it was said: found by its name, weighted like the text.
+        keywords=channel.name or "",
     )
 
 
@@ -64,6 +66,7 @@ def register() -> None:
             visible_to=Message.objects.visible_to,
             url=_url,
             order=80,
+            titled=False,
             ignore_fields=frozenset({"reply_count", "last_reply_at"}),
         )
     )

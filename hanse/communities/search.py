@@ -67,6 +67,7 @@ def register() -> None:
             visible_to=Community.objects.visible_to,
             url=lambda community: reverse("communities:detail", args=[community.slug]),
             order=50,
+            dated=False,
             ignore_fields=frozenset({"member_count"}),
         )
     )

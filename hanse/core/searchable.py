@@ -76,6 +76,13 @@ class SearchableType:
     url: Callable[[Any], str]
     # Shown in "all results" and counted; False for types only used in suggestions.
     in_results: bool = True
+    # False when the title is only a label made from other text (a post's opening words, a
+    # chat message's channel): it is then not indexed with a title's weight, so a short
+    # comment naming a colleague does not rank like the colleague's own name.
+    titled: bool = True
+    # False for what does not age (a person, a community, a hashtag): no recency boost
+    # applies, it ranks as if it were new.
+    dated: bool = True
     # Order on the results page (tabs, counts).
     order: int = 100
     # Saves that change only these fields leave the index alone (counters, last_login).

@@ -14,7 +14,17 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from hanse.demo import chat, communities, events, notifications, onboarding, org, people, posts
+from hanse.demo import (
+    chat,
+    communities,
+    documents,
+    events,
+    notifications,
+    onboarding,
+    org,
+    people,
+    posts,
+)
 from hanse.demo.context import SIZES, DemoContext, ProgressFactory, SizeSpec, no_progress
 from hanse.demo.data import DEMO_USERNAMES, MAIL_DOMAIN
 from hanse.demo.knowledge import create_knowledge
@@ -41,6 +51,7 @@ PHASES: list[tuple[str, Phase]] = [
     ("communities", communities.create_communities),
     ("posts", posts.create_posts),
     ("events", events.create_events),
+    ("documents", documents.create_documents),
     ("chat", chat.create_chat),
     ("knowledge", create_knowledge),
     ("notifications", notifications.create_notifications),

@@ -32,27 +32,24 @@ def _document(person: User) -> searchable.Document | None:
     unit = person.org_unit
     location = person.location
     skills = [s.name for s in person.skills.all()]
-    ask = [s.name for s in person.ask_me_about.all()]
-    body = " · ".join(
-        part
-        for part in [
-            person.job_title,
-            unit.name if unit else "",
-            location.name if location else "",
-            ", ".join(skills),
-            ", ".join(ask),
-        ]
-        if part
-    )
+    ask = [s.name for s in person.ask_me_about.all() if s.name not in skills]
+    # The body is what the snippet shows under the card's job title, unit and place: what
+    # they know. The rest is searched as keywords; a branch is often both the unit and the
+    # place ("Filiale Mölln"), it is said once.
+    body = " · ".join(dict.fromkeys(part for part in [", ".join(skills), ", ".join(ask)] if part))
     keywords = " ".join(
-        filter(
-            None,
-            [
+        dict.fromkeys(
+            part
+            for part in [
+                person.job_title,
+                unit.name if unit else "",
+                location.name if location else "",
                 person.username,
                 unit.short_name if unit else "",
                 location.city if location else "",
                 person.about,
-            ],
+            ]
+            if part
         )
     )
     return searchable.Document(
@@ -94,6 +91,7 @@ def register() -> None:
             visible_to=_visible,
             url=lambda person: reverse("people:profile", args=[person.username]),
             order=40,
+            dated=False,
             ignore_fields=frozenset({"last_login", "password", "ui_language", "show_presence"}),
             related=(
                 (OrgUnit, _people_of_unit),

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hanse.core import searchable
 from hanse.posts.models import Announcement, Comment, Post, Tag
@@ -97,7 +98,7 @@ def register() -> None:
     searchable.register(
         searchable.SearchableType(
             key="post",
-            label=_("Post"),
+            label=pgettext_lazy("a kind of search result", "Post"),
             label_plural=_("Posts"),
             model=Post,
             queryset=lambda: Post.objects.select_related("author", "community").prefetch_related(
@@ -107,13 +108,14 @@ def register() -> None:
             visible_to=Post.objects.visible_to,
             url=lambda post: reverse("posts:detail", args=[post.pk]),
             order=10,
+            titled=False,
             ignore_fields=_COUNTERS,
         )
     )
     searchable.register(
         searchable.SearchableType(
             key="comment",
-            label=_("Comment"),
+            label=pgettext_lazy("a kind of search result", "Comment"),
             label_plural=_("Comments"),
             model=Comment,
             queryset=lambda: Comment.objects.select_related("author", "post"),
@@ -121,6 +123,7 @@ def register() -> None:
             visible_to=Comment.objects.visible_to,
             url=lambda c: reverse("posts:detail", args=[c.post_id]) + f"#comment-{c.pk}",
             order=20,
+            titled=False,
             ignore_fields=frozenset({"reaction_count"}),
             # A post moved to another community takes its comments along.
             related=((Post, _comments_of),),
@@ -151,6 +154,7 @@ def register() -> None:
             url=lambda tag: reverse("posts:tag", args=[tag.name]),
             in_results=False,
             order=90,
+            dated=False,
         )
     )
 

@@ -75,6 +75,12 @@ class SearchPage(OffsetPage[SearchHitOut]):
     counts: dict[str, int] = Field(
         description="Results per kind for the same words and filters, over all pages."
     )
+    more: list[str] = Field(
+        default_factory=list,
+        description="Kinds whose count is a lower bound: more than that many results of the"
+        " kind can be read (counts above 500 are not checked one by one); `total` is then a"
+        " lower bound too.",
+    )
     message: str | None = Field(
         None, description="A note for the person when the words could not be used as typed."
     )
@@ -158,6 +164,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
         "limit": params.limit,
         "offset": params.offset,
         "counts": found.counts,
+        "more": sorted(found.more),
         "message": found.message,
     }
 

@@ -49,14 +49,18 @@ def fold_tag(name: str) -> str:
 def row_for(type_key: str, doc: Document, now: datetime) -> SearchDocument:
     tags = [fold_tag(t) for t in doc.tags]
     body_words = " ".join(filter(None, [doc.body, doc.keywords, " ".join(doc.tags)]))
+    stype = searchable.get(type_key)
+    # A label-only title (a post's opening words) is in the body already: it gets no
+    # title weight (hanse/core/searchable.py, SearchableType.titled).
+    title = doc.title if stype is None or stype.titled else ""
     return SearchDocument(
         type=type_key,
         object_id=doc.object_id,
         title=doc.title[:RAW_KEPT],
         body=doc.body[:RAW_KEPT],
-        title_exact=normalize.exact_text(doc.title),
+        title_exact=normalize.exact_text(title),
         body_exact=normalize.exact_text(body_words),
-        title_stem=normalize.stem_text(doc.title),
+        title_stem=normalize.stem_text(title),
         body_stem=normalize.stem_text(body_words),
         tags=(" " + " ".join(t for t in tags if t) + " ") if tags else "",
         author_id=doc.author_id,

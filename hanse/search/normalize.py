@@ -6,7 +6,7 @@ PostgreSQL find the same documents for the same words:
 - ``exact``: lower case with umlauts and ß folded (Müller, Mueller and muller are all
   ``muller``; Straße and Strasse are ``strasse``).
 - ``stem``: the Snowball German stem of the word, folded the same way (Kredite and Kredit are
-  ``kredit``, Filialen and Filiale ``filial``).
+  ``kredit``, Filialen and Filiale ``filial``; a female job title stems as the male one).
 
 Compound parts ("Finanzierung" in "Baufinanzierung") are found by substring (trigram)
 matching on the exact tokens, by the engines.
@@ -47,10 +47,19 @@ def fold(word: str) -> str:
     return _DIGRAPHS.sub(lambda m: _DIGRAPH_TO[m.group(1)], word)
 
 
+# Female job titles and their plurals (Beraterin, Beraterinnen, Systemadministratorin,
+# Referentin, Juristin): Snowball keeps the "-in", so they would not find the male form that
+# titles, skills and texts also use. The suffix goes before stemming, on both sides, after
+# the endings of person nouns only (a Termin, Benzin or Magazin keeps its "in").
+_FEMALE = re.compile(r"(?<=...)(er|or|ist|yst|ent|ant|eur|ier)(?:in|innen)$")
+
+
 @functools.lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """The Snowball German stem of one word, folded: Kredite → kredit, Müller → mull."""
+    """The Snowball German stem of one word, folded: Kredite → kredit, Müller → mull,
+    Beraterin → berat (as Berater)."""
     lowered = unicodedata.normalize("NFC", word.casefold())
+    lowered = _FEMALE.sub(r"\1", lowered)
     return fold(_stemmer.stemWord(lowered))
 
 

@@ -69,6 +69,10 @@ class SearchResults:
     counts: dict[str, int]  # per result type, after visibility (0 for none)
     has_next: bool
     message: str | None = None  # a friendly translated message for unusable input
+    # Types whose count is a lower bound: more than ``counts[type]`` of them are visible
+    # (checked), and more matches were not checked one by one ("mehr als 500").
+    more: frozenset[str] = frozenset()
+    total_more: bool = False  # the total is a lower bound too
 
 
 @dataclass
@@ -86,8 +90,9 @@ class AuthorMatch:
     object_ids: dict[str, list[int]]  # per type key
 
 
-# Counts are checked object by object against visible_to up to this many per type; beyond
-# it the engine's count (already filtered by the scopes the person may read now) is shown.
+# Counts are checked object by object against visible_to up to this many per type. Beyond
+# it the count says "more than" a number that was checked: never the engine's own figure,
+# which may hold what the person cannot see (a deleted post not yet gone from the index).
 COUNT_CHECKED = 500
 # Candidates fetched beyond a page, so that hits dropped by the live check rarely leave a
 # page short; at most this many rounds of fetching.
@@ -95,6 +100,13 @@ OVERFETCH = 10
 ROUNDS = 4
 SUGGEST_CONTENT_TYPES = ("post", "comment", "announcement", "event", "file", "message")
 MIN_SUGGEST_CHARS = 2
+# Suggestions rank at most this many matches per group (names; content): a two-letter prefix
+# matches a large part of a big index, and ranking all of it took seconds.
+SUGGEST_CAP = 100
+SUGGEST_CONTENT_CAP = 300
+# Each group's share of the suggestions asked for (5: 3 people, 2 communities, 2 hashtags,
+# 3 content hits).
+SUGGEST_SHARES = {"person": 0.6, "community": 0.4, "hashtag": 0.4, "content": 0.6}
 
 
 def _signed_in(user: User | None) -> bool:
@@ -225,13 +237,13 @@ def _hits(user: User, plan: Plan, candidates: list[Candidate]) -> list[Hit]:
         if found is None:
             continue
         stype, obj, doc = found
-        text = doc.body or doc.keywords or doc.title
+        # The body only: keywords need not be shown, and the card shows the title already.
         hits.append(
             Hit(
                 type=c.type,
                 object_id=c.object_id,
                 title=doc.title,
-                snippet=matching.highlight(text, terms),
+                snippet=matching.highlight(doc.body, terms),
                 url=stype.url(obj),
                 created_at=doc.created_at,
                 author_id=doc.author_id,
@@ -243,19 +255,26 @@ def _hits(user: User, plan: Plan, candidates: list[Candidate]) -> list[Hit]:
     return hits
 
 
-def _counts(user: User, plan: Plan) -> dict[str, int]:
+def _counts(user: User, plan: Plan) -> tuple[dict[str, int], frozenset[str]]:
+    """Per result type: the visible matches, and the types counted as "more than"."""
     counted = replace(plan, types=tuple(t.key for t in searchable.result_types()))
     found = get_engine().ids_per_type(counted, cap=COUNT_CHECKED)
     counts = {t.key: 0 for t in searchable.result_types()}
+    more: set[str] = set()
     for type_key, (count, ids) in found.items():
         stype = searchable.get(type_key)
-        if stype is None or type_key not in counts:
+        if stype is None or type_key not in counts or not ids:
             continue
-        if ids or count == 0:
-            counts[type_key] = stype.visible_to(user).filter(pk__in=ids).count() if ids else 0
-        else:
-            counts[type_key] = count
-    return counts
+        visible = stype.visible_to(user).filter(pk__in=ids).count()
+        if count <= COUNT_CHECKED:
+            counts[type_key] = visible  # every match checked: exact
+        elif visible > 0:
+            # COUNT_CHECKED + 1 were checked; of those ``visible`` may be seen, so "more than
+            # visible - 1" is true (more than 500 when all were), and nothing unchecked is
+            # counted.
+            counts[type_key] = min(visible - 1, COUNT_CHECKED)
+            more.add(type_key)
+    return counts, frozenset(more)
 
 
 def _empty(query: SearchQuery, message: str | None) -> SearchResults:
@@ -293,7 +312,7 @@ def search(*, user: User | None, query: SearchQuery) -> SearchResults:
         offset += len(candidates)
         if len(hits) > per_page or len(candidates) < want + OVERFETCH:
             break
-    counts = _counts(user, plan)
+    counts, more = _counts(user, plan)
     chosen = plan.types
     total = sum(counts.get(k, 0) for k in chosen)
     message = " ".join(parsed.notes) or None
@@ -304,6 +323,8 @@ def search(*, user: User | None, query: SearchQuery) -> SearchResults:
         counts=counts,
         has_next=len(hits) > per_page,
         message=message,
+        more=more,
+        total_more=any(k in more for k in chosen),
     )
 
 
@@ -319,17 +340,31 @@ def suggest(*, user: User | None, text: str, limit: int = 5) -> Suggestions:
     base = _plan(user, SearchQuery(text=text), parsed, ())
     result = Suggestions()
 
-    def best(types: tuple[str, ...], n: int) -> list[Hit]:
+    def best(types: tuple[str, ...], n: int, *, title_only: bool, cap: int) -> list[Hit]:
         registered = tuple(t for t in types if searchable.get(t) is not None)
         if not registered:
             return []
         plan = replace(base, types=registered, sort="relevance")
-        return _hits(user, plan, engine.candidates(plan, offset=0, limit=n + 5))[:n]
+        found = engine.suggestions(plan, title_only=title_only, cap=cap, limit=n + 5)
+        return _hits(user, plan, found)[:n]
 
-    result.people = [h.obj for h in best(("person",), limit)]
-    result.communities = [h.obj for h in best(("community",), limit)]
-    result.hashtags = [h.obj for h in best(("hashtag",), limit)]
-    result.hits = best(SUGGEST_CONTENT_TYPES, limit)
+    # Names are matched in the title only (a person's name, a community's, a tag), content
+    # anywhere; each from a capped candidate set (engines.BaseEngine.suggestions).
+    # Per group at most its share of ``limit`` (people and content first): the whole list
+    # fits a phone's screen without scrolling.
+    per = {k: max(1, round(limit * share)) for k, share in SUGGEST_SHARES.items()}
+    result.people = [
+        h.obj for h in best(("person",), per["person"], title_only=True, cap=SUGGEST_CAP)
+    ]
+    result.communities = [
+        h.obj for h in best(("community",), per["community"], title_only=True, cap=SUGGEST_CAP)
+    ]
+    result.hashtags = [
+        h.obj for h in best(("hashtag",), per["hashtag"], title_only=True, cap=SUGGEST_CAP)
+    ]
+    result.hits = best(
+        SUGGEST_CONTENT_TYPES, per["content"], title_only=False, cap=SUGGEST_CONTENT_CAP
+    )
     return result
 
 

@@ -66,24 +66,31 @@ def _tabs(
     request: HttpRequest, results: selectors.SearchResults | None, current: str
 ) -> list[dict[str, Any]]:
     counts = results.counts if results else {}
+    more = results.more if results else frozenset()
     tabs: list[dict[str, Any]] = [
         {
             "key": "",
             "label": _("All"),
             "count": sum(counts.values()) if results else None,
+            "more": bool(more),
             "url": _url(request, type=None),
             "current": current == "",
         }
     ]
+    # A kind with nothing found is left out (seven tabs of "0" crowd a phone), except the
+    # one being looked at.
     tabs.extend(
         {
             "key": kind.key,
             "label": kind.label_plural,
             "count": counts.get(kind.key, 0) if results else None,
+            # A lower bound: "more than 500" (selectors.COUNT_CHECKED).
+            "more": kind.key in more,
             "url": _url(request, type=kind.key),
             "current": current == kind.key,
         }
         for kind in searchable.result_types()
+        if results is None or counts.get(kind.key, 0) or current == kind.key
     )
     return tabs
 

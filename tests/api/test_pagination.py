@@ -43,7 +43,7 @@ def _lists(doc: dict[str, Any]) -> list[tuple[str, set[str], set[str], dict[str,
 
 # A page may carry facts about the whole result next to the page, never instead of it: search
 # counts its hits per type and can say why the query was shortened.
-PAGE_EXTRAS = {"/api/v1/search/": {"counts", "message"}}
+PAGE_EXTRAS = {"/api/v1/search/": {"counts", "more", "message"}}
 
 
 def test_every_list_is_a_cursor_or_an_offset_page(db):

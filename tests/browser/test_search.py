@@ -49,7 +49,8 @@ def test_type_choose_a_suggestion_by_keyboard(
     listbox = page.get_by_role("listbox", name="Suggestions")
     expect(listbox).to_be_visible()
     expect(box).to_have_attribute("aria-expanded", "true")
-    expect(page.get_by_role("option", name="Anna Schmidt")).to_be_visible()
+    # People are suggested by name; a topic brings its content.
+    expect(page.get_by_role("option", name="Checkliste Baufinanzierung")).to_be_visible()
     expect(page.locator("[data-search-status]")).to_contain_text("suggestion")
     box.press("Escape")
     expect(listbox).to_be_hidden()

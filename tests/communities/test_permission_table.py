@@ -688,8 +688,10 @@ def test_search_pages(actor, kind, world_for, client_for):
 
     html = client.get(f"/search/?q={SEARCH_MARKER}").content.decode()
     assert (f"<mark>{SEARCH_MARKER}</mark> im Beitrag" in html) is content
-    assert f'Posts<span class="count">{1 if content else 0}</span>' in html
-    assert f'Events<span class="count">{1 if content else 0}</span>' in html
+    # A tab is shown with its count, or left out when nothing of its kind is found.
+    assert ('Posts<span class="count">1</span>' in html) is content
+    assert ('Events<span class="count">1</span>' in html) is content
+    assert 'Posts<span class="count">0' not in html and 'Events<span class="count">0' not in html
     scoped = client.get(f"/search/?q={SEARCH_MARKER}&community={world.community.slug}")
     assert (f"<mark>{SEARCH_MARKER}</mark>" in scoped.content.decode()) is content
 
@@ -943,3 +945,62 @@ def test_knowledge_write(write, actor, kind, world_for, client_for):
         assert response.status_code == int(expected), response.content
     if expected == "404":
         assert world.name not in response.content.decode()
+
+
+# --- saved searches (hanse/search/saved.py, views.saved_*) -----------------------------------
+# Each actor saves a search for the world's content and the hourly check runs: news come
+# only for what the person may read (SEARCH["content"]), say how many and nothing of what,
+# and stop when the person can no longer read it. Someone else's saved search is a 404.
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_saved_search(actor, kind, world_for, client_for):
+    """Saving, listing, news of new results and another's saved search, per actor and kind."""
+    from hanse.notifications.models import Notification  # why: this section only
+    from hanse.search.models import SavedSearch
+    from hanse.search.saved import check_saved_searches
+
+    world = world_for(kind)
+    person = world.people[actor]
+    client = client_for(person)
+    content = SEARCH["content"][actor][KINDS.index(kind)] == "y"
+    other = SavedSearch.objects.create(
+        user=world.other, name="Fremdsuche", query=f"q={SEARCH_MARKER}", notify=False
+    )
+    response = client.post("/search/saved/new/", {"query": f"q={SEARCH_MARKER}", "notify": "on"})
+    if person is None:
+        assert response.status_code == 302 and "/login/" in response["Location"]
+        assert list(SavedSearch.objects.all()) == [other]
+        return
+    saved = SavedSearch.objects.get(user=person)
+    SavedSearch.objects.filter(pk=saved.pk).update(checked_at=timezone.now() - timedelta(minutes=1))
+    _search_world(world)
+    assert check_saved_searches.call() == (1 if content else 0)
+    notes = Notification.objects.filter(recipient=person, type="saved_search_results")
+    assert notes.exists() is content
+    if content:
+        assert notes.get().data["count"] == 3  # the post, the comment and the event
+        listed = client.get("/notifications/").content.decode()
+        assert "3 new results" in listed
+        assert "im Beitrag" not in listed and "Termin" not in listed  # no content named
+    # Another person's saved search: not listed, and a 404 like a missing one.
+    assert "Fremdsuche" not in client.get("/search/saved/").content.decode()
+    assert client.post(f"/search/saved/{other.pk}/notify/").status_code == 404
+    assert client.post(f"/search/saved/{other.pk}/delete/").status_code == 404
+    assert SavedSearch.objects.filter(pk=other.pk, notify=False).exists()
+
+    if actor == "member" and kind != "open":
+        # Left the community: new content there is no longer news for them.
+        services.membership_leave(community=world.community, user=person)
+        SavedSearch.objects.filter(pk=saved.pk).update(
+            checked_at=timezone.now() - timedelta(minutes=1)
+        )
+        post_create(
+            author=world.people["owner"],
+            body=f"{SEARCH_MARKER} nach dem Austritt",
+            community=world.community,
+            scope="community",
+        )
+        index_objects("post", list(world.community.posts.values_list("pk", flat=True)))
+        assert check_saved_searches.call() == 0

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from hanse.people.models import Follow, Skill, User
+from hanse.posts.models import Post
 from hanse.posts.services.posts import post_create
+from hanse.search import selectors
 from hanse.search.selectors import SearchQuery, match_authors, search, suggest
 from tests.search.conftest import ids
 
@@ -98,3 +100,61 @@ def test_unit_filter_includes_units_below(
         post_create(author=in_it, body="Kredit aus der IT")
     query = SearchQuery(text="Kredit", unit=org["private"].pk)
     assert ids(search(user=user, query=query)) == [branch_post.pk]
+
+
+def test_suggestions_rank_only_a_capped_candidate_set(
+    user: User, committed: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A short prefix matching many documents: only up to the cap of them are ranked (the
+    newest where the engine gives them in that order), and the best of those are shown."""
+    with committed():
+        posts = [post_create(author=user, body=f"Kreditlinie Nummer {n}") for n in range(8)]
+        named = post_create(author=user, body="Kreditlinie Kreditlinie Kreditlinie")
+    monkeypatch.setattr(selectors, "SUGGEST_CONTENT_CAP", 3)
+    hits = suggest(user=user, text="Kr").hits
+    assert 1 <= len(hits) <= 3
+    assert {h.object_id for h in hits} <= {p.pk for p in [*posts, named]}
+    # A word with fewer matches than the cap is answered by all of them, best first.
+    monkeypatch.setattr(selectors, "SUGGEST_CONTENT_CAP", 300)
+    assert suggest(user=user, text="Kreditlin").hits[0].object_id == named.pk
+
+
+def test_people_are_suggested_by_name_not_by_job_title(
+    user: User, make_user: Any, committed: Any
+) -> None:
+    with committed():
+        kim = make_user("kim", first_name="Kim", last_name="Kreiser", job_title="Berater")
+        make_user("ole", first_name="Ole", last_name="Ohm", job_title="Kreditberater")
+    assert [p.pk for p in suggest(user=user, text="Krei").people] == [kim.pk]
+    assert [p.pk for p in suggest(user=user, text="Kredit").people] == []
+
+
+def test_counts_above_the_checked_number_say_more_than(
+    user: User, committed: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond the matches checked one by one, a count says "more than" a number that was
+    checked: the engine's own figure is never shown."""
+    monkeypatch.setattr(selectors, "COUNT_CHECKED", 3)
+    with committed():
+        for n in range(6):
+            post_create(author=user, body=f"Kredit Nummer {n}")
+    found = search(user=user, query=SearchQuery(text="Kredit"))
+    assert found.counts["post"] == 3 and "post" in found.more
+    assert found.total == 3 and found.total_more
+
+
+def test_counts_never_include_what_the_index_still_holds_but_is_gone(
+    user: User, committed: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Posts deleted before the index caught up: the count stays at or below what can be
+    read, also above the checked number."""
+    monkeypatch.setattr(selectors, "COUNT_CHECKED", 3)
+    with committed():
+        posts = [post_create(author=user, body=f"Darlehen Nummer {n}") for n in range(6)]
+    # Gone without the index hearing of it (no commit hooks run here).
+    Post.objects.filter(pk__in=[p.pk for p in posts[:5]]).delete()
+    found = search(user=user, query=SearchQuery(text="Darlehen"))
+    assert ids(found) == [posts[5].pk]
+    readable = 1
+    count = found.counts["post"]
+    assert count < readable if "post" in found.more else count <= readable

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib import admin as django_admin
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
@@ -16,13 +17,14 @@ from django.utils import timezone
 from hanse.communities.models import Community
 from hanse.communities.services import membership_leave
 from hanse.jobs.heartbeat import Beater
-from hanse.jobs.models import Heartbeat
+from hanse.jobs.models import Heartbeat, OutboxEvent
 from hanse.people.models import User
 from hanse.posts.models import Post
 from hanse.posts.services.comments import comment_create
 from hanse.posts.services.posts import post_create, post_delete, post_update
 from hanse.search.models import IndexState, SearchDocument
 from hanse.search.services import search_index_touch
+from hanse.search.tasks import update_index
 from tests.search.conftest import ids
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +203,28 @@ def test_admin_shows_the_index_state(
     for type_key in ("post", "comment", "person", "community", "event", "message", "hashtag"):
         assert f">{type_key}<" in page
     assert "Updates waiting" in page
+
+
+def test_admin_counts_come_from_the_query_not_the_admin_instance(
+    admin_user: User, client_for: Any, user: User, committed: Any
+) -> None:
+    """Documents and waiting updates per type are annotations of each row: nothing is kept
+    on the ModelAdmin, which all requests (and threads) share."""
+    with committed():
+        post_create(author=user, body="Kredit")
+        post_create(author=user, body="Darlehen")
+    OutboxEvent.objects.create(task_path=update_index.module_path, args=["post", [1]])
+    OutboxEvent.objects.create(task_path=update_index.module_path, args=["comment", [2]])
+    page = client_for(admin_user).get(reverse("admin:search_indexstate_changelist"))
+    assert page.status_code == 200
+    model_admin = django_admin.site._registry[IndexState]
+    assert not {"_documents", "_waiting"} & set(vars(model_admin))
+    rows = {
+        row.type: row
+        for row in model_admin.get_queryset(page.wsgi_request).filter(type__in=["post", "event"])
+    }
+    assert model_admin.documents(rows["post"]) == 2
+    assert model_admin.waiting(rows["post"]) == 1
+    assert model_admin.oldest_waiting(rows["post"]) != "—"
+    assert model_admin.waiting(rows["event"]) == 0
+    assert model_admin.oldest_waiting(rows["event"]) == "—"

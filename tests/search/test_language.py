@@ -16,6 +16,7 @@ from hanse.people.models import Skill, User
 from hanse.posts.models import Post
 from hanse.posts.services.posts import post_create
 from hanse.search.index import index_objects
+from hanse.search.normalize import stem
 from tests.search.conftest import ids
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +193,55 @@ def test_people_by_name_job_skill_unit_and_branch(
     for typed in ["Jens", "Mueller", "Firmenkundenberater", "Baufinanzierung", "Mölln", "jens"]:
         people = [h.object_id for h in find(user, typed + " ", types=("person",)).hits]
         assert people == [jens.pk], typed
+
+
+def test_a_name_ranks_above_fresh_comments_that_mention_it(
+    user: User, make_user: Any, write: Any, find: Any
+) -> None:
+    """A colleague's name (title of their document) above short posts that @mention them,
+    though those are fresh and short: the name is who was asked for."""
+    werner = make_user("werner.jaekel", first_name="Werner", last_name="Jäkel")
+    with_mention = [write(f"@werner.jaekel {text}") for text in ("Danke dir!", "Gern!", "Ja.")]
+    index_objects("person", [werner.pk])
+    for typed in ("Werner Jaekel", "jakel", "Jäkel ", "werner"):
+        found = find(user, typed)
+        assert (found.hits[0].type, found.hits[0].object_id) == ("person", werner.pk), typed
+        assert {h.object_id for h in found.hits if h.type == "post"} == {p.pk for p in with_mention}
+
+
+def test_a_community_name_ranks_above_posts_naming_it(
+    user: User, make_community: Any, write: Any, find: Any, committed: Any
+) -> None:
+    with committed():
+        club = make_community(owner=user, name="Agile Sparkasse")
+    write("Die Vorlage liegt in der Community Agile Sparkasse, schau mal rein.")
+    found = find(user, "agile sparkasse")
+    assert [(h.type, h.object_id) for h in found.hits][:2] == [
+        ("community", club.pk),
+        ("post", found.hits[1].object_id),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("Systemadministratorin", "Systemadministrator"),
+        ("Systemadministrator", "Systemadministratorin"),
+        ("Kundenberaterinnen", "Kundenberater"),
+        ("Referent", "Referentin Compliance"),
+    ],
+)
+def test_a_female_job_title_finds_the_male_one_and_back(
+    user: User, make_user: Any, committed: Any, find: Any, typed: str, title: str
+) -> None:
+    with committed():
+        person = make_user("kim", first_name="Kim", last_name="Ohm", job_title=title)
+    people = [h.object_id for h in find(user, typed + " ", types=("person",)).hits]
+    assert people == [person.pk]
+
+
+def test_termin_keeps_its_in() -> None:
+    """Only person nouns lose the female ending: a Termin is not a Term."""
+    assert stem("Termin") != stem("Term")
+    assert stem("Magazin") == "magazin"
+    assert stem("Beraterin") == stem("Berater") == stem("Beraterinnen")

@@ -11,8 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from hanse.people.models import OrgUnit, User
+from hanse.people.models import OrgUnit, Skill, User
 from hanse.posts.models import Post
+from hanse.search import selectors
 from hanse.search.index import index_objects
 from tests.posts.conftest import Cast
 from tests.search import documents
@@ -293,6 +294,70 @@ def test_suggestions_group_communities_and_content(
     assert "Offene Runde" in page(client, "/search/suggest/?q=Offene")
 
 
+def test_suggested_content_says_when_in_words(
+    client_for: Callable[[User], Client], cast: Cast, seen: dict[str, Post]
+) -> None:
+    """A date in the list reads like the stream's ("just now", "2 days ago"), not 05.12.26."""
+    html = page(client_for(cast.member), "/search/suggest/?q=Baufinanz")
+    assert "just now" in html
+    assert not re.search(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}", html)
+
+
+def test_kinds_with_nothing_found_have_no_tab(
+    client_for: Callable[[User], Client], cast: Cast, seen: dict[str, Post]
+) -> None:
+    """Tabs of kinds with results (and the one being looked at) only; "All" always."""
+    client = client_for(cast.member)
+    html = page(client, "/search/?q=Baufinanzierung")
+    assert tab_count(html, "Posts") == 3
+    assert 'Events<span class="count">' not in html and 'Files<span class="count">' not in html
+    assert re.search(r">All<span class=\"count\">3</span>", html)
+    chosen = page(client, "/search/?q=Baufinanzierung&type=event")
+    assert re.search(r'aria-current="page">Events<span class="count">0</span>', chosen)
+
+
+def test_counts_beyond_the_checked_ones_are_labelled(
+    client_for: Callable[[User], Client],
+    cast: Cast,
+    seen: dict[str, Post],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above the number checked one by one, the page says "more than", never a bare figure."""
+    monkeypatch.setattr(selectors, "COUNT_CHECKED", 1)
+    html = page(client_for(cast.member), "/search/?q=Baufinanzierung")
+    assert "More than 1 result" in html
+    assert '<span aria-hidden="true">1+</span><span class="visually-hidden">more than 1</span>' in (
+        html
+    )
+    api = client_for(cast.member).get("/api/v1/search/?q=Baufinanzierung").json()
+    assert api["counts"]["post"] == 1 and api["more"] == ["post"]
+
+
+def test_a_person_card_names_their_unit_once(
+    client_for: Callable[[User], Client],
+    cast: Cast,
+    make_user: Callable[..., User],
+    org: dict[str, Any],
+) -> None:
+    """A branch that is both the unit and the place is said once; the snippet shows what
+    they know, not the card's line again."""
+    jens = make_user(
+        "jens",
+        first_name="Jens",
+        last_name="Kruse",
+        job_title="Berater",
+        org_unit=org["moelln"],
+        location=org["moelln_location"],
+    )
+    jens.skills.add(Skill.objects.create(name="Baufinanzierung", slug="baufinanzierung"))
+    index_objects("person", [jens.pk])
+    html = page(client_for(cast.member), "/search/?q=Mölln&type=person")
+    html = html.split('<ol class="search-hits', 1)[1].split("</ol>", 1)[0]
+    assert html.count("Filiale Mölln") == 1
+    assert "Berater · Filiale Mölln" in html
+    assert 'search-hit__snippet">Baufinanzierung</p>' in html
+
+
 # --- Files ----------------------------------------------------------------------------------
 
 
@@ -323,4 +388,4 @@ def test_text_inside_a_pdf_is_found(
     )
     outsider = page(client_for(cast.outsider), "/search/?q=Vorfälligkeitsentschädigung")
     assert "merkblatt.pdf" not in outsider
-    assert tab_count(outsider, "Files") == 0
+    assert 'Files<span class="count">' not in outsider  # no tab: nothing of the kind

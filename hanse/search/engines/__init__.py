@@ -17,12 +17,18 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from hanse.core import searchable
 from hanse.search.query import ParsedQuery
 
 # Relevance factors, the same on both engines.
 RECENCY_BOOST = 0.5  # a document of today scores up to 1.5 times one of long ago
 RECENCY_DAYS = 30.0  # ... half of that after a month
+TIMELESS_RECENCY = 1.0 + RECENCY_BOOST / 2  # the recency factor of a month-old document
 AFFINITY_BOOST = 1.15  # my communities, people I follow
+# Every word found in the title or name (not only in the text): a person's name above the
+# comments that @mention them, an event's title above the chat messages naming it. BM25
+# saturates the frequency a column weight multiplies, so a weight alone cannot say this.
+TITLE_FACTOR = 3.0
 COMPOUND_FACTOR = 0.2  # a compound part scores below a word (and is ordered after words)
 SORTS = {"relevance", "newest", "oldest"}
 
@@ -79,6 +85,22 @@ class BaseEngine:
     def age_days_sql(self) -> str:
         raise NotImplementedError
 
+    def match_ids_sql(self, parsed: ParsedQuery, *, title_only: bool) -> tuple[str, list[Any]]:
+        """SQL selecting ``d.id`` of the documents matching the words (in the title only),
+        from an index; the caller adds filters on ``d`` and a limit."""
+        raise NotImplementedError
+
+    def newest_first(self) -> str:
+        """An order of match_ids_sql's rows that the index gives without a sort, or ""."""
+        raise NotImplementedError
+
+    def ranked_within_sql(
+        self, parsed: ParsedQuery, ids_sql: str, ids_params: list[Any], *, titles: bool
+    ) -> tuple[str, list[Any]]:
+        """hits_sql's (id, tier, rel) for the documents among ``ids_sql`` only (``titles``:
+        they all match in the title, so the title factor changes no order)."""
+        raise NotImplementedError
+
     def moment(self, value: datetime | None) -> Any:
         """A datetime as the engine compares it with the stored column."""
         return value
@@ -129,6 +151,13 @@ class BaseEngine:
             f"(CASE WHEN d.created_at IS NULL THEN 365.0 ELSE {self.age_days_sql()} END)"
             f" / {RECENCY_DAYS}))"
         )
+        # A person, a community or a hashtag does not age: it ranks as content of a month
+        # ago does (its joining or founding date says nothing of its relevance now).
+        timeless = [t.key for t in searchable.all_types() if not t.dated]
+        if timeless:
+            sql, values = _in("d.type", timeless)
+            recency = f"(CASE WHEN {sql} THEN {TIMELESS_RECENCY} ELSE {recency} END)"
+            params = values + params
         affinity_parts: list[str] = []
         if plan.boost_communities:
             sql, values = _in("d.community_id", plan.boost_communities)
@@ -200,9 +229,52 @@ class BaseEngine:
             for row in rows
         ]
 
+    def suggestions(self, plan: Plan, *, title_only: bool, cap: int, limit: int) -> list[Candidate]:
+        """The best ``limit`` of at most ``cap`` matches, for suggestions while typing.
+
+        Ranking every match of a two-letter prefix is what made suggestions slow on a large
+        index: here the index gives up to ``cap`` matching ids (newest first where it can,
+        without sorting), the filters and scopes apply to those, and only they are ranked.
+        """
+        if not plan.parsed.has_words:
+            return []
+        ids_sql, ids_params = self.match_ids_sql(plan.parsed, title_only=title_only)
+        where, where_params = self.filters(plan)
+        if where:
+            ids_sql += " AND " + " AND ".join(where)
+        order = self.newest_first()
+        ids_sql += (f" ORDER BY {order}" if order else "") + " LIMIT %s"
+        ids_params = [*ids_params, *where_params, cap]
+        hits, hit_params = self.ranked_within_sql(
+            plan.parsed, ids_sql, ids_params, titles=title_only
+        )
+        score, score_params = self._score_sql(plan)
+        sql = (
+            "SELECT * FROM ("
+            f"SELECT d.id, d.type, d.object_id, h.tier AS tier, {score} AS score, d.created_at,"
+            " d.author_id"
+            f" FROM ({hits}) h JOIN search_searchdocument d ON d.id = h.id"
+            ") AS d ORDER BY score DESC, d.id DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*score_params, *hit_params, limit])
+            rows = cursor.fetchall()
+        return [
+            Candidate(
+                doc_id=row[0],
+                type=row[1],
+                object_id=row[2],
+                tier=row[3],
+                score=float(row[4] or 0.0),
+                created_at=row[5],
+                author_id=row[6],
+            )
+            for row in rows
+        ]
+
     def ids_per_type(self, plan: Plan, *, cap: int) -> dict[str, tuple[int, list[int]]]:
-        """Per type: the number of matching documents and the object ids of up to ``cap``
-        of them (to check against visible_to)."""
+        """Per type: the number of matching documents and the object ids of up to ``cap`` + 1
+        of them (to check against visible_to; one more than ``cap`` says "more than cap")."""
         base, params = self._base(plan, with_types=False)
         # One evaluation of the match: the count per type, and the first ``cap`` ids of each.
         sql = (
@@ -218,7 +290,7 @@ class BaseEngine:
             for type_key, object_id, n in cursor.fetchall():
                 counts[type_key] = int(n)
                 found.setdefault(type_key, []).append(object_id)
-        return {t: (n, found[t] if n <= cap else []) for t, n in counts.items()}
+        return {t: (n, found[t]) for t, n in counts.items()}
 
 
 def get_engine() -> BaseEngine:

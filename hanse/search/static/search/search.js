@@ -167,7 +167,9 @@
         if (document.activeElement !== input) close();
       }, 150);
     });
-    listbox.addEventListener("mousedown", (event) => event.preventDefault());
+    // A press anywhere in the list (an option, the scroll bar, the padding) keeps the focus
+    // in the box.
+    popup.addEventListener("mousedown", (event) => event.preventDefault());
     listbox.addEventListener("click", (event) => {
       go(event.target.closest("[role=option]"));
     });
