@@ -25,6 +25,7 @@ urlpatterns = [
     path("realtime/", include("hanse.realtime.urls")),
     path("events/", include("hanse.events.urls")),
     path("first-steps/", include("hanse.onboarding.urls")),
+    path("circles/", include("hanse.circles.urls")),
     path("search/", include("hanse.search.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
