@@ -152,9 +152,7 @@ def circle_space(*, viewer: User, circle: Circle) -> Space:
         agenda=current,
         agendas=agendas,
         my_relationships=list(me.relationships.all()),
-        my_checkin=CheckIn.objects.filter(
-            member=me, week=min(max(week, 1), circle.weeks)
-        ).first(),
+        my_checkin=CheckIn.objects.filter(member=me, week=min(max(week, 1), circle.weeks)).first(),
         next_meeting=next_meeting,
         slot=slot_label(circle.slot),
     )

@@ -45,7 +45,9 @@ def _fill(world: World, committed: Any) -> None:
     index_objects("event", [circle.event_id])
 
 
-def _actor(name: str, world: World, admin_user: User, make_user: Callable[..., User]) -> User | None:
+def _actor(
+    name: str, world: World, admin_user: User, make_user: Callable[..., User]
+) -> User | None:
     return {
         "owner": world.members[0],
         "circle_peer": world.members[1],

@@ -96,7 +96,7 @@ def test_objective_parts_of_a_hand_made_proposal() -> None:
 
 def test_500_sign_ups_within_a_second() -> None:
     """500 sign-ups with varied slots are matched in under a second (bench/ has 5,000)."""
-    rng = random.Random(3)  # noqa: S311  # a reproducible pool
+    rng = random.Random(3)  # a reproducible pool
     people = []
     for i in range(500):
         slots = 0
