@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -16,24 +16,30 @@ from hanse.people.models import User
 
 
 def _badges(person_ids: Sequence[int], viewer: User) -> dict[int, list[Badge]]:
-    found: dict[int, list[Badge]] = {}
-    multipliers = Multiplier.objects.filter(
-        user_id__in=person_ids, status=Multiplier.Status.APPROVED
-    ).values_list("user_id", "topics")
-    url = reverse("circles:multipliers")
-    for user_id, topics in multipliers:
-        found.setdefault(user_id, []).append(Badge(label=_("Connector"), detail=topics, url=url))
-    in_circle = (
-        CircleMember.objects.filter(
-            Q(show_on_profile=True) | Q(user=viewer),
-            user_id__in=person_ids,
-            circle__status=Circle.Status.RUNNING,
-        )
-        .values_list("user_id", flat=True)
-        .distinct()
+    """One query for a page of people: the approved Connector's topics, and whether the
+    person is in a running circle and lets their profile say so (or is the viewer)."""
+    topics = Multiplier.objects.filter(
+        user=OuterRef("pk"), status=Multiplier.Status.APPROVED
+    ).values("topics")[:1]
+    in_circle = CircleMember.objects.filter(
+        Q(show_on_profile=True) | Q(user=viewer),
+        user=OuterRef("pk"),
+        circle__status=Circle.Status.RUNNING,
     )
-    for user_id in in_circle:
-        found.setdefault(user_id, []).append(Badge(label=_("In a WOL circle")))
+    rows = (
+        User.objects.filter(pk__in=list(person_ids))
+        .annotate(connector_topics=Subquery(topics), in_circle=Exists(in_circle))
+        .values_list("pk", "connector_topics", "in_circle")
+    )
+    url = reverse("circles:multipliers")
+    found: dict[int, list[Badge]] = {}
+    for pk, connector_topics, in_a_circle in rows:
+        if connector_topics:
+            found.setdefault(pk, []).append(
+                Badge(label=_("Connector"), detail=connector_topics, url=url)
+            )
+        if in_a_circle:
+            found.setdefault(pk, []).append(Badge(label=_("In a WOL circle")))
     return found
 
 
