@@ -98,6 +98,7 @@ class _Matcher:
                     self.excl[p.id].add(other)
                     self.excl[other].add(p.id)
         self.wants = {p.id: {w for w in p.wants if w in self.people} for p in people}
+        self.unit = {p.id: p.unit for p in people}
         self.wish_pairs = {(p.id, w) for p in people for w in self.wants[p.id]}
 
     # --- hard rules ------------------------------------------------------------------------
@@ -124,15 +125,22 @@ class _Matcher:
 
     # --- soft parts, per circle ------------------------------------------------------------
     def circle_cost(self, members: Sequence[int]) -> tuple[int, int, int]:
-        """(single-unit circle 0/1, same-unit pairs, wishes honoured inside)."""
-        units = [self.people[m].unit for m in members]
-        counts: dict[int | None, int] = {}
-        for u in units:
-            counts[u] = counts.get(u, 0) + 1
-        pairs = sum(c * (c - 1) // 2 for u, c in counts.items() if u is not None)
-        single = 1 if len(members) > 1 and len(counts) == 1 and units[0] is not None else 0
-        inside = set(members)
-        honoured = sum(1 for m in members for w in self.wants[m] if w in inside)
+        """(single-unit circle 0/1, same-unit pairs, wishes honoured inside). The hot path of
+        the local search: plain loops over four or five people, no allocations beyond one set."""
+        units = [self.unit[m] for m in members]
+        distinct = set(units)
+        pairs = 0
+        if len(distinct) < len(units):
+            for u in distinct:
+                if u is not None:
+                    c = units.count(u)
+                    pairs += c * (c - 1) // 2
+        single = 1 if len(units) > 1 and len(distinct) == 1 and units[0] is not None else 0
+        honoured = 0
+        for m in members:
+            wants = self.wants[m]
+            if wants:
+                honoured += len(wants.intersection(members))
         return single, pairs, honoured
 
     def circle_score(self, members: Sequence[int]) -> int:
@@ -174,9 +182,12 @@ class _Matcher:
                             buckets.setdefault((vb, lb), []).append(p.id)
         circles: list[list[int]] = []
         leftovers: list[int] = []
-        for seed in order:
+        for n, seed in enumerate(order):
             if seed.id not in free:
                 continue
+            if n % 64 == 0:
+                # Drop the placed from the candidate lists, so a seed scans only the free.
+                buckets = {k: [pid for pid in v if pid in free] for k, v in buckets.items()}
             free.discard(seed.id)
             group = self._grow(seed, free, buckets, target)
             if len(group) >= self.min:
@@ -259,18 +270,28 @@ class _Matcher:
                     unplaced.remove(pid)
                     improved = True
             scores = [self.circle_score(c) for c in circles]
+            pots = [self.potential(c) for c in circles]
             n = len(circles)
             for a in range(n):
                 others = (
                     list(range(n)) if n <= sample + 1 else self.rng.sample(range(n), min(n, sample))
                 )
                 for b in others:
-                    if a == b:
+                    # Two circles with nothing to gain are not worth a move or a swap.
+                    if a == b or not (pots[a] or pots[b]):
                         continue
                     if self._try_pair(circles, scores, a, b):
+                        pots[a], pots[b] = self.potential(circles[a]), self.potential(circles[b])
                         improved = True
             if not improved:
                 break
+
+    def potential(self, members: Sequence[int]) -> int:
+        """What a circle could still gain: its unit penalties and its members' unhonoured
+        wishes."""
+        single, pairs, honoured = self.circle_cost(members)
+        wishes = sum(len(self.wants[m]) for m in members)
+        return single + pairs + wishes - honoured
 
     def _try_pair(self, circles: list[list[int]], scores: list[int], a: int, b: int) -> bool:
         ca, cb = circles[a], circles[b]
