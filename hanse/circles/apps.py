@@ -8,14 +8,12 @@ class CirclesConfig(AppConfig):
     verbose_name = _("WOL circles and Connectors")
 
     def ready(self) -> None:
-        # The notification types register when the module is imported.
-        from hanse.circles import (  # the models are ready now
-            badges,
-            notifications,  # noqa: F401
-            search,
-            visibility,
-        )
+        # The models exist only once the app registry is ready; the notification types
+        # register when their module is imported.
+        from hanse.circles import badges, jobs, notifications, search, visibility  # noqa: F401
+        from hanse.jobs import scheduler
 
+        scheduler.register(*jobs.SCHEDULES)
         search.register()
         badges.register_badges()
         visibility.register()

@@ -74,6 +74,15 @@ def _render_decided(n: Notification) -> RenderedText:
     return RenderedText(title=title, body=body, url=reverse("circles:multipliers"))
 
 
+def _render_facilitator(n: Notification) -> RenderedText:
+    return RenderedText(
+        title=_g("You facilitate your circle “%(name)s” today") % {"name": n.data.get("name", "")},
+        body=_g("Week %(week)s: the agenda and exercises are in your circle's space.")
+        % {"week": n.data.get("week", "")},
+        url=reverse("circles:space", args=[n.data.get("circle_id", 0)]),
+    )
+
+
 ROUND_OPENED = register(
     NotificationType(
         key="circle_round_opened",
@@ -117,5 +126,16 @@ MULTIPLIER_DECIDED = register(
         important=True,
         render=_render_decided,
         target_visible=_multipliers_visible,
+    )
+)
+FACILITATOR = register(
+    NotificationType(
+        key="circle_facilitator",
+        label=_("Facilitator of the week"),
+        description=_("It is your turn to facilitate your circle's meeting today."),
+        channels={"in_app": True, "email": False, "push": True},
+        render=_render_facilitator,
+        target_visible=_circles_visible,
+        private_conversation=True,
     )
 )

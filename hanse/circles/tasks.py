@@ -3,11 +3,18 @@ after a multiplier decision; each event notifies once however often its task run
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django_tasks import task
 
-from hanse.circles.models import CircleMember, CircleRound, Multiplier, SignUp
-from hanse.circles.notifications import MATCHED, MULTIPLIER_DECIDED, ROUND_OPENED, UNPLACED
+from hanse.circles.models import Circle, CircleMember, CircleRound, Multiplier, SignUp
+from hanse.circles.notifications import (
+    FACILITATOR,
+    MATCHED,
+    MULTIPLIER_DECIDED,
+    ROUND_OPENED,
+    UNPLACED,
+)
 from hanse.jobs.retry import retry
 from hanse.notifications.models import Notification
 from hanse.notifications.services import notify
@@ -89,3 +96,37 @@ def notify_multiplier_decided(multiplier_id: int, attempt: int = 1) -> None:
         notify_once(f"circles:multiplier:{multiplier_id}:{m.status}", hook)
     except Exception:
         retry(notify_multiplier_decided, [multiplier_id], attempt, "Notifying a multiplier")
+
+
+@task()
+def circle_day(attempt: int = 1) -> None:
+    """Tell today's facilitators (once per circle and week); finish circles past their weeks."""
+    try:
+        today = timezone.localdate()
+        running = Circle.objects.filter(status=Circle.Status.RUNNING, starts_on__lte=today)
+        for circle in running:
+            week = (today - circle.starts_on).days // 7 + 1
+            if week > circle.weeks:
+                circle.status = Circle.Status.FINISHED
+                circle.save(update_fields=["status"])
+                continue
+            if circle.slot // 100 != today.isoweekday():
+                continue
+            members = list(circle.members.select_related("user").order_by("position", "id"))
+            if not members:
+                continue
+            facilitator = members[(week - 1) % len(members)].user
+
+            def hook(
+                circle: Circle = circle, user: User = facilitator, week: int = week
+            ) -> list[Notification]:
+                return notify(
+                    type_key=FACILITATOR.key,
+                    recipients=[user],
+                    target=circle,
+                    data={"name": circle.name, "circle_id": circle.pk, "week": week},
+                )
+
+            notify_once(f"circles:facilitator:{circle.pk}:{week}", hook)
+    except Exception:
+        retry(circle_day, [], attempt, "The circles' day")

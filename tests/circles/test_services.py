@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from hanse.chat.models import Channel, ChannelMember
+from hanse.circles import tasks
 from hanse.circles.models import Circle, CircleMember, CircleRound, SignUp, SignUpWish
 from hanse.circles.services import rounds as round_services
 from hanse.core.errors import PermissionRefused, ServiceError
@@ -241,3 +243,24 @@ def test_german_sign_up_error(
     )
     assert response.status_code == 400
     assert "Wähle mindestens eine wöchentliche Zeit" in response.content.decode()
+
+
+def test_facilitator_of_the_day_is_told_once(world: World, committed: Any) -> None:
+    """On meeting day the week's facilitator hears it, once however often the job runs;
+    circles past their weeks are finished."""
+    circle = world.circle
+    meeting_day = circle.starts_on + dt.timedelta(
+        days=(circle.slot // 100 - 1 - circle.starts_on.weekday()) % 7 + 7
+    )
+    with mock.patch.object(tasks.timezone, "localdate", return_value=meeting_day), committed():
+        tasks.circle_day.call()
+        tasks.circle_day.call()
+    week = (meeting_day - circle.starts_on).days // 7 + 1
+    facilitator = world.members[(week - 1) % 4]
+    found = Notification.objects.filter(type="circle_facilitator")
+    assert [n.recipient_id for n in found] == [facilitator.pk]
+    late = circle.starts_on + dt.timedelta(weeks=13)
+    with mock.patch.object(tasks.timezone, "localdate", return_value=late):
+        tasks.circle_day.call()
+    circle.refresh_from_db()
+    assert circle.status == Circle.Status.FINISHED
