@@ -39,7 +39,7 @@ class SignUpIn(Schema):
         description=f"Weekly slots as weekday * 100 + hour (Monday 12:00 = 112); one of {SLOTS}."
     )
     mode: Literal["online", "on_site", "either"] = "online"
-    location_id: int | None = None
+    location_id: Id | None = None
     language: Literal["de", "en", "both"] = "de"
     goal: str = Field("", description="Private to you; never shown to anyone.")
     with_people: list[str] = Field([], description="Usernames; never shown to anyone.")
