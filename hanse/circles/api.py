@@ -204,15 +204,18 @@ def get_circle(request: HttpRequest, circle_id: Id) -> CircleOut:
 
 
 @router.get(
-    "/mine/{circle_id}/checkins", response={200: list[CheckInOut], **ERRORS}, summary="My check-ins"
+    "/mine/{circle_id}/checkins",
+    response={200: OffsetPage[CheckInOut], **ERRORS},
+    summary="My check-ins",
 )
-def list_checkins(request: HttpRequest, circle_id: Id) -> list[CheckInOut]:
+def list_checkins(
+    request: HttpRequest, circle_id: Id, page: Query[OffsetQuery]
+) -> dict[str, object]:
     """One's own check-ins only; nobody else's, whoever asks."""
     me = http.viewer(request)
     circle = selectors.get_circle_for(viewer=me, circle_id=circle_id)
-    return [
-        _checkin_out(w.checkin) for w in selectors.progress(viewer=me, circle=circle) if w.checkin
-    ]
+    mine = [w.checkin for w in selectors.progress(viewer=me, circle=circle) if w.checkin]
+    return offset_page(mine, page, _checkin_out)
 
 
 @router.put("/mine/{circle_id}/checkins", response={200: CheckInOut, **ERRORS}, summary="Check in")

@@ -44,12 +44,12 @@ def test_circles_and_check_ins_are_members_only(
     body = member.get(url).json()
     assert {p["username"] for p in body["members"]} == {u.username for u in world.members}
     assert _put(member, url + "/checkins", {"week": 1, "did": "Notiz"}).status_code == 200  # type: ignore[attr-defined]
-    assert member.get(url + "/checkins").json() == [
+    assert member.get(url + "/checkins").json()["items"] == [
         {"week": 1, "attended": True, "did": "Notiz", "will_try": ""}
     ]
     # Another member sees the circle but none of the first member's check-ins.
     peer = client_for(world.members[1])
-    assert peer.get(url + "/checkins").json() == []
+    assert peer.get(url + "/checkins").json()["items"] == []
     for outsider in (world.coordinator, world.other_members[0]):
         client = client_for(outsider)
         assert client.get(url).status_code == 404
