@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     # The start page: it shows the stream, communities, events and people.
     "hanse.home",
     "hanse.onboarding",
+    "hanse.circles",
     "hanse.search",
     # At the top of the layering: it writes through every app above.
     "hanse.demo",

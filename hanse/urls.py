@@ -27,6 +27,7 @@ urlpatterns = [
     path("wiki/", include("hanse.wiki.urls")),
     path("library/", include("hanse.files.urls")),
     path("first-steps/", include("hanse.onboarding.urls")),
+    path("circles/", include("hanse.circles.urls")),
     path("search/", include("hanse.search.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),

@@ -10,6 +10,7 @@ from hanse.api.docs import LocalSwagger
 from hanse.api.errors import install_error_handlers
 from hanse.api.parser import HanseParser
 from hanse.chat.api import router as chat_router
+from hanse.circles.api import router as circles_router
 from hanse.communities.api import router as communities_router
 from hanse.events.api import router as events_router
 from hanse.files.api import router as files_router
@@ -42,6 +43,7 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/events", events_router)
 api.add_router("/wiki", wiki_router)
 api.add_router("/library", files_router)
+api.add_router("/circles", circles_router)
 api.add_router("/chat", chat_router)
 api.add_router("/search", search_router)
 api.add_router("/experts", experts_router)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from hanse.demo import (
     chat,
+    circles,
     communities,
     documents,
     events,
@@ -54,6 +55,7 @@ PHASES: list[tuple[str, Phase]] = [
     ("documents", documents.create_documents),
     ("chat", chat.create_chat),
     ("knowledge", create_knowledge),
+    ("circles", circles.create_circles),
     ("notifications", notifications.create_notifications),
     ("new starter", onboarding.create_new_starter),
 ]

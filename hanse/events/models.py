@@ -4,6 +4,7 @@ per-occurrence changes, and personal calendar subscriptions."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -19,8 +20,28 @@ if TYPE_CHECKING:
     from hanse.people.models import User
 
 
+# Apps above events may narrow who sees events they link to (circles: a circle's meetings
+# only for its members, administrators included). A narrowing only ever removes rows; it is
+# registered from the app's ready(), so events imports no app above it.
+EventNarrowing = Callable[["EventQuerySet", "User"], "EventQuerySet"]
+_narrowings: list[EventNarrowing] = []
+
+
+def register_narrowing(narrowing: EventNarrowing) -> None:
+    """Add a narrowing of ``visible_to`` (registering the same one again changes nothing)."""
+    if narrowing not in _narrowings:
+        _narrowings.append(narrowing)
+
+
 class EventQuerySet(models.QuerySet["Event"]):
     def visible_to(self, user: User | None) -> EventQuerySet:
+        qs = self._visible_to(user)
+        if user is not None and user.is_authenticated:
+            for narrowing in _narrowings:
+                qs = narrowing(qs, user)
+        return qs
+
+    def _visible_to(self, user: User | None) -> EventQuerySet:
         """The one home of "may this person see this event": company-wide events for every
         employee, community events for those who may read the community's content.
         Calendars, iCal feeds, search, the API and reminders all start here."""

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hanse.core import http
 from hanse.core.errors import ServiceError
-from hanse.people import selectors, services
+from hanse.people import badges, selectors, services
 from hanse.people.forms import DirectoryFilterForm, ProfileForm
 from hanse.people.models import LANGUAGE_CHOICES, User
 from hanse.people.services import skill_slug
@@ -45,6 +45,9 @@ def directory(request: http.Request) -> HttpResponse:
         people = people.none()  # an unknown skill matches nobody rather than everybody
     paginator = Paginator(people, settings.DIRECTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    # Badges that apps above people contribute (hanse/people/badges.py), one batch per page.
+    page.object_list = list(page.object_list)
+    badges.attach(page.object_list, http.viewer(request))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -74,6 +77,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         {
             "person": person,
             "facts": facts,
+            "badges": badges.for_people([person.pk], http.viewer(request)).get(person.pk, []),
             "languages": _languages(person.languages),
             "is_me": person.pk == request.user.pk,
         },

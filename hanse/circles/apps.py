@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CirclesConfig(AppConfig):
+    name = "hanse.circles"
+    label = "circles"
+    verbose_name = _("WOL circles and Connectors")
+
+    def ready(self) -> None:
+        # The models exist only once the app registry is ready; the notification types
+        # register when their module is imported.
+        from hanse.circles import badges, jobs, notifications, search, visibility  # noqa: F401
+        from hanse.jobs import scheduler
+
+        scheduler.register(*jobs.SCHEDULES)
+        search.register()
+        badges.register_badges()
+        visibility.register()

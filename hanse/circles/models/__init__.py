@@ -1,0 +1,25 @@
+"""Working Out Loud circles (circles.py) and the multipliers' programme (multipliers.py)."""
+
+from hanse.circles.models.circles import (
+    CheckIn,
+    Circle,
+    CircleMember,
+    CircleRound,
+    Relationship,
+    SignUp,
+    SignUpWish,
+    WeekAgenda,
+)
+from hanse.circles.models.multipliers import Multiplier
+
+__all__ = [
+    "CheckIn",
+    "Circle",
+    "CircleMember",
+    "CircleRound",
+    "Multiplier",
+    "Relationship",
+    "SignUp",
+    "SignUpWish",
+    "WeekAgenda",
+]

@@ -1,0 +1,59 @@
+"""What a person may do with circles and the multipliers' programme: the one home of each rule.
+
+What a person may *see* is ``Circle.objects.visible_to`` (members only, no exception) and
+``Multiplier.objects.visible_to``; what they may *do* is decided here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import rules
+from django.utils import timezone
+
+from hanse.circles.models import Circle, CircleMember, CircleRound, Multiplier
+from hanse.core.rules import is_active_user
+
+if TYPE_CHECKING:
+    from hanse.people.models import User
+
+COORDINATE_PERMISSION = "circles.coordinate_circles"
+
+
+@rules.predicate
+def is_coordinator(user: Any) -> bool:
+    """Coordinators open rounds, review and confirm matchings and approve multipliers. The
+    role is the Django permission "Coordinate circles and multipliers", granted in the admin
+    (to a person or a group). It never opens a circle's space."""
+    return is_active_user(user) and bool(user.has_perm(COORDINATE_PERMISSION))
+
+
+def is_circle_member(user: Any, circle: Circle) -> bool:
+    return is_active_user(user) and CircleMember.objects.filter(circle=circle, user=user).exists()
+
+
+def signup_open(round_: CircleRound) -> bool:
+    return round_.status == CircleRound.Status.OPEN and timezone.localdate() <= round_.signup_closes
+
+
+def may_sign_up(user: Any, round_: CircleRound) -> bool:
+    return is_active_user(user) and signup_open(round_)
+
+
+def may_review_matching(user: Any, round_: CircleRound) -> bool:
+    return bool(is_coordinator(user)) and round_.status in (
+        CircleRound.Status.OPEN,
+        CircleRound.Status.MATCHING,
+    )
+
+
+def may_volunteer(user: Any) -> bool:
+    """Anyone may volunteer once; a declined volunteer may volunteer again."""
+    if not is_active_user(user):
+        return False
+    existing = Multiplier.objects.filter(user=user).first()
+    return existing is None or existing.status == Multiplier.Status.DECLINED
+
+
+def is_multiplier(user: User) -> bool:
+    return Multiplier.objects.filter(user=user, status=Multiplier.Status.APPROVED).exists()

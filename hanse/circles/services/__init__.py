@@ -1,0 +1,1 @@
+"""Writes of circles and the multipliers programme; import the module you need."""

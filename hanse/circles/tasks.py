@@ -1,0 +1,132 @@
+"""Background work of circles: the notifications after a round opens or is confirmed and
+after a multiplier decision; each event notifies once however often its task runs."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django_tasks import task
+
+from hanse.circles.models import Circle, CircleMember, CircleRound, Multiplier, SignUp
+from hanse.circles.notifications import (
+    FACILITATOR,
+    MATCHED,
+    MULTIPLIER_DECIDED,
+    ROUND_OPENED,
+    UNPLACED,
+)
+from hanse.jobs.retry import retry
+from hanse.notifications.models import Notification
+from hanse.notifications.services import notify
+from hanse.notifications.tasks import notify_once
+from hanse.people.models import User
+
+
+@task()
+def notify_round_opened(round_id: int, attempt: int = 1) -> None:
+    """Every active employee hears that sign-up is open (in the app; e-mail in the digest)."""
+    try:
+        round_ = CircleRound.objects.filter(pk=round_id).first()
+        if round_ is None:
+            return
+
+        def hook() -> list[Notification]:
+            return notify(
+                type_key=ROUND_OPENED.key,
+                recipients=User.objects.filter(is_active=True),
+                target=round_,
+                data={"name": round_.name, "closes": date_format(round_.signup_closes)},
+            )
+
+        notify_once(f"circles:round_opened:{round_id}", hook)
+    except Exception:
+        retry(notify_round_opened, [round_id], attempt, f"Notifying round {round_id} opened")
+
+
+@task()
+def notify_round_confirmed(round_id: int, attempt: int = 1) -> None:
+    """Members of the new circles hear where they are; the unplaced are told honestly."""
+    try:
+        round_ = CircleRound.objects.filter(pk=round_id).first()
+        if round_ is None:
+            return
+
+        def hook() -> list[Notification]:
+            made: list[Notification] = []
+            placed: set[int] = set()
+            members = CircleMember.objects.filter(circle__round=round_).select_related(
+                "user", "circle"
+            )
+            for m in members:
+                placed.add(m.user_id)
+                made += notify(
+                    type_key=MATCHED.key,
+                    recipients=[m.user],
+                    target=m.circle,
+                    data={"name": m.circle.name, "circle_id": m.circle_id},
+                )
+            unplaced = [
+                s.user
+                for s in SignUp.objects.filter(round=round_).select_related("user")
+                if s.user_id not in placed
+            ]
+            made += notify(type_key=UNPLACED.key, recipients=unplaced, target=round_, data={})
+            return made
+
+        notify_once(f"circles:round_confirmed:{round_id}", hook)
+    except Exception:
+        retry(notify_round_confirmed, [round_id], attempt, f"Notifying round {round_id}")
+
+
+@task()
+def notify_multiplier_decided(multiplier_id: int, attempt: int = 1) -> None:
+    try:
+        m = Multiplier.objects.select_related("user").filter(pk=multiplier_id).first()
+        if m is None:
+            return
+
+        def hook() -> list[Notification]:
+            return notify(
+                type_key=MULTIPLIER_DECIDED.key,
+                recipients=[m.user],
+                target=m,
+                data={"approved": m.status == Multiplier.Status.APPROVED},
+            )
+
+        notify_once(f"circles:multiplier:{multiplier_id}:{m.status}", hook)
+    except Exception:
+        retry(notify_multiplier_decided, [multiplier_id], attempt, "Notifying a multiplier")
+
+
+@task()
+def circle_day(attempt: int = 1) -> None:
+    """Tell today's facilitators (once per circle and week); finish circles past their weeks."""
+    try:
+        today = timezone.localdate()
+        running = Circle.objects.filter(status=Circle.Status.RUNNING, starts_on__lte=today)
+        for circle in running:
+            week = (today - circle.starts_on).days // 7 + 1
+            if week > circle.weeks:
+                circle.status = Circle.Status.FINISHED
+                circle.save(update_fields=["status"])
+                continue
+            if circle.slot // 100 != today.isoweekday():
+                continue
+            members = list(circle.members.select_related("user").order_by("position", "id"))
+            if not members:
+                continue
+            facilitator = members[(week - 1) % len(members)].user
+
+            def hook(
+                circle: Circle = circle, user: User = facilitator, week: int = week
+            ) -> list[Notification]:
+                return notify(
+                    type_key=FACILITATOR.key,
+                    recipients=[user],
+                    target=circle,
+                    data={"name": circle.name, "circle_id": circle.pk, "week": week},
+                )
+
+            notify_once(f"circles:facilitator:{circle.pk}:{week}", hook)
+    except Exception:
+        retry(circle_day, [], attempt, "The circles' day")

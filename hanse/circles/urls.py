@@ -1,0 +1,28 @@
+from django.urls import path
+
+from hanse.circles import views, views_multipliers
+
+app_name = "circles"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("rounds/<int:round_id>/signup/", views.signup, name="signup"),
+    path("rounds/<int:round_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:circle_id>/", views.space, name="space"),
+    path("<int:circle_id>/progress/", views.progress, name="progress"),
+    path("<int:circle_id>/goal/", views.goal, name="goal"),
+    path("<int:circle_id>/relationships/", views.relationship_add, name="relationship_add"),
+    path(
+        "<int:circle_id>/relationships/<int:relationship_id>/",
+        views.relationship_edit,
+        name="relationship_edit",
+    ),
+    path("<int:circle_id>/checkin/", views.checkin, name="checkin"),
+    path("coordination/", views.coordination, name="coordination"),
+    path("coordination/rounds/<int:round_id>/", views.matching, name="matching"),
+    path("connectoren/", views_multipliers.find, name="multipliers"),
+    path("connectoren/volunteer/", views_multipliers.volunteer, name="volunteer"),
+    path("connectoren/<int:multiplier_id>/ask/", views_multipliers.ask, name="ask"),
+    path("connectoren/coverage/", views_multipliers.coverage, name="coverage"),
+    path("connectoren/<int:multiplier_id>/decide/", views_multipliers.decide, name="decide"),
+]

@@ -1,0 +1,310 @@
+"""Pages of WOL circles: rounds and sign-up, the circle space, coordination."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hanse.circles import rules, selectors
+from hanse.circles.forms import CheckInForm, GoalForm, RelationshipForm, RoundForm, SignUpForm
+from hanse.circles.services import rounds as round_services
+from hanse.circles.services import space as space_services
+from hanse.core import http
+from hanse.core.errors import ServiceError
+
+
+@require_GET
+def index(request: http.Request) -> HttpResponse:
+    me = http.viewer(request)
+    rounds = list(selectors.rounds_for(viewer=me)[:20])
+    return render(
+        request,
+        "circles/index.html",
+        {
+            "open_rounds": [r for r in rounds if rules.signup_open(r)],
+            "my_signups": selectors.my_signups(viewer=me),
+            "circles": list(selectors.my_circles(viewer=me)),
+            "is_coordinator": rules.is_coordinator(me),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: http.Request, round_id: int) -> HttpResponse:
+    me = http.viewer(request)
+    round_ = selectors.get_round_for(viewer=me, round_id=round_id)
+    existing = selectors.my_signup(viewer=me, round_=round_)
+    if not rules.may_sign_up(me, round_):
+        return render(request, "circles/signup_closed.html", {"round": round_}, status=400)
+    if request.method == "POST":
+        form = SignUpForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                round_services.signup_save(
+                    user=me,
+                    round_=round_,
+                    slots=data["slots"],
+                    mode=data["mode"],
+                    location=data["location"],
+                    language=data["language"],
+                    goal=data["goal"],
+                    with_people=data["with_people"],
+                    without_people=data["without_people"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("You are signed up. We will tell you your circle."))
+                return redirect("circles:index")
+    else:
+        form = SignUpForm(initial=SignUpForm.initial_for(existing, me))
+    return render(
+        request,
+        "circles/signup.html",
+        {"round": round_, "form": form, "existing": existing},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def withdraw(request: http.Request, round_id: int) -> HttpResponse:
+    me = http.viewer(request)
+    round_ = selectors.get_round_for(viewer=me, round_id=round_id)
+    http.attempt(
+        request,
+        lambda: round_services.signup_withdraw(user=me, round_=round_),
+        _("Your sign-up has been withdrawn."),
+    )
+    return redirect("circles:index")
+
+
+# --- the circle space ------------------------------------------------------------------
+
+
+@require_GET
+def space(request: http.Request, circle_id: int) -> HttpResponse:
+    me = http.viewer(request)
+    circle = selectors.get_circle_for(viewer=me, circle_id=circle_id)
+    found = selectors.circle_space(viewer=me, circle=circle)
+    week = min(max(found.week, 1), circle.weeks)
+    checkin = found.my_checkin
+    return render(
+        request,
+        "circles/space.html",
+        {
+            "space": found,
+            "circle": circle,
+            "goal_form": GoalForm(
+                initial={
+                    "goal": found.me.goal,
+                    "shared": found.me.goal_shared,
+                    "show_on_profile": found.me.show_on_profile,
+                }
+            ),
+            "relationship_form": RelationshipForm(),
+            "checkin_form": CheckInForm(
+                initial={
+                    "week": week,
+                    "attended": checkin.attended if checkin else True,
+                    "did": checkin.did if checkin else "",
+                    "will_try": checkin.will_try if checkin else "",
+                }
+            ),
+            "checkin_week": week,
+        },
+    )
+
+
+@require_GET
+def progress(request: http.Request, circle_id: int) -> HttpResponse:
+    me = http.viewer(request)
+    circle = selectors.get_circle_for(viewer=me, circle_id=circle_id)
+    weeks = selectors.progress(viewer=me, circle=circle)
+    done = sum(1 for w in weeks if w.checkin)
+    attended = sum(1 for w in weeks if w.checkin and w.checkin.attended)
+    return render(
+        request,
+        "circles/progress.html",
+        {"circle": circle, "weeks": weeks, "done": done, "attended": attended},
+    )
+
+
+def _back(circle_id: int, anchor: str) -> HttpResponse:
+    return redirect(reverse("circles:space", args=[circle_id]) + anchor)
+
+
+@require_POST
+def goal(request: http.Request, circle_id: int) -> HttpResponse:
+    me = http.viewer(request)
+    circle = selectors.get_circle_for(viewer=me, circle_id=circle_id)
+    form = GoalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Your goal may be at most 1000 characters long."))
+        return _back(circle.pk, "#goal")
+    data = form.cleaned_data
+    http.attempt(
+        request,
+        lambda: space_services.goal_set(
+            circle=circle,
+            user=me,
+            goal=data["goal"],
+            shared=data["shared"],
+            show_on_profile=data["show_on_profile"],
+        ),
+        _("Your goal has been saved."),
+    )
+    return _back(circle.pk, "#goal")
+
+
+@require_POST
+def relationship_add(request: http.Request, circle_id: int) -> HttpResponse:
+    me = http.viewer(request)
+    circle = selectors.get_circle_for(viewer=me, circle_id=circle_id)
+    form = RelationshipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a name (at most 120 characters)."))
+        return _back(circle.pk, "#relationships")
+    data = form.cleaned_data
+    http.attempt(
+        request,
+        lambda: space_services.relationship_add(
+            circle=circle, user=me, name=data["name"], notes=data["notes"], shared=data["shared"]
+        ),
+        _("Added to your relationship list."),
+    )
+    return _back(circle.pk, "#relationships")
+
+
+@require_POST
+def relationship_edit(request: http.Request, circle_id: int, relationship_id: int) -> HttpResponse:
+    me = http.viewer(request)
+    circle = selectors.get_circle_for(viewer=me, circle_id=circle_id)
+    if request.POST.get("delete"):
+        http.attempt(
+            request,
+            lambda: space_services.relationship_delete(relationship_id=relationship_id, user=me),
+            _("Removed from your relationship list."),
+        )
+    else:
+        http.attempt(
+            request,
+            lambda: space_services.relationship_update(
+                relationship_id=relationship_id,
+                user=me,
+                notes=request.POST.get("notes", ""),
+                shared=bool(request.POST.get("shared")),
+            ),
+            _("Saved."),
+        )
+    return _back(circle.pk, "#relationships")
+
+
+@require_POST
+def checkin(request: http.Request, circle_id: int) -> HttpResponse:
+    me = http.viewer(request)
+    circle = selectors.get_circle_for(viewer=me, circle_id=circle_id)
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please check your check-in: each text at most 2000 characters."))
+        return _back(circle.pk, "#checkin")
+    data = form.cleaned_data
+    http.attempt(
+        request,
+        lambda: space_services.checkin_save(
+            circle=circle,
+            user=me,
+            week=data["week"],
+            attended=data["attended"],
+            did=data["did"],
+            will_try=data["will_try"],
+        ),
+        _("Your check-in for week %(week)d has been saved.") % {"week": data["week"]},
+    )
+    return _back(circle.pk, "#checkin")
+
+
+# --- coordination ----------------------------------------------------------------------
+
+
+def _require_coordinator(request: http.Request) -> None:
+    if not rules.is_coordinator(http.viewer(request)):
+        raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+def coordination(request: http.Request) -> HttpResponse:
+    _require_coordinator(request)
+    me = http.viewer(request)
+    form = RoundForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                round_services.round_create(by=me, **data)
+            except ServiceError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("The round is open for sign-up."))
+                return redirect("circles:coordination")
+        status = 400
+    return render(
+        request,
+        "circles/coordination.html",
+        {
+            "form": form,
+            "roster": selectors.roster_for(viewer=me),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def matching(request: http.Request, round_id: int) -> HttpResponse:
+    _require_coordinator(request)
+    me = http.viewer(request)
+    round_ = selectors.get_round_for(viewer=me, round_id=round_id)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "match":
+            http.attempt(
+                request,
+                lambda: round_services.round_match(by=me, round_=round_),
+                _("The matching has made a new proposal."),
+            )
+        elif action == "move":
+            raw = request.POST.get("to", "")
+            try:
+                signup_id = int(request.POST.get("signup", ""))
+                to = None if raw == "unplaced" else int(raw)
+            except ValueError:
+                messages.error(request, _("Choose a person and a circle."))
+            else:
+                http.attempt(
+                    request,
+                    lambda: round_services.proposal_move(
+                        by=me, round_=round_, signup_id=signup_id, to=to
+                    ),
+                    _("Moved."),
+                )
+        elif action == "confirm" and http.attempt(
+            request,
+            lambda: round_services.round_confirm(by=me, round_=round_),
+            _("The circles have been formed and their members notified."),
+        ):
+            return redirect("circles:coordination")
+        return redirect("circles:matching", round_id=round_.pk)
+    return render(
+        request,
+        "circles/matching.html",
+        {
+            "round": round_,
+            "proposal": selectors.proposal_for(viewer=me, round_=round_),
+            "may_review": rules.may_review_matching(me, round_),
+        },
+    )
