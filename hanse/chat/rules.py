@@ -12,6 +12,7 @@ are not channel admins: private conversations are not moderation material.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from hanse.chat.models import Channel, ChannelMember
@@ -24,6 +25,23 @@ if TYPE_CHECKING:
 
 DM_KINDS = (Channel.Kind.DIRECT, Channel.Kind.GROUP)
 _UNSET: Any = object()
+
+# Channels whose membership another app owns (a WOL circle's chat follows the circle): nobody
+# joins, invites or removes people there through the chat. Registered from the owning app's
+# AppConfig.ready(); chat imports no app above it.
+MembershipLock = Callable[[Channel], bool]
+_membership_locks: list[MembershipLock] = []
+
+
+def register_membership_lock(lock: MembershipLock) -> None:
+    """Add a predicate "this channel's members are managed elsewhere" (idempotent)."""
+    if lock not in _membership_locks:
+        _membership_locks.append(lock)
+
+
+def membership_locked(channel: Channel) -> bool:
+    """Whether another app owns this channel's membership."""
+    return channel.kind not in DM_KINDS and any(lock(channel) for lock in _membership_locks)
 
 
 def _member(user: Any, channel: Channel, member: ChannelMember | None) -> ChannelMember | None:
@@ -59,6 +77,8 @@ def may_join(user: Any, channel: Channel, member: ChannelMember | None = _UNSET)
     """Public channels everybody; a community's channels the members of the community."""
     if not is_active_user(user) or _member(user, channel, member) is not None:
         return False
+    if membership_locked(channel):
+        return False
     if channel.kind == Channel.Kind.PUBLIC:
         return True
     return channel.kind == Channel.Kind.COMMUNITY and in_channel_community(user, channel)
@@ -84,7 +104,7 @@ def may_set_topic(user: Any, channel: Channel, member: ChannelMember | None = _U
 def may_invite(user: Any, channel: Channel, member: ChannelMember | None = _UNSET) -> bool:
     """Anyone in a public or community channel (and its admins); channel admins in a private
     one. Nobody adds people to a direct or group message (a new one is started instead)."""
-    if channel.kind in DM_KINDS or not is_active_user(user):
+    if channel.kind in DM_KINDS or not is_active_user(user) or membership_locked(channel):
         return False
     member = _member(user, channel, member)
     if channel.kind == Channel.Kind.PRIVATE or member is None:
@@ -94,7 +114,11 @@ def may_invite(user: Any, channel: Channel, member: ChannelMember | None = _UNSE
 
 def may_manage_members(user: Any, channel: Channel, member: ChannelMember | None = _UNSET) -> bool:
     """Channel admins remove people and change roles; not in direct or group messages."""
-    return channel.kind not in DM_KINDS and is_channel_admin(user, channel, member)
+    return (
+        channel.kind not in DM_KINDS
+        and not membership_locked(channel)
+        and is_channel_admin(user, channel, member)
+    )
 
 
 def may_edit_message(user: Any, message: Message) -> bool:

@@ -197,3 +197,27 @@ def test_check_ins_are_the_members_own(world: World) -> None:
     )
     member = CircleMember.objects.get(circle=world.circle, user=peer)
     assert not member.checkins.exists()
+
+
+def test_nobody_invites_or_joins_into_a_circle_chat(world: World, admin_user, make_user):
+    """The circle's chat keeps the circle's members: no invite, join or removal via the chat."""
+    from hanse.chat import rules as chat_rules  # why: this test only
+    from hanse.chat.models import ChannelMember
+    from hanse.chat.services.members import channel_join, member_invite, member_remove
+    from hanse.core.errors import PermissionRefused
+
+    channel = world.circle.channel
+    outsider = make_user("aussen")
+    for member in world.members:
+        assert not chat_rules.may_invite(member, channel)
+        assert not chat_rules.may_manage_members(member, channel)
+        with pytest.raises(PermissionRefused):
+            member_invite(channel=channel, by=member, people=[outsider])
+    assert not chat_rules.may_join(outsider, channel)
+    assert not chat_rules.may_join(admin_user, channel)
+    with pytest.raises(PermissionRefused):
+        member_remove(channel=channel, by=world.members[0], user=world.members[1])
+    with pytest.raises(Exception):  # noqa: B017 - refused or not found, never joined
+        channel_join(channel=channel, user=outsider)
+    assert not ChannelMember.objects.filter(channel=channel, user=outsider).exists()
+    assert ChannelMember.objects.filter(channel=channel).count() == len(world.members)
