@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "hanse.home",
     "hanse.onboarding",
     "hanse.search",
+    "hanse.participation",
     # At the top of the layering: it writes through every app above.
     "hanse.demo",
 ]

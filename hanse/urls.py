@@ -26,6 +26,7 @@ urlpatterns = [
     path("events/", include("hanse.events.urls")),
     path("first-steps/", include("hanse.onboarding.urls")),
     path("search/", include("hanse.search.urls")),
+    path("participation/", include("hanse.participation.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     path("accounts/", include("allauth.urls")),

@@ -13,6 +13,7 @@ from hanse.chat.api import router as chat_router
 from hanse.communities.api import router as communities_router
 from hanse.events.api import router as events_router
 from hanse.notifications.api import router as notifications_router
+from hanse.participation.api import router as polls_router
 from hanse.people.api import orgunits_router, people_router
 from hanse.posts.api import announcements_router, posts_router
 from hanse.search.api import experts_router, search_router
@@ -39,5 +40,6 @@ api.add_router("/announcements", announcements_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/events", events_router)
 api.add_router("/chat", chat_router)
+api.add_router("/polls", polls_router)
 api.add_router("/search", search_router)
 api.add_router("/experts", experts_router)

@@ -1,0 +1,54 @@
+"""The poll block of a post card (hanse/posts/extensions.py), rendered per request and per
+viewer outside the card cache: a vote changes it at once, for everyone watching."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from hanse.participation import selectors
+from hanse.posts import extensions
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from hanse.communities.models import Community
+    from hanse.posts.models import Post
+
+BLOCK = "participation/_poll.html"
+
+
+def poll_blocks(request: HttpRequest, posts: Sequence[Post]) -> Mapping[int, str]:
+    """The blocks of a page's polls: three to five queries for the page, whatever its length."""
+    polls = selectors.polls_of_posts(post_ids=[p.pk for p in posts])
+    if not polls:
+        return {}
+    views = selectors.poll_views(viewer=request.user, polls=polls)  # type: ignore[arg-type]
+    here = request.get_full_path()
+    return {
+        view.poll.post_id: render_to_string(BLOCK, {"pv": view, "next": here}, request=request)
+        for view in views.values()
+    }
+
+
+def _new_poll_url(community: Community | None) -> str:
+    url = reverse("participation:poll_new")
+    return f"{url}?{urlencode({'community': community.slug})}" if community else url
+
+
+def register() -> None:
+    extensions.register_composer_link(
+        extensions.ComposerLink(key="poll", label=_("New poll"), url=_new_poll_url)
+    )
+    extensions.register(
+        extensions.CardAddon(
+            key="poll",
+            load=poll_blocks,
+            assets=("participation/polls.css", "participation/polls.js"),
+        )
+    )

@@ -1,0 +1,178 @@
+"""Reads of polls: one poll for a person, and the poll blocks of a page of posts.
+
+``poll_views`` loads every poll of a page in a fixed number of queries (polls with options,
+my voter rows, my named choices, the named counts), whatever the page's length.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hanse.core.rules import is_active_user
+from hanse.participation import rules
+from hanse.participation.models import Poll, PollOption, PollQuerySet, PollVote, PollVoter
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from hanse.people.models import User
+
+
+@dataclass(slots=True)
+class OptionView:
+    id: int
+    label: str
+    count: int = 0
+    share: int = 0  # per cent of voters, rounded
+    mine: bool = False
+
+
+@dataclass(slots=True)
+class PollView:
+    poll: Poll
+    options: list[OptionView]
+    voted: bool
+    my_other: str = ""
+    other_count: int = 0
+    other_share: int = 0
+    closed: bool = False
+    show_results: bool = False
+    can_vote: bool = False
+    can_change: bool = False
+    can_manage: bool = False
+    can_remind: bool = False
+    can_export: bool = False
+    voter_count: int = 0
+
+    @property
+    def pk(self) -> int:
+        return self.poll.pk
+
+
+def base_queryset() -> PollQuerySet:
+    return Poll.objects.select_related("post", "post__community").prefetch_related(
+        Prefetch("options", queryset=PollOption.objects.order_by("position", "id"))
+    )
+
+
+def get_poll_for(*, viewer: User, poll_id: int) -> Poll:
+    """The poll, if the person may see it; 404 for unknown and invisible alike."""
+    poll = base_queryset().visible_to(viewer).filter(pk=poll_id).first()
+    if poll is None:
+        raise Http404(_("This poll does not exist."))
+    return poll
+
+
+def _share(count: int, total: int) -> int:
+    return round(100 * count / total) if total else 0
+
+
+def poll_views(
+    *, viewer: User, polls: Sequence[Poll], now: datetime | None = None
+) -> dict[int, PollView]:
+    """What the person sees of each poll (already passed through ``visible_to``)."""
+    if not polls or not is_active_user(viewer):
+        return {}
+    now = now or timezone.now()
+    ids = [p.pk for p in polls]
+    voted = set(
+        PollVoter.objects.filter(poll_id__in=ids, user=viewer).values_list("poll_id", flat=True)
+    )
+    named = [p.pk for p in polls if not p.anonymous]
+    mine: dict[int, set[int | None]] = {}
+    my_other: dict[int, str] = {}
+    counts: Counter[tuple[int, int | None]] = Counter()
+    if named:
+        for poll_id, option_id, text in PollVote.objects.filter(
+            poll_id__in=named, user=viewer
+        ).values_list("poll_id", "option_id", "other_text"):
+            mine.setdefault(poll_id, set()).add(option_id)
+            if option_id is None:
+                my_other[poll_id] = text
+        for row in (
+            PollVote.objects.filter(poll_id__in=named)
+            .values("poll_id", "option_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            counts[(row["poll_id"], row["option_id"])] = row["n"]
+    views: dict[int, PollView] = {}
+    for poll in polls:
+        has_voted = poll.pk in voted
+        closed = poll.is_closed(now)
+        show = rules.may_see_results(viewer, poll, voted=has_voted, now=now)
+        total = poll.voter_count
+        options = []
+        for option in poll.options.all():
+            count = option.anonymous_count if poll.anonymous else counts[(poll.pk, option.pk)]
+            options.append(
+                OptionView(
+                    id=option.pk,
+                    label=option.label,
+                    count=count if show else 0,
+                    share=_share(count, total) if show else 0,
+                    mine=option.pk in mine.get(poll.pk, set()),
+                )
+            )
+        other_count = counts[(poll.pk, None)] if show else 0
+        views[poll.pk] = PollView(
+            poll=poll,
+            options=options,
+            voted=has_voted,
+            my_other=my_other.get(poll.pk, ""),
+            other_count=other_count,
+            other_share=_share(other_count, total),
+            closed=closed,
+            show_results=show,
+            can_vote=rules.may_vote(viewer, poll, now=now)
+            and (not has_voted or rules.may_change_vote(viewer, poll, now=now)),
+            can_change=has_voted and rules.may_change_vote(viewer, poll, now=now),
+            can_manage=rules.may_manage_poll(viewer, poll),
+            can_remind=rules.may_remind(viewer, poll, now=now),
+            can_export=rules.may_export_poll(viewer, poll, now=now),
+            voter_count=total,
+        )
+    return views
+
+
+def poll_view(*, viewer: User, poll: Poll) -> PollView:
+    return poll_views(viewer=viewer, polls=[poll])[poll.pk]
+
+
+def polls_of_posts(*, post_ids: Sequence[int]) -> list[Poll]:
+    """The polls of these posts (the caller has passed the posts through ``visible_to``)."""
+    return list(base_queryset().filter(post_id__in=post_ids))
+
+
+def export_rows(*, poll: Poll) -> list[list[str]]:
+    """The CSV of a poll for its author: named polls who chose what, anonymous ones counts."""
+    options = list(poll.options.all())
+    if poll.anonymous:
+        rows = [[_("Answer"), _("Votes")]]
+        rows += [[o.label, str(o.anonymous_count)] for o in options]
+        rows.append([_("Voters"), str(poll.voter_count)])
+        return rows
+    labels = {o.pk: o.label for o in options}
+    rows = [[_("Name"), _("Username"), _("Answer"), _("Own answer")]]
+    for vote in (
+        PollVote.objects.filter(poll=poll)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user_id", "option__position")
+    ):
+        rows.append(
+            [
+                vote.user.display_name,
+                vote.user.username,
+                labels.get(vote.option_id, "") if vote.option_id else _("Other"),
+                vote.other_text,
+            ]
+        )
+    return rows
