@@ -70,7 +70,7 @@ def test_single_choice_vote_and_change(user, make_user, make_poll):
     """A named vote can be changed until closing; the count stays one person."""
     voter = make_user()
     poll = make_poll(user)
-    yes, no, maybe = option_ids(poll)
+    yes, no, _maybe = option_ids(poll)
     poll_vote(poll=poll, voter=voter, option_ids=[yes])
     poll_vote(poll=poll, voter=voter, option_ids=[no])
     poll.refresh_from_db()
@@ -121,7 +121,7 @@ def test_multiple_choice_with_maximum_and_other(user, make_user, make_poll):
     """At most max_choices answers, "other" counting as one."""
     voter = make_user()
     poll = make_poll(user, kind="multiple", max_choices=2, allow_other=True)
-    a, b, c = option_ids(poll)
+    a, b, _c = option_ids(poll)
     with pytest.raises(ServiceError) as exc:
         poll_vote(poll=poll, voter=voter, option_ids=[a, b], other_text="Donnerstags")
     assert exc.value.code == "too_many_choices"
