@@ -14,7 +14,17 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from hanse.demo import chat, communities, events, notifications, onboarding, org, people, posts
+from hanse.demo import (
+    chat,
+    communities,
+    events,
+    notifications,
+    onboarding,
+    org,
+    participation,
+    people,
+    posts,
+)
 from hanse.demo.context import SIZES, DemoContext, ProgressFactory, SizeSpec, no_progress
 from hanse.demo.data import DEMO_USERNAMES, MAIL_DOMAIN
 
@@ -40,6 +50,7 @@ PHASES: list[tuple[str, Phase]] = [
     ("communities", communities.create_communities),
     ("posts", posts.create_posts),
     ("events", events.create_events),
+    ("participation", participation.create_participation),
     ("chat", chat.create_chat),
     ("notifications", notifications.create_notifications),
     ("new starter", onboarding.create_new_starter),
