@@ -24,7 +24,8 @@ class PollForm(PostForm):
     )
     options = forms.CharField(
         label=_("Answers"),
-        help_text=_("One answer per line, 2 to %(count)d.") % {"count": MAX_OPTIONS},
+        # The numbers are MIN_OPTIONS and MAX_OPTIONS (a lazy text cannot be formatted here).
+        help_text=_("One answer per line, 2 to 20."),
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Give at least two different answers.")},
     )
