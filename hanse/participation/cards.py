@@ -36,12 +36,40 @@ def poll_blocks(request: HttpRequest, posts: Sequence[Post]) -> Mapping[int, str
     }
 
 
+QUESTION_BLOCK = "participation/_question.html"
+
+
+def question_blocks(request: HttpRequest, posts: Sequence[Post]) -> Mapping[int, str]:
+    """The question state of a page's question posts (solved, the accepted answer): one
+    query. Outside the card cache, so accepting an answer shows at once."""
+    found = selectors.question_blocks(viewer=request.user, post_ids=[p.pk for p in posts])  # type: ignore[arg-type]
+    return {
+        post_id: render_to_string(QUESTION_BLOCK, {"question": question})
+        for post_id, question in found.items()
+    }
+
+
+def _new_question_url(community: Community | None) -> str:
+    # Questions live in communities: offered under a community's composer only.
+    if community is None:
+        return ""
+    url = reverse("participation:question_new")
+    return f"{url}?{urlencode({'community': community.slug})}"
+
+
 def _new_poll_url(community: Community | None) -> str:
     url = reverse("participation:poll_new")
     return f"{url}?{urlencode({'community': community.slug})}" if community else url
 
 
+QUESTION_ADDON = extensions.CardAddon(key="question", load=question_blocks)
+
+
 def register() -> None:
+    extensions.register(QUESTION_ADDON)
+    extensions.register_composer_link(
+        extensions.ComposerLink(key="question", label=_("Ask a question"), url=_new_question_url)
+    )
     extensions.register_composer_link(
         extensions.ComposerLink(key="poll", label=_("New poll"), url=_new_poll_url)
     )

@@ -178,3 +178,87 @@ class PollVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} chose {self.option_id or 'other'} in {self.poll_id}"
+
+
+# --- questions and answers ----------------------------------------------------------------
+
+
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def visible_to(self, user: User | None) -> QuestionQuerySet:
+        """A question is visible exactly when its post is."""
+        return self.filter(post__in=Post.objects.visible_to(user).values("id"))
+
+
+class Question(models.Model):
+    """A community post marked as a question. Its answers are the post's top-level comments;
+    one of them can be accepted (by the asker or a moderator), which solves the question."""
+
+    post = models.OneToOneField(
+        Post, on_delete=models.CASCADE, related_name="question", verbose_name=_("post")
+    )
+    # The post's community, kept here for the per-community lists' index.
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("community"),
+    )
+    accepted_answer = models.ForeignKey(
+        "posts.Comment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("accepted answer"),
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        indexes = [
+            models.Index(fields=["community", "solved_at", "-id"], name="question_comm_idx"),
+            models.Index(fields=["solved_at", "-id"], name="question_solved_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"question {self.pk} (post {self.post_id})"
+
+
+class AnswerVote(models.Model):
+    """One person's upvote of an answer (a comment of a question)."""
+
+    answer = models.ForeignKey(
+        "posts.Comment",
+        on_delete=models.CASCADE,
+        related_name="answer_votes",
+        verbose_name=_("answer"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="answer_votes",
+        verbose_name=_("person"),
+    )
+
+    class Meta:
+        verbose_name = _("upvote")
+        verbose_name_plural = _("upvotes")
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "user"], name="answervote_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} upvoted {self.answer_id}"

@@ -43,3 +43,22 @@ POLL_REMINDER = register(
         render=_render_reminder,
     )
 )
+
+
+def _render_accepted(n: Notification) -> RenderedText:
+    question = str(n.data.get("question", ""))
+    post_id = n.data.get("post")
+    url = reverse("posts:detail", args=[post_id]) if post_id else reverse("home:index")
+    text = _g("Your answer was accepted: “%(question)s”") % {"question": question[:80]}
+    return RenderedText(title=text, body="", url=url)
+
+
+ANSWER_ACCEPTED = register(
+    NotificationType(
+        key="answer_accepted",
+        label=_("Accepted answers"),
+        description=_("Your answer to a question was accepted."),
+        channels={"in_app": True, "email": "digest", "push": True},
+        render=_render_accepted,
+    )
+)

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from hanse.communities.models import Community
-    from hanse.participation.models import Poll
+    from hanse.participation.models import Poll, Question
+    from hanse.posts.models import Comment
 
 # A reminder to those who have not voted goes out at most once a day per poll.
 REMIND_EVERY = timedelta(hours=24)
@@ -73,3 +74,25 @@ def may_remind(user: Any, poll: Poll, *, now: datetime | None = None) -> bool:
     if not may_manage_poll(user, poll) or poll.is_closed(now):
         return False
     return poll.reminded_at is None or poll.reminded_at <= now - REMIND_EVERY
+
+
+# --- questions and answers ----------------------------------------------------------------
+
+
+def may_ask_in(user: Any, community: Community) -> bool:
+    """Questions are asked in a community, by its members (who may post there)."""
+    return may_post_in(user, community)
+
+
+def may_accept_answer(user: Any, question: Question) -> bool:
+    """The asker, the community's moderators and administrators."""
+    if not is_active_user(user):
+        return False
+    if question.post.author_id == user.pk or is_platform_admin(user):
+        return True
+    return bool(is_moderator(user, question.community))
+
+
+def may_upvote(user: Any, answer: Comment) -> bool:
+    """Anyone who reads the question, but not for one's own answer."""
+    return is_active_user(user) and answer.author_id != user.pk

@@ -11,18 +11,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hanse.core.rules import is_active_user
 from hanse.participation import rules
-from hanse.participation.models import Poll, PollOption, PollQuerySet, PollVote, PollVoter
+from hanse.participation.models import (
+    AnswerVote,
+    Poll,
+    PollOption,
+    PollQuerySet,
+    PollVote,
+    PollVoter,
+    Question,
+)
+from hanse.posts.models import Comment
 
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from hanse.communities.models import Community
     from hanse.people.models import User
 
 
@@ -176,3 +186,116 @@ def export_rows(*, poll: Poll) -> list[list[str]]:
             ]
         )
     return rows
+
+
+# --- questions and answers ----------------------------------------------------------------
+
+QUESTION_FILTERS = ("unanswered", "unsolved", "solved", "all")
+QUESTIONS_PER_PAGE = 30
+SIMILAR_LIMIT = 5
+# Words shorter than this say little about a question ("wie", "der", "und").
+SIMILAR_MIN_WORD = 4
+
+
+@dataclass(slots=True)
+class AnswerView:
+    answer: Comment
+    upvotes: int
+    upvoted: bool
+    accepted: bool
+    can_upvote: bool
+
+
+def get_question_for(*, viewer: User, question_id: int) -> Question:
+    """The question, if the person may see it; 404 for unknown and invisible alike."""
+    found = (
+        Question.objects.visible_to(viewer)
+        .select_related("post", "post__author", "community", "accepted_answer")
+        .filter(pk=question_id)
+        .first()
+    )
+    if found is None:
+        raise Http404(_("This question does not exist."))
+    return found
+
+
+def questions(
+    *, viewer: User, community: Community | None = None, state: str = "unsolved"
+) -> list[Question]:
+    """The questions the person may see (in one community or all), filtered by state."""
+    found = Question.objects.visible_to(viewer).select_related("post", "post__author", "community")
+    if community is not None:
+        found = found.filter(community=community)
+    if state == "unanswered":
+        found = found.filter(post__comment_count=0)
+    elif state == "unsolved":
+        found = found.filter(solved_at__isnull=True)
+    elif state == "solved":
+        found = found.filter(solved_at__isnull=False)
+    return list(found.order_by("-id")[:QUESTIONS_PER_PAGE])
+
+
+def answers(*, viewer: User, question: Question) -> list[AnswerView]:
+    """The answers (top-level comments) the person may read: the accepted one first, then by
+    upvotes, then oldest first. Two queries."""
+    rows = list(
+        Comment.objects.visible_to(viewer)
+        .filter(post_id=question.post_id, parent__isnull=True)
+        .select_related("author", "author__org_unit")
+        .annotate(upvotes=Count("answer_votes"))
+        .order_by("-upvotes", "id")
+    )
+    mine = set(
+        AnswerVote.objects.filter(answer__in=[r.pk for r in rows], user=viewer).values_list(
+            "answer_id", flat=True
+        )
+    )
+    views = [
+        AnswerView(
+            answer=row,
+            upvotes=row.upvotes,
+            upvoted=row.pk in mine,
+            accepted=row.pk == question.accepted_answer_id,
+            can_upvote=rules.may_upvote(viewer, row),
+        )
+        for row in rows
+    ]
+    return sorted(views, key=lambda v: not v.accepted)
+
+
+def similar_questions(*, viewer: User, text: str) -> list[Question]:
+    """Questions whose text shares a longer word with ``text`` (a simple match while search
+    cannot be asked from here: it sits above this app)."""
+    words = sorted(
+        {w.strip(".,;:!?()\"'„“").casefold() for w in text.split()}, key=len, reverse=True
+    )
+    words = [w for w in words if len(w) >= SIMILAR_MIN_WORD][:5]
+    if not words:
+        return []
+    match = Q()
+    for word in words:
+        match |= Q(post__body__icontains=word)
+    return list(
+        Question.objects.visible_to(viewer)
+        .filter(match)
+        .select_related("post", "community")
+        .order_by("-id")[:SIMILAR_LIMIT]
+    )
+
+
+def question_blocks(*, viewer: User, post_ids: Sequence[int]) -> dict[int, Question]:
+    """The questions among these posts, by post id (one query)."""
+    return {
+        q.post_id: q
+        for q in Question.objects.filter(post_id__in=post_ids).select_related(
+            "accepted_answer", "accepted_answer__author"
+        )
+    }
+
+
+def get_question_for_post(*, viewer: User, post_id: int) -> Question:
+    """The question of a post the person may see; 404 otherwise."""
+    found = Question.objects.visible_to(viewer).filter(post_id=post_id).first()
+    if found is None:
+        raise Http404(_("This question does not exist."))
+    return found

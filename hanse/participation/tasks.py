@@ -16,8 +16,9 @@ from hanse.communities.models import Membership
 from hanse.jobs.retry import retry
 from hanse.notifications.services import notify
 from hanse.notifications.tasks import notify_once
-from hanse.participation.models import Poll, PollVoter
+from hanse.participation.models import Poll, PollVoter, Question
 from hanse.people.models import User
+from hanse.posts.models import Comment
 
 logger = logging.getLogger(__name__)
 
@@ -63,4 +64,43 @@ def remind_non_voters(poll_id: int, stamp: str, attempt: int = 1) -> int:
         return made
     except Exception:
         retry(remind_non_voters, [poll_id, stamp], attempt, f"Reminding voters of poll {poll_id}")
+        return 0
+
+
+@task()
+def notify_answer_accepted(question_id: int, answer_id: int, attempt: int = 1) -> int:
+    """Tell the answer's author that their answer was accepted."""
+    try:
+        question = (
+            Question.objects.select_related("post", "community", "accepted_by")
+            .filter(pk=question_id)
+            .first()
+        )
+        answer = Comment.objects.select_related("author").filter(pk=answer_id).first()
+        if question is None or answer is None or question.accepted_answer_id != answer.pk:
+            return 0
+        made = 0
+
+        def hook() -> list[Any]:
+            nonlocal made
+            found = notify(
+                type_key="answer_accepted",
+                recipients=[answer.author],
+                actor=question.accepted_by,
+                comment=answer,
+                community=question.community,
+                data={"question": question.post.body[:200], "post": question.post_id},
+            )
+            made = len(found)
+            return found
+
+        notify_once(f"participation.answer_accepted:{question_id}:{answer_id}", hook)
+        return made
+    except Exception:
+        retry(
+            notify_answer_accepted,
+            [question_id, answer_id],
+            attempt,
+            f"Notifying accepted answer {answer_id}",
+        )
         return 0

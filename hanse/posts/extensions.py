@@ -58,8 +58,10 @@ def register_composer_link(link: ComposerLink) -> ComposerLink:
 
 
 def composer_links(community: Community | None) -> list[tuple[str, str]]:
-    """(address, label) of every registered composer link."""
-    return [(link.url(community), str(link.label)) for link in _LINKS.values()]
+    """(address, label) of every registered composer link that applies here (an empty
+    address: not offered for this place)."""
+    links = [(link.url(community), str(link.label)) for link in _LINKS.values()]
+    return [(url, label) for url, label in links if url]
 
 
 def register(addon: CardAddon) -> CardAddon:
