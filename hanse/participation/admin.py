@@ -3,7 +3,7 @@ here (they are personal data shown to the poll's author only); anonymous ballots
 
 from django.contrib import admin
 
-from hanse.participation.models import Poll, PollOption
+from hanse.participation.models import Poll, PollOption, PraiseValue
 
 
 class PollOptionInline(admin.TabularInline):
@@ -19,3 +19,11 @@ class PollAdmin(admin.ModelAdmin):
     list_filter = ("anonymous", "kind", "results")
     readonly_fields = ("post", "anonymous", "voter_count", "created_at", "reminded_at")
     inlines = [PollOptionInline]
+
+
+@admin.register(PraiseValue)
+class PraiseValueAdmin(admin.ModelAdmin):
+    """The organisation's values that colleagues thank each other for."""
+
+    list_display = ("name", "position", "active")
+    list_editable = ("position", "active")

@@ -62,16 +62,34 @@ def _new_poll_url(community: Community | None) -> str:
     return f"{url}?{urlencode({'community': community.slug})}" if community else url
 
 
+def praise_blocks(request: HttpRequest, posts: Sequence[Post]) -> Mapping[int, str]:
+    """The "thanks for a value" line of a page's praise posts: one query."""
+    found = selectors.praise_of_posts(post_ids=[p.pk for p in posts])
+    return {
+        post_id: render_to_string("participation/_praise.html", {"praise": praise})
+        for post_id, praise in found.items()
+    }
+
+
 QUESTION_ADDON = extensions.CardAddon(key="question", load=question_blocks)
+PRAISE_ADDON = extensions.CardAddon(key="praise", load=praise_blocks)
 
 
 def register() -> None:
     extensions.register(QUESTION_ADDON)
+    extensions.register(PRAISE_ADDON)
     extensions.register_composer_link(
         extensions.ComposerLink(key="question", label=_("Ask a question"), url=_new_question_url)
     )
     extensions.register_composer_link(
         extensions.ComposerLink(key="poll", label=_("New poll"), url=_new_poll_url)
+    )
+    extensions.register_composer_link(
+        extensions.ComposerLink(
+            key="praise",
+            label=_("Say thank you"),
+            url=lambda community: reverse("participation:praise_new"),
+        )
     )
     extensions.register(
         extensions.CardAddon(

@@ -262,3 +262,66 @@ class AnswerVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} upvoted {self.answer_id}"
+
+
+# --- praise -------------------------------------------------------------------------------
+
+
+class PraiseValue(models.Model):
+    """One of the organisation's values that praise is given for (configured in the admin)."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("value")
+        verbose_name_plural = _("values")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PraiseQuerySet(models.QuerySet["Praise"]):
+    def visible_to(self, user: User | None) -> PraiseQuerySet:
+        """Praise is visible exactly when its post is (company-wide, or in a community)."""
+        return self.filter(post__in=Post.objects.visible_to(user).values("id"))
+
+
+class Praise(models.Model):
+    """Thanks to a colleague for one of the values, shown as a post in the stream and on the
+    recipient's profile (unless they hide it there)."""
+
+    post = models.OneToOneField(
+        Post, on_delete=models.CASCADE, related_name="praise", verbose_name=_("post")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="praise_given",
+        verbose_name=_("from"),
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="praise_received",
+        verbose_name=_("for"),
+    )
+    value = models.ForeignKey(
+        PraiseValue, on_delete=models.PROTECT, related_name="praise", verbose_name=_("value")
+    )
+    hidden_on_profile = models.BooleanField(_("hidden on the profile"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = PraiseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("praise")
+        verbose_name_plural = _("praise")
+        indexes = [models.Index(fields=["recipient", "-id"], name="praise_recipient_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} thanks {self.recipient_id} for {self.value_id}"

@@ -62,3 +62,22 @@ ANSWER_ACCEPTED = register(
         render=_render_accepted,
     )
 )
+
+
+def _render_praise(n: Notification) -> RenderedText:
+    value = str(n.data.get("value", ""))
+    name = n.actor.display_name if n.actor else ""
+    text = _g("%(name)s thanks you for “%(value)s”") % {"name": name, "value": value}
+    url = reverse("posts:detail", args=[n.post_id]) if n.post_id else reverse("home:index")
+    return RenderedText(title=text, body="", url=url)
+
+
+PRAISE_RECEIVED = register(
+    NotificationType(
+        key="praise_received",
+        label=_("Praise"),
+        description=_("A colleague thanks you for one of our values."),
+        channels={"in_app": True, "email": "immediate", "push": True},
+        render=_render_praise,
+    )
+)

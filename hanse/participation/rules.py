@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from hanse.communities.models import Community
-    from hanse.participation.models import Poll, Question
+    from hanse.participation.models import Poll, Praise, Question
     from hanse.posts.models import Comment
 
 # A reminder to those who have not voted goes out at most once a day per poll.
@@ -96,3 +96,21 @@ def may_accept_answer(user: Any, question: Question) -> bool:
 def may_upvote(user: Any, answer: Comment) -> bool:
     """Anyone who reads the question, but not for one's own answer."""
     return is_active_user(user) and answer.author_id != user.pk
+
+
+# --- praise -------------------------------------------------------------------------------
+
+
+def may_praise(user: Any, recipient: Any, community: Community | None) -> bool:
+    """Anyone may thank an active colleague (not oneself): company-wide, or in a community
+    both belong to (where their audiences overlap)."""
+    if not is_active_user(user) or not is_active_user(recipient) or user.pk == recipient.pk:
+        return False
+    if community is None:
+        return True
+    return may_post_in(user, community) and may_post_in(recipient, community)
+
+
+def may_hide_praise(user: Any, praise: Praise) -> bool:
+    """Only the recipient decides what their profile shows."""
+    return is_active_user(user) and praise.recipient_id == user.pk

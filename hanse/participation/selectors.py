@@ -25,6 +25,8 @@ from hanse.participation.models import (
     PollQuerySet,
     PollVote,
     PollVoter,
+    Praise,
+    PraiseValue,
     Question,
 )
 from hanse.posts.models import Comment
@@ -298,4 +300,45 @@ def get_question_for_post(*, viewer: User, post_id: int) -> Question:
     found = Question.objects.visible_to(viewer).filter(post_id=post_id).first()
     if found is None:
         raise Http404(_("This question does not exist."))
+    return found
+
+
+# --- praise -------------------------------------------------------------------------------
+
+PROFILE_PRAISE = 20
+
+
+def praise_for_profile(*, viewer: User, person: User) -> list[Praise]:
+    """The praise a person received that the viewer may see and the person has not hidden
+    (the person sees their hidden ones too, to show them again)."""
+    found = Praise.objects.visible_to(viewer).filter(recipient=person)
+    if viewer.pk != person.pk:
+        found = found.filter(hidden_on_profile=False)
+    return list(found.select_related("author", "value", "post", "post__community")[:PROFILE_PRAISE])
+
+
+def praise_counts(*, viewer: User) -> list[tuple[PraiseValue, int]]:
+    """How often each value was thanked for, for the organisation: counts per value only,
+    never per person (no leaderboards, DESIGN.md). Of the praise the viewer may see."""
+    counts = dict(
+        Praise.objects.visible_to(viewer)
+        .values("value_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("value_id", "n")
+    )
+    return [(v, counts.get(v.pk, 0)) for v in PraiseValue.objects.filter(active=True)]
+
+
+def praise_of_posts(*, post_ids: Sequence[int]) -> dict[int, Praise]:
+    return {
+        p.post_id: p
+        for p in Praise.objects.filter(post_id__in=post_ids).select_related("recipient", "value")
+    }
+
+
+def get_praise_for(*, viewer: User, praise_id: int) -> Praise:
+    found = Praise.objects.visible_to(viewer).filter(pk=praise_id).first()
+    if found is None:
+        raise Http404(_("This thank-you does not exist."))
     return found

@@ -16,7 +16,7 @@ from hanse.communities.models import Membership
 from hanse.jobs.retry import retry
 from hanse.notifications.services import notify
 from hanse.notifications.tasks import notify_once
-from hanse.participation.models import Poll, PollVoter, Question
+from hanse.participation.models import Poll, PollVoter, Praise, Question
 from hanse.people.models import User
 from hanse.posts.models import Comment
 
@@ -103,4 +103,37 @@ def notify_answer_accepted(question_id: int, answer_id: int, attempt: int = 1) -
             attempt,
             f"Notifying accepted answer {answer_id}",
         )
+        return 0
+
+
+@task()
+def notify_praise(praise_id: int, attempt: int = 1) -> int:
+    """Tell the person thanked."""
+    try:
+        praise = (
+            Praise.objects.select_related("post", "author", "recipient", "value")
+            .filter(pk=praise_id)
+            .first()
+        )
+        if praise is None:
+            return 0
+        made = 0
+
+        def hook() -> list[Any]:
+            nonlocal made
+            found = notify(
+                type_key="praise_received",
+                recipients=[praise.recipient],
+                actor=praise.author,
+                post=praise.post,
+                community=praise.post.community,
+                data={"value": praise.value.name},
+            )
+            made = len(found)
+            return found
+
+        notify_once(f"participation.praise:{praise_id}", hook)
+        return made
+    except Exception:
+        retry(notify_praise, [praise_id], attempt, f"Notifying praise {praise_id}")
         return 0

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hanse.participation import views, views_questions
+from hanse.participation import views, views_praise, views_questions
 
 app_name = "participation"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("questions/<int:question_id>/answer/", views_questions.answer_create, name="answer"),
     path("questions/<int:question_id>/accept/", views_questions.answer_accept, name="accept"),
     path("answers/<int:comment_id>/upvote/", views_questions.answer_upvote, name="upvote"),
+    path("praise/", views_praise.praise_new, name="praise_new"),
+    path("praise/<int:praise_id>/hide/", views_praise.praise_hide, name="praise_hide"),
 ]

@@ -88,3 +88,41 @@ def test_remind_via_api(user, make_user, make_poll, client_for):
 def test_in_openapi_document(user, client_for):
     schema = client_for(user).get("/api/v1/openapi.json").json()
     assert "/api/v1/polls/{poll_id}/vote" in schema["paths"]
+
+
+def test_questions_and_praise_api(user, make_user, make_community, client_for):
+    """Ask, answer via comments, upvote, accept; thank with a value; counts per value."""
+    from hanse.participation.models import PraiseValue
+    from hanse.posts.services.comments import comment_create
+
+    ben = make_user("ben")
+    community = make_community(owner=user, members=(ben,))
+    client, ben_client = client_for(user), client_for(ben)
+    asked = _post(client, "/api/v1/questions", {"community": community.slug, "body": "Wer?"})
+    assert asked.status_code == 201, asked.content
+    question = asked.json()
+    from hanse.posts.models import Post
+
+    answer = comment_create(post=Post.objects.get(pk=question["post_id"]), author=ben, body="Ich")
+    assert client.put(f"/api/v1/questions/answers/{answer.pk}/upvote").status_code == 200
+    assert ben_client.put(f"/api/v1/questions/answers/{answer.pk}/upvote").status_code == 403
+    accepted = _post(client, f"/api/v1/questions/{question['id']}/accept", {"answer_id": answer.pk})
+    assert accepted.json()["solved"] is True
+    answers = client.get(f"/api/v1/questions/{question['id']}/answers").json()
+    assert answers[0] | {"author": None} == {
+        "id": answer.pk, "author": None, "body": "Ich", "upvotes": 1, "upvoted": True,
+        "accepted": True,
+    }  # fmt: skip
+    listed = client.get("/api/v1/questions", {"state": "solved"}).json()
+    assert [q["id"] for q in listed["items"]] == [question["id"]]
+
+    mut = PraiseValue.objects.create(name="Mut")
+    given = _post(client, "/api/v1/praise", {"recipient": "ben", "value_id": mut.pk,
+                                             "message": "Danke!"})  # fmt: skip
+    assert given.status_code == 201, given.content
+    assert client.get("/api/v1/praise/values").json()[0]["count"] == 1
+    on_profile = ben_client.get("/api/v1/praise", {"recipient": "ben"}).json()
+    assert on_profile["total"] == 1 and on_profile["items"][0]["value"] == "Mut"
+    themselves = _post(client, "/api/v1/praise", {"recipient": user.username,
+                                                  "value_id": mut.pk, "message": "x"})  # fmt: skip
+    assert themselves.status_code == 400 and themselves.json()["code"] == "self"
