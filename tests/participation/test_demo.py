@@ -29,3 +29,19 @@ def test_small_demo_has_named_and_anonymous_polls() -> None:
             assert PollVote.objects.filter(poll=poll).values("user").distinct().count() == (
                 poll.voter_count
             )
+
+
+def test_small_demo_has_questions_and_praise() -> None:
+    from hanse.participation.models import Praise, PraiseValue, Question
+
+    call_command("seed_demo", size="small", seed=1, stdout=io.StringIO(), stderr=io.StringIO())
+    assert set(PraiseValue.objects.values_list("name", flat=True)) == {
+        "Mut",
+        "Neugier",
+        "Offenheit",
+    }
+    assert Praise.objects.count() >= 3
+    questions = Question.objects.all()
+    assert questions.filter(solved_at__isnull=False).exists()
+    assert questions.filter(post__comment_count=0).exists()
+    assert questions.values("community").distinct().count() >= 2
