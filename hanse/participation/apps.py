@@ -14,3 +14,4 @@ class ParticipationConfig(AppConfig):
 
         live.register()
         cards.register()
+        from hanse.participation import search  # noqa: F401  # registers the searchable types
