@@ -84,6 +84,38 @@ def test_screenshots_in_german(
         ids = list(anonymous.options.values_list("pk", flat=True))
         poll_vote(poll=anonymous, voter=person, option_ids=[ids[min(i, 2)]])
     poll_vote(poll=anonymous, voter=anna, option_ids=[ids[0]])
+    from hanse.communities.services import community_create, membership_add
+    from hanse.participation.models import PraiseValue
+    from hanse.participation.praise import praise_create
+    from hanse.participation.questions import answer_accept, answer_upvote, question_create
+    from hanse.posts.services.comments import comment_create
+
+    community = community_create(by=anna, name="Connectoren", kind="open", description="x")
+    for person in people[:3]:
+        membership_add(community=community, user=person)
+    question = question_create(
+        author=anna, community=community, body="Wie beantrage ich Bildungsurlaub?"
+    )
+    first = comment_create(post=question.post, author=people[0], body="Im Personalportal.")
+    second = comment_create(
+        post=question.post, author=people[1], body="Frag die Personalabteilung."
+    )
+    answer_upvote(answer=second, by=people[2])
+    answer_accept(question=question, answer=first, by=anna)
+    question_create(author=people[1], community=community, body="Wo ist ein ruhiger Raum?")
+    values = [PraiseValue.objects.create(name=n, position=i) for i, n in enumerate(
+        ["Mut", "Neugier", "Offenheit"])]  # fmt: skip
+    praise_create(author=people[0], recipient=anna, value=values[0], message="Danke für den Mut!")
+    praise_create(author=people[1], recipient=anna, value=values[1], message="Tolle Fragen!")
+    pages = (
+        ("form", "/participation/polls/new/"),
+        ("stream", "/stream/"),
+        ("questions", "/participation/questions/?state=all"),
+        ("question", f"/participation/questions/{question.pk}/"),
+        ("ask", f"/participation/questions/new/?community={community.slug}"),
+        ("praise", "/participation/praise/"),
+        ("profile", f"/people/{anna.username}/"),
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
         context = browser.new_context(
@@ -94,7 +126,7 @@ def test_screenshots_in_german(
         )
         page = context.new_page()
         login(page, anna)
-        for name, url in (("form", "/participation/polls/new/"), ("stream", "/stream/")):
+        for name, url in pages:
             page.goto(url)
             page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
             axe_check(page)
