@@ -1,5 +1,9 @@
-"""The poll block of a post card (hanse/posts/extensions.py), rendered per request and per
-viewer outside the card cache: a vote changes it at once, for everyone watching."""
+"""The blocks participation adds to post cards (hanse/posts/extensions.py): a poll, a
+question's state, a thank-you's value. Rendered per request and per viewer outside the card
+cache: a vote or an accepted answer shows at once, for everyone watching.
+
+One add-on for all three: a single query finds which posts of the page have any of them
+(a page without costs that one query), then only the kinds present are loaded."""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ BLOCK = "participation/_poll.html"
 def poll_blocks(request: HttpRequest, posts: Sequence[Post]) -> Mapping[int, str]:
     """The blocks of a page's polls: three to five queries for the page, whatever its length."""
     polls = selectors.polls_of_posts(post_ids=[p.pk for p in posts])
-    if not polls:
+    if not polls:  # pragma: no cover - only called for posts that have one
         return {}
     views = selectors.poll_views(viewer=request.user, polls=polls)  # type: ignore[arg-type]
     here = request.get_full_path()
@@ -71,13 +75,27 @@ def praise_blocks(request: HttpRequest, posts: Sequence[Post]) -> Mapping[int, s
     }
 
 
-QUESTION_ADDON = extensions.CardAddon(key="question", load=question_blocks)
-PRAISE_ADDON = extensions.CardAddon(key="praise", load=praise_blocks)
+def participation_blocks(request: HttpRequest, posts: Sequence[Post]) -> Mapping[int, str]:
+    """The blocks of a page: one query to find the posts with a poll, a question or praise,
+    then a few per kind present."""
+    kinds = selectors.participation_kinds(post_ids=[p.pk for p in posts])
+    found: dict[int, str] = {}
+    for loader, index in ((poll_blocks, 0), (question_blocks, 1), (praise_blocks, 2)):
+        wanted = [p for p in posts if kinds.get(p.pk, (False, False, False))[index]]
+        if wanted:
+            found.update(loader(request, wanted))
+    return found
+
+
+ADDON = extensions.CardAddon(
+    key="participation",
+    load=participation_blocks,
+    assets=("participation/polls.css", "participation/polls.js"),
+)
 
 
 def register() -> None:
-    extensions.register(QUESTION_ADDON)
-    extensions.register(PRAISE_ADDON)
+    extensions.register(ADDON)
     extensions.register_composer_link(
         extensions.ComposerLink(key="question", label=_("Ask a question"), url=_new_question_url)
     )
@@ -89,12 +107,5 @@ def register() -> None:
             key="praise",
             label=_("Say thank you"),
             url=lambda community: reverse("participation:praise_new"),
-        )
-    )
-    extensions.register(
-        extensions.CardAddon(
-            key="poll",
-            load=poll_blocks,
-            assets=("participation/polls.css", "participation/polls.js"),
         )
     )

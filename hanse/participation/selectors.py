@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from hanse.participation.models import (
     PraiseValue,
     Question,
 )
-from hanse.posts.models import Comment
+from hanse.posts.models import Comment, Post
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -342,3 +342,21 @@ def get_praise_for(*, viewer: User, praise_id: int) -> Praise:
     if found is None:
         raise Http404(_("This thank-you does not exist."))
     return found
+
+
+def participation_kinds(*, post_ids: Sequence[int]) -> dict[int, tuple[bool, bool, bool]]:
+    """Which of these posts have a poll, a question, praise: (poll, question, praise) per post
+    that has any, in one query (one index probe per post and kind)."""
+    if not post_ids:
+        return {}
+    rows = (
+        Post.objects.filter(pk__in=post_ids)
+        .annotate(
+            has_poll=Exists(Poll.objects.filter(post=OuterRef("pk"))),
+            has_question=Exists(Question.objects.filter(post=OuterRef("pk"))),
+            has_praise=Exists(Praise.objects.filter(post=OuterRef("pk"))),
+        )
+        .filter(Q(has_poll=True) | Q(has_question=True) | Q(has_praise=True))
+        .values_list("pk", "has_poll", "has_question", "has_praise")
+    )
+    return {pk: (poll, question, praise) for pk, poll, question, praise in rows}
