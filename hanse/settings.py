@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "hanse.onboarding",
     "hanse.circles",
     "hanse.search",
+    "hanse.participation",
     # At the top of the layering: it writes through every app above.
     "hanse.demo",
 ]

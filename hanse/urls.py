@@ -29,6 +29,7 @@ urlpatterns = [
     path("first-steps/", include("hanse.onboarding.urls")),
     path("circles/", include("hanse.circles.urls")),
     path("search/", include("hanse.search.urls")),
+    path("participation/", include("hanse.participation.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     path("accounts/", include("allauth.urls")),

@@ -23,6 +23,7 @@ from hanse.demo import (
     notifications,
     onboarding,
     org,
+    participation,
     people,
     posts,
 )
@@ -53,6 +54,7 @@ PHASES: list[tuple[str, Phase]] = [
     ("posts", posts.create_posts),
     ("events", events.create_events),
     ("documents", documents.create_documents),
+    ("participation", participation.create_participation),
     ("chat", chat.create_chat),
     ("knowledge", create_knowledge),
     ("circles", circles.create_circles),

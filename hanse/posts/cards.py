@@ -46,6 +46,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from hanse.core.templatetags.hanse_time import ago, ago_as_slots
+from hanse.posts import extensions
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -68,6 +69,9 @@ CARD_TEMPLATES = (
 # What fills a slot: the CSRF token, the `next` path as in an attribute, or URL-encoded; a
 # relative time is the slot kind AGO followed by the ISO time it counts from.
 CSRF, NEXT, NEXT_IN_URL, AGO = "c", "n", "u", "t"
+# The blocks other apps add to a card (hanse/posts/extensions.py: a poll with its votes) are
+# per viewer and change with every vote: a slot filled on every request, never cached.
+ADDONS = "a"
 # Cached cards are lists of parts since issue 9.6, with time slots since issue 13; the key's
 # prefix keeps older entries from being read.
 KEY_PREFIX = "card3"
@@ -157,6 +161,7 @@ def _render(request: HttpRequest, item: FeedItem) -> list[str]:
                 "item": item,
                 "next": marker + NEXT,
                 "csrf_token": marker + CSRF,
+                "addons_slot": marker + ADDONS,
                 "request": request,
             },
         )
@@ -207,4 +212,8 @@ def render_cards(
         NEXT: escape(next_path),
         NEXT_IN_URL: escape(quote(next_path, safe="/")),
     }
-    return [_fill(found.get(key) or missing[key], values) for key in keys]
+    blocks = extensions.render_addons(request, [item.post for item in items])
+    return [
+        _fill(found.get(key) or missing[key], {**values, ADDONS: blocks.get(item.post.pk, "")})
+        for key, item in zip(keys, items, strict=True)
+    ]

@@ -17,6 +17,8 @@ from django.utils import timezone
 from hanse.communities import services
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
 from hanse.events.services.events import event_create
+from hanse.participation.models import Poll, PollVoter
+from hanse.participation.services import poll_create
 from hanse.people.models import User
 from hanse.posts.services.comments import comment_create
 from hanse.posts.services.posts import post_create
@@ -30,6 +32,7 @@ KINDS = ["open", "private", "secret"]
 DESCRIPTION = "Beschreibungsmarker{kind}"
 MEMBER_LAST_NAME = "Mitgliedmarker{kind}"
 REQUEST_MESSAGE = "Anfragemarker{kind}"
+POLL_QUESTION = "Umfragemarker{kind}"
 
 
 @dataclass
@@ -147,6 +150,23 @@ def snapshot() -> Any:
         list(Membership.objects.order_by("pk").values_list("community", "user", "role")),
         list(JoinRequest.objects.order_by("pk").values_list("pk", "status")),
         list(Invitation.objects.order_by("pk").values_list("pk", "status")),
+        list(PollVoter.objects.order_by("pk").values_list("poll", "user")),
+        list(Poll.objects.order_by("pk").values_list("pk", "closes_at")),
+    )
+
+
+def world_poll(world: World) -> Poll:
+    """The owner's poll in the world's community, made on first use inside the case."""
+    found = Poll.objects.filter(post__community=world.community).first()
+    if found is not None:
+        return found
+    owner = world.people["owner"]
+    assert owner is not None
+    return poll_create(
+        author=owner,
+        question=POLL_QUESTION.format(kind=world.kind),
+        options=["Ja", "Nein"],
+        community=world.community,
     )
 
 
@@ -262,6 +282,15 @@ READS: dict[str, dict[str, tuple[str, str, str]]] = {
         "owner": ("200:r", "200:r", "200:r"),
         "admin": ("200:r", "200:r", "200:r"),
     },
+    # A poll in the community (participation): readable exactly where its post is.
+    "api_poll": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("200:p", "404", "404"),
+        "member": ("200:p", "200:p", "200:p"),
+        "moderator": ("200:p", "200:p", "200:p"),
+        "owner": ("200:p", "200:p", "200:p"),
+        "admin": ("200:p", "200:p", "200:p"),
+    },
 }
 
 
@@ -282,6 +311,8 @@ def read_url(surface: str, world: World) -> str:
         "api_members": f"/api/v1/communities/{slug}/members",
         "api_requests": f"/api/v1/communities/{slug}/requests",
     }
+    if surface == "api_poll":
+        return f"/api/v1/polls/{world_poll(world).pk}"
     return pages[surface]
 
 
@@ -306,6 +337,7 @@ def test_read(surface, actor, kind, world_for, client_for):
         "m": MEMBER_LAST_NAME.format(kind=kind),
         "d": DESCRIPTION.format(kind=kind),
         "r": REQUEST_MESSAGE.format(kind=kind),
+        "p": POLL_QUESTION.format(kind=kind),
     }
     for flag, marker in markers.items():
         assert (marker in body) == (flag in flags), f"{flag} {marker!r} for {expected}"
@@ -382,6 +414,24 @@ WRITES: dict[str, dict[str, tuple[str, str, str]]] = {
         "owner": ("ok", "ok", "ok"),
         "admin": ("ok", "ok", "ok"),
     },
+    # Polls (participation): whoever reads the post may vote; its author (here the owner),
+    # the community's moderators and administrators may close it.
+    "poll_vote": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("ok", "404", "404"),
+        "member": ("ok", "ok", "ok"),
+        "moderator": ("ok", "ok", "ok"),
+        "owner": ("ok", "ok", "ok"),
+        "admin": ("ok", "ok", "ok"),
+    },
+    "poll_close": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": ("403", "404", "404"),
+        "member": ("403", "403", "403"),
+        "moderator": ("ok", "ok", "ok"),
+        "owner": ("ok", "ok", "ok"),
+        "admin": ("ok", "ok", "ok"),
+    },
 }
 
 
@@ -405,10 +455,23 @@ def did_happen(write: str, world: World, actor: User | None) -> bool:
         ).exists()
     if write == "edit":
         return Community.objects.filter(pk=community.pk, name="Umbenannt").exists()
+    if write == "poll_vote":
+        return PollVoter.objects.filter(poll=world_poll(world), user=actor).exists()
+    if write == "poll_close":
+        return world_poll(world).is_closed()
     raise AssertionError(write)
 
 
 def api_call(client: Any, write: str, world: World) -> Any:
+    if write.startswith("poll_"):
+        poll = world_poll(world)
+        option = poll.options.first()
+        assert option is not None
+        data = {"options": [option.pk]} if write == "poll_vote" else {}
+        path = "vote" if write == "poll_vote" else "close"
+        return client.post(
+            f"/api/v1/polls/{poll.pk}/{path}", json.dumps(data), content_type="application/json"
+        )
     base = f"/api/v1/communities/{world.community.slug}"
     body: dict[str, Any] | None = None
     method, path = {
@@ -434,6 +497,12 @@ def api_call(client: Any, write: str, world: World) -> Any:
 
 
 def page_call(client: Any, write: str, world: World) -> Any:
+    if write.startswith("poll_"):
+        poll = world_poll(world)
+        option = poll.options.first()
+        assert option is not None
+        name = "participation:vote" if write == "poll_vote" else "participation:close"
+        return client.post(reverse(name, args=[poll.pk]), {"option": option.pk})
     slug = world.community.slug
     url, data = {
         "join": (reverse("communities:join", args=[slug]), {}),
@@ -465,6 +534,8 @@ def test_write_api(write, actor, kind, world_for, client_for):
     world = world_for(kind)
     person = world.people[actor]
     expected = WRITES[write][actor][KINDS.index(kind)]
+    if write.startswith("poll_"):
+        world_poll(world)
     before = snapshot()
     response = api_call(client_for(person), write, world)
     if expected == "ok":
@@ -487,6 +558,8 @@ def test_write_page(write, actor, kind, world_for, client_for):
     world = world_for(kind)
     person = world.people[actor]
     expected = WRITES[write][actor][KINDS.index(kind)]
+    if write.startswith("poll_"):
+        world_poll(world)
     before = snapshot()
     response = page_call(client_for(person), write, world)
     if expected == "ok":

@@ -8,8 +8,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from hanse.posts import extensions
 from hanse.posts.cards import render_cards
 from hanse.posts.models import ReactionKind
 from hanse.posts.views.streams import community_stream_context, profile_stream_context
@@ -81,3 +84,23 @@ def profile_stream_section(context: template.Context, person: Any) -> dict[str, 
 def total_reactions(counts: Mapping[str, int] | None) -> int:
     """All reactions of a post or comment, from its counts per kind."""
     return sum((counts or {}).values())
+
+
+@register.simple_tag
+def card_addon_assets() -> SafeString:
+    """The CSS and scripts of the blocks other apps add to cards (hanse/posts/extensions.py)."""
+    paths = extensions.asset_paths()
+    css = [(static(p),) for p in paths if p.endswith(".css")]
+    js = [(static(p),) for p in paths if p.endswith(".js")]
+    return format_html_join("", '<link rel="stylesheet" href="{}">', css) + format_html_join(
+        "", '<script src="{}" defer></script>', js
+    )
+
+
+@register.simple_tag
+def composer_links(community: Any = None) -> SafeString:
+    """Links under the composer to other kinds of posts (hanse/posts/extensions.py)."""
+    links = extensions.composer_links(community)
+    return format_html_join(
+        "", '<a class="button button--secondary button--small" href="{}">{}</a>', links
+    )

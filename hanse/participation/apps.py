@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipationConfig(AppConfig):
+    name = "hanse.participation"
+    label = "participation"
+    verbose_name = _("Participation")
+
+    def ready(self) -> None:
+        # Imported once the app registry is ready (they use the models): the notification
+        # types, the poll topic and the poll block on post cards (hanse/posts/extensions.py).
+        from hanse.participation import cards, live, notifications  # noqa: F401
+
+        live.register()
+        cards.register()
+        from hanse.participation import search  # noqa: F401  # registers the searchable types

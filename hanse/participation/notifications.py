@@ -1,0 +1,83 @@
+"""Notification types of participation, imported from ``ParticipationConfig.ready()``.
+
+Every type's target is a Poll, checked with ``Poll.objects.visible_to`` when the
+notification is created and whenever it is shown or sent. No type ever names how anyone voted.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from hanse.notifications.registry import NotificationType, RenderedText, register
+from hanse.participation.models import Poll
+
+if TYPE_CHECKING:
+    from hanse.notifications.models import Notification
+    from hanse.people.models import User
+
+
+def _polls_visible(user: User) -> QuerySet[Any]:
+    return Poll.objects.visible_to(user)
+
+
+def _render_reminder(n: Notification) -> RenderedText:
+    question = str(n.data.get("question", ""))
+    post_id = n.data.get("post")
+    url = reverse("posts:detail", args=[post_id]) if post_id else reverse("home:index")
+    text = _g("Your vote is still missing: “%(question)s”") % {"question": question[:80]}
+    return RenderedText(title=text, body="", url=url)
+
+
+POLL_REMINDER = register(
+    NotificationType(
+        key="poll_reminder",
+        label=_("Poll reminders"),
+        description=_("A poll you may vote in is still open and you have not voted yet."),
+        channels={"in_app": True, "email": "digest", "push": False},
+        target_visible=_polls_visible,
+        render=_render_reminder,
+    )
+)
+
+
+def _render_accepted(n: Notification) -> RenderedText:
+    question = str(n.data.get("question", ""))
+    post_id = n.data.get("post")
+    url = reverse("posts:detail", args=[post_id]) if post_id else reverse("home:index")
+    text = _g("Your answer was accepted: “%(question)s”") % {"question": question[:80]}
+    return RenderedText(title=text, body="", url=url)
+
+
+ANSWER_ACCEPTED = register(
+    NotificationType(
+        key="answer_accepted",
+        label=_("Accepted answers"),
+        description=_("Your answer to a question was accepted."),
+        channels={"in_app": True, "email": "digest", "push": True},
+        render=_render_accepted,
+    )
+)
+
+
+def _render_praise(n: Notification) -> RenderedText:
+    value = str(n.data.get("value", ""))
+    name = n.actor.display_name if n.actor else ""
+    text = _g("%(name)s thanks you for “%(value)s”") % {"name": name, "value": value}
+    url = reverse("posts:detail", args=[n.post_id]) if n.post_id else reverse("home:index")
+    return RenderedText(title=text, body="", url=url)
+
+
+PRAISE_RECEIVED = register(
+    NotificationType(
+        key="praise_received",
+        label=_("Praise"),
+        description=_("A colleague thanks you for one of our values."),
+        channels={"in_app": True, "email": "immediate", "push": True},
+        render=_render_praise,
+    )
+)

@@ -1,0 +1,139 @@
+"""Background work of polls: the reminder to those who have not voted.
+
+The task's payload is the poll's id and the moment the reminder was asked for, nothing about
+any voter; the ledger row of ``notify_once`` makes a task that runs twice remind nobody twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db.models import Q
+from django_tasks import task
+
+from hanse.communities.models import Membership
+from hanse.jobs.retry import retry
+from hanse.notifications.services import notify
+from hanse.notifications.tasks import notify_once
+from hanse.participation.models import Poll, PollVoter, Praise, Question
+from hanse.people.models import User
+from hanse.posts.models import Comment
+
+logger = logging.getLogger(__name__)
+
+# A company-wide poll reminds at most this many people (the whole bank is about 700).
+MAX_REMINDED = 5000
+
+
+def _non_voters(poll: Poll) -> list[User]:
+    people = User.objects.filter(is_active=True).exclude(
+        pk__in=PollVoter.objects.filter(poll=poll).values("user_id")
+    )
+    if poll.post.community_id is not None:
+        people = people.filter(
+            pk__in=Membership.objects.filter(community_id=poll.post.community_id).values("user_id")
+        )
+    # Not the author: they asked for the reminder.
+    return list(people.filter(~Q(pk=poll.post.author_id)).order_by("pk")[:MAX_REMINDED])
+
+
+@task()
+def remind_non_voters(poll_id: int, stamp: str, attempt: int = 1) -> int:
+    """Remind everyone who may vote in the poll and has not; returns how many were told."""
+    try:
+        poll = Poll.objects.select_related("post", "post__community").filter(pk=poll_id).first()
+        if poll is None or poll.is_closed():
+            return 0
+        made = 0
+
+        def hook() -> list[Any]:
+            nonlocal made
+            found = notify(
+                type_key="poll_reminder",
+                recipients=_non_voters(poll),
+                actor=poll.post.author,
+                community=poll.post.community,
+                target=poll,
+                data={"question": poll.post.body[:200], "post": poll.post_id},
+            )
+            made = len(found)
+            return found
+
+        notify_once(f"participation.poll_reminder:{poll_id}:{stamp}", hook)
+        return made
+    except Exception:
+        retry(remind_non_voters, [poll_id, stamp], attempt, f"Reminding voters of poll {poll_id}")
+        return 0
+
+
+@task()
+def notify_answer_accepted(question_id: int, answer_id: int, attempt: int = 1) -> int:
+    """Tell the answer's author that their answer was accepted."""
+    try:
+        question = (
+            Question.objects.select_related("post", "community", "accepted_by")
+            .filter(pk=question_id)
+            .first()
+        )
+        answer = Comment.objects.select_related("author").filter(pk=answer_id).first()
+        if question is None or answer is None or question.accepted_answer_id != answer.pk:
+            return 0
+        made = 0
+
+        def hook() -> list[Any]:
+            nonlocal made
+            found = notify(
+                type_key="answer_accepted",
+                recipients=[answer.author],
+                actor=question.accepted_by,
+                comment=answer,
+                community=question.community,
+                data={"question": question.post.body[:200], "post": question.post_id},
+            )
+            made = len(found)
+            return found
+
+        notify_once(f"participation.answer_accepted:{question_id}:{answer_id}", hook)
+        return made
+    except Exception:
+        retry(
+            notify_answer_accepted,
+            [question_id, answer_id],
+            attempt,
+            f"Notifying accepted answer {answer_id}",
+        )
+        return 0
+
+
+@task()
+def notify_praise(praise_id: int, attempt: int = 1) -> int:
+    """Tell the person thanked."""
+    try:
+        praise = (
+            Praise.objects.select_related("post", "author", "recipient", "value")
+            .filter(pk=praise_id)
+            .first()
+        )
+        if praise is None:
+            return 0
+        made = 0
+
+        def hook() -> list[Any]:
+            nonlocal made
+            found = notify(
+                type_key="praise_received",
+                recipients=[praise.recipient],
+                actor=praise.author,
+                post=praise.post,
+                community=praise.post.community,
+                data={"value": praise.value.name},
+            )
+            made = len(found)
+            return found
+
+        notify_once(f"participation.praise:{praise_id}", hook)
+        return made
+    except Exception:
+        retry(notify_praise, [praise_id], attempt, f"Notifying praise {praise_id}")
+        return 0

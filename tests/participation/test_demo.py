@@ -1,0 +1,47 @@
+"""The demo's polls: named and anonymous, open and closed, with votes."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from hanse.participation.models import Poll, PollOption, PollVote
+
+pytestmark = pytest.mark.django_db
+
+
+def test_small_demo_has_named_and_anonymous_polls() -> None:
+    call_command("seed_demo", size="small", seed=1, stdout=io.StringIO(), stderr=io.StringIO())
+    polls = list(Poll.objects.all())
+    kinds = {(p.anonymous, p.is_closed()) for p in polls}
+    assert kinds == {(False, False), (True, False), (False, True), (True, True)}
+    assert Poll.objects.filter(post__community__isnull=False).count() == 2
+    for poll in polls:
+        assert poll.voter_count > 0
+        if poll.anonymous:
+            counted = PollOption.objects.filter(poll=poll).aggregate(n=Sum("anonymous_count"))
+            assert counted["n"] == poll.voter_count
+            assert not PollVote.objects.filter(poll=poll).exists()
+        else:
+            assert PollVote.objects.filter(poll=poll).values("user").distinct().count() == (
+                poll.voter_count
+            )
+
+
+def test_small_demo_has_questions_and_praise() -> None:
+    from hanse.participation.models import Praise, PraiseValue, Question
+
+    call_command("seed_demo", size="small", seed=1, stdout=io.StringIO(), stderr=io.StringIO())
+    assert set(PraiseValue.objects.values_list("name", flat=True)) == {
+        "Mut",
+        "Neugier",
+        "Offenheit",
+    }
+    assert Praise.objects.count() >= 3
+    questions = Question.objects.all()
+    assert questions.filter(solved_at__isnull=False).exists()
+    assert questions.filter(post__comment_count=0).exists()
+    assert questions.values("community").distinct().count() >= 2
