@@ -15,3 +15,7 @@ class ParticipationConfig(AppConfig):
         live.register()
         cards.register()
         from hanse.participation import search  # noqa: F401  # registers the searchable types
+        from hanse.participation.profile import profile_section
+        from hanse.people import profile_sections
+
+        profile_sections.register("praise", profile_section, order=40)

@@ -20,4 +20,8 @@ class PostsConfig(AppConfig):
         from hanse.posts.services.attachments import ATTACHMENTS  # names the posts' models
 
         uploads.register(ATTACHMENTS)
+        from hanse.people import profile_sections
         from hanse.posts import search  # noqa: F401  # registers the searchable types
+        from hanse.posts.views.streams import profile_section  # the views need the models
+
+        profile_sections.register("posts", profile_section, order=50)

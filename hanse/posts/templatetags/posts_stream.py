@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from hanse.posts import extensions
 from hanse.posts.cards import render_cards
 from hanse.posts.models import ReactionKind
-from hanse.posts.views.streams import community_stream_context, profile_stream_context
+from hanse.posts.views.streams import community_stream_context
 
 register = template.Library()
 
@@ -71,13 +71,6 @@ def community_stream_section(context: template.Context, community: Any) -> dict[
     """The community home's stream: the composer for members, then the posts (pinned first)."""
 
     return community_stream_context(context["request"], community)
-
-
-@register.inclusion_tag("posts/_profile_stream.html", takes_context=True)
-def profile_stream_section(context: template.Context, person: Any) -> dict[str, Any]:
-    """The profile's "Posts" section (with the composer on one's own profile)."""
-
-    return profile_stream_context(context["request"], person)
 
 
 @register.filter

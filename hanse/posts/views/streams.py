@@ -13,6 +13,7 @@ from django.http import (
     HttpResponseBadRequest,
 )
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -346,6 +347,13 @@ def profile_stream_context(request: HttpRequest, person: User) -> dict[str, Any]
     if is_me:
         context.update(composer_context(request, default=PROFILE))
     return context
+
+
+def profile_section(request: HttpRequest, person: User) -> str:
+    """The profile's "Posts" section (registered in hanse/people/profile_sections.py)."""
+    return render_to_string(
+        "posts/_profile_stream.html", profile_stream_context(request, person), request=request
+    )
 
 
 @require_GET
