@@ -254,23 +254,26 @@ def ask(request: HttpRequest, payload: QuestionIn) -> Status[QuestionOut]:
 
 
 @questions_router.get(
-    "/{question_id}/answers", response={200: list[AnswerOut], **ERRORS}, summary="Answers"
+    "/{question_id}/answers", response={200: OffsetPage[AnswerOut], **ERRORS}, summary="Answers"
 )
-def list_answers(request: HttpRequest, question_id: Id) -> list[AnswerOut]:
-    """The answers: accepted first, then by upvotes."""
+def list_answers(
+    request: HttpRequest, question_id: Id, query: Query[OffsetQuery]
+) -> dict[str, Any]:
+    """The answers: accepted first, then by upvotes (an offset page like every list)."""
     viewer = http.viewer(request)
     q = selectors.get_question_for(viewer=viewer, question_id=question_id)
-    return [
-        AnswerOut(
-            id=a.answer.pk,
-            author=_person(a.answer.author),
-            body=a.answer.body,
-            upvotes=a.upvotes,
-            upvoted=a.upvoted,
-            accepted=a.accepted,
-        )
-        for a in selectors.answers(viewer=viewer, question=q)
-    ]
+    return offset_page(selectors.answers(viewer=viewer, question=q), query, _answer_out)
+
+
+def _answer_out(a: selectors.AnswerView) -> AnswerOut:
+    return AnswerOut(
+        id=a.answer.pk,
+        author=_person(a.answer.author),
+        body=a.answer.body,
+        upvotes=a.upvotes,
+        upvoted=a.upvoted,
+        accepted=a.accepted,
+    )
 
 
 class AcceptIn(Schema):
@@ -349,13 +352,17 @@ def praise_out(p: Praise) -> PraiseOut:
     )
 
 
-@praise_router.get("/values", response={200: list[ValueOut], **ERRORS}, summary="Values")
-def values(request: HttpRequest) -> list[ValueOut]:
+@praise_router.get("/values", response={200: OffsetPage[ValueOut], **ERRORS}, summary="Values")
+def values(request: HttpRequest, query: Query[OffsetQuery]) -> dict[str, Any]:
     """The organisation's values with how often each was thanked for (no per-person counts)."""
-    return [
-        ValueOut(id=v.pk, name=v.name, description=v.description, count=n)
-        for v, n in selectors.praise_counts(viewer=http.viewer(request))
-    ]
+    counts = selectors.praise_counts(viewer=http.viewer(request))
+    return offset_page(
+        list(counts),
+        query,
+        lambda row: ValueOut(
+            id=row[0].pk, name=row[0].name, description=row[0].description, count=row[1]
+        ),
+    )
 
 
 @praise_router.get("", response={200: OffsetPage[PraiseOut], **ERRORS}, summary="Praise")

@@ -90,7 +90,9 @@ def test_the_hand_off_after_the_commit_is_one_claim(
     search index update) are handed to the queue together: one claim of both rows and the
     two queued tasks, in one transaction (a savepoint here); the live push reads nothing.
     Each row alone cost a transaction, a mark and its task: 8 statements."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["live", "default"]}
+    }
     ben = people["ben"]
     services.channel_join(channel=world["public"], user=ben)
     channel = selectors.find_channel_for(viewer=ben, channel_id=world["public"].pk)

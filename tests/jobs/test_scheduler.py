@@ -92,8 +92,10 @@ def test_command_once_creates_jobs_and_runs_interval_jobs(db: None, settings: An
         "check_saved_searches",
         "check_scheduled_announcements",
         "delete_expired_keys",
+        "empty_bin",
         "extract_missing",
         "send_event_reminders",
+        "send_review_reminders",
     ]
     out = StringIO()
     call_command("hanse_scheduler", "--once", stdout=out)

@@ -109,7 +109,8 @@ def test_questions_and_praise_api(user, make_user, make_community, client_for):
     accepted = _post(client, f"/api/v1/questions/{question['id']}/accept", {"answer_id": answer.pk})
     assert accepted.json()["solved"] is True
     answers = client.get(f"/api/v1/questions/{question['id']}/answers").json()
-    assert answers[0] | {"author": None} == {
+    assert answers["total"] == 1
+    assert answers["items"][0] | {"author": None} == {
         "id": answer.pk, "author": None, "body": "Ich", "upvotes": 1, "upvoted": True,
         "accepted": True,
     }  # fmt: skip
@@ -120,7 +121,7 @@ def test_questions_and_praise_api(user, make_user, make_community, client_for):
     given = _post(client, "/api/v1/praise", {"recipient": "ben", "value_id": mut.pk,
                                              "message": "Danke!"})  # fmt: skip
     assert given.status_code == 201, given.content
-    assert client.get("/api/v1/praise/values").json()[0]["count"] == 1
+    assert client.get("/api/v1/praise/values").json()["items"][0]["count"] == 1
     on_profile = ben_client.get("/api/v1/praise", {"recipient": "ben"}).json()
     assert on_profile["total"] == 1 and on_profile["items"][0]["value"] == "Mut"
     themselves = _post(client, "/api/v1/praise", {"recipient": user.username,

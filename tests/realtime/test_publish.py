@@ -16,6 +16,9 @@ from hanse.realtime.publish import publish
 
 
 @pytest.mark.skipif(not django_settings.REDIS_URL, reason="REDIS_URL is not set")
+# The conftest's teardown closes the connections of asgiref's worker thread, which an earlier
+# test on the same xdist worker may have opened: that needs database access even here.
+@pytest.mark.django_db
 def test_publishing_without_event_loop_leaves_no_connection(settings: Any) -> None:
     """Every event goes out, and no Redis connection stays open per call."""
     name = f"hanse-test-{uuid.uuid4().hex[:12]}"
