@@ -19,6 +19,7 @@
     let timer = null;
     let controller = null;
     let active = -1;
+    let dismissed = false; // closed with Escape: no answer reopens the list
     let shownFor = null;
 
     const options = () => Array.from(listbox.querySelectorAll("[role=option]"));
@@ -98,7 +99,9 @@
       shownFor = text;
       setActive(-1);
       announce(options().filter((o) => o.id !== "header-q-opt-all").length);
-      if (document.activeElement === input) open();
+      // A list the person closed with Escape stays closed until they type or ask for it again,
+      // even when a slower answer arrives afterwards.
+      if (document.activeElement === input && !dismissed) open();
     }
 
     function go(option) {
@@ -106,6 +109,7 @@
     }
 
     input.addEventListener("input", () => {
+      dismissed = false;
       clearTimeout(timer);
       timer = setTimeout(load, DELAY_MS);
     });
@@ -116,6 +120,7 @@
         case "ArrowDown":
           event.preventDefault();
           if (!expanded) {
+            dismissed = false;
             load().then(() => setActive(0));
           } else {
             setActive(active + 1);
@@ -133,6 +138,8 @@
           }
           break;
         case "Escape":
+          clearTimeout(timer);
+          dismissed = true;
           if (expanded) {
             event.preventDefault();
             close();
