@@ -32,6 +32,17 @@ def is_circle_member(user: Any, circle: Circle) -> bool:
     return is_active_user(user) and CircleMember.objects.filter(circle=circle, user=user).exists()
 
 
+def sees_goal(me: CircleMember, member: CircleMember) -> bool:
+    """Inside a circle, a member's goal is theirs alone unless they share it with the circle."""
+    return member.pk == me.pk or member.goal_shared
+
+
+def sees_relationship(me: CircleMember, member: CircleMember, relationship: Any) -> bool:
+    """Another member's relationship item, when they shared it with the circle (one's own list
+    is shown on its own page, not among the circle's shared items)."""
+    return relationship.shared and member.pk != me.pk
+
+
 def signup_open(round_: CircleRound) -> bool:
     return round_.status == CircleRound.Status.OPEN and timezone.localdate() <= round_.signup_closes
 

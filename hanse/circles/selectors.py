@@ -131,8 +131,8 @@ def circle_space(*, viewer: User, circle: Circle) -> Space:
         MemberView(
             member=m,
             is_me=m.pk == me.pk,
-            goal=m.goal if (m.pk == me.pk or m.goal_shared) else "",
-            relationships=[r for r in m.relationships.all() if r.shared and m.pk != me.pk],
+            goal=m.goal if rules.sees_goal(me, m) else "",
+            relationships=[r for r in m.relationships.all() if rules.sees_relationship(me, m, r)],
         )
         for m in members
     ]
