@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "hanse.jobs",
     "hanse.core",
+    # The append-only audit log (hash chain); every app may record to it.
+    "hanse.audit",
     "hanse.people",
     "hanse.communities",
     "hanse.posts",
