@@ -26,8 +26,8 @@ class AuditEntry(models.Model):
     source_ip = models.GenericIPAddressField(_("source address"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(_("hash of the entry before"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
 
     class Meta:
         ordering = ["seq"]
