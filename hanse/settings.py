@@ -285,7 +285,8 @@ if REDIS_URL:
         }
         for name in TASK_QUEUES
     }
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    # django_tasks_rq's backend on one Redis client per process (hanse/jobs/rq_backend.py).
+    TASKS = {"default": {"BACKEND": "hanse.jobs.rq_backend.RQBackend", "QUEUES": TASK_QUEUES}}
     # django_rq under a translated name in the admin (hanse/jobs/rq_dashboard.py).
     INSTALLED_APPS.append("hanse.jobs.rq_dashboard.RQDashboardConfig")
 else:
