@@ -32,6 +32,7 @@ import cProfile
 import os
 import pstats
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -66,6 +67,7 @@ class Phases:
     def __init__(self) -> None:
         self.cpu: dict[str, float] = dict.fromkeys((label for label, _m, _a in PHASES), 0.0)
         self.enabled = False
+        self._lock = threading.Lock()
         self._undo: list[tuple[Any, str, Any]] = []
 
     def install(self) -> None:
@@ -98,7 +100,9 @@ class Phases:
             try:
                 return func(*args, **kwargs)
             finally:
-                self.cpu[label] += time.thread_time() - began
+                used = time.thread_time() - began
+                with self._lock:
+                    self.cpu[label] += used
 
         return timed
 
@@ -129,6 +133,7 @@ async def _send_all(
     ledger: Ledger,
     *,
     profile: cProfile.Profile | None,
+    rate: float = 0,
 ) -> tuple[list[float], list[float]]:
     from channels.db import database_sync_to_async
 
@@ -139,7 +144,8 @@ async def _send_all(
     action = database_sync_to_async(_thread_cpu(run), thread_sensitive=False, executor=executor)
     cpu: list[float] = []
     wall: list[float] = []
-    for n in range(seq0, seq0 + count):
+
+    async def one(n: int) -> None:
         index = n % len(world.users)
         frame = {
             "action": "send",
@@ -152,6 +158,20 @@ async def _send_all(
         wall.append((time.perf_counter() - began) * 1000)
         cpu.append(used * 1000)
         ledger.answered("send", (answer or {}).get("type"), ("ack",))
+
+    if rate <= 0:  # one after another
+        for n in range(seq0, seq0 + count):
+            await one(n)
+        return cpu, wall
+    # As a server process receives them: at a steady rate, from many connections at once.
+    started = time.perf_counter()
+    tasks = []
+    for k, n in enumerate(range(seq0, seq0 + count)):
+        delay = started + k / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(n)))
+    await asyncio.gather(*tasks)
     return cpu, wall
 
 
@@ -163,6 +183,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--messages", type=int, default=2000, help="messages measured")
     parser.add_argument("--warmup", type=int, default=200, help="messages before measuring")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="messages per second, several in flight (as one server process gets them at "
+        "half of bench.chat's rate); 0: one after another",
+    )
     parser.add_argument(
         "--profile",
         type=int,
@@ -193,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             phases.enabled = True
             began = time.process_time()
             measured = await _send_all(
-                world, people, args.messages, args.warmup, ledger, profile=None
+                world, people, args.messages, args.warmup, ledger, profile=None, rate=args.rate
             )
             await asyncio.sleep(0.5)  # the outbox batch thread hands off the last rows
             process_cpu.append(time.process_time() - began)
@@ -212,7 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def print_figures() -> bool:
         count = len(cpu)
         load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
-        print(f"\nload average {load}; {os.cpu_count()} cores; {count} messages, one at a time")
+        how = f"at {args.rate:g}/s" if args.rate > 0 else "one at a time"
+        print(f"\nload average {load}; {os.cpu_count()} cores; {count} messages, {how}")
         print(f"{'measure (per message)':34} | value")
         print(f"{'-' * 34}-|-{'-' * 24}")
         print(f"{'CPU of the whole process':34} | {process_cpu[0] * 1000 / count:6.2f} ms")
