@@ -287,7 +287,8 @@ if REDIS_URL:
         }
         for name in TASK_QUEUES
     }
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    # django_tasks_rq's backend on one Redis client per process (hanse/jobs/rq_backend.py).
+    TASKS = {"default": {"BACKEND": "hanse.jobs.rq_backend.RQBackend", "QUEUES": TASK_QUEUES}}
     # django_rq under a translated name in the admin (hanse/jobs/rq_dashboard.py).
     INSTALLED_APPS.append("hanse.jobs.rq_dashboard.RQDashboardConfig")
 else:
@@ -490,3 +491,10 @@ LOGGING = {
         "django_tasks_db": {"level": env_str("TASK_LOG_LEVEL", "WARNING")},
     },
 }
+
+# --- Outbox rows of derived data handed to the queue in batches (chat send cost, issue 13) ---
+# A search index update is queued by a thread of each process at most this many milliseconds
+# after its commit, many rows in one claim and one task per type, instead of one claim and one
+# task per write in the request (hanse/jobs/outbox.py, enqueue_batched_on_commit). 0: in the
+# request, as every other row (tests: their assertions follow the commit at once).
+OUTBOX_BATCH_MS = env_int("OUTBOX_BATCH_MS", 0 if HANSE_ENV == "test" else 50)

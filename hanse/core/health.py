@@ -86,7 +86,7 @@ def check_heartbeat(role: str, now: datetime) -> Check:
 def _queue_state(now: datetime) -> tuple[int, datetime | None]:
     """Tasks due now and not yet started, and when the oldest of them became due."""
     backend = settings.TASKS["default"]["BACKEND"]
-    if backend == "django_tasks_rq.RQBackend":
+    if backend in ("hanse.jobs.rq_backend.RQBackend", "django_tasks_rq.RQBackend"):
         import django_rq
 
         depth, oldest = 0, None

@@ -14,6 +14,16 @@ queued yet), queues their tasks and commits; the other hooks of that commit find
 The rows as stored decide what is queued, so a row of a savepoint that was rolled back (whose
 hook Django dropped) is never queued, whatever id it had.
 
+Derived data (the search index) need not be queued in the request that wrote it:
+``enqueue_batched_on_commit`` writes its row the same way, but after the commit hands the row's
+id to a thread of the process, which claims every row handed to it in the last
+``OUTBOX_BATCH_MS`` milliseconds with one statement and queues their tasks, merged where the
+task registered how (``register_merge``: one index update for the messages of a busy chat
+instead of one each). The row is durable from the commit on, so a process that dies before
+its thread ran loses nothing: the relay queues the row. (Per chat message, the hand-off in
+the request cost a transaction, a claim and a queued task: with the index update the largest
+part of the CPU of storing a message, bench/chat_send_cost.py.)
+
 A task may thus be queued twice (a relay racing a slow commit hook, a mark that failed after
 the enqueue); only idempotent tasks go through here (the ``DeliveredEvent`` ledger of
 notifications makes each event's notifications once).
@@ -21,8 +31,13 @@ notifications makes each event's notifications once).
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import os
+import threading
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -134,6 +149,128 @@ def _send_pending(conn: BaseDatabaseWrapper, first: int) -> None:
             ", ".join(str(pk) for pk in batch),
             exc_info=True,
         )
+
+
+# --- Rows handed off in batches by a thread of the process ---------------------------------
+
+# Task path -> how to merge the args of several queued calls into fewer (kwargs-free calls).
+Merge = Callable[[list[list[Any]]], list[list[Any]]]
+_merges: dict[str, Merge] = {}
+
+
+def register_merge(task_obj: Task[Any, Any], merge: Merge) -> None:
+    """Calls of ``task_obj`` handed off together are merged by ``merge`` (a list of args
+    lists in, fewer out); the task must give the same result either way."""
+    _merges[task_obj.module_path] = merge
+
+
+def batch_seconds() -> float:
+    return max(0, getattr(settings, "OUTBOX_BATCH_MS", 0)) / 1000
+
+
+def enqueue_batched_on_commit(task_obj: Task[Any, Any], *args: Any) -> None:
+    """As :func:`enqueue_on_commit`, for work that may wait a moment (derived data): after
+    the commit the row goes to this process's batch thread instead of being queued here."""
+    if batch_seconds() <= 0:
+        enqueue_on_commit(task_obj, *args)
+        return
+    row = OutboxEvent.objects.create(task_path=task_obj.module_path, args=list(args), kwargs={})
+    pk = row.pk
+    # Dropped with a savepoint or transaction rolled back around it: such a row never exists.
+    transaction.on_commit(lambda: _batcher.add(pk))
+
+
+class _Batcher:
+    """Row ids committed in this process and not handed off yet, and the thread that does."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.lock = threading.Lock()
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.pid = 0
+        # False: no thread; whoever added calls flush() (tests that look between the steps).
+        self.threaded = True
+
+    def add(self, pk: int) -> None:
+        with self.lock:
+            self.ids.add(pk)
+            if not self.threaded:
+                return
+            if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():
+                self.pid = os.getpid()
+                self.thread = threading.Thread(
+                    target=self._run, name="hanse-outbox-batch", daemon=True
+                )
+                self.thread.start()
+        self.wake.set()
+
+    def _run(self) -> None:
+        from django.db import close_old_connections
+
+        while True:
+            self.wake.wait()
+            time.sleep(batch_seconds())  # what the next writes commit meanwhile joins in
+            self.wake.clear()
+            try:
+                self.flush()
+            finally:
+                close_old_connections()  # back to the pool: the thread sleeps until the next
+
+    def flush(self) -> int:
+        """Hand every row added so far to the queue; returns how many were claimed."""
+        with self.lock:
+            ids = sorted(self.ids)
+            self.ids.clear()
+        claimed = 0
+        for start in range(0, len(ids), RELAY_BATCH):
+            claimed += _hand_off(ids[start : start + RELAY_BATCH])
+        return claimed
+
+
+def _hand_off(ids: list[int]) -> int:
+    try:
+        with transaction.atomic():
+            _relax_commit()
+            rows = _claim(ids)
+            calls: dict[str, list[list[Any]]] = {}
+            for _pk, path, args, kwargs in rows:
+                if kwargs or path not in _merges:
+                    import_string(path).enqueue(*args, **kwargs)
+                else:
+                    calls.setdefault(path, []).append(args)
+            for path, args_lists in calls.items():
+                task_obj = import_string(path)
+                for args in _merges[path](args_lists):
+                    task_obj.enqueue(*args)
+        return len(rows)
+    except Exception:
+        # The rows committed; the relay queues them.
+        logger.warning(
+            "Could not queue outbox rows %s; the relay will.",
+            ", ".join(str(pk) for pk in ids),
+            exc_info=True,
+        )
+        return 0
+
+
+_batcher = _Batcher()
+
+
+def flush_batched() -> int:
+    """Hand off what this process's batch thread has not yet (tests; the end of a process)."""
+    return _batcher.flush()
+
+
+def _flush_at_exit() -> None:
+    if _batcher.ids:
+        try:
+            _batcher.flush()
+        except Exception:  # the database may be gone already; the relay has the rows
+            logger.warning("Outbox rows left to the relay at exit.", exc_info=True)
+
+
+atexit.register(_flush_at_exit)
 
 
 def relay(now: datetime | None = None) -> dict[str, int]:

@@ -160,3 +160,43 @@ def test_channel_rules_table(
     except ServiceError:
         allowed = False
     assert allowed is topic
+
+
+def test_a_resend_under_the_limit_is_given_back(
+    people: dict[str, Any], private_channel: Channel, settings: Any
+) -> None:
+    """A resend is found by the insert that fails, after the limit counted it: it is taken
+    back, so the next new message still fits (the resend is not looked up in advance)."""
+    settings.CHAT_SEND_RATE_LIMIT = (2, 3600)
+    client_id = uuid.uuid4()
+    ben = people["ben"]
+    first, _ = services.message_post(
+        channel=private_channel, author=ben, body="Hallo", client_id=client_id
+    )
+    for _attempt in range(3):
+        again, created = services.message_post(
+            channel=private_channel, author=ben, body="Hallo", client_id=client_id
+        )
+        assert (again.pk, created) == (first.pk, False)
+    _second, created = services.message_post(channel=private_channel, author=ben, body="Zwei")
+    assert created
+    with pytest.raises(ServiceError) as refused:
+        services.message_post(channel=private_channel, author=ben, body="Drei")
+    assert refused.value.code == "rate_limited"
+    assert Message.objects.filter(channel=private_channel).count() == 2
+
+
+def test_a_client_id_of_another_conversation_is_refused_and_not_counted(
+    people: dict[str, Any], private_channel: Channel, settings: Any
+) -> None:
+    settings.CHAT_SEND_RATE_LIMIT = (2, 3600)
+    ben = people["ben"]
+    other = services.channel_create(by=ben, name="Anderswo", kind="public")
+    client_id = uuid.uuid4()
+    services.message_post(channel=private_channel, author=ben, body="Hier", client_id=client_id)
+    for _attempt in range(2):
+        with pytest.raises(ServiceError) as reused:
+            services.message_post(channel=other, author=ben, body="Dort", client_id=client_id)
+        assert reused.value.code == "client_id_reused"
+    _message, created = services.message_post(channel=other, author=ben, body="Dort")
+    assert created

@@ -63,13 +63,13 @@ def test_a_member_sends_in_a_fixed_number_of_queries(
     world: dict[str, Channel],
     django_assert_num_queries: Any,
 ) -> None:
-    """The channel with the sender's membership, the resend check, the mentioned member,
+    """The channel with the sender's membership, the mentioned member,
     the message, the channel's and the sender's cursors and the mention's notification in the
     outbox, the message's search index update in the outbox: the lookup's membership is not
     read a second time."""
     ben = people["ben"]
     services.channel_join(channel=world["public"], user=ben)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         channel = selectors.find_channel_for(viewer=ben, channel_id=world["public"].pk)
         assert channel is not None
         message, created = services.message_post(

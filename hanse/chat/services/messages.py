@@ -34,7 +34,7 @@ from hanse.core.text import ParsedText, parse_text
 from hanse.jobs.outbox import enqueue_on_commit
 from hanse.people.models import User
 from hanse.posts.models import ReactionKind
-from hanse.realtime.ratelimit import allow
+from hanse.realtime.ratelimit import Counted, count
 
 if TYPE_CHECKING:
     from hanse.core.uploads import ValidatedFile
@@ -101,17 +101,19 @@ def _as_stored(message: Message, attachments: Sequence[MessageAttachment]) -> Me
     return shown
 
 
-def _require_send_rate(author: User) -> None:
+def _require_send_rate(author: User) -> Counted:
     """One policy for every way a message comes in (page, API, WebSocket): at most
     ``CHAT_SEND_RATE_LIMIT`` messages per person per window, counted across processes."""
 
     limit, seconds = settings.CHAT_SEND_RATE_LIMIT
-    if not allow(author.pk, "chat.send", limit=limit, per_seconds=seconds):
+    counted = count(author.pk, "chat.send", limit=limit, per_seconds=seconds)
+    if not counted.allowed:
         raise ServiceError(
             _("You are sending messages too fast. Please wait a moment."),
             code="rate_limited",
             status=429,
         )
+    return counted
 
 
 def _existing_for(author: User, client_id: uuid.UUID, channel: Channel) -> Message | None:
@@ -134,33 +136,33 @@ def message_post(
     files: Sequence[UploadedFile] = (),
 ) -> tuple[Message, bool]:
     """Store a message (or a reply in a thread) and announce it after commit. Sending the
-    same ``client_id`` again returns the stored message and False: a resend is harmless."""
+    same ``client_id`` again returns the stored message and False: a resend is harmless.
+
+    A resend is rare (a lost acknowledgement), so it is not looked for before every message:
+    the unique (author, client_id) constraint finds it when the insert fails, and a refusal
+    on the way (the send limit, ...) looks for it before it is given. Either way a resend
+    answers as before, stores nothing and does not count against the limit."""
     # Whether the person may read the channel comes first: an unknown channel and one they
     # may not see must answer alike, whatever the body or the client_id.
     reader = require_reader(channel, author)
-    if client_id is not None:
-        existing = _existing_for(author, client_id, channel)
-        if existing is not None:
-            return existing, False
-    # After the resend check: a resend stores nothing and must not count against the limit.
-    _require_send_rate(author)
-    body = _clean_body(body, has_files=bool(files))
-    validated: list[ValidatedFile] = []
-    if files:
-        # Decoding and re-encoding images is slow: done before the transaction; thumbnails
-        # are made by the task queue after the commit (_store_files).
-        validated = uploads.validate(files, CHAT_FILES, thumbnails=False)
-    member = require_writer(channel, author, reader)
-    if parent is not None:
-        if parent.channel_id != channel.pk:
-            raise ServiceError(
-                _("A reply must be in the same conversation as its message."), code="bad_parent"
-            )
-        # Threads have one level: a reply to a reply joins the thread of the first message.
-        if parent.parent_id is not None:
-            parent = Message.objects.get(pk=parent.parent_id)
-        if parent.deleted_at is not None:
-            raise ServiceError(_("This message was deleted; it cannot be replied to."))
+    counted: Counted | None = None
+    try:
+        counted = _require_send_rate(author)
+        body = _clean_body(body, has_files=bool(files))
+        validated: list[ValidatedFile] = []
+        if files:
+            # Decoding and re-encoding images is slow: done before the transaction;
+            # thumbnails are made by the task queue after the commit (_store_files).
+            validated = uploads.validate(files, CHAT_FILES, thumbnails=False)
+        member = require_writer(channel, author, reader)
+        parent = _thread_root(channel, parent)
+    except ServiceError:
+        existing = _existing_for(author, client_id, channel) if client_id else None
+        if existing is None:
+            raise
+        if counted is not None:
+            counted.give_back()
+        return existing, False
     html, mentioned_ids = _render(channel, body)
     now = timezone.now()
     try:
@@ -200,12 +202,30 @@ def message_post(
     except IntegrityError:
         if client_id is None:
             raise
-        # The same message arrived twice at once (two tabs, a resend racing the first).
+        # A resend, or the same message arriving twice at once (two tabs, a resend racing
+        # the first): nothing was stored, and the attempt does not count against the limit.
+        counted.give_back()
         existing = _existing_for(author, client_id, channel)
         if existing is None:
             raise
         return existing, False
     return message, True
+
+
+def _thread_root(channel: Channel, parent: Message | None) -> Message | None:
+    """The message a reply goes under: threads have one level."""
+    if parent is None:
+        return None
+    if parent.channel_id != channel.pk:
+        raise ServiceError(
+            _("A reply must be in the same conversation as its message."), code="bad_parent"
+        )
+    # A reply to a reply joins the thread of the first message.
+    if parent.parent_id is not None:
+        parent = Message.objects.get(pk=parent.parent_id)
+    if parent.deleted_at is not None:
+        raise ServiceError(_("This message was deleted; it cannot be replied to."))
+    return parent
 
 
 def _require_author(message: Message, user: User) -> None:
