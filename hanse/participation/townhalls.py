@@ -249,7 +249,7 @@ def townhall_upvote(*, question: TownHallQuestion, user: User) -> int:
             live.townhall_votes_on_commit(question.townhall_id, question.pk, votes)
     except IntegrityError:
         raise ServiceError(
-            _("You have already upvoted this question."), code="already_upvoted"
+            _("You have already upvoted this question."), code="already_upvoted", status=409
         ) from None
     question.vote_count = votes
     return votes

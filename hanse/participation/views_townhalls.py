@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hanse.core import http
-from hanse.core.errors import ServiceError
+from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.participation import rules, selectors
 from hanse.participation import townhalls as services
 from hanse.participation.forms import TownHallForm, TownHallNewForm
@@ -62,13 +62,17 @@ def _context(request: HttpRequest, townhall: TownHall) -> dict[str, Any]:
     views = selectors.townhall_question_views(viewer=viewer, townhall=townhall, questions=found)
     moderator = rules.may_moderate_townhall(viewer, townhall)
     phase = townhall.phase()
+    open_questions = [v for v in views if v.question.status == "approved"]
+    current = next((v for v in views if v.current), None)
     return {
         "townhall": townhall,
         "phase": phase,
-        "open_questions": [v for v in views if v.question.status == "approved"],
+        "open_questions": open_questions,
+        # The presenter view: the question being answered, else the most upvoted one.
+        "shown": current or (open_questions[0] if open_questions else None),
         "pending": [v for v in views if v.question.status == "pending"],
         "answered": [v for v in views if v.question.status == "answered"],
-        "current": next((v for v in views if v.current), None),
+        "current": current,
         "moderator": moderator,
         "can_edit": rules.may_edit_townhall(viewer, townhall),
         "can_ask": rules.may_ask_in_townhall(viewer, townhall),
@@ -189,6 +193,8 @@ def _partial(request: HttpRequest, townhall_id: int) -> HttpResponse:
 
 def _refused(request: HttpRequest, exc: ServiceError, townhall_id: int) -> HttpResponse:
     http.raise_if_hidden(exc)
+    if isinstance(exc, PermissionRefused):
+        raise PermissionDenied(str(exc))
     messages.error(request, str(exc))
     if getattr(request, "htmx", False):
         response = _partial(request, townhall_id)
