@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -220,14 +220,52 @@ def townhall_question_ask(
         )
     status = Status.PENDING if townhall.approval_required else Status.APPROVED
     with transaction.atomic():
-        question = TownHallQuestion.objects.create(
-            townhall=townhall,
-            body=text,
-            author=None if anonymous else author,
-            anonymous=bool(anonymous),
-            status=status,
-        )
+        if anonymous:
+            question = _insert_anonymous(townhall, text, status)
+        else:
+            question = TownHallQuestion.objects.create(
+                townhall=townhall, body=text, author=author, status=status
+            )
         live.townhall_changed_on_commit(townhall.pk)
+    return question
+
+
+def _insert_anonymous(townhall: TownHall, body: str, status: str) -> TownHallQuestion:
+    """Insert an anonymous question on the database driver's own cursor, not Django's.
+
+    Under DEBUG Django logs every statement (``django.db.backends``, ``connection.queries``);
+    the asker's own queries (the visibility check names their id) followed by this insert
+    would put the person next to the question in the log. Like the anonymous poll's counter
+    (``services._count_anonymous``), the statement bypasses that logging; the row is built
+    from what was inserted rather than read back (a read would be logged too)."""
+    now = timezone.now()
+    table = connection.ops.quote_name(TownHallQuestion._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (townhall_id, body, author_id, anonymous, status, merged_into_id, "  # noqa: S608 (only placeholders and our table name)
+        "vote_count, answer, answered_at, answered_by_id, created_at) "
+        "VALUES (%s, %s, NULL, %s, %s, NULL, 0, '', NULL, NULL, %s) RETURNING id"
+    )
+    if connection.vendor == "sqlite":
+        sql = sql.replace("%s", "?")
+    params = [townhall.pk, body, True, status, connection.ops.adapt_datetimefield_value(now)]
+    connection.ensure_connection()
+    raw = connection.connection.cursor()
+    try:
+        raw.execute(sql, params)
+        (pk,) = raw.fetchone()
+    finally:
+        raw.close()
+    question = TownHallQuestion(
+        pk=pk,
+        townhall=townhall,
+        body=body,
+        author=None,
+        anonymous=True,
+        status=status,
+        created_at=now,
+    )
+    question._state.adding = False
+    question._state.db = connection.alias
     return question
 
 
