@@ -136,7 +136,7 @@ def test_two_sessions_with_swapped_askers_leave_the_same_state(people):
 
 def test_tables_logs_tasks_api_notifications_and_mail_are_free_of_links(
     people,
-    recorded,
+    recorded,  # noqa: F811
     caplog,
     settings,
     client_for,
