@@ -106,9 +106,7 @@ def test_question_asked_and_upvoted_moves_up_live_in_the_other_browser(
     assert question.author_id is None
 
     anna_page.locator(f"#thq-{question.pk}").get_by_role("button", name="Upvote").click()
-    expect(anna_page.locator(f"#thq-{question.pk} [data-count]")).to_have_text(
-        "1", timeout=30_000
-    )
+    expect(anna_page.locator(f"#thq-{question.pk} [data-count]")).to_have_text("1", timeout=30_000)
     expect(first).to_contain_text("Wie sicher sind unsere Arbeitsplätze?", timeout=30_000)
     expect(ben_page.locator(f"#thq-{question.pk} [data-count]")).to_have_text("1")
     assert ben_page.evaluate("() => window.__notReloaded === true")
