@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -280,10 +279,7 @@ def townhall_upvote(*, question: TownHallQuestion, user: User) -> int:
     try:
         with transaction.atomic():
             TownHallUpvote.objects.create(question=question, user=user)
-            TownHallQuestion.objects.filter(pk=question.pk).update(vote_count=F("vote_count") + 1)
-            votes = TownHallQuestion.objects.values_list("vote_count", flat=True).get(
-                pk=question.pk
-            )
+            votes = _add_vote(question.pk, 1)
             live.townhall_votes_on_commit(question.townhall_id, question.pk, votes)
     except IntegrityError:
         raise ServiceError(
@@ -301,12 +297,25 @@ def townhall_upvote_withdraw(*, question: TownHallQuestion, user: User) -> int:
     with transaction.atomic():
         deleted, _rows = TownHallUpvote.objects.filter(question=question, user=user).delete()
         if deleted:
-            TownHallQuestion.objects.filter(pk=question.pk).update(vote_count=F("vote_count") - 1)
-        votes = TownHallQuestion.objects.values_list("vote_count", flat=True).get(pk=question.pk)
-        if deleted:
+            votes = _add_vote(question.pk, -1)
             live.townhall_votes_on_commit(question.townhall_id, question.pk, votes)
+        else:
+            votes = TownHallQuestion.objects.values_list("vote_count", flat=True).get(
+                pk=question.pk
+            )
     question.vote_count = votes
     return votes
+
+
+def _add_vote(question_id: int, step: int) -> int:
+    """Add ``step`` to the counter and read it back in one statement: a vote is three round
+    trips to the database, not four (the p99 target is 20 ms)."""
+    table = connection.ops.quote_name(TownHallQuestion._meta.db_table)
+    sql = f"UPDATE {table} SET vote_count = vote_count + %s WHERE id = %s RETURNING vote_count"  # noqa: S608 (only placeholders and our table name)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [step, question_id])
+        row = cursor.fetchone()
+    return int(row[0])
 
 
 # --- moderation ---------------------------------------------------------------------------
