@@ -113,6 +113,10 @@ class TownHallForm(forms.Form):
         label=_("Questions need approval before they show"), required=False
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def people(self, field: str) -> list[User]:
         names = [n.strip().lstrip("@") for n in str(self.cleaned_data.get(field) or "").split(",")]
         names = [n for n in names if n]
