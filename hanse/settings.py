@@ -488,3 +488,9 @@ LOGGING = {
         "django_tasks_db": {"level": env_str("TASK_LOG_LEVEL", "WARNING")},
     },
 }
+
+# --- Town halls (participation, issue 16) ---
+# Upvotes reach a town hall's watchers as one push per this many milliseconds with the new
+# counts (hanse/participation/live.py): 1,000 watchers and 50 votes a second would otherwise
+# be 50,000 frames a second. 0 pushes every vote at once (the tests).
+TOWNHALL_PUSH_MS = env_int("TOWNHALL_PUSH_MS", 0 if HANSE_ENV == "test" else 250)

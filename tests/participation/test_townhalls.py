@@ -240,8 +240,50 @@ def test_pushes_after_commit_carry_ids_and_counts_only(
     topic = f"townhall:{th.pk}"
     assert sent == [
         (topic, {"type": "townhall.changed", "id": th.pk}),
-        (topic, {"type": "townhall.votes", "id": th.pk, "q": q.pk, "votes": 1}),
+        (topic, {"type": "townhall.votes", "id": th.pk, "counts": [[q.pk, 1]]}),
     ]
+
+
+def test_votes_in_one_window_make_one_push(hall, make_user, monkeypatch, settings):
+    """With TOWNHALL_PUSH_MS set, the votes of one window reach the watchers as one push
+    with every open question's count."""
+    from hanse.participation import live
+
+    th, _host = hall
+    settings.TOWNHALL_PUSH_MS = 250
+    timers = []
+
+    class Timer:
+        def __init__(self, delay, fn, args):
+            self.delay, self.fn, self.args, self.daemon = delay, fn, args, False
+
+        def start(self):
+            timers.append(self)
+
+    sent = []
+    monkeypatch.setattr(live.threading, "Timer", Timer)
+    monkeypatch.setattr(live, "publish", lambda topic, event: sent.append(event))
+    monkeypatch.setattr(live.connection, "close", lambda: None)
+    a = townhall_question_ask(townhall=th, author=make_user(), body="A")
+    b = townhall_question_ask(townhall=th, author=make_user(), body="B")
+    sent.clear()
+    for voter in [make_user() for _ in range(3)]:
+        townhall_upvote(question=a if voter.pk % 3 else b, user=voter)
+        live._schedule(th.pk)  # what each vote's commit does
+    assert len(timers) == 1
+    assert timers[0].delay == 0.25
+    assert sent == []
+    timers[0].fn(*timers[0].args)
+    counts = dict(TownHallQuestion.objects.values_list("pk", "vote_count"))
+    assert sent == [
+        {
+            "type": "townhall.votes",
+            "id": th.pk,
+            "counts": [[a.pk, counts[a.pk]], [b.pk, counts[b.pk]]],
+        }
+    ]
+    live._schedule(th.pk)  # the next window gets a timer of its own
+    assert len(timers) == 2
 
 
 def test_audience_change_rechecks_the_topic(

@@ -1,6 +1,6 @@
 // Town halls: the question list follows the room live (hanse/participation/live.py).
-// `townhall.votes` carries a question's id and its new count: the list reorders itself at
-// once (pinned first, then upvotes, then oldest first), with no request. `townhall.changed`
+// `townhall.votes` carries the open questions' counts (one push per quarter second while
+// votes come in): the list reorders itself at once (pinned first, then upvotes, then oldest first), with no request. `townhall.changed`
 // (a new, approved, answered, merged or pinned question) fetches the block again over HTTP,
 // unless the person is typing in it; then after they leave it.
 (() => {
@@ -28,14 +28,19 @@
     if (focused && list.contains(focused)) focused.focus();
   }
 
+  // `counts`: [[question id, upvotes], ...] of the open questions, after one or more votes.
   function votes(event) {
-    const item = document.getElementById(`thq-${event.q}`);
-    if (!item) return;
-    item.dataset.votes = String(event.votes);
-    const count = item.querySelector("[data-count]");
-    if (count) count.textContent = String(event.votes);
-    const list = item.closest("[data-th-open]");
-    if (list) reorder(list);
+    const lists = new Set();
+    (event.counts || []).forEach(([id, count]) => {
+      const item = document.getElementById(`thq-${id}`);
+      if (!item || item.dataset.votes === String(count)) return;
+      item.dataset.votes = String(count);
+      const shown = item.querySelector("[data-count]");
+      if (shown) shown.textContent = String(count);
+      const list = item.closest("[data-th-open]");
+      if (list) lists.add(list);
+    });
+    lists.forEach(reorder);
   }
 
   const waiting = new Set();
