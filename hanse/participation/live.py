@@ -11,9 +11,9 @@ import threading
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
-from hanse.participation.models import Poll, TownHall, TownHallQuestion
+from hanse.participation.models import Poll, TownHall
 from hanse.realtime import topics
 from hanse.realtime.publish import publish, recheck_topic
 from hanse.realtime.topics import TopicKind
@@ -60,26 +60,30 @@ def register_townhalls() -> None:
     topics.register(TopicKind(kind="townhall", grant=_townhalls))
 
 
-def townhall_votes_on_commit(townhall_id: int) -> None:
-    """After the commit: push the town hall's counts, coalesced over ``TOWNHALL_PUSH_MS``
-    (one push carries every vote of the window: ``townhall.votes`` {id, counts: [[question
-    id, upvotes], ...]}, the open questions' counts, which everyone in the audience sees)."""
-    transaction.on_commit(lambda: _schedule(townhall_id))
+def townhall_votes_on_commit(townhall_id: int, question_id: int, votes: int) -> None:
+    """After the commit: push the question's new count, coalesced over ``TOWNHALL_PUSH_MS``:
+    one push carries every count that changed in the window (``townhall.votes`` {id, counts:
+    [[question id, upvotes], ...]}; counts of open questions, which the whole audience sees).
+    The counts wait in this process's memory, not in the database: a push costs no query."""
+    transaction.on_commit(lambda: _schedule(townhall_id, question_id, votes))
 
 
-_pending: set[int] = set()
+# town hall id -> {question id: its latest count} waiting for the window's push.
+_pending: dict[int, dict[int, int]] = {}
 _pending_lock = threading.Lock()
 
 
-def _schedule(townhall_id: int) -> None:
+def _schedule(townhall_id: int, question_id: int, votes: int) -> None:
     delay = settings.TOWNHALL_PUSH_MS / 1000
     if delay <= 0:
-        _push_counts(townhall_id)
+        _push_counts(townhall_id, {question_id: votes})
         return
     with _pending_lock:
-        if townhall_id in _pending:
-            return  # a push is already on its way and will read this vote's count too
-        _pending.add(townhall_id)
+        waiting = _pending.get(townhall_id)
+        if waiting is not None:
+            waiting[question_id] = votes  # the push on its way takes this count along
+            return
+        _pending[townhall_id] = {question_id: votes}
     timer = threading.Timer(delay, _flush, args=(townhall_id,))
     timer.daemon = True
     timer.start()
@@ -87,26 +91,21 @@ def _schedule(townhall_id: int) -> None:
 
 def _flush(townhall_id: int) -> None:
     with _pending_lock:
-        _pending.discard(townhall_id)
+        counts = _pending.pop(townhall_id, {})
     try:
-        _push_counts(townhall_id)
+        _push_counts(townhall_id, counts)
     except Exception:  # best effort, like every push: the page catches up over HTTP
         logger.exception("Could not push the counts of town hall %s", townhall_id)
-    finally:
-        connection.close()  # this timer's thread opened its own database connection
 
 
-def _push_counts(townhall_id: int) -> None:
-    counts = [
-        [pk, votes]
-        for pk, votes in TownHallQuestion.objects.filter(
-            townhall_id=townhall_id, status=TownHallQuestion.Status.APPROVED
-        )
-        .order_by("pk")
-        .values_list("pk", "vote_count")
-    ]
+def _push_counts(townhall_id: int, counts: dict[int, int]) -> None:
     topic = topics.name("townhall", townhall_id)
-    publish(topic, {"type": "townhall.votes", "id": townhall_id, "counts": counts})
+    event = {
+        "type": "townhall.votes",
+        "id": townhall_id,
+        "counts": sorted(map(list, counts.items())),
+    }
+    publish(topic, event)
 
 
 def townhall_changed_on_commit(townhall_id: int) -> None:

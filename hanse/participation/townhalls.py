@@ -280,7 +280,7 @@ def townhall_upvote(*, question: TownHallQuestion, user: User) -> int:
         with transaction.atomic():
             TownHallUpvote.objects.create(question=question, user=user)
             votes = _add_vote(question.pk, 1)
-            live.townhall_votes_on_commit(question.townhall_id)
+            live.townhall_votes_on_commit(question.townhall_id, question.pk, votes)
     except IntegrityError:
         raise ServiceError(
             _("You have already upvoted this question."), code="already_upvoted", status=409
@@ -298,7 +298,7 @@ def townhall_upvote_withdraw(*, question: TownHallQuestion, user: User) -> int:
         deleted, _rows = TownHallUpvote.objects.filter(question=question, user=user).delete()
         if deleted:
             votes = _add_vote(question.pk, -1)
-            live.townhall_votes_on_commit(question.townhall_id)
+            live.townhall_votes_on_commit(question.townhall_id, question.pk, votes)
         else:
             votes = TownHallQuestion.objects.values_list("vote_count", flat=True).get(
                 pk=question.pk
