@@ -202,6 +202,8 @@ def cast_votes(
     world: dict[str, Any], rate: float, seconds: float, offset: int
 ) -> tuple[dict[tuple[int, int], float], list[float], int]:
     """Cast ``rate`` votes a second; returns (question, votes) -> cast time, server times."""
+    from django.db import connections
+
     from hanse.participation.models import TownHallQuestion
     from hanse.participation.selectors import get_townhall_question_for
     from hanse.participation.townhalls import townhall_upvote
@@ -242,6 +244,9 @@ def cast_votes(
                 failures += 1
                 failure_kinds.append(repr(exc)[:200])
             return
+        finally:
+            # As at the end of a request: the connection goes back to the pool.
+            connections.close_all()
         elapsed = (time.perf_counter() - started) * 1000
         with lock:
             cast_at[(question.pk, votes)] = t0
@@ -249,7 +254,7 @@ def cast_votes(
 
     interval = 1.0 / rate
     begin = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=6) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         for i, (person, question) in enumerate(plan):
             delay = begin + i * interval - time.perf_counter()
             if delay > 0:
