@@ -498,3 +498,8 @@ LOGGING = {
 # task per write in the request (hanse/jobs/outbox.py, enqueue_batched_on_commit). 0: in the
 # request, as every other row (tests: their assertions follow the commit at once).
 OUTBOX_BATCH_MS = env_int("OUTBOX_BATCH_MS", 0 if HANSE_ENV == "test" else 50)
+# --- Town halls (participation, issue 16) ---
+# Upvotes reach a town hall's watchers as one push per this many milliseconds with the new
+# counts (hanse/participation/live.py): 1,000 watchers and 50 votes a second would otherwise
+# be 50,000 frames a second. 0 pushes every vote at once (the tests).
+TOWNHALL_PUSH_MS = env_int("TOWNHALL_PUSH_MS", 0 if HANSE_ENV == "test" else 250)

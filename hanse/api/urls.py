@@ -15,7 +15,7 @@ from hanse.communities.api import router as communities_router
 from hanse.events.api import router as events_router
 from hanse.files.api import router as files_router
 from hanse.notifications.api import router as notifications_router
-from hanse.participation.api import praise_router, questions_router
+from hanse.participation.api import praise_router, questions_router, townhalls_router
 from hanse.participation.api import router as polls_router
 from hanse.people.api import orgunits_router, people_router
 from hanse.posts.api import announcements_router, posts_router
@@ -50,5 +50,6 @@ api.add_router("/chat", chat_router)
 api.add_router("/polls", polls_router)
 api.add_router("/questions", questions_router)
 api.add_router("/praise", praise_router)
+api.add_router("/townhalls", townhalls_router)
 api.add_router("/search", search_router)
 api.add_router("/experts", experts_router)

@@ -30,6 +30,7 @@ from hanse.demo import (
 from hanse.demo.context import SIZES, DemoContext, ProgressFactory, SizeSpec, no_progress
 from hanse.demo.data import DEMO_USERNAMES, MAIL_DOMAIN
 from hanse.demo.knowledge import create_knowledge
+from hanse.demo.townhalls import create_townhalls
 
 __all__ = [
     "DEFAULT_PASSWORD",
@@ -60,6 +61,8 @@ PHASES: list[tuple[str, Phase]] = [
     ("circles", circles.create_circles),
     ("notifications", notifications.create_notifications),
     ("new starter", onboarding.create_new_starter),
+    # Town halls (issue 16): one past with answers, one upcoming with questions.
+    ("townhalls", create_townhalls),
 ]
 
 

@@ -3,7 +3,7 @@ here (they are personal data shown to the poll's author only); anonymous ballots
 
 from django.contrib import admin
 
-from hanse.participation.models import Poll, PollOption, PraiseValue
+from hanse.participation.models import Poll, PollOption, PraiseValue, TownHall
 
 
 class PollOptionInline(admin.TabularInline):
@@ -27,3 +27,27 @@ class PraiseValueAdmin(admin.ModelAdmin):
 
     list_display = ("name", "position", "active")
     list_editable = ("position", "active")
+
+
+@admin.register(TownHall)
+class TownHallAdmin(admin.ModelAdmin):
+    """Town halls' settings. Questions are not listed here: anonymous ones name nobody anyway,
+    and moderation happens on the town hall's page. Who may create town halls is the
+    permission "Can create and host town halls" on a person or a group."""
+
+    list_display = ("title", "starts_at", "ends_at", "company_wide", "approval_required")
+    search_fields = ("title",)
+    filter_horizontal = ("hosts", "moderators", "units")
+    fields = (
+        "title",
+        "description",
+        "starts_at",
+        "ends_at",
+        "company_wide",
+        "units",
+        "hosts",
+        "moderators",
+        "approval_required",
+        "event",
+    )
+    raw_id_fields = ("event",)

@@ -18,6 +18,7 @@ from hanse.core.errors import ServiceError
 from hanse.participation import praise as praise_services
 from hanse.participation import questions as question_services
 from hanse.participation import selectors, services
+from hanse.participation.api_townhalls import townhalls_router
 from hanse.participation.models import (
     MAX_OPTIONS,
     OPTION_CHARS,
@@ -31,6 +32,8 @@ from hanse.people.models import User
 from hanse.posts.selectors.posts import get_comment_for
 
 router = Router(tags=["polls"])
+# Town halls live in api_townhalls.py; exported here, where hanse/api/urls.py takes routers.
+__all__ = ["praise_router", "questions_router", "router", "townhalls_router"]
 
 
 class PollIn(Schema):

@@ -13,6 +13,7 @@ class ParticipationConfig(AppConfig):
         from hanse.participation import cards, live, notifications  # noqa: F401
 
         live.register()
+        live.register_townhalls()
         cards.register()
         from hanse.participation import search  # noqa: F401  # registers the searchable types
         from hanse.participation.profile import profile_section

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.participation.models import MAX_OPTIONS, Poll
+from hanse.people.models import OrgUnit, User
 from hanse.posts.forms import PostForm
 
 
@@ -67,3 +68,69 @@ class PollForm(PostForm):
         if value is not None and timezone.is_naive(value):
             value = timezone.make_aware(value)
         return value
+
+
+# --- town halls ---------------------------------------------------------------------------
+
+_DATETIME = {
+    "input_formats": ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+    "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+}
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+class TownHallForm(forms.Form):
+    """A town hall's settings; people are given by username, several separated by commas."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    starts_at = forms.DateTimeField(label=_("Starts"), **_DATETIME)  # type: ignore[arg-type]
+    ends_at = forms.DateTimeField(label=_("Ends"), **_DATETIME)  # type: ignore[arg-type]
+    hosts = forms.CharField(
+        label=_("Hosts"), help_text=_("Usernames, separated by commas."), max_length=2000
+    )
+    moderators = forms.CharField(
+        label=_("Further moderators (optional)"),
+        required=False,
+        help_text=_("Usernames, separated by commas. Hosts moderate anyway."),
+        max_length=2000,
+    )
+    company_wide = forms.BooleanField(label=_("The whole company is invited"), required=False)
+    units = forms.ModelMultipleChoiceField(
+        label=_("Or only these units (and the units below them)"),
+        queryset=OrgUnit.objects.order_by("path"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    approval_required = forms.BooleanField(
+        label=_("Questions need approval before they show"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def people(self, field: str) -> list[User]:
+        names = [n.strip().lstrip("@") for n in str(self.cleaned_data.get(field) or "").split(",")]
+        names = [n for n in names if n]
+        found = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
+        missing = [n for n in names if n not in found]
+        if missing:
+            self.add_error(field, _("Unknown people: %(names)s") % {"names": ", ".join(missing)})
+        return [found[n] for n in names if n in found]
+
+    def times(self) -> tuple[datetime | None, datetime | None]:
+        return _aware(self.cleaned_data.get("starts_at")), _aware(self.cleaned_data.get("ends_at"))
+
+
+class TownHallNewForm(TownHallForm):
+    with_event = forms.BooleanField(
+        label=_("Also put it in the calendar (a company-wide event)"), required=False
+    )

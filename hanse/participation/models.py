@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core.rules import is_active_user, is_platform_admin
 from hanse.posts.models import Post
 
 if TYPE_CHECKING:
@@ -325,3 +326,213 @@ class Praise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_id} thanks {self.recipient_id} for {self.value_id}"
+
+
+# --- town halls ---------------------------------------------------------------------------
+
+TOWNHALL_TITLE_CHARS = 200
+TOWNHALL_QUESTION_CHARS = 1000
+TOWNHALL_ANSWER_CHARS = 10000
+
+
+def unit_prefixes(path: str) -> list[str]:
+    """The materialised paths of a unit and all units above it ("0001.0004." -> "0001.",
+    "0001.0004."): a person belongs to the audience of each of these units."""
+    parts = [p for p in path.split(".") if p]
+    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+
+
+class TownHallQuerySet(models.QuerySet["TownHall"]):
+    def visible_to(self, user: User | None) -> TownHallQuerySet:
+        """The one home of "may see this town hall": its audience (everyone, or the people in
+        its units and the units below them), its hosts and moderators, and administrators."""
+        if user is None or not is_active_user(user):
+            return self.none()
+        if is_platform_admin(user):
+            return self.all()
+        audience = Q(company_wide=True) | Q(hosts=user) | Q(moderators=user)
+        unit_path = getattr(getattr(user, "org_unit", None), "path", "") or ""
+        if unit_path:
+            audience |= Q(units__path__in=unit_prefixes(unit_path))
+        return self.filter(pk__in=self.model.objects.filter(audience).values("pk"))
+
+
+class TownHall(models.Model):
+    """A session in which employees ask questions of its hosts (the board, say), before and
+    during it, by name or anonymously, and upvote each other's questions."""
+
+    title = models.CharField(_("title"), max_length=TOWNHALL_TITLE_CHARS)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    company_wide = models.BooleanField(_("whole company"), default=True)
+    units = models.ManyToManyField(
+        "people.OrgUnit", blank=True, related_name="townhalls", verbose_name=_("org units")
+    )
+    hosts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="townhalls_hosted", verbose_name=_("hosts")
+    )
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="townhalls_moderated",
+        verbose_name=_("moderators"),
+    )
+    event = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("calendar event"),
+    )
+    approval_required = models.BooleanField(_("questions need approval"), default=False)
+    # One question at a time is being answered, one is pinned: a column each, so "one" is
+    # the schema's guarantee rather than a service's.
+    current_question = models.ForeignKey(
+        "TownHallQuestion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answering now"),
+    )
+    pinned_question = models.ForeignKey(
+        "TownHallQuestion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("pinned question"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = TownHallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("town hall")
+        verbose_name_plural = _("town halls")
+        permissions = [("host_townhall", _("Can create and host town halls"))]
+        indexes = [models.Index(fields=["starts_at"], name="townhall_starts_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="townhall_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def phase(self, now: datetime | None = None) -> str:
+        now = now or timezone.now()
+        if now < self.starts_at:
+            return "upcoming"
+        return "live" if now < self.ends_at else "past"
+
+
+class TownHallQuestion(models.Model):
+    """A question asked in a town hall. An anonymous question has no author: the row holds
+    nothing that names the person who asked (docs/anonymity.md, "Town halls")."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Open")
+        ANSWERED = "answered", _("Answered")
+        REJECTED = "rejected", _("Rejected")
+        MERGED = "merged", _("Merged")
+
+    townhall = models.ForeignKey(
+        TownHall, on_delete=models.CASCADE, related_name="questions", verbose_name=_("town hall")
+    )
+    body = models.TextField(_("question"), max_length=TOWNHALL_QUESTION_CHARS)
+    # Null for an anonymous question, and for nothing else (the constraint below).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    anonymous = models.BooleanField(_("anonymous"), default=False, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.APPROVED
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged",
+        verbose_name=_("merged into"),
+    )
+    # Kept with F() by the upvote services: the list never counts rows.
+    vote_count = models.PositiveIntegerField(_("upvotes"), default=0)
+    answer = models.TextField(_("answer"), blank=True, max_length=TOWNHALL_ANSWER_CHARS)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("town hall question")
+        verbose_name_plural = _("town hall questions")
+        indexes = [
+            # The question list: one town hall's questions by status, most votes first.
+            models.Index(
+                fields=["townhall", "status", "-vote_count", "created_at"],
+                name="thquestion_list_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(anonymous=False) | Q(author__isnull=True),
+                name="thquestion_anonymous_has_no_author",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"town hall question {self.pk}"
+
+
+class TownHallUpvote(models.Model):
+    """One person's upvote of a town-hall question. No timestamp: the order of upvotes is
+    nobody's business, and an upvote says nothing about who asked."""
+
+    question = models.ForeignKey(
+        TownHallQuestion,
+        on_delete=models.CASCADE,
+        related_name="upvotes",
+        verbose_name=_("question"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="townhall_upvotes",
+        verbose_name=_("person"),
+    )
+
+    class Meta:
+        verbose_name = _("town hall upvote")
+        verbose_name_plural = _("town hall upvotes")
+        constraints = [
+            # One upvote per person, also when two requests arrive at the same moment.
+            models.UniqueConstraint(fields=["question", "user"], name="thupvote_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} upvoted {self.question_id}"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from hanse.notifications.registry import NotificationType, RenderedText, register
-from hanse.participation.models import Poll
+from hanse.participation.models import Poll, TownHall
 
 if TYPE_CHECKING:
     from hanse.notifications.models import Notification
@@ -79,5 +79,33 @@ PRAISE_RECEIVED = register(
         description=_("A colleague thanks you for one of our values."),
         channels={"in_app": True, "email": "immediate", "push": True},
         render=_render_praise,
+    )
+)
+
+
+def _townhalls_visible(user: User) -> QuerySet[Any]:
+    return TownHall.objects.visible_to(user)
+
+
+def _render_townhall_answered(n: Notification) -> RenderedText:
+    question = str(n.data.get("question", ""))
+    townhall_id = n.data.get("townhall")
+    url = (
+        reverse("participation:townhall", args=[townhall_id])
+        if townhall_id
+        else reverse("participation:townhalls")
+    )
+    text = _g("A town-hall question was answered: “%(question)s”") % {"question": question[:80]}
+    return RenderedText(title=text, body=str(n.data.get("title", "")), url=url)
+
+
+TOWNHALL_ANSWERED = register(
+    NotificationType(
+        key="townhall_answered",
+        label=_("Town-hall answers"),
+        description=_("A town-hall question you asked by name or upvoted was answered."),
+        channels={"in_app": True, "email": "digest", "push": True},
+        target_visible=_townhalls_visible,
+        render=_render_townhall_answered,
     )
 )

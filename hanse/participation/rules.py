@@ -13,13 +13,19 @@ from django.utils import timezone
 
 from hanse.communities.rules import is_moderator
 from hanse.core.rules import is_active_user, is_platform_admin
-from hanse.posts.rules import may_post_in
+from hanse.posts.rules import PUBLISH_ANNOUNCEMENT, may_post_in
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from hanse.communities.models import Community
-    from hanse.participation.models import Poll, Praise, Question
+    from hanse.participation.models import (
+        Poll,
+        Praise,
+        Question,
+        TownHall,
+        TownHallQuestion,
+    )
     from hanse.posts.models import Comment
 
 # A reminder to those who have not voted goes out at most once a day per poll.
@@ -114,3 +120,64 @@ def may_praise(user: Any, recipient: Any, community: Community | None) -> bool:
 def may_hide_praise(user: Any, praise: Praise) -> bool:
     """Only the recipient decides what their profile shows."""
     return is_active_user(user) and praise.recipient_id == user.pk
+
+
+# --- town halls ---------------------------------------------------------------------------
+# Whether a person may *see* a town hall is ``TownHall.objects.visible_to`` (its audience,
+# hosts, moderators, administrators); these predicates decide what they may do in one.
+
+# The Django permission "Can create and host town halls", granted in the admin (to a person
+# or a group). The communications role (posts' announcement permission) may as well.
+HOST_TOWNHALL = "participation.host_townhall"
+
+
+def may_create_townhall(user: Any) -> bool:
+    """Administrators, people granted "host town halls", and the communications role."""
+    if not is_active_user(user):
+        return False
+    return (
+        is_platform_admin(user)
+        or bool(user.has_perm(HOST_TOWNHALL))
+        or bool(user.has_perm(PUBLISH_ANNOUNCEMENT))
+    )
+
+
+def _host_ids(townhall: TownHall) -> set[int]:
+    # Prefetched by the selectors' base queryset: no query per check.
+    return {h.pk for h in townhall.hosts.all()}
+
+
+def may_edit_townhall(user: Any, townhall: TownHall) -> bool:
+    """Its hosts, the person who created it (while they may still create them), admins."""
+    if not is_active_user(user):
+        return False
+    if is_platform_admin(user) or user.pk in _host_ids(townhall):
+        return True
+    return townhall.created_by_id == user.pk and may_create_townhall(user)
+
+
+def may_moderate_townhall(user: Any, townhall: TownHall) -> bool:
+    """Hosts, the moderators they named, and administrators: approve, merge, pin, answer."""
+    if not is_active_user(user):
+        return False
+    if is_platform_admin(user) or user.pk in _host_ids(townhall):
+        return True
+    return user.pk in {m.pk for m in townhall.moderators.all()}
+
+
+def may_ask_in_townhall(user: Any, townhall: TownHall, *, now: datetime | None = None) -> bool:
+    """Anyone who sees it, before and during the session (the server's clock decides)."""
+    return is_active_user(user) and townhall.phase(now) != "past"
+
+
+def may_upvote_townhall_question(
+    user: Any, question: TownHallQuestion, *, now: datetime | None = None
+) -> bool:
+    """Open questions, until the session ends; not one's own named question. An anonymous
+    question cannot be told apart from anyone else's (nothing names its asker), so its
+    asker may upvote it like everyone."""
+    if not is_active_user(user) or question.status != question.Status.APPROVED:
+        return False
+    if question.author_id is not None and question.author_id == user.pk:
+        return False
+    return question.townhall.phase(now) != "past"

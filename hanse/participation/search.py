@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core import searchable
-from hanse.participation.models import Praise, Question
+from hanse.core.rules import is_platform_admin
+from hanse.participation.models import Praise, Question, TownHall, TownHallQuestion
 
 # The scope kind of community content (hanse/communities/search.py registers it).
 COMMUNITY = "community"
@@ -86,3 +87,64 @@ def register() -> None:
 
 
 register()
+
+
+# --- town halls: answered questions -------------------------------------------------------
+# Scope "townhall:<id>": read by the town hall's audience (TownHall.objects.visible_to). An
+# anonymous question's document has no author and no unit: search must not name its asker.
+
+TOWNHALL = "townhall"
+
+
+def _townhall_question(q: TownHallQuestion) -> searchable.Document | None:
+    if q.status != TownHallQuestion.Status.ANSWERED:
+        return None
+    return searchable.Document(
+        object_id=q.pk,
+        title=q.body[:200],
+        body="\n".join(filter(None, [q.body, q.answer])),
+        author_id=None if q.anonymous else q.author_id,
+        unit_id=None if q.anonymous or q.author is None else q.author.org_unit_id,
+        created_at=q.created_at,
+        scope=searchable.scope(TOWNHALL, q.townhall_id),
+        keywords=q.townhall.title,
+    )
+
+
+def _townhall_questions() -> QuerySet[TownHallQuestion]:
+    return TownHallQuestion.objects.select_related("townhall", "author")
+
+
+def _townhall_questions_visible(user: object) -> QuerySet[TownHallQuestion]:
+    return TownHallQuestion.objects.filter(
+        status=TownHallQuestion.Status.ANSWERED,
+        townhall__in=TownHall.objects.visible_to(user).values("pk"),  # type: ignore[arg-type]
+    )
+
+
+def _townhall_ids(user: object) -> list[int] | None:
+    if is_platform_admin(user):
+        return None
+    return list(TownHall.objects.visible_to(user).values_list("pk", flat=True))  # type: ignore[arg-type]
+
+
+def register_townhalls() -> None:
+    searchable.register_scope(searchable.ScopeKind(kind=TOWNHALL, readable_ids=_townhall_ids))
+    searchable.register(
+        searchable.SearchableType(
+            key="townhall_question",
+            label=_("Town-hall question"),
+            label_plural=_("Town-hall questions"),
+            model=TownHallQuestion,
+            queryset=_townhall_questions,
+            to_document=_townhall_question,
+            visible_to=_townhall_questions_visible,
+            url=lambda q: reverse("participation:townhall", args=[q.townhall_id]) + f"#thq-{q.pk}",
+            order=75,
+            # Upvotes change the counter only.
+            ignore_fields=frozenset({"vote_count"}),
+        )
+    )
+
+
+register_townhalls()

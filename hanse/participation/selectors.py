@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db import models
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,10 @@ from hanse.participation.models import (
     Praise,
     PraiseValue,
     Question,
+    TownHall,
+    TownHallQuerySet,
+    TownHallQuestion,
+    TownHallUpvote,
 )
 from hanse.posts.models import Comment, Post
 
@@ -360,3 +365,127 @@ def participation_kinds(*, post_ids: Sequence[int]) -> dict[int, tuple[bool, boo
         .values_list("pk", "has_poll", "has_question", "has_praise")
     )
     return {pk: (poll, question, praise) for pk, poll, question, praise in rows}
+
+
+# --- town halls ---------------------------------------------------------------------------
+
+TOWNHALL_PHASES = ("upcoming", "live", "past")
+# Questions everyone in the audience sees; moderators see those waiting for approval too.
+_PUBLIC_STATUSES = ("approved", "answered")
+
+
+def townhall_queryset() -> TownHallQuerySet:
+    """The one base queryset: hosts and moderators come along for the rules' checks."""
+    return TownHall.objects.select_related("event", "current_question").prefetch_related(
+        "hosts", "moderators", "units"
+    )
+
+
+def townhalls(*, viewer: User, phase: str, now: datetime | None = None) -> TownHallQuerySet:
+    """The town halls the person may see that are upcoming (soonest first), live, or past
+    (latest first)."""
+    now = now or timezone.now()
+    found = townhall_queryset().visible_to(viewer)
+    if phase == "upcoming":
+        return found.filter(starts_at__gt=now).order_by("starts_at", "id")
+    if phase == "live":
+        return found.filter(starts_at__lte=now, ends_at__gt=now).order_by("starts_at", "id")
+    return found.filter(ends_at__lte=now).order_by("-starts_at", "-id")
+
+
+def get_townhall_for(*, viewer: User, townhall_id: int) -> TownHall:
+    """The town hall if the person may see it; unknown and invisible are the same 404."""
+    townhall = townhall_queryset().visible_to(viewer).filter(pk=townhall_id).first()
+    if townhall is None:
+        raise Http404(_("This town hall does not exist."))
+    return townhall
+
+
+@dataclass(frozen=True)
+class TownHallQuestionView:
+    question: TownHallQuestion
+    upvoted: bool
+    can_upvote: bool
+    pinned: bool
+    current: bool
+    merged_count: int
+
+
+def townhall_question_queryset(
+    *, viewer: User, townhall: TownHall
+) -> models.QuerySet[TownHallQuestion]:
+    """The questions the person sees, pinned first, then by upvotes, then oldest first. The
+    author comes along (null for anonymous questions); nothing else names anyone."""
+    statuses = list(_PUBLIC_STATUSES)
+    if rules.may_moderate_townhall(viewer, townhall):
+        statuses.append("pending")
+    pinned = townhall.pinned_question_id or 0
+    return (
+        TownHallQuestion.objects.filter(townhall=townhall, status__in=statuses)
+        .select_related("author", "answered_by")
+        .annotate(
+            is_pinned=Case(When(pk=pinned, then=1), default=0, output_field=IntegerField()),
+            merged_count=Count("merged", distinct=True),
+        )
+        .order_by("-is_pinned", "-vote_count", "created_at", "id")
+    )
+
+
+def townhall_question_views(
+    *, viewer: User, townhall: TownHall, questions: Sequence[TownHallQuestion]
+) -> list[TownHallQuestionView]:
+    """What the person sees of each question: their own upvote, whether they may upvote."""
+    ids = [q.pk for q in questions]
+    mine = set(
+        TownHallUpvote.objects.filter(question_id__in=ids, user=viewer).values_list(
+            "question_id", flat=True
+        )
+    )
+    now = timezone.now()
+    views = []
+    for q in questions:
+        q.townhall = townhall  # the rules read its phase: no query per question
+        views.append(
+            TownHallQuestionView(
+                question=q,
+                upvoted=q.pk in mine,
+                can_upvote=rules.may_upvote_townhall_question(viewer, q, now=now),
+                pinned=q.pk == townhall.pinned_question_id,
+                current=q.pk == townhall.current_question_id,
+                merged_count=getattr(q, "merged_count", 0),
+            )
+        )
+    return views
+
+
+def get_townhall_question_for(*, viewer: User, question_id: int) -> TownHallQuestion:
+    """A question of a town hall the person sees, in a state they may see; else 404."""
+    question = (
+        TownHallQuestion.objects.select_related("townhall", "author")
+        .filter(pk=question_id, townhall__in=TownHall.objects.visible_to(viewer).values("pk"))
+        .first()
+    )
+    if question is None:
+        raise Http404(_("This question does not exist."))
+    townhall = get_townhall_for(viewer=viewer, townhall_id=question.townhall_id)
+    question.townhall = townhall
+    # Moderators also reach pending and rejected ones (to approve them after all).
+    visible = question.status in _PUBLIC_STATUSES or (
+        question.status in ("pending", "rejected") and rules.may_moderate_townhall(viewer, townhall)
+    )
+    if not visible:
+        raise Http404(_("This question does not exist."))
+    return question
+
+
+def townhall_order(*, townhall: TownHall) -> list[list[int]]:
+    """The public order as [[question id, upvotes], ...]: what a vote pushes to watchers
+    (the same for everyone in the audience, names nobody)."""
+    pinned = townhall.pinned_question_id or 0
+    rows = (
+        TownHallQuestion.objects.filter(townhall=townhall, status="approved")
+        .annotate(is_pinned=Case(When(pk=pinned, then=1), default=0, output_field=IntegerField()))
+        .order_by("-is_pinned", "-vote_count", "created_at", "id")
+        .values_list("pk", "vote_count")
+    )
+    return [[pk, votes] for pk, votes in rows]

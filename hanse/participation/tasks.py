@@ -16,7 +16,14 @@ from hanse.communities.models import Membership
 from hanse.jobs.retry import retry
 from hanse.notifications.services import notify
 from hanse.notifications.tasks import notify_once
-from hanse.participation.models import Poll, PollVoter, Praise, Question
+from hanse.participation.models import (
+    Poll,
+    PollVoter,
+    Praise,
+    Question,
+    TownHallQuestion,
+    TownHallUpvote,
+)
 from hanse.people.models import User
 from hanse.posts.models import Comment
 
@@ -136,4 +143,70 @@ def notify_praise(praise_id: int, attempt: int = 1) -> int:
         return made
     except Exception:
         retry(notify_praise, [praise_id], attempt, f"Notifying praise {praise_id}")
+        return 0
+
+
+def townhall_answer_recipients(question: TownHallQuestion) -> list[User]:
+    """Who hears that a town-hall question was answered: its named asker, the named askers
+    of the questions merged into it, and its upvoters. An anonymous asker cannot be told:
+    nothing stored says who they are (docs/anonymity.md)."""
+    asker_ids = [
+        pk
+        for pk in [
+            question.author_id,
+            *TownHallQuestion.objects.filter(merged_into=question).values_list(
+                "author_id", flat=True
+            ),
+        ]
+        if pk is not None
+    ]
+    upvoter_ids = TownHallUpvote.objects.filter(question=question).values("user_id")
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(Q(pk__in=asker_ids) | Q(pk__in=upvoter_ids))
+        .exclude(pk=question.answered_by_id or 0)
+        .order_by("pk")
+    )
+
+
+@task()
+def notify_townhall_answered(question_id: int, attempt: int = 1) -> int:
+    """Tell the named asker(s) and the upvoters that a question was answered. The payload is
+    the question's id only."""
+    try:
+        question = (
+            TownHallQuestion.objects.select_related("townhall", "answered_by")
+            .filter(pk=question_id, status=TownHallQuestion.Status.ANSWERED)
+            .first()
+        )
+        if question is None:
+            return 0
+        made = 0
+
+        def hook() -> list[Any]:
+            nonlocal made
+            found = notify(
+                type_key="townhall_answered",
+                recipients=townhall_answer_recipients(question),
+                actor=question.answered_by,
+                target=question.townhall,
+                data={
+                    "question": question.body[:200],
+                    "townhall": question.townhall_id,
+                    "title": question.townhall.title[:200],
+                },
+            )
+            made = len(found)
+            return found
+
+        stamp = question.answered_at.isoformat() if question.answered_at else ""
+        notify_once(f"participation.townhall_answered:{question_id}:{stamp}", hook)
+        return made
+    except Exception:
+        retry(
+            notify_townhall_answered,
+            [question_id],
+            attempt,
+            f"Notifying answered town-hall question {question_id}",
+        )
         return 0

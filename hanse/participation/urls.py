@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hanse.participation import views, views_praise, views_questions
+from hanse.participation import views, views_praise, views_questions, views_townhalls
 
 app_name = "participation"
 
@@ -20,4 +20,25 @@ urlpatterns = [
     path("answers/<int:comment_id>/upvote/", views_questions.answer_upvote, name="upvote"),
     path("praise/", views_praise.praise_new, name="praise_new"),
     path("praise/<int:praise_id>/hide/", views_praise.praise_hide, name="praise_hide"),
+    # Town halls.
+    path("townhalls/", views_townhalls.townhall_list, name="townhalls"),
+    path("townhalls/new/", views_townhalls.townhall_new, name="townhall_new"),
+    path("townhalls/<int:townhall_id>/", views_townhalls.townhall, name="townhall"),
+    path("townhalls/<int:townhall_id>/edit/", views_townhalls.townhall_edit, name="townhall_edit"),
+    path(
+        "townhalls/<int:townhall_id>/presenter/",
+        views_townhalls.presenter,
+        name="townhall_presenter",
+    ),
+    path("townhalls/<int:townhall_id>/ask/", views_townhalls.ask, name="townhall_ask"),
+    path(
+        "townhalls/questions/<int:question_id>/upvote/",
+        views_townhalls.upvote,
+        name="townhall_upvote",
+    ),
+    path(
+        "townhalls/questions/<int:question_id>/moderate/",
+        views_townhalls.moderate,
+        name="townhall_moderate",
+    ),
 ]

@@ -99,6 +99,12 @@ def recheck_community(community_id: int) -> None:
     _group_send(community_group(community_id), message)
 
 
+def recheck_topic(topic: str) -> None:
+    """Every connection holding ``topic`` re-checks every topic it holds: who may receive it
+    changed (a town hall's audience, say) and the owner cannot list who holds it."""
+    _group_send(topic_group(topic), _recheck_message())
+
+
 # Close codes the browser knows (live.js): 4401 means signed out, do not reconnect; any other
 # code reconnects, and a session that is no longer valid then gets 4401 at the handshake.
 CLOSE_SIGNED_OUT = 4401

@@ -45,3 +45,23 @@ def test_small_demo_has_questions_and_praise() -> None:
     assert questions.filter(solved_at__isnull=False).exists()
     assert questions.filter(post__comment_count=0).exists()
     assert questions.values("community").distinct().count() >= 2
+
+
+def test_small_demo_has_a_past_and_an_upcoming_town_hall() -> None:
+    """One past town hall with answered questions, one upcoming with questions (some
+    anonymous: no author stored)."""
+    from django.utils import timezone
+
+    from hanse.participation.models import TownHall, TownHallQuestion
+
+    call_command("seed_demo", size="small", seed=1, stdout=io.StringIO(), stderr=io.StringIO())
+    now = timezone.now()
+    past = TownHall.objects.get(ends_at__lt=now)
+    upcoming = TownHall.objects.get(starts_at__gt=now)
+    assert past.questions.filter(status="answered").exclude(answer="").count() >= 3
+    assert upcoming.questions.filter(status="approved").count() >= 3
+    assert upcoming.event_id is not None
+    anonymous = TownHallQuestion.objects.filter(anonymous=True)
+    assert anonymous.exists()
+    assert not anonymous.filter(author__isnull=False).exists()
+    assert TownHallQuestion.objects.filter(vote_count__gt=0).exists()
