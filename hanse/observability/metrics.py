@@ -13,6 +13,7 @@ only bounded values (view names, task paths, statuses), never ids or text."""
 
 from __future__ import annotations
 
+import atexit
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -29,6 +30,11 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import REGISTRY, Collector
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+if MULTIPROCESS:
+    # The open-WebSocket gauge sums live processes only: a process that ends says so.
+    from prometheus_client import multiprocess as _multiprocess
+
+    atexit.register(_multiprocess.mark_process_dead, os.getpid())
 
 # Request latency: the buckets around what people notice (the 200 ms p99 target).
 _LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0)

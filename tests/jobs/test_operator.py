@@ -9,7 +9,6 @@ from typing import Any
 
 import django_rq
 import pytest
-import redis
 from django.test import Client, override_settings
 from django_tasks.base import TaskResultStatus
 
@@ -125,28 +124,30 @@ def test_database_queue_failed_task_is_shown_retried_and_discarded(
 def rq_queues(settings: Any) -> Iterator[None]:
     if not settings.REDIS_URL:
         pytest.skip("RQ needs REDIS_URL")
-    connection = django_rq.get_connection("default")
-    for name in ("live", "default"):
-        django_rq.get_queue(name).empty()
+
+    def clear() -> None:
+        for name in ("live", "default"):
+            queue = django_rq.get_queue(name)
+            queue.empty()
+            for registry in (queue.failed_job_registry, queue.scheduled_job_registry):
+                for job_id in registry.get_job_ids():
+                    registry.remove(job_id, delete_job=True)
+
+    clear()
     yield
-    for name in ("live", "default"):
-        queue = django_rq.get_queue(name)
-        queue.empty()
-        for registry in (queue.failed_job_registry, queue.scheduled_job_registry):
-            for job_id in registry.get_job_ids():
-                registry.remove(job_id, delete_job=True)
-    assert isinstance(connection, redis.Redis)
+    clear()
 
 
 @override_settings(TASKS=RQ_TASKS)
 def test_rq_failed_task_is_shown_retried_and_discarded(
     people: dict[str, Any], rq_queues: None
 ) -> None:
+    from django_tasks_rq.backend import Job
     from rq import SimpleWorker
 
-    queue = django_rq.get_queue("default")
+    queue = django_rq.get_queue("default", job_class=Job)
     sample.always_fails.enqueue("first")
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
     sample.always_fails.enqueue("second")
     client = Client()
     client.force_login(people["superuser"])

@@ -115,3 +115,44 @@ def test_readiness_and_disk_are_exposed() -> None:
         < value(samples, "hanse_disk_free_bytes", path="data")
         <= value(samples, "hanse_disk_size_bytes", path="data")
     )
+
+
+WORKER_PROCESS = """
+import django
+django.setup()
+from hanse.observability import metrics
+metrics.tasks.labels("hanse.example.task", "successful").inc(3)
+"""
+
+WEB_PROCESS = """
+import django
+django.setup()
+from django.test import Client
+print(Client().get("/metrics").content.decode())
+"""
+
+
+def test_multiprocess_mode_answers_for_every_process(tmp_path: Any) -> None:
+    """With PROMETHEUS_MULTIPROC_DIR, the figures a worker process recorded (and ended) are
+    in the /metrics answer of a web process."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from tests.support.processes import child_env, run_python
+
+    env = child_env(
+        drop=("REDIS_URL", "DATABASE_URL"),
+        HANSE_ENV="test",
+        DJANGO_SETTINGS_MODULE="hanse.settings",
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path),
+        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        HANSE_DATA_DIR=str(tmp_path / "var"),
+    )
+    run_python(["-c", WORKER_PROCESS], env)
+    run_python(["-c", WORKER_PROCESS], env)
+    text = run_python(["-c", WEB_PROCESS], env)
+    found = {
+        (s.name, s.labels.get("task"), s.labels.get("status")): s.value
+        for family in text_string_to_metric_families(text[text.index("# HELP") :])
+        for s in family.samples
+    }
+    assert found[("hanse_tasks_total", "hanse.example.task", "successful")] == 6
