@@ -82,6 +82,9 @@ def _run_db_worker() -> None:
     ).run()
 
 
+# The worker runs in this process and closes its connections between tasks, as it does in
+# production: outside a test transaction (PostgreSQL's pool refuses a new connection inside).
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DB_TASKS)
 def test_database_queue_failed_task_is_shown_retried_and_discarded(
     people: dict[str, Any],
