@@ -503,3 +503,51 @@ OUTBOX_BATCH_MS = env_int("OUTBOX_BATCH_MS", 0 if HANSE_ENV == "test" else 50)
 # counts (hanse/participation/live.py): 1,000 watchers and 50 votes a second would otherwise
 # be 50,000 frames a second. 0 pushes every vote at once (the tests).
 TOWNHALL_PUSH_MS = env_int("TOWNHALL_PUSH_MS", 0 if HANSE_ENV == "test" else 250)
+# --- Operations: structured logs, request ids, metrics (docs/operations.md) ---------------
+# LOG_FORMAT json (one JSON object per line; the default outside development) or console
+# (readable text: `make run`). Every record, Django's and the libraries' too, goes through it.
+from hanse.observability.logs import logging_config  # noqa: E402
+
+LOG_FORMAT = env_str("LOG_FORMAT", "console" if HANSE_ENV == "development" else "json")
+_ops_logging = logging_config(level=env_str("LOG_LEVEL", "INFO"), fmt=LOG_FORMAT)
+_ops_logging["loggers"] = {
+    **LOGGING["loggers"],  # type: ignore[dict-item]
+    # One line per task run: wanted in JSON logs, noise on the console of `make run`.
+    "hanse.task": {
+        "level": env_str("TASK_LOG_LEVEL", "WARNING" if LOG_FORMAT == "console" else "INFO")
+    },
+}
+LOGGING = _ops_logging
+# Right after the liveness answer (probes are neither logged nor counted): a request id, one
+# log line and the request metrics for everything else.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("hanse.core.middleware.LivenessMiddleware") + 1,
+    "hanse.observability.middleware.RequestLogMiddleware",
+)
+# The queue backends that carry the request id into the tasks (hanse/jobs/backends.py).
+_OPS_TASK_BACKENDS = {
+    "django_tasks_db.DatabaseBackend": "hanse.jobs.backends.DatabaseBackend",
+    "django_tasks_rq.RQBackend": "hanse.jobs.backends.RQBackend",
+    "hanse.jobs.rq_backend.RQBackend": "hanse.jobs.backends.RQBackend",
+}
+for _tasks_alias in TASKS.values():
+    _backend_path = str(_tasks_alias["BACKEND"])
+    _tasks_alias["BACKEND"] = _OPS_TASK_BACKENDS.get(_backend_path, _backend_path)
+INSTALLED_APPS.append("hanse.observability.apps.ObservabilityConfig")
+# Caches that count hits and misses (hanse/observability/cache.py), labelled by alias.
+_OPS_CACHE_BACKENDS = {
+    "django.core.cache.backends.redis.RedisCache": "hanse.observability.cache.RedisCache",
+    "django.core.cache.backends.locmem.LocMemCache": "hanse.observability.cache.LocMemCache",
+}
+for _cache_alias, _cache in CACHES.items():
+    if _cache["BACKEND"] in _OPS_CACHE_BACKENDS:
+        _cache["BACKEND"] = _OPS_CACHE_BACKENDS[_cache["BACKEND"]]
+        _cache["OPTIONS"] = {**_cache.get("OPTIONS", {}), "HANSE_ALIAS": _cache_alias}
+# Who sees /metrics and the details of /readyz: a request with
+# "Authorization: Bearer $MONITORING_TOKEN", or one from MONITORING_ALLOWED_NETWORKS (the
+# client address as hanse/core/net.py reads it behind TRUSTED_PROXIES). Everyone else gets
+# /readyz's status only, and a 404 from /metrics.
+MONITORING_TOKEN = env_str("MONITORING_TOKEN")
+MONITORING_ALLOWED_NETWORKS = env_list("MONITORING_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128")
+# The directory whose disk Prometheus watches (hanse_data_directory_*_bytes).
+MONITORING_DISK_PATHS = {"data": DATA_DIR}

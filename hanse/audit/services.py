@@ -17,6 +17,7 @@ from django.utils.ipv6 import clean_ipv6_address
 from hanse.audit.chain import entry_hash
 from hanse.audit.models import AuditEntry, AuditHead
 from hanse.core.net import client_ip
+from hanse.observability import context
 
 Target = models.Model | tuple[str, Any] | None
 
@@ -42,10 +43,11 @@ def _ip(request: HttpRequest | None) -> str | None:
 
 
 def _request_id(request: HttpRequest | None) -> str:
-    if request is None:
-        return ""
-    rid = getattr(request, "request_id", "") or request.headers.get("X-Request-ID", "")
-    return str(rid)[:64]
+    # The id the request log and the request's tasks carry (hanse/observability/context.py).
+    rid = context.current()
+    if not rid and request is not None:
+        rid = context.clean(request.headers.get("X-Request-ID"))
+    return str(rid or "")[:64]
 
 
 def _actor_id(actor: Any, request: HttpRequest | None) -> int | None:

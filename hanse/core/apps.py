@@ -14,5 +14,11 @@ class CoreConfig(AppConfig):
 
         scheduler.register(*jobs.SCHEDULES)
 
+        # Queue, readiness and disk figures, read at each scrape of /metrics.
+        from hanse.core import health
+        from hanse.observability import metrics
+
+        metrics.register_scrape("core.health", health.scrape_metrics)
+
         # Unicode-aware LIKE on every SQLite connection (see hanse/core/sqlite.py).
         connection_created.connect(sqlite.register, dispatch_uid="hanse.core.sqlite.register")

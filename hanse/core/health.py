@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from hanse.jobs import heartbeat
+from hanse.jobs import backends, heartbeat
 from hanse.jobs.models import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -85,8 +85,8 @@ def check_heartbeat(role: str, now: datetime) -> Check:
 
 def _queue_state(now: datetime) -> tuple[int, datetime | None]:
     """Tasks due now and not yet started, and when the oldest of them became due."""
-    backend = settings.TASKS["default"]["BACKEND"]
-    if backend in ("hanse.jobs.rq_backend.RQBackend", "django_tasks_rq.RQBackend"):
+    backend = backends.kind(str(settings.TASKS["default"]["BACKEND"]))
+    if backend == "rq":
         import django_rq
 
         depth, oldest = 0, None
@@ -101,7 +101,7 @@ def _queue_state(now: datetime) -> tuple[int, datetime | None]:
                     queued = timezone.make_aware(queued, UTC)
                 oldest = queued if oldest is None else min(oldest, queued)
         return depth, oldest
-    if backend == "django_tasks_db.DatabaseBackend":
+    if backend == "db":
         from django.db.models import Case, F, Min, When
         from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -163,3 +163,101 @@ def readiness(*, scope: str = "all") -> tuple[bool, dict[str, Any]]:
     ]
     found = [c for c in checks if c is not None]
     return all(c.ok for c in found), {c.name: c.as_dict() for c in found}
+
+
+# --- Figures for Prometheus (read at each scrape of /metrics) ------------------------------
+
+
+def queue_states(now: datetime) -> dict[str, tuple[int, float | None]]:
+    """Per queue: tasks due and not started, and the age in seconds of the oldest of them."""
+    backend = backends.kind(str(settings.TASKS["default"]["BACKEND"]))
+    names = list(settings.TASKS["default"].get("QUEUES", ["default"]))
+    found: dict[str, tuple[int, float | None]] = {}
+    if backend == "rq":
+        import django_rq
+
+        for name in names:
+            queue = django_rq.get_queue(name)
+            ids = queue.get_job_ids(0, 1)
+            job = queue.fetch_job(ids[0]) if ids else None
+            queued = job.enqueued_at if job is not None else None
+            if queued is not None and timezone.is_naive(queued):
+                queued = timezone.make_aware(queued, UTC)
+            found[name] = (queue.count, _age(queued, now))
+    elif backend == "db":
+        from django.db.models import Case, Count, F, Min, When
+        from django_tasks_db.models import DBTaskResult, get_date_max
+
+        rows = (
+            DBTaskResult.objects.ready()
+            .values("queue_name")
+            .annotate(
+                depth=Count("id"),
+                oldest=Min(
+                    Case(
+                        When(run_after=get_date_max(), then=F("enqueued_at")),
+                        When(run_after__gt=F("enqueued_at"), then=F("run_after")),
+                        default=F("enqueued_at"),
+                    )
+                ),
+            )
+        )
+        found = dict.fromkeys(names, (0, None))
+        for row in rows:
+            found[row["queue_name"]] = (row["depth"], _age(row["oldest"], now))
+    return found
+
+
+def scrape_metrics() -> Any:
+    """Queue depth and age, readiness per check, and the data directory's disk."""
+    import shutil
+
+    from prometheus_client.core import GaugeMetricFamily
+
+    now = timezone.now()
+    depth = GaugeMetricFamily(
+        "hanse_task_queue_depth", "Tasks due and not started, per queue.", labels=["queue"]
+    )
+    age = GaugeMetricFamily(
+        "hanse_task_queue_oldest_seconds",
+        "How long the oldest task due has waited, per queue (0 when none waits).",
+        labels=["queue"],
+    )
+    for name, (count, oldest) in queue_states(now).items():
+        depth.add_metric([name], count)
+        age.add_metric([name], oldest or 0.0)
+    yield depth
+    yield age
+
+    ready, checks = readiness()
+    yield GaugeMetricFamily("hanse_ready", "1 when /readyz answers 200.", value=int(ready))
+    per_check = GaugeMetricFamily(
+        "hanse_readiness_check_ok", "1 when the readiness check passes.", labels=["check"]
+    )
+    for name, detail in checks.items():
+        per_check.add_metric([name], int(bool(detail.get("ok"))))
+    yield per_check
+    for beat in (Heartbeat.Role.WORKER, Heartbeat.Role.SCHEDULER):
+        seen = checks.get(beat.value, {}).get("last_seen_seconds_ago")
+        if seen is not None:
+            yield GaugeMetricFamily(
+                f"hanse_{beat.value}_heartbeat_age_seconds",
+                f"Seconds since the {beat.value} last beat.",
+                value=seen,
+            )
+
+    free = GaugeMetricFamily(
+        "hanse_disk_free_bytes", "Free bytes on the disk of a Hanse directory.", labels=["path"]
+    )
+    size = GaugeMetricFamily(
+        "hanse_disk_size_bytes", "Size of the disk of a Hanse directory.", labels=["path"]
+    )
+    for label, path in settings.MONITORING_DISK_PATHS.items():
+        try:
+            usage = shutil.disk_usage(path)
+        except OSError:
+            continue
+        free.add_metric([label], usage.free)
+        size.add_metric([label], usage.total)
+    yield free
+    yield size

@@ -6,6 +6,7 @@ app_name = "core"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics, name="metrics"),
     path(
         "jsi18n/<str:language>/<str:version>.js",
         jsi18n.javascript_catalog,

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.db import InterfaceError as DatabaseInterfaceError
 from django.db import OperationalError as DatabaseOperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hanse.core import health
+from hanse.core import rules as core_rules
 from hanse.core.errors import REQUEST_TOO_LARGE
+from hanse.observability import metrics as ops_metrics
 
 
 @login_not_required
@@ -31,10 +33,24 @@ def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness (hanse/core/health.py): 200 when ready, else 503, with each check's state.
     ``?scope=web`` asks only what serving requests needs (for the load balancer)."""
     ready, checks = health.readiness(scope=request.GET.get("scope", "all"))
-    response = JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks},
-        status=200 if ready else 503,
-    )
+    body: dict[str, object] = {"status": "ok" if ready else "unavailable"}
+    # The checks' figures only for monitoring (the token or an allowed network).
+    if core_rules.may_see_monitoring(request):
+        body["checks"] = checks
+    response = JsonResponse(body, status=200 if ready else 503)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_not_required
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus' text format (hanse/observability/metrics.py), for monitoring only: anyone
+    else gets the 404 of a page that does not exist."""
+    if not core_rules.may_see_monitoring(request):
+        raise Http404
+    body, content_type = ops_metrics.exposition()
+    response = HttpResponse(body, content_type=content_type)
     response["Cache-Control"] = "no-store"
     return response
 

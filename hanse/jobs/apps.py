@@ -18,3 +18,12 @@ class JobsConfig(AppConfig):
 
         scheduler.register(*jobs.SCHEDULES)
         task_finished.connect(retry.requeue_when_unavailable, dispatch_uid="hanse-requeue")
+
+        # Logs and metrics of each task run; the finishing receiver last, so that a retry
+        # queued by the receivers above still carries the request id.
+        from django_tasks.signals import task_started
+
+        from hanse.jobs import tasklog
+
+        task_started.connect(tasklog.task_started, dispatch_uid="hanse-tasklog-started")
+        task_finished.connect(tasklog.task_finished, dispatch_uid="hanse-tasklog-finished")

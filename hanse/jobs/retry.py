@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils import timezone
 
+from hanse.observability import metrics
+
 if TYPE_CHECKING:
     from django_tasks.base import Task
 
@@ -53,6 +55,7 @@ def retry(task_obj: Task[Any, Any], args: Sequence[Any], attempt: int, what: str
         logger.exception("%s failed %s times; giving up.", what, attempt)
         raise  # the one being handled: the task's result records the failure
     wait = backoff(attempt)
+    metrics.task_retries.labels(task_obj.module_path).inc()
     logger.warning(
         "%s failed (attempt %s of %s); retrying in %s.",
         what,
@@ -139,6 +142,7 @@ def requeue_when_unavailable(sender: Any, task_result: Any, **kwargs: Any) -> No
             )
             return
         wait = min(backoff(attempt), timedelta(minutes=10))
+        metrics.task_retries.labels(task_obj.module_path).inc()
         enqueue(
             task_obj,
             *task_result.args,

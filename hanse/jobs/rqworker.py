@@ -19,13 +19,19 @@ from typing import Any
 from django.db import close_old_connections
 from rq import SimpleWorker
 
+from hanse.jobs import backends, tasklog
+
 
 class HanseWorker(SimpleWorker):
     """RQ's SimpleWorker with Django's connection handling around each job."""
 
     def execute_job(self, job: Any, queue: Any) -> Any:
         close_old_connections()
+        # The request id that queued the job (hanse/jobs/backends.py), bound for the job, its
+        # callbacks and its log line (hanse/jobs/tasklog.py).
+        token = tasklog.bind_from_worker((job.meta or {}).get(backends.META_KEY))
         try:
             return super().execute_job(job, queue)
         finally:
+            tasklog.unbind_from_worker(token)
             close_old_connections()

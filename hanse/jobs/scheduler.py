@@ -28,6 +28,7 @@ from django.utils.module_loading import import_string
 
 from hanse.jobs import heartbeat
 from hanse.jobs.models import Heartbeat, ScheduledJob
+from hanse.observability import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +139,7 @@ def run_due(schedules: list[Schedule] | None = None, now: datetime | None = None
             try:
                 task_obj.call(*schedule.args, **schedule.kwargs)
             except Exception:
+                metrics.scheduler_runs.labels(schedule.name, "failed").inc()
                 logger.exception("Scheduled job %s failed.", schedule.name)
                 continue
         else:
@@ -149,8 +151,12 @@ def run_due(schedules: list[Schedule] | None = None, now: datetime | None = None
                         continue
                     task_obj.enqueue(*schedule.args, **schedule.kwargs)
             except Exception:
+                metrics.scheduler_runs.labels(schedule.name, "failed").inc()
                 logger.exception("Could not enqueue scheduled job %s.", schedule.name)
                 continue
+        metrics.scheduler_runs.labels(
+            schedule.name, "inline" if schedule.inline else "queued"
+        ).inc()
         logger.info("Started scheduled job %s.", schedule.name)
         started.append(schedule.name)
     return started

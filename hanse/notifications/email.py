@@ -41,6 +41,7 @@ from hanse.notifications.models import (
     Notification,
 )
 from hanse.notifications.selectors import notifications_visible_to
+from hanse.observability import metrics
 
 if TYPE_CHECKING:
     from django.core.mail.backends.base import BaseEmailBackend
@@ -153,11 +154,14 @@ def send_claimed(
     try:
         sent = connection.send_messages([message])
     except Exception as exc:  # SMTP errors, refused connections, timeouts
+        metrics.deliveries.labels("email", "failed").inc()
         _set_state(delivery, EmailDelivery.State.FAILED, last_error=repr(exc)[:2000])
         raise SendFailed(str(exc)) from exc
     if not sent:
+        metrics.deliveries.labels("email", "failed").inc()
         _set_state(delivery, EmailDelivery.State.FAILED, last_error="not accepted")
         raise SendFailed("The mail server did not accept the message.")
+    metrics.deliveries.labels("email", "sent").inc()
     _set_state(delivery, EmailDelivery.State.SENT, sent_at=timezone.now(), last_error="")
 
 

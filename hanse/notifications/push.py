@@ -48,6 +48,7 @@ from hanse.notifications.models import (
     Notification,
     PushSubscription,
 )
+from hanse.observability import metrics
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -467,6 +468,8 @@ def send_pending_push(notification_ids: list[int]) -> int:
                 s.pk: _send_one(session, s, data, keys, topic=f"n{notification.pk}"[:TOPIC_MAX])
                 for s in mine
             }
+            for outcome in outcomes.values():
+                metrics.deliveries.labels("push", outcome).inc()
             reached = [pk for pk, outcome in outcomes.items() if outcome == _Outcome.SENT]
             gone.update(pk for pk, outcome in outcomes.items() if outcome == _Outcome.GONE)
             if reached:

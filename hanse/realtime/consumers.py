@@ -48,6 +48,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import trans_real
 
 from hanse.core.errors import ServiceError
+from hanse.observability import metrics
 from hanse.realtime import actions, presence, sessions, topics
 from hanse.realtime.groups import topic_group, user_group
 from hanse.realtime.publish import CLOSE_SIGNED_OUT
@@ -115,6 +116,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
         self.joined_user_group = True
         await self.accept()
+        metrics.websocket_connections.inc()
+        self.counted_open = True
         self.session_checker = asyncio.create_task(self.check_session_periodically())
         self.track_presence = await database_sync_to_async(presence.may_track)(self.user)
         if self.track_presence:
@@ -125,6 +128,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         self.closing = True
+        if getattr(self, "counted_open", False):
+            self.counted_open = False
+            metrics.websocket_connections.dec()
         checker = getattr(self, "session_checker", None)
         if checker is not None:
             checker.cancel()
@@ -178,6 +184,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     # --- input ------------------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        metrics.websocket_messages.labels("in").inc()
         if not getattr(self, "joined_user_group", False) or self.closing:
             return
         # The periodic check may be late (a busy loop): a frame never acts on an old session.
@@ -380,6 +387,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "error", "code": code, "message": text, **extra})
 
     # --- channel-layer handlers ---------------------------------------------------------------
+
+    async def send_json(self, content: Any, close: bool = False) -> None:
+        metrics.websocket_messages.labels("out").inc()
+        await super().send_json(content, close=close)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels runs close_old_connections() on the shared sync thread before every

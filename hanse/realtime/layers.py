@@ -28,6 +28,8 @@ from channels_redis.pubsub import (
 )
 from redis.asyncio.client import PubSub
 
+from hanse.observability import metrics
+
 logger = logging.getLogger(__name__)
 
 RESYNC = {"type": "live.resync"}
@@ -57,6 +59,7 @@ class _Shard(RedisSingleShardConnection):
     def _resync(self) -> None:
         """Every connection of this process may have missed events: tell each once."""
         loop_layer = self.channel_layer
+        metrics.channel_resyncs.inc()
         data = loop_layer.channel_layer.serialize(RESYNC)
         for queue in list(loop_layer.channels.values()):
             queue.put_nowait(data)

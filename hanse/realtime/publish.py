@@ -17,6 +17,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from hanse.observability import metrics
 from hanse.realtime import topics
 from hanse.realtime.groups import community_group, topic_group, user_group
 
@@ -27,6 +28,7 @@ def _group_send(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    metrics.channel_publishes.labels(str(message.get("type", ""))).inc()
     try:
         # From a worker thread of the server this runs group_send on the server's event
         # loop; in a process without one (the task worker, the scheduler) on a new event loop
@@ -63,6 +65,7 @@ def publish_many(topic_names: Iterable[str], event: dict[str, Any]) -> None:
     async def send_all() -> None:
         for group, message in messages:
             try:
+                metrics.channel_publishes.labels(str(message.get("type", ""))).inc()
                 await layer.group_send(group, message)
             except Exception:  # best effort, as _group_send: one failed topic stops no other
                 logger.exception("Could not publish to %s", group)
