@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "hanse.circles",
     "hanse.search",
     "hanse.participation",
+    # Ideas, experiments and the experiment log (issue 17).
+    "hanse.ideas",
     # At the top of the layering: it writes through every app above.
     "hanse.demo",
 ]
