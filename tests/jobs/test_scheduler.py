@@ -95,6 +95,7 @@ def test_command_once_creates_jobs_and_runs_interval_jobs(db: None, settings: An
         "empty_bin",
         "extract_missing",
         "send_event_reminders",
+        "send_experiment_due_reminders",
         "send_review_reminders",
     ]
     out = StringIO()
