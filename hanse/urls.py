@@ -31,6 +31,7 @@ urlpatterns = [
     path("search/", include("hanse.search.urls")),
     path("participation/", include("hanse.participation.urls")),
     path("ideas/", include("hanse.ideas.urls")),
+    path("decisions/", include("hanse.decisions.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     path("accounts/", include("allauth.urls")),
