@@ -29,6 +29,7 @@ from hanse.demo import (
 )
 from hanse.demo.context import SIZES, DemoContext, ProgressFactory, SizeSpec, no_progress
 from hanse.demo.data import DEMO_USERNAMES, MAIL_DOMAIN
+from hanse.demo.ideas import create_ideas
 from hanse.demo.knowledge import create_knowledge
 
 __all__ = [
@@ -60,6 +61,8 @@ PHASES: list[tuple[str, Phase]] = [
     ("circles", circles.create_circles),
     ("notifications", notifications.create_notifications),
     ("new starter", onboarding.create_new_starter),
+    # Ideas, experiments and consent decisions of the Connectoren (issue 17).
+    ("ideas", create_ideas),
 ]
 
 
