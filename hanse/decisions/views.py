@@ -3,10 +3,11 @@ its responses, responding, amending and writing the outcome. Thin: parse, call, 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.forms import ChoiceField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -88,6 +89,16 @@ def _proposal_context(request: HttpRequest, proposal: Proposal, **forms: Any) ->
     for response in responses:
         if response.version == proposal.version:
             counts[response.kind] += 1
+    may_decide = rules.may_decide(viewer, proposal, all_responded=everyone, now=now)
+    outcome_form = forms.get("outcome_form") or OutcomeForm()
+    if not may_decide:
+        # Before the deadline (and before everyone responded) only withdrawing is possible.
+        field = cast("ChoiceField", outcome_form.fields["outcome"])
+        field.choices = [
+            (value, label)
+            for value, label in Proposal.Outcome.choices
+            if value == Proposal.Outcome.WITHDRAWN
+        ]
     return {
         "proposal": proposal,
         "responses": responses,
@@ -97,13 +108,13 @@ def _proposal_context(request: HttpRequest, proposal: Proposal, **forms: Any) ->
         "named_deciders": list(proposal.deciders.all()),
         "may_respond": rules.may_respond(viewer, proposal, now=now),
         "may_amend": rules.may_amend(viewer, proposal, now=now),
-        "may_decide": rules.may_decide(viewer, proposal, all_responded=everyone, now=now),
+        "may_decide": may_decide,
         "may_withdraw": rules.may_withdraw(viewer, proposal),
         "all_responded": everyone,
         "response_form": forms.get("response_form")
         or ResponseForm(initial={"kind": mine.kind, "reason": mine.reason} if mine else None),
         "amend_form": forms.get("amend_form") or AmendForm(initial={"text": proposal.text}),
-        "outcome_form": forms.get("outcome_form") or OutcomeForm(),
+        "outcome_form": outcome_form,
     }
 
 
