@@ -63,7 +63,8 @@ def test_objection_needs_reason_then_shows_named(
     expect(
         page.locator("#responses").get_by_text("Am 12. Mai ist Quartalsabschluss.")
     ).to_be_visible()
-    expect(page.locator("#responses").get_by_text("Objection")).to_be_visible()
+    expect(page.locator("#responses").get_by_text("Objection", exact=True)).to_be_visible()
+    expect(page.get_by_text("Objection: 1")).to_be_visible()
     axe_check(page)
 
 
