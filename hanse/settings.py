@@ -112,6 +112,10 @@ INSTALLED_APPS = [
     "hanse.circles",
     "hanse.search",
     "hanse.participation",
+    # Ideas, experiments and the experiment log (issue 17).
+    "hanse.ideas",
+    # Consent decisions and the decision logs (issue 17).
+    "hanse.decisions",
     # At the top of the layering: it writes through every app above.
     "hanse.demo",
 ]

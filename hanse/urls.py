@@ -32,6 +32,8 @@ urlpatterns = [
     path("participation/", include("hanse.participation.urls")),
     # Operators (staff): tasks of either queue, scheduler jobs (issue 22).
     path("operations/", include("hanse.jobs.urls")),
+    path("ideas/", include("hanse.ideas.urls")),
+    path("decisions/", include("hanse.decisions.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     path("accounts/", include("allauth.urls")),

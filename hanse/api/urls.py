@@ -12,8 +12,12 @@ from hanse.api.parser import HanseParser
 from hanse.chat.api import router as chat_router
 from hanse.circles.api import router as circles_router
 from hanse.communities.api import router as communities_router
+
+# Ideas, experiments and consent decisions (issue 17).
+from hanse.decisions.api import router as decisions_router
 from hanse.events.api import router as events_router
 from hanse.files.api import router as files_router
+from hanse.ideas.api import router as ideas_router
 from hanse.notifications.api import router as notifications_router
 from hanse.participation.api import praise_router, questions_router, townhalls_router
 from hanse.participation.api import router as polls_router
@@ -53,3 +57,5 @@ api.add_router("/praise", praise_router)
 api.add_router("/townhalls", townhalls_router)
 api.add_router("/search", search_router)
 api.add_router("/experts", experts_router)
+api.add_router("/ideas", ideas_router)
+api.add_router("/decisions", decisions_router)

@@ -29,6 +29,7 @@ from hanse.demo import (
 )
 from hanse.demo.context import SIZES, DemoContext, ProgressFactory, SizeSpec, no_progress
 from hanse.demo.data import DEMO_USERNAMES, MAIL_DOMAIN
+from hanse.demo.ideas import create_ideas
 from hanse.demo.knowledge import create_knowledge
 from hanse.demo.townhalls import create_townhalls
 
@@ -63,6 +64,8 @@ PHASES: list[tuple[str, Phase]] = [
     ("new starter", onboarding.create_new_starter),
     # Town halls (issue 16): one past with answers, one upcoming with questions.
     ("townhalls", create_townhalls),
+    # Ideas, experiments and consent decisions of the Connectoren (issue 17).
+    ("ideas", create_ideas),
 ]
 
 

@@ -94,7 +94,10 @@ def test_command_once_creates_jobs_and_runs_interval_jobs(db: None, settings: An
         "delete_expired_keys",
         "empty_bin",
         "extract_missing",
+        "send_deadline_notices",
+        "send_decision_review_reminders",
         "send_event_reminders",
+        "send_experiment_due_reminders",
         "send_review_reminders",
     ]
     out = StringIO()

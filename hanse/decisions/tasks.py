@@ -1,0 +1,188 @@
+"""Background work of consent decisions: a new response (or objection) told to the proposer,
+an amendment told to those who responded ("please look again"), the outcome told to all who
+responded, and the scheduler's deadline and review-date notices. Each writes its
+notifications with a ledger row (``notify_once``): a task run twice tells nobody twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django_tasks import task
+
+from hanse.decisions.models import Proposal, Response
+from hanse.jobs.retry import retry
+from hanse.notifications.services import notify
+from hanse.notifications.tasks import notify_once
+from hanse.people.models import User
+
+BATCH = 200
+
+
+def _responders(proposal: Proposal) -> list[User]:
+    ids = Response.objects.filter(proposal=proposal).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+
+
+def _data(proposal: Proposal, **extra: Any) -> dict[str, Any]:
+    return {"title": proposal.title[:200], "proposal": proposal.pk, **extra}
+
+
+@task()
+def notify_response(response_id: int, stamp: str, attempt: int = 1) -> int:
+    """Tell the proposer about a response; an objection as its own, more urgent type."""
+    try:
+        response = (
+            Response.objects.select_related(
+                "proposal", "proposal__community", "proposal__proposer", "user"
+            )
+            .filter(pk=response_id)
+            .first()
+        )
+        if response is None:
+            return 0
+        proposal = response.proposal
+        kind = (
+            "proposal_objection"
+            if response.kind == Response.Kind.OBJECTION
+            else "proposal_response"
+        )
+
+        def hook() -> list[Any]:
+            return notify(
+                type_key=kind,
+                recipients=[proposal.proposer],
+                actor=response.user,
+                community=proposal.community,
+                target=proposal,
+                group_key="" if kind == "proposal_objection" else f"proposal:{proposal.pk}",
+                data=_data(proposal, kind=response.kind, reason=response.reason[:300]),
+            )
+
+        notify_once(f"decisions.response:{response_id}:{stamp}", hook)
+        return 1
+    except Exception:
+        retry(notify_response, [response_id, stamp], attempt, f"Response {response_id}")
+        return 0
+
+
+@task()
+def notify_amended(proposal_id: int, version: int, attempt: int = 1) -> int:
+    """Ask those who responded to an earlier version to look again."""
+    try:
+        proposal = (
+            Proposal.objects.select_related("community", "proposer").filter(pk=proposal_id).first()
+        )
+        if proposal is None:
+            return 0
+        made = 0
+
+        def hook() -> list[Any]:
+            nonlocal made
+            found = notify(
+                type_key="proposal_amended",
+                recipients=_responders(proposal),
+                actor=proposal.proposer,
+                community=proposal.community,
+                target=proposal,
+                data=_data(proposal, version=version),
+            )
+            made = len(found)
+            return found
+
+        notify_once(f"decisions.amended:{proposal_id}:{version}", hook)
+        return made
+    except Exception:
+        retry(notify_amended, [proposal_id, version], attempt, f"Amendment of {proposal_id}")
+        return 0
+
+
+@task()
+def notify_decided(proposal_id: int, attempt: int = 1) -> int:
+    """Tell everyone who responded what was decided."""
+    try:
+        proposal = (
+            Proposal.objects.select_related("community", "proposer").filter(pk=proposal_id).first()
+        )
+        if proposal is None or proposal.status != Proposal.Status.DECIDED:
+            return 0
+        made = 0
+
+        def hook() -> list[Any]:
+            nonlocal made
+            found = notify(
+                type_key="proposal_decided",
+                recipients=_responders(proposal),
+                actor=proposal.proposer,
+                community=proposal.community,
+                target=proposal,
+                data=_data(proposal, outcome=proposal.outcome),
+            )
+            made = len(found)
+            return found
+
+        notify_once(f"decisions.decided:{proposal_id}", hook)
+        return made
+    except Exception:
+        retry(notify_decided, [proposal_id], attempt, f"Outcome of {proposal_id}")
+        return 0
+
+
+@task()
+def send_deadline_notices() -> int:
+    """Tell proposers whose deadline has passed that the outcome is theirs to write (once)."""
+    now = timezone.now()
+    due = list(
+        Proposal.objects.filter(
+            status=Proposal.Status.OPEN, deadline__lte=now, deadline_notified_at__isnull=True
+        )
+        .select_related("community", "proposer")
+        .order_by("deadline", "pk")[:BATCH]
+    )
+    told = 0
+    for proposal in due:
+
+        def hook(proposal: Proposal = proposal) -> list[Any]:
+            Proposal.objects.filter(pk=proposal.pk).update(deadline_notified_at=timezone.now())
+            return notify(
+                type_key="proposal_deadline",
+                recipients=[proposal.proposer],
+                community=proposal.community,
+                target=proposal,
+                data=_data(proposal),
+            )
+
+        if notify_once(f"decisions.deadline:{proposal.pk}", hook):
+            told += 1
+    return told
+
+
+@task()
+def send_decision_review_reminders() -> int:
+    """On a decision's review date, remind the proposer and all who responded (once)."""
+    today = timezone.localdate()
+    due = list(
+        Proposal.objects.filter(
+            status=Proposal.Status.DECIDED, review_on__lte=today, review_notified_at__isnull=True
+        )
+        .select_related("community", "proposer")
+        .order_by("review_on", "pk")[:BATCH]
+    )
+    told = 0
+    for proposal in due:
+
+        def hook(proposal: Proposal = proposal) -> list[Any]:
+            Proposal.objects.filter(pk=proposal.pk).update(review_notified_at=timezone.now())
+            people = {p.pk: p for p in _responders(proposal)}
+            people[proposal.proposer_id] = proposal.proposer
+            return notify(
+                type_key="decision_review_due",
+                recipients=list(people.values()),
+                community=proposal.community,
+                target=proposal,
+                data=_data(proposal),
+            )
+
+        if notify_once(f"decisions.review:{proposal.pk}", hook):
+            told += 1
+    return told

@@ -1,0 +1,358 @@
+"""/api/v1/ideas: campaigns, ideas, support, status changes, experiments and the log.
+
+The same rules as the pages: what one may not see is 404, like what does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from hanse.api.pagination import OffsetPage, OffsetQuery, offset_page
+from hanse.api.schemas import ERRORS, Id, PersonRef
+from hanse.communities.models import Community
+from hanse.communities.selectors import get_community_for
+from hanse.core import http
+from hanse.ideas import rules, selectors, services
+from hanse.ideas.models import Campaign, Experiment, Idea
+
+router = Router(tags=["ideas"])
+
+
+def _person(user: object | None) -> PersonRef | None:
+    if user is None:
+        return None
+    return PersonRef(username=user.username, display_name=user.display_name)  # type: ignore[attr-defined]
+
+
+class CampaignOut(Schema):
+    id: int
+    question: str
+    description: str
+    community: str | None = Field(description="The community's slug; null: company-wide.")
+    starts_on: date
+    ends_on: date | None
+    categories: list[str]
+    open: bool
+
+
+class IdeaOut(Schema):
+    id: int
+    title: str
+    description: str
+    community: str | None = Field(description="The community's slug; null: company-wide.")
+    campaign_id: int | None
+    category: str
+    author: PersonRef | None
+    status: str = Field(description="new, under_review, experiment, adopted, not_adopted, parked")
+    support_count: int
+    comment_count: int
+    merged_into_id: int | None
+    created_at: datetime
+    status_changed_at: datetime
+
+
+class IdeaDetail(IdeaOut):
+    supported: bool = Field(description="Whether the person asking supports it.")
+    may_support: bool
+    allowed_statuses: list[str] = Field(description="Where the person asking may move it.")
+
+
+class IdeaIn(Schema):
+    title: str = Field(max_length=200)
+    description: str = Field(max_length=10_000)
+    community: str | None = Field(None, description="A community's slug; null: company-wide.")
+    campaign_id: int | None = None
+    category: str = ""
+
+
+class StatusIn(Schema):
+    to_status: str
+    reason: str = Field(max_length=2000)
+    hypothesis: str = Field("", description="Required when moving to experiment.")
+    success_looks_like: str = ""
+    ends_on: date | None = None
+
+
+class StatusChangeOut(Schema):
+    from_status: str
+    to_status: str
+    reason: str
+    by: PersonRef | None
+    created_at: datetime
+
+
+class SupportOut(Schema):
+    supported: bool
+    support_count: int
+
+
+class ExperimentOut(Schema):
+    id: int
+    title: str
+    hypothesis: str
+    plan: str
+    success_looks_like: str
+    community: str | None
+    idea_id: int | None
+    owner: PersonRef | None
+    starts_on: date
+    ends_on: date | None
+    status: str = Field(description="running or closed")
+    result: str = Field(description="confirmed, refuted, inconclusive; empty while running")
+    lessons: str
+    next_step: str
+    closed_at: datetime | None
+
+
+class CloseIn(Schema):
+    result: str
+    lessons: str = Field(max_length=10_000)
+    next_step: str = ""
+
+
+class IdeaQuery(OffsetQuery):
+    community: str | None = Field(None, description="A community's slug.")
+    campaign: int | None = None
+    status: str = ""
+    sort: str = Field("support", description="support, new or old")
+
+
+class LogQuery(OffsetQuery):
+    community: str | None = Field(None, description="A community's slug.")
+    result: str = ""
+    year: int | None = None
+    unit: int | None = Field(None, description="The owner's organisational unit (id).")
+
+
+class CampaignPage(OffsetPage[CampaignOut]):
+    pass
+
+
+class IdeaPage(OffsetPage[IdeaOut]):
+    pass
+
+
+class ExperimentPage(OffsetPage[ExperimentOut]):
+    pass
+
+
+class StatusChangePage(OffsetPage[StatusChangeOut]):
+    pass
+
+
+def _slug(community: Community | None) -> str | None:
+    return community.slug if community else None
+
+
+def _campaign(c: Campaign) -> CampaignOut:
+    return CampaignOut(
+        id=c.pk,
+        question=c.question,
+        description=c.description,
+        community=_slug(c.community),
+        starts_on=c.starts_on,
+        ends_on=c.ends_on,
+        categories=c.category_list(),
+        open=c.is_open(),
+    )
+
+
+def _idea(i: Idea) -> IdeaOut:
+    return IdeaOut(
+        id=i.pk,
+        title=i.title,
+        description=i.description,
+        community=_slug(i.community),
+        campaign_id=i.campaign_id,
+        category=i.category,
+        author=_person(i.author),
+        status=i.status,
+        support_count=i.support_count,
+        comment_count=i.comment_count,
+        merged_into_id=i.merged_into_id,
+        created_at=i.created_at,
+        status_changed_at=i.status_changed_at,
+    )
+
+
+def _detail(request: HttpRequest, idea_id: int) -> IdeaDetail:
+    viewer = http.viewer(request)
+    idea = selectors.get_idea_for(viewer=viewer, pk=idea_id)
+    return IdeaDetail(
+        **_idea(idea).dict(),
+        supported=bool(selectors.supported_ids(viewer=viewer, ideas=[idea])),
+        may_support=rules.may_support(viewer, idea),
+        allowed_statuses=rules.allowed_statuses(viewer, idea),
+    )
+
+
+def _experiment(e: Experiment) -> ExperimentOut:
+    return ExperimentOut(
+        id=e.pk,
+        title=e.title,
+        hypothesis=e.hypothesis,
+        plan=e.plan,
+        success_looks_like=e.success_looks_like,
+        community=_slug(e.community),
+        idea_id=e.idea_id,
+        owner=_person(e.owner),
+        starts_on=e.starts_on,
+        ends_on=e.ends_on,
+        status=e.status,
+        result=e.result,
+        lessons=e.lessons,
+        next_step=e.next_step,
+        closed_at=e.closed_at,
+    )
+
+
+def _community(request: HttpRequest, slug: str | None) -> Community | None:
+    return get_community_for(viewer=http.viewer(request), slug=slug) if slug else None
+
+
+@router.get("/campaigns", response={200: CampaignPage, **ERRORS}, summary="List campaigns")
+def list_campaigns(request: HttpRequest, query: Query[OffsetQuery]) -> CampaignPage:
+    campaigns = selectors.campaigns_for(viewer=http.viewer(request))
+    return CampaignPage(**offset_page(campaigns, query, _campaign))
+
+
+@router.get("/campaigns/{campaign_id}", response={200: CampaignOut, **ERRORS}, summary="Campaign")
+def get_campaign(request: HttpRequest, campaign_id: Id) -> CampaignOut:
+    return _campaign(selectors.get_campaign_for(viewer=http.viewer(request), pk=campaign_id))
+
+
+@router.get("/", response={200: IdeaPage, **ERRORS}, summary="List ideas")
+def list_ideas(request: HttpRequest, query: Query[IdeaQuery]) -> IdeaPage:
+    """Ideas the person may see, by support (or newest/oldest), merged duplicates left out."""
+    viewer = http.viewer(request)
+    campaign = (
+        selectors.get_campaign_for(viewer=viewer, pk=query.campaign) if query.campaign else None
+    )
+    ideas = selectors.ideas_for(
+        viewer=viewer,
+        community=_community(request, query.community),
+        campaign=campaign,
+        status=query.status,
+        sort=query.sort,
+    )
+    return IdeaPage(**offset_page(ideas, query, _idea))
+
+
+@router.post("/", response={201: IdeaDetail, **ERRORS}, summary="Post an idea")
+def create_idea(request: HttpRequest, payload: IdeaIn) -> Status[IdeaDetail]:
+    viewer = http.viewer(request)
+    campaign = (
+        selectors.get_campaign_for(viewer=viewer, pk=payload.campaign_id)
+        if payload.campaign_id
+        else None
+    )
+    idea = services.idea_create(
+        author=viewer,
+        title=payload.title,
+        description=payload.description,
+        community=_community(request, payload.community),
+        campaign=campaign,
+        category=payload.category,
+    )
+    return Status(201, _detail(request, idea.pk))
+
+
+@router.get("/{idea_id}", response={200: IdeaDetail, **ERRORS}, summary="Get an idea")
+def get_idea(request: HttpRequest, idea_id: Id) -> IdeaDetail:
+    return _detail(request, idea_id)
+
+
+@router.post("/{idea_id}/support", response={200: SupportOut, **ERRORS}, summary="Support")
+def support(request: HttpRequest, idea_id: Id) -> SupportOut:
+    """Support an idea; supporting again changes nothing (it counts once)."""
+    viewer = http.viewer(request)
+    services.idea_support(idea=selectors.get_idea_for(viewer=viewer, pk=idea_id), user=viewer)
+    idea = selectors.get_idea_for(viewer=viewer, pk=idea_id)
+    return SupportOut(supported=True, support_count=idea.support_count)
+
+
+@router.delete("/{idea_id}/support", response={200: SupportOut, **ERRORS}, summary="Withdraw")
+def unsupport(request: HttpRequest, idea_id: Id) -> SupportOut:
+    viewer = http.viewer(request)
+    services.idea_unsupport(idea=selectors.get_idea_for(viewer=viewer, pk=idea_id), user=viewer)
+    idea = selectors.get_idea_for(viewer=viewer, pk=idea_id)
+    return SupportOut(supported=False, support_count=idea.support_count)
+
+
+@router.get(
+    "/{idea_id}/status", response={200: StatusChangePage, **ERRORS}, summary="Status history"
+)
+def list_status(request: HttpRequest, idea_id: Id, query: Query[OffsetQuery]) -> StatusChangePage:
+    idea = selectors.get_idea_for(viewer=http.viewer(request), pk=idea_id)
+    changes = idea.status_changes.select_related("by").order_by("created_at", "id")
+    return StatusChangePage(
+        **offset_page(
+            changes,
+            query,
+            lambda c: StatusChangeOut(
+                from_status=c.from_status,
+                to_status=c.to_status,
+                reason=c.reason,
+                by=_person(c.by),
+                created_at=c.created_at,
+            ),
+        )
+    )
+
+
+@router.post("/{idea_id}/status", response={200: IdeaDetail, **ERRORS}, summary="Change status")
+def change_status(request: HttpRequest, idea_id: Id, payload: StatusIn) -> IdeaDetail:
+    """Reviewers only; a written reason is required; "experiment" needs a hypothesis."""
+    viewer = http.viewer(request)
+    services.idea_status_change(
+        idea=selectors.get_idea_for(viewer=viewer, pk=idea_id),
+        by=viewer,
+        to_status=payload.to_status,
+        reason=payload.reason,
+        hypothesis=payload.hypothesis,
+        success_looks_like=payload.success_looks_like,
+        ends_on=payload.ends_on,
+    )
+    return _detail(request, idea_id)
+
+
+@router.get("/experiments/log", response={200: ExperimentPage, **ERRORS}, summary="Log")
+def experiment_log(request: HttpRequest, query: Query[LogQuery]) -> ExperimentPage:
+    """Every experiment the person may see, with result and lessons."""
+    experiments = selectors.experiment_log(
+        viewer=http.viewer(request),
+        community=_community(request, query.community),
+        result=query.result,
+        year=query.year,
+        unit_id=query.unit,
+    )
+    return ExperimentPage(**offset_page(experiments, query, _experiment))
+
+
+@router.get(
+    "/experiments/{experiment_id}", response={200: ExperimentOut, **ERRORS}, summary="Experiment"
+)
+def get_experiment(request: HttpRequest, experiment_id: Id) -> ExperimentOut:
+    return _experiment(selectors.get_experiment_for(viewer=http.viewer(request), pk=experiment_id))
+
+
+@router.post(
+    "/experiments/{experiment_id}/close",
+    response={200: ExperimentOut, **ERRORS},
+    summary="Close an experiment",
+)
+def close_experiment(request: HttpRequest, experiment_id: Id, payload: CloseIn) -> ExperimentOut:
+    """The owner or a moderator; result and lessons learned are required."""
+    viewer = http.viewer(request)
+    experiment = selectors.get_experiment_for(viewer=viewer, pk=experiment_id)
+    services.experiment_close(
+        experiment=experiment,
+        by=viewer,
+        result=payload.result,
+        lessons=payload.lessons,
+        next_step=payload.next_step,
+    )
+    return _experiment(selectors.get_experiment_for(viewer=viewer, pk=experiment_id))

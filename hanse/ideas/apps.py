@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IdeasConfig(AppConfig):
+    name = "hanse.ideas"
+    label = "ideas"
+    verbose_name = _("Ideas and experiments")
+
+    def ready(self) -> None:
+        # Imported once the app registry is ready (they use the models): the notification
+        # types, the searchable types and the scheduled jobs of ideas and experiments.
+        from hanse.ideas import jobs, notifications, search  # noqa: F401
+        from hanse.jobs import scheduler
+
+        scheduler.register(*jobs.SCHEDULES)

@@ -1,0 +1,142 @@
+"""Background work of ideas and experiments: "you said, we did" after a status change, the
+closed experiment told to those who followed the idea, and the end-date reminder.
+
+Each writes its notifications in one transaction with a ledger row (``notify_once``), so a
+task that runs twice tells nobody twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from hanse.ideas.models import Experiment, Idea, IdeaComment, IdeaSupport, StatusChange
+from hanse.jobs.retry import retry
+from hanse.notifications.services import notify
+from hanse.notifications.tasks import notify_once
+from hanse.people.models import User
+
+# Experiments reminded per run of the schedule.
+DUE_BATCH = 200
+
+
+def followers_of(idea: Idea) -> list[User]:
+    """Who backed or discussed the idea, and its author: the people a change is owed to."""
+    supporters = IdeaSupport.objects.filter(idea=idea).values("user_id")
+    commenters = IdeaComment.objects.filter(idea=idea).values("author_id")
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(Q(pk__in=supporters) | Q(pk__in=commenters) | Q(pk=idea.author_id))
+        .order_by("pk")
+    )
+
+
+@task()
+def notify_status_changed(change_id: int, attempt: int = 1) -> int:
+    """Tell supporters, commenters and the author about a status change, with its reason."""
+    try:
+        change = (
+            StatusChange.objects.select_related("idea", "idea__community", "by")
+            .filter(pk=change_id)
+            .first()
+        )
+        if change is None:
+            return 0
+        idea = change.idea
+        made = 0
+
+        def hook() -> list[Any]:
+            nonlocal made
+            found = notify(
+                type_key="idea_status_changed",
+                recipients=followers_of(idea),
+                actor=change.by,
+                community=idea.community,
+                target=idea,
+                data={
+                    "title": idea.title[:200],
+                    "status": change.to_status,
+                    "reason": change.reason[:300],
+                    "idea": idea.pk,
+                },
+            )
+            made = len(found)
+            return found
+
+        notify_once(f"ideas.status_changed:{change_id}", hook)
+        return made
+    except Exception:
+        retry(notify_status_changed, [change_id], attempt, f"Idea status change {change_id}")
+        return 0
+
+
+@task()
+def notify_experiment_closed(experiment_id: int, attempt: int = 1) -> int:
+    """Tell the team and, for an experiment from an idea, its followers: the result."""
+    try:
+        experiment = (
+            Experiment.objects.select_related("idea", "community", "owner")
+            .filter(pk=experiment_id)
+            .first()
+        )
+        if experiment is None or experiment.status != Experiment.Status.CLOSED:
+            return 0
+        made = 0
+
+        def hook() -> list[Any]:
+            nonlocal made
+            people = {p.pk: p for p in experiment.team.filter(is_active=True)}
+            if experiment.idea is not None:
+                people |= {p.pk: p for p in followers_of(experiment.idea)}
+            found = notify(
+                type_key="experiment_closed",
+                recipients=list(people.values()),
+                actor=experiment.owner,
+                community=experiment.community,
+                target=experiment,
+                data={
+                    "title": experiment.title[:200],
+                    "result": experiment.result,
+                    "experiment": experiment.pk,
+                },
+            )
+            made = len(found)
+            return found
+
+        notify_once(f"ideas.experiment_closed:{experiment_id}", hook)
+        return made
+    except Exception:
+        retry(notify_experiment_closed, [experiment_id], attempt, f"Experiment {experiment_id}")
+        return 0
+
+
+@task()
+def send_experiment_due_reminders() -> int:
+    """Remind owners of running experiments whose end date has come to close them (once)."""
+    today = timezone.localdate()
+    due = list(
+        Experiment.objects.filter(
+            status=Experiment.Status.RUNNING, ends_on__lte=today, due_notified_at__isnull=True
+        )
+        .select_related("owner", "community")
+        .order_by("ends_on", "pk")[:DUE_BATCH]
+    )
+    told = 0
+    for experiment in due:
+
+        def hook(experiment: Experiment = experiment) -> list[Any]:
+            Experiment.objects.filter(pk=experiment.pk).update(due_notified_at=timezone.now())
+            return notify(
+                type_key="experiment_due",
+                recipients=[experiment.owner],
+                community=experiment.community,
+                target=experiment,
+                data={"title": experiment.title[:200], "experiment": experiment.pk},
+            )
+
+        if notify_once(f"ideas.experiment_due:{experiment.pk}", hook):
+            told += 1
+    return told

@@ -1,0 +1,258 @@
+"""The permission table of ideas and experiments: every page, action and search result, for
+every actor and every kind of community, against an explicit expected outcome. Unknown and
+invisible answer the same 404."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from hanse.communities import services as community_services
+from hanse.communities.models import Community, Membership
+from hanse.ideas.models import Experiment, Idea, IdeaComment, IdeaSupport, StatusChange
+from hanse.ideas.services import experiment_create, idea_create
+from hanse.people.models import User
+from hanse.search.index import index_objects
+from hanse.search.selectors import SearchQuery, search
+from tests.conftest import PASSWORD
+
+ACTORS = ["anonymous", "outsider", "member", "moderator", "owner", "admin"]
+KINDS = ["open", "private", "secret"]
+IDEA_MARKER = "Ideenmarker{kind}"
+EXPERIMENT_MARKER = "Versuchsmarker{kind}"
+
+# y: sees the idea/experiment (page 200, listed, found); n: 404 / not listed / not found.
+SEES = {
+    "anonymous": "nnn",
+    "outsider": "ynn",
+    "member": "yyy",
+    "moderator": "yyy",
+    "owner": "yyy",
+    "admin": "yyy",
+}
+# Comment and post: members (an outsider of an open community reads but is refused). An
+# administrator who is not a member does not take part either, as with posts (may_post_in).
+TAKES_PART = {
+    "anonymous": "nnn",
+    "outsider": "nnn",
+    "member": "yyy",
+    "moderator": "yyy",
+    "owner": "yyy",
+    "admin": "nnn",
+}
+# Review (status, board) and close an experiment: moderators, owners, administrators.
+REVIEWS = {
+    "anonymous": "nnn",
+    "outsider": "nnn",
+    "member": "nnn",
+    "moderator": "yyy",
+    "owner": "yyy",
+    "admin": "yyy",
+}
+# The review board of the community: 200, 403 (knows the community, not a reviewer) or 404.
+BOARD = {
+    "anonymous": ["login"] * 3,
+    "outsider": [403, 403, 404],
+    "member": [403, 403, 403],
+    "moderator": [200, 200, 200],
+    "owner": [200, 200, 200],
+    "admin": [200, 200, 200],
+}
+
+
+def expect(table: dict[str, Any], actor: str, kind: str) -> Any:
+    value = table[actor][KINDS.index(kind)]
+    return value == "y" if isinstance(table[actor], str) else value
+
+
+@dataclass
+class World:
+    kind: str
+    community: Community
+    people: dict[str, User | None]
+    author: User  # a plain member who posted the idea
+    idea: Idea
+    experiment: Experiment
+
+
+def _person(username: str, **fields: Any) -> User:
+    fields.setdefault("email", f"{username}@example.org")
+    return User.objects.create_user(username=username, password=PASSWORD, **fields)
+
+
+def _build(kind: str, admin: User) -> World:
+    owner = _person(f"iowner_{kind}")
+    moderator = _person(f"imoderator_{kind}")
+    member = _person(f"imember_{kind}")
+    author = _person(f"iauthor_{kind}")
+    community = community_services.community_create(
+        by=owner, name=f"Ideenclub {kind}", kind=kind, description="Test"
+    )
+    community_services.membership_add(
+        community=community, user=moderator, role=Membership.Role.MODERATOR
+    )
+    for person in (member, author):
+        community_services.membership_add(community=community, user=person)
+    idea = idea_create(
+        author=author,
+        community=community,
+        title=IDEA_MARKER.format(kind=kind),
+        description="Beschreibung",
+    )
+    experiment = experiment_create(
+        owner=author,
+        community=community,
+        title=EXPERIMENT_MARKER.format(kind=kind),
+        hypothesis="Wenn wir …, dann …",
+    )
+    return World(
+        kind=kind,
+        community=community,
+        people={
+            "anonymous": None,
+            "outsider": _person(f"ioutsider_{kind}"),
+            "member": member,
+            "moderator": moderator,
+            "owner": owner,
+            "admin": admin,
+        },
+        author=author,
+        idea=idea,
+        experiment=experiment,
+    )
+
+
+@pytest.fixture(scope="module")
+def worlds(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, World]]:
+    """Built once for the module in an outer transaction; each case runs in a savepoint."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            admin = _person("iadmin", is_staff=True, is_superuser=True)
+            yield {kind: _build(kind, admin) for kind in KINDS}
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(request: Any, worlds: dict[str, World], db: None) -> World:
+    built = worlds[request.param]
+    return World(
+        kind=built.kind,
+        community=Community.objects.get(pk=built.community.pk),
+        people={
+            a: None if p is None else User.objects.get(pk=p.pk) for a, p in built.people.items()
+        },
+        author=User.objects.get(pk=built.author.pk),
+        idea=Idea.objects.get(pk=built.idea.pk),
+        experiment=Experiment.objects.get(pk=built.experiment.pk),
+    )
+
+
+def _client(client_for: Any, person: User | None) -> Any:
+    return client_for(person)
+
+
+def _is_login(response: Any) -> bool:
+    return response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+pytestmark = pytest.mark.parametrize("world", KINDS, indirect=True)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_pages(actor, world, client_for):
+    """The idea page, the experiment page, the lists and the log."""
+    client = client_for(world.people[actor])
+    pages = [
+        reverse("ideas:idea", args=[world.idea.pk]),
+        reverse("ideas:experiment", args=[world.experiment.pk]),
+    ]
+    sees = expect(SEES, actor, world.kind)
+    for url in pages:
+        response = client.get(url)
+        if actor == "anonymous":
+            assert _is_login(response), url
+        else:
+            assert response.status_code == (200 if sees else 404), url
+    for url, marker in [
+        (reverse("ideas:index"), IDEA_MARKER),
+        (reverse("ideas:log"), EXPERIMENT_MARKER),
+    ]:
+        response = client.get(url)
+        if actor == "anonymous":
+            assert _is_login(response)
+            continue
+        assert response.status_code == 200
+        assert (marker.format(kind=world.kind) in response.content.decode()) == sees
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_support_and_comment(actor, world, client_for):
+    client = client_for(world.people[actor])
+    sees = expect(SEES, actor, world.kind)
+    response = client.post(reverse("ideas:support", args=[world.idea.pk]))
+    if actor == "anonymous":
+        assert _is_login(response)
+    else:
+        assert response.status_code == (302 if sees else 404)
+    assert IdeaSupport.objects.filter(idea=world.idea).exists() == sees
+
+    response = client.post(reverse("ideas:comment", args=[world.idea.pk]), {"body": "Ja"})
+    takes_part = expect(TAKES_PART, actor, world.kind)
+    if actor != "anonymous":
+        assert response.status_code == (302 if sees else 404)
+    assert IdeaComment.objects.filter(idea=world.idea).exists() == takes_part
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_review(actor, world, client_for):
+    """Status changes, the board, closing an experiment: reviewers only."""
+    client = client_for(world.people[actor])
+    sees = expect(SEES, actor, world.kind)
+    reviews = expect(REVIEWS, actor, world.kind)
+    response = client.post(
+        reverse("ideas:status", args=[world.idea.pk]),
+        {"to_status": "under_review", "reason": "Wir schauen es uns an."},
+    )
+    if actor != "anonymous":
+        assert response.status_code == (302 if sees else 404)
+    assert StatusChange.objects.filter(idea=world.idea).exists() == reviews
+
+    response = client.get(reverse("ideas:board") + f"?community={world.community.slug}")
+    board = expect(BOARD, actor, world.kind)
+    if board == "login":
+        assert _is_login(response)
+    else:
+        assert response.status_code == board
+        if board == 200:
+            assert IDEA_MARKER.format(kind=world.kind) in response.content.decode()
+
+    response = client.post(
+        reverse("ideas:close", args=[world.experiment.pk]),
+        {"result": "refuted", "lessons": "Gelernt."},
+    )
+    if actor != "anonymous":
+        assert response.status_code == (302 if sees else 404)
+    closed = Experiment.objects.get(pk=world.experiment.pk).status == "closed"
+    assert closed == reviews
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_search(actor, world):
+    """Search finds the idea and the experiment exactly for those who see them."""
+    index_objects("idea", [world.idea.pk])
+    index_objects("experiment", [world.experiment.pk])
+    person = world.people[actor]
+    sees = expect(SEES, actor, world.kind)
+    for marker, key in [(IDEA_MARKER, "idea"), (EXPERIMENT_MARKER, "experiment")]:
+        results = search(user=person, query=SearchQuery(text=marker.format(kind=world.kind)))
+        assert [h.type for h in results.hits if h.type == key] == ([key] if sees else [])
+        assert results.counts.get(key, 0) == (1 if sees else 0)
