@@ -97,6 +97,13 @@ class LibraryFileQuerySet(models.QuerySet["LibraryFile"]):
         live = self.filter(deleted_at__isnull=True)
         return live if q is None else live.filter(q)
 
+    def in_bin_visible_to(self, user: User | None) -> LibraryFileQuerySet:
+        """Files in the bin of the libraries this person may read; which of them they may see
+        and restore is narrowed further by ``files.rules.bin_scope``."""
+        q = _readable(user)
+        binned = self.filter(deleted_at__isnull=False)
+        return binned if q is None else binned.filter(q)
+
 
 class LibraryFile(models.Model):
     community = models.ForeignKey(
