@@ -21,6 +21,7 @@ from hanse.circles.models import (
     Circle,
     CircleMember,
     CircleRound,
+    FriendCircle,
     Multiplier,
     Relationship,
     SignUp,
@@ -394,4 +395,31 @@ def get_pending_multiplier_for(*, viewer: User, multiplier_id: int) -> Multiplie
     found = Multiplier.objects.filter(pk=multiplier_id).select_related("user").first()
     if found is None:
         raise Http404
+    return found
+
+
+# --- friends forming a circle (wt/leftovers) -------------------------------------------------
+
+
+def my_friend_circles(*, viewer: User) -> list[FriendCircle]:
+    """The proposals this person made or is invited to, still open or recently decided."""
+    return list(
+        FriendCircle.objects.visible_to(viewer)
+        .select_related("initiator", "location")
+        .prefetch_related("invites__user")
+        .order_by("-created_at", "-id")[:20]
+    )
+
+
+def get_friend_circle_for(*, viewer: User, proposal_id: int) -> FriendCircle:
+    """A proposal, for who made it and who is invited; 404 for everyone else."""
+    found = (
+        FriendCircle.objects.visible_to(viewer)
+        .select_related("initiator", "location", "circle")
+        .prefetch_related("invites__user")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if found is None:
+        raise Http404(_("This circle does not exist."))
     return found

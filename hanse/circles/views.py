@@ -10,7 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hanse.circles import rules, selectors
-from hanse.circles.forms import CheckInForm, GoalForm, RelationshipForm, RoundForm, SignUpForm
+from hanse.circles.forms import (
+    CheckInForm,
+    FriendCircleForm,
+    GoalForm,
+    MeetingLinkForm,
+    RelationshipForm,
+    RoundForm,
+    SignUpForm,
+)
+from hanse.circles.services import friends as friend_services
 from hanse.circles.services import rounds as round_services
 from hanse.circles.services import space as space_services
 from hanse.core import http
@@ -29,6 +38,7 @@ def index(request: http.Request) -> HttpResponse:
             "my_signups": selectors.my_signups(viewer=me),
             "circles": list(selectors.my_circles(viewer=me)),
             "is_coordinator": rules.is_coordinator(me),
+            "friend_circles": selectors.my_friend_circles(viewer=me),
         },
     )
 
@@ -116,6 +126,7 @@ def space(request: http.Request, circle_id: int) -> HttpResponse:
                 }
             ),
             "checkin_week": week,
+            "meeting_form": MeetingLinkForm(initial={"meeting_url": circle.meeting_url}),
         },
     )
 
@@ -308,3 +319,90 @@ def matching(request: http.Request, round_id: int) -> HttpResponse:
             "may_review": rules.may_review_matching(me, round_),
         },
     )
+
+
+# --- friends forming a circle, the meeting link (wt/leftovers) ------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def friends_new(request: http.Request) -> HttpResponse:
+    """Propose a circle to 3 or 4 colleagues: a name, a weekly time, a place, a language."""
+    me = http.viewer(request)
+    if not rules.may_propose_circle(me):
+        raise Http404
+    if request.method == "POST":
+        form = FriendCircleForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                proposal = friend_services.friend_circle_propose(
+                    by=me,
+                    name=data["name"],
+                    invitees=data["colleagues"],
+                    starts_on=data["starts_on"],
+                    slot=data["slot"],
+                    location=data["location"],
+                    language=data["language"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(
+                    request, _("Your colleagues are invited. The circle starts once they answer.")
+                )
+                return redirect("circles:friends_detail", proposal.pk)
+    else:
+        form = FriendCircleForm(initial={"language": "de", "location": me.location_id})
+    return render(
+        request,
+        "circles/friends_new.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def friends_detail(request: http.Request, proposal_id: int) -> HttpResponse:
+    me = http.viewer(request)
+    proposal = selectors.get_friend_circle_for(viewer=me, proposal_id=proposal_id)
+    invites = list(proposal.invites.all())
+    mine = next((i for i in invites if i.user_id == me.pk), None)
+    return render(
+        request,
+        "circles/friends_detail.html",
+        {
+            "proposal": proposal,
+            "invites": invites,
+            "mine": mine,
+            "may_answer": mine is not None and rules.may_answer_invite(me, mine),
+            "in_circle": proposal.circle is not None
+            and rules.is_circle_member(me, proposal.circle),
+        },
+    )
+
+
+@require_POST
+def friends_answer(request: http.Request, proposal_id: int) -> HttpResponse:
+    me = http.viewer(request)
+    proposal = selectors.get_friend_circle_for(viewer=me, proposal_id=proposal_id)
+    accept = request.POST.get("answer") == "accept"
+    http.attempt(
+        request,
+        lambda: friend_services.friend_invite_answer(by=me, proposal=proposal, accept=accept),
+        _("Thank you: you confirmed.") if accept else _("You declined the invitation."),
+    )
+    return redirect("circles:friends_detail", proposal.pk)
+
+
+@require_POST
+def meeting_link(request: http.Request, circle_id: int) -> HttpResponse:
+    me = http.viewer(request)
+    circle = selectors.get_circle_for(viewer=me, circle_id=circle_id)
+    form = MeetingLinkForm(request.POST)
+    url = form.cleaned_data["meeting_url"] if form.is_valid() else "x"
+    http.attempt(
+        request,
+        lambda: friend_services.circle_meeting_link_set(by=me, circle=circle, url=url),
+        _("The meeting link has been saved."),
+    )
+    return _back(circle.pk, "#meeting-link")

@@ -322,6 +322,15 @@ def all_files(request: HttpRequest, slug: str) -> HttpResponse:
         "files": page.object_list,
         "sort": sort,
         "kind": kind,
+        "may_see_bin": rules.may_see_bin_of(viewer, community),
+        "sort_choices": [
+            ("name", _("Name (A–Z)")),  # noqa: RUF001 - the typographic dash is meant
+            ("-name", _("Name (Z–A)")),  # noqa: RUF001 - the typographic dash is meant
+            ("-date", _("Newest first")),
+            ("date", _("Oldest first")),
+            ("-size", _("Largest first")),
+            ("size", _("Smallest first")),
+        ],
         "type_choices": [
             ("", _("All types")),
             ("image", _("Images")),

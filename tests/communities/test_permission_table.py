@@ -1149,7 +1149,7 @@ def _library_more(world: World) -> tuple[Any, Any, Any]:
 def test_library_more_read(surface, actor, kind, world_for, client_for):
     """The "all files" view and the bin: per actor and kind of community."""
     world = world_for(kind)
-    binned, _folder, _target = _library_more(world)
+    _library_more(world)
     expected = LIBRARY_MORE_READS[surface][actor][KINDS.index(kind)]
     status, _, flags = expected.partition(":")
     slug = world.community.slug

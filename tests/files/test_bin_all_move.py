@@ -27,7 +27,10 @@ def _png(name="bild.png", size=(40, 30)):
 
 
 def _pdf(name="bericht.pdf"):
-    body = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    body = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
     return SimpleUploadedFile(name, body, content_type="application/octet-stream")
 
 
@@ -137,7 +140,9 @@ def test_bin_page_query_count(people, club, client_for, django_assert_max_num_qu
 def _library(people, club):
     a = services.folder_create(by=people["member"], community=club, name="A")
     b = services.folder_create(by=people["member"], community=club, name="B", parent=a)
-    services.files_upload(by=people["member"], community=club, files=[_text("zebra.txt", "z" * 900)])
+    services.files_upload(
+        by=people["member"], community=club, files=[_text("zebra.txt", "z" * 900)]
+    )
     services.files_upload(by=people["member"], community=club, files=[_png("anker.png")], folder=a)
     services.files_upload(by=people["member"], community=club, files=[_pdf("mitte.pdf")], folder=b)
     return a, b

@@ -10,6 +10,7 @@ from hanse.circles.models.circles import (
     SignUpWish,
     WeekAgenda,
 )
+from hanse.circles.models.friends import FriendCircle, FriendInvite
 from hanse.circles.models.multipliers import Multiplier
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "Circle",
     "CircleMember",
     "CircleRound",
+    "FriendCircle",
+    "FriendInvite",
     "Multiplier",
     "Relationship",
     "SignUp",
