@@ -196,3 +196,31 @@ class MeetingLinkForm(forms.Form):
         help_text=_("An address starting with https://, e.g. of your video meeting room."),
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
+
+
+class RetrospectiveForm(forms.Form):
+    gave_me = forms.CharField(
+        label=_("What did your circle give you?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    next_steps = forms.CharField(
+        label=_("What will you carry on?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    shared = forms.BooleanField(label=_("Share my retrospective with my circle"), required=False)
+
+
+class StoryForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your story for the stream"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Published company-wide under your name. Only this text leaves the circle: "
+            "write nothing that others told you in confidence."
+        ),
+    )

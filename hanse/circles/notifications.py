@@ -141,7 +141,6 @@ FACILITATOR = register(
 )
 
 
-
 # --- friends forming a circle themselves (wt/leftovers) ------------------------------------
 
 

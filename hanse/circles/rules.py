@@ -70,7 +70,6 @@ def is_multiplier(user: User) -> bool:
     return Multiplier.objects.filter(user=user, status=Multiplier.Status.APPROVED).exists()
 
 
-
 # --- friends forming a circle, the meeting link, completion (wt/leftovers) -----------------
 
 FRIENDS_MIN_INVITEES = 3
@@ -110,3 +109,8 @@ def circle_completed(circle: Circle, today: Any) -> bool:
 
 def may_write_retrospective(user: Any, circle: Circle, today: Any) -> bool:
     return may_set_meeting_link(user, circle) and circle_completed(circle, today)
+
+
+def sees_retrospective(me: CircleMember, member: CircleMember, retro: Any) -> bool:
+    """A retrospective is its member's own; others in the circle see it once it is shared."""
+    return member.pk == me.pk or bool(retro.shared)

@@ -24,6 +24,7 @@ from hanse.circles.models import (
     FriendCircle,
     Multiplier,
     Relationship,
+    Retrospective,
     SignUp,
     WeekAgenda,
 )
@@ -423,3 +424,23 @@ def get_friend_circle_for(*, viewer: User, proposal_id: int) -> FriendCircle:
     if found is None:
         raise Http404(_("This circle does not exist."))
     return found
+
+
+# --- completing a circle (wt/leftovers) --------------------------------------------------------
+
+
+def my_retrospective(*, viewer: User, circle: Circle) -> Retrospective | None:
+    return (
+        Retrospective.objects.filter(member__circle=circle, member__user=viewer)
+        .select_related("story_post")
+        .first()
+    )
+
+
+def shared_retrospectives(*, viewer: User, circle: Circle) -> list[Retrospective]:
+    """The retrospectives other members shared with this circle (``rules.sees_retrospective``)."""
+    me = CircleMember.objects.filter(circle=circle, user=viewer).first()
+    if me is None:
+        return []
+    found = Retrospective.objects.filter(member__circle=circle).select_related("member__user")
+    return [r for r in found if r.member_id != me.pk and rules.sees_retrospective(me, r.member, r)]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,14 +17,19 @@ from hanse.circles.forms import (
     GoalForm,
     MeetingLinkForm,
     RelationshipForm,
+    RetrospectiveForm,
     RoundForm,
     SignUpForm,
+    StoryForm,
 )
+from hanse.circles.models import Circle
+from hanse.circles.services import completion as completion_services
 from hanse.circles.services import friends as friend_services
 from hanse.circles.services import rounds as round_services
 from hanse.circles.services import space as space_services
 from hanse.core import http
 from hanse.core.errors import ServiceError
+from hanse.people.models import User
 
 
 @require_GET
@@ -72,7 +78,14 @@ def signup(request: http.Request, round_id: int) -> HttpResponse:
                 messages.success(request, _("You are signed up. We will tell you your circle."))
                 return redirect("circles:index")
     else:
-        form = SignUpForm(initial=SignUpForm.initial_for(existing, me))
+        initial = SignUpForm.initial_for(existing, me)
+        again = request.GET.get("again", "")
+        if existing is None and again.isdigit() and len(again) < 12:
+            # "Start another circle": filled in from a circle the person was in.
+            before = selectors.my_circles(viewer=me).filter(pk=int(again)).first()
+            if before is not None:
+                initial |= completion_services.next_signup_initial(user=me, circle=before)
+        form = SignUpForm(initial=initial)
     return render(
         request,
         "circles/signup.html",
@@ -127,6 +140,7 @@ def space(request: http.Request, circle_id: int) -> HttpResponse:
             ),
             "checkin_week": week,
             "meeting_form": MeetingLinkForm(initial={"meeting_url": circle.meeting_url}),
+            **_completion_context(me, circle, found),
         },
     )
 
@@ -406,3 +420,82 @@ def meeting_link(request: http.Request, circle_id: int) -> HttpResponse:
         _("The meeting link has been saved."),
     )
     return _back(circle.pk, "#meeting-link")
+
+
+# --- completing a circle (wt/leftovers) --------------------------------------------------------
+
+
+def _completion_context(me: User, circle: Circle, found: selectors.Space) -> dict[str, object]:
+    if not rules.circle_completed(circle, timezone.localdate()):
+        return {"completed": False}
+    mine = selectors.my_retrospective(viewer=me, circle=circle)
+    return {
+        "completed": True,
+        "retro": mine,
+        "retro_form": RetrospectiveForm(
+            initial={
+                "gave_me": mine.gave_me if mine else "",
+                "next_steps": mine.next_steps if mine else "",
+                "shared": mine.shared if mine else False,
+            }
+        ),
+        "story_form": StoryForm(),
+        "shared_retros": selectors.shared_retrospectives(viewer=me, circle=circle),
+        "next_round": completion_services.next_open_round(user=me),
+    }
+
+
+@require_POST
+def retrospective(request: http.Request, circle_id: int) -> HttpResponse:
+    me = http.viewer(request)
+    circle = selectors.get_circle_for(viewer=me, circle_id=circle_id)
+    form = RetrospectiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Each answer may have at most 2000 characters."))
+        return _back(circle.pk, "#completion")
+    data = form.cleaned_data
+    http.attempt(
+        request,
+        lambda: completion_services.retrospective_save(
+            by=me,
+            circle=circle,
+            gave_me=data["gave_me"],
+            next_steps=data["next_steps"],
+            shared=data["shared"],
+        ),
+        _("Your retrospective has been saved."),
+    )
+    return _back(circle.pk, "#completion")
+
+
+@require_POST
+def story(request: http.Request, circle_id: int) -> HttpResponse:
+    me = http.viewer(request)
+    circle = selectors.get_circle_for(viewer=me, circle_id=circle_id)
+    form = StoryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please write your story first."))
+        return _back(circle.pk, "#completion")
+    http.attempt(
+        request,
+        lambda: completion_services.story_publish(
+            by=me, circle=circle, body=form.cleaned_data["body"]
+        ),
+        _("Your story is in the stream."),
+    )
+    return _back(circle.pk, "#completion")
+
+
+@require_GET
+def another(request: http.Request, circle_id: int) -> HttpResponse:
+    """ "Start another circle": the next open round's sign-up, filled in from this circle."""
+    me = http.viewer(request)
+    circle = selectors.get_circle_for(viewer=me, circle_id=circle_id)
+    round_ = completion_services.next_open_round(user=me)
+    if round_ is None:
+        messages.info(
+            request,
+            _("No round is open for sign-up right now. You can form a circle with colleagues."),
+        )
+        return redirect("circles:friends_new")
+    return redirect(reverse("circles:signup", args=[round_.pk]) + f"?again={circle.pk}")

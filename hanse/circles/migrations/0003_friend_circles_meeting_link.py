@@ -7,54 +7,155 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('circles', '0002_week_agendas'),
-        ('people', '0005_user_expert_from_activity'),
+        ("circles", "0002_week_agendas"),
+        ("people", "0005_user_expert_from_activity"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='circle',
-            name='meeting_url',
-            field=models.URLField(blank=True, max_length=500, verbose_name='online meeting link'),
+            model_name="circle",
+            name="meeting_url",
+            field=models.URLField(blank=True, max_length=500, verbose_name="online meeting link"),
         ),
         migrations.CreateModel(
-            name='FriendCircle',
+            name="FriendCircle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('starts_on', models.DateField(verbose_name='first week starts')),
-                ('weeks', models.PositiveSmallIntegerField(default=12, verbose_name='weeks')),
-                ('slot', models.PositiveSmallIntegerField(verbose_name='meeting slot')),
-                ('language', models.CharField(choices=[('de', 'German'), ('en', 'English'), ('both', 'German or English')], default='de', max_length=4, verbose_name='language')),
-                ('status', models.CharField(choices=[('open', 'Waiting for answers'), ('formed', 'Circle formed'), ('lapsed', 'Not enough people')], default='open', max_length=8, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('circle', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='friend_proposal', to='circles.circle', verbose_name='circle')),
-                ('initiator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='proposed by')),
-                ('location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.location', verbose_name='location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                ("starts_on", models.DateField(verbose_name="first week starts")),
+                ("weeks", models.PositiveSmallIntegerField(default=12, verbose_name="weeks")),
+                ("slot", models.PositiveSmallIntegerField(verbose_name="meeting slot")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("de", "German"),
+                            ("en", "English"),
+                            ("both", "German or English"),
+                        ],
+                        default="de",
+                        max_length=4,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Waiting for answers"),
+                            ("formed", "Circle formed"),
+                            ("lapsed", "Not enough people"),
+                        ],
+                        default="open",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "circle",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="friend_proposal",
+                        to="circles.circle",
+                        verbose_name="circle",
+                    ),
+                ),
+                (
+                    "initiator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="proposed by",
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.location",
+                        verbose_name="location",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'circle proposed by friends',
-                'verbose_name_plural': 'circles proposed by friends',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "circle proposed by friends",
+                "verbose_name_plural": "circles proposed by friends",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FriendInvite',
+            name="FriendInvite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answer', models.CharField(choices=[('pending', 'Not answered yet'), ('accepted', 'Confirmed'), ('declined', 'Declined')], default='pending', max_length=8, verbose_name='answer')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invites', to='circles.friendcircle', verbose_name='proposal')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "answer",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not answered yet"),
+                            ("accepted", "Confirmed"),
+                            ("declined", "Declined"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="answer",
+                    ),
+                ),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invites",
+                        to="circles.friendcircle",
+                        verbose_name="proposal",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation to a circle',
-                'verbose_name_plural': 'invitations to a circle',
-                'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(fields=('proposal', 'user'), name='circle_friend_invite_once')],
+                "verbose_name": "invitation to a circle",
+                "verbose_name_plural": "invitations to a circle",
+                "ordering": ["id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("proposal", "user"), name="circle_friend_invite_once"
+                    )
+                ],
             },
         ),
     ]

@@ -10,6 +10,7 @@ from hanse.circles.models.circles import (
     SignUpWish,
     WeekAgenda,
 )
+from hanse.circles.models.completion import Retrospective
 from hanse.circles.models.friends import FriendCircle, FriendInvite
 from hanse.circles.models.multipliers import Multiplier
 
@@ -22,6 +23,7 @@ __all__ = [
     "FriendInvite",
     "Multiplier",
     "Relationship",
+    "Retrospective",
     "SignUp",
     "SignUpWish",
     "WeekAgenda",

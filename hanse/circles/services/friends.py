@@ -88,9 +88,7 @@ def friend_invite_answer(*, by: User, proposal: FriendCircle, accept: bool) -> F
     with transaction.atomic():
         locked = FriendCircle.objects.select_for_update().get(pk=proposal.pk)
         invite = (
-            FriendInvite.objects.select_related("proposal")
-            .filter(proposal=locked, user=by)
-            .first()
+            FriendInvite.objects.select_related("proposal").filter(proposal=locked, user=by).first()
         )
         if invite is None:
             raise PermissionRefused(_("You are not invited to this circle."))
