@@ -27,6 +27,7 @@ urlpatterns = [
     path("<int:circle_id>/story/", views.story, name="story"),
     path("<int:circle_id>/another/", views.another, name="another"),
     path("coordination/rounds/<int:round_id>/", views.matching, name="matching"),
+    path("coordination/rounds/<int:round_id>/check/", views.move_check, name="move_check"),
     path("connectoren/", views_multipliers.find, name="multipliers"),
     path("connectoren/volunteer/", views_multipliers.volunteer, name="volunteer"),
     path("connectoren/<int:multiplier_id>/ask/", views_multipliers.ask, name="ask"),

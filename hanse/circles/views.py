@@ -499,3 +499,26 @@ def another(request: http.Request, circle_id: int) -> HttpResponse:
         )
         return redirect("circles:friends_new")
     return redirect(reverse("circles:signup", args=[round_.pk]) + f"?again={circle.pk}")
+
+
+# --- live hard-rule checks while moving people (wt/leftovers) -------------------------------
+
+
+@require_GET
+def move_check(request: http.Request, round_id: int) -> HttpResponse:
+    """The partial under a person's "move to" list: which hard rule the move would break,
+    in the circle they go to and the one they leave (htmx, on every change of the list)."""
+    _require_coordinator(request)
+    me = http.viewer(request)
+    round_ = selectors.get_round_for(viewer=me, round_id=round_id)
+    raw_signup, raw_to = request.GET.get("signup", ""), request.GET.get("to", "")
+    if not raw_signup.isdigit() or len(raw_signup) > 12:
+        raise Http404
+    if raw_to == "unplaced":
+        to = None
+    elif raw_to.lstrip("-").isdigit() and len(raw_to) < 6:
+        to = int(raw_to)
+    else:
+        raise Http404
+    check = selectors.move_check(viewer=me, round_=round_, signup_id=int(raw_signup), to=to)
+    return render(request, "circles/_move_check.html", {"check": check})
