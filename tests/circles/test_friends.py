@@ -107,7 +107,7 @@ def test_form_errors_in_german(friends, client_for):
         HTTP_ACCEPT_LANGUAGE="de",
     )
     assert response.status_code == 400
-    assert "Laden Sie 3 oder 4" in response.content.decode()
+    assert "Lade 3 oder 4" in response.content.decode()
     assert not FriendCircle.objects.exists()
 
 
