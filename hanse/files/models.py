@@ -238,3 +238,20 @@ class LibraryWatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} watches {self.community_id}"
+
+
+class FolderWatch(models.Model):
+    """Someone who is told when a file is added to one folder of a library."""
+
+    folder = models.ForeignKey(Folder, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("folder watch")
+        verbose_name_plural = _("folder watches")
+        constraints = [
+            models.UniqueConstraint(fields=["folder", "user"], name="files_folder_watch_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} watches folder {self.folder_id}"

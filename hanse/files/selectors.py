@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from hanse.files import rules
-from hanse.files.models import FileVersion, Folder, LibraryFile, LibraryWatch
+from hanse.files.models import FileVersion, Folder, FolderWatch, LibraryFile, LibraryWatch
 
 if TYPE_CHECKING:
     from hanse.communities.models import Community
@@ -173,3 +173,7 @@ def folder_choices(
 
     walk(None, "", 0)
     return out
+
+
+def is_watching_folder(*, folder: Folder, user: User) -> bool:
+    return FolderWatch.objects.filter(folder=folder, user=user).exists()

@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from hanse.core import uploads
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.files import tasks
-from hanse.files.models import FileVersion, Folder, LibraryFile, LibraryWatch
+from hanse.files.models import FileVersion, Folder, FolderWatch, LibraryFile, LibraryWatch
 from hanse.files.rules import (
     may_change_file,
     may_change_folder,
     may_delete_folder,
+    may_read_library_of,
     may_upload_in,
 )
 from hanse.jobs.outbox import enqueue_on_commit
@@ -277,3 +278,14 @@ def file_purge(*, entry: LibraryFile, by: User) -> None:
     with transaction.atomic():
         uploads.delete_files_on_commit(list(FileVersion.objects.filter(file_entry=entry)))
         LibraryFile.objects.filter(pk=entry.pk).delete()
+
+
+def folder_watch_set(*, folder: Folder, user: User, watching: bool) -> bool:
+    """Follow (or stop following) new files in one folder of a library the person reads."""
+    if not may_read_library_of(user, folder.community):
+        raise PermissionRefused(_("You may not follow this folder."))
+    if watching:
+        FolderWatch.objects.get_or_create(folder=folder, user=user)
+    else:
+        FolderWatch.objects.filter(folder=folder, user=user).delete()
+    return watching

@@ -11,6 +11,7 @@ urlpatterns = [
     path("c/<slug:slug>/folders/delete/", views.folder_delete, name="folder_delete"),
     path("c/<slug:slug>/watch/", views.watch, name="watch"),
     path("c/<slug:slug>/folders/move/", views.folder_move, name="folder_move"),
+    path("c/<slug:slug>/folders/watch/", views.folder_watch, name="folder_watch"),
     path("c/<slug:slug>/all/", views.all_files, name="all_files"),
     path("c/<slug:slug>/bin/", views.bin_view, name="bin"),
     path("c/<slug:slug>/bin/<int:file_id>/restore/", views.bin_restore, name="bin_restore"),

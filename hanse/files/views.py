@@ -76,6 +76,8 @@ def library(request: HttpRequest, slug: str) -> HttpResponse:
         and rules.may_change_folder(viewer, folder)
         and rules.may_upload_in(viewer, community),
         "may_see_bin": rules.may_see_bin_of(viewer, community),
+        "watching_folder": folder is not None
+        and selectors.is_watching_folder(folder=folder, user=viewer),
         "move_targets": (
             selectors.folder_choices(viewer=viewer, community=community, skip=folder)
             if folder is not None and rules.may_change_folder(viewer, folder)
@@ -398,3 +400,24 @@ def bin_restore(request: HttpRequest, slug: str, file_id: int) -> HttpResponse:
 @require_POST
 def bin_purge(request: HttpRequest, slug: str, file_id: int) -> HttpResponse:
     return _bin_action(request, slug, file_id, "purge")
+
+
+@require_POST
+def folder_watch(request: HttpRequest, slug: str) -> HttpResponse:
+    """Follow (or stop following) new files in the folder ``folder``."""
+    viewer = http.viewer(request)
+    community = community_selectors.get_community_for(viewer=viewer, slug=slug)
+    if not rules.may_read_library_of(viewer, community):
+        raise Http404
+    folder = _folder_param(request, community)
+    if folder is None:
+        raise Http404
+    watching = request.POST.get("watch") == "1"
+    services.folder_watch_set(folder=folder, user=viewer, watching=watching)
+    messages.success(
+        request,
+        _("You will be told about new files in this folder.")
+        if watching
+        else _("You no longer follow this folder."),
+    )
+    return HttpResponseRedirect(_library_url(community, folder))

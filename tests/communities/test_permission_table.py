@@ -1116,6 +1116,7 @@ LIBRARY_MORE_WRITES: dict[str, dict[str, tuple[str, str, str]]] = {
         ("bin_restore", "404", "404"),
         ("bin_purge", "404", "404"),
         ("folder_move", "302", "302"),
+        ("folder_watch", "ok", "ok"),  # following: whoever reads the library
     ]
 }
 
@@ -1165,11 +1166,12 @@ def test_library_more_read(surface, actor, kind, world_for, client_for):
 
 
 def _library_more_snapshot() -> Any:
-    from hanse.files.models import Folder, LibraryFile
+    from hanse.files.models import Folder, FolderWatch, LibraryFile
 
     return (
         list(LibraryFile.objects.order_by("pk").values_list("pk", "deleted_at")),
         list(Folder.objects.order_by("pk").values_list("pk", "parent_id")),
+        list(FolderWatch.objects.values_list("folder_id", "user_id")),
     )
 
 
@@ -1187,6 +1189,10 @@ def test_library_more_write(write, actor, kind, world_for, client_for):
     if write == "folder_move":
         response = client.post(
             reverse("files:folder_move", args=[slug]), {"folder": folder.pk, "target": target.pk}
+        )
+    elif write == "folder_watch":
+        response = client.post(
+            reverse("files:folder_watch", args=[slug]), {"folder": folder.pk, "watch": "1"}
         )
     else:
         response = client.post(reverse(f"files:{write}", args=[slug, binned.pk]))
