@@ -155,3 +155,72 @@ class VolunteerForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs=TEXTAREA),
     )
+
+
+# --- friends forming a circle, the meeting link (wt/leftovers) ------------------------------
+
+
+class FriendCircleForm(forms.Form):
+    name = forms.CharField(label=_("Name of the circle"), max_length=80)
+    colleagues = forms.CharField(
+        label=_("Colleagues (3 or 4)"),
+        help_text=_("Login names or e-mail addresses, separated by commas."),
+    )
+    starts_on = forms.DateField(
+        label=_("First week starts"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    slot = forms.TypedChoiceField(
+        label=_("Weekly meeting"),
+        choices=[(s, slot_label(s)) for s in SLOTS],
+        coerce=int,
+    )
+    location = forms.ModelChoiceField(
+        label=_("Where"),
+        queryset=Location.objects.all(),
+        required=False,
+        empty_label=_("Online"),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), choices=SignUp.Language.choices, initial=SignUp.Language.GERMAN
+    )
+
+    def clean_colleagues(self) -> list[User]:
+        return _people(self.cleaned_data.get("colleagues", ""))
+
+
+class MeetingLinkForm(forms.Form):
+    meeting_url = forms.CharField(
+        label=_("Online meeting link"),
+        required=False,
+        max_length=500,
+        help_text=_("An address starting with https://, e.g. of your video meeting room."),
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
+
+class RetrospectiveForm(forms.Form):
+    gave_me = forms.CharField(
+        label=_("What did your circle give you?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    next_steps = forms.CharField(
+        label=_("What will you carry on?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    shared = forms.BooleanField(label=_("Share my retrospective with my circle"), required=False)
+
+
+class StoryForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your story for the stream"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Published company-wide under your name. Only this text leaves the circle: "
+            "write nothing that others told you in confidence."
+        ),
+    )

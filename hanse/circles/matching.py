@@ -353,3 +353,38 @@ def fits(people: Sequence[Person], members: Sequence[int], *, max_size: int) -> 
     """Whether these people may form a circle by the hard rules (size: the upper bound only,
     a circle being filled may still be small)."""
     return len(members) <= max_size and _Matcher(people, 1, max_size, 0).feasible(members)
+
+
+# The hard rules by name, for showing a coordinator which one a circle would break.
+HARD_RULES = ("too_large", "too_small", "no_time", "no_place", "no_language", "ruled_out")
+
+
+def hard_rule_breaks(
+    people: Sequence[Person], members: Sequence[int], *, min_size: int, max_size: int
+) -> list[str]:
+    """Which hard rules these people together would break (names from ``HARD_RULES``, in
+    that order; empty: none). Never says whose sign-up rules a pair out."""
+    by_id = {p.id: p for p in people}
+    members = [m for m in members if m in by_id]
+    breaks: list[str] = []
+    if len(members) > max_size:
+        breaks.append("too_large")
+    if members and len(members) < min_size:
+        breaks.append("too_small")
+    if not members:
+        return breaks
+    slots = venues = langs = -1
+    for m in members:
+        slots &= by_id[m].slots
+        venues &= by_id[m].venues
+        langs &= by_id[m].languages
+    if not slots:
+        breaks.append("no_time")
+    if not venues:
+        breaks.append("no_place")
+    if not langs:
+        breaks.append("no_language")
+    inside = set(members)
+    if any((by_id[m].excludes & inside) - {m} for m in members):
+        breaks.append("ruled_out")
+    return breaks

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from hanse.circles.models import Circle, CircleRound, Multiplier
+from hanse.circles.models import Circle, CircleRound, FriendCircle, Multiplier
 from hanse.core.rules import is_active_user
 from hanse.notifications.registry import NotificationType, RenderedText, register
 
@@ -136,6 +136,57 @@ FACILITATOR = register(
         channels={"in_app": True, "email": False, "push": True},
         render=_render_facilitator,
         target_visible=_circles_visible,
+        private_conversation=True,
+    )
+)
+
+
+# --- friends forming a circle themselves (wt/leftovers) ------------------------------------
+
+
+def _friend_circles_visible(user: User) -> QuerySet[Any]:
+    return FriendCircle.objects.visible_to(user)
+
+
+def _render_friend_invited(n: Notification) -> RenderedText:
+    return RenderedText(
+        title=_g("%(person)s invites you to a WOL circle “%(name)s”")
+        % {"person": n.data.get("by", ""), "name": n.data.get("name", "")},
+        body=_g("12 weeks, one hour a week: %(when)s. Confirm or decline.")
+        % {"when": n.data.get("when", "")},
+        url=reverse("circles:friends_detail", args=[n.data.get("proposal_id", 0)]),
+    )
+
+
+def _render_friend_lapsed(n: Notification) -> RenderedText:
+    return RenderedText(
+        title=_g("The circle “%(name)s” will not take place") % {"name": n.data.get("name", "")},
+        body=_g(
+            "Too few colleagues confirmed. You can invite others or sign up for the next round."
+        ),
+        url=reverse("circles:friends_detail", args=[n.data.get("proposal_id", 0)]),
+    )
+
+
+FRIEND_INVITED = register(
+    NotificationType(
+        key="circle_friend_invited",
+        label=_("Invitations to a WOL circle"),
+        description=_("A colleague invites you to a circle they are forming."),
+        channels={"in_app": True, "email": "immediate", "push": True},
+        render=_render_friend_invited,
+        target_visible=_friend_circles_visible,
+        private_conversation=True,
+    )
+)
+FRIEND_LAPSED = register(
+    NotificationType(
+        key="circle_friend_lapsed",
+        label=_("A proposed WOL circle did not form"),
+        description=_("Too few of the invited colleagues confirmed a circle."),
+        channels={"in_app": True, "email": "immediate", "push": False},
+        render=_render_friend_lapsed,
+        target_visible=_friend_circles_visible,
         private_conversation=True,
     )
 )

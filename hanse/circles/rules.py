@@ -68,3 +68,49 @@ def may_volunteer(user: Any) -> bool:
 
 def is_multiplier(user: User) -> bool:
     return Multiplier.objects.filter(user=user, status=Multiplier.Status.APPROVED).exists()
+
+
+# --- friends forming a circle, the meeting link, completion (wt/leftovers) -----------------
+
+FRIENDS_MIN_INVITEES = 3
+FRIENDS_MAX_INVITEES = 4
+# A proposal becomes a circle once everyone answered and at least this many people are in.
+FRIENDS_MIN_CIRCLE = 3
+
+
+def may_propose_circle(user: Any) -> bool:
+    """Any active employee may gather colleagues for a circle of their own."""
+    return is_active_user(user)
+
+
+def may_answer_invite(user: Any, invite: Any) -> bool:
+    """The invited person, while the proposal still waits for answers."""
+    return (
+        is_active_user(user)
+        and invite.user_id == user.pk
+        and invite.proposal.status == "open"
+        and invite.answer == "pending"
+    )
+
+
+def may_set_meeting_link(user: Any, circle: Circle) -> bool:
+    """Every member of the circle (no coordinator or administrator exception)."""
+    return is_active_user(user) and bool(is_circle_member(user, circle))
+
+
+def circle_completed(circle: Circle, today: Any) -> bool:
+    """A circle is complete after its last week (or when it was marked finished)."""
+    import datetime as dt  # why: only this predicate needs date arithmetic
+
+    return circle.status == "finished" or today >= circle.starts_on + dt.timedelta(
+        weeks=circle.weeks
+    )
+
+
+def may_write_retrospective(user: Any, circle: Circle, today: Any) -> bool:
+    return may_set_meeting_link(user, circle) and circle_completed(circle, today)
+
+
+def sees_retrospective(me: CircleMember, member: CircleMember, retro: Any) -> bool:
+    """A retrospective is its member's own; others in the circle see it once it is shared."""
+    return member.pk == me.pk or bool(retro.shared)

@@ -15,14 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hanse.circles import rules
-from hanse.circles.matching import evaluate
+from hanse.circles.matching import evaluate, hard_rule_breaks
 from hanse.circles.models import (
     CheckIn,
     Circle,
     CircleMember,
     CircleRound,
+    FriendCircle,
     Multiplier,
     Relationship,
+    Retrospective,
     SignUp,
     WeekAgenda,
 )
@@ -197,6 +199,7 @@ class ProposedCircle:
     slots: list[str]
     place: str
     fits: bool
+    breaks: list[str] = field(default_factory=list)  # the hard rules broken, in words
 
 
 @dataclass
@@ -256,6 +259,7 @@ def proposal_for(*, viewer: User, round_: CircleRound) -> Proposal | None:
                 slots=[slot_label(s) for s in slots_of(slots)] if ids and slots > 0 else [],
                 place=place,
                 fits=fits,
+                breaks=_rule_words(list(people.values()), ids, round_),
             )
         )
     unplaced = [person(i) for i in round_.proposal.get("unplaced", []) if i in signups]
@@ -395,3 +399,103 @@ def get_pending_multiplier_for(*, viewer: User, multiplier_id: int) -> Multiplie
     if found is None:
         raise Http404
     return found
+
+
+# --- friends forming a circle (wt/leftovers) -------------------------------------------------
+
+
+def my_friend_circles(*, viewer: User) -> list[FriendCircle]:
+    """The proposals this person made or is invited to, still open or recently decided."""
+    return list(
+        FriendCircle.objects.visible_to(viewer)
+        .select_related("initiator", "location")
+        .prefetch_related("invites__user")
+        .order_by("-created_at", "-id")[:20]
+    )
+
+
+def get_friend_circle_for(*, viewer: User, proposal_id: int) -> FriendCircle:
+    """A proposal, for who made it and who is invited; 404 for everyone else."""
+    found = (
+        FriendCircle.objects.visible_to(viewer)
+        .select_related("initiator", "location", "circle")
+        .prefetch_related("invites__user")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if found is None:
+        raise Http404(_("This circle does not exist."))
+    return found
+
+
+# --- completing a circle (wt/leftovers) --------------------------------------------------------
+
+
+def my_retrospective(*, viewer: User, circle: Circle) -> Retrospective | None:
+    return (
+        Retrospective.objects.filter(member__circle=circle, member__user=viewer)
+        .select_related("story_post")
+        .first()
+    )
+
+
+def shared_retrospectives(*, viewer: User, circle: Circle) -> list[Retrospective]:
+    """The retrospectives other members shared with this circle (``rules.sees_retrospective``)."""
+    me = CircleMember.objects.filter(circle=circle, user=viewer).first()
+    if me is None:
+        return []
+    found = Retrospective.objects.filter(member__circle=circle).select_related("member__user")
+    return [r for r in found if r.member_id != me.pk and rules.sees_retrospective(me, r.member, r)]
+
+
+# --- live hard-rule checks while moving people (wt/leftovers) -------------------------------
+
+
+def _rule_words(people: list[Any], ids: list[int], round_: CircleRound) -> list[str]:
+    words = {
+        "too_large": _("more than %(max)d people") % {"max": round_.max_size},
+        "too_small": _("fewer than %(min)d people") % {"min": round_.min_size},
+        "no_time": _("no common weekly time"),
+        "no_place": _("no common place (online or on site)"),
+        "no_language": _("no common language"),
+        "ruled_out": _("a sign-up rules out someone in it"),
+    }
+    found = hard_rule_breaks(people, ids, min_size=round_.min_size, max_size=round_.max_size)
+    return [words[b] for b in found]
+
+
+@dataclass
+class MoveCheck:
+    target: str  # "" for "not placed"
+    target_breaks: list[str]
+    source: str
+    source_breaks: list[str]
+
+
+def move_check(*, viewer: User, round_: CircleRound, signup_id: int, to: int | None) -> MoveCheck:
+    """What moving a person would do to the hard rules, before the move: the circle they go
+    to and the one they leave (the server checks again on the move and on confirming)."""
+    if not rules.may_review_matching(viewer, round_) or not round_.proposal:
+        raise Http404(_("This round does not exist."))
+    circles: list[list[int]] = [list(c) for c in round_.proposal.get("circles", [])]
+    if to is not None and not -1 <= to < len(circles):
+        raise Http404(_("This circle does not exist."))
+    source_index = next((i for i, c in enumerate(circles) if signup_id in c), None)
+    if source_index is None and signup_id not in round_.proposal.get("unplaced", []):
+        raise Http404(_("This person is not part of the proposal."))
+    people = people_of(list(SignUp.objects.filter(round=round_)))
+    target_name, target_breaks = "", []
+    if to is not None and to != source_index:
+        ids = [signup_id] if to == -1 else [*circles[to], signup_id]
+        target_name = _("A new circle") if to == -1 else _("Circle %(n)s") % {"n": to + 1}
+        target_breaks = _rule_words(people, ids, round_)
+        if to == -1:
+            # A new circle starts with one person; being small is expected, not a break.
+            small = _("fewer than %(min)d people") % {"min": round_.min_size}
+            target_breaks = [b for b in target_breaks if b != small]
+    source_name, source_breaks = "", []
+    if source_index is not None and to != source_index:
+        rest = [i for i in circles[source_index] if i != signup_id]
+        source_name = _("Circle %(n)s") % {"n": source_index + 1}
+        source_breaks = _rule_words(people, rest, round_) if rest else []
+    return MoveCheck(target_name, target_breaks, source_name, source_breaks)

@@ -7,9 +7,19 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django_tasks import task
 
-from hanse.circles.models import Circle, CircleMember, CircleRound, Multiplier, SignUp
+from hanse.circles.models import (
+    Circle,
+    CircleMember,
+    CircleRound,
+    FriendCircle,
+    FriendInvite,
+    Multiplier,
+    SignUp,
+)
 from hanse.circles.notifications import (
     FACILITATOR,
+    FRIEND_INVITED,
+    FRIEND_LAPSED,
     MATCHED,
     MULTIPLIER_DECIDED,
     ROUND_OPENED,
@@ -130,3 +140,64 @@ def circle_day(attempt: int = 1) -> None:
             notify_once(f"circles:facilitator:{circle.pk}:{week}", hook)
     except Exception:
         retry(circle_day, [], attempt, "The circles' day")
+
+
+# --- friends forming a circle themselves (wt/leftovers) ------------------------------------
+
+
+@task()
+def notify_friend_circle(proposal_id: int, attempt: int = 1) -> None:
+    """After a proposal changes: invitees hear of it once; a formed circle tells its members
+    (as a matched round does); a lapsed one tells who proposed and who confirmed it."""
+    try:
+        proposal = FriendCircle.objects.select_related("initiator").filter(pk=proposal_id).first()
+        if proposal is None:
+            return
+
+        def invited() -> list[Notification]:
+            pending = FriendInvite.objects.filter(proposal=proposal).select_related("user")
+            return notify(
+                type_key=FRIEND_INVITED.key,
+                recipients=[i.user for i in pending],
+                actor=proposal.initiator,
+                target=proposal,
+                data={
+                    "name": proposal.name,
+                    "by": proposal.initiator.display_name,
+                    "when": proposal.slot_label,
+                    "proposal_id": proposal.pk,
+                },
+            )
+
+        notify_once(f"circles:friends_invited:{proposal_id}", invited)
+        circle = proposal.circle
+        if proposal.status == FriendCircle.Status.FORMED and circle is not None:
+
+            def formed(circle: Circle = circle) -> list[Notification]:
+                made: list[Notification] = []
+                for m in CircleMember.objects.filter(circle=circle).select_related("user"):
+                    made += notify(
+                        type_key=MATCHED.key,
+                        recipients=[m.user],
+                        target=circle,
+                        data={"name": circle.name, "circle_id": circle.pk},
+                    )
+                return made
+
+            notify_once(f"circles:friends_formed:{proposal_id}", formed)
+        elif proposal.status == FriendCircle.Status.LAPSED:
+
+            def lapsed() -> list[Notification]:
+                accepted = FriendInvite.objects.filter(
+                    proposal=proposal, answer=FriendInvite.Answer.ACCEPTED
+                ).select_related("user")
+                return notify(
+                    type_key=FRIEND_LAPSED.key,
+                    recipients=[proposal.initiator, *[i.user for i in accepted]],
+                    target=proposal,
+                    data={"name": proposal.name, "proposal_id": proposal.pk},
+                )
+
+            notify_once(f"circles:friends_lapsed:{proposal_id}", lapsed)
+    except Exception:
+        retry(notify_friend_circle, [proposal_id], attempt, f"Friend circle {proposal_id}")

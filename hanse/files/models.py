@@ -97,6 +97,13 @@ class LibraryFileQuerySet(models.QuerySet["LibraryFile"]):
         live = self.filter(deleted_at__isnull=True)
         return live if q is None else live.filter(q)
 
+    def in_bin_visible_to(self, user: User | None) -> LibraryFileQuerySet:
+        """Files in the bin of the libraries this person may read; which of them they may see
+        and restore is narrowed further by ``files.rules.bin_scope``."""
+        q = _readable(user)
+        binned = self.filter(deleted_at__isnull=False)
+        return binned if q is None else binned.filter(q)
+
 
 class LibraryFile(models.Model):
     community = models.ForeignKey(
@@ -231,3 +238,20 @@ class LibraryWatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} watches {self.community_id}"
+
+
+class FolderWatch(models.Model):
+    """Someone who is told when a file is added to one folder of a library."""
+
+    folder = models.ForeignKey(Folder, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("folder watch")
+        verbose_name_plural = _("folder watches")
+        constraints = [
+            models.UniqueConstraint(fields=["folder", "user"], name="files_folder_watch_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} watches folder {self.folder_id}"

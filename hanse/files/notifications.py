@@ -56,3 +56,37 @@ FILE_ADDED = register(
         render=_render_added,
     )
 )
+
+
+def _render_folder_added(n: Notification) -> RenderedText:
+    count = int(n.data.get("count", 1) or 1)
+    title = who(
+        n,
+        ngettext(
+            "%(name)s added “%(file)s” to the folder “%(folder)s”",
+            "%(name)s added “%(file)s” and %(more)s more files to the folder “%(folder)s”",
+            count,
+        ),
+        lambda k: ngettext(
+            "%(name)s and %(n)s other added files to the folder “%(folder)s”",
+            "%(name)s and %(n)s others added files to the folder “%(folder)s”",
+            k,
+        ),
+        file=str(n.data.get("name", "")),
+        folder=str(n.data.get("folder", "")),
+        more=count - 1,
+    )
+    return RenderedText(title=title, body="", url=url_or("files:detail", n.target_id))
+
+
+FOLDER_FILE_ADDED = register(
+    NotificationType(
+        key="library_folder_file_added",
+        label=_("New files in folders you follow"),
+        description=_("Someone adds files to a library folder you follow."),
+        channels={"in_app": True, "email": "digest", "push": False},
+        grouped=True,
+        target_visible=_files_visible,
+        render=_render_folder_added,
+    )
+)

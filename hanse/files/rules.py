@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
+
 from hanse.communities.rules import is_member, is_moderator
 from hanse.core.rules import is_active_user, is_platform_admin
 
@@ -43,3 +45,26 @@ def may_delete_folder(user: Any, folder: Folder) -> bool:
     if is_platform_admin(user) or bool(is_moderator(user, folder.community)):
         return True
     return folder.created_by_id == user.pk and bool(is_member(user, folder.community))
+
+
+def may_change_folder(user: Any, folder: Folder) -> bool:
+    """Rename or move a folder: who made it, and moderators (as removing it)."""
+    return may_delete_folder(user, folder)
+
+
+def bin_scope(user: Any, community: Community) -> Q | None:
+    """Which files in a library's bin this person sees, restores and deletes for good: the
+    same people who may put them there (``may_change_file``), as one filter for the list.
+    Moderators and administrators: all of them; members: their own; others: none (None)."""
+    if not is_active_user(user):
+        return None
+    if is_platform_admin(user) or bool(is_moderator(user, community)):
+        return Q()
+    if bool(is_member(user, community)):
+        return Q(created_by_id=user.pk)
+    return None
+
+
+def may_see_bin_of(user: Any, community: Community) -> bool:
+    """The bin page of a library: its readers who may put anything in it (its members)."""
+    return may_read_library_of(user, community) and bin_scope(user, community) is not None

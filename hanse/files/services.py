@@ -13,8 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from hanse.core import uploads
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.files import tasks
-from hanse.files.models import FileVersion, Folder, LibraryFile, LibraryWatch
-from hanse.files.rules import may_change_file, may_delete_folder, may_upload_in
+from hanse.files.models import FileVersion, Folder, FolderWatch, LibraryFile, LibraryWatch
+from hanse.files.rules import (
+    may_change_file,
+    may_change_folder,
+    may_delete_folder,
+    may_read_library_of,
+    may_upload_in,
+)
 from hanse.jobs.outbox import enqueue_on_commit
 
 if TYPE_CHECKING:
@@ -165,6 +171,8 @@ def file_update(
         raise PermissionRefused(_("You may not change this file."))
     if folder is not None and folder.community_id != entry.community_id:
         raise ServiceError(_("The folder belongs to another library."), code="elsewhere")
+    if folder != entry.folder and not may_upload_in(by, entry.community):
+        raise PermissionRefused(_("You may not add files to this folder."))
     if len(description) > 2000:
         raise ServiceError(_("A description may have at most 2000 characters."), code="too_long")
     entry.name = _clean_name(name)
@@ -189,4 +197,95 @@ def library_watch_set(*, community: Community, user: User, watching: bool) -> bo
         LibraryWatch.objects.get_or_create(community=community, user=user)
     else:
         LibraryWatch.objects.filter(community=community, user=user).delete()
+    return watching
+
+
+def file_move(*, entry: LibraryFile, by: User, folder: Folder | None) -> LibraryFile:
+    """Move a file into another folder of its library (None: the top level). Checked on both
+    ends: the mover may change the file, and may add files where it goes."""
+    return file_update(
+        entry=entry, by=by, name=entry.name, description=entry.description, folder=folder
+    )
+
+
+def _depth_below(folder: Folder) -> int:
+    """How many levels of subfolders lie below this folder (0: none)."""
+    depth, level = 0, [folder.pk]
+    while level and depth <= MAX_FOLDER_DEPTH:
+        level = list(Folder.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        if level:
+            depth += 1
+    return depth
+
+
+def folder_move(*, folder: Folder, by: User, parent: Folder | None) -> Folder:
+    """Move a folder (with everything in it) into another folder of the same library, or to
+    the top level. A folder never moves into itself or one of its own subfolders."""
+    if not may_change_folder(by, folder):
+        raise PermissionRefused(_("You may not move this folder."))
+    if not may_upload_in(by, folder.community):
+        raise PermissionRefused(_("You may not add files to this folder."))
+    if parent is not None:
+        if parent.community_id != folder.community_id:
+            raise ServiceError(_("The folder belongs to another library."), code="elsewhere")
+        node: Folder | None = parent
+        parent_depth = 0
+        while node is not None and parent_depth <= MAX_FOLDER_DEPTH:
+            if node.pk == folder.pk:
+                raise ServiceError(
+                    _("A folder cannot be moved into itself or one of its subfolders."),
+                    code="folder_cycle",
+                )
+            node = node.parent
+            parent_depth += 1
+        if parent_depth + 1 + _depth_below(folder) > MAX_FOLDER_DEPTH:
+            raise ServiceError(
+                _("Folders can be nested at most %(max)d levels deep.") % {"max": MAX_FOLDER_DEPTH},
+                code="too_deep",
+            )
+    if parent == folder.parent:
+        return folder
+    try:
+        with transaction.atomic():
+            folder.parent = parent
+            folder.save(update_fields=["parent"])
+    except IntegrityError as exc:
+        folder.parent = Folder.objects.get(pk=folder.pk).parent
+        raise ServiceError(
+            _("A folder with this name exists here already."), code="folder_exists"
+        ) from exc
+    return folder
+
+
+def file_restore(*, entry: LibraryFile, by: User) -> LibraryFile:
+    """Take a file out of the bin, back into its folder."""
+    if entry.deleted_at is None:
+        raise ServiceError(_("This file is not in the bin."), code="not_in_bin")
+    if not may_change_file(by, entry):
+        raise PermissionRefused(_("You may not restore this file."))
+    entry.deleted_at = None
+    entry.updated_at = timezone.now()
+    entry.save(update_fields=["deleted_at", "updated_at"])
+    return entry
+
+
+def file_purge(*, entry: LibraryFile, by: User) -> None:
+    """Delete a file in the bin for good, with all its versions and their stored bytes."""
+    if entry.deleted_at is None:
+        raise ServiceError(_("Only a file in the bin can be deleted for good."), code="not_in_bin")
+    if not may_change_file(by, entry):
+        raise PermissionRefused(_("You may not delete this file."))
+    with transaction.atomic():
+        uploads.delete_files_on_commit(list(FileVersion.objects.filter(file_entry=entry)))
+        LibraryFile.objects.filter(pk=entry.pk).delete()
+
+
+def folder_watch_set(*, folder: Folder, user: User, watching: bool) -> bool:
+    """Follow (or stop following) new files in one folder of a library the person reads."""
+    if not may_read_library_of(user, folder.community):
+        raise PermissionRefused(_("You may not follow this folder."))
+    if watching:
+        FolderWatch.objects.get_or_create(folder=folder, user=user)
+    else:
+        FolderWatch.objects.filter(folder=folder, user=user).delete()
     return watching

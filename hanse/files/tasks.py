@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from hanse.core import searchable, uploads
-from hanse.files.models import FileVersion, LibraryFile, LibraryWatch
+from hanse.files.models import FileVersion, FolderWatch, LibraryFile, LibraryWatch
 from hanse.jobs import once
 from hanse.jobs.retry import retry
 from hanse.notifications.delivery import queue_delivery_on_commit
@@ -58,22 +59,21 @@ def notify_files_added(
 
 def _notify_files_added(community_id: int, file_ids: list[int], actor_id: int) -> int:
     entries = list(
-        LibraryFile.objects.select_related("community").filter(
+        LibraryFile.objects.select_related("community", "folder").filter(
             pk__in=file_ids, deleted_at__isnull=True
         )
     )
     if not entries:
         return 0
     first = entries[0]
-    watchers = User.objects.filter(
-        pk__in=LibraryWatch.objects.filter(community_id=community_id).values("user_id"),
-        is_active=True,
-    ).exclude(pk=actor_id)
+    library_watchers = LibraryWatch.objects.filter(community_id=community_id).values("user_id")
+    watchers = User.objects.filter(pk__in=library_watchers, is_active=True).exclude(pk=actor_id)
     actor = User.objects.filter(pk=actor_id).first()
+    made = _notify_folder_watchers(first, entries, actor, library_watchers)
     with transaction.atomic():
         if not once.claim(f"library-added:{first.pk}"):
-            return 0
-        made = notify(
+            return len(made)
+        made += notify(
             type_key="library_file_added",
             recipients=list(watchers),
             actor=actor,
@@ -84,6 +84,40 @@ def _notify_files_added(community_id: int, file_ids: list[int], actor_id: int) -
         )
         queue_delivery_on_commit([n.pk for n in made])
     return len(made)
+
+
+def _notify_folder_watchers(
+    first: LibraryFile, entries: list[LibraryFile], actor: User | None, library_watchers: Any
+) -> list[Any]:
+    """Those who follow the folder the files went into (not the uploader, and not who hears
+    of it already by following the whole library), collapsed per folder while unread."""
+    if first.folder_id is None:
+        return []
+    in_folder = [e for e in entries if e.folder_id == first.folder_id]
+    followers = User.objects.filter(
+        pk__in=FolderWatch.objects.filter(folder_id=first.folder_id).values("user_id"),
+        is_active=True,
+    ).exclude(pk__in=library_watchers)
+    if actor is not None:
+        followers = followers.exclude(pk=actor.pk)
+    with transaction.atomic():
+        if not once.claim(f"library-folder-added:{first.pk}"):
+            return []
+        made = notify(
+            type_key="library_folder_file_added",
+            recipients=list(followers),
+            actor=actor,
+            community=first.community,
+            target=first,
+            group_key=f"library-folder:{first.folder_id}",
+            data={
+                "name": first.name,
+                "count": len(in_folder),
+                "folder": first.folder.name if first.folder else "",
+            },
+        )
+        queue_delivery_on_commit([n.pk for n in made])
+    return made
 
 
 @task()

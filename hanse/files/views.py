@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hanse.communities import selectors as community_selectors
 from hanse.communities.forms import JoinRequestForm
@@ -19,8 +21,10 @@ from hanse.communities.models import Community
 from hanse.core import http, uploads
 from hanse.core.errors import ServiceError
 from hanse.core.files import serve_thumbnail, serve_upload
-from hanse.files import rules, selectors, services
+from hanse.files import rules, selectors, services, tasks
 from hanse.files.models import Folder
+
+ALL_FILES_PAGE_SIZE = 50
 
 
 def _folder_param(request: HttpRequest, community: Community) -> Folder | None:
@@ -68,6 +72,17 @@ def library(request: HttpRequest, slug: str) -> HttpResponse:
         "max_mb": uploads.max_bytes() // (1024 * 1024),
         "max_files": services.LIBRARY.max_files,
         "may_delete_folder": folder is not None and rules.may_delete_folder(viewer, folder),
+        "may_move_folder": folder is not None
+        and rules.may_change_folder(viewer, folder)
+        and rules.may_upload_in(viewer, community),
+        "may_see_bin": rules.may_see_bin_of(viewer, community),
+        "watching_folder": folder is not None
+        and selectors.is_watching_folder(folder=folder, user=viewer),
+        "move_targets": (
+            selectors.folder_choices(viewer=viewer, community=community, skip=folder)
+            if folder is not None and rules.may_change_folder(viewer, folder)
+            else []
+        ),
     }
     return render(request, "files/library.html", context)
 
@@ -194,7 +209,7 @@ def detail(request: HttpRequest, file_id: int) -> HttpResponse:
             "version": entry.current_version,
             "versions": selectors.versions_of(entry=entry),
             "path": selectors.folder_path(entry.folder),
-            "folders": selectors.folders_of(viewer=viewer, community=entry.community),
+            "folders": selectors.folder_choices(viewer=viewer, community=entry.community),
             "may_change": may_change,
             "may_upload": rules.may_upload_in(viewer, entry.community),
         },
@@ -244,3 +259,165 @@ def download(request: HttpRequest, file_id: int, number: int, filename: str) -> 
 def thumbnail(request: HttpRequest, file_id: int, number: int) -> HttpResponseBase:
     version = selectors.get_version_for(viewer=http.viewer(request), file_id=file_id, number=number)
     return serve_thumbnail(request, version)
+
+
+def _community_page(request: HttpRequest, slug: str, tab: str = "files") -> dict[str, Any]:
+    viewer = http.viewer(request)
+    community = community_selectors.get_community_for(viewer=viewer, slug=slug)
+    return {
+        "community": community,
+        "tab": tab,
+        "pending_request_count": (
+            community_selectors.pending_requests(community=community).count()
+            if viewer.has_perm("communities.manage_members", community)
+            else 0
+        ),
+        "request_form": JoinRequestForm(),
+        "can_read": rules.may_read_library_of(viewer, community),
+    }
+
+
+@require_POST
+def folder_move(request: HttpRequest, slug: str) -> HttpResponse:
+    """Move the folder ``folder`` into ``target`` (empty: the library's top level)."""
+    viewer = http.viewer(request)
+    community = community_selectors.get_community_for(viewer=viewer, slug=slug)
+    if not rules.may_read_library_of(viewer, community):
+        raise Http404
+    folder = _folder_param(request, community)
+    if folder is None:
+        raise Http404
+    raw = request.POST.get("target", "")
+    if raw and (not raw.isdigit() or len(raw) > 12):
+        raise Http404
+    target = (
+        selectors.get_folder_for(viewer=viewer, community=community, folder_id=int(raw))
+        if raw
+        else None
+    )
+    http.attempt(
+        request,
+        lambda: services.folder_move(folder=folder, by=viewer, parent=target),
+        _("The folder has been moved."),
+    )
+    return HttpResponseRedirect(_library_url(community, folder))
+
+
+@require_GET
+def all_files(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every file of the library across its folders: sortable, filtered by type, paged."""
+    context = _community_page(request, slug)
+    if not context["can_read"]:
+        return render(request, "files/all_files.html", context, status=403)
+    viewer = http.viewer(request)
+    community = context["community"]
+    sort = request.GET.get("sort", "name")
+    if sort not in selectors.ALL_FILES_SORTS:
+        sort = "name"
+    kind = request.GET.get("type", "")
+    if kind not in selectors.FILE_TYPES:
+        kind = ""
+    files = selectors.all_files(viewer=viewer, community=community, sort=sort, kind=kind)
+    page = Paginator(files, ALL_FILES_PAGE_SIZE).get_page(request.GET.get("page"))
+    context |= {
+        "page_obj": page,
+        "files": page.object_list,
+        "sort": sort,
+        "kind": kind,
+        "may_see_bin": rules.may_see_bin_of(viewer, community),
+        "sort_choices": [
+            ("name", _("Name (A–Z)")),  # noqa: RUF001 - the typographic dash is meant
+            ("-name", _("Name (Z–A)")),  # noqa: RUF001 - the typographic dash is meant
+            ("-date", _("Newest first")),
+            ("date", _("Oldest first")),
+            ("-size", _("Largest first")),
+            ("size", _("Smallest first")),
+        ],
+        "type_choices": [
+            ("", _("All types")),
+            ("image", _("Images")),
+            ("pdf", _("PDF documents")),
+            ("office", _("Office documents")),
+            ("text", _("Text files")),
+        ],
+        "columns": [
+            ("name", _("Name")),
+            ("date", _("Changed")),
+            ("size", _("Size")),
+        ],
+    }
+    return render(request, "files/all_files.html", context)
+
+
+@require_GET
+def bin_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """The library's bin: the files this person may restore or delete for good."""
+    context = _community_page(request, slug)
+    viewer = http.viewer(request)
+    community = context["community"]
+    if not context["can_read"]:
+        return render(request, "files/bin.html", context, status=403)
+    if not rules.may_see_bin_of(viewer, community):
+        raise Http404
+    page = Paginator(selectors.bin_of(viewer=viewer, community=community), 50).get_page(
+        request.GET.get("page")
+    )
+    context |= {
+        "page_obj": page,
+        "files": page.object_list,
+        "bin_days": tasks.BIN_DAYS,
+        "sees_all": rules.bin_scope(viewer, community) == Q(),
+    }
+    return render(request, "files/bin.html", context)
+
+
+def _bin_action(request: HttpRequest, slug: str, file_id: int, action: str) -> HttpResponse:
+    viewer = http.viewer(request)
+    community = community_selectors.get_community_for(viewer=viewer, slug=slug)
+    if not rules.may_read_library_of(viewer, community):
+        raise Http404
+    entry = selectors.get_binned_file_for(viewer=viewer, community=community, file_id=file_id)
+    if action == "restore":
+        http.attempt(
+            request,
+            lambda: services.file_restore(entry=entry, by=viewer),
+            _("The file is back in the library."),
+        )
+    else:
+        http.attempt(
+            request,
+            lambda: services.file_purge(entry=entry, by=viewer),
+            _("The file has been deleted for good."),
+        )
+    return HttpResponseRedirect(reverse("files:bin", args=[community.slug]))
+
+
+@require_POST
+def bin_restore(request: HttpRequest, slug: str, file_id: int) -> HttpResponse:
+    return _bin_action(request, slug, file_id, "restore")
+
+
+@require_POST
+def bin_purge(request: HttpRequest, slug: str, file_id: int) -> HttpResponse:
+    return _bin_action(request, slug, file_id, "purge")
+
+
+@require_POST
+def folder_watch(request: HttpRequest, slug: str) -> HttpResponse:
+    """Follow (or stop following) new files in the folder ``folder``."""
+    viewer = http.viewer(request)
+    community = community_selectors.get_community_for(viewer=viewer, slug=slug)
+    if not rules.may_read_library_of(viewer, community):
+        raise Http404
+    folder = _folder_param(request, community)
+    if folder is None:
+        raise Http404
+    watching = request.POST.get("watch") == "1"
+    services.folder_watch_set(folder=folder, user=viewer, watching=watching)
+    messages.success(
+        request,
+        _("You will be told about new files in this folder.")
+        if watching
+        else _("You no longer follow this folder."),
+    )
+    return HttpResponseRedirect(_library_url(community, folder))

@@ -1077,3 +1077,132 @@ def test_saved_search(actor, kind, world_for, client_for):
         )
         index_objects("post", list(world.community.posts.values_list("pk", flat=True)))
         assert check_saved_searches.call() == 0
+
+
+# --- the library's bin, "all files" and moving folders (hanse/files; wt/leftovers) -----------
+# The owner's file is in the bin and the owner's folder "Marker" sits in the library. Reads:
+# "<status>" or "<status>:k", k = the file's marker appears. Who may see a file in the bin is
+# who may put it there (files.rules.bin_scope): moderators, owners, administrators; a member
+# reaches the bin page but sees only their own deleted files.
+LIBRARY_MORE_READS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "library_all_files": {
+        "anonymous": ("302", "302", "302"),
+        "outsider": ("200:k", "403", "404"),
+        "member": ("200:k",) * 3,
+        "moderator": ("200:k",) * 3,
+        "owner": ("200:k",) * 3,
+        "admin": ("200:k",) * 3,
+    },
+    "library_bin": {
+        "anonymous": ("302", "302", "302"),
+        "outsider": ("404", "403", "404"),
+        "member": ("200",) * 3,
+        "moderator": ("200:k",) * 3,
+        "owner": ("200:k",) * 3,
+        "admin": ("200:k",) * 3,
+    },
+}
+# Writes: "ok" (done, a redirect) or the refusal ("404", or "302" with nothing changed).
+LIBRARY_MORE_WRITES: dict[str, dict[str, tuple[str, str, str]]] = {
+    write: {
+        "anonymous": ("302", "302", "302"),
+        "outsider": (outsider_open, "404", "404"),
+        "member": (member,) * 3,
+        "moderator": ("ok",) * 3,
+        "owner": ("ok",) * 3,
+        "admin": ("ok",) * 3,
+    }
+    for write, outsider_open, member in [
+        ("bin_restore", "404", "404"),
+        ("bin_purge", "404", "404"),
+        ("folder_move", "302", "302"),
+        ("folder_watch", "ok", "ok"),  # following: whoever reads the library
+    ]
+}
+
+
+def _library_more(world: World) -> tuple[Any, Any, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile  # why: this section only
+
+    from hanse.files.services import file_trash, files_upload, folder_create
+
+    owner = world.people["owner"]
+    folder = folder_create(by=owner, community=world.community, name="Marker")
+    target = folder_create(by=owner, community=world.community, name="Ziel")
+    (binned,) = files_upload(
+        by=owner,
+        community=world.community,
+        files=[SimpleUploadedFile(f"{KNOWLEDGE_MARKER}-bin.txt", b"weg")],
+    )
+    file_trash(entry=binned, by=owner)
+    files_upload(
+        by=owner,
+        community=world.community,
+        files=[SimpleUploadedFile(f"{KNOWLEDGE_MARKER}.txt", b"da")],
+        folder=folder,
+    )
+    return binned, folder, target
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("surface", list(LIBRARY_MORE_READS))
+def test_library_more_read(surface, actor, kind, world_for, client_for):
+    """The "all files" view and the bin: per actor and kind of community."""
+    world = world_for(kind)
+    _library_more(world)
+    expected = LIBRARY_MORE_READS[surface][actor][KINDS.index(kind)]
+    status, _, flags = expected.partition(":")
+    slug = world.community.slug
+    url = reverse("files:all_files" if surface == "library_all_files" else "files:bin", args=[slug])
+    response = client_for(world.people[actor]).get(url)
+    assert response.status_code == int(status), expected
+    body = response.content.decode()
+    assert (KNOWLEDGE_MARKER in body) == ("k" in flags), expected
+    if surface == "library_all_files":
+        assert f"{KNOWLEDGE_MARKER}-bin" not in body  # the bin is not in "all files"
+    if kind == "secret" and actor in ("anonymous", "outsider"):
+        assert slug not in body
+
+
+def _library_more_snapshot() -> Any:
+    from hanse.files.models import Folder, FolderWatch, LibraryFile
+
+    return (
+        list(LibraryFile.objects.order_by("pk").values_list("pk", "deleted_at")),
+        list(Folder.objects.order_by("pk").values_list("pk", "parent_id")),
+        list(FolderWatch.objects.values_list("folder_id", "user_id")),
+    )
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("write", list(LIBRARY_MORE_WRITES))
+def test_library_more_write(write, actor, kind, world_for, client_for):
+    """Restore, delete for good, move a folder: done, or refused with nothing changed."""
+    world = world_for(kind)
+    binned, folder, target = _library_more(world)
+    slug = world.community.slug
+    expected = LIBRARY_MORE_WRITES[write][actor][KINDS.index(kind)]
+    before = _library_more_snapshot()
+    client = client_for(world.people[actor])
+    if write == "folder_move":
+        response = client.post(
+            reverse("files:folder_move", args=[slug]), {"folder": folder.pk, "target": target.pk}
+        )
+    elif write == "folder_watch":
+        response = client.post(
+            reverse("files:folder_watch", args=[slug]), {"folder": folder.pk, "watch": "1"}
+        )
+    else:
+        response = client.post(reverse(f"files:{write}", args=[slug, binned.pk]))
+    if expected == "ok":
+        assert response.status_code == 302, response.content
+        assert _library_more_snapshot() != before
+        return
+    assert _library_more_snapshot() == before
+    assert response.status_code == int(expected)
+    if expected == "302" and world.people[actor] is None:
+        assert "/login/" in response["Location"]
+    if expected == "404":
+        assert world.name not in response.content.decode()

@@ -10,6 +10,8 @@ from hanse.circles.models.circles import (
     SignUpWish,
     WeekAgenda,
 )
+from hanse.circles.models.completion import Retrospective
+from hanse.circles.models.friends import FriendCircle, FriendInvite
 from hanse.circles.models.multipliers import Multiplier
 
 __all__ = [
@@ -17,8 +19,11 @@ __all__ = [
     "Circle",
     "CircleMember",
     "CircleRound",
+    "FriendCircle",
+    "FriendInvite",
     "Multiplier",
     "Relationship",
+    "Retrospective",
     "SignUp",
     "SignUpWish",
     "WeekAgenda",

@@ -218,6 +218,8 @@ class Circle(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.RUNNING
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # An online meeting's address, set by the circle's members (https only); members only.
+    meeting_url = models.URLField(_("online meeting link"), max_length=500, blank=True)
 
     objects = CircleQuerySet.as_manager()
 

@@ -1,0 +1,59 @@
+"""Browser: while a coordinator picks where to move someone, the page says (htmx, before the
+move) which hard rule the move would break; at four widths, axe-core clean."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from hanse.circles.models import CircleRound
+from hanse.circles.services import rounds as round_services
+from tests.browser.test_circles import bank  # noqa: F401  # the same bank and round
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # pragma: no cover - the fixtures skip without Playwright
+    expect = None  # type: ignore[assignment]
+
+SCREENS = Path(os.environ.get("HANSE_SHOTS") or Path(settings.BASE_DIR) / "test-artifacts") / (
+    "circle-move-check"
+)
+
+
+def test_live_hard_rule_check_while_moving(
+    bank: dict[str, Any],  # noqa: F811
+    new_page: Callable[..., Any],
+    login: Callable[..., None],
+    axe_check: Callable[..., Any],
+) -> None:
+    round_: CircleRound = bank["round"]
+    before = round_services.round_match(by=bank["coordinator"], round_=round_)
+    page = new_page()
+    login(page, bank["coordinator"])
+    page.goto(reverse("circles:matching", args=[round_.pk]))
+    first = page.locator(".proposal .card").first
+    first.get_by_role("combobox").first.select_option("unplaced")
+    expect(first.locator(".move-check--bad")).to_contain_text(
+        "Circle 1 bliebe mit: weniger als 4 Personen."
+    )
+    first.get_by_role("combobox").first.select_option("0")
+    expect(first.locator(".move-check-slot").first).to_be_empty()
+    round_.refresh_from_db()
+    assert round_.proposal == before  # checking changes nothing
+    first.get_by_role("combobox").first.select_option("unplaced")
+    expect(first.locator(".move-check--bad")).to_be_visible()
+    axe_check(page)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    for width in (390, 800, 1024, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"matching scrolls sideways at {width} px"
+        page.screenshot(path=str(SCREENS / f"matching-{width}.png"), full_page=True)
