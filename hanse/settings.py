@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "hanse.circles",
     "hanse.search",
     "hanse.participation",
+    # Network analytics (aggregates only, off until enabled): reads every app.
+    "hanse.analytics",
     # At the top of the layering: it writes through every app above.
     "hanse.demo",
 ]

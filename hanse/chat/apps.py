@@ -27,3 +27,6 @@ class ChatConfig(AppConfig):
 
         mention_ranking.register()
         from hanse.chat import search  # noqa: F401  # registers the searchable types
+        from hanse.chat import interactions  # the chat's interaction kinds (analytics)
+
+        interactions.register()

@@ -17,3 +17,6 @@ class EventsConfig(AppConfig):
 
         caching.connect()
         from hanse.events import search  # noqa: F401  # registers the searchable types
+        from hanse.events import interactions  # the events' interaction kind (analytics)
+
+        interactions.register()

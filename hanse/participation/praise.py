@@ -56,6 +56,7 @@ def praise_create(
         post = post_create(author=author, body=text, community=community)
         praise = Praise.objects.create(post=post, author=author, recipient=recipient, value=value)
         enqueue_on_commit(tasks.notify_praise, praise.pk)
+        participation_interactions.praised(author_id=author.pk, recipient_id=recipient.pk)
     return praise
 
 

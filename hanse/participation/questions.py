@@ -56,6 +56,9 @@ def answer_accept(*, question: Question, answer: Comment, by: User) -> Question:
         question.save(update_fields=["accepted_answer", "accepted_by", "solved_at"])
         if answer.author_id != by.pk:
             enqueue_on_commit(tasks.notify_answer_accepted, question.pk, answer.pk)
+        participation_interactions.answer_accepted(
+            asker_id=question.post.author_id, answerer_id=answer.author_id
+        )
     return question
 
 

@@ -268,6 +268,7 @@ def circle_create(
         circle.save(update_fields=["event", "channel"])
         ids = [m.pk for m in members]
         transaction.on_commit(lambda: bump_upcoming_versions(user_ids=ids))
+        circle_interactions.circle_formed(member_ids=ids)
     return circle
 
 

@@ -229,6 +229,7 @@ def post_create(
         store_files(validated, uploader=author, post=post)
         idempotency.record(user=author, scope="posts.post", key=idempotency_key, object_id=post.pk)
         events.post_created_on_commit(post, tags=[tag.name for tag in tags])
+        post_interactions.mentioned(author_id=author.pk, people=rendered.people)
     return post
 
 
