@@ -15,11 +15,13 @@ from itertools import combinations
 
 import networkx as nx
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hanse.analytics.models import Aggregate, InteractionEdge
 from hanse.analytics.org import DIMENSIONS, Org, load_org
-from hanse.analytics.periods import period_end
+from hanse.analytics.periods import month_start, period_end, weeks_tiling
+from hanse.analytics.suppression import Cell, CellId, groups_for, suppress, tiling_groups
 
 
 @dataclass
@@ -55,9 +57,11 @@ def load_activity(start: date, end: date) -> Activity:
 
     act = Activity()
     since, until = _bounds(start, end)
-    for a, b, day in InteractionEdge.objects.filter(day__gte=start, day__lt=end).values_list(
-        "a_id", "b_id", "day"
-    ).iterator(chunk_size=20000):
+    for a, b, day in (
+        InteractionEdge.objects.filter(day__gte=start, day__lt=end)
+        .values_list("a_id", "b_id", "day")
+        .iterator(chunk_size=20000)
+    ):
         act.edges.append((a, b, day))
         act.daily[day].add(a)
         act.daily[day].add(b)
@@ -125,6 +129,8 @@ def interaction_rows(act: Activity, org: Org, min_group: int) -> list[Row]:
                 cross += 1
                 cross_people.update((a, b))
         rows.append(Row("org", f"cross_{dim}", cross, len(cross_people)))
+        within_people = {p for (ka, kb), ps in cell_people.items() if ka == kb for p in ps}
+        rows.append(Row("org", f"within_{dim}", len(edges) - cross, len(within_people)))
         for (ka, kb), count in cells.items():
             rows.append(Row(dim, "matrix", count, len(cell_people[(ka, kb)]), key=ka, key2=kb))
         rows.extend(_unit_graph_rows(dim, cells, cell_people, units, min_group))
@@ -152,12 +158,14 @@ def _unit_graph_rows(
         return rows
     reachable_pairs, lengths = 0, 0
     for _source, targets in nx.all_pairs_shortest_path_length(graph):
-        for _target, length in targets.items():
+        for length in targets.values():
             if length:
                 reachable_pairs += 1
                 lengths += length
     rows.append(Row("org", f"density_{dim}", round(nx.density(graph), 4), people))
-    rows.append(Row("org", f"reachability_{dim}", round(reachable_pairs / (n * (n - 1)), 4), people))
+    rows.append(
+        Row("org", f"reachability_{dim}", round(reachable_pairs / (n * (n - 1)), 4), people)
+    )
     if reachable_pairs:
         rows.append(Row("org", f"path_length_{dim}", round(lengths / reachable_pairs, 3), people))
     return rows
@@ -239,9 +247,15 @@ def adoption_rows(end: date, org: Org) -> list[Row]:
 
     _since, until = _bounds(end, end)
     ever: set[int] = set()
-    ever.update(Post.objects.filter(created_at__lt=until).values_list("author_id", flat=True).distinct())
-    ever.update(Comment.objects.filter(created_at__lt=until).values_list("author_id", flat=True).distinct())
-    ever.update(Reaction.objects.filter(created_at__lt=until).values_list("user_id", flat=True).distinct())
+    ever.update(
+        Post.objects.filter(created_at__lt=until).values_list("author_id", flat=True).distinct()
+    )
+    ever.update(
+        Comment.objects.filter(created_at__lt=until).values_list("author_id", flat=True).distinct()
+    )
+    ever.update(
+        Reaction.objects.filter(created_at__lt=until).values_list("user_id", flat=True).distinct()
+    )
     for column in ("a_id", "b_id"):
         ever.update(
             InteractionEdge.objects.filter(day__lt=end).values_list(column, flat=True).distinct()
@@ -278,7 +292,43 @@ def compute_period(period: str, start: date, *, min_group: int, org: Org | None 
             ],
             batch_size=2000,
         )
+        refresh_suppression(period, start, min_group=min_group, org=org)
     return len(rows)
+
+
+def refresh_suppression(
+    period: str, start: date, *, min_group: int, org: Org | None = None
+) -> None:
+    """Decide again which figures of the period (and of the month or weeks that tile with it)
+    are withheld; every page, export and API answer reads these flags."""
+    org = org or load_org()
+    family: set[tuple[str, date]] = {(period, start)}
+    month = start if period == "month" else month_start(start)
+    tiles = weeks_tiling(month)
+    if tiles and (period == "month" or start in tiles):
+        family |= {("month", month)} | {("week", w) for w in tiles}
+    query = Q()
+    for p, s in family:
+        query |= Q(period=p, start=s)
+    rows = list(
+        Aggregate.objects.filter(query).values_list(
+            "id", "period", "start", "dimension", "measure", "key", "key2", "value", "people"
+        )
+    )
+    cells: dict[CellId, Cell] = {}
+    ids: dict[CellId, int] = {}
+    for pk, p, s, dim, measure, key, key2, value, people in rows:
+        cid: CellId = (p, s.isoformat(), dim, measure, key, key2)
+        cells[cid] = Cell(cid, value, people)
+        ids[cid] = pk
+    groups = groups_for(cells, org.region_of_department)
+    if tiles:
+        groups += tiling_groups(cells, {month.isoformat(): [w.isoformat() for w in tiles]})
+    hidden = suppress(cells, groups, min_group)
+    hidden_ids = [ids[c] for c in hidden]
+    Aggregate.objects.filter(query).update(hidden=False)
+    for i in range(0, len(hidden_ids), 5000):
+        Aggregate.objects.filter(pk__in=hidden_ids[i : i + 5000]).update(hidden=True)
 
 
 def pairs_of(members: list[int]) -> list[tuple[int, int]]:

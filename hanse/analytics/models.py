@@ -55,6 +55,9 @@ class InteractionEdge(models.Model):
             models.UniqueConstraint(fields=["kind", "a", "b", "day"], name="analytics_edge_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.day}"
+
 
 class Aggregate(models.Model):
     """One figure of one period: a measure for the organisation, a unit or a pair of units.
@@ -74,6 +77,9 @@ class Aggregate(models.Model):
     key2 = models.CharField(max_length=32, blank=True, default="")
     value = models.FloatField()
     people = models.PositiveIntegerField()
+    # Withheld by small-group suppression (hanse/analytics/suppression.py); set after every
+    # computation and whenever the minimum group is raised. Hidden rows are never shown.
+    hidden = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
@@ -83,3 +89,6 @@ class Aggregate(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["period", "dimension", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.start} {self.dimension} {self.measure}"

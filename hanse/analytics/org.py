@@ -18,7 +18,9 @@ class Org:
     region_of_department: dict[str, str]  # department key -> region key
 
 
-def _up(unit_id: int | None, parents: dict[int, int | None], kinds: dict[int, str], wanted: set[str]) -> int | None:
+def _up(
+    unit_id: int | None, parents: dict[int, int | None], kinds: dict[int, str], wanted: set[str]
+) -> int | None:
     seen = 0
     while unit_id is not None and seen < 64:
         if kinds.get(unit_id) in wanted:

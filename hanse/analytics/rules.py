@@ -23,5 +23,5 @@ def may_view_analytics(user: Any) -> bool:
 
 
 def may_view_own_network(user: Any) -> bool:
-    """"My network": every signed-in person, about themselves only, while analytics are on."""
+    """ "My network": every signed-in person, about themselves only, while analytics are on."""
     return is_active_user(user) and is_enabled()

@@ -84,7 +84,9 @@ def _check_min_group(row: AnalyticsSettings, value: int) -> None:
         )
 
 
-def min_group_raise(*, by: Any, value: int, request: HttpRequest | None = None) -> AnalyticsSettings:
+def min_group_raise(
+    *, by: Any, value: int, request: HttpRequest | None = None
+) -> AnalyticsSettings:
     """Raise the minimum group size (never lower: published figures must stay safe)."""
     if not may_manage_analytics(by):
         raise PermissionRefused(_("Only administrators can change the minimum group."))

@@ -24,7 +24,12 @@ from dataclasses import dataclass
 from hanse.analytics.org import DIMENSIONS
 
 PERSON_MEASURES = ("active", "posters", "commenters", "reacters")
-ADDITIVE_MEASURES = ("interactions", "matrix", *(f"cross_{d}" for d in DIMENSIONS))
+ADDITIVE_MEASURES = (
+    "interactions",
+    "matrix",
+    *(f"cross_{d}" for d in DIMENSIONS),
+    *(f"within_{d}" for d in DIMENSIONS),
+)
 
 CellId = tuple[str, str, str, str, str, str]  # period, start (ISO), dimension, measure, key, key2
 
@@ -68,6 +73,9 @@ def groups_for(cells: dict[CellId, Cell], region_of_department: dict[str, str]) 
             groups.append(Group(total, tuple(matrix), disjoint=False))
             cross: CellId = (period, start, "org", f"cross_{dim}", "", "")
             groups.append(Group(cross, tuple(c for c in matrix if c[4] != c[5]), disjoint=False))
+            # The share across lines is shown with the total: inside = total - across.
+            within: CellId = (period, start, "org", f"within_{dim}", "", "")
+            groups.append(Group(total, (cross, within), disjoint=False))
     return groups
 
 

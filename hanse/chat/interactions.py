@@ -35,9 +35,7 @@ def message_posted(
             # Imported here: this module is loaded from ChatConfig.ready() before models are.
             from hanse.chat.models import ChannelMember
 
-            others = ChannelMember.objects.filter(channel_id=channel_id).exclude(
-                user_id=author_id
-            )
+            others = ChannelMember.objects.filter(channel_id=channel_id).exclude(user_id=author_id)
             return [(author_id, uid) for uid in others.values_list("user_id", flat=True)]
 
         interactions.interactions("dm", partner, day)

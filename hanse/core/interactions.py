@@ -88,7 +88,7 @@ def label(key: str) -> str | Promise:
 
 def set_sink(sink: Sink | None) -> None:
     """Install where edges go (hanse.analytics does, from its ready()); None drops them."""
-    global _sink  # noqa: PLW0603 - one process-wide sink, installed once at start-up
+    global _sink
     _sink = sink
 
 

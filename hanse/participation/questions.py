@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.communities.models import Community
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.jobs.outbox import enqueue_on_commit
+from hanse.participation import interactions as participation_interactions
 from hanse.participation import tasks
 from hanse.participation.models import AnswerVote, Question
 from hanse.participation.rules import may_accept_answer, may_ask_in, may_upvote

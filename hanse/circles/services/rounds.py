@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from hanse.chat.models import Channel
 from hanse.chat.services import channels as chat_channels
+from hanse.circles import interactions as circle_interactions
 from hanse.circles import matching, rules, tasks
 from hanse.circles.models import Circle, CircleMember, CircleRound, SignUp, SignUpWish
 from hanse.circles.models.circles import SLOTS

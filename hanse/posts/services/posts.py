@@ -20,6 +20,7 @@ from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import MAX_SOURCE_CHARS, TextTooLongError, parse_text
 from hanse.people.models import User
 from hanse.posts import events
+from hanse.posts import interactions as post_interactions
 from hanse.posts.models import Attachment, Comment, Mention, Post, PostRevision, Tag
 from hanse.posts.rules import may_delete_post, may_edit_post, may_pin_post, may_post_in
 from hanse.posts.services.attachments import (
