@@ -70,7 +70,7 @@ def load_activity(start: date, end: date) -> Activity:
         (Comment, "author_id", act.commenters),
         (Reaction, "user_id", act.reacters),
     ):
-        rows = model.objects.filter(created_at__gte=since, created_at__lt=until).values_list(  # type: ignore[attr-defined]  # each has created_at
+        rows = model.objects.filter(created_at__gte=since, created_at__lt=until).values_list(
             field_name, "created_at"
         )
         for pk, at in rows.iterator(chunk_size=20000):
@@ -120,7 +120,7 @@ def interaction_rows(act: Activity, org: Org, min_group: int) -> list[Row]:
         units = org.units[dim]
         cells: dict[tuple[str, str], int] = defaultdict(int)
         cell_people: dict[tuple[str, str], set[int]] = defaultdict(set)
-        cross, cross_people = 0, set()
+        cross, cross_people = 0, set[int]()
         for a, b in edges:
             ka, kb = sorted((units[a], units[b]))
             cells[(ka, kb)] += 1
@@ -151,8 +151,13 @@ def _unit_graph_rows(
     for (ka, kb), count in cells.items():
         if ka and kb and ka != kb and len(cell_people[(ka, kb)]) >= min_group:
             graph.add_edge(ka, kb, weight=count)
-    people = len({p for s in cell_people.values() for p in s})
-    rows = [Row(dim, "connected_units", graph.degree(n), people, key=n) for n in graph.nodes]
+    involved = {p for s in cell_people.values() for p in s}
+    people = len(involved)
+    # A unit's own figure is about its own people: from how many of them it comes.
+    own: dict[str, int] = defaultdict(int)
+    for p in involved:
+        own[units[p]] += 1
+    rows = [Row(dim, "connected_units", graph.degree(n), own[n], key=n) for n in graph.nodes]
     n = graph.number_of_nodes()
     if n < 2:
         return rows

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from hanse.analytics import selectors
+from hanse.analytics.org import DIMENSIONS
 from hanse.core import interactions
 
 
@@ -38,6 +39,25 @@ class Table:
 
 
 TABLES = ("series", "figures", "units", "matrix", "network_nodes", "network", "communities")
+
+
+def choose(period: str, start: str, dimension: str) -> Choice:
+    """The period kind, the period and the unit kind asked for; unknown values: defaults (the
+    newest computed month, departments)."""
+    if period not in ("week", "month"):
+        period = "month"
+    if dimension not in DIMENSIONS:
+        dimension = "department"
+    available = selectors.starts(period)
+    chosen: date | None = available[0] if available else None
+    if start:
+        try:
+            wanted = date.fromisoformat(start)
+        except ValueError:
+            wanted = None
+        if wanted in available:
+            chosen = wanted
+    return Choice(period=period, start=chosen, dimension=dimension, available=available)
 
 
 def kind_labels() -> list[str]:

@@ -4,6 +4,7 @@ and region (the division or regional directorate above their unit)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from hanse.people.models import OrgUnit, User
@@ -19,7 +20,10 @@ class Org:
 
 
 def _up(
-    unit_id: int | None, parents: dict[int, int | None], kinds: dict[int, str], wanted: set[str]
+    unit_id: int | None,
+    parents: Mapping[int, int | None],
+    kinds: Mapping[int, str],
+    wanted: Collection[str],
 ) -> int | None:
     seen = 0
     while unit_id is not None and seen < 64:

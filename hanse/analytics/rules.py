@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from hanse.analytics.recording import is_enabled
 from hanse.core.rules import is_active_user, is_platform_admin
 
@@ -14,7 +16,17 @@ def may_manage_analytics(user: Any) -> bool:
 
 
 def has_analytics_role(user: Any) -> bool:
-    return is_active_user(user) and bool(user.has_perm("analytics.view_analytics"))
+    """Given explicitly, to the person or one of their groups: unlike ``has_perm`` this is not
+    implied by being a superuser (the staff council agrees on who looks, by name)."""
+    if not is_active_user(user):
+        return False
+    from django.contrib.auth.models import Permission  # the auth models, once apps are ready
+
+    return (
+        Permission.objects.filter(content_type__app_label="analytics", codename="view_analytics")
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
+    )
 
 
 def may_view_analytics(user: Any) -> bool:

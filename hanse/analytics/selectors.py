@@ -183,7 +183,7 @@ def communities(period: str, start: date) -> list[dict[str, Any]]:
             continue
         row["name"] = names.get(int(key), "")
         rows.append(row)
-    return sorted(rows, key=lambda r: -r["active_members"])[:20]
+    return sorted(rows, key=lambda r: -float(r["active_members"]))[:20]
 
 
 @dataclass
@@ -225,7 +225,7 @@ def my_network(user: Any) -> MyNetwork:
     if month is not None:
         growth.append((month, len(seen_people), len(seen_units)))
     people = User.objects.filter(pk__in=list(others)).select_related("org_unit")
-    colleagues = []
+    colleagues: list[dict[str, Any]] = []
     for person in people:
         unit = org.units["department"].get(person.pk, "")
         if unit and unit != mine:
@@ -236,5 +236,5 @@ def my_network(user: Any) -> MyNetwork:
                     "count": others[person.pk],
                 }
             )
-    colleagues.sort(key=lambda c: (c["unit"], -c["count"]))
+    colleagues.sort(key=lambda c: (str(c["unit"]), -int(c["count"])))
     return MyNetwork(colleagues=colleagues, growth=growth)

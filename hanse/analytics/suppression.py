@@ -64,9 +64,9 @@ def groups_for(cells: dict[CellId, Cell], region_of_department: dict[str, str]) 
             regions: dict[str, list[CellId]] = defaultdict(list)
             for cid in by.get((period, start, "department", measure), ()):
                 regions[region_of_department.get(cid[4], "")].append(cid)
-            for region, children in regions.items():
+            for region, parts in regions.items():
                 region_cell: CellId = (period, start, "region", measure, region, "")
-                groups.append(Group(region_cell, tuple(children), disjoint=True))
+                groups.append(Group(region_cell, tuple(parts), disjoint=True))
         for dim in DIMENSIONS:
             matrix = by.get((period, start, dim, "matrix"), [])
             total: CellId = (period, start, "org", "interactions", "", "")
@@ -94,11 +94,11 @@ def tiling_groups(cells: dict[CellId, Cell], tiles: dict[str, list[str]]) -> lis
 def suppress(cells: dict[CellId, Cell], groups: Iterable[Group], n: int) -> set[CellId]:
     """The ids of the cells to withhold."""
     hidden = {cid for cid, cell in cells.items() if cell.people < n}
-    groups = [g for g in groups if g.parent in cells]
+    relevant = [g for g in groups if g.parent in cells]
     changed = True
     while changed:
         changed = False
-        for group in groups:
+        for group in relevant:
             if group.parent in hidden:
                 continue
             # A part with no figure at all (nobody active there) is zero to everyone.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 from django_tasks import task
@@ -14,12 +14,12 @@ from hanse.analytics.periods import month_start, week_start
 from hanse.analytics.recording import is_enabled
 
 
-def run_daily(today: object = None) -> int:
+def run_daily(today: date | None = None) -> int:
     """Recompute the week and month holding yesterday; fold and delete expired edges. Does
     nothing while analytics are off. Returns how many aggregate rows were written."""
     if not is_enabled():
         return 0
-    day = (today or timezone.localdate()) - timedelta(days=1)  # type: ignore[operator]  # a date
+    day = (today or timezone.localdate()) - timedelta(days=1)
     settings_row = services.current()
     org = load_org()
     written = compute_period("week", week_start(day), min_group=settings_row.min_group, org=org)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -33,24 +32,11 @@ def _require_role(request: HttpRequest) -> Any:
 
 
 def choice(request: HttpRequest) -> exports.Choice:
-    """The period kind, the period and the unit kind asked for (unknown values: defaults)."""
-    period = request.GET.get("period", "month")
-    if period not in ("week", "month"):
-        period = "month"
-    dimension = request.GET.get("dimension", "department")
-    if dimension not in DIMENSIONS:
-        dimension = "department"
-    available = selectors.starts(period)
-    start: date | None = available[0] if available else None
-    asked = request.GET.get("start", "")
-    if asked:
-        try:
-            wanted = date.fromisoformat(asked)
-        except ValueError:
-            wanted = None
-        if wanted in available:
-            start = wanted
-    return exports.Choice(period=period, start=start, dimension=dimension, available=available)
+    return exports.choose(
+        request.GET.get("period", ""),
+        request.GET.get("start", ""),
+        request.GET.get("dimension", ""),
+    )
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -186,5 +172,5 @@ def switch(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Network analytics are on."))
             return HttpResponseRedirect(reverse("analytics:switch"))
         except ServiceError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, str(error.message))
     return render(request, "analytics/switch.html", {"form": form, "settings": row})

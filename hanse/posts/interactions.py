@@ -38,5 +38,7 @@ def reacted(*, user_id: int, author_id: int | None) -> None:
 
 
 def mentioned(*, author_id: int, people: Iterable[object]) -> None:
-    pairs = [(author_id, getattr(p, "pk", None)) for p in people]
+    pairs: list[tuple[int | None, int | None]] = [
+        (author_id, getattr(p, "pk", None)) for p in people
+    ]
     interactions.interactions("mention", pairs, timezone.localdate())
