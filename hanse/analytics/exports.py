@@ -90,7 +90,7 @@ def tables(chosen: Choice) -> dict[str, Table]:
             _("Unit"),
             _("Active people"),
             _("People who post"),
-            _("Share who post (%)"),
+            _("Share who post, per cent"),
             _("Connected units"),
         ],
         [[u.key, u.name, u.active, u.posters, u.share_posters, u.connected_units] for u in units],
@@ -123,7 +123,7 @@ def tables(chosen: Choice) -> dict[str, Table]:
             _("Community"),
             _("Active members"),
             _("Posts"),
-            _("Questions answered (%)"),
+            _("Questions answered, per cent"),
             _("Hours to a first answer (median)"),
         ],
         [
