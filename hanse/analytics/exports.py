@@ -36,6 +36,8 @@ class Choice:
 class Table:
     headers: list[Any]
     rows: list[list[Any]]
+    # What the picture of the table is drawn from (the matrix), not exported.
+    source: Any = None
 
 
 TABLES = ("series", "figures", "units", "matrix", "network_nodes", "network", "communities")
@@ -104,10 +106,11 @@ def tables(chosen: Choice) -> dict[str, Table]:
     result["matrix"] = Table(
         [_("Unit"), _("Unit"), _("Interactions")],
         [[names.get(a, ""), names.get(b, ""), v] for a, b, v in pairs],
+        source=matrix,
     )
     result["network_nodes"] = Table(
         [_("Unit id"), _("Unit"), _("Active people")],
-        [[u.key, u.name, u.active] for u in units if u.active is not None and u.key],
+        [[u.key, u.name, u.active] for u in units if u.active is not None and u.key in names],
     )
     shown = {r[0] for r in result["network_nodes"].rows}
     result["network"] = Table(

@@ -34,6 +34,18 @@ def _up(
     return None
 
 
+def unit_names() -> dict[str, dict[str, str]]:
+    """Names of units and places by key, per dimension (no person is read)."""
+    from hanse.people.models import Location
+
+    units = {
+        str(pk): short or name
+        for pk, name, short in OrgUnit.objects.values_list("id", "name", "short_name")
+    }
+    places = {str(pk): name for pk, name in Location.objects.values_list("id", "name")}
+    return {"department": units, "region": units, "branch": places}
+
+
 def load_org() -> Org:
     rows = list(OrgUnit.objects.values_list("id", "parent_id", "kind", "name", "short_name"))
     parents = {r[0]: r[1] for r in rows}

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from hanse.analytics.models import Aggregate, InteractionEdge
-from hanse.analytics.org import DIMENSIONS, load_org
+from hanse.analytics.org import DIMENSIONS, load_org, unit_names
 from hanse.analytics.services import current
 
 SERIES_LENGTH = 12
@@ -116,8 +116,7 @@ class UnitRow:
 def units(period: str, start: date, dimension: str) -> list[UnitRow]:
     """Per unit: active people, posters (and their share), connected units; visible only."""
     n = min_group()
-    org = load_org()
-    names = org.names[dimension]
+    names = unit_names()[dimension]
     rows: dict[str, UnitRow] = {}
     qs = Aggregate.objects.filter(
         period=period,
@@ -144,13 +143,33 @@ class Matrix:
         return max(self.cells.values(), default=0)
 
 
+# A heatmap and a network of more units than this cannot be read (nor drawn on a phone): the
+# picture, its table and its CSV show the units with the most active people.
+MATRIX_UNITS = 25
+
+
 def matrix(period: str, start: date, dimension: str) -> Matrix:
-    """The unit x unit interaction matrix: visible cells; a unit appears if one of its is."""
-    names = load_org().names[dimension]
+    """The unit x unit interaction matrix of the MATRIX_UNITS units with the most active
+    people: visible cells; a unit appears if one of its cells is visible."""
+    names = unit_names()[dimension]
     result = Matrix()
     keys: set[str] = set()
+    biggest = list(
+        Aggregate.objects.filter(
+            period=period, start=start, dimension=dimension, measure="active", hidden=False
+        )
+        .exclude(key="")
+        .order_by("-value", "key")
+        .values_list("key", flat=True)[:MATRIX_UNITS]
+    )
     qs = Aggregate.objects.filter(
-        period=period, start=start, dimension=dimension, measure="matrix", hidden=False
+        period=period,
+        start=start,
+        dimension=dimension,
+        measure="matrix",
+        hidden=False,
+        key__in=biggest,
+        key2__in=biggest,
     ).values_list("key", "key2", "value")
     for a, b, value in qs:
         result.cells[(a, b)] = value

@@ -57,9 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {k: values[k] for k in ("share_cross_department", "share_cross_branch", "share_posters")},
         labels,
     )
-    matrix = (
-        selectors.matrix(chosen.period, chosen.start, chosen.dimension) if chosen.start else None
-    )
+    matrix = tables["matrix"].source
     unit_rows = tables["units"].rows
     network_nodes = [(r[0], r[1], r[2]) for r in tables["network_nodes"].rows]
     network_edges = [(r[0], r[2], r[4]) for r in tables["network"].rows]
