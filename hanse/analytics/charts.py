@@ -53,7 +53,7 @@ def line_chart(
                 f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="middle" {TICK}>'
                 f"{day:%d.%m.}</text>"
             )
-    for n, (key, vs) in enumerate(series.items()):
+    for n, vs in enumerate(series.values()):
         colour = COLOURS[n % len(COLOURS)]
         run: list[str] = []
         for i, v in enumerate([*vs, None]):
@@ -69,12 +69,13 @@ def line_chart(
                 px, py = point.split(",")
                 parts.append(f'<circle cx="{px}" cy="{py}" r="3" fill="{colour}"/>')
             run = []
-        parts.append(
-            f'<text x="{left + 8 + 170 * n}" y="{top + 4}" class="chart__legend" fill="{colour}">'
-            f"{escape(labels.get(key, key))}</text>"
-        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped labels only
+
+
+def legend(keys: list[str], labels: dict[str, str]) -> list[tuple[str, str]]:
+    """The line chart's legend, shown as HTML under the picture: (label, colour)."""
+    return [(labels.get(k, k), COLOURS[n % len(COLOURS)]) for n, k in enumerate(keys)]
 
 
 def heatmap(labels: list[tuple[str, str]], cells: dict[tuple[str, str], float]) -> SafeString:

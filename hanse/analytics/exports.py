@@ -43,6 +43,13 @@ class Table:
 TABLES = ("series", "figures", "units", "matrix", "network_nodes", "network", "communities")
 
 
+def tidy(value: Any) -> Any:
+    """10000.0 reads as 10000: counts are whole numbers."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def choose(period: str, start: str, dimension: str) -> Choice:
     """The period kind, the period and the unit kind asked for; unknown values: defaults (the
     newest computed month, departments)."""
@@ -140,4 +147,6 @@ def tables(chosen: Choice) -> dict[str, Table]:
             for c in selectors.communities(period, start)
         ],
     )
+    for table in result.values():
+        table.rows = [[tidy(cell) for cell in row] for row in table.rows]
     return result

@@ -51,6 +51,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     dates, values = selectors.series(chosen.period)
     labels = {k: str(v) for k, v in selectors.KPI_LABELS.items()}
+    people_keys = ["active", "adopted"]
+    share_keys = ["share_cross_department", "share_cross_branch", "share_posters"]
     people_chart = charts.line_chart(dates, {k: values[k] for k in ("active", "adopted")}, labels)
     shares_chart = charts.line_chart(
         dates,
@@ -68,6 +70,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "tables": tables,
             "people_chart": people_chart,
+            "people_legend": charts.legend(people_keys, labels),
+            "shares_legend": charts.legend(share_keys, labels),
             "shares_chart": shares_chart,
             "heatmap": charts.heatmap(matrix.labels, matrix.cells) if matrix else "",
             "network_chart": charts.network(network_nodes, network_edges),
