@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from hanse.people.models import OrgUnit, User
+from hanse.people.models import Location, OrgUnit, User
 
 DIMENSIONS = ("department", "branch", "region")
 
@@ -36,8 +36,6 @@ def _up(
 
 def unit_names() -> dict[str, dict[str, str]]:
     """Names of units and places by key, per dimension (no person is read)."""
-    from hanse.people.models import Location
-
     units = {
         str(pk): short or name
         for pk, name, short in OrgUnit.objects.values_list("id", "name", "short_name")
@@ -53,8 +51,6 @@ def load_org() -> Org:
     unit_names = {str(r[0]): r[4] or r[3] for r in rows}
     dept_kinds = {OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.BRANCH}
     region_kinds = {OrgUnit.Kind.DIVISION}
-    from hanse.people.models import Location
-
     location_names = {str(pk): name for pk, name in Location.objects.values_list("id", "name")}
     units: dict[str, dict[int, str]] = {d: {} for d in DIMENSIONS}
     region_of_department: dict[str, str] = {}

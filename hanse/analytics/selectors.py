@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.analytics.models import Aggregate, InteractionEdge
 from hanse.analytics.org import DIMENSIONS, load_org, unit_names
 from hanse.analytics.services import current
+from hanse.people.models import User
 
 SERIES_LENGTH = 12
 
@@ -215,8 +216,6 @@ def my_network(user: Any) -> MyNetwork:
     """Whom this person interacted with outside their own department (from the raw edges kept
     for the retention period) and how their network grew; for their eyes only."""
     from django.db.models import Q
-
-    from hanse.people.models import User
 
     org = load_org()
     mine = org.units["department"].get(user.pk, "")

@@ -229,7 +229,9 @@ def test_api_serves_what_the_export_shows_and_is_audited(
     assert "Filiale Mölln" not in csv_text
     matrix = client.get("/api/v1/analytics/tables/matrix").json()["items"]
     # The IT cell comes from 7 people, but shown next to the total it would give away the
-    # Mölln cell (total - IT = 1): complementary suppression withholds it and the total.
+    # Mölln cell (total - IT = 1): complementary suppression withholds it too. The total
+    # stays: it comes from all 8 people.
     assert matrix == []
-    assert Aggregate.objects.get(measure="interactions", period="month").hidden
+    total = Aggregate.objects.get(measure="interactions", period="month")
+    assert (total.value, total.people, total.hidden) == (8, 8, False)
     assert actions()[-3:] == ["analytics.api", "analytics.exported", "analytics.api"]
