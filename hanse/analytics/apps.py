@@ -15,4 +15,14 @@ class AnalyticsConfig(AppConfig):
         from hanse.jobs import scheduler
 
         interactions.set_sink(recording.EdgeSink())
+        from django.db.models.signals import post_delete, post_save
+
+        from hanse.analytics.models import AnalyticsSettings
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                recording.forget_switch,
+                sender=AnalyticsSettings,
+                dispatch_uid=f"hanse.analytics.forget_switch.{signal is post_save}",
+            )
         scheduler.register(*jobs.SCHEDULES)
