@@ -116,6 +116,8 @@ INSTALLED_APPS = [
     "hanse.ideas",
     # Consent decisions and the decision logs (issue 17).
     "hanse.decisions",
+    # Network analytics (aggregates only, off until enabled): reads every app.
+    "hanse.analytics",
     # At the top of the layering: it writes through every app above.
     "hanse.demo",
 ]

@@ -34,6 +34,8 @@ urlpatterns = [
     path("operations/", include("hanse.jobs.urls")),
     path("ideas/", include("hanse.ideas.urls")),
     path("decisions/", include("hanse.decisions.urls")),
+    # Network analytics: dashboard (analytics role), "My network", the page for everyone.
+    path("analytics/", include("hanse.analytics.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     path("accounts/", include("allauth.urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
+from hanse.analytics.api import router as analytics_router  # network analytics
 from hanse.api.auth import TokenAuth
 from hanse.api.docs import LocalSwagger
 from hanse.api.errors import install_error_handlers
@@ -59,3 +60,5 @@ api.add_router("/search", search_router)
 api.add_router("/experts", experts_router)
 api.add_router("/ideas", ideas_router)
 api.add_router("/decisions", decisions_router)
+# Network analytics: aggregates only, for the analytics role (hanse/analytics/api.py).
+api.add_router("/analytics", analytics_router)

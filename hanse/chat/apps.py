@@ -26,4 +26,9 @@ class ChatConfig(AppConfig):
         from hanse.chat import mention_ranking
 
         mention_ranking.register()
-        from hanse.chat import search  # noqa: F401  # registers the searchable types
+        from hanse.chat import (
+            interactions,  # the chat's interaction kinds (analytics)
+            search,  # noqa: F401  # registers the searchable types
+        )
+
+        interactions.register()

@@ -17,3 +17,6 @@ class CirclesConfig(AppConfig):
         search.register()
         badges.register_badges()
         visibility.register()
+        from hanse.circles import interactions  # the circles' interaction kind (analytics)
+
+        interactions.register()

@@ -16,4 +16,9 @@ class EventsConfig(AppConfig):
         from hanse.events import caching  # its signal receivers name the models
 
         caching.connect()
-        from hanse.events import search  # noqa: F401  # registers the searchable types
+        from hanse.events import (
+            interactions,  # the events' interaction kind (analytics)
+            search,  # noqa: F401  # registers the searchable types
+        )
+
+        interactions.register()

@@ -20,3 +20,6 @@ class ParticipationConfig(AppConfig):
         from hanse.people import profile_sections
 
         profile_sections.register("praise", profile_section, order=40)
+        from hanse.participation import interactions  # interaction kinds (analytics)
+
+        interactions.register()

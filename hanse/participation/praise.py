@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.communities.models import Community
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.jobs.outbox import enqueue_on_commit
+from hanse.participation import interactions as participation_interactions
 from hanse.participation import tasks
 from hanse.participation.models import Praise, PraiseValue
 from hanse.participation.rules import may_hide_praise, may_praise
@@ -56,6 +57,7 @@ def praise_create(
         post = post_create(author=author, body=text, community=community)
         praise = Praise.objects.create(post=post, author=author, recipient=recipient, value=value)
         enqueue_on_commit(tasks.notify_praise, praise.pk)
+        participation_interactions.praised(author_id=author.pk, recipient_id=recipient.pk)
     return praise
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.communities.models import Community
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.jobs.outbox import enqueue_on_commit
+from hanse.participation import interactions as participation_interactions
 from hanse.participation import tasks
 from hanse.participation.models import AnswerVote, Question
 from hanse.participation.rules import may_accept_answer, may_ask_in, may_upvote
@@ -56,6 +57,9 @@ def answer_accept(*, question: Question, answer: Comment, by: User) -> Question:
         question.save(update_fields=["accepted_answer", "accepted_by", "solved_at"])
         if answer.author_id != by.pk:
             enqueue_on_commit(tasks.notify_answer_accepted, question.pk, answer.pk)
+        participation_interactions.answer_accepted(
+            asker_id=question.post.author_id, answerer_id=answer.author_id
+        )
     return question
 
 

@@ -25,3 +25,6 @@ class PostsConfig(AppConfig):
         from hanse.posts.views.streams import profile_section  # the views need the models
 
         profile_sections.register("posts", profile_section, order=50)
+        from hanse.posts import interactions  # the stream's interaction kinds (analytics)
+
+        interactions.register()

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from hanse.analytics.recording import recording_enabled
 from hanse.chat import selectors, services
 from hanse.chat.models import Channel, ChannelMember
 from hanse.jobs.models import OutboxEvent
@@ -98,6 +99,8 @@ def test_the_hand_off_after_the_commit_is_one_claim(
     channel = selectors.find_channel_for(viewer=ben, channel_id=world["public"].pk)
     assert channel is not None
     before = OutboxEvent.objects.count()
+    # Network analytics' switch, as a running server holds it (read at most every 30 s).
+    recording_enabled()
     with django_capture_on_commit_callbacks() as hooks:
         services.message_post(channel=channel, author=ben, body="Moin @anna")
     relaxed = connection.vendor == "postgresql"  # SET LOCAL synchronous_commit

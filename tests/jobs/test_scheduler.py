@@ -85,6 +85,8 @@ def test_command_once_creates_jobs_and_runs_interval_jobs(db: None, settings: An
     assert "notifications.recover_stuck_work" in out.getvalue()
     assert "jobs.outbox_relay" in out.getvalue()
     assert "jobs.recover_stuck_tasks" in out.getvalue()
+    # Network analytics: daily at night, so not started by --once.
+    assert "analytics.daily" in names
     queued = [r.task.name for r in default_task_backend.results]  # type: ignore[attr-defined]
     # The recovery step and the outbox relay run inline in the scheduler, the rest goes to
     # the queue.

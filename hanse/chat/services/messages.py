@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.chat import events
+from hanse.chat import interactions as chat_interactions
 from hanse.chat import rules as chat_rules
 from hanse.chat.models import (
     MAX_MESSAGE_CHARS,
@@ -199,6 +200,13 @@ def message_post(
             if channel.kind in (Channel.Kind.DIRECT, Channel.Kind.GROUP) or mentioned_ids:
                 enqueue_on_commit(notify_message_created, message.pk, list(mentioned_ids))
             transaction.on_commit(lambda: events.message_created(shown, mentioned_ids))
+            chat_interactions.message_posted(
+                channel_id=channel.pk,
+                direct=channel.kind == Channel.Kind.DIRECT,
+                author_id=author.pk,
+                parent_author_id=parent.author_id if parent is not None else None,
+                mentioned_ids=list(mentioned_ids),
+            )
     except IntegrityError:
         if client_id is None:
             raise

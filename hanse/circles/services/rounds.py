@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from hanse.chat.models import Channel
 from hanse.chat.services import channels as chat_channels
+from hanse.circles import interactions as circle_interactions
 from hanse.circles import matching, rules, tasks
 from hanse.circles.models import Circle, CircleMember, CircleRound, SignUp, SignUpWish
 from hanse.circles.models.circles import SLOTS
@@ -268,6 +269,7 @@ def circle_create(
         circle.save(update_fields=["event", "channel"])
         ids = [m.pk for m in members]
         transaction.on_commit(lambda: bump_upcoming_versions(user_ids=ids))
+        circle_interactions.circle_formed(member_ids=ids)
     return circle
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core.errors import PermissionRefused, ServiceError
+from hanse.events import interactions as events_interactions
 from hanse.events.models import Event, ReminderSetting, Rsvp
 from hanse.events.recurrence import occurrence_at
 
@@ -83,6 +84,8 @@ def rsvp_set(*, event: Event, recurrence_id: datetime, user: User, status: str) 
                 recurrence_id=rid,
                 title=occ.title,
             )
+        if new == Rsvp.Status.GOING and previous != Rsvp.Status.GOING:
+            events_interactions.going(event_id=locked.pk, occurrence=rid, user_id=user.pk)
     return rsvp
 
 

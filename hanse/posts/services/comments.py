@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.core import idempotency, uploads
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.posts import events
+from hanse.posts import interactions as post_interactions
 from hanse.posts.models import Attachment, Comment, Mention, Post
 from hanse.posts.rules import may_delete_comment, may_edit_comment
 from hanse.posts.services.posts import (
@@ -68,6 +69,12 @@ def comment_create(
             user=author, scope="posts.comment", key=idempotency_key, object_id=comment.pk
         )
         events.comment_created_on_commit(comment.pk)
+        post_interactions.commented(
+            author_id=author.pk,
+            post_author_id=post.author_id,
+            parent_author_id=parent.author_id if parent is not None else None,
+        )
+        post_interactions.mentioned(author_id=author.pk, people=rendered.people)
     return comment
 
 

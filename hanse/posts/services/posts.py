@@ -20,6 +20,7 @@ from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import MAX_SOURCE_CHARS, TextTooLongError, parse_text
 from hanse.people.models import User
 from hanse.posts import events
+from hanse.posts import interactions as post_interactions
 from hanse.posts.models import Attachment, Comment, Mention, Post, PostRevision, Tag
 from hanse.posts.rules import may_delete_post, may_edit_post, may_pin_post, may_post_in
 from hanse.posts.services.attachments import (
@@ -229,6 +230,7 @@ def post_create(
         store_files(validated, uploader=author, post=post)
         idempotency.record(user=author, scope="posts.post", key=idempotency_key, object_id=post.pk)
         events.post_created_on_commit(post, tags=[tag.name for tag in tags])
+        post_interactions.mentioned(author_id=author.pk, people=rendered.people)
     return post
 
 

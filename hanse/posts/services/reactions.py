@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hanse.core.errors import ServiceError
 from hanse.posts import events
+from hanse.posts import interactions as post_interactions
 from hanse.posts.models import Comment, Post, Reaction, ReactionKind
 from hanse.posts.services.posts import require_active
 
@@ -57,6 +58,8 @@ def reaction_add(
             return False
         _bump(post, comment, +1)
         events.reaction_added_on_commit(reaction.pk)
+        target = post if post is not None else comment
+        post_interactions.reacted(user_id=user.pk, author_id=target.author_id)  # type: ignore[union-attr]  # one of them is set (_target)
     return True
 
 

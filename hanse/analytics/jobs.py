@@ -1,0 +1,14 @@
+"""Scheduled jobs of network analytics."""
+
+from datetime import time
+
+from hanse.jobs.scheduler import Schedule
+
+SCHEDULES = (
+    # At night, when yesterday is complete: its week and month, then the retention.
+    Schedule(
+        name="analytics.daily",
+        task="hanse.analytics.tasks.compute_daily_analytics",
+        at=time(2, 30),
+    ),
+)

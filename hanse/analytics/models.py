@@ -1,0 +1,94 @@
+"""Network analytics: the switch, raw interaction edges (kept for a while), aggregates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_MIN_GROUP = 5
+DEFAULT_RETENTION_DAYS = 90
+
+
+class AnalyticsSettings(models.Model):
+    """One row (pk=1): whether analytics record and compute anything, and their limits.
+
+    Changed only through ``hanse.analytics.services`` (each change is written to the audit
+    log with its reason). The ``view_analytics`` permission is the analytics role."""
+
+    enabled = models.BooleanField(_("enabled"), default=False)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Only ever raised: a smaller group would make earlier published figures re-identifiable.
+    min_group = models.PositiveSmallIntegerField(_("minimum group size"), default=DEFAULT_MIN_GROUP)
+    retention_days = models.PositiveSmallIntegerField(
+        _("days raw interactions are kept"), default=DEFAULT_RETENTION_DAYS
+    )
+
+    class Meta:
+        verbose_name = _("analytics settings")
+        verbose_name_plural = _("analytics settings")
+        permissions = [("view_analytics", _("Can see network analytics"))]
+
+    def __str__(self) -> str:
+        return str(_("Network analytics"))
+
+
+class InteractionEdge(models.Model):
+    """Two people interacted on a day (``a_id < b_id``): raw, deleted after the retention."""
+
+    kind = models.CharField(max_length=32)
+    a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "a", "b", "day"], name="analytics_edge_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.day}"
+
+
+class Aggregate(models.Model):
+    """One figure of one period: a measure for the organisation, a unit or a pair of units.
+
+    ``people`` is how many distinct people the figure is derived from; suppression reads it
+    (hanse/analytics/suppression.py). Never a person's id: keys are unit ids or ""."""
+
+    class Period(models.TextChoices):
+        WEEK = "week", _("Week")
+        MONTH = "month", _("Month")
+
+    period = models.CharField(max_length=5, choices=Period.choices)
+    start = models.DateField()
+    dimension = models.CharField(max_length=12)  # org, department, branch, region, community
+    measure = models.CharField(max_length=32)
+    key = models.CharField(max_length=32, blank=True, default="")
+    key2 = models.CharField(max_length=32, blank=True, default="")
+    value = models.FloatField()
+    people = models.PositiveIntegerField()
+    # Withheld by small-group suppression (hanse/analytics/suppression.py); set after every
+    # computation and whenever the minimum group is raised. Hidden rows are never shown.
+    hidden = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "start", "dimension", "measure", "key", "key2"],
+                name="analytics_aggregate_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "dimension", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.start} {self.dimension} {self.measure}"
