@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IdentityConfig(AppConfig):
+    name = "hanse.identity"
+    label = "identity"
+    verbose_name = _("Identity and access")
+
+    def ready(self) -> None:
+        from hanse.identity import signals  # noqa: PLC0415 (receivers need the app registry)
+
+        signals.connect()
