@@ -8,6 +8,6 @@ class IdentityConfig(AppConfig):
     verbose_name = _("Identity and access")
 
     def ready(self) -> None:
-        from hanse.identity import signals  # noqa: PLC0415 (receivers need the app registry)
+        from hanse.identity import signals
 
         signals.connect()

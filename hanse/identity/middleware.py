@@ -70,7 +70,7 @@ class SessionTimeoutMiddleware:
             return response
         touch(session, now=now)
         if session.session_key and response.status_code < 500:
-            from allauth.usersessions.models import UserSession  # noqa: PLC0415 (app registry)
+            from allauth.usersessions.models import UserSession
 
             UserSession.objects.create_from_request(request, user=user, session=session)
         return response
@@ -106,9 +106,14 @@ class MFARequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and self._guarded(request.path_info):
-            if rules.mfa_required(user) and not has_second_factor(user):
-                return self._refuse(request)
+        if (
+            user is not None
+            and user.is_authenticated
+            and self._guarded(request.path_info)
+            and rules.mfa_required(user)
+            and not has_second_factor(user)
+        ):
+            return self._refuse(request)
         return self.get_response(request)
 
     def _guarded(self, path: str) -> bool:

@@ -53,9 +53,9 @@ def place_of(ip: str, places: list[NetworkPlace]) -> str:
     best: NetworkPlace | None = None
     for place in places:
         network = place.as_network()
-        if address.version == network.version and address in network:
-            if best is None or network.prefixlen > best.as_network().prefixlen:
-                best = place
+        inside = address.version == network.version and address in network
+        if inside and (best is None or network.prefixlen > best.as_network().prefixlen):
+            best = place
     return best.location.name if best is not None else truncated_ip(ip)
 
 

@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from hanse.core.errors import ServiceError
@@ -46,7 +46,9 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
     count = services.sessions_end_others(user=request.user, request=request)
     messages.success(
         request,
-        ngettext("%(count)d other session was ended.", "%(count)d other sessions were ended.", count)
+        ngettext(
+            "%(count)d other session was ended.", "%(count)d other sessions were ended.", count
+        )
         % {"count": count},
     )
     return redirect("identity:sessions")

@@ -190,7 +190,9 @@ def test_absolute_timeout_is_not_moved_by_activity(
 def test_stay_logged_in_unticked_keeps_a_browser_cookie(user: User, settings: Any) -> None:
     settings.SESSION_IDLE_TIMEOUT = 600
     client = Client()
-    response = client.post("/accounts/login/", {"login": user.username, "password": "Hanse-Test-2026!"})
+    response = client.post(
+        "/accounts/login/", {"login": user.username, "password": "Hanse-Test-2026!"}
+    )
     cookie = response.cookies[django_settings.SESSION_COOKIE_NAME]
     assert cookie["max-age"] == ""
     assert 590 <= _store(client).get_expiry_age() <= 600
