@@ -37,6 +37,8 @@ urlpatterns = [
     # Django admin's login replaced by ours, which asks for the second factor.
     path("accounts/sessions/", include("hanse.identity.urls")),
     path("admin/login/", admin_login_redirect, name="admin_login_redirect"),
+    # SCIM 2.0 provisioning (bearer tokens from admin; docs/api.md "SCIM").
+    path("scim/v2/", include("hanse.identity.scim.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("api/v1/", api.urls),

@@ -17,3 +17,7 @@ class CirclesConfig(AppConfig):
         search.register()
         badges.register_badges()
         visibility.register()
+        # Deactivated people leave the rounds being matched (hanse.identity deactivates).
+        from hanse.circles import deactivation
+
+        deactivation.connect()

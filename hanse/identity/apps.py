@@ -8,6 +8,7 @@ class IdentityConfig(AppConfig):
     verbose_name = _("Identity and access")
 
     def ready(self) -> None:
+        # Receivers are connected once the app registry is ready.
         from hanse.identity import signals
 
         signals.connect()

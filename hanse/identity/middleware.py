@@ -70,6 +70,7 @@ class SessionTimeoutMiddleware:
             return response
         touch(session, now=now)
         if session.session_key and response.status_code < 500:
+            # allauth's model, imported once the app registry is ready.
             from allauth.usersessions.models import UserSession
 
             UserSession.objects.create_from_request(request, user=user, session=session)

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from hanse.api.services import tokens_revoke_all
 from hanse.audit.services import record
+from hanse.core import signals as domain_events
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.identity import rules
 from hanse.realtime.publish import CLOSE_SIGNED_OUT, close_connections
@@ -62,3 +64,25 @@ def sessions_end_all(*, user: Any, actor: Any, reason: str, request: HttpRequest
         for session in sessions:
             _end(session, request=request, actor=actor, reason=reason)
     return len(sessions)
+
+
+def person_deactivate(*, user: Any, actor: Any, reason: str, request: HttpRequest | None) -> None:
+    """A leaver: the account is deactivated and, at once, every session ends, every open
+    WebSocket closes (the realtime app's save receiver), every API token is revoked and the
+    person leaves the circle rounds still being matched (``person_deactivated``)."""
+    with transaction.atomic():
+        if user.is_active:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+        sessions_end_all(user=user, actor=actor, reason=reason, request=request)
+        revoked = tokens_revoke_all(user=user)
+        domain_events.send_in_transaction(
+            domain_events.person_deactivated, domain_events.PersonDeactivated(user_id=user.pk)
+        )
+        record(
+            "person.deactivated",
+            actor=actor,
+            target=user,
+            request=request,
+            data={"reason": reason, "tokens_revoked": revoked},
+        )
