@@ -557,3 +557,38 @@ MONITORING_TOKEN = env_str("MONITORING_TOKEN")
 MONITORING_ALLOWED_NETWORKS = env_list("MONITORING_ALLOWED_NETWORKS", "127.0.0.1/32,::1/128")
 # The directory whose disk Prometheus watches (hanse_data_directory_*_bytes).
 MONITORING_DISK_PATHS = {"data": DATA_DIR}
+# --- Identity: MFA, one's own sessions, session timeouts (hanse/identity) -----------------
+# docs/security.md "Login and sessions". Appended here so that the block stays in one place.
+INSTALLED_APPS += ["allauth.mfa", "allauth.usersessions", "hanse.identity"]
+MIDDLEWARE += [
+    # Idle and absolute timeouts: the session's expiry in the store follows them, so that an
+    # open WebSocket's periodic check sees the end too. Once a minute it also records the
+    # session's device, address and last activity (the sessions page).
+    "hanse.identity.middleware.SessionTimeoutMiddleware",
+    # A person whose role requires MFA and who has none is sent to enrolment.
+    "hanse.identity.middleware.MFARequiredMiddleware",
+]
+# A cached_db store that keeps "Stay logged in" unticked a browser session under the timeouts.
+SESSION_ENGINE = "hanse.identity.session_store"
+MFA_ADAPTER = "hanse.identity.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = HANSE_SITE_NAME
+# WebAuthn needs HTTPS except on localhost; development and tests run on plain HTTP.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool(
+    "MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", HANSE_ENV != "production"
+)
+# Who must use a second factor: "administrator" (platform administrators), "staff" (anyone
+# who may open Django admin), a role (a Django group's name) or a permission
+# ("app_label.codename"). Without one they are sent to enrolment after login.
+# Tests ask for it where they test it (tests/identity/); elsewhere administrators sign in with
+# a password only.
+MFA_REQUIRED_FOR = env_list(
+    "MFA_REQUIRED_FOR", "" if HANSE_ENV == "test" else "administrator,staff"
+)
+# Activity is recorded once a minute by hanse.identity's middleware, not on every request.
+USERSESSIONS_TRACK_ACTIVITY = False
+# Idle: signed out after this long without a request. Absolute: signed out this long after
+# login whatever happens. Both in seconds; 0 turns one off.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60 * 8)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 60 * 60 * 24 * 14)

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from hanse.api.urls import api
+from hanse.identity.views import admin_login_redirect
 from hanse.people.language import language_set
 
 handler500 = "hanse.core.views.server_error"
@@ -38,6 +39,12 @@ urlpatterns = [
     path("analytics/", include("hanse.analytics.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
+    # Identity: one's own sessions, at allauth's address for them (before allauth's own), and
+    # Django admin's login replaced by ours, which asks for the second factor.
+    path("accounts/sessions/", include("hanse.identity.urls")),
+    path("admin/login/", admin_login_redirect, name="admin_login_redirect"),
+    # SCIM 2.0 provisioning (bearer tokens from admin; docs/api.md "SCIM").
+    path("scim/v2/", include("hanse.identity.scim.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("api/v1/", api.urls),

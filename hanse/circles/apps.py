@@ -20,3 +20,7 @@ class CirclesConfig(AppConfig):
         from hanse.circles import interactions  # the circles' interaction kind (analytics)
 
         interactions.register()
+        # Deactivated people leave the rounds being matched (hanse.identity deactivates).
+        from hanse.circles import deactivation
+
+        deactivation.connect()

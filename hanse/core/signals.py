@@ -77,6 +77,13 @@ class PresenceHidden:
     user_id: int
 
 
+@dataclass(frozen=True)
+class PersonDeactivated:
+    """A person's account was deactivated (a leaver, provisioning)."""
+
+    user_id: int
+
+
 # Subscribers: hanse.chat (leaves the community's channels), hanse.notifications (drops the
 # community's notifications and the cached bell count), hanse.realtime (re-checks topics).
 membership_ended = Signal()
@@ -88,6 +95,9 @@ community_changed = Signal()
 community_event = Signal()
 # Subscribers: hanse.realtime (forgets the person's current presence at once).
 presence_hidden = Signal()
+# Sent inside the deactivation's transaction (hanse.identity person_deactivate). Subscribers:
+# hanse.circles (withdraws the person from rounds still being matched).
+person_deactivated = Signal()
 
 
 def send(signal: Signal, event: Any) -> None:

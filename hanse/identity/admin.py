@@ -1,0 +1,128 @@
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from hanse.identity.models import NetworkPlace, ScimToken, SecondFactor, SignedInSession
+from hanse.identity.scim import auth
+from hanse.identity.useragent import describe
+
+
+@admin.register(NetworkPlace)
+class NetworkPlaceAdmin(admin.ModelAdmin):
+    list_display = ["network", "location"]
+    list_select_related = ["location"]
+    autocomplete_fields = ["location"]
+    search_fields = ["network", "location__name"]
+
+
+@admin.register(ScimToken)
+class ScimTokenAdmin(admin.ModelAdmin):
+    """Tokens for the identity provider's SCIM client: the value is shown once, on creation."""
+
+    list_display = ["name", "prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
+    list_select_related = ["created_by"]
+    fields = ["name", "prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_change_permission(self, request: HttpRequest, obj: ScimToken | None = None) -> bool:
+        # A token is created and revoked, never edited.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: ScimToken, form: Any, change: bool) -> None:
+        if change:
+            return
+        token, raw = auth.token_create(name=obj.name, by=request.user, request=request)
+        obj.pk = token.pk
+        messages.warning(
+            request,
+            _("Copy the token now, it is shown only once: %(token)s") % {"token": raw},
+        )
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        for token in queryset:
+            auth.token_revoke(token=token, by=request.user, request=request)
+        self.message_user(request, _("The tokens were revoked."))
+
+
+# allauth's own admins show names German cannot translate: ours show the same rows.
+admin.site.unregister(Authenticator)
+admin.site.unregister(UserSession)
+
+
+@admin.register(SecondFactor)
+class SecondFactorAdmin(admin.ModelAdmin):
+    """A person who lost every factor and their recovery codes: delete their factors here;
+    they enrol again at the next login (docs/operations.md)."""
+
+    list_display = ["person", "kind", "added", "last_used"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email"]
+    fields = ["person", "kind", "added", "last_used"]
+    readonly_fields = ["person", "kind", "added", "last_used"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("person"))
+    def person(self, obj: SecondFactor) -> str:
+        return str(obj.user)
+
+    @admin.display(description=_("kind"))
+    def kind(self, obj: SecondFactor) -> str:
+        return str(obj.get_type_display())
+
+    @admin.display(description=_("added"))
+    def added(self, obj: SecondFactor) -> Any:
+        return obj.created_at
+
+    @admin.display(description=_("last used"))
+    def last_used(self, obj: SecondFactor) -> Any:
+        return obj.last_used_at
+
+
+@admin.register(SignedInSession)
+class SignedInSessionAdmin(admin.ModelAdmin):
+    list_display = ["person", "device", "address", "signed_in", "last_seen"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "ip"]
+    fields = ["person", "device", "address", "signed_in", "last_seen"]
+    readonly_fields = ["person", "device", "address", "signed_in", "last_seen"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting the record would not end the session: people end theirs on their page.
+        return False
+
+    @admin.display(description=_("person"))
+    def person(self, obj: SignedInSession) -> str:
+        return str(obj.user)
+
+    @admin.display(description=_("device"))
+    def device(self, obj: SignedInSession) -> str:
+        return describe(obj.user_agent)
+
+    @admin.display(description=_("address"))
+    def address(self, obj: SignedInSession) -> str:
+        return obj.ip
+
+    @admin.display(description=_("signed in"))
+    def signed_in(self, obj: SignedInSession) -> Any:
+        return obj.created_at
+
+    @admin.display(description=_("last seen"))
+    def last_seen(self, obj: SignedInSession) -> Any:
+        return obj.last_seen_at

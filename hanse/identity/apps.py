@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IdentityConfig(AppConfig):
+    name = "hanse.identity"
+    label = "identity"
+    verbose_name = _("Identity and access")
+
+    def ready(self) -> None:
+        # Receivers are connected once the app registry is ready.
+        from hanse.identity import signals
+
+        signals.connect()

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import ipaddress
+
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hanse.people.models import Location
+
+
+def validate_network(value: str) -> None:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError as exc:
+        raise ValidationError(
+            _("“%(value)s” is not an IP network such as 10.12.0.0/16."), params={"value": value}
+        ) from exc
+
+
+class NetworkPlace(models.Model):
+    """A network of the bank's (a branch's address range): sessions from it show the branch's
+    name on the sessions page instead of a truncated address."""
+
+    network = models.CharField(
+        _("network"),
+        max_length=64,
+        unique=True,
+        validators=[validate_network],
+        help_text=_("An address range in CIDR notation, e.g. 10.12.0.0/16."),
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="+", verbose_name=_("location")
+    )
+
+    class Meta:
+        verbose_name = _("network of a location")
+        verbose_name_plural = _("networks of locations")
+        ordering = ["network"]
+
+    def __str__(self) -> str:
+        return self.network
+
+    def as_network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+        return ipaddress.ip_network(self.network, strict=False)
+
+
+class ScimToken(models.Model):
+    """A bearer token for the identity provider's SCIM client. Only its SHA-256 is stored; the
+    value is shown once, when an administrator creates it in admin."""
+
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(_("prefix"), max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "people.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SCIM token")
+        verbose_name_plural = _("SCIM tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class ScimUser(models.Model):
+    """What SCIM knows of a person beyond the account: the identity provider's id for them,
+    and whether it deleted them (the account stays, deactivated; SCIM answers 404)."""
+
+    user = models.OneToOneField(
+        "people.User", on_delete=models.CASCADE, primary_key=True, related_name="scim"
+    )
+    external_id = models.CharField(_("external id"), max_length=255, blank=True, db_index=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("provisioned person")
+        verbose_name_plural = _("provisioned people")
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+
+class ScimGroup(models.Model):
+    """A SCIM group is an org unit (docs/api.md "SCIM"); this keeps the provider's id for it."""
+
+    org_unit = models.OneToOneField(
+        "people.OrgUnit", on_delete=models.CASCADE, primary_key=True, related_name="scim"
+    )
+    external_id = models.CharField(_("external id"), max_length=255, blank=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("provisioned org unit")
+        verbose_name_plural = _("provisioned org units")
+
+    def __str__(self) -> str:
+        return str(self.org_unit_id)
+
+
+class SecondFactor(Authenticator):
+    """allauth's authenticators under a German-translatable name in admin (its own model names
+    are not marked for translation)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("second factor")
+        verbose_name_plural = _("second factors")
+
+
+class SignedInSession(UserSession):
+    """allauth's session records under a German-translatable name in admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")

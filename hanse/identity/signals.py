@@ -1,0 +1,53 @@
+"""Second factors added, removed or renewed are recorded in the audit log (allauth's own
+signals: the pages are allauth's)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from allauth.mfa import signals as mfa_signals
+from django.contrib.auth.signals import user_logged_in
+from django.http import HttpRequest
+
+from hanse.audit.services import record
+from hanse.identity.middleware import AUTH_AT_KEY, touch
+
+
+def _recorder(action: str) -> Any:
+    def receiver(
+        sender: Any, request: HttpRequest | None, user: Any, authenticator: Any, **kwargs: Any
+    ) -> None:
+        record(
+            action,
+            actor=user,
+            target=("mfa.authenticator", authenticator.pk),
+            request=request,
+            data={"user_id": user.pk, "type": authenticator.type},
+        )
+
+    return receiver
+
+
+_on_added = _recorder("mfa.added")
+_on_removed = _recorder("mfa.removed")
+_on_reset = _recorder("mfa.reset")
+
+
+def connect() -> None:
+    mfa_signals.authenticator_added.connect(_on_added, dispatch_uid="hanse.identity.mfa_added")
+    mfa_signals.authenticator_removed.connect(
+        _on_removed, dispatch_uid="hanse.identity.mfa_removed"
+    )
+    mfa_signals.authenticator_reset.connect(_on_reset, dispatch_uid="hanse.identity.mfa_reset")
+    user_logged_in.connect(on_logged_in, dispatch_uid="hanse.identity.logged_in")
+
+
+def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """A new session starts its timeouts (hanse/identity/middleware.py)."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    now = time.time()
+    session[AUTH_AT_KEY] = now
+    touch(session, now=now)
