@@ -133,6 +133,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "hanse.core.middleware.LoginRequiredMiddleware",
+    # The request for audit entries written from signals (who changed a role, from where).
+    "hanse.audit.context.AuditRequestMiddleware",
 ]
 
 ROOT_URLCONF = "hanse.urls"

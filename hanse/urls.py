@@ -30,6 +30,8 @@ urlpatterns = [
     path("circles/", include("hanse.circles.urls")),
     path("search/", include("hanse.search.urls")),
     path("participation/", include("hanse.participation.urls")),
+    # The audit log viewer for administrators.
+    path("audit/", include("hanse.audit.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     path("accounts/", include("allauth.urls")),

@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "hanse.audit"
     label = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self) -> None:
+        from hanse.audit import signals
+
+        signals.connect()
