@@ -8,6 +8,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self) -> None:
+        # Signals import models (auth, core's site configuration): not before the registry.
         from hanse.audit import signals
 
         signals.connect()
