@@ -76,3 +76,39 @@ def test_auditor_sees_sign_ins_and_filters(
     login(phone, auditor)
     phone.goto("/audit/")
     axe_check(phone)
+
+
+def test_no_page_breaks_the_content_security_policy(
+    new_page: Callable[..., Page],
+    make_user: Callable[..., User],
+    login: Callable[..., None],
+) -> None:
+    """Chromium reports every refused inline script, style or eval on the console."""
+    from hanse.communities.services import community_create
+    from hanse.participation.services import poll_create
+
+    admin = make_user("chefin", is_staff=True, is_superuser=True)
+    community = community_create(by=admin, name="Kreditrisiko", kind="open")
+    poll = poll_create(author=admin, question="Homeoffice?", options=["Ja", "Nein"])
+    page = new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(f"{page.url}: {message.text}")
+        if "Content Security Policy" in message.text
+        else None,
+    )
+    login(page, admin)
+    for url in (
+        "/",
+        f"/communities/{community.slug}/",
+        f"/participation/polls/{poll.pk}/",
+        "/settings/tokens/",
+        "/audit/",
+        "/admin/",
+        "/admin/auth/group/add/",
+        "/api/v1/docs",
+    ):
+        page.goto(url)
+        page.wait_for_load_state("load")
+    assert refused == []
