@@ -29,6 +29,10 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def _details(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True) if data else ""
+
+
 @require_GET
 def log(request: HttpRequest) -> HttpResponse:
     _allowed(request)
@@ -57,7 +61,9 @@ def log(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [(entry, names.get(entry.actor_id or 0)) for entry in page.rows],
+            "rows": [
+                (entry, names.get(entry.actor_id or 0), _details(entry.data)) for entry in page.rows
+            ],
             "query": query.urlencode(),
             "actions": selectors.action_choices(),
             "filtered": bool(filters.as_data()),
