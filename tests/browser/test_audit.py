@@ -66,6 +66,9 @@ def test_auditor_sees_sign_ins_and_filters(
     with page.expect_download() as download:
         page.get_by_role("link", name="Export these entries (JSON lines)").click()
     assert download.value.suggested_filename.endswith(".jsonl")
+    # Read it to the end (the stream closes cleanly) and check it is JSON lines of the filter.
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines and all('"action":"roles.' in line for line in lines)
 
     page.goto("/audit/?since=2026-05-02&until=2026-05-01")
     expect(page.get_by_text("The end lies before the start.")).to_be_visible()
