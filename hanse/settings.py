@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -127,6 +128,9 @@ MIDDLEWARE = [
     # Before anything asks request.is_secure(): X-Forwarded-Proto only from TRUSTED_PROXIES.
     "hanse.core.net.ForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy with a nonce per response; Permissions-Policy (security headers).
+    "csp.middleware.CSPMiddleware",
+    "hanse.core.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,6 +143,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "hanse.core.middleware.LoginRequiredMiddleware",
+    # The request for audit entries written from signals (who changed a role, from where).
+    "hanse.audit.context.AuditRequestMiddleware",
 ]
 
 ROOT_URLCONF = "hanse.urls"
@@ -403,10 +409,37 @@ SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 if SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+    # --- Security headers (issue 21): HTTPS only, remembered by browsers for a year. ---
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # nginx redirects too; this catches a proxy that forwards plain HTTP. /healthz is answered
+    # before this middleware runs (LivenessMiddleware), so load balancers may probe over HTTP.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# --- Content Security Policy (django-csp, issue 21) ---
+# No inline script or style without the response's nonce, no eval, nothing from other origins;
+# no page of Hanse may be framed. Templates take the nonce from ``request.csp_nonce``.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF, "blob:"],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Languages and time -------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "de")

@@ -37,6 +37,8 @@ urlpatterns = [
     path("decisions/", include("hanse.decisions.urls")),
     # Network analytics: dashboard (analytics role), "My network", the page for everyone.
     path("analytics/", include("hanse.analytics.urls")),
+    # The audit log viewer for administrators.
+    path("audit/", include("hanse.audit.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     # Identity: one's own sessions, at allauth's address for them (before allauth's own), and

@@ -6,3 +6,9 @@ class AuditConfig(AppConfig):
     name = "hanse.audit"
     label = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self) -> None:
+        # Signals import models (auth, core's site configuration): not before the registry.
+        from hanse.audit import signals
+
+        signals.connect()

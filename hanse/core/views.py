@@ -88,7 +88,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
     else:
         html = render_to_string(
             "core/error.html",
-            {"status": status, "message": message, "lang": translation.get_language()},
+            {
+                "status": status,
+                "message": message,
+                "lang": translation.get_language(),
+                # The Content Security Policy allows the page's own <style> by this nonce.
+                "nonce": str(getattr(request, "csp_nonce", "")),
+            },
         )
         response = HttpResponse(html, status=status)
     if unavailable:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hanse.audit import services as audit
 from hanse.communities import selectors as community_selectors
 from hanse.core import http
 from hanse.core.errors import ServiceError
@@ -159,8 +160,15 @@ def export(request: HttpRequest, poll_id: int) -> HttpResponse:
         )
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    for row in selectors.export_rows(poll=found):
+    rows = selectors.export_rows(poll=found)
+    for row in rows:
         writer.writerow([csv_cell(cell) for cell in row])
+    audit.record(
+        "participation.poll_exported",
+        target=found,
+        request=request,
+        data={"anonymous": found.anonymous},
+    )
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="umfrage-{found.pk}.csv"'
     response["Cache-Control"] = "private, no-store"

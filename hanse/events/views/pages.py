@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hanse.audit import services as audit
 from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.events import ical, recurrence, selectors
@@ -213,6 +214,12 @@ def attendees_csv(request: HttpRequest, event_id: int) -> HttpResponse:
                     csv_cell(labels[str(status)]),
                 ]
             )
+    audit.record(
+        "events.attendees_exported",
+        target=event,
+        request=request,
+        data={"occurrence": str(occurrence.recurrence_id or "")},
+    )
     local = timezone.localtime(occurrence.start)
     response = HttpResponse(
         "\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8"

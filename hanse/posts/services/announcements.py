@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.audit import context as audit_context
+from hanse.audit import services as audit
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import MAX_SOURCE_CHARS, TextTooLongError, render_markdown
 from hanse.people.models import OrgUnit, User
@@ -288,4 +290,11 @@ def compliance_list_view(*, announcement: Announcement, viewer: User, via: str) 
             announcement=announcement, viewer=viewer, via=via, accessed_at=timezone.now()
         )
         people = list(unconfirmed_addressees(announcement=announcement))
+        audit.record(
+            "posts.named_list_viewed",
+            actor=viewer,
+            target=announcement,
+            request=audit_context.current(),
+            data={"via": via, "people": len(people)},
+        )
     return people

@@ -144,3 +144,10 @@ document.querySelectorAll("button[data-check-column]").forEach((button) => {
   boxes().forEach((box) => box.addEventListener("change", refresh));
   if (label) button.append(label);
 });
+
+// A field whose whole value is meant to be copied (a new API token) selects itself on click:
+// a listener here, since the Content Security Policy allows no inline handlers.
+document.addEventListener("click", (event) => {
+  const field = event.target.closest && event.target.closest("[data-select-on-click]");
+  if (field) field.select();
+});
