@@ -15,6 +15,7 @@ class AnalyticsConfig(AppConfig):
         from hanse.jobs import scheduler
 
         interactions.set_sink(recording.EdgeSink())
+        # Models and their signals once the app registry is ready (not at import time).
         from django.db.models.signals import post_delete, post_save
 
         from hanse.analytics.models import AnalyticsSettings

@@ -54,7 +54,7 @@ class ResponseIn(Schema):
     reason: str = Field("", max_length=2000, description="Required for an objection.")
 
 
-class LogQuery(OffsetQuery):
+class DecisionLogQuery(OffsetQuery):
     community: str | None = Field(None, description="A community's slug; empty: all.")
     state: str = Field("decided", description="decided or open")
 
@@ -86,7 +86,7 @@ def _proposal(p: Proposal) -> ProposalOut:
 
 
 @router.get("/", response={200: ProposalPage, **ERRORS}, summary="Decision log")
-def decision_log(request: HttpRequest, query: Query[LogQuery]) -> ProposalPage:
+def decision_log(request: HttpRequest, query: Query[DecisionLogQuery]) -> ProposalPage:
     """Decisions (or open proposals) the person may see, company-wide or of one community."""
     viewer = http.viewer(request)
     community = get_community_for(viewer=viewer, slug=query.community) if query.community else None

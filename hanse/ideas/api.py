@@ -120,7 +120,7 @@ class IdeaQuery(OffsetQuery):
     sort: str = Field("support", description="support, new or old")
 
 
-class LogQuery(OffsetQuery):
+class ExperimentLogQuery(OffsetQuery):
     community: str | None = Field(None, description="A community's slug.")
     result: str = ""
     year: int | None = None
@@ -320,7 +320,7 @@ def change_status(request: HttpRequest, idea_id: Id, payload: StatusIn) -> IdeaD
 
 
 @router.get("/experiments/log", response={200: ExperimentPage, **ERRORS}, summary="Log")
-def experiment_log(request: HttpRequest, query: Query[LogQuery]) -> ExperimentPage:
+def experiment_log(request: HttpRequest, query: Query[ExperimentLogQuery]) -> ExperimentPage:
     """Every experiment the person may see, with result and lessons."""
     experiments = selectors.experiment_log(
         viewer=http.viewer(request),
