@@ -27,7 +27,7 @@ def _isolated_media(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(settings: Any) -> None:
+def _fresh_cache(settings: Any, monkeypatch: Any) -> None:
     """Cached values (bell counts, rate limits) never leak from one test into the next: ids
     are reused once a test's transaction is rolled back.
 
@@ -42,6 +42,14 @@ def _fresh_cache(settings: Any) -> None:
         for alias in configured:
             configured[alias] = {**configured[alias], "KEY_PREFIX": f"{prefix}-{alias}"}
         settings.CACHES = configured
+        # RedisCache.clear() is FLUSHDB: it would reset the rate limits and presence of the
+        # tests running on the other workers at that moment.
+        from django.core.cache.backends.redis import RedisCache
+
+        def _refuse(self: Any) -> None:
+            raise AssertionError("cache.clear() flushes the shared Redis database in tests")
+
+        monkeypatch.setattr(RedisCache, "clear", _refuse)
     else:
         for alias in settings.CACHES:
             caches[alias].clear()

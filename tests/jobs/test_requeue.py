@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -24,7 +23,6 @@ DB_QUEUE = {
 def database_queue(settings):
     settings.TASKS = DB_QUEUE
     settings.TASK_RETRY_BASE_SECONDS = 60
-    cache.clear()
 
 
 def _work() -> None:
