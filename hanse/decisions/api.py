@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from hanse.api.pagination import OffsetPage, OffsetQuery, offset_page
 from hanse.api.schemas import ERRORS, Id, PersonRef
@@ -38,6 +39,18 @@ class ProposalOut(Schema):
     outcome_statement: str
     review_on: date | None
     decided_at: datetime | None
+
+
+class ProposalFileOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    url: str = Field(description="Download (after the same visibility check as the proposal).")
+
+
+class ProposalDetail(ProposalOut):
+    files: list[ProposalFileOut]
 
 
 class ResponseOut(Schema):
@@ -97,9 +110,38 @@ def decision_log(request: HttpRequest, query: Query[DecisionLogQuery]) -> Propos
     return ProposalPage(**offset_page(rows, query, _proposal))
 
 
-@router.get("/{proposal_id}", response={200: ProposalOut, **ERRORS}, summary="Get a proposal")
-def get_proposal(request: HttpRequest, proposal_id: Id) -> ProposalOut:
-    return _proposal(selectors.get_proposal_for(viewer=http.viewer(request), pk=proposal_id))
+def _detail(p: Proposal) -> ProposalDetail:
+    return ProposalDetail(
+        **_proposal(p).dict(),
+        files=[
+            ProposalFileOut(
+                id=f.pk,
+                name=f.original_name,
+                size=f.size,
+                content_type=f.content_type,
+                url=f.get_absolute_url(),
+            )
+            for f in p.attachments.all()
+        ],
+    )
+
+
+@router.get("/{proposal_id}", response={200: ProposalDetail, **ERRORS}, summary="Get a proposal")
+def get_proposal(request: HttpRequest, proposal_id: Id) -> ProposalDetail:
+    return _detail(selectors.get_proposal_for(viewer=http.viewer(request), pk=proposal_id))
+
+
+@router.post(
+    "/{proposal_id}/files", response={201: ProposalDetail, **ERRORS}, summary="Attach files"
+)
+def attach_files(
+    request: HttpRequest, proposal_id: Id, files: File[list[UploadedFile]]
+) -> Status[ProposalDetail]:
+    """The proposer, while the proposal is open; multipart ``files``, at most ten in all."""
+    viewer = http.viewer(request)
+    proposal = selectors.get_proposal_for(viewer=viewer, pk=proposal_id)
+    services.proposal_attach(proposal=proposal, by=viewer, files=files)
+    return Status(201, _detail(selectors.get_proposal_for(viewer=viewer, pk=proposal_id)))
 
 
 @router.get("/{proposal_id}/responses", response={200: ResponsePage, **ERRORS}, summary="Responses")

@@ -14,3 +14,8 @@ class DecisionsConfig(AppConfig):
         from hanse.jobs import scheduler
 
         scheduler.register(*jobs.SCHEDULES)
+        # Its files' policy, once the models are ready (the policy names its row model).
+        from hanse.core import uploads
+        from hanse.decisions.uploads import PROPOSAL_FILES
+
+        uploads.register(PROPOSAL_FILES)

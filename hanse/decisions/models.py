@@ -8,10 +8,12 @@ they were given to, so the page can say "given to an earlier version".
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -150,3 +152,58 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.kind} on {self.proposal_id}"
+
+
+def _proposal_file_path(instance: object, filename: str) -> str:
+    # A random name, like post attachments: the path says nothing about the proposal.
+    return f"decisions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+def _proposal_thumb_path(instance: object, filename: str) -> str:
+    return f"decisions/thumbs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.webp"
+
+
+class ProposalAttachmentQuerySet(models.QuerySet["ProposalAttachment"]):
+    def visible_to(self, user: User | None) -> ProposalAttachmentQuerySet:
+        """The one home of "may this person download this file": its proposal is visible."""
+        return self.filter(proposal__in=Proposal.objects.visible_to(user).values("id"))
+
+
+class ProposalAttachment(models.Model):
+    """A file attached to a proposal (background material); stored by hanse/core/uploads.py,
+    served through the decisions' own permission-checked view."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("proposal")
+    )
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    kind = models.CharField(_("kind"), max_length=8)  # image | file
+    file = models.FileField(_("file"), upload_to=_proposal_file_path, max_length=255)
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to=_proposal_thumb_path, max_length=255, blank=True
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = ProposalAttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("file of a proposal")
+        verbose_name_plural = _("files of proposals")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:file", args=[self.pk, self.original_name])

@@ -137,3 +137,23 @@ register(
         render=_render_review,
     )
 )
+
+
+def _render_opened(n: Notification) -> RenderedText:
+    text = _g("%(name)s asks for your consent: “%(title)s”") % {
+        "name": _name(n),
+        "title": _title(n),
+    }
+    return RenderedText(title=text, body="", url=_url(n))
+
+
+PROPOSAL_OPENED = register(
+    NotificationType(
+        key="proposal_opened",
+        label=_("Proposals you decide on"),
+        description=_("A new proposal asks for your consent (you are among those who decide)."),
+        channels={"in_app": True, "email": "immediate", "push": False},
+        target_visible=_visible,
+        render=_render_opened,
+    )
+)

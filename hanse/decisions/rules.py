@@ -61,6 +61,15 @@ def may_amend(user: Any, proposal: Proposal, *, now: datetime | None = None) -> 
     )
 
 
+def may_attach(user: Any, proposal: Proposal) -> bool:
+    """The proposer adds or removes background files while the proposal is open."""
+    return (
+        is_active_user(user)
+        and proposal.proposer_id == user.pk
+        and proposal.status == proposal.Status.OPEN
+    )
+
+
 def may_decide(
     user: Any, proposal: Proposal, *, all_responded: bool, now: datetime | None = None
 ) -> bool:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import Http404
 
 from hanse.communities.models import Membership
-from hanse.decisions.models import Proposal, Response
+from hanse.decisions.models import Proposal, ProposalAttachment, Response
 from hanse.people.models import User
 
 if TYPE_CHECKING:
@@ -68,3 +68,11 @@ def all_responded(proposal: Proposal) -> bool:
 
 def my_response(*, viewer: User, proposal: Proposal) -> Response | None:
     return Response.objects.filter(proposal=proposal, user=viewer).first()
+
+
+def get_attachment_for(*, viewer: User, pk: int) -> ProposalAttachment:
+    """A file of a proposal the person may see (404 otherwise, like one that does not exist)."""
+    found = ProposalAttachment.objects.visible_to(viewer).filter(pk=pk).first()
+    if found is None:
+        raise Http404("file")
+    return found

@@ -4,13 +4,16 @@ the commit."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core import uploads
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.decisions import rules, selectors, tasks
 from hanse.decisions.models import (
@@ -19,8 +22,10 @@ from hanse.decisions.models import (
     TITLE_CHARS,
     Amendment,
     Proposal,
+    ProposalAttachment,
     Response,
 )
+from hanse.decisions.uploads import PROPOSAL_FILES
 from hanse.jobs.outbox import enqueue_on_commit
 from hanse.posts.services.posts import require_active
 
@@ -57,8 +62,11 @@ def proposal_create(
     deadline: datetime,
     background: str = "",
     deciders: list[User] | None = None,
+    files: Sequence[UploadedFile] = (),
 ) -> Proposal:
-    """Put a proposal to a community (its members, or a named group of them, decide)."""
+    """Put a proposal to a community (its members, or a named group of them, decide), with
+    background files if any; those who decide are asked for their response after the
+    commit."""
     require_active(proposer)
     if not rules.may_propose_in(proposer, community):
         raise PermissionRefused(_("Only members make proposals in this community."))
@@ -67,7 +75,9 @@ def proposal_create(
     background = _text(background, limit=TEXT_CHARS, field="", required=False)
     if deadline <= timezone.now():
         raise ServiceError(_("The deadline must be in the future."), code="deadline")
-    with transaction.atomic():
+    validated = uploads.validate(files, PROPOSAL_FILES)
+    # A failure after the files were stored removes them (hanse/core/uploads.py).
+    with uploads.removed_on_error(), transaction.atomic():
         proposal = Proposal.objects.create(
             community=community,
             title=title,
@@ -78,7 +88,19 @@ def proposal_create(
         )
         if deciders:
             proposal.deciders.set(deciders)
+        _store_files(validated, proposal=proposal, by=proposer)
+        enqueue_on_commit(tasks.notify_opened, proposal.pk)
     return proposal
+
+
+def _store_files(
+    validated: Sequence[uploads.ValidatedFile], *, proposal: Proposal, by: User
+) -> list[ProposalAttachment]:
+    return uploads.store(
+        validated,
+        PROPOSAL_FILES,
+        lambda item: ProposalAttachment(proposal=proposal, uploader=by, **uploads.row_fields(item)),
+    )
 
 
 def _locked(proposal: Proposal, user: User) -> Proposal:
@@ -92,6 +114,41 @@ def _locked(proposal: Proposal, user: User) -> Proposal:
     if locked is None:
         raise ServiceError(NOT_FOUND, code="not_found", status=404)
     return locked
+
+
+def proposal_attach(
+    *, proposal: Proposal, by: User, files: Sequence[UploadedFile]
+) -> list[ProposalAttachment]:
+    """Add background files to an open proposal (its proposer), up to ten in all."""
+    require_active(by)
+    if not files:
+        raise ServiceError(_("Please choose a file."), code="no_files")
+    validated = uploads.validate(files, PROPOSAL_FILES)
+    with uploads.removed_on_error(), transaction.atomic():
+        locked = _locked(proposal, by)
+        if not rules.may_attach(by, locked):
+            raise PermissionRefused(_("Only the proposer adds files to an open proposal."))
+        if locked.attachments.count() + len(validated) > PROPOSAL_FILES.max_files:
+            raise ServiceError(
+                _("A proposal has at most %(max)d files.") % {"max": PROPOSAL_FILES.max_files},
+                code="too_many_files",
+            )
+        return _store_files(validated, proposal=locked, by=by)
+
+
+def proposal_attachment_delete(*, attachment: ProposalAttachment, by: User) -> None:
+    """Remove a file from an open proposal (its proposer); the stored file goes after the
+    commit."""
+    require_active(by)
+    with transaction.atomic():
+        locked = _locked(attachment.proposal, by)
+        if not rules.may_attach(by, locked):
+            raise PermissionRefused(_("Only the proposer removes files of an open proposal."))
+        row = ProposalAttachment.objects.filter(pk=attachment.pk, proposal=locked).first()
+        if row is None:
+            raise ServiceError(_("This file does not exist."), code="not_found", status=404)
+        uploads.delete_files_on_commit([row])
+        row.delete()
 
 
 def proposal_respond(*, proposal: Proposal, user: User, kind: str, reason: str = "") -> Response:

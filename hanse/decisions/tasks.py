@@ -10,13 +10,13 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import task
 
+from hanse.decisions import selectors
 from hanse.decisions.models import Proposal, Response
 from hanse.jobs.retry import retry
+from hanse.notifications.due import notify_once_per_due_date
 from hanse.notifications.services import notify
 from hanse.notifications.tasks import notify_once
 from hanse.people.models import User
-
-BATCH = 200
 
 
 def _responders(proposal: Proposal) -> list[User]:
@@ -63,6 +63,40 @@ def notify_response(response_id: int, stamp: str, attempt: int = 1) -> int:
         return 1
     except Exception:
         retry(notify_response, [response_id, stamp], attempt, f"Response {response_id}")
+        return 0
+
+
+@task()
+def notify_opened(proposal_id: int, attempt: int = 1) -> int:
+    """Ask those who decide (the named group, else the community's members) for their
+    response to a new proposal; the proposer is not told about their own."""
+    try:
+        proposal = (
+            Proposal.objects.select_related("community", "proposer").filter(pk=proposal_id).first()
+        )
+        if proposal is None or proposal.status != Proposal.Status.OPEN:
+            return 0
+        made = 0
+
+        def hook() -> list[Any]:
+            nonlocal made
+            found = notify(
+                type_key="proposal_opened",
+                recipients=selectors.deciders_of(proposal)
+                .exclude(pk=proposal.proposer_id)
+                .order_by("pk"),
+                actor=proposal.proposer,
+                community=proposal.community,
+                target=proposal,
+                data=_data(proposal),
+            )
+            made = len(found)
+            return found
+
+        notify_once(f"decisions.opened:{proposal_id}", hook)
+        return made
+    except Exception:
+        retry(notify_opened, [proposal_id], attempt, f"New proposal {proposal_id}")
         return 0
 
 
@@ -131,58 +165,46 @@ def notify_decided(proposal_id: int, attempt: int = 1) -> int:
 @task()
 def send_deadline_notices() -> int:
     """Tell proposers whose deadline has passed that the outcome is theirs to write (once)."""
-    now = timezone.now()
-    due = list(
-        Proposal.objects.filter(
-            status=Proposal.Status.OPEN, deadline__lte=now, deadline_notified_at__isnull=True
-        )
-        .select_related("community", "proposer")
-        .order_by("deadline", "pk")[:BATCH]
+    return notify_once_per_due_date(
+        Proposal.objects.filter(status=Proposal.Status.OPEN).select_related(
+            "community", "proposer"
+        ),
+        due_field="deadline",
+        until=timezone.now(),
+        sent_field="deadline_notified_at",
+        ledger="decisions.deadline",
+        send=lambda proposal: notify(
+            type_key="proposal_deadline",
+            recipients=[proposal.proposer],
+            community=proposal.community,
+            target=proposal,
+            data=_data(proposal),
+        ),
     )
-    told = 0
-    for proposal in due:
 
-        def hook(proposal: Proposal = proposal) -> list[Any]:
-            Proposal.objects.filter(pk=proposal.pk).update(deadline_notified_at=timezone.now())
-            return notify(
-                type_key="proposal_deadline",
-                recipients=[proposal.proposer],
-                community=proposal.community,
-                target=proposal,
-                data=_data(proposal),
-            )
 
-        if notify_once(f"decisions.deadline:{proposal.pk}", hook):
-            told += 1
-    return told
+def _review_due(proposal: Proposal) -> list[Any]:
+    people = {p.pk: p for p in _responders(proposal)}
+    people[proposal.proposer_id] = proposal.proposer
+    return notify(
+        type_key="decision_review_due",
+        recipients=list(people.values()),
+        community=proposal.community,
+        target=proposal,
+        data=_data(proposal),
+    )
 
 
 @task()
 def send_decision_review_reminders() -> int:
     """On a decision's review date, remind the proposer and all who responded (once)."""
-    today = timezone.localdate()
-    due = list(
-        Proposal.objects.filter(
-            status=Proposal.Status.DECIDED, review_on__lte=today, review_notified_at__isnull=True
-        )
-        .select_related("community", "proposer")
-        .order_by("review_on", "pk")[:BATCH]
+    return notify_once_per_due_date(
+        Proposal.objects.filter(status=Proposal.Status.DECIDED).select_related(
+            "community", "proposer"
+        ),
+        due_field="review_on",
+        until=timezone.localdate(),
+        sent_field="review_notified_at",
+        ledger="decisions.review",
+        send=_review_due,
     )
-    told = 0
-    for proposal in due:
-
-        def hook(proposal: Proposal = proposal) -> list[Any]:
-            Proposal.objects.filter(pk=proposal.pk).update(review_notified_at=timezone.now())
-            people = {p.pk: p for p in _responders(proposal)}
-            people[proposal.proposer_id] = proposal.proposer
-            return notify(
-                type_key="decision_review_due",
-                recipients=list(people.values()),
-                community=proposal.community,
-                target=proposal,
-                data=_data(proposal),
-            )
-
-        if notify_once(f"decisions.review:{proposal.pk}", hook):
-            told += 1
-    return told

@@ -12,4 +12,8 @@ urlpatterns = [
     path("<int:proposal_id>/respond/", views.respond, name="respond"),
     path("<int:proposal_id>/amend/", views.amend, name="amend"),
     path("<int:proposal_id>/decide/", views.decide, name="decide"),
+    path("<int:proposal_id>/files/", views.attach, name="attach"),
+    path("files/<int:attachment_id>/delete/", views.file_delete, name="file_delete"),
+    path("files/<int:attachment_id>/thumb/", views.file_thumbnail, name="file_thumb"),
+    path("files/<int:attachment_id>/<str:filename>", views.file_download, name="file"),
 ]

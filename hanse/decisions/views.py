@@ -8,7 +8,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.forms import ChoiceField
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hanse.communities import selectors as community_selectors
 from hanse.core import http
 from hanse.core.errors import ServiceError
+from hanse.core.files import serve_thumbnail, serve_upload
 from hanse.decisions import rules, selectors, services
 from hanse.decisions.forms import AmendForm, OutcomeForm, ProposalForm, ResponseForm
 from hanse.decisions.models import Proposal, Response
@@ -69,6 +70,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
                     background=data["background"],
                     deadline=data["deadline"],
                     deciders=deciders,
+                    files=request.FILES.getlist("files"),
                 )
             except ServiceError as exc:
                 http.raise_if_hidden(exc)
@@ -104,6 +106,8 @@ def _proposal_context(request: HttpRequest, proposal: Proposal, **forms: Any) ->
         "responses": responses,
         "counts": [(Response.Kind(k).label, n) for k, n in counts.items()],
         "amendments": list(proposal.amendments.all()),
+        "attachments": list(proposal.attachments.all()),
+        "may_attach": rules.may_attach(viewer, proposal),
         "mine": mine,
         "named_deciders": list(proposal.deciders.all()),
         "may_respond": rules.may_respond(viewer, proposal, now=now),
@@ -197,3 +201,43 @@ def decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
         return _invalid(request, found, outcome_form=form)
     messages.success(request, _("The outcome is recorded in the decision log."))
     return HttpResponseRedirect(reverse("decisions:proposal", args=[found.pk]))
+
+
+@require_POST
+def attach(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """The proposer adds background files to an open proposal."""
+    viewer = http.viewer(request)
+    found = selectors.get_proposal_for(viewer=viewer, pk=proposal_id)
+    http.attempt(
+        request,
+        lambda: services.proposal_attach(
+            proposal=found, by=viewer, files=request.FILES.getlist("files")
+        ),
+        _("The files are added."),
+    )
+    return HttpResponseRedirect(reverse("decisions:proposal", args=[found.pk]) + "#files")
+
+
+@require_POST
+def file_delete(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    viewer = http.viewer(request)
+    attachment = selectors.get_attachment_for(viewer=viewer, pk=attachment_id)
+    http.attempt(
+        request,
+        lambda: services.proposal_attachment_delete(attachment=attachment, by=viewer),
+        _("The file is removed."),
+    )
+    return HttpResponseRedirect(
+        reverse("decisions:proposal", args=[attachment.proposal_id]) + "#files"
+    )
+
+
+def file_download(request: HttpRequest, attachment_id: int, filename: str) -> HttpResponseBase:
+    """A file of a proposal, after the permission check (its proposal is visible)."""
+    attachment = selectors.get_attachment_for(viewer=http.viewer(request), pk=attachment_id)
+    return serve_upload(request, attachment, filename)
+
+
+def file_thumbnail(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    attachment = selectors.get_attachment_for(viewer=http.viewer(request), pk=attachment_id)
+    return serve_thumbnail(request, attachment)

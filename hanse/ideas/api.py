@@ -8,15 +8,19 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from hanse.api.pagination import OffsetPage, OffsetQuery, offset_page
 from hanse.api.schemas import ERRORS, Id, PersonRef
 from hanse.communities.models import Community
 from hanse.communities.selectors import get_community_for
 from hanse.core import http
+from hanse.core.errors import ServiceError
 from hanse.ideas import rules, selectors, services
-from hanse.ideas.models import Campaign, Experiment, Idea
+from hanse.ideas.models import Campaign, Experiment, Idea, IdeaAttachment
+from hanse.people.models import User
 
 router = Router(tags=["ideas"])
 
@@ -36,6 +40,9 @@ class CampaignOut(Schema):
     ends_on: date | None
     categories: list[str]
     open: bool
+    support_budget: int | None = Field(
+        description="Ideas each person may support in this campaign; null: no limit."
+    )
 
 
 class IdeaOut(Schema):
@@ -54,10 +61,34 @@ class IdeaOut(Schema):
     status_changed_at: datetime
 
 
+class IdeaFileOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    url: str = Field(description="Download (after the same visibility check as the idea).")
+
+
 class IdeaDetail(IdeaOut):
     supported: bool = Field(description="Whether the person asking supports it.")
     may_support: bool
+    may_edit: bool = Field(description="Whether the person asking may edit it (its authors).")
     allowed_statuses: list[str] = Field(description="Where the person asking may move it.")
+    coauthors: list[PersonRef]
+    files: list[IdeaFileOut]
+    supports_left: int | None = Field(
+        description="In a campaign with a vote budget: supports the person has left; else null."
+    )
+
+
+class IdeaEditIn(Schema):
+    title: str = Field(max_length=200)
+    description: str = Field(max_length=10_000)
+    remove_files: list[int] = Field(default_factory=list, description="Ids of files to remove.")
+
+
+class CoauthorsIn(Schema):
+    coauthors: list[str] = Field(description="User names; replaces the co-authors.")
 
 
 class IdeaIn(Schema):
@@ -66,6 +97,7 @@ class IdeaIn(Schema):
     community: str | None = Field(None, description="A community's slug; null: company-wide.")
     campaign_id: int | None = None
     category: str = ""
+    coauthors: list[str] = Field(default_factory=list, description="User names.")
 
 
 class StatusIn(Schema):
@@ -105,6 +137,23 @@ class ExperimentOut(Schema):
     lessons: str
     next_step: str
     closed_at: datetime | None
+    team: list[PersonRef]
+    story_post_id: int | None = Field(description="The story post, once shared.")
+
+
+class ExperimentEditIn(Schema):
+    plan: str = Field(max_length=10_000)
+    starts_on: date | None = Field(None, description="Moves only before it has started.")
+    ends_on: date | None = None
+    team: list[str] = Field(description="User names; replaces the team.")
+
+
+class ShareIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+class ShareOut(Schema):
+    post_id: int
 
 
 class CloseIn(Schema):
@@ -157,6 +206,7 @@ def _campaign(c: Campaign) -> CampaignOut:
         ends_on=c.ends_on,
         categories=c.category_list(),
         open=c.is_open(),
+        support_budget=c.support_budget,
     )
 
 
@@ -181,12 +231,39 @@ def _idea(i: Idea) -> IdeaOut:
 def _detail(request: HttpRequest, idea_id: int) -> IdeaDetail:
     viewer = http.viewer(request)
     idea = selectors.get_idea_for(viewer=viewer, pk=idea_id)
+    budget = selectors.budget_for(viewer=viewer, campaign=idea.campaign)
     return IdeaDetail(
         **_idea(idea).dict(),
         supported=bool(selectors.supported_ids(viewer=viewer, ideas=[idea])),
         may_support=rules.may_support(viewer, idea),
+        may_edit=rules.may_edit_idea(viewer, idea),
         allowed_statuses=rules.allowed_statuses(viewer, idea),
+        coauthors=[p for p in (_person(u) for u in idea.coauthors.all()) if p],
+        files=[_file(f) for f in selectors.attachments_of(idea)],
+        supports_left=budget.left if budget else None,
     )
+
+
+def _file(f: IdeaAttachment) -> IdeaFileOut:
+    return IdeaFileOut(
+        id=f.pk,
+        name=f.original_name,
+        size=f.size,
+        content_type=f.content_type,
+        url=f.get_absolute_url(),
+    )
+
+
+def _people(names: list[str]) -> list[User]:
+    """Active people by user name; an unknown one is a 400 naming it."""
+    wanted = [n.strip().lstrip("@") for n in names if n.strip()]
+    found = list(User.objects.filter(username__in=wanted, is_active=True).order_by("pk"))
+    missing = sorted(set(wanted) - {u.username for u in found})
+    if missing:
+        raise ServiceError(
+            _("Unknown: %(names)s") % {"names": ", ".join(missing)}, code="unknown_people"
+        )
+    return found
 
 
 def _experiment(e: Experiment) -> ExperimentOut:
@@ -206,6 +283,8 @@ def _experiment(e: Experiment) -> ExperimentOut:
         lessons=e.lessons,
         next_step=e.next_step,
         closed_at=e.closed_at,
+        team=[p for p in (_person(u) for u in e.team.all()) if p],
+        story_post_id=e.story_post_id,
     )
 
 
@@ -256,6 +335,7 @@ def create_idea(request: HttpRequest, payload: IdeaIn) -> Status[IdeaDetail]:
         community=_community(request, payload.community),
         campaign=campaign,
         category=payload.category,
+        coauthors=_people(payload.coauthors),
     )
     return Status(201, _detail(request, idea.pk))
 
@@ -263,6 +343,45 @@ def create_idea(request: HttpRequest, payload: IdeaIn) -> Status[IdeaDetail]:
 @router.get("/{idea_id}", response={200: IdeaDetail, **ERRORS}, summary="Get an idea")
 def get_idea(request: HttpRequest, idea_id: Id) -> IdeaDetail:
     return _detail(request, idea_id)
+
+
+@router.patch("/{idea_id}", response={200: IdeaDetail, **ERRORS}, summary="Edit an idea")
+def edit_idea(request: HttpRequest, idea_id: Id, payload: IdeaEditIn) -> IdeaDetail:
+    """Its author and co-authors, while it is new, under review or parked."""
+    viewer = http.viewer(request)
+    services.idea_edit(
+        idea=selectors.get_idea_for(viewer=viewer, pk=idea_id),
+        by=viewer,
+        title=payload.title,
+        description=payload.description,
+        remove_files=payload.remove_files,
+    )
+    return _detail(request, idea_id)
+
+
+@router.put("/{idea_id}/coauthors", response={200: IdeaDetail, **ERRORS}, summary="Set co-authors")
+def set_coauthors(request: HttpRequest, idea_id: Id, payload: CoauthorsIn) -> IdeaDetail:
+    """The author only; those newly invited are notified."""
+    viewer = http.viewer(request)
+    services.idea_coauthors_set(
+        idea=selectors.get_idea_for(viewer=viewer, pk=idea_id),
+        by=viewer,
+        coauthors=_people(payload.coauthors),
+    )
+    return _detail(request, idea_id)
+
+
+@router.post("/{idea_id}/files", response={201: IdeaDetail, **ERRORS}, summary="Attach files")
+def attach_files(
+    request: HttpRequest, idea_id: Id, files: File[list[UploadedFile]]
+) -> Status[IdeaDetail]:
+    """Multipart ``files``, checked as post attachments are; at most ten per idea."""
+    viewer = http.viewer(request)
+    idea = selectors.get_idea_for(viewer=viewer, pk=idea_id)
+    services.idea_edit(
+        idea=idea, by=viewer, title=idea.title, description=idea.description, files=files
+    )
+    return Status(201, _detail(request, idea_id))
 
 
 @router.post("/{idea_id}/support", response={200: SupportOut, **ERRORS}, summary="Support")
@@ -356,3 +475,42 @@ def close_experiment(request: HttpRequest, experiment_id: Id, payload: CloseIn) 
         next_step=payload.next_step,
     )
     return _experiment(selectors.get_experiment_for(viewer=viewer, pk=experiment_id))
+
+
+@router.patch(
+    "/experiments/{experiment_id}",
+    response={200: ExperimentOut, **ERRORS},
+    summary="Change an experiment",
+)
+def edit_experiment(
+    request: HttpRequest, experiment_id: Id, payload: ExperimentEditIn
+) -> ExperimentOut:
+    """Plan, dates and team of a running experiment (owner, moderators); recorded in its
+    updates. The hypothesis stays; the start date moves only before it has started."""
+    viewer = http.viewer(request)
+    services.experiment_edit(
+        experiment=selectors.get_experiment_for(viewer=viewer, pk=experiment_id),
+        by=viewer,
+        plan=payload.plan,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        team=_people(payload.team),
+    )
+    return _experiment(selectors.get_experiment_for(viewer=viewer, pk=experiment_id))
+
+
+@router.post(
+    "/experiments/{experiment_id}/share",
+    response={201: ShareOut, **ERRORS},
+    summary="Share an experiment as a story",
+)
+def share_experiment(request: HttpRequest, experiment_id: Id, payload: ShareIn) -> Status[ShareOut]:
+    """A closed experiment, once, by its owner, team or a moderator: a post in its
+    community (or the company stream) with result, lessons and a link."""
+    viewer = http.viewer(request)
+    post = services.experiment_share(
+        experiment=selectors.get_experiment_for(viewer=viewer, pk=experiment_id),
+        by=viewer,
+        note=payload.note,
+    )
+    return Status(201, ShareOut(post_id=post.pk))

@@ -14,3 +14,8 @@ class IdeasConfig(AppConfig):
         from hanse.jobs import scheduler
 
         scheduler.register(*jobs.SCHEDULES)
+        # Its files' policy, once the models are ready (the policy names its row model).
+        from hanse.core import uploads
+        from hanse.ideas.uploads import IDEA_FILES
+
+        uploads.register(IDEA_FILES)

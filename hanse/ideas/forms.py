@@ -9,6 +9,28 @@ from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.selectors import communities_of
 from hanse.ideas.models import REASON_CHARS, TEXT_CHARS, TITLE_CHARS, Experiment, Idea
+from hanse.people.models import User
+
+
+def _people_field(label: Any, help_text: Any) -> forms.CharField:
+    return forms.CharField(label=label, required=False, max_length=2000, help_text=help_text)
+
+
+def clean_people(text: str) -> list[User]:
+    """User names separated by commas (an @ in front is fine) → active people; an unknown
+    name is a form error naming it."""
+    names = [n.strip().lstrip("@") for n in (text or "").split(",") if n.strip()]
+    found = list(User.objects.filter(username__in=names, is_active=True).order_by("pk"))
+    missing = sorted(set(names) - {u.username for u in found})
+    if missing:
+        raise forms.ValidationError(_("Unknown: %(names)s") % {"names": ", ".join(missing)})
+    return found
+
+
+COAUTHORS_HELP = _(
+    "Colleagues who write the idea with you: user names, separated by commas. They can edit "
+    "it and are named on it."
+)
 
 
 class PlaceForm(forms.Form):
@@ -33,6 +55,10 @@ class IdeaForm(PlaceForm):
         help_text=_("What would change, for whom, and why? Markdown works."),
     )
     category = forms.CharField(label=_("Category"), required=False, max_length=80)
+    coauthors = _people_field(_("Co-authors (optional)"), COAUTHORS_HELP)
+
+    def clean_coauthors(self) -> list[User]:
+        return clean_people(self.cleaned_data.get("coauthors", ""))
 
     def __init__(self, *args: Any, categories: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,6 +70,23 @@ class IdeaForm(PlaceForm):
             )
         else:
             del self.fields["category"]
+
+
+class IdeaEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_CHARS)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=TEXT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What would change, for whom, and why? Markdown works."),
+    )
+
+
+class CoauthorsForm(forms.Form):
+    coauthors = _people_field(_("Co-authors"), COAUTHORS_HELP)
+
+    def clean_coauthors(self) -> list[User]:
+        return clean_people(self.cleaned_data.get("coauthors", ""))
 
 
 class CommentForm(forms.Form):
@@ -104,6 +147,16 @@ class CampaignForm(PlaceForm):
         max_length=500,
         help_text=_("Optional, separated by commas."),
     )
+    support_budget = forms.IntegerField(
+        label=_("Supports per person"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text=_(
+            "Optional: how many ideas of this campaign each person may support. Empty: as "
+            "many as they like."
+        ),
+    )
 
 
 class ExperimentForm(PlaceForm):
@@ -128,6 +181,47 @@ class ExperimentForm(PlaceForm):
     )
     ends_on = forms.DateField(
         label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ExperimentEditForm(forms.Form):
+    plan = forms.CharField(
+        label=_("Plan"),
+        required=False,
+        max_length=TEXT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    starts_on = forms.DateField(
+        label=_("Starts on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Moves only before the experiment has started."),
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    team = _people_field(_("Team"), _("User names, separated by commas."))
+
+    def __init__(self, *args: Any, started: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if started:
+            self.fields["starts_on"].disabled = True
+            self.fields["starts_on"].help_text = _(
+                "The experiment has started; its start date stays."
+            )
+
+    def clean_team(self) -> list[User]:
+        return clean_people(self.cleaned_data.get("team", ""))
+
+
+class ShareForm(forms.Form):
+    note = forms.CharField(
+        label=_("A few words of your own (optional)"),
+        required=False,
+        max_length=REASON_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

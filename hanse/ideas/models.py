@@ -8,11 +8,13 @@ same rule through their own community column (copied from the idea they come fro
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +62,11 @@ class Campaign(models.Model):
     categories = models.CharField(_("categories"), max_length=500, blank=True)
     # Ideas waiting longer than this in "new" or "under review" are flagged on the board.
     review_days = models.PositiveSmallIntegerField(_("days until flagged"), default=14)
+    # Empty: support as many ideas as one likes; else each person supports at most this many
+    # ideas of the campaign (withdrawing gives one back).
+    support_budget = models.PositiveSmallIntegerField(
+        _("supports per person"), null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -132,9 +139,17 @@ class Idea(models.Model):
         related_name="ideas",
         verbose_name=_("author"),
     )
+    # Colleagues the author invited: they edit the idea with the author and are named on it.
+    coauthors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coauthored_ideas",
+        verbose_name=_("co-authors"),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     # Kept with F() by the support service, so lists never count rows.
     support_count = models.PositiveIntegerField(_("supporters"), default=0)
@@ -162,6 +177,61 @@ class Idea(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def _idea_file_path(instance: object, filename: str) -> str:
+    # A random name, like post attachments: the path says nothing about the idea or person.
+    return f"ideas/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+def _idea_thumb_path(instance: object, filename: str) -> str:
+    return f"ideas/thumbs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.webp"
+
+
+class IdeaAttachmentQuerySet(models.QuerySet["IdeaAttachment"]):
+    def visible_to(self, user: User | None) -> IdeaAttachmentQuerySet:
+        """The one home of "may this person download this file": its idea is visible."""
+        return self.filter(idea__in=Idea.objects.visible_to(user).values("id"))
+
+
+class IdeaAttachment(models.Model):
+    """A file attached to an idea; validated and stored by hanse/core/uploads.py, served
+    through the ideas' own permission-checked view."""
+
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("idea")
+    )
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    kind = models.CharField(_("kind"), max_length=8)  # image | file
+    file = models.FileField(_("file"), upload_to=_idea_file_path, max_length=255)
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to=_idea_thumb_path, max_length=255, blank=True
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = IdeaAttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("file of an idea")
+        verbose_name_plural = _("files of ideas")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("ideas:file", args=[self.pk, self.original_name])
 
 
 class IdeaSupport(models.Model):
@@ -304,7 +374,17 @@ class Experiment(models.Model):
         _("next step"), max_length=10, choices=NextStep.choices, blank=True
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    # Set when the owner was told the end date has come (the scheduler tells once).
+    # The story shared to the stream when it closed (one per experiment).
+    story_post = models.ForeignKey(
+        "posts.Post",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("shared as a story"),
+    )
+    # Set when the owner was told the end date has come (the scheduler tells once per date;
+    # moving the end date clears it).
     due_notified_at = models.DateTimeField(_("end date reminder sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -328,7 +408,12 @@ class Experiment(models.Model):
 
 
 class ExperimentUpdate(models.Model):
-    """A post in the experiment's own small stream."""
+    """A post in the experiment's own small stream, or a recorded change of its plan, dates
+    or team (``kind`` "change", written by the edit service)."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", _("Update")
+        CHANGE = "change", _("Change")
 
     experiment = models.ForeignKey(
         Experiment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("experiment")
@@ -339,6 +424,7 @@ class ExperimentUpdate(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.UPDATE)
     body = models.TextField(_("update"), max_length=TEXT_CHARS)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 

@@ -98,3 +98,27 @@ EXPERIMENT_DUE = register(
         render=_render_due,
     )
 )
+
+
+def _render_coauthor(n: Notification) -> RenderedText:
+    title = str(n.data.get("title", ""))[:80]
+    name = n.actor.display_name if n.actor else ""
+    text = _g("%(name)s invited you to write the idea “%(title)s” together") % {
+        "name": name,
+        "title": title,
+    }
+    idea_id = n.data.get("idea")
+    url = reverse("ideas:idea", args=[idea_id]) if idea_id else reverse("ideas:index")
+    return RenderedText(title=text, body="", url=url)
+
+
+IDEA_COAUTHOR_ADDED = register(
+    NotificationType(
+        key="idea_coauthor_added",
+        label=_("Co-authoring ideas"),
+        description=_("A colleague invited you as a co-author of their idea."),
+        channels={"in_app": True, "email": "immediate", "push": False},
+        target_visible=_ideas_visible,
+        render=_render_coauthor,
+    )
+)

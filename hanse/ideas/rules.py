@@ -31,6 +31,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # Support is for ideas still being decided.
 SUPPORTABLE = frozenset({S.NEW, S.UNDER_REVIEW, S.EXPERIMENT, S.PARKED})
+# The authors edit an idea (text, files, co-authors) while it is still being looked at; once
+# it is an experiment or decided, its text is the record the decision was made on.
+EDITABLE = frozenset({S.NEW, S.UNDER_REVIEW, S.PARKED})
+MAX_COAUTHORS = 10
 
 
 def may_open_campaign_in(user: Any, community: Community | None) -> bool:
@@ -87,11 +91,36 @@ def allowed_statuses(user: Any, idea: Idea) -> list[str]:
     return [s for s in S.values if s in TRANSITIONS[idea.status]]
 
 
-def may_support(user: Any, idea: Idea) -> bool:
-    """Anyone who sees an idea still being decided, except its author (who backs it anyway)."""
+def is_coauthor(user: Any, idea: Idea) -> bool:
+    """Whether the person is one of the idea's co-authors (``coauthors`` may be prefetched)."""
+    return is_active_user(user) and any(p.pk == user.pk for p in idea.coauthors.all())
+
+
+def is_author(user: Any, idea: Idea) -> bool:
+    """The author or a co-author."""
+    return is_active_user(user) and (idea.author_id == user.pk or is_coauthor(user, idea))
+
+
+def may_edit_idea(user: Any, idea: Idea) -> bool:
+    """The author and the co-authors edit the text and the files while it is looked at."""
+    return idea.merged_into_id is None and idea.status in EDITABLE and is_author(user, idea)
+
+
+def may_set_coauthors(user: Any, idea: Idea) -> bool:
+    """Only the author invites and removes co-authors."""
     return (
         is_active_user(user)
-        and idea.author_id != user.pk
+        and idea.author_id == user.pk
+        and idea.merged_into_id is None
+        and idea.status in EDITABLE
+    )
+
+
+def may_support(user: Any, idea: Idea) -> bool:
+    """Anyone who sees an idea still being decided, except its authors (who back it anyway)."""
+    return (
+        is_active_user(user)
+        and not is_author(user, idea)
         and idea.merged_into_id is None
         and idea.status in SUPPORTABLE
     )
@@ -136,9 +165,36 @@ def may_post_update(user: Any, experiment: Experiment) -> bool:
     """Updates come from the owner, the team and the moderators while it runs."""
     if experiment.status != experiment.Status.RUNNING or not is_active_user(user):
         return False
-    if may_manage_experiment(user, experiment):
-        return True
-    return any(member.pk == user.pk for member in experiment.team.all())
+    return may_manage_experiment(user, experiment) or is_on_team(user, experiment)
+
+
+def is_on_team(user: Any, experiment: Experiment) -> bool:
+    return is_active_user(user) and any(m.pk == user.pk for m in experiment.team.all())
+
+
+def may_edit_experiment(user: Any, experiment: Experiment) -> bool:
+    """Plan, dates and team change while it runs, by the owner, moderators, administrators.
+    The hypothesis and what success looks like stay as written (no moving the goalposts),
+    and a closed experiment is the record."""
+    return experiment.status == experiment.Status.RUNNING and may_manage_experiment(
+        user, experiment
+    )
+
+
+def may_edit_start(experiment: Experiment, today: Any) -> bool:
+    """The start date moves only while the experiment has not started yet."""
+    return bool(experiment.starts_on > today)
+
+
+def may_share_experiment(user: Any, experiment: Experiment) -> bool:
+    """A closed experiment is shared to the stream as a story once, by its owner, its team
+    or a moderator: the same people who may post where it lives."""
+    return (
+        experiment.status == experiment.Status.CLOSED
+        and experiment.story_post_id is None
+        and (may_manage_experiment(user, experiment) or is_on_team(user, experiment))
+        and may_post_in(user, experiment.community)
+    )
 
 
 def may_close_experiment(user: Any, experiment: Experiment) -> bool:

@@ -15,9 +15,11 @@ from hanse.ideas.models import (
     Experiment,
     ExperimentUpdate,
     Idea,
+    IdeaAttachment,
     IdeaSupport,
     StatusChange,
 )
+from hanse.posts.models import Post
 
 if TYPE_CHECKING:
     from hanse.communities.models import Community
@@ -34,7 +36,9 @@ WAITING = (Idea.Status.NEW, Idea.Status.UNDER_REVIEW)
 
 
 def _ideas() -> Any:
-    return Idea.objects.select_related("author", "community", "campaign", "merged_into")
+    return Idea.objects.select_related(
+        "author", "community", "campaign", "merged_into"
+    ).prefetch_related("coauthors")
 
 
 def ideas_for(
@@ -71,6 +75,36 @@ def supported_ids(*, viewer: User, ideas: list[Idea]) -> set[int]:
             "idea_id", flat=True
         )
     )
+
+
+def attachments_of(idea: Idea) -> list[IdeaAttachment]:
+    return list(idea.attachments.all())
+
+
+def get_attachment_for(*, viewer: User, pk: int) -> IdeaAttachment:
+    """A file of an idea the person may see (404 otherwise, like one that does not exist)."""
+    found = IdeaAttachment.objects.visible_to(viewer).filter(pk=pk).first()
+    if found is None:
+        raise Http404("file")
+    return found
+
+
+@dataclass
+class Budget:
+    total: int
+    used: int
+
+    @property
+    def left(self) -> int:
+        return max(0, self.total - self.used)
+
+
+def budget_for(*, viewer: User, campaign: Campaign | None) -> Budget | None:
+    """The person's supports in a campaign with a vote budget ("3 of 5 left"); None without."""
+    if campaign is None or not campaign.support_budget:
+        return None
+    used = IdeaSupport.objects.filter(user=viewer, idea__campaign=campaign).count()
+    return Budget(total=campaign.support_budget, used=used)
 
 
 def history_of(idea: Idea) -> list[StatusChange]:
@@ -168,3 +202,10 @@ def updates_of(experiment: Experiment) -> list[ExperimentUpdate]:
 def log_years(*, viewer: User) -> list[int]:
     dates = Experiment.objects.visible_to(viewer).dates("starts_on", "year", order="DESC")
     return [d.year for d in dates]
+
+
+def story_of(*, viewer: User, experiment: Experiment) -> Any:
+    """The story post the experiment was shared as, if the person may see it."""
+    if experiment.story_post_id is None:
+        return None
+    return Post.objects.visible_to(viewer).filter(pk=experiment.story_post_id).first()

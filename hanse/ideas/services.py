@@ -3,14 +3,18 @@ transaction, queue notifications after the commit (``enqueue_on_commit``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core import uploads
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.ideas import rules, tasks
 from hanse.ideas.models import (
@@ -21,18 +25,22 @@ from hanse.ideas.models import (
     Experiment,
     ExperimentUpdate,
     Idea,
+    IdeaAttachment,
     IdeaComment,
     IdeaSupport,
     StatusChange,
 )
+from hanse.ideas.uploads import IDEA_FILES
 from hanse.jobs.outbox import enqueue_on_commit
-from hanse.posts.services.posts import require_active
+from hanse.posts.models import Post
+from hanse.posts.services.posts import post_create, require_active
 
 if TYPE_CHECKING:
     from hanse.communities.models import Community
     from hanse.people.models import User
 
 IDEA_NOT_FOUND = _("This idea does not exist.")
+MAX_SUPPORT_BUDGET = 100
 EXPERIMENT_NOT_FOUND = _("This experiment does not exist.")
 
 
@@ -63,6 +71,7 @@ def campaign_create(
     categories: str = "",
     reviewers: list[User] | None = None,
     review_days: int = 14,
+    support_budget: int | None = None,
 ) -> Campaign:
     """Open an idea campaign in a community (moderators) or company-wide (administrators)."""
     require_active(by)
@@ -73,6 +82,12 @@ def campaign_create(
     starts_on = starts_on or timezone.localdate()
     if ends_on is not None and ends_on < starts_on:
         raise ServiceError(_("The campaign cannot end before it starts."), code="dates")
+    if support_budget is not None and not 1 <= support_budget <= MAX_SUPPORT_BUDGET:
+        raise ServiceError(
+            _("Supports per person: between 1 and %(max)d, or empty for no limit.")
+            % {"max": MAX_SUPPORT_BUDGET},
+            code="budget",
+        )
     with transaction.atomic():
         campaign = Campaign.objects.create(
             community=community,
@@ -82,6 +97,7 @@ def campaign_create(
             ends_on=ends_on,
             categories=categories.strip()[:500],
             review_days=max(1, min(review_days, 365)),
+            support_budget=support_budget,
             created_by=by,
         )
         if reviewers:
@@ -100,8 +116,11 @@ def idea_create(
     community: Community | None = None,
     campaign: Campaign | None = None,
     category: str = "",
+    coauthors: Sequence[User] = (),
+    files: Sequence[UploadedFile] = (),
 ) -> Idea:
-    """Post an idea: to a campaign (taking its community) or in a community / company-wide."""
+    """Post an idea: to a campaign (taking its community) or in a community / company-wide,
+    with files and co-authors if any (they are told after the commit)."""
     require_active(author)
     if campaign is not None:
         community = campaign.community
@@ -113,14 +132,107 @@ def idea_create(
         raise PermissionRefused(_("Only members can post ideas in this community."))
     title = _text(title, limit=TITLE_CHARS, field=str(_("Title")))
     description = _text(description, limit=TEXT_CHARS, field=str(_("Description")))
-    return Idea.objects.create(
-        campaign=campaign,
-        community=community,
-        title=title,
-        description=description,
-        category=category[:80] if campaign is not None else "",
-        author=author,
+    validated = uploads.validate(files, IDEA_FILES)
+    # A failure after the files were stored removes them (hanse/core/uploads.py).
+    with uploads.removed_on_error(), transaction.atomic():
+        idea = Idea.objects.create(
+            campaign=campaign,
+            community=community,
+            title=title,
+            description=description,
+            category=category[:80] if campaign is not None else "",
+            author=author,
+        )
+        if coauthors:
+            _set_coauthors(idea, author, coauthors)
+        _store_files(validated, idea=idea, by=author)
+    return idea
+
+
+def _store_files(
+    validated: Sequence[uploads.ValidatedFile], *, idea: Idea, by: User
+) -> list[IdeaAttachment]:
+    return uploads.store(
+        validated,
+        IDEA_FILES,
+        lambda item: IdeaAttachment(idea=idea, uploader=by, **uploads.row_fields(item)),
     )
+
+
+def _set_coauthors(idea: Idea, by: User, people: Sequence[User]) -> list[int]:
+    """Replace the co-authors (inside the caller's transaction); those newly invited are
+    told after the commit. Returns their ids."""
+    wanted = {p.pk: p for p in people if p.pk != idea.author_id}
+    if len(wanted) > rules.MAX_COAUTHORS:
+        raise ServiceError(
+            _("An idea has at most %(max)d co-authors.") % {"max": rules.MAX_COAUTHORS},
+            code="too_many_coauthors",
+        )
+    # A co-author must be able to see the idea (an active colleague who may read its place).
+    seeing = {
+        p.pk for p in wanted.values() if Idea.objects.visible_to(p).filter(pk=idea.pk).exists()
+    }
+    unseen = [p.display_name for pk, p in wanted.items() if pk not in seeing]
+    if unseen:
+        raise ServiceError(
+            _("%(names)s cannot see this idea and so cannot write it with you.")
+            % {"names": ", ".join(sorted(unseen))},
+            code="coauthor_cannot_see",
+        )
+    before = set(idea.coauthors.values_list("pk", flat=True))
+    idea.coauthors.set(list(wanted.values()))
+    added = sorted(set(wanted) - before)
+    if added:
+        enqueue_on_commit(tasks.notify_coauthors_added, idea.pk, added, by.pk)
+    return added
+
+
+def idea_edit(
+    *,
+    idea: Idea,
+    by: User,
+    title: str,
+    description: str,
+    files: Sequence[UploadedFile] = (),
+    remove_files: Sequence[int] = (),
+) -> Idea:
+    """The author or a co-author changes the text, adds files and removes files, while the
+    idea is still being looked at."""
+    require_active(by)
+    title = _text(title, limit=TITLE_CHARS, field=str(_("Title")))
+    description = _text(description, limit=TEXT_CHARS, field=str(_("Description")))
+    validated = uploads.validate(files, IDEA_FILES)
+    with uploads.removed_on_error(), transaction.atomic():
+        locked = _locked_idea(idea, by)
+        if not rules.may_edit_idea(by, locked):
+            raise PermissionRefused(_("Only the idea's authors edit it, while it is open."))
+        doomed = list(IdeaAttachment.objects.filter(idea=locked, pk__in=list(remove_files)))
+        kept = IdeaAttachment.objects.filter(idea=locked).count() - len(doomed)
+        if kept + len(validated) > IDEA_FILES.max_files:
+            raise ServiceError(
+                _("An idea has at most %(max)d files.") % {"max": IDEA_FILES.max_files},
+                code="too_many_files",
+            )
+        if doomed:
+            uploads.delete_files_on_commit(doomed)
+            IdeaAttachment.objects.filter(pk__in=[a.pk for a in doomed]).delete()
+        _store_files(validated, idea=locked, by=by)
+        locked.title = title
+        locked.description = description
+        locked.edited_at = timezone.now()
+        locked.save(update_fields=["title", "description", "edited_at"])
+    return locked
+
+
+def idea_coauthors_set(*, idea: Idea, by: User, coauthors: Sequence[User]) -> list[int]:
+    """The author invites colleagues as co-authors (or removes them); the newly invited are
+    told. Returns the ids of those newly invited."""
+    require_active(by)
+    with transaction.atomic():
+        locked = _locked_idea(idea, by)
+        if not rules.may_set_coauthors(by, locked):
+            raise PermissionRefused(_("Only the idea's author invites co-authors."))
+        return _set_coauthors(locked, by, coauthors)
 
 
 def _locked_idea(idea: Idea, user: User) -> Idea:
@@ -136,14 +248,38 @@ def _locked_idea(idea: Idea, user: User) -> Idea:
     return locked
 
 
+def supports_used(*, user: User, campaign: Campaign) -> int:
+    """How many ideas of the campaign the person supports (against its budget)."""
+    return IdeaSupport.objects.filter(user=user, idea__campaign=campaign).count()
+
+
 def idea_support(*, idea: Idea, user: User) -> bool:
     """Support an idea with one click; True if this click counted. Twice at once counts once:
-    the unique constraint refuses the second row, and only a new row raises the counter."""
+    the unique constraint refuses the second row, and only a new row raises the counter.
+    In a campaign with a vote budget, a support beyond it is refused, also when several
+    arrive at once (they queue on the campaign's row)."""
     require_active(user)
     with transaction.atomic():
         locked = _locked_idea(idea, user)
         if not rules.may_support(user, locked):
             raise ServiceError(_("This idea cannot be supported."), code="not_supportable")
+        if IdeaSupport.objects.filter(idea=locked, user=user).exists():
+            return False
+        campaign = locked.campaign
+        if campaign is not None and campaign.support_budget:
+            # Supports of one campaign queue on its row, so two clicks on two different
+            # ideas at the same moment cannot both take the last support left. Rows are
+            # always locked idea first, then campaign: no deadlock with other writes here.
+            Campaign.objects.select_for_update().filter(pk=campaign.pk).values("pk").first()
+            if supports_used(user=user, campaign=campaign) >= campaign.support_budget:
+                raise ServiceError(
+                    _(
+                        "You have used all %(budget)d supports of this campaign. Withdraw "
+                        "one to support this idea."
+                    )
+                    % {"budget": campaign.support_budget},
+                    code="budget_spent",
+                )
         try:
             with transaction.atomic():
                 IdeaSupport.objects.create(idea=locked, user=user)
@@ -355,3 +491,126 @@ def experiment_close(
         locked.save(update_fields=["status", "result", "lessons", "next_step", "closed_at"])
         enqueue_on_commit(tasks.notify_experiment_closed, locked.pk)
     return locked
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else "—"
+
+
+def experiment_edit(
+    *,
+    experiment: Experiment,
+    by: User,
+    plan: str,
+    starts_on: date | None,
+    ends_on: date | None,
+    team: Sequence[User],
+) -> Experiment:
+    """Change a running experiment's plan, dates and team (owner, moderators). The start date
+    moves only before it has started; the hypothesis and what success looks like stay as
+    written. The change is recorded in the experiment's updates; a later end date is
+    reminded again."""
+    require_active(by)
+    plan = _text(plan, limit=TEXT_CHARS, field="", required=False)
+    with transaction.atomic():
+        locked = _locked_experiment(experiment, by)
+        if not rules.may_edit_experiment(by, locked):
+            raise PermissionRefused(
+                _("Only the owner or a moderator changes a running experiment.")
+            )
+        today = timezone.localdate()
+        starts = starts_on or locked.starts_on
+        if starts != locked.starts_on:
+            if not rules.may_edit_start(locked, today):
+                raise ServiceError(
+                    _("The experiment has started; its start date stays."), code="started"
+                )
+            if starts < today:
+                raise ServiceError(
+                    _("A new start date cannot be in the past."), code="start_in_past"
+                )
+        if ends_on is not None and ends_on < starts:
+            raise ServiceError(_("The experiment cannot end before it starts."), code="dates")
+        changes: list[str] = []
+        fields: list[str] = []
+        if plan != locked.plan:
+            changes.append(str(_("The plan was changed.")))
+            locked.plan = plan
+            fields.append("plan")
+        if starts != locked.starts_on:
+            changes.append(
+                str(_("Start: %(old)s → %(new)s"))
+                % {"old": _day(locked.starts_on), "new": _day(starts)}
+            )
+            locked.starts_on = starts
+            fields.append("starts_on")
+        if ends_on != locked.ends_on:
+            changes.append(
+                str(_("End: %(old)s → %(new)s"))
+                % {"old": _day(locked.ends_on), "new": _day(ends_on)}
+            )
+            locked.ends_on = ends_on
+            # The reminder is owed again for the new date (hanse/notifications/due.py).
+            locked.due_notified_at = None
+            fields += ["ends_on", "due_notified_at"]
+        before = {p.pk: p for p in locked.team.all()}
+        after = {p.pk: p for p in team if p.is_active}
+        joined = [after[pk].display_name for pk in after if pk not in before]
+        left = [before[pk].display_name for pk in before if pk not in after]
+        if joined:
+            changes.append(str(_("Joined the team: %(names)s")) % {"names": ", ".join(joined)})
+        if left:
+            changes.append(str(_("Left the team: %(names)s")) % {"names": ", ".join(left)})
+        if not changes:
+            raise ServiceError(_("Nothing was changed."), code="unchanged")
+        if fields:
+            locked.save(update_fields=fields)
+        if joined or left:
+            locked.team.set(list(after.values()))
+        ExperimentUpdate.objects.create(
+            experiment=locked,
+            author=by,
+            kind=ExperimentUpdate.Kind.CHANGE,
+            body="\n".join(f"- {line}" for line in changes),
+        )
+    return locked
+
+
+STORY_LESSONS_CHARS = 1500
+
+
+def experiment_share(*, experiment: Experiment, by: User, note: str = "") -> Post:
+    """Share a closed experiment as a story: a post by the person in the experiment's
+    community (or the company stream) with its result, lessons and a link, once."""
+    require_active(by)
+    note = _text(note, limit=REASON_CHARS, field="", required=False)
+    with transaction.atomic():
+        locked = _locked_experiment(experiment, by)
+        if locked.status != Experiment.Status.CLOSED:
+            raise ServiceError(
+                _("An experiment is shared once it is closed with its lessons."), code="running"
+            )
+        if locked.story_post_id is not None:
+            raise ServiceError(_("This experiment has been shared already."), code="shared")
+        if not rules.may_share_experiment(by, locked):
+            raise PermissionRefused(_("Only the experiment's owner or team shares it."))
+        lessons = locked.lessons
+        if len(lessons) > STORY_LESSONS_CHARS:
+            lessons = lessons[:STORY_LESSONS_CHARS].rstrip() + " …"
+        url = reverse("ideas:experiment", args=[locked.pk])
+        lines = [note, ""] if note else []
+        lines += [
+            str(_("**Experiment: [%(title)s](%(url)s)**")) % {"title": locked.title, "url": url},
+            "",
+            str(_("Hypothesis: %(text)s")) % {"text": locked.hypothesis},
+            "",
+            str(_("Result: **%(result)s**")) % {"result": locked.get_result_display()},
+            "",
+            str(_("What we learned:")),
+            "",
+            lessons,
+        ]
+        post = post_create(author=by, body="\n".join(lines), community=locked.community)
+        locked.story_post = post
+        locked.save(update_fields=["story_post"])
+    return post

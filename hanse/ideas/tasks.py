@@ -15,23 +15,57 @@ from django_tasks import task
 
 from hanse.ideas.models import Experiment, Idea, IdeaComment, IdeaSupport, StatusChange
 from hanse.jobs.retry import retry
+from hanse.notifications.due import notify_once_per_due_date
 from hanse.notifications.services import notify
 from hanse.notifications.tasks import notify_once
 from hanse.people.models import User
 
-# Experiments reminded per run of the schedule.
-DUE_BATCH = 200
-
 
 def followers_of(idea: Idea) -> list[User]:
-    """Who backed or discussed the idea, and its author: the people a change is owed to."""
+    """Who backed or discussed the idea, and its authors: the people a change is owed to."""
     supporters = IdeaSupport.objects.filter(idea=idea).values("user_id")
     commenters = IdeaComment.objects.filter(idea=idea).values("author_id")
+    coauthors = Idea.coauthors.through.objects.filter(idea_id=idea.pk).values("user_id")
     return list(
         User.objects.filter(is_active=True)
-        .filter(Q(pk__in=supporters) | Q(pk__in=commenters) | Q(pk=idea.author_id))
+        .filter(
+            Q(pk__in=supporters) | Q(pk__in=commenters) | Q(pk__in=coauthors) | Q(pk=idea.author_id)
+        )
         .order_by("pk")
     )
+
+
+@task()
+def notify_coauthors_added(idea_id: int, user_ids: list[int], by_id: int, attempt: int = 1) -> int:
+    """Tell colleagues the author invited that they now write the idea with them."""
+    try:
+        idea = Idea.objects.select_related("community").filter(pk=idea_id).first()
+        if idea is None:
+            return 0
+        by = User.objects.filter(pk=by_id).first()
+        made = 0
+        # Still co-authors when the task runs (the author may have removed one meanwhile).
+        current = set(idea.coauthors.values_list("pk", flat=True))
+        for person in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"):
+            if person.pk not in current:
+                continue
+
+            def hook(person: User = person) -> list[Any]:
+                return notify(
+                    type_key="idea_coauthor_added",
+                    recipients=[person],
+                    actor=by,
+                    community=idea.community,
+                    target=idea,
+                    data={"title": idea.title[:200], "idea": idea.pk},
+                )
+
+            if notify_once(f"ideas.coauthor:{idea_id}:{person.pk}", hook):
+                made += 1
+        return made
+    except Exception:
+        retry(notify_coauthors_added, [idea_id, user_ids, by_id], attempt, f"Co-authors {idea_id}")
+        return 0
 
 
 @task()
@@ -115,28 +149,21 @@ def notify_experiment_closed(experiment_id: int, attempt: int = 1) -> int:
 
 @task()
 def send_experiment_due_reminders() -> int:
-    """Remind owners of running experiments whose end date has come to close them (once)."""
-    today = timezone.localdate()
-    due = list(
-        Experiment.objects.filter(
-            status=Experiment.Status.RUNNING, ends_on__lte=today, due_notified_at__isnull=True
-        )
-        .select_related("owner", "community")
-        .order_by("ends_on", "pk")[:DUE_BATCH]
+    """Remind owners of running experiments whose end date has come to close them (once per
+    end date: an end date moved later is reminded again)."""
+    return notify_once_per_due_date(
+        Experiment.objects.filter(status=Experiment.Status.RUNNING).select_related(
+            "owner", "community"
+        ),
+        due_field="ends_on",
+        until=timezone.localdate(),
+        sent_field="due_notified_at",
+        ledger="ideas.experiment_due",
+        send=lambda experiment: notify(
+            type_key="experiment_due",
+            recipients=[experiment.owner],
+            community=experiment.community,
+            target=experiment,
+            data={"title": experiment.title[:200], "experiment": experiment.pk},
+        ),
     )
-    told = 0
-    for experiment in due:
-
-        def hook(experiment: Experiment = experiment) -> list[Any]:
-            Experiment.objects.filter(pk=experiment.pk).update(due_notified_at=timezone.now())
-            return notify(
-                type_key="experiment_due",
-                recipients=[experiment.owner],
-                community=experiment.community,
-                target=experiment,
-                data={"title": experiment.title[:200], "experiment": experiment.pk},
-            )
-
-        if notify_once(f"ideas.experiment_due:{experiment.pk}", hook):
-            told += 1
-    return told

@@ -13,6 +13,10 @@ urlpatterns = [
     path("<int:idea_id>/comment/", views.idea_comment, name="comment"),
     path("<int:idea_id>/status/", views.idea_status, name="status"),
     path("<int:idea_id>/merge/", views.idea_merge, name="merge"),
+    path("<int:idea_id>/edit/", views.idea_edit, name="edit"),
+    path("<int:idea_id>/coauthors/", views.idea_coauthors, name="coauthors"),
+    path("files/<int:attachment_id>/thumb/", views.file_thumbnail, name="file_thumb"),
+    path("files/<int:attachment_id>/<str:filename>", views.file_download, name="file"),
     path("campaigns/new/", views.campaign_new, name="campaign_new"),
     path("campaigns/<int:campaign_id>/", views.campaign, name="campaign"),
     path("experiments/", views.experiment_log, name="log"),
@@ -20,4 +24,6 @@ urlpatterns = [
     path("experiments/<int:experiment_id>/", views.experiment, name="experiment"),
     path("experiments/<int:experiment_id>/update/", views.experiment_update, name="update"),
     path("experiments/<int:experiment_id>/close/", views.experiment_close, name="close"),
+    path("experiments/<int:experiment_id>/edit/", views.experiment_edit, name="experiment_edit"),
+    path("experiments/<int:experiment_id>/share/", views.experiment_share, name="share"),
 ]

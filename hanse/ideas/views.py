@@ -7,9 +7,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,13 +18,18 @@ from hanse.communities import selectors as community_selectors
 from hanse.communities.models import Community
 from hanse.core import http
 from hanse.core.errors import ServiceError
+from hanse.core.files import serve_thumbnail, serve_upload
 from hanse.ideas import rules, selectors, services
 from hanse.ideas.forms import (
     CampaignForm,
     CloseForm,
+    CoauthorsForm,
     CommentForm,
+    ExperimentEditForm,
     ExperimentForm,
+    IdeaEditForm,
     IdeaForm,
+    ShareForm,
     StatusForm,
     UpdateForm,
 )
@@ -88,6 +94,8 @@ def idea_new(request: HttpRequest) -> HttpResponse:
                 community=_community(request, form.cleaned_data.get("community")),
                 campaign=campaign,
                 category=form.cleaned_data.get("category", ""),
+                coauthors=form.cleaned_data.get("coauthors") or [],
+                files=request.FILES.getlist("files"),
             )
         except ServiceError as exc:
             http.raise_if_hidden(exc)
@@ -125,8 +133,88 @@ def idea(request: HttpRequest, idea_id: int) -> HttpResponse:
             "status_form": StatusForm(allowed=allowed) if allowed else None,
             "comment_form": CommentForm(),
             "merge_targets": merge_targets,
+            "coauthors": list(found.coauthors.all()),
+            "files": selectors.attachments_of(found),
+            "budget": selectors.budget_for(viewer=viewer, campaign=found.campaign),
+            "may_edit": rules.may_edit_idea(viewer, found),
+            "coauthors_form": (
+                CoauthorsForm(
+                    initial={"coauthors": ", ".join(p.username for p in found.coauthors.all())}
+                )
+                if rules.may_set_coauthors(viewer, found)
+                else None
+            ),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def idea_edit(request: HttpRequest, idea_id: int) -> HttpResponse:
+    """The author and co-authors change the text and the files."""
+    viewer = http.viewer(request)
+    found = selectors.get_idea_for(viewer=viewer, pk=idea_id)
+    if not rules.may_edit_idea(viewer, found):
+        return render(request, "ideas/forbidden.html", status=403)
+    files = selectors.attachments_of(found)
+    form = IdeaEditForm(
+        request.POST or None, initial={"title": found.title, "description": found.description}
+    )
+    if request.method == "POST" and form.is_valid():
+        remove = [int(v) for v in request.POST.getlist("remove_files") if v.isdigit()]
+        try:
+            services.idea_edit(
+                idea=found,
+                by=viewer,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                files=request.FILES.getlist("files"),
+                remove_files=remove,
+            )
+        except ServiceError as exc:
+            http.raise_if_hidden(exc)
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("The idea is saved."))
+            return HttpResponseRedirect(reverse("ideas:idea", args=[found.pk]))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "ideas/idea_edit.html",
+        {"idea": found, "form": form, "files": files},
+        status=status,
+    )
+
+
+@require_POST
+def idea_coauthors(request: HttpRequest, idea_id: int) -> HttpResponse:
+    """The author invites (or removes) co-authors; the newly invited are told."""
+    viewer = http.viewer(request)
+    found = selectors.get_idea_for(viewer=viewer, pk=idea_id)
+    form = CoauthorsForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    else:
+        http.attempt(
+            request,
+            lambda: services.idea_coauthors_set(
+                idea=found, by=viewer, coauthors=form.cleaned_data["coauthors"]
+            ),
+            _("The co-authors are saved; those newly invited are told."),
+        )
+    return HttpResponseRedirect(reverse("ideas:idea", args=[found.pk]))
+
+
+def file_download(request: HttpRequest, attachment_id: int, filename: str) -> HttpResponseBase:
+    """A file of an idea, after the permission check (its idea is visible)."""
+    attachment = selectors.get_attachment_for(viewer=http.viewer(request), pk=attachment_id)
+    return serve_upload(request, attachment, filename)
+
+
+def file_thumbnail(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    attachment = selectors.get_attachment_for(viewer=http.viewer(request), pk=attachment_id)
+    return serve_thumbnail(request, attachment)
 
 
 @require_POST
@@ -249,6 +337,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
                 starts_on=data.get("starts_on"),
                 ends_on=data.get("ends_on"),
                 categories=data.get("categories", ""),
+                support_budget=data.get("support_budget"),
             )
         except ServiceError as exc:
             http.raise_if_hidden(exc)
@@ -274,6 +363,7 @@ def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "sort": sort,
             "may_post": rules.may_post_idea_to(viewer, found),
             "may_review": rules.may_review_in(viewer, found.community, found),
+            "budget": selectors.budget_for(viewer=viewer, campaign=found),
         },
     )
 
@@ -341,18 +431,85 @@ def experiment_new(request: HttpRequest) -> HttpResponse:
     return render(request, "ideas/experiment_new.html", {"form": form})
 
 
-def experiment(request: HttpRequest, experiment_id: int) -> HttpResponse:
+def _experiment_context(request: HttpRequest, found: Experiment, **forms: Any) -> dict[str, Any]:
     viewer = http.viewer(request)
-    found = selectors.get_experiment_for(viewer=viewer, pk=experiment_id)
-    context: dict[str, Any] = {
+    return {
         "experiment": found,
         "updates": selectors.updates_of(found),
         "may_update": rules.may_post_update(viewer, found),
         "may_close": rules.may_close_experiment(viewer, found),
+        "may_edit": rules.may_edit_experiment(viewer, found),
+        "may_share": rules.may_share_experiment(viewer, found),
+        "story": selectors.story_of(viewer=viewer, experiment=found),
         "update_form": UpdateForm(),
-        "close_form": CloseForm(),
+        "close_form": forms.get("close_form") or CloseForm(),
+        "share_form": ShareForm(),
     }
-    return render(request, "ideas/experiment.html", context)
+
+
+def experiment(request: HttpRequest, experiment_id: int) -> HttpResponse:
+    viewer = http.viewer(request)
+    found = selectors.get_experiment_for(viewer=viewer, pk=experiment_id)
+    return render(request, "ideas/experiment.html", _experiment_context(request, found))
+
+
+@require_http_methods(["GET", "POST"])
+def experiment_edit(request: HttpRequest, experiment_id: int) -> HttpResponse:
+    """Change plan, dates and team of a running experiment; recorded in its updates."""
+    viewer = http.viewer(request)
+    found = selectors.get_experiment_for(viewer=viewer, pk=experiment_id)
+    if not rules.may_edit_experiment(viewer, found):
+        return render(request, "ideas/forbidden.html", status=403)
+    started = not rules.may_edit_start(found, timezone.localdate())
+    form = ExperimentEditForm(
+        request.POST or None,
+        started=started,
+        initial={
+            "plan": found.plan,
+            "starts_on": found.starts_on,
+            "ends_on": found.ends_on,
+            "team": ", ".join(p.username for p in found.team.all()),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.experiment_edit(
+                experiment=found,
+                by=viewer,
+                plan=data["plan"],
+                starts_on=data.get("starts_on"),
+                ends_on=data.get("ends_on"),
+                team=data["team"],
+            )
+        except ServiceError as exc:
+            http.raise_if_hidden(exc)
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("The changes are saved and noted in the updates."))
+            return HttpResponseRedirect(reverse("ideas:experiment", args=[found.pk]))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "ideas/experiment_edit.html",
+        {"experiment": found, "form": form, "started": started},
+        status=status,
+    )
+
+
+@require_POST
+def experiment_share(request: HttpRequest, experiment_id: int) -> HttpResponse:
+    """Share a closed experiment to the stream as a story."""
+    viewer = http.viewer(request)
+    found = selectors.get_experiment_for(viewer=viewer, pk=experiment_id)
+    form = ShareForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    http.attempt(
+        request,
+        lambda: services.experiment_share(experiment=found, by=viewer, note=note),
+        _("The experiment is shared to the stream as a story."),
+    )
+    return HttpResponseRedirect(reverse("ideas:experiment", args=[found.pk]))
 
 
 @require_POST
@@ -379,14 +536,7 @@ def experiment_close(request: HttpRequest, experiment_id: int) -> HttpResponse:
     found = selectors.get_experiment_for(viewer=viewer, pk=experiment_id)
     form = CloseForm(request.POST)
     if not form.is_valid():
-        context = {
-            "experiment": found,
-            "updates": selectors.updates_of(found),
-            "may_update": rules.may_post_update(viewer, found),
-            "may_close": rules.may_close_experiment(viewer, found),
-            "update_form": UpdateForm(),
-            "close_form": form,
-        }
+        context = _experiment_context(request, found, close_form=form)
         return render(request, "ideas/experiment.html", context, status=400)
     data = form.cleaned_data
     http.attempt(
