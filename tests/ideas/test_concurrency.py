@@ -68,3 +68,35 @@ def test_many_people_at_once_all_count(make_user):
     results, errors = race(support, 6)
     assert errors == [] and all(results)
     assert Idea.objects.get(pk=idea.pk).support_count == 6 == IdeaSupport.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_vote_budget_holds_when_clicks_race(make_user, make_community):
+    """One person supports five ideas of a campaign with two supports at the same moment:
+    two count, three are refused with the budget message, the counters agree."""
+    from hanse.core.errors import ServiceError
+    from hanse.ideas.services import campaign_create
+
+    owner, author, fan = make_user(), make_user(), make_user()
+    community = make_community("open", owner=owner, members=(author, fan))
+    campaign = campaign_create(
+        by=owner, community=community, question="Papier sparen?", support_budget=2
+    )
+    ideas = [
+        idea_create(author=author, campaign=campaign, title=f"Idee {i}", description="D")
+        for i in range(5)
+    ]
+    it = iter(ideas)
+    lock = threading.Lock()
+
+    def support() -> bool:
+        with lock:
+            idea = next(it)
+        return idea_support(idea=idea, user=fan)
+
+    results, errors = race(support, 5)
+    assert results == [True, True]
+    assert len(errors) == 3
+    assert all(isinstance(e, ServiceError) and e.code == "budget_spent" for e in errors)
+    assert IdeaSupport.objects.filter(user=fan).count() == 2
+    assert sum(Idea.objects.values_list("support_count", flat=True)) == 2
