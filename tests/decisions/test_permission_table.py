@@ -221,3 +221,35 @@ def test_search(actor, world):
         assert [h.type for h in results.hits if h.type == "decision"] == (
             ["decision"] if sees else []
         )
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_files(actor, world, client_for):
+    """A proposal's file: downloaded by who sees the proposal; added and removed by its
+    proposer only (nobody in the table), while it is open."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hanse.decisions.models import ProposalAttachment
+    from hanse.decisions.services import proposal_attach
+
+    def pdf() -> SimpleUploadedFile:
+        return SimpleUploadedFile("anlage.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+
+    (attachment,) = proposal_attach(proposal=world.open, by=world.proposer, files=[pdf()])
+    client = client_for(world.people[actor])
+    sees = expect(SEES, actor, world.kind)
+    urls = [attachment.get_absolute_url(), reverse("decisions:file_thumb", args=[attachment.pk])]
+    response = client.get(urls[0])
+    if actor == "anonymous":
+        assert _is_login(response)
+    else:
+        assert response.status_code == (200 if sees else 404)
+    # Not an image: no thumbnail for anyone (404 like a file one may not see).
+    assert client.get(urls[1]).status_code in ((302,) if actor == "anonymous" else (404,))
+    response = client.post(reverse("decisions:attach", args=[world.open.pk]), {"files": [pdf()]})
+    if actor != "anonymous":
+        assert response.status_code == (302 if sees else 404)
+    response = client.post(reverse("decisions:file_delete", args=[attachment.pk]))
+    if actor != "anonymous":
+        assert response.status_code == (302 if sees else 404)
+    assert list(ProposalAttachment.objects.filter(proposal=world.open)) == [attachment]

@@ -256,3 +256,95 @@ def test_search(actor, world):
         results = search(user=person, query=SearchQuery(text=marker.format(kind=world.kind)))
         assert [h.type for h in results.hits if h.type == key] == ([key] if sees else [])
         assert results.counts.get(key, 0) == (1 if sees else 0)
+
+
+# Changing a running experiment (its page): the owner (the author here), moderators,
+# administrators; 403 for one who sees it, 404 for one who may not.
+EDITS_EXPERIMENT = {
+    "anonymous": ["login"] * 3,
+    "outsider": [403, 404, 404],
+    "member": [403, 403, 403],
+    "moderator": [200, 200, 200],
+    "owner": [200, 200, 200],
+    "admin": [200, 200, 200],
+}
+# Sharing a closed experiment as a story: its owner, team and moderators who may post in the
+# community; an administrator who is not a member does not post there.
+SHARES = {
+    "anonymous": "nnn",
+    "outsider": "nnn",
+    "member": "nnn",
+    "moderator": "yyy",
+    "owner": "yyy",
+    "admin": "nnn",
+}
+
+
+def _pdf() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("anlage.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_files_edit_and_coauthors(actor, world, client_for):
+    """An idea's file is downloaded by who sees the idea; editing and co-authors belong to
+    its author (nobody in the table), until the author invites the person."""
+    from hanse.ideas.models import IdeaAttachment
+    from hanse.ideas.services import idea_coauthors_set, idea_edit
+
+    idea_edit(
+        idea=world.idea, by=world.author, title=world.idea.title, description="D", files=[_pdf()]
+    )
+    attachment = IdeaAttachment.objects.get(idea=world.idea)
+    person = world.people[actor]
+    client = client_for(person)
+    sees = expect(SEES, actor, world.kind)
+    response = client.get(attachment.get_absolute_url())
+    edit_url = reverse("ideas:edit", args=[world.idea.pk])
+    if actor == "anonymous":
+        assert _is_login(response)
+        assert _is_login(client.get(edit_url))
+        return
+    assert response.status_code == (200 if sees else 404)
+    assert client.get(edit_url).status_code == (403 if sees else 404)
+    response = client.post(
+        reverse("ideas:coauthors", args=[world.idea.pk]), {"coauthors": person.username}
+    )
+    assert response.status_code == (302 if sees else 404)
+    assert not Idea.objects.get(pk=world.idea.pk).coauthors.exists()
+    if sees:
+        idea_coauthors_set(idea=world.idea, by=world.author, coauthors=[person])
+        assert client.get(edit_url).status_code == 200
+        response = client.post(edit_url, {"title": "Neu", "description": "Neu"})
+        assert response.status_code == 302
+        assert Idea.objects.get(pk=world.idea.pk).title == "Neu"
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_experiment_edit_and_share(actor, world, client_for):
+    from hanse.ideas.services import experiment_close
+    from hanse.posts.models import Post
+
+    client = client_for(world.people[actor])
+    url = reverse("ideas:experiment_edit", args=[world.experiment.pk])
+    expected = expect(EDITS_EXPERIMENT, actor, world.kind)
+    response = client.get(url)
+    if expected == "login":
+        assert _is_login(response)
+    else:
+        assert response.status_code == expected
+    response = client.post(url, {"plan": "Neuer Plan", "team": ""})
+    if expected == 200:
+        assert response.status_code == 302
+    plan = Experiment.objects.get(pk=world.experiment.pk).plan
+    assert (plan == "Neuer Plan") == (expected == 200)
+
+    experiment_close(experiment=world.experiment, by=world.author, result="refuted", lessons="L")
+    response = client.post(reverse("ideas:share", args=[world.experiment.pk]), {"note": ""})
+    sees = expect(SEES, actor, world.kind)
+    if actor != "anonymous":
+        assert response.status_code == (302 if sees else 404)
+    shared = Experiment.objects.get(pk=world.experiment.pk).story_post_id is not None
+    assert shared == expect(SHARES, actor, world.kind)
+    assert Post.objects.filter(community=world.community).exists() == shared
