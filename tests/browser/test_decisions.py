@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from hanse.communities.models import Community
@@ -99,6 +100,8 @@ def test_screenshots(
     running = proposal_create(
         proposer=anna, community=community, title="Protokolle öffentlich im Wiki",
         text="Alle Protokolle stehen im Wiki.", background="Aus dem Feedback.", deadline=deadline,
+        files=[SimpleUploadedFile("Protokoll-Vorlage mit langem Dateinamen 2026.pdf",
+                                  b"%PDF-1.4\n%%EOF\n", "application/pdf")],
     )  # fmt: skip
     proposal_respond(proposal=running, user=people[0], kind="objection",
                      reason="Persönliche Themen gehören nicht ins Wiki.")  # fmt: skip

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from hanse.communities.models import Community
 from hanse.ideas.models import Experiment, Idea
@@ -107,6 +110,7 @@ def test_screenshots(
         question="Wie können unsere Filialen Papier sparen?",
         description="Jede Idee zählt, auch die kleine.",
         categories="Filiale, Zentrale",
+        support_budget=5,
     )
     titles = ["Digitale Kontoauszüge", "Tablets am Schalter", "Doppelseitig drucken",
               "Papierlose Meetings", "Recyclingpapier", "QR-Codes statt Flyer"]  # fmt: skip
@@ -130,6 +134,17 @@ def test_screenshots(
     )  # fmt: skip
     running = Experiment.objects.get()
     services.experiment_update_post(experiment=running, author=mona, body="Woche 1: 30 % weniger")
+    services.experiment_edit(
+        experiment=running, by=mona, plan="Erst Mölln, dann Ratzeburg.", starts_on=None,
+        ends_on=timezone.localdate() + timedelta(days=45), team=[people[0], people[1]],
+    )  # fmt: skip
+    own = services.idea_create(
+        author=mona, campaign=campaign, title="Sitzungsunterlagen nur noch digital",
+        description="Unterlagen vorab im Wiki statt ausgedruckt.", coauthors=people[1:3],
+        files=[SimpleUploadedFile("Kostenschätzung Druck und Papier 2026.pdf",
+                                  b"%PDF-1.4\n%%EOF\n", "application/pdf")],
+    )  # fmt: skip
+    services.idea_support(idea=ideas[0], user=mona)
     closed = services.experiment_create(
         owner=mona, community=community, title="Stehungen statt Sitzungen",
         hypothesis="Wenn wir im Stehen tagen, sind Meetings 20 % kürzer.",
@@ -138,7 +153,19 @@ def test_screenshots(
         experiment=closed, by=mona, result="refuted",
         lessons="Die Meetings wurden nicht kürzer, aber lebhafter.", next_step="stop",
     )  # fmt: skip
+    shared = services.experiment_create(
+        owner=mona, community=community, title="Kurze Wege im Intranet",
+        hypothesis="Wenn die Startseite Ideen zeigt, kommen mehr Ideen.",
+    )  # fmt: skip
+    services.experiment_close(
+        experiment=shared, by=mona, result="confirmed", lessons="Doppelt so viele Ideen."
+    )
+    services.experiment_share(experiment=shared, by=mona, note="Es hat funktioniert!")
     pages = (
+        ("idea-own", f"/ideas/{own.pk}/"),
+        ("idea-edit", f"/ideas/{own.pk}/edit/"),
+        ("experiment-edit", f"/ideas/experiments/{running.pk}/edit/"),
+        ("experiment-shared", f"/ideas/experiments/{shared.pk}/"),
         ("ideas", "/ideas/"),
         ("idea", f"/ideas/{ideas[0].pk}/"),
         ("idea-new", f"/ideas/new/?community={community.slug}"),
