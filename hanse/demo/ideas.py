@@ -141,11 +141,18 @@ def create_ideas(ctx: DemoContext) -> None:
     ideas: list[Idea] = []
     for i, (title, description, status, reason) in enumerate(IDEAS):
         author = members[(i * 3 + 1) % len(members)]
+        # The first idea is written by two colleagues together.
+        coauthor = members[(i * 3 + 2) % len(members)]
+        coauthors = [coauthor] if i == 0 and coauthor.pk != author.pk else []
         idea = services.idea_create(
-            author=author, campaign=campaign, title=title, description=description
+            author=author,
+            campaign=campaign,
+            title=title,
+            description=description,
+            coauthors=coauthors,
         )
         for person in rng.sample(members, min(len(members), rng.randint(2, 12))):
-            if person.pk != author.pk:
+            if person.pk != author.pk and person not in coauthors:
                 services.idea_support(idea=idea, user=person)
         commenter = members[(i * 5 + 2) % len(members)]
         services.idea_comment(
@@ -203,6 +210,13 @@ def create_ideas(ctx: DemoContext) -> None:
         Experiment.objects.filter(pk=experiment.pk).update(
             closed_at=ctx.now - timedelta(days=closed)
         )
+        if result == "refuted":
+            # What did not work is shared as proudly as what did: a story in the stream.
+            services.experiment_share(
+                experiment=experiment,
+                by=closed_by,
+                note="Nicht geklappt, aber viel gelernt. Hier unsere ehrliche Bilanz.",
+            )
     ctx.counts["ideas"] = len(ideas)
     ctx.counts["experiments"] = len(EXPERIMENTS) + (1 if running else 0)
     _decisions(ctx, community, owner, members)

@@ -31,6 +31,10 @@ def test_small_demo_has_ideas_experiments_and_decisions() -> None:
     ]
     assert all(e.lessons for e in closed)
     assert Experiment.objects.filter(status="running").count() == 1
+    # Issue 17's later pieces: a co-authored idea and the refuted experiment as a story.
+    assert Idea.objects.filter(coauthors__isnull=False).exists()
+    refuted = closed.get(result="refuted")
+    assert refuted.story_post is not None and refuted.story_post.author == refuted.owner
     decided = Proposal.objects.filter(status="decided", community__name="Connectoren")
     assert decided.count() == 2
     for proposal in decided:
