@@ -634,8 +634,8 @@ LDAP_SERVER_URI = env_str("LDAP_SERVER_URI")  # ldap://dc1.bank.local or ldaps:/
 LDAP_BIND_DN = env_str("LDAP_BIND_DN")
 LDAP_BIND_PASSWORD = env_str("LDAP_BIND_PASSWORD")
 LDAP_USER_SEARCH_BASE = env_str("LDAP_USER_SEARCH_BASE")
-# %(user)s is what the person typed; Active Directory: (sAMAccountName=%(user)s), and to keep
-# disabled accounts out: (&(sAMAccountName=%(user)s)(!(userAccountControl:1.2.840.113556.1.4.803:=2)))
+# %(user)s is what the person typed. Active Directory: (sAMAccountName=%(user)s); to keep
+# disabled accounts out, AND it with (!(userAccountControl:1.2.840.113556.1.4.803:=2)).
 LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "(uid=%(user)s)")
 LDAP_USERNAME_ATTRIBUTE = env_str("LDAP_USERNAME_ATTRIBUTE", "uid")  # AD: sAMAccountName
 # Profile field=directory attribute; AD: unit=department, phone=telephoneNumber.

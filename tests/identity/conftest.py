@@ -13,6 +13,7 @@ from django.test import Client
 
 from hanse.people.models import User
 from tests.conftest import PASSWORD
+from tests.support.slapd import directory, slapd  # noqa: F401  # the real OpenLDAP
 
 FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
 SAFARI_IPHONE = (
@@ -47,31 +48,3 @@ def mfa_for(settings: Any) -> Callable[..., None]:
         settings.MFA_REQUIRED_FOR = list(roles)
 
     return require
-
-
-@pytest.fixture
-def slapd(tmp_path: Any) -> Any:
-    """A real OpenLDAP server with the small bank's directory (tests/support/slapd.py)."""
-    from tests.support import slapd as server  # python-ldap only where the directory is tested
-
-    reason = server.missing_reason()
-    if reason:
-        server.skip_or_fail(reason)
-    with server.running_slapd(tmp_path / "slapd") as running:
-        yield running
-
-
-@pytest.fixture
-def directory(slapd: Any, settings: Any) -> Any:
-    """Hanse configured for the test directory (as the LDAP_* environment would)."""
-    from tests.support import slapd as server  # see above
-
-    settings.LDAP_SERVER_URI = slapd.uri
-    settings.LDAP_BIND_DN = server.SERVICE_DN
-    settings.LDAP_BIND_PASSWORD = server.SERVICE_PASSWORD
-    settings.LDAP_USER_SEARCH_BASE = server.PEOPLE
-    settings.LDAP_USER_FILTER = server.USER_FILTER
-    settings.LDAP_USERNAME_ATTRIBUTE = "uid"
-    settings.LDAP_START_TLS = False
-    settings.LDAP_SYNC_MAX_DEACTIVATE_PERCENT = 10
-    return slapd

@@ -15,7 +15,7 @@ from django.test import Client
 
 from hanse.api.services import token_authenticate, token_create
 from hanse.audit.models import AuditEntry
-from hanse.communities.models import Community, Membership
+from hanse.communities.models import Membership
 from hanse.identity.ldap import jobs
 from hanse.identity.ldap.sync import run_sync
 from hanse.identity.ldap.tasks import directory_sync
@@ -121,6 +121,19 @@ def test_directory_is_off_without_a_server_uri(bank: dict[str, Any], settings: A
     assert not User.objects.filter(username="amueller").exists()
 
 
+def test_an_unreachable_directory_refuses_politely_and_local_accounts_work(
+    bank: dict[str, Any], settings: Any
+) -> None:
+    """No 500 when the directory is down: the form says the credentials did not work, and a
+    local account still signs in."""
+    settings.LDAP_SERVER_URI = "ldap://127.0.0.1:9"
+    _, response = _login("amueller", server.PASSWORD)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    _, response = _login("owner", PASSWORD)
+    assert response.status_code == 302
+
+
 def test_an_administrator_from_the_directory_still_needs_mfa(
     bank: dict[str, Any], mfa_for: Any
 ) -> None:
@@ -148,7 +161,9 @@ def test_an_administrator_from_the_directory_still_needs_mfa(
 
 def test_sync_creates_people_units_managers_roles_and_communities(bank: dict[str, Any]) -> None:
     plan = run_sync()
-    names = set(User.objects.filter(directory_account__isnull=False).values_list("username", flat=True))
+    names = set(
+        User.objects.filter(directory_account__isnull=False).values_list("username", flat=True)
+    )
     assert names == {"hvoss", "kbrandt", "amueller", "tschulz", "lweber"}  # not jkoch
     assert plan.created == 5
     lena = User.objects.get(username="lweber")
@@ -210,7 +225,7 @@ def test_sync_deactivates_leavers_and_ends_everything(
     """A person gone from the directory is deactivated like SCIM does it: sessions end, API
     tokens stop working. Local accounts are not the directory's to deactivate."""
     run_sync()
-    client, response = _login("tschulz", server.PASSWORD)
+    client, _response = _login("tschulz", server.PASSWORD)
     assert client.get("/").status_code == 200
     tim = User.objects.get(username="tschulz")
     token = token_create(user=tim, name="Skript")
@@ -277,14 +292,12 @@ def test_dry_run_prints_the_changes_and_changes_nothing(
     call_command("ldap_sync", "--dry-run", stdout=out)
     text = out.getvalue()
     assert "Deactivate tschulz (no longer in the directory)" in text
-    assert "amueller: org_unit “Filiale Nord” → “Filiale Süd”" in text
+    assert "amueller: org unit “Filiale Nord” → “Filiale Süd”" in text
     assert _snapshot() == before
     assert User.objects.get(username="tschulz").is_active
 
 
-def test_a_search_that_finds_nobody_changes_nothing(
-    bank: dict[str, Any], settings: Any
-) -> None:
+def test_a_search_that_finds_nobody_changes_nothing(bank: dict[str, Any], settings: Any) -> None:
     """A wrong search base must not deactivate the bank."""
     run_sync()
     settings.LDAP_USER_SEARCH_BASE = f"ou=groups,{server.BASE}"
@@ -299,7 +312,7 @@ def test_a_search_that_finds_nobody_changes_nothing(
 def test_an_unreachable_directory_is_a_clear_error_and_a_failed_run(
     bank: dict[str, Any], settings: Any
 ) -> None:
-    settings.LDAP_BIND_PASSWORD = "wrong"  # noqa: S105
+    settings.LDAP_BIND_PASSWORD = "wrong"
     with pytest.raises(CommandError, match="directory answered"):
         call_command("ldap_sync", stdout=StringIO())
     assert DirectorySyncRun.objects.get().status == "failed"

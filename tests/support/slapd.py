@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import ldap
 import pytest
@@ -32,24 +33,47 @@ BASE = "dc=sparkasse,dc=test"
 PEOPLE = f"ou=people,{BASE}"
 GROUPS = f"ou=groups,{BASE}"
 ROOT_DN = f"cn=admin,{BASE}"
-ROOT_PASSWORD = "root-secret"  # noqa: S105  # a throwaway test server's
+ROOT_PASSWORD = "root-secret"  # a throwaway test server's
 SERVICE_DN = f"cn=hanse,ou=services,{BASE}"
-SERVICE_PASSWORD = "service-secret"  # noqa: S105
-PASSWORD = "Directory-Pass-2026"  # noqa: S105  # every person's in the generated directory
+SERVICE_PASSWORD = "service-secret"
+PASSWORD = "Directory-Pass-2026"  # every person's in the generated directory
 USER_FILTER = "(&(objectClass=inetOrgPerson)(uid=%(user)s)(!(employeeType=disabled)))"
 
 # uid, given name, surname, title, phone, unit, manager uid, extra attributes
 PEOPLE_ROWS = [
     ("hvoss", "Helga", "Voß", "Vorstand", "+49 451 100-1", "Vorstand", None, {}),
     ("kbrandt", "Klaus", "Brandt", "Filialleiter", "+49 451 100-20", "Filiale Nord", "hvoss", {}),
-    ("amueller", "Anna", "Müller", "Kundenberaterin", "+49 451 100-21", "Filiale Nord",
-     "kbrandt", {}),
-    ("tschulz", "Tim", "Schulz", "Kundenberater", "+49 451 100-22", "Filiale Nord", "kbrandt",
-     {}),
-    ("lweber", "Lena", "Weber", "Systemadministratorin", "+49 451 100-40", "Informatik",
-     "hvoss", {}),
-    ("jkoch", "Jan", "Koch", "Kundenberater", "+49 451 100-23", "Filiale Nord", "kbrandt",
-     {"employeeType": "disabled"}),
+    (
+        "amueller",
+        "Anna",
+        "Müller",
+        "Kundenberaterin",
+        "+49 451 100-21",
+        "Filiale Nord",
+        "kbrandt",
+        {},
+    ),
+    ("tschulz", "Tim", "Schulz", "Kundenberater", "+49 451 100-22", "Filiale Nord", "kbrandt", {}),
+    (
+        "lweber",
+        "Lena",
+        "Weber",
+        "Systemadministratorin",
+        "+49 451 100-40",
+        "Informatik",
+        "hvoss",
+        {},
+    ),
+    (
+        "jkoch",
+        "Jan",
+        "Koch",
+        "Kundenberater",
+        "+49 451 100-23",
+        "Filiale Nord",
+        "kbrandt",
+        {"employeeType": "disabled"},
+    ),
 ]
 GROUP_ROWS = {
     # an org unit (overrides Lena's unknown "Informatik")
@@ -224,3 +248,27 @@ def running_slapd(root: Path) -> Iterator[Slapd]:
             process.kill()
             process.wait()
         shutil.rmtree(root / "data", ignore_errors=True)
+
+
+@pytest.fixture
+def slapd(tmp_path: Path) -> Iterator[Slapd]:
+    """A real OpenLDAP server with the small bank's directory, for one test."""
+    reason = missing_reason()
+    if reason:
+        skip_or_fail(reason)
+    with running_slapd(tmp_path / "slapd") as running:
+        yield running
+
+
+@pytest.fixture
+def directory(slapd: Slapd, settings: Any) -> Slapd:
+    """Hanse configured for the test directory (as the LDAP_* environment would)."""
+    settings.LDAP_SERVER_URI = slapd.uri
+    settings.LDAP_BIND_DN = SERVICE_DN
+    settings.LDAP_BIND_PASSWORD = SERVICE_PASSWORD
+    settings.LDAP_USER_SEARCH_BASE = PEOPLE
+    settings.LDAP_USER_FILTER = USER_FILTER
+    settings.LDAP_USERNAME_ATTRIBUTE = "uid"
+    settings.LDAP_START_TLS = False
+    settings.LDAP_SYNC_MAX_DEACTIVATE_PERCENT = 10
+    return slapd

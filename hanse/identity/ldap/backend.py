@@ -50,7 +50,9 @@ def _text(value: Any) -> str:
 
 
 class DirectoryBackend(LDAPBackend):
-    @property  # type: ignore[override]  # built from hanse's settings, not AUTH_LDAP_*
+    _settings: LDAPSettings | None = None
+
+    @property  # built from hanse's settings, not AUTH_LDAP_*
     def settings(self) -> LDAPSettings:
         if self._settings is None:
             self._settings = backend_settings()
@@ -89,7 +91,9 @@ class DirectoryBackend(LDAPBackend):
 
     def get_or_build_user(self, username: str, ldap_user: LDAPUser) -> tuple[User, bool]:
         config = ldap_config.current()
-        entry = Entry(ldap_user.dn, {k: [_text(v) for v in vs] for k, vs in ldap_user.attrs.items()})
+        entry = Entry(
+            ldap_user.dn, {k: [_text(v) for v in vs] for k, vs in ldap_user.attrs.items()}
+        )
         name = username_of(entry, config)
         if not name:
             raise LDAPUser.AuthenticationFailed("the entry has no user name attribute")
@@ -106,7 +110,7 @@ class DirectoryBackend(LDAPBackend):
         email_taken = (
             bool(email)
             and User.objects.filter(email__iexact=email)
-            .exclude(pk=existing.pk if existing else None)
+            .exclude(pk=existing.pk if existing else 0)
             .exists()
         )
         if email_taken:

@@ -73,9 +73,7 @@ class Directory:
             )
             _, data, _, controls = self.connection.result3(msgid, timeout=self.config.timeout)
             entries.extend(Entry(dn, _decode(attrs)) for dn, attrs in data if dn)
-            cookie = next(
-                (c.cookie for c in controls if c.controlType == control.controlType), b""
-            )
+            cookie = next((c.cookie for c in controls if c.controlType == control.controlType), b"")
             if not cookie:
                 return entries
             control.cookie = cookie

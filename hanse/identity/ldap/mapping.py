@@ -13,7 +13,7 @@ USERNAME_MAX = User._meta.get_field("username").max_length or 150
 
 
 def _limit(field: str) -> int:
-    return User._meta.get_field(field).max_length or 150
+    return getattr(User._meta.get_field(field), "max_length", None) or 150
 
 
 def _clean(value: str, limit: int) -> str:

@@ -24,6 +24,7 @@ the directory are never deactivated by it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,27 +110,30 @@ class Plan:
                 out.append(_("Link %(user)s to the directory") % {"user": person.username})
             if person.reactivate:
                 out.append(_("Reactivate %(user)s") % {"user": person.username})
-            for name, new in person.fields.items():
-                old = person.before.get(name, "")
-                out.append(
-                    _("%(user)s: %(field)s “%(old)s” → “%(new)s”")
-                    % {"user": person.username, "field": name, "old": old, "new": new}
-                )
-            for role in person.roles_add:
-                out.append(
-                    _("%(user)s: gets the role %(role)s")
-                    % {"user": person.username, "role": role.name}
-                )
-            for role in person.roles_remove:
-                out.append(
-                    _("%(user)s: loses the role %(role)s")
-                    % {"user": person.username, "role": role.name}
-                )
-            for community in person.communities_add:
-                out.append(
-                    _("%(user)s: joins the community %(community)s")
-                    % {"user": person.username, "community": community.name}
-                )
+            who = person.username
+            out.extend(
+                _("%(user)s: %(field)s “%(old)s” → “%(new)s”")
+                % {
+                    "user": who,
+                    "field": getattr(User._meta.get_field(name), "verbose_name", name),
+                    "old": person.before.get(name) or "",
+                    "new": value,
+                }
+                for name, value in person.fields.items()
+            )
+            out.extend(
+                _("%(user)s: gets the role %(role)s") % {"user": who, "role": role.name}
+                for role in person.roles_add
+            )
+            out.extend(
+                _("%(user)s: loses the role %(role)s") % {"user": who, "role": role.name}
+                for role in person.roles_remove
+            )
+            out.extend(
+                _("%(user)s: joins the community %(community)s")
+                % {"user": who, "community": community.name}
+                for community in person.communities_add
+            )
         for unit, _user, name in self.managers:
             old = unit.manager.username if unit.manager else "-"
             out.append(
@@ -168,7 +172,7 @@ def plan_sync(directory: Directory) -> Plan:
             continue
         for member in members:
             by_member[member.lower()].append(mapping)
-    managed_roles = {m.role_id: m.role for m in mappings if m.role is not None}
+    managed_roles = {m.role.pk: m.role for m in mappings if m.role is not None}
 
     names = [username_of(entry, config) for entry in entries]
     known = {
@@ -178,9 +182,7 @@ def plan_sync(directory: Directory) -> Plan:
         .select_related("directory_account", "org_unit")
         .prefetch_related("groups", "memberships")
     }
-    emails = {
-        email.lower(): pk for pk, email in User.objects.values_list("pk", "email") if email
-    }
+    emails = {email.lower(): pk for pk, email in User.objects.values_list("pk", "email") if email}
 
     dn_to_username: dict[str, str] = {}
     unit_of: dict[str, OrgUnit | None] = {}
@@ -199,14 +201,19 @@ def plan_sync(directory: Directory) -> Plan:
         account = getattr(user, "directory_account", None) if user else None
         if user is not None and account is None and user.has_usable_password():
             plan.problems.append(
-                _("%(user)s is a local account with a password; it is not linked")
-                % {"user": name}
+                _("%(user)s is a local account with a password; it is not linked") % {"user": name}
             )
             continue
-        if user is not None and not user.is_active and not (account and account.deactivated_by_sync):
+        if (
+            user is not None
+            and not user.is_active
+            and not (account and account.deactivated_by_sync)
+        ):
             # Deactivated in Hanse by an administrator: the directory does not undo that.
             continue
-        person = PersonPlan(entry=entry, username=name, user=user, link=user is not None and account is None)
+        person = PersonPlan(
+            entry=entry, username=name, user=user, link=user is not None and account is None
+        )
         person.reactivate = user is not None and not user.is_active
         values = profile_values(entry, config)
         email = values.get("email", "")
@@ -248,7 +255,7 @@ def plan_sync(directory: Directory) -> Plan:
         dn_to_username[entry.dn.lower()] = name
         unit_of[name.lower()] = final_unit
 
-        wanted_roles = {m.role_id for m in groups if m.role is not None}
+        wanted_roles = {m.role.pk for m in groups if m.role is not None}
         held = {g.pk for g in user.groups.all()} if user else set()
         person.roles_add = [managed_roles[r] for r in sorted(wanted_roles - held)]
         person.roles_remove = [
@@ -341,10 +348,8 @@ def apply_plan(plan: Plan) -> None:
         if person.roles_remove:
             user.groups.remove(*person.roles_remove)
         for community in person.communities_add:
-            try:
+            with suppress(ServiceError):  # joined meanwhile
                 membership_add(community=community, user=user)
-            except ServiceError:
-                pass  # joined meanwhile
     for unit, manager, name in plan.managers:
         manager = manager or User.objects.filter(username__iexact=name).first()
         if manager is not None:
