@@ -36,7 +36,9 @@ def _shots(page: Page, name: str) -> None:
 
 
 def test_directory_admin_signs_in_and_reads_the_sync_runs(
-    new_page: Callable[..., Page], directory: server.Slapd, axe_check: Callable[..., Any]
+    new_page: Callable[..., Page],
+    directory: server.Slapd,  # noqa: F811  # the fixture imported above
+    axe_check: Callable[..., Any],
 ) -> None:
     root = orgunit_create(name="Sparkasse Test", kind=OrgUnit.Kind.ORGANISATION)
     orgunit_create(name="Filiale Nord", kind=OrgUnit.Kind.BRANCH, parent=root)
@@ -49,6 +51,9 @@ def test_directory_admin_signs_in_and_reads_the_sync_runs(
     run_sync()
 
     page = new_page()
+    # Admin pages are heavier than the app's: generous on a loaded machine.
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(60_000)
     page.goto("/accounts/login/")
     form = page.locator("form").filter(has=page.locator("input[name=login]"))
     form.locator("input[name=login]").fill("lweber")
