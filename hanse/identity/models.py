@@ -6,6 +6,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.people.models import Location
@@ -211,10 +212,14 @@ class DirectorySyncRun(models.Model):
         REFUSED = "refused", _("Stopped, nothing changed")
         FAILED = "failed", _("Failed")
 
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Scheduler")
+        COMMAND = "command", _("Command line")
+
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
-    trigger = models.CharField(_("started by"), max_length=20)
+    trigger = models.CharField(_("started by"), max_length=20, choices=Trigger.choices)
     people_seen = models.PositiveIntegerField(_("people in the directory"), default=0)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
@@ -228,4 +233,4 @@ class DirectorySyncRun(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+        return f"{timezone.localtime(self.started_at):%Y-%m-%d %H:%M} {self.get_status_display()}"
