@@ -625,3 +625,32 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # login whatever happens. Both in seconds; 0 turns one off.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60 * 8)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 60 * 60 * 24 * 14)
+# --- Identity: LDAP / Active Directory (hanse/identity/ldap) ------------------------------
+# docs/operations.md "LDAP and Active Directory". Off until LDAP_SERVER_URI is set: then
+# people sign in with their directory password (local accounts keep working) and the
+# scheduled sync (every LDAP_SYNC_INTERVAL seconds; 0 = only `manage.py ldap_sync`) brings
+# names, e-mail, job title, phone, unit, managers and groups over and deactivates leavers.
+LDAP_SERVER_URI = env_str("LDAP_SERVER_URI")  # ldap://dc1.bank.local or ldaps://…:636
+LDAP_BIND_DN = env_str("LDAP_BIND_DN")
+LDAP_BIND_PASSWORD = env_str("LDAP_BIND_PASSWORD")
+LDAP_USER_SEARCH_BASE = env_str("LDAP_USER_SEARCH_BASE")
+# %(user)s is what the person typed. Active Directory: (sAMAccountName=%(user)s); to keep
+# disabled accounts out, AND it with (!(userAccountControl:1.2.840.113556.1.4.803:=2)).
+LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "(uid=%(user)s)")
+LDAP_USERNAME_ATTRIBUTE = env_str("LDAP_USERNAME_ATTRIBUTE", "uid")  # AD: sAMAccountName
+# Profile field=directory attribute; AD: unit=department, phone=telephoneNumber.
+LDAP_ATTRIBUTES = env_list(
+    "LDAP_ATTRIBUTES",
+    "first_name=givenName,last_name=sn,email=mail,job_title=title,phone=telephoneNumber,"
+    "mobile=mobile,unit=departmentNumber,manager=manager",
+)
+LDAP_GROUP_MEMBER_ATTRIBUTE = env_str("LDAP_GROUP_MEMBER_ATTRIBUTE", "member")
+LDAP_START_TLS = env_bool("LDAP_START_TLS")
+LDAP_TLS_CA_FILE = env_str("LDAP_TLS_CA_FILE")
+LDAP_TLS_REQUIRE_CERT = env_bool("LDAP_TLS_REQUIRE_CERT", True)
+LDAP_TIMEOUT = env_int("LDAP_TIMEOUT", 10)
+LDAP_SYNC_INTERVAL = env_int("LDAP_SYNC_INTERVAL", 60 * 60)
+# A sync that would deactivate more than this share of the directory's people (and more than
+# five) stops and changes nothing: a wrong search base must not lock the bank out.
+LDAP_SYNC_MAX_DEACTIVATE_PERCENT = env_int("LDAP_SYNC_MAX_DEACTIVATE_PERCENT", 10)
+AUTHENTICATION_BACKENDS.append("hanse.identity.ldap.backend.DirectoryBackend")

@@ -6,7 +6,15 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from hanse.identity.models import NetworkPlace, ScimToken, SecondFactor, SignedInSession
+from hanse.identity.models import (
+    DirectoryAccount,
+    DirectoryGroup,
+    DirectorySyncRun,
+    NetworkPlace,
+    ScimToken,
+    SecondFactor,
+    SignedInSession,
+)
 from hanse.identity.scim import auth
 from hanse.identity.useragent import describe
 
@@ -126,3 +134,66 @@ class SignedInSessionAdmin(admin.ModelAdmin):
     @admin.display(description=_("last seen"))
     def last_seen(self, obj: SignedInSession) -> Any:
         return obj.last_seen_at
+
+
+@admin.register(DirectoryGroup)
+class DirectoryGroupAdmin(admin.ModelAdmin):
+    """What membership of a directory group means in Hanse (docs/operations.md "LDAP")."""
+
+    list_display = ["dn", "org_unit", "role", "community"]
+    list_select_related = ["org_unit", "role", "community"]
+    search_fields = ["dn"]
+
+
+@admin.register(DirectoryAccount)
+class DirectoryAccountAdmin(admin.ModelAdmin):
+    """Who comes from the directory; written by the sign-in and the sync only."""
+
+    list_display = ["user", "dn", "synced_at", "deactivated_by_sync"]
+    list_select_related = ["user"]
+    search_fields = ["dn", "user__username"]
+    readonly_fields = ["user", "dn", "synced_at", "deactivated_by_sync"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DirectorySyncRun)
+class DirectorySyncRunAdmin(admin.ModelAdmin):
+    """The last runs of the directory sync and what each changed (read only)."""
+
+    list_display = [
+        "started_at",
+        "status",
+        "trigger",
+        "people_seen",
+        "created",
+        "updated",
+        "deactivated",
+        "problems",
+    ]
+    list_filter = ["status", "trigger"]
+    readonly_fields = [
+        "started_at",
+        "finished_at",
+        "status",
+        "trigger",
+        "people_seen",
+        "created",
+        "updated",
+        "deactivated",
+        "problems",
+        "report",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

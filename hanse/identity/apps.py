@@ -12,3 +12,8 @@ class IdentityConfig(AppConfig):
         from hanse.identity import signals
 
         signals.connect()
+        # The directory sync, when LDAP_SERVER_URI turns the directory on.
+        from hanse.identity.ldap import jobs
+        from hanse.jobs import scheduler
+
+        scheduler.register(*jobs.schedules())

@@ -6,6 +6,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.people.models import Location
@@ -129,3 +130,107 @@ class SignedInSession(UserSession):
         proxy = True
         verbose_name = _("signed-in session")
         verbose_name_plural = _("signed-in sessions")
+
+
+class DirectoryAccount(models.Model):
+    """A person whose account comes from the LDAP directory (Active Directory): the sync keeps
+    it up to date and deactivates it when the directory no longer lists it."""
+
+    user = models.OneToOneField(
+        "people.User",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="directory_account",
+        verbose_name=_("person"),
+    )
+    dn = models.CharField(_("distinguished name"), max_length=500)
+    synced_at = models.DateTimeField(_("last synchronised"), null=True, blank=True)
+    # Only accounts the sync deactivated come back when the directory lists them again; one
+    # an administrator deactivated stays so.
+    deactivated_by_sync = models.BooleanField(_("deactivated by the sync"), default=False)
+
+    class Meta:
+        verbose_name = _("directory account")
+        verbose_name_plural = _("directory accounts")
+
+    def __str__(self) -> str:
+        return self.dn
+
+
+class DirectoryGroup(models.Model):
+    """What membership of a directory group means in Hanse: an org unit, a role, a community
+    (any of them). Configured by administrators in admin."""
+
+    dn = models.CharField(
+        _("group DN"),
+        max_length=500,
+        unique=True,
+        help_text=_("The group's distinguished name, e.g. cn=Filiale Nord,ou=groups,dc=bank."),
+    )
+    org_unit = models.ForeignKey(
+        "people.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("org unit"),
+        help_text=_("Members are placed in this unit."),
+    )
+    role = models.ForeignKey(
+        "auth.Group",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("role"),
+        help_text=_("Members hold this role; leaving the group takes it away."),
+    )
+    community = models.ForeignKey(
+        "communities.Community",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("community"),
+        help_text=_("Members are added to this community."),
+    )
+
+    class Meta:
+        verbose_name = _("directory group")
+        verbose_name_plural = _("directory groups")
+        ordering = ["dn"]
+
+    def __str__(self) -> str:
+        return self.dn
+
+
+class DirectorySyncRun(models.Model):
+    """One run of the directory sync: what it changed, or why it stopped."""
+
+    class Status(models.TextChoices):
+        OK = "ok", _("Completed")
+        REFUSED = "refused", _("Stopped, nothing changed")
+        FAILED = "failed", _("Failed")
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Scheduler")
+        COMMAND = "command", _("Command line")
+
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    trigger = models.CharField(_("started by"), max_length=20, choices=Trigger.choices)
+    people_seen = models.PositiveIntegerField(_("people in the directory"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    deactivated = models.PositiveIntegerField(_("deactivated"), default=0)
+    problems = models.PositiveIntegerField(_("problems"), default=0)
+    report = models.TextField(_("report"), blank=True)
+
+    class Meta:
+        verbose_name = _("directory sync run")
+        verbose_name_plural = _("directory sync runs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.started_at):%Y-%m-%d %H:%M} {self.get_status_display()}"

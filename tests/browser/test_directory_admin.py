@@ -1,0 +1,80 @@
+"""LDAP in the browser: an administrator signs in with the directory password on the normal
+login page, and the directory's admin pages (the sync runs with their report, the group
+mapping) pass axe-core and fit at phone and desktop widths (LDAP_SCREENSHOTS=dir saves them at
+390, 800, 1024 and 1280 px)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from hanse.identity.ldap.sync import run_sync
+from hanse.identity.models import DirectoryGroup, DirectorySyncRun
+from hanse.people.models import OrgUnit, User
+from hanse.people.services import orgunit_create
+from tests.support import slapd as server
+from tests.support.slapd import directory, slapd  # noqa: F401  # the real OpenLDAP
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDTHS = (390, 800, 1024, 1280)
+
+
+def _shots(page: Page, name: str) -> None:
+    target = os.environ.get("LDAP_SCREENSHOTS")
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        if target:
+            Path(target).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=f"{target}/{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_directory_admin_signs_in_and_reads_the_sync_runs(
+    new_page: Callable[..., Page],
+    directory: server.Slapd,  # noqa: F811  # the fixture imported above
+    axe_check: Callable[..., Any],
+) -> None:
+    root = orgunit_create(name="Sparkasse Test", kind=OrgUnit.Kind.ORGANISATION)
+    orgunit_create(name="Filiale Nord", kind=OrgUnit.Kind.BRANCH, parent=root)
+    it = orgunit_create(name="IT-Betrieb", kind=OrgUnit.Kind.DEPARTMENT, parent=root)
+    DirectoryGroup.objects.create(dn=server.group_dn("it-betrieb"), org_unit=it)
+    DirectoryGroup.objects.create(dn=server.group_dn("fehlt"), org_unit=it)  # a problem
+    run_sync()
+    User.objects.filter(username="lweber").update(is_staff=True, is_superuser=True)
+    directory.modify(server.person_dn("amueller"), title="Teamleiterin")
+    run_sync()
+
+    page = new_page()
+    # Admin pages are heavier than the app's: generous on a loaded machine.
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(60_000)
+    page.goto("/accounts/login/")
+    form = page.locator("form").filter(has=page.locator("input[name=login]"))
+    form.locator("input[name=login]").fill("lweber")
+    form.locator("input[name=password]").fill(server.PASSWORD)
+    with page.expect_navigation():
+        form.locator("input[name=password]").press("Enter")
+    assert "/accounts/login/" not in page.url
+
+    page.goto("/admin/identity/directorysyncrun/")
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
+    axe_check(page)
+    _shots(page, "sync-runs")
+
+    latest = DirectorySyncRun.objects.first()
+    assert latest is not None
+    page.goto(f"/admin/identity/directorysyncrun/{latest.pk}/change/")
+    expect(page.get_by_text("Teamleiterin")).to_be_visible()
+    expect(page.get_by_text("cn=fehlt", exact=False)).to_be_visible()
+    axe_check(page)
+    _shots(page, "sync-run")
+
+    page.goto("/admin/identity/directorygroup/add/")
+    axe_check(page)
+    _shots(page, "group-add")
