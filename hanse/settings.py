@@ -653,4 +653,6 @@ LDAP_SYNC_INTERVAL = env_int("LDAP_SYNC_INTERVAL", 60 * 60)
 # A sync that would deactivate more than this share of the directory's people (and more than
 # five) stops and changes nothing: a wrong search base must not lock the bank out.
 LDAP_SYNC_MAX_DEACTIVATE_PERCENT = env_int("LDAP_SYNC_MAX_DEACTIVATE_PERCENT", 10)
-AUTHENTICATION_BACKENDS.append("hanse.identity.ldap.backend.DirectoryBackend")
+LDAP_BACKEND = "hanse.identity.ldap.backend.DirectoryBackend"
+if LDAP_SERVER_URI:
+    AUTHENTICATION_BACKENDS.append(LDAP_BACKEND)

@@ -13,12 +13,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from hanse.identity.ldap.sync import run_sync
-from hanse.identity.models import DirectoryGroup, DirectorySyncRun
-from hanse.people.models import OrgUnit, User
-from hanse.people.services import orgunit_create
 from tests.support import slapd as server
-from tests.support.slapd import directory, slapd  # noqa: F401  # the real OpenLDAP
+
+server.require_python_ldap()
+
+from hanse.identity.ldap.sync import run_sync  # noqa: E402
+from hanse.identity.models import DirectoryGroup, DirectorySyncRun  # noqa: E402
+from hanse.people.models import OrgUnit, User  # noqa: E402
+from hanse.people.services import orgunit_create  # noqa: E402
+from tests.support.slapd import directory, slapd  # noqa: E402, F401  # the real OpenLDAP
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

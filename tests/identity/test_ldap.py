@@ -13,17 +13,20 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from hanse.api.services import token_authenticate, token_create
-from hanse.audit.models import AuditEntry
-from hanse.communities.models import Membership
-from hanse.identity.ldap import jobs
-from hanse.identity.ldap.sync import run_sync
-from hanse.identity.ldap.tasks import directory_sync
-from hanse.identity.models import DirectoryAccount, DirectoryGroup, DirectorySyncRun
-from hanse.people.models import OrgUnit, User
-from hanse.people.services import orgunit_create
-from tests.conftest import PASSWORD
 from tests.support import slapd as server
+
+server.require_python_ldap()
+
+from hanse.api.services import token_authenticate, token_create  # noqa: E402
+from hanse.audit.models import AuditEntry  # noqa: E402
+from hanse.communities.models import Membership  # noqa: E402
+from hanse.identity.ldap import jobs  # noqa: E402
+from hanse.identity.ldap.sync import run_sync  # noqa: E402
+from hanse.identity.ldap.tasks import directory_sync  # noqa: E402
+from hanse.identity.models import DirectoryAccount, DirectoryGroup, DirectorySyncRun  # noqa: E402
+from hanse.people.models import OrgUnit, User  # noqa: E402
+from hanse.people.services import orgunit_create  # noqa: E402
+from tests.conftest import PASSWORD  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 

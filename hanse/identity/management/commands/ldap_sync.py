@@ -2,11 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import ldap
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from hanse.identity.ldap.sync import run_sync
 
 
 class Command(BaseCommand):
@@ -22,6 +19,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         dry_run = bool(options["dry_run"])
+        # python-ldap is optional (pyproject's "ldap" extra): imported here, so that the
+        # command says what is missing instead of failing at import.
+        try:
+            import ldap
+
+            from hanse.identity.ldap.sync import run_sync
+        except ImportError as exc:
+            raise CommandError(
+                "LDAP support is not installed: apt-get install libldap2-dev libsasl2-dev, "
+                "then make install (or pip install -r requirements/ldap.txt)."
+            ) from exc
         try:
             plan = run_sync(dry_run=dry_run, trigger="command")
         except ImproperlyConfigured as exc:
