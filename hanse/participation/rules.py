@@ -147,6 +147,14 @@ def _host_ids(townhall: TownHall) -> set[int]:
     return {h.pk for h in townhall.hosts.all()}
 
 
+def may_pick_townhall_people(user: Any) -> bool:
+    """The person picker of the host and moderator fields: for whoever may fill them in,
+    i.e. create town halls or host one (a host edits it)."""
+    if not is_active_user(user):
+        return False
+    return may_create_townhall(user) or user.townhalls_hosted.exists()
+
+
 def may_edit_townhall(user: Any, townhall: TownHall) -> bool:
     """Its hosts, the person who created it (while they may still create them), admins."""
     if not is_active_user(user):
