@@ -71,6 +71,14 @@ class PollForm(PostForm):
         return value
 
 
+class ChatPollForm(PollForm):
+    """A poll in a chat message: the same questions, without "where" (the channel)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["where"]
+
+
 # --- town halls ---------------------------------------------------------------------------
 
 _DATETIME = {

@@ -34,6 +34,8 @@ def _render_reminder(n: Notification) -> RenderedText:
     question = str(n.data.get("question", ""))
     post_id = n.data.get("post")
     url = reverse("posts:detail", args=[post_id]) if post_id else reverse("home:index")
+    if n.data.get("url"):  # a poll in a chat message: the message in its channel
+        url = str(n.data["url"])
     text = _g("Your vote is still missing: “%(question)s”") % {"question": question[:80]}
     return RenderedText(title=text, body="", url=url)
 
@@ -125,7 +127,7 @@ def _render_questions_waiting(n: Notification) -> RenderedText:
         count,
     ) % {"count": count, "community": name}
     query = {"state": "unanswered"}
-    if n.community_id:
+    if n.community is not None:
         query["community"] = n.community.slug
     url = reverse("participation:questions") + "?" + urlencode(query)
     return RenderedText(title=text, body="", url=url)

@@ -76,9 +76,9 @@ class PollView:
 
 
 def base_queryset() -> PollQuerySet:
-    return Poll.objects.select_related("post", "post__community").prefetch_related(
-        Prefetch("options", queryset=PollOption.objects.order_by("position", "id"))
-    )
+    return Poll.objects.select_related(
+        "post", "post__community", "message", "message__channel"
+    ).prefetch_related(Prefetch("options", queryset=PollOption.objects.order_by("position", "id")))
 
 
 def get_poll_for(*, viewer: User, poll_id: int) -> Poll:

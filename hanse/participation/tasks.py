@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django_tasks import task
 
+from hanse.chat.models import ChannelMember
 from hanse.communities.models import Community, Membership
 from hanse.jobs.retry import retry
 from hanse.notifications.services import notify
@@ -39,19 +40,30 @@ def _non_voters(poll: Poll) -> list[User]:
     people = User.objects.filter(is_active=True).exclude(
         pk__in=PollVoter.objects.filter(poll=poll).values("user_id")
     )
-    if poll.post.community_id is not None:
+    if poll.message_id is not None and poll.message is not None:
+        # A poll in a chat message asks the channel's members.
         people = people.filter(
-            pk__in=Membership.objects.filter(community_id=poll.post.community_id).values("user_id")
+            pk__in=ChannelMember.objects.filter(channel_id=poll.message.channel_id).values(
+                "user_id"
+            )
+        )
+    elif poll.community_id is not None:
+        people = people.filter(
+            pk__in=Membership.objects.filter(community_id=poll.community_id).values("user_id")
         )
     # Not the author: they asked for the reminder.
-    return list(people.filter(~Q(pk=poll.post.author_id)).order_by("pk")[:MAX_REMINDED])
+    return list(people.filter(~Q(pk=poll.author_id)).order_by("pk")[:MAX_REMINDED])
 
 
 @task()
 def remind_non_voters(poll_id: int, stamp: str, attempt: int = 1) -> int:
     """Remind everyone who may vote in the poll and has not; returns how many were told."""
     try:
-        poll = Poll.objects.select_related("post", "post__community").filter(pk=poll_id).first()
+        poll = (
+            Poll.objects.select_related("post", "post__community", "message", "message__author")
+            .filter(pk=poll_id)
+            .first()
+        )
         if poll is None or poll.is_closed():
             return 0
         made = 0
@@ -61,10 +73,14 @@ def remind_non_voters(poll_id: int, stamp: str, attempt: int = 1) -> int:
             found = notify(
                 type_key="poll_reminder",
                 recipients=_non_voters(poll),
-                actor=poll.post.author,
-                community=poll.post.community,
+                actor=poll.home.author,
+                community=poll.post.community if poll.post else None,
                 target=poll,
-                data={"question": poll.post.body[:200], "post": poll.post_id},
+                data={
+                    "question": poll.question[:200],
+                    "post": poll.post_id,
+                    "url": poll.get_absolute_url(),
+                },
             )
             made = len(found)
             return found
