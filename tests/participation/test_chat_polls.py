@@ -123,7 +123,7 @@ def test_every_surface_for_every_actor(world, client_for, actor, kind):
 
 
 def test_message_carries_a_slot_with_nothing_personal(world):
-    channels, polls, people = world
+    _channels, polls, people = world
     poll = polls["public"]
     poll_vote(poll=poll, voter=people["member"], option_ids=[option_ids(poll)[0]])
     html = render_message_html(poll.message, None)  # the live event's one rendering
@@ -157,7 +157,7 @@ def test_leaving_the_channel_ends_voting_at_once(world, client_for):
 
 
 def test_deleted_message_hides_its_poll(world, client_for):
-    channels, polls, people = world
+    _channels, polls, people = world
     poll = polls["public"]
     chat_services.message_delete(message=poll.message, by=people["anna"])
     assert client_for(people["member"]).get(f"/participation/polls/{poll.pk}/").status_code == 404
@@ -201,7 +201,7 @@ def test_bad_input_is_a_clear_error(world, client_for):
                 "channel": channels["public"].pk,
                 "community": "irgendwas",
             }
-        ),  # fmt: skip
+        ),
         content_type="application/json",
     )
     assert api.status_code == 400
