@@ -233,3 +233,43 @@ def test_poll_in_a_chat_message_at_four_widths(
             axe_check(page)
         context.close()
     assert PollVoter.objects.filter(poll=poll).count() == 2
+
+
+def test_similar_questions_while_typing_at_four_widths(
+    browser: Any,
+    live_server: Any,
+    login: Callable[..., None],
+    make_user: Callable[..., User],
+    make_community: Callable[..., Any],
+    axe_check: Callable[..., Any],
+) -> None:
+    """Typing a question lists similar ones found by search (a word form, not a substring),
+    announced politely; German, 390 to 1280 px; axe-core finds nothing serious."""
+    from hanse.participation.questions import question_create
+    from hanse.search.index import index_objects
+
+    anna = make_user("anna", first_name="Anna", last_name="Albers", ui_language="de")
+    ben = make_user("ben", first_name="Ben", last_name="Brandt", ui_language="de")
+    community = make_community(owner=ben, members=(anna,))
+    asked = question_create(
+        author=ben, community=community, body="Wie beantrage ich Bildungsurlaub für 2027?"
+    )
+    index_objects("question", [asked.pk])
+    for width in WIDTHS:
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="de-DE",
+            timezone_id="Europe/Berlin",
+            viewport={"width": width, "height": 900},
+        )
+        page = context.new_page()
+        login(page, anna)
+        page.goto(f"/participation/questions/new/?community={community.slug}")
+        box = page.get_by_label("Deine Frage")
+        box.press_sequentially("Zählt ein Onlinekurs als Bildungsurlaubs-Woche?", delay=5)
+        found = page.locator("#similar-questions")
+        expect(found).to_contain_text("Wie beantrage ich Bildungsurlaub für 2027?")
+        expect(found).to_have_attribute("aria-live", "polite")
+        page.screenshot(path=str(SHOTS / f"similar-questions-{width}.png"), full_page=True)
+        axe_check(page)
+        context.close()
