@@ -7,6 +7,9 @@ they register here from their ``AppConfig.ready()``::
     extensions.register(MessageAddon(key="poll", load=poll_slots, assets=("x/polls.js",)))
     extensions.register_composer_link(ComposerLink(key="poll", label=_("New poll"), url=...))
 
+A message created together with its add-on is sent with ``message_post(with_addons=True)``;
+any other new message is known to have none, and its live push asks no add-on.
+
 ``load(messages)`` gets the messages of a page (or the one message of a live event) and
 returns HTML per message id, in one batch (a fixed number of queries). A message is rendered
 once for every member and language (hanse/chat/rendering.py), so the HTML must not depend on
@@ -70,7 +73,9 @@ def composer_links(channel: Channel) -> list[tuple[str, str]]:
 def render_addons(messages: Sequence[Message]) -> dict[int, str]:
     """Every registered add-on's HTML per message id, joined in registration order."""
     found: dict[int, list[str]] = {}
-    live = [m for m in messages if not m.deleted_at]
+    # A message just posted without add-ons (``message_post(with_addons=False)``) is known
+    # to have none: the live push of a new message reads nothing.
+    live = [m for m in messages if not m.deleted_at and not getattr(m, "_no_addons", False)]
     if not live or not _ADDONS:
         return {}
     for addon in _ADDONS.values():

@@ -148,7 +148,9 @@ def chat_poll_create(
         closes_at=closes_at,
     )
     with transaction.atomic():
-        message, _created = message_post(channel=channel, author=author, body=question)
+        message, _created = message_post(
+            channel=channel, author=author, body=question, with_addons=True
+        )
         return _store(
             labels,
             message=message,

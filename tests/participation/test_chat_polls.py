@@ -205,3 +205,27 @@ def test_bad_input_is_a_clear_error(world, client_for):
         content_type="application/json",
     )
     assert api.status_code == 400
+
+
+def test_live_push_of_a_new_chat_poll_carries_its_slot(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The message is announced after the commit with the poll's slot (the poll is stored in
+    the same transaction); a plain new message's push asks no add-on (no query)."""
+    channels, _polls, people = world
+    sent: list[dict] = []
+    monkeypatch.setattr("hanse.chat.events._publish", lambda topic, payload: sent.append(payload))
+    with django_capture_on_commit_callbacks(execute=True):
+        poll = chat_poll_create(
+            author=people["anna"],
+            channel=channels["private"],
+            question="Neue Frage?",
+            options=["Ja", "Nein"],
+        )
+    html = next(p["html"] for p in sent if p.get("type") == "chat.message")
+    assert f"chat-poll-{poll.pk}" in html
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        chat_services.message_post(channel=channels["private"], author=people["anna"], body="Hi")
+    html = next(p["html"] for p in sent if p.get("type") == "chat.message")
+    assert "chat-poll" not in html
