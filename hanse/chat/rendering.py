@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from hanse.chat import extensions
 from hanse.chat.models import Message
 from hanse.chat.rules import message_flags
 from hanse.posts.models import ReactionKind
@@ -54,8 +55,12 @@ def reaction_summaries(message: Message, viewer: User | None) -> list[ReactionSu
 
 def decorate(messages: Iterable[Message], viewer: User | None, *, is_admin: bool = False) -> None:
     """Attach what the template shows per message: reactions, and the viewer's controls."""
+    messages = list(messages)
+    # What apps above chat add to a message (a poll): one batch for the page.
+    addons = extensions.render_addons(messages)
     for message in messages:
         m: Any = message
+        m.addons_html = addons.get(message.pk, "")
         m.reaction_list = reaction_summaries(message, viewer)
         m.has_reactions = any(r.count for r in m.reaction_list)
         m.can_edit, m.can_delete = message_flags(viewer, message, channel_admin=is_admin)

@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hanse.chat import extensions, selectors, services
 from hanse.chat import rules as chat_rules
-from hanse.chat import selectors, services
 from hanse.chat.forms import ChannelForm, EditForm, TopicForm
 from hanse.chat.models import Channel, ChannelMember, Message, MessageAttachment
 from hanse.chat.rendering import decorate, render_message_html
@@ -195,6 +195,11 @@ def _channel_context(request: HttpRequest, channel: Channel) -> dict[str, Any]:
         "can_invite": chat_rules.may_invite(viewer, channel, member),
         "can_manage_members": chat_rules.may_manage_members(viewer, channel, member),
         "is_dm": channel.kind in (Channel.Kind.DIRECT, Channel.Kind.GROUP),
+        # What apps above chat add: "New poll" beside the composer, the blocks' CSS and JS.
+        "composer_links": extensions.composer_links(channel)
+        if chat_rules.may_write(viewer, channel, member)
+        else [],
+        "addon_assets": extensions.asset_paths(),
     }
 
 

@@ -157,3 +157,25 @@ def read_file_text(field_file: Any, size: int, content_type: str) -> tuple[str, 
     if not _file_text_readers:
         return None
     return _file_text_readers[0](field_file, size, content_type)
+
+
+# --- Similar objects while typing --------------------------------------------------------
+# An app below search asks "what is like this text" (similar questions while one is typed)
+# through this hook; search registers its finder from its ready(), so neither imports the
+# other. A finder takes (person, text, type key, limit) and returns the live objects of that
+# type the person may see, most alike first.
+SimilarFinder = Callable[[Any, str, str, int], list[Any]]
+_similar_finders: list[SimilarFinder] = []
+
+
+def register_similar_finder(finder: SimilarFinder) -> None:
+    """Search's finder of similar objects (registering again replaces it)."""
+    _similar_finders[:] = [finder]
+
+
+def similar(*, user: Any, text: str, type_key: str, limit: int = 5) -> list[Any] | None:
+    """The objects of ``type_key`` most like ``text`` that ``user`` may see, through search;
+    None when no search is installed (the caller may fall back to a simpler match)."""
+    if not _similar_finders:
+        return None
+    return _similar_finders[0](user, text, type_key, limit)

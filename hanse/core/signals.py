@@ -84,6 +84,14 @@ class PersonDeactivated:
     user_id: int
 
 
+@dataclass(frozen=True)
+class UnitsChanged:
+    """These people now belong to another org unit, or their unit moved in the tree: what is
+    addressed to an audience of units (a town hall) may no longer, or now, reach them."""
+
+    user_ids: tuple[int, ...]
+
+
 # Subscribers: hanse.chat (leaves the community's channels), hanse.notifications (drops the
 # community's notifications and the cached bell count), hanse.realtime (re-checks topics).
 membership_ended = Signal()
@@ -98,6 +106,9 @@ presence_hidden = Signal()
 # Sent inside the deactivation's transaction (hanse.identity person_deactivate). Subscribers:
 # hanse.circles (withdraws the person from rounds still being matched).
 person_deactivated = Signal()
+# Sent after the commit by hanse.people (a person's unit, a unit moved) and hanse.identity
+# (SCIM group members). Subscribers: hanse.realtime (re-checks the people's topics).
+units_changed = Signal()
 
 
 def send(signal: Signal, event: Any) -> None:

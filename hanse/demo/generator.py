@@ -58,6 +58,8 @@ PHASES: list[tuple[str, Phase]] = [
     ("documents", documents.create_documents),
     ("participation", participation.create_participation),
     ("chat", chat.create_chat),
+    # A poll in a chat message (issue 16): after the channels exist.
+    ("chat polls", participation.create_chat_polls),
     ("knowledge", create_knowledge),
     ("circles", circles.create_circles),
     ("notifications", notifications.create_notifications),

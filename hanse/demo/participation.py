@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from hanse.chat.models import Channel, ChannelMember
 from hanse.communities.models import Membership
 from hanse.demo.context import DemoContext
 from hanse.participation.models import Poll, PraiseValue
 from hanse.participation.praise import praise_create
 from hanse.participation.questions import answer_accept, answer_upvote, question_create
-from hanse.participation.services import poll_create, poll_vote
+from hanse.participation.services import chat_poll_create, poll_create, poll_vote
 from hanse.people.models import User
 from hanse.posts.services.comments import comment_create
 
@@ -220,3 +221,31 @@ def create_polls(ctx: DemoContext) -> None:
             Poll.objects.filter(pk=poll.pk).update(closes_at=ctx.now - timedelta(days=2))
         made += 1
     ctx.counts["polls"] = made
+
+
+def create_chat_polls(ctx: DemoContext) -> None:
+    """A named poll in the chat channel "Allgemein" (after the chat phase): its members
+    vote, as in a post."""
+    rng = ctx.rng("participation.chat")
+    channel = Channel.objects.filter(name="Allgemein").order_by("pk").first()
+    if channel is None:
+        return
+    members = list(
+        ChannelMember.objects.filter(channel=channel)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    if len(members) < 2:
+        return
+    author = User.objects.get(pk=members[0])
+    poll = chat_poll_create(
+        author=author,
+        channel=channel,
+        question="Sommerfest: Welcher Freitag im Juni passt euch am besten?",
+        options=["6. Juni", "13. Juni", "20. Juni"],
+        closes_at=ctx.now + timedelta(days=5),
+    )
+    ids = list(poll.options.values_list("pk", flat=True))
+    for person in User.objects.filter(pk__in=rng.sample(members, min(8, len(members)))):
+        poll_vote(poll=poll, voter=person, option_ids=[rng.choice(ids)])
+    ctx.counts["chat polls"] = 1

@@ -15,9 +15,25 @@ class PollOptionInline(admin.TabularInline):
 
 @admin.register(Poll)
 class PollAdmin(admin.ModelAdmin):
-    list_display = ("id", "post", "kind", "anonymous", "results", "closes_at", "voter_count")
+    list_display = (
+        "id",
+        "post",
+        "message",
+        "kind",
+        "anonymous",
+        "results",
+        "closes_at",
+        "voter_count",
+    )
     list_filter = ("anonymous", "kind", "results")
-    readonly_fields = ("post", "anonymous", "voter_count", "created_at", "reminded_at")
+    readonly_fields = (
+        "post",
+        "message",
+        "anonymous",
+        "voter_count",
+        "created_at",
+        "reminded_at",
+    )
     inlines = [PollOptionInline]
 
 

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from hanse.api.pagination import OffsetPage, OffsetQuery, offset_page
 from hanse.api.schemas import ERRORS, DateTime, Id, Message, PersonRef
+from hanse.chat.selectors import get_channel_for
 from hanse.communities.selectors import get_community_for
 from hanse.core import http
 from hanse.core.errors import ServiceError
@@ -43,6 +44,12 @@ class PollIn(Schema):
     )
     community: str | None = Field(None, description="A community's slug; else company-wide.")
     scope: Literal["company", "profile", "community"] | None = None
+    channel: int | None = Field(
+        None,
+        ge=1,
+        description="A chat channel's id: the poll is a chat message there, seen and voted on "
+        "by the channel's members only (no community or scope then).",
+    )
     kind: Literal["single", "multiple"] = "single"
     max_choices: int | None = Field(None, ge=1, le=MAX_OPTIONS + 1)
     allow_other: bool = False
@@ -66,7 +73,9 @@ class OptionOut(Schema):
 
 class PollOut(Schema):
     id: int
-    post_id: int
+    post_id: int | None = Field(description="The post the poll is part of (or null).")
+    message_id: int | None = Field(description="The chat message it is part of (or null).")
+    channel_id: int | None = Field(description="The chat message's channel (or null).")
     question: str
     kind: str
     max_choices: int
@@ -89,7 +98,9 @@ def poll_out(view: PollView) -> PollOut:
     return PollOut(
         id=poll.pk,
         post_id=poll.post_id,
-        question=poll.post.body,
+        message_id=poll.message_id,
+        channel_id=poll.message.channel_id if poll.message else None,
+        question=poll.question,
         kind=poll.kind,
         max_choices=poll.max_choices,
         allow_other=poll.allow_other,
@@ -123,8 +134,28 @@ def _view(request: HttpRequest, poll_id: int) -> PollOut:
 
 @router.post("", response={201: PollOut, **ERRORS}, summary="Create a poll")
 def create_poll(request: HttpRequest, payload: PollIn) -> Status[PollOut]:
-    """Publish a post with a poll: in a community, company-wide or on one's profile."""
+    """Publish a post with a poll: in a community, company-wide or on one's profile; or,
+    with ``channel``, a chat message with a poll in that channel (its members only)."""
     viewer = http.viewer(request)
+    if payload.channel is not None:
+        if payload.community or payload.scope:
+            raise ServiceError(
+                _("A poll in a chat channel has no community or scope."), code="invalid_target"
+            )
+        channel = get_channel_for(viewer=viewer, channel_id=payload.channel)
+        poll = services.chat_poll_create(
+            author=viewer,
+            channel=channel,
+            question=payload.question,
+            options=payload.options,
+            kind=payload.kind,
+            max_choices=payload.max_choices,
+            allow_other=payload.allow_other,
+            anonymous=payload.anonymous,
+            results=payload.results,
+            closes_at=payload.closes_at,
+        )
+        return Status(201, _view(request, poll.pk))
     community = None
     if payload.community:
         community = get_community_for(viewer=viewer, slug=payload.community)

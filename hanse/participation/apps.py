@@ -15,6 +15,9 @@ class ParticipationConfig(AppConfig):
         live.register()
         live.register_townhalls()
         cards.register()
+        from hanse.participation import chat_polls  # a poll in a chat message
+
+        chat_polls.register()
         from hanse.participation import search  # noqa: F401  # registers the searchable types
         from hanse.participation.profile import profile_section
         from hanse.people import profile_sections

@@ -37,6 +37,7 @@ def poll_blocks(request: HttpRequest, posts: Sequence[Post]) -> Mapping[int, str
     return {
         view.poll.post_id: render_to_string(BLOCK, {"pv": view, "next": here}, request=request)
         for view in views.values()
+        if view.poll.post_id is not None
     }
 
 

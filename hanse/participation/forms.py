@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,14 @@ class PollForm(PostForm):
         return value
 
 
+class ChatPollForm(PollForm):
+    """A poll in a chat message: the same questions, without "where" (the channel)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["where"]
+
+
 # --- town halls ---------------------------------------------------------------------------
 
 _DATETIME = {
@@ -116,6 +125,17 @@ class TownHallForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # The person picker (participation/townhall_people.js) turns these into comboboxes;
+        # without JavaScript they stay plain fields of usernames.
+        for name in ("hosts", "moderators"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "data-people-picker": reverse("participation:townhall_people"),
+                    "autocomplete": "off",
+                    "spellcheck": "false",
+                    "aria-describedby": f"id_{name}-help",
+                }
+            )
 
     def people(self, field: str) -> list[User]:
         names = [n.strip().lstrip("@") for n in str(self.cleaned_data.get(field) or "").split(",")]

@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 
 
 def _polls(user: User, ids: list[int]) -> dict[int, int | None]:
-    # A community poll is re-checked when its community's kind changes.
+    # A community poll is re-checked when its community's kind changes; a poll in a chat
+    # message when the person's channel memberships change (chat re-checks their topics).
     return dict(
         Poll.objects.visible_to(user).filter(pk__in=ids).values_list("pk", "post__community_id")
     )

@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.chat.models import ChannelMember, Message
 from hanse.core.rules import is_active_user, is_platform_admin
 from hanse.posts.models import Post
 
@@ -38,8 +40,22 @@ OTHER_CHARS = 200
 
 class PollQuerySet(models.QuerySet["Poll"]):
     def visible_to(self, user: User | None) -> PollQuerySet:
-        """A poll is visible exactly when its post is (the one home of that rule)."""
-        return self.filter(post__in=Post.objects.visible_to(user).values("id"))
+        """The one home of that rule. A poll in a post is visible exactly when its post is; a
+        poll in a chat message to the channel's members only (a public channel's readers who
+        have not joined see the message, not the poll: it asks the members), while the message
+        stands (not deleted)."""
+        in_post = Q(post__in=Post.objects.visible_to(user).values("id"))
+        if not is_active_user(user):
+            return self.filter(in_post)
+        in_message = Q(
+            message__in=Message.objects.visible_to(user)
+            .filter(
+                deleted_at__isnull=True,
+                channel__in=ChannelMember.objects.filter(user=user).values("channel_id"),
+            )
+            .values("id")
+        )
+        return self.filter(in_post | in_message)
 
 
 class Poll(models.Model):
@@ -52,8 +68,22 @@ class Poll(models.Model):
         AFTER_VOTE = "after_vote", _("After voting")
         AFTER_CLOSE = "after_close", _("After the poll has closed")
 
+    # A poll is part of a post or of a chat message: exactly one of the two.
     post = models.OneToOneField(
-        Post, on_delete=models.CASCADE, related_name="poll", verbose_name=_("post")
+        Post,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="poll",
+        verbose_name=_("post"),
+    )
+    message = models.OneToOneField(
+        Message,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="poll",
+        verbose_name=_("chat message"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SINGLE)
     max_choices = models.PositiveSmallIntegerField(_("maximum choices"), default=1)
@@ -84,10 +114,41 @@ class Poll(models.Model):
                 condition=Q(anonymous=False) | Q(allow_other=False),
                 name="poll_anonymous_without_other",
             ),
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, message__isnull=True)
+                | Q(post__isnull=True, message__isnull=False),
+                name="poll_in_post_or_message",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.message_id:
+            return f"poll {self.pk} of chat message {self.message_id}"
         return f"poll {self.pk} of post {self.post_id}"
+
+    def get_absolute_url(self) -> str:
+        """Where the poll is read: its post's page, or its message in the channel."""
+        message = self.message if self.message_id else None
+        if message is not None:
+            return reverse("chat:channel", args=[message.channel_id]) + f"#m-{message.pk}"
+        return reverse("posts:detail", args=[self.post_id])
+
+    # What the poll's home says, whichever it is (a post or a chat message).
+    @property
+    def home(self) -> Post | Message:
+        return self.post if self.post_id else self.message  # type: ignore[return-value]
+
+    @property
+    def author_id(self) -> int | None:
+        return self.home.author_id
+
+    @property
+    def question(self) -> str:
+        return self.home.body
+
+    @property
+    def community_id(self) -> int | None:
+        return self.post.community_id if self.post_id else None  # type: ignore[union-attr]
 
     def is_closed(self, now: datetime | None = None) -> bool:
         return self.closes_at is not None and self.closes_at <= (now or timezone.now())

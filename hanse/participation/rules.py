@@ -38,7 +38,9 @@ def may_create_poll_in(user: Any, community: Community | None) -> bool:
 
 
 def may_vote(user: Any, poll: Poll, *, now: datetime | None = None) -> bool:
-    """Any active person who sees the poll, until it closes (the server's clock decides)."""
+    """Any active person who sees the poll, until it closes (the server's clock decides).
+    Who sees it is ``Poll.objects.visible_to`` (for a poll in a chat message: the channel's
+    members), which the vote service asks again under the poll's row lock."""
     return is_active_user(user) and not poll.is_closed(now)
 
 
@@ -56,12 +58,13 @@ def may_see_results(user: Any, poll: Poll, *, voted: bool, now: datetime | None 
 
 
 def may_manage_poll(user: Any, poll: Poll) -> bool:
-    """Close early, remind non-voters: the author, the community's moderators, admins."""
+    """Close early, remind non-voters: the author, the community's moderators, admins (a
+    poll in a chat message: its author and admins)."""
     if not is_active_user(user):
         return False
-    if poll.post.author_id == user.pk or is_platform_admin(user):
+    if poll.author_id == user.pk or is_platform_admin(user):
         return True
-    community = poll.post.community
+    community = poll.post.community if poll.post_id and poll.post else None
     return community is not None and bool(is_moderator(user, community))
 
 
@@ -69,7 +72,7 @@ def may_export_poll(user: Any, poll: Poll, *, now: datetime | None = None) -> bo
     """The author, once the results are visible to them (named: who chose what)."""
     return (
         is_active_user(user)
-        and poll.post.author_id == user.pk
+        and poll.author_id == user.pk
         and may_see_results(user, poll, voted=True, now=now)
     )
 
@@ -145,6 +148,14 @@ def may_create_townhall(user: Any) -> bool:
 def _host_ids(townhall: TownHall) -> set[int]:
     # Prefetched by the selectors' base queryset: no query per check.
     return {h.pk for h in townhall.hosts.all()}
+
+
+def may_pick_townhall_people(user: Any) -> bool:
+    """The person picker of the host and moderator fields: for whoever may fill them in,
+    i.e. create town halls or host one (a host edits it)."""
+    if not is_active_user(user):
+        return False
+    return may_create_townhall(user) or user.townhalls_hosted.exists()
 
 
 def may_edit_townhall(user: Any, townhall: TownHall) -> bool:

@@ -48,7 +48,7 @@ def _praise(praise: Praise) -> searchable.Document:
 
 
 def _questions() -> QuerySet[Question]:
-    return Question.objects.select_related("post", "post__author", "accepted_answer")
+    return Question.objects.select_related("post", "post__author", "accepted_answer", "community")
 
 
 def _praise_rows() -> QuerySet[Praise]:

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hanse.core import searchable
 from hanse.core.rules import is_active_user
 from hanse.participation import rules
 from hanse.participation.models import (
@@ -75,9 +76,9 @@ class PollView:
 
 
 def base_queryset() -> PollQuerySet:
-    return Poll.objects.select_related("post", "post__community").prefetch_related(
-        Prefetch("options", queryset=PollOption.objects.order_by("position", "id"))
-    )
+    return Poll.objects.select_related(
+        "post", "post__community", "message", "message__channel"
+    ).prefetch_related(Prefetch("options", queryset=PollOption.objects.order_by("position", "id")))
 
 
 def get_poll_for(*, viewer: User, poll_id: int) -> Poll:
@@ -271,8 +272,17 @@ def answers(*, viewer: User, question: Question) -> list[AnswerView]:
 
 
 def similar_questions(*, viewer: User, text: str) -> list[Question]:
-    """Questions whose text shares a longer word with ``text`` (a simple match while search
-    cannot be asked from here: it sits above this app)."""
+    """Questions like ``text`` that the person may see: asked of search through its
+    interface (``searchable.similar``: stems, compounds, ranking); a simple word match only
+    where no search is installed."""
+    found = searchable.similar(user=viewer, text=text, type_key="question", limit=SIMILAR_LIMIT)
+    if found is not None:
+        return found
+    return _similar_by_words(viewer=viewer, text=text)
+
+
+def _similar_by_words(*, viewer: User, text: str) -> list[Question]:
+    """Questions whose text shares a longer word with ``text``."""
     words = sorted(
         {w.strip(".,;:!?()\"'„“").casefold() for w in text.split()}, key=len, reverse=True
     )

@@ -1,4 +1,5 @@
-"""Writes for polls: create (with its post), vote, change a named vote, close, remind.
+"""Writes for polls: create (with its post or chat message), vote, change a named vote, close,
+remind.
 
 Anonymous ballots (``_count_anonymous``) never pass through the ORM's query logging and never
 reach a log line, a task or a cache: see docs/anonymity.md.
@@ -15,6 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.chat.models import Channel
+from hanse.chat.services import message_post
 from hanse.communities.models import Community
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.jobs.outbox import enqueue_on_commit
@@ -87,6 +90,98 @@ def poll_create(
 ) -> Poll:
     """Ask a question with answers to choose from: a post with a poll, in one transaction."""
     require_active(author)
+    labels, max_choices = _settings(
+        options=options,
+        kind=kind,
+        max_choices=max_choices,
+        allow_other=allow_other,
+        anonymous=anonymous,
+        results=results,
+        closes_at=closes_at,
+    )
+    if not may_create_poll_in(author, community):
+        if (
+            community is None
+            or not Community.objects.visible_to(author).filter(pk=community.pk).exists()
+        ):
+            raise ServiceError(_("This community does not exist."), code="not_found", status=404)
+        raise PermissionRefused(_("Only members can post in this community."))
+    with transaction.atomic():
+        post = post_create(author=author, body=question, community=community, scope=scope)
+        return _store(
+            labels,
+            post=post,
+            kind=kind,
+            max_choices=max_choices,
+            allow_other=allow_other,
+            anonymous=anonymous,
+            results=results,
+            closes_at=closes_at,
+        )
+
+
+def chat_poll_create(
+    *,
+    author: User,
+    channel: Channel,
+    question: str,
+    options: Sequence[str],
+    kind: str = Poll.Kind.SINGLE,
+    max_choices: int | None = None,
+    allow_other: bool = False,
+    anonymous: bool = False,
+    results: str = Poll.Results.ALWAYS,
+    closes_at: datetime | None = None,
+) -> Poll:
+    """A poll in a chat message: the message (sent by chat's own service, which decides who
+    may write in the channel: its members) and its poll in one transaction, so the message
+    announced to the channel after the commit already carries it. The same rules and the
+    same anonymity as a poll in a post; only the channel's members see it and vote."""
+    require_active(author)
+    labels, max_choices = _settings(
+        options=options,
+        kind=kind,
+        max_choices=max_choices,
+        allow_other=allow_other,
+        anonymous=anonymous,
+        results=results,
+        closes_at=closes_at,
+    )
+    with transaction.atomic():
+        message, _created = message_post(
+            channel=channel, author=author, body=question, with_addons=True
+        )
+        return _store(
+            labels,
+            message=message,
+            kind=kind,
+            max_choices=max_choices,
+            allow_other=allow_other,
+            anonymous=anonymous,
+            results=results,
+            closes_at=closes_at,
+        )
+
+
+def _store(labels: list[str], **fields: object) -> Poll:
+    poll = Poll.objects.create(**fields)
+    PollOption.objects.bulk_create(
+        [PollOption(poll=poll, label=label, position=i) for i, label in enumerate(labels)]
+    )
+    return poll
+
+
+def _settings(
+    *,
+    options: Sequence[str],
+    kind: str,
+    max_choices: int | None,
+    allow_other: bool,
+    anonymous: bool,
+    results: str,
+    closes_at: datetime | None,
+) -> tuple[list[str], int]:
+    """The answers and the maximum, checked: the same rules wherever the poll lives."""
     labels = clean_options(options)
     if kind not in Poll.Kind.values:
         raise ServiceError(_("Choose single or multiple choice."), code="invalid_kind")
@@ -116,28 +211,7 @@ def poll_create(
             raise ServiceError(_("The closing time is not valid."), code="invalid_closes_at")
         if closes_at <= timezone.now():
             raise ServiceError(_("The closing time must be in the future."), code="closes_past")
-    if not may_create_poll_in(author, community):
-        if (
-            community is None
-            or not Community.objects.visible_to(author).filter(pk=community.pk).exists()
-        ):
-            raise ServiceError(_("This community does not exist."), code="not_found", status=404)
-        raise PermissionRefused(_("Only members can post in this community."))
-    with transaction.atomic():
-        post = post_create(author=author, body=question, community=community, scope=scope)
-        poll = Poll.objects.create(
-            post=post,
-            kind=kind,
-            max_choices=max_choices,
-            allow_other=allow_other,
-            anonymous=anonymous,
-            results=results,
-            closes_at=closes_at,
-        )
-        PollOption.objects.bulk_create(
-            [PollOption(poll=poll, label=label, position=i) for i, label in enumerate(labels)]
-        )
-    return poll
+    return labels, max_choices
 
 
 def _choice(poll: Poll, option_ids: Sequence[int], other_text: str) -> tuple[list[int], str]:

@@ -7,12 +7,15 @@ any voter; the ledger row of ``notify_once`` makes a task that runs twice remind
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.utils import timezone
 from django_tasks import task
 
-from hanse.communities.models import Membership
+from hanse.chat.models import ChannelMember
+from hanse.communities.models import Community, Membership
 from hanse.jobs.retry import retry
 from hanse.notifications.services import notify
 from hanse.notifications.tasks import notify_once
@@ -37,19 +40,30 @@ def _non_voters(poll: Poll) -> list[User]:
     people = User.objects.filter(is_active=True).exclude(
         pk__in=PollVoter.objects.filter(poll=poll).values("user_id")
     )
-    if poll.post.community_id is not None:
+    if poll.message_id is not None and poll.message is not None:
+        # A poll in a chat message asks the channel's members.
         people = people.filter(
-            pk__in=Membership.objects.filter(community_id=poll.post.community_id).values("user_id")
+            pk__in=ChannelMember.objects.filter(channel_id=poll.message.channel_id).values(
+                "user_id"
+            )
+        )
+    elif poll.community_id is not None:
+        people = people.filter(
+            pk__in=Membership.objects.filter(community_id=poll.community_id).values("user_id")
         )
     # Not the author: they asked for the reminder.
-    return list(people.filter(~Q(pk=poll.post.author_id)).order_by("pk")[:MAX_REMINDED])
+    return list(people.filter(~Q(pk=poll.author_id)).order_by("pk")[:MAX_REMINDED])
 
 
 @task()
 def remind_non_voters(poll_id: int, stamp: str, attempt: int = 1) -> int:
     """Remind everyone who may vote in the poll and has not; returns how many were told."""
     try:
-        poll = Poll.objects.select_related("post", "post__community").filter(pk=poll_id).first()
+        poll = (
+            Poll.objects.select_related("post", "post__community", "message", "message__author")
+            .filter(pk=poll_id)
+            .first()
+        )
         if poll is None or poll.is_closed():
             return 0
         made = 0
@@ -59,10 +73,14 @@ def remind_non_voters(poll_id: int, stamp: str, attempt: int = 1) -> int:
             found = notify(
                 type_key="poll_reminder",
                 recipients=_non_voters(poll),
-                actor=poll.post.author,
-                community=poll.post.community,
+                actor=poll.home.author,
+                community=poll.post.community if poll.post else None,
                 target=poll,
-                data={"question": poll.post.body[:200], "post": poll.post_id},
+                data={
+                    "question": poll.question[:200],
+                    "post": poll.post_id,
+                    "url": poll.get_absolute_url(),
+                },
             )
             made = len(found)
             return found
@@ -210,3 +228,54 @@ def notify_townhall_answered(question_id: int, attempt: int = 1) -> int:
             f"Notifying answered town-hall question {question_id}",
         )
         return 0
+
+
+# --- the weekly "questions waiting in your communities" ---------------------------------
+# A question counts as waiting when nobody has answered it yet, it is at least a day old (its
+# community had a chance) and at most eight weeks old (an old one is not news every week).
+WAITING_MIN_AGE = timedelta(days=1)
+WAITING_MAX_AGE = timedelta(weeks=8)
+
+
+def waiting_questions_by_community(now: datetime | None = None) -> dict[int, int]:
+    """Community id -> how many of its questions wait for a first answer (one query)."""
+    now = now or timezone.now()
+    rows = (
+        Question.objects.filter(
+            solved_at__isnull=True,
+            post__comment_count=0,
+            post__created_at__lte=now - WAITING_MIN_AGE,
+            post__created_at__gte=now - WAITING_MAX_AGE,
+        )
+        .values("community_id")
+        .annotate(n=Count("id"))
+        .order_by("community_id")
+    )
+    return {row["community_id"]: row["n"] for row in rows}
+
+
+@task()
+def notify_questions_waiting() -> int:
+    """Once a week, before the weekly digest: every member of a community with waiting
+    questions gets one item per community (collapsed with last week's while unread), which
+    the e-mail digest collects. Returns how many communities were announced."""
+    waiting = waiting_questions_by_community()
+    communities = Community.objects.in_bulk(list(waiting))
+    year, number, _day = timezone.localdate().isocalendar()
+    week = f"{year}-W{number:02d}"
+    for community_id, count in waiting.items():
+        community = communities.get(community_id)
+        if community is None:  # pragma: no cover - deleted since the count
+            continue
+        members = User.objects.filter(
+            is_active=True,
+            pk__in=Membership.objects.filter(community_id=community_id).values("user_id"),
+        ).order_by("pk")
+        notify(
+            type_key="questions_waiting",
+            recipients=members,
+            community=community,
+            group_key=f"questions-waiting:{community_id}",
+            data={"count": count, "community": community.name, "week": week},
+        )
+    return len(waiting)

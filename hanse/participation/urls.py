@@ -23,6 +23,7 @@ urlpatterns = [
     # Town halls.
     path("townhalls/", views_townhalls.townhall_list, name="townhalls"),
     path("townhalls/new/", views_townhalls.townhall_new, name="townhall_new"),
+    path("townhalls/people/", views_townhalls.people_suggest, name="townhall_people"),
     path("townhalls/<int:townhall_id>/", views_townhalls.townhall, name="townhall"),
     path("townhalls/<int:townhall_id>/edit/", views_townhalls.townhall_edit, name="townhall_edit"),
     path(

@@ -5,22 +5,35 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hanse.audit import services as audit
+from hanse.chat import rules as chat_rules
+from hanse.chat import selectors as chat_selectors
 from hanse.communities import selectors as community_selectors
 from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.events.views.pages import csv_cell
 from hanse.participation import rules, selectors, services
-from hanse.participation.forms import PollForm
+from hanse.participation.forms import ChatPollForm, PollForm
+from hanse.participation.models import Poll
 from hanse.posts.forms import COMPANY, where_value
+
+if TYPE_CHECKING:
+    from hanse.people.models import User
 
 BLOCK = "participation/_poll.html"
 
@@ -36,11 +49,20 @@ def _post_url(poll_id: int) -> str:
     return reverse("participation:poll", args=[poll_id])
 
 
+def _home(poll: Poll) -> str:
+    """Where to go after a plain form: the post's page, or the chat poll's own page."""
+    if poll.message_id is not None:
+        return _post_url(poll.pk)
+    return reverse("posts:detail", args=[poll.post_id])
+
+
 @require_http_methods(["GET", "POST"])
 def poll_new(request: http.Request) -> HttpResponse:
     """The form for a new poll: in a community (?community=slug), company-wide or on one's
     profile."""
     viewer = http.viewer(request)
+    if request.GET.get("channel"):
+        return _chat_poll_new(request, viewer)
     communities = list(community_selectors.communities_of(user=viewer))
     fixed = None
     slug = request.GET.get("community") or ""
@@ -76,13 +98,61 @@ def poll_new(request: http.Request) -> HttpResponse:
     return render(request, "participation/poll_new.html", {"form": form, "community": fixed})
 
 
+def _chat_poll_new(request: http.Request, viewer: User) -> HttpResponse:
+    """A poll in a chat message (?channel=id): for the channel's members (who may write)."""
+    try:
+        channel_id = int(request.GET.get("channel", ""))
+    except ValueError:
+        raise Http404(_("This channel does not exist.")) from None
+    channel = chat_selectors.get_channel_for(viewer=viewer, channel_id=channel_id)
+    if not chat_rules.may_write(viewer, channel):
+        return HttpResponseForbidden(_("Only members of the channel can ask it a question."))
+    form = ChatPollForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.chat_poll_create(
+                author=viewer,
+                channel=channel,
+                question=form.cleaned_data["body"],
+                options=form.option_lines(),
+                kind=form.cleaned_data["kind"],
+                max_choices=form.cleaned_data.get("max_choices"),
+                allow_other=form.cleaned_data["allow_other"],
+                anonymous=form.cleaned_data["anonymous"],
+                results=form.cleaned_data["results"],
+                closes_at=form.closing(),
+            )
+        except ServiceError as exc:
+            http.raise_if_hidden(exc)
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Your poll is published."))
+            return HttpResponseRedirect(reverse("chat:channel", args=[channel.pk]))
+    title = chat_selectors.channel_title(channel=channel, viewer=viewer)
+    return render(
+        request,
+        "participation/poll_new.html",
+        {"form": form, "community": None, "channel": channel, "channel_title": title},
+    )
+
+
 @require_GET
 def poll(request: HttpRequest, poll_id: int) -> HttpResponse:
     """The poll's block for htmx (live refresh); otherwise its post's page."""
     if getattr(request, "htmx", False):
         return _block(request, poll_id)
-    found = selectors.get_poll_for(viewer=http.viewer(request), poll_id=poll_id)
-    return HttpResponseRedirect(reverse("posts:detail", args=[found.post_id]))
+    viewer = http.viewer(request)
+    found = selectors.get_poll_for(viewer=viewer, poll_id=poll_id)
+    if found.message_id is None:
+        return HttpResponseRedirect(_home(found))
+    # A poll in a chat message has a page of its own (chat shows it in a slot that htmx
+    # fills: this is where it is read and voted on without JavaScript).
+    view = selectors.poll_view(viewer=viewer, poll=found)
+    return render(
+        request,
+        "participation/poll_page.html",
+        {"pv": view, "next": _post_url(poll_id), "back": found.get_absolute_url()},
+    )
 
 
 def _parse_options(request: HttpRequest) -> list[int] | None:
@@ -122,7 +192,7 @@ def vote(request: HttpRequest, poll_id: int) -> HttpResponse:
         messages.error(request, error)
     else:
         messages.success(request, _("Your vote has been counted."))
-    return http.redirect_next(request, reverse("posts:detail", args=[found.post_id]))
+    return http.redirect_next(request, _home(found))
 
 
 @require_POST
@@ -134,7 +204,7 @@ def close(request: HttpRequest, poll_id: int) -> HttpResponse:
     )
     if getattr(request, "htmx", False):
         return _block(request, poll_id)
-    return http.redirect_next(request, reverse("posts:detail", args=[found.post_id]))
+    return http.redirect_next(request, _home(found))
 
 
 @require_POST
@@ -146,7 +216,7 @@ def remind(request: HttpRequest, poll_id: int) -> HttpResponse:
         lambda: services.poll_remind(poll=found, by=viewer),
         _("Those who have not voted yet will be reminded."),
     )
-    return http.redirect_next(request, reverse("posts:detail", args=[found.post_id]))
+    return http.redirect_next(request, _home(found))
 
 
 @require_GET

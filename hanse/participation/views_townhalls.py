@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from hanse.participation import rules, selectors
 from hanse.participation import townhalls as services
 from hanse.participation.forms import TownHallForm, TownHallNewForm
 from hanse.participation.models import TownHall
+from hanse.people import selectors as people_selectors
 
 PAGE_QUESTIONS = 200
 
@@ -256,3 +257,31 @@ def moderate(request: HttpRequest, question_id: int) -> HttpResponse:
     except ServiceError as exc:
         return _refused(request, exc, question.townhall_id)
     return _back(request, question.townhall_id)
+
+
+PEOPLE_SUGGESTIONS = 8
+PEOPLE_QUERY_CHARS = 100
+
+
+@require_GET
+def people_suggest(request: HttpRequest) -> JsonResponse:
+    """The person picker of the host and moderator fields (``townhall_people.js``): up to
+    eight active colleagues whose name, username or unit matches every typed word. Only
+    for people who may create a town hall or edit one (who else fills these fields); what it
+    shows is what the people directory shows every employee."""
+    viewer = http.viewer(request)
+    if not rules.may_pick_townhall_people(viewer):
+        raise PermissionDenied(_("You may not create town halls."))
+    text = str(request.GET.get("q") or "").strip().lstrip("@")[:PEOPLE_QUERY_CHARS]
+    found: list[dict[str, str]] = []
+    if len(text) >= 2:
+        for person in people_selectors.people_directory(viewer=viewer, q=text)[:PEOPLE_SUGGESTIONS]:
+            unit = person.org_unit.name if person.org_unit else ""
+            found.append(
+                {
+                    "username": person.username,
+                    "name": person.display_name,
+                    "detail": " · ".join(filter(None, [person.job_title, unit])),
+                }
+            )
+    return JsonResponse({"people": found})

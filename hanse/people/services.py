@@ -201,6 +201,13 @@ def orgunit_update(*, unit: OrgUnit, **fields: Any) -> OrgUnit:
             unit.depth = new_depth
         if fields:
             unit.save(update_fields=sorted(fields))
+        if moving:
+            # Everyone in the subtree is now below other units (town-hall audiences).
+            moved = User.objects.filter(org_unit__path__startswith=new_path)
+            signals.send_on_commit(
+                signals.units_changed,
+                signals.UnitsChanged(tuple(moved.values_list("pk", flat=True))),
+            )
     return unit
 
 

@@ -56,7 +56,8 @@ def on_user_saved(
         # The device that changed it keeps a valid session (its hash is updated) and
         # reconnects; every other session now fails the handshake with 4401.
         transaction.on_commit(lambda: close_connections(user_id, code=CLOSE_REAUTHENTICATE))
-    elif update_fields is None or "is_superuser" in update_fields:
+    elif update_fields is None or {"is_superuser", "org_unit"} & set(update_fields):
+        # The administrator flag changes grants; the unit changes town-hall audiences.
         transaction.on_commit(lambda: recheck_users([user_id]))
 
 
@@ -79,6 +80,12 @@ def on_community_changed(sender: Any, event: domain_events.CommunityChanged, **k
     recheck_community(event.community_id)
 
 
+def on_units_changed(sender: Any, event: domain_events.UnitsChanged, **kwargs: Any) -> None:
+    """A town hall's audience is a set of units: a person who left it stops receiving its
+    topic at once; one who joined it may subscribe (docs/participation.md)."""
+    recheck_users(event.user_ids)
+
+
 def on_presence_hidden(sender: Any, event: domain_events.PresenceHidden, **kwargs: Any) -> None:
     """Hidden means hidden now: the dot goes at once, not when the heartbeat expires."""
     presence.forget(event.user_id)
@@ -93,6 +100,9 @@ def connect() -> None:
     )
     domain_events.community_changed.connect(
         on_community_changed, dispatch_uid="hanse.realtime.community_changed"
+    )
+    domain_events.units_changed.connect(
+        on_units_changed, dispatch_uid="hanse.realtime.units_changed"
     )
     domain_events.presence_hidden.connect(
         on_presence_hidden, dispatch_uid="hanse.realtime.presence_hidden"

@@ -22,3 +22,8 @@ class SearchConfig(AppConfig):
         files.register()
         # Saved searches: their notification type and the hourly check for new results.
         saved.register()
+        # Similar objects while typing (a question), asked by apps below search.
+        from hanse.core import searchable
+        from hanse.search.selectors import similar
+
+        searchable.register_similar_finder(similar)

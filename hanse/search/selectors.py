@@ -22,7 +22,7 @@ from hanse.core.searchable import Document, SearchableType
 from hanse.people.models import Follow, OrgUnit, User
 from hanse.search import matching
 from hanse.search.engines import Candidate, Plan, get_engine
-from hanse.search.query import ParsedQuery, parse
+from hanse.search.query import ParsedQuery, Term, parse
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -402,3 +402,38 @@ def match_authors(
             match.count += 1
             match.object_ids.setdefault(type_key, []).append(object_id)
     return result
+
+
+# --- Similar objects of one type (hanse/core/searchable.py: similar) ---------------------
+SIMILAR_MIN_CHARS = 4  # shorter words ("wie", "ich", "der") say little about a question
+SIMILAR_WORDS = 4  # the longest words of the text are the ones asked for
+
+
+def similar(user: User | None, text: str, type_key: str, limit: int = 5) -> list[Any]:
+    """The objects of one type most like ``text`` that ``user`` may see, best first.
+
+    A typed question is not a query: all its words need not match. The longest words
+    (folded, stemmed) are asked for together first, then fewer of them, then each alone,
+    until ``limit`` objects are found; every hit passes the type's ``visible_to``."""
+    stype = searchable.get(type_key)
+    if stype is None or user is None or not _signed_in(user) or limit < 1:
+        return []
+    parsed = parse(text)
+    words: dict[str, Term] = {}
+    for term in parsed.all_terms():
+        if len(term.exact) >= SIMILAR_MIN_CHARS:
+            words.setdefault(term.stem, Term(exact=term.exact, stem=term.stem))
+    terms = sorted(words.values(), key=lambda t: -len(t.exact))[:SIMILAR_WORDS]
+    if not terms:
+        return []
+    base = _plan(user, SearchQuery(text=""), ParsedQuery(), (type_key,))
+    engine = get_engine()
+    rounds = [tuple(terms[:n]) for n in range(len(terms), 1, -1)] + [(t,) for t in terms]
+    found: dict[int, Any] = {}
+    for asked in rounds:
+        plan = replace(base, parsed=ParsedQuery(terms=asked))
+        for hit in _hits(user, plan, engine.candidates(plan, offset=0, limit=limit + OVERFETCH)):
+            found.setdefault(hit.object_id, hit.obj)
+        if len(found) >= limit:
+            break
+    return list(found.values())[:limit]

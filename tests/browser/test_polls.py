@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from hanse.participation.models import Poll
+from hanse.participation.models import Poll, PollVoter
 from hanse.participation.services import poll_create, poll_vote
 from hanse.people.models import User
 
@@ -175,3 +175,101 @@ def test_results_update_live_for_a_watcher(
     assert ben_page.evaluate("() => window.__notReloaded === true")
     for page in pages:
         page.context.close()
+
+
+def test_poll_in_a_chat_message_at_four_widths(
+    browser: Any,
+    live_server: Any,
+    login: Callable[..., None],
+    make_user: Callable[..., User],
+    axe_check: Callable[..., Any],
+    monkeypatch: Any,
+) -> None:
+    """A poll in a chat message: the slot is filled with the member's block, the member
+    votes by keyboard-reachable controls and sees the bars; "New poll" beside the composer;
+    German, 390 to 1280 px, axe-core finds nothing serious."""
+    from hanse.chat.services import channel_create
+    from hanse.participation.services import chat_poll_create
+
+    # The WSGI live server has no sockets to push to.
+    monkeypatch.setattr("hanse.participation.live.publish", lambda *args: None)
+    anna = make_user("anna", first_name="Anna", last_name="Albers", ui_language="de")
+    ben = make_user("ben", first_name="Ben", last_name="Brandt", ui_language="de")
+    channel = channel_create(by=anna, name="Team Baufinanzierung", kind="private", members=[ben])
+    poll = chat_poll_create(
+        author=anna,
+        channel=channel,
+        question="Wann machen wir den Teamausflug?",
+        options=["Im Mai", "Im Juni", "Im September"],
+    )
+    poll_vote(poll=poll, voter=anna, option_ids=[poll.options.order_by("position")[1].pk])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in WIDTHS:
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="de-DE",
+            timezone_id="Europe/Berlin",
+            viewport={"width": width, "height": 900},
+        )
+        page = context.new_page()
+        login(page, ben)
+        page.goto(f"/chat/{channel.pk}/")
+        block = page.locator(f"#poll-{poll.pk}")
+        expect(block).to_be_visible()
+        expect(page.get_by_role("link", name="Neue Umfrage")).to_be_visible()
+        if width == 390:
+            block.get_by_label("Im Juni").check()
+            block.get_by_role("button", name="Abstimmen").click()
+            expect(page.locator(f"#poll-{poll.pk}")).to_contain_text("2 Stimmen")
+        page.locator(f"#m-{poll.message_id}").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"chat-poll-{width}.png"), full_page=False)
+        axe_check(page)
+        if width == 1280:
+            page.goto(f"/participation/polls/new/?channel={channel.pk}")
+            page.screenshot(path=str(SHOTS / f"chat-poll-new-{width}.png"), full_page=True)
+            axe_check(page)
+            page.goto(f"/participation/polls/{poll.pk}/")
+            page.screenshot(path=str(SHOTS / f"chat-poll-page-{width}.png"), full_page=True)
+            axe_check(page)
+        context.close()
+    assert PollVoter.objects.filter(poll=poll).count() == 2
+
+
+def test_similar_questions_while_typing_at_four_widths(
+    browser: Any,
+    live_server: Any,
+    login: Callable[..., None],
+    make_user: Callable[..., User],
+    make_community: Callable[..., Any],
+    axe_check: Callable[..., Any],
+) -> None:
+    """Typing a question lists similar ones found by search (a word form, not a substring),
+    announced politely; German, 390 to 1280 px; axe-core finds nothing serious."""
+    from hanse.participation.questions import question_create
+    from hanse.search.index import index_objects
+
+    anna = make_user("anna", first_name="Anna", last_name="Albers", ui_language="de")
+    ben = make_user("ben", first_name="Ben", last_name="Brandt", ui_language="de")
+    community = make_community(owner=ben, members=(anna,))
+    asked = question_create(
+        author=ben, community=community, body="Wie beantrage ich Bildungsurlaub für 2027?"
+    )
+    index_objects("question", [asked.pk])
+    for width in WIDTHS:
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="de-DE",
+            timezone_id="Europe/Berlin",
+            viewport={"width": width, "height": 900},
+        )
+        page = context.new_page()
+        login(page, anna)
+        page.goto(f"/participation/questions/new/?community={community.slug}")
+        box = page.get_by_label("Deine Frage")
+        box.press_sequentially("Zählt ein Onlinekurs als Bildungsurlaubs-Woche?", delay=5)
+        found = page.locator("#similar-questions")
+        expect(found).to_contain_text("Wie beantrage ich Bildungsurlaub für 2027?")
+        expect(found).to_have_attribute("aria-live", "polite")
+        page.screenshot(path=str(SHOTS / f"similar-questions-{width}.png"), full_page=True)
+        axe_check(page)
+        context.close()

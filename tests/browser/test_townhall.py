@@ -183,3 +183,54 @@ def test_screenshots_in_german(
             page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
             axe_check(page)
         context.close()
+
+
+def test_host_picker_by_keyboard_at_four_widths(
+    browser: Any,
+    live_server: Any,
+    login: Callable[..., None],
+    make_user: Callable[..., User],
+    admin_user: User,
+    axe_check: Callable[..., Any],
+) -> None:
+    """The host field's person picker: two letters list colleagues, the arrow keys and Enter
+    add one (the field keeps plain usernames), Escape closes; open at four widths in German,
+    screenshots, axe-core with the list open."""
+    make_user("vera", first_name="Vera", last_name="Vorstand", job_title="Vorständin")
+    make_user("viktor", first_name="Viktor", last_name="Vogel", job_title="Filialleiter")
+    admin_user.ui_language = "de"
+    admin_user.save(update_fields=["ui_language"])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in WIDTHS:
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="de-DE",
+            timezone_id="Europe/Berlin",
+            viewport={"width": width, "height": 900},
+        )
+        page = context.new_page()
+        login(page, admin_user)
+        page.goto("/participation/townhalls/new/")
+        hosts = page.locator("#id_hosts")
+        expect(hosts).to_have_attribute("role", "combobox")
+        hosts.fill("")
+        hosts.press_sequentially("Vo", delay=30)
+        listbox = page.locator("#id_hosts-listbox")
+        expect(listbox).to_be_visible()
+        expect(listbox.get_by_role("option")).to_have_count(2)
+        expect(hosts).to_have_attribute("aria-expanded", "true")
+        hosts.press("ArrowDown")
+        hosts.press("ArrowDown")
+        expect(listbox.get_by_role("option").nth(1)).to_have_attribute("aria-selected", "true")
+        expect(hosts).to_have_attribute("aria-activedescendant", "id_hosts-option-1")
+        page.screenshot(path=str(SHOTS / f"host-picker-{width}.png"), full_page=True)
+        axe_check(page)
+        hosts.press("Enter")
+        expect(hosts).to_have_value("vera, ")  # by last name: Vogel, then Vorstand
+        expect(listbox).to_be_hidden()
+        hosts.press_sequentially("vik", delay=30)
+        expect(listbox.get_by_role("option")).to_have_count(1)
+        hosts.press("Escape")
+        expect(listbox).to_be_hidden()
+        expect(hosts).to_have_attribute("aria-expanded", "false")
+        context.close()

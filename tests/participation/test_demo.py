@@ -19,6 +19,9 @@ def test_small_demo_has_named_and_anonymous_polls() -> None:
     kinds = {(p.anonymous, p.is_closed()) for p in polls}
     assert kinds == {(False, False), (True, False), (False, True), (True, True)}
     assert Poll.objects.filter(post__community__isnull=False).count() == 2
+    # One in a chat message, voted on by the channel's members.
+    in_chat = Poll.objects.get(message__isnull=False)
+    assert in_chat.post_id is None and in_chat.voter_count > 0
     for poll in polls:
         assert poll.voter_count > 0
         if poll.anonymous:

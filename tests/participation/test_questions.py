@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from hanse.core import searchable
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.notifications.models import Notification
 from hanse.participation import selectors
@@ -17,6 +18,7 @@ from hanse.participation.questions import (
     question_create,
 )
 from hanse.posts.services.comments import comment_create
+from hanse.search.index import index_objects
 
 
 @pytest.fixture
@@ -111,10 +113,32 @@ def test_secret_questions_stay_secret(user, make_user, make_community, client_fo
 
 
 def test_similar_questions_while_typing(user, qa, client_for):
+    index_objects("question", [qa["q"].pk])
     response = client_for(user).get(
         reverse("participation:question_similar"), {"body": "Bildungsurlaub beantragen?"}
     )
     assert "Wie beantrage ich Bildungsurlaub?" in response.content.decode()
+
+
+def test_similar_questions_come_from_search(user, qa, make_user, make_community, monkeypatch):
+    """Through search's interface: stems and word forms match (not a substring), not every
+    word must match, the best match comes first, and what the person may not see stays out."""
+    other = question_create(
+        author=qa["ben"], community=qa["c"], body="Wo finde ich die Regeln für Urlaub?"
+    )
+    secret = make_community("secret", owner=make_user(), members=(qa["ben"],))
+    hidden = question_create(author=qa["ben"], community=secret, body="Bildungsurlaubs-Regeln?")
+    index_objects("question", [qa["q"].pk, other.pk, hidden.pk])
+    text = "Wie lange dauert die Beantragung von Bildungsurlauben?"
+    found = selectors.similar_questions(viewer=user, text=text)
+    assert found and found[0] == qa["q"]
+    assert hidden not in found
+    assert selectors.similar_questions(viewer=qa["ben"], text="Bildungsurlaub")[:2] != []
+    # A word form: "Urlaubs" finds "Urlaub" (search stems it; a substring match would not).
+    assert other in selectors.similar_questions(viewer=user, text="Regeln des Urlaubs")
+    # Without search installed, the simple word match answers.
+    monkeypatch.setattr(searchable, "_similar_finders", [])
+    assert selectors.similar_questions(viewer=user, text="Bildungsurlaub") == [qa["q"]]
 
 
 def test_pages_ask_answer_upvote_accept(user, qa, client_for):

@@ -135,6 +135,7 @@ def message_post(
     client_id: uuid.UUID | None = None,
     parent: Message | None = None,
     files: Sequence[UploadedFile] = (),
+    with_addons: bool = False,
 ) -> tuple[Message, bool]:
     """Store a message (or a reply in a thread) and announce it after commit. Sending the
     same ``client_id`` again returns the stored message and False: a resend is harmless.
@@ -195,6 +196,9 @@ def message_post(
                     reply_count=F("reply_count") + 1, last_reply_at=now
                 )
             shown = _as_stored(message, stored)
+            # A new message has no add-ons (hanse/chat/extensions.py), unless its caller adds
+            # one in the same transaction (a poll): the live push then asks none of them.
+            shown._no_addons = not with_addons  # type: ignore[attr-defined]
             # The task notifies the people of a direct or group message and mentioned
             # members; in any other message it has nobody to tell, so it is not queued.
             if channel.kind in (Channel.Kind.DIRECT, Channel.Kind.GROUP) or mentioned_ids:

@@ -21,6 +21,7 @@ from scim2_models import Group as ScimGroupResource
 from scim2_models import User as ScimUserResource
 
 from hanse.audit.services import record
+from hanse.core import signals as domain_events
 from hanse.identity.models import ScimGroup, ScimUser
 from hanse.identity.services import person_deactivate
 from hanse.people.models import OrgUnit, User
@@ -220,8 +221,23 @@ def _member_ids(resource: ScimGroupResource) -> list[int]:
 
 
 def _set_members(unit: OrgUnit, ids: list[int]) -> None:
-    User.objects.filter(org_unit=unit).exclude(pk__in=ids).update(org_unit=None)
-    User.objects.filter(pk__in=ids).exclude(org_unit=unit).update(org_unit=unit)
+    leaving = list(
+        User.objects.filter(org_unit=unit).exclude(pk__in=ids).values_list("pk", flat=True)
+    )
+    joining = list(
+        User.objects.filter(pk__in=ids).exclude(org_unit=unit).values_list("pk", flat=True)
+    )
+    User.objects.filter(pk__in=leaving).update(org_unit=None)
+    User.objects.filter(pk__in=joining).update(org_unit=unit)
+    _units_changed(leaving + joining)
+
+
+def _units_changed(user_ids: list[int]) -> None:
+    """update() sends no save signal: the open town-hall feeds are re-checked from here."""
+    if user_ids:
+        domain_events.send_on_commit(
+            domain_events.units_changed, domain_events.UnitsChanged(tuple(user_ids))
+        )
 
 
 def group_create(*, request: HttpRequest, resource: ScimGroupResource) -> OrgUnit:
@@ -258,7 +274,9 @@ def group_delete(*, request: HttpRequest, unit: OrgUnit) -> None:
     if OrgUnit.objects.filter(parent=unit).exists():
         raise ScimError(409, "This group is an org unit with units below it.", "mutability")
     with transaction.atomic():
-        User.objects.filter(org_unit=unit).update(org_unit=None)
+        members = list(User.objects.filter(org_unit=unit).values_list("pk", flat=True))
+        User.objects.filter(pk__in=members).update(org_unit=None)
+        _units_changed(members)
         record("scim.group_deleted", target=unit, request=request, data=_by(request))
         unit.delete()
 
