@@ -347,3 +347,42 @@ def test_permission_table(
     assert set(OnboardingTick.objects.values_list("user_id", flat=True)) <= {connector.pk}
     assert rules.may_onboard(connector)
     assert not Multiplier.objects.filter(user=pending, status="approved").exists()
+
+
+# --- API -----------------------------------------------------------------------------------
+
+
+def test_api_onboarding_stories_and_places(
+    connector: User, user: User, client_for: Callable[[User | None], Client]
+) -> None:
+    import json  # why: only the API tests send JSON
+
+    api = client_for(connector)
+    steps = api.get("/api/v1/circles/multipliers/onboarding").json()
+    assert steps["total"] == OnboardingItem.objects.count()
+    first = steps["items"][0]["id"]
+    url = f"/api/v1/circles/multipliers/onboarding/{first}"
+    ticked = api.put(url, json.dumps({"done": True}), content_type="application/json")
+    assert ticked.status_code == 200 and ticked.json()["done"] is True
+    other = client_for(user)
+    assert other.get("/api/v1/circles/multipliers/onboarding").status_code == 404
+    assert (
+        other.put(url, json.dumps({"done": True}), content_type="application/json").status_code
+        == 404
+    )
+    created = api.post(
+        "/api/v1/circles/multipliers/stories",
+        json.dumps({"kind": "helped", "body": "Geholfen"}),
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    refused = other.post(
+        "/api/v1/circles/multipliers/stories",
+        json.dumps({"kind": "helped", "body": "Ich auch"}),
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    listed = other.get("/api/v1/circles/multipliers/stories").json()
+    assert [s["body"] for s in listed["items"]] == ["Geholfen\n\n#Connectoren"]
+    assert other.get("/api/v1/circles/multipliers/places").status_code == 200
+    assert client_for(None).get("/api/v1/circles/multipliers/stories").status_code == 401
