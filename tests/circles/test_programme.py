@@ -76,7 +76,7 @@ def test_declined_volunteer_does_not_join(
 def test_a_linked_community_is_used(
     make_community: Callable[..., Community], coordinator: User, approve: Callable[..., User]
 ) -> None:
-    from hanse.circles.models import Programme
+    from hanse.circles.models import Programme  # why: this test only
 
     linked = make_community(owner=coordinator)
     Programme.objects.create(pk=1, community=linked)
@@ -274,7 +274,7 @@ def test_the_map_counts_connectoren_per_place(
 
 
 def test_the_map_layout_keeps_panels_apart() -> None:
-    from hanse.circles import schematic
+    from hanse.circles import schematic  # why: this test only
 
     nodes = [schematic.Node(i, f"Filiale {i}", "", i % 3, False) for i in range(7)]
     wide = schematic.layout([("A", nodes[:5]), ("B", nodes[5:]), ("C", [])], columns=2, per_row=3)
@@ -386,3 +386,34 @@ def test_api_onboarding_stories_and_places(
     assert [s["body"] for s in listed["items"]] == ["Geholfen\n\n#Connectoren"]
     assert other.get("/api/v1/circles/multipliers/places").status_code == 200
     assert client_for(None).get("/api/v1/circles/multipliers/stories").status_code == 401
+
+
+def test_pages_issue_a_fixed_number_of_queries(
+    approve: Callable[..., User],
+    org: dict[str, Any],
+    user: User,
+    client_for: Callable[[User | None], Client],
+) -> None:
+    """The Connectoren page and the stories page cost the same with 2 or 6 Connectoren."""
+    from django.db import connection  # why: counting queries in this test only
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url: str) -> int:
+        client = client_for(user)
+        client.get(url)  # warm the per-request caches (session, permissions)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            loc = Location.objects.create(name=f"Filiale Q{Location.objects.count()}")
+            person = approve(location=loc)
+            programme_services.story_create(by=person, kind="helped", body=f"Geschichte {i}")
+
+    add(2)
+    pages = [reverse("circles:multipliers"), reverse("circles:stories")]
+    before = [count(url) for url in pages]
+    add(4)
+    assert [count(url) for url in pages] == before
+    assert before[0] <= 40 and before[1] <= 20, before

@@ -49,6 +49,7 @@ def programme_community_ensure(*, by: User) -> Community:
             created_by=by,
             member_count=0,
         )
+        # rule-home: the founding coordinator becomes its owner (a write, not a check)
         membership_add(community=community, user=by, role=Membership.Role.OWNER)
         programme.community = community
         programme.save(update_fields=["community"])
