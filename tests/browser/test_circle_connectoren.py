@@ -144,7 +144,7 @@ def test_coordinator_edits_the_checklist(
     page.get_by_label("Schritt", exact=True).fill("Den Stammtisch besuchen")
     page.get_by_role("button", name="Schritt hinzufügen").click()
     expect(page.get_by_text("Der Schritt wurde hinzugefügt.")).to_be_visible()
-    expect(page.get_by_role("cell", name="Den Stammtisch besuchen")).to_be_visible()
+    expect(page.get_by_role("cell", name="Den Stammtisch besuchen", exact=True)).to_be_visible()
     axe_check(page)
     _shots(page, "onboarding-steps")
     page.goto(reverse("circles:multipliers"))
