@@ -224,7 +224,7 @@ def coverage_map(*, viewer: User) -> CoverageMap:
     )
     rows.sort(key=lambda r: ([k for k, _v in ordered].index(r.region), _postal(r.location)))
     return CoverageMap(
-        wide=schematic.layout(ordered, columns=3, per_row=3),
+        wide=schematic.layout(ordered, columns=2, per_row=3),
         narrow=schematic.layout(ordered, columns=1, per_row=3),
         rows=rows,
         covered=sum(1 for r in rows if r.count),

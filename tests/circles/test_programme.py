@@ -270,7 +270,7 @@ def test_the_map_counts_connectoren_per_place(
     svg = page[page.index('<svg class="schematic-map') : page.rindex("</svg>")]
     assert "map-node--many map-node--mine" in svg and "map-node--none" in svg
     assert " style=" not in page and "<script>" not in page
-    assert re.search(r"<th scope=\"row\">Filiale Mölln.*?<td>2</td>", page, re.S)
+    assert re.search(r"<th scope=\"row\">Filiale Mölln.*?<td class=\"num\">2</td>", page, re.S)
 
 
 def test_the_map_layout_keeps_panels_apart() -> None:
