@@ -74,8 +74,11 @@ def onboarding_progress(*, viewer: User) -> OnboardingProgress:
     people = approved.values("user_id")
     total = approved.count()
     shown = total >= rules.ONBOARDING_MIN_GROUP
+    # Meta.ordering does not apply to an aggregating query: the order is spelled here.
     items = list(
-        OnboardingItem.objects.annotate(n_done=Count("ticks", filter=Q(ticks__user_id__in=people)))
+        OnboardingItem.objects.annotate(
+            n_done=Count("ticks", filter=Q(ticks__user_id__in=people))
+        ).order_by("position", "id")
     )
     per_person = (
         OnboardingTick.objects.filter(user_id__in=people, item__in=[i.pk for i in items])
