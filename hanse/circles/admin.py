@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from hanse.chat.admin import ChannelAdmin
 from hanse.chat.models import Channel
-from hanse.circles.models import Circle, CircleRound, Multiplier, WeekAgenda
+from hanse.circles.models import (
+    Circle,
+    CircleRound,
+    Multiplier,
+    OnboardingItem,
+    Programme,
+    WeekAgenda,
+)
 from hanse.events.admin import EventAdmin
 from hanse.events.models import Event
 
@@ -60,6 +67,26 @@ class MultiplierAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["user__username", "user__last_name", "topics"]
     raw_id_fields = ["user", "decided_by"]
+
+
+@admin.register(OnboardingItem)
+class OnboardingItemAdmin(admin.ModelAdmin):
+    """The Connectoren's checklist (coordinators also edit it on the site). Who ticked what
+    is not registered: coordinators and administrators see counts only."""
+
+    list_display = ["position", "title", "link"]
+    list_display_links = ["title"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    """Links the programme to an existing community (else one is founded on the first
+    approval)."""
+
+    raw_id_fields = ["community"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not Programme.objects.exists()
 
 
 class _WithoutCircles:

@@ -13,9 +13,18 @@ from ninja import Field, Query, Router, Schema, Status
 from hanse.api.pagination import OffsetPage, OffsetQuery, offset_page
 from hanse.api.schemas import ERRORS, Id, PersonRef
 from hanse.circles import rules, selectors
-from hanse.circles.models import CheckIn, Circle, CircleRound, Multiplier, SignUp
+from hanse.circles import selectors_programme as programme
+from hanse.circles.models import (
+    CheckIn,
+    Circle,
+    CircleRound,
+    ConnectorStory,
+    Multiplier,
+    SignUp,
+)
 from hanse.circles.models.circles import SLOTS
 from hanse.circles.services import multipliers as multiplier_services
+from hanse.circles.services import programme as programme_services
 from hanse.circles.services import rounds as round_services
 from hanse.circles.services import space as space_services
 from hanse.core import http
@@ -264,3 +273,133 @@ def volunteer(request: HttpRequest, payload: VolunteerIn) -> Status[MultiplierOu
         user=http.viewer(request), topics=payload.topics, note=payload.note
     )
     return Status(201, _multiplier_out(found))
+
+
+# --- the Connectoren programme: onboarding, stories, places (wt/connectoren) ---------------
+
+
+class OnboardingStepOut(Schema):
+    id: int
+    title: str
+    description: str
+    link: str
+    position: int
+    done: bool
+
+
+class OnboardingTickIn(Schema):
+    done: bool
+
+
+class ConnectorStoryIn(Schema):
+    kind: Literal["helped", "experiment"]
+    body: str = Field(description="Posted company-wide under your name, tagged #Connectoren.")
+
+
+class ConnectorStoryOut(Schema):
+    id: int
+    kind: str
+    post_id: int
+    author: PersonRef
+    body: str
+    created_at: dt.datetime
+
+
+class ConnectorPlaceOut(Schema):
+    location_id: int
+    name: str
+    region: str
+    postal_code: str
+    connectoren: int = Field(description="Approved Connectoren working at this place.")
+
+
+@router.get(
+    "/multipliers/onboarding",
+    response={200: OffsetPage[OnboardingStepOut], **ERRORS},
+    summary="My Connector onboarding checklist",
+)
+def onboarding(request: HttpRequest, page: Query[OffsetQuery]) -> dict[str, object]:
+    """One's own checklist (approved Connectoren; anyone else gets 404)."""
+    steps = programme.onboarding_for(viewer=http.viewer(request))
+    return offset_page(steps, page, _step_out)
+
+
+@router.put(
+    "/multipliers/onboarding/{item_id}",
+    response={200: OnboardingStepOut, **ERRORS},
+    summary="Tick a step of my onboarding",
+)
+def onboarding_tick(
+    request: HttpRequest, item_id: int, payload: OnboardingTickIn
+) -> OnboardingStepOut:
+    me = http.viewer(request)
+    programme.onboarding_for(viewer=me)  # 404 for anyone but an approved Connector
+    item = programme.get_onboarding_item(item_id=item_id)
+    done = programme_services.onboarding_tick(user=me, item=item, done=payload.done)
+    return _step_out(programme.Step(item=item, done=done))
+
+
+@router.get(
+    "/multipliers/stories",
+    response={200: OffsetPage[ConnectorStoryOut], **ERRORS},
+    summary="Connectoren stories",
+)
+def stories(request: HttpRequest, page: Query[OffsetQuery]) -> dict[str, object]:
+    """Stories whose post one may read, newest first."""
+    return offset_page(programme.stories_for(viewer=http.viewer(request)), page, _story_out)
+
+
+@router.post(
+    "/multipliers/stories",
+    response={201: ConnectorStoryOut, **ERRORS},
+    summary="Share a Connectoren story",
+)
+def story_create(request: HttpRequest, payload: ConnectorStoryIn) -> Status[ConnectorStoryOut]:
+    story = programme_services.story_create(
+        by=http.viewer(request), kind=payload.kind, body=payload.body
+    )
+    return Status(201, _story_out(story))
+
+
+@router.get(
+    "/multipliers/places",
+    response={200: OffsetPage[ConnectorPlaceOut], **ERRORS},
+    summary="Connectoren per place",
+)
+def places(request: HttpRequest, page: Query[OffsetQuery]) -> dict[str, object]:
+    """Every place of the bank with its number of Connectoren (the map's table)."""
+    rows = programme.coverage_map(viewer=http.viewer(request)).rows
+    return offset_page(rows, page, _place_out)
+
+
+def _step_out(step: programme.Step) -> OnboardingStepOut:
+    item = step.item
+    return OnboardingStepOut(
+        id=item.pk,
+        title=item.title,
+        description=item.description,
+        link=item.link,
+        position=item.position,
+        done=step.done,
+    )
+
+
+def _story_out(story: ConnectorStory) -> ConnectorStoryOut:
+    return ConnectorStoryOut(
+        id=story.pk,
+        kind=story.kind,
+        post_id=story.post_id,
+        author=_person(story.author),
+        body=story.post.body,
+        created_at=story.created_at,
+    )
+
+
+def _place_out(row: programme.MapRow) -> ConnectorPlaceOut:
+    return ConnectorPlaceOut(
+        location_id=row.location.pk,
+        name=row.location.name,
+        region=row.region,
+        postal_code=row.location.postal_code,
+        connectoren=row.count,
+    )

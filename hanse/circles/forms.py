@@ -224,3 +224,57 @@ class StoryForm(forms.Form):
             "write nothing that others told you in confidence."
         ),
     )
+
+
+# --- the Connectoren programme: onboarding steps, stories (wt/connectoren) -----------------
+
+
+class OnboardingItemForm(forms.Form):
+    title = forms.CharField(label=_("Step"), max_length=150)
+    description = forms.CharField(
+        label=_("What to do (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    link = forms.CharField(
+        label=_("Link (optional)"),
+        required=False,
+        max_length=500,
+        help_text=_("https://… or a page of Hanse starting with /"),
+    )
+    position = forms.IntegerField(label=_("Position"), required=False, min_value=0, max_value=999)
+
+
+STORY_KINDS = [
+    ("helped", _("I helped someone")),
+    ("experiment", _("An experiment")),
+]
+
+
+class ConnectorStoryForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What is your story about?"), choices=STORY_KINDS, widget=forms.RadioSelect
+    )
+    body = forms.CharField(
+        label=_("Your story"),
+        max_length=5000,
+        help_text=_(
+            "Who did you help, with what, and what did you learn? It is posted company-wide "
+            "under your name, tagged #Connectoren."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class StoryTagForm(forms.Form):
+    post = forms.TypedChoiceField(label=_("One of your company-wide posts"), coerce=int)
+    kind = forms.ChoiceField(
+        label=_("What is it about?"), choices=STORY_KINDS, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, posts: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]  # a tuple default, never mutated
+        super().__init__(*args, **kwargs)
+        self.fields["post"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            (p.pk, (p.body[:70] + "…") if len(p.body) > 70 else p.body) for p in posts
+        ]

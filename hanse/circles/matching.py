@@ -81,7 +81,7 @@ class Result:
 
 
 def _bits(mask: int) -> int:
-    return bin(mask).count("1")
+    return mask.bit_count()
 
 
 class _Matcher:
@@ -100,6 +100,10 @@ class _Matcher:
         self.wants = {p.id: {w for w in p.wants if w in self.people} for p in people}
         self.unit = {p.id: p.unit for p in people}
         self.wish_pairs = {(p.id, w) for p in people for w in self.wants[p.id]}
+        # Who is wanted by whom (the other direction of a wish), for the greedy's key.
+        self.wanted_by: dict[int, set[int]] = {}
+        for a, b in self.wish_pairs:
+            self.wanted_by.setdefault(b, set()).add(a)
 
     # --- hard rules ------------------------------------------------------------------------
     def feasible(self, members: Iterable[int]) -> bool:
@@ -137,10 +141,13 @@ class _Matcher:
                     pairs += c * (c - 1) // 2
         single = 1 if len(units) > 1 and len(distinct) == 1 and units[0] is not None else 0
         honoured = 0
+        inside: set[int] | None = None
         for m in members:
             wants = self.wants[m]
             if wants:
-                honoured += len(wants.intersection(members))
+                if inside is None:
+                    inside = set(members)
+                honoured += len(wants & inside)
         return single, pairs, honoured
 
     def circle_score(self, members: Sequence[int]) -> int:
@@ -200,51 +207,89 @@ class _Matcher:
         return circles, unplaced
 
     def _grow(
-        self, seed: Person, free: set[int], buckets: dict[tuple[int, int], list[int]], size: int
+        self,
+        seed: Person,
+        free: set[int],
+        buckets: dict[tuple[int, int], list[int]],
+        size: int,
     ) -> list[int]:
         group = [seed.id]
+        inside = {seed.id}
+        # The group's units (for "same unit" in O(1)) and who inside it wants or is wanted by
+        # whom (most people have no wish: their key's first part is 0 without a loop).
+        units = {seed.unit: 1}
+        wished = set(self.wants[seed.id]) | self.wanted_by.get(seed.id, set())
         slots, venues, langs = seed.slots, seed.venues, seed.languages
+        people, excl, wants = self.people, self.excl, self.wants
         while len(group) < size:
             best, best_key = None, None
             scanned = 0
-            for vb in range(venues.bit_length()):
-                if not venues >> vb & 1:
-                    continue
-                for lb in (0, 1):
-                    if not langs >> lb & 1:
+            keys = [
+                (vb, lb)
+                for vb in range(venues.bit_length())
+                if venues >> vb & 1
+                for lb in (0, 1)
+                if langs >> lb & 1
+            ]
+            for bucket_key in keys:
+                for pid in buckets.get(bucket_key, ()):
+                    if pid not in free:
                         continue
-                    for pid in buckets.get((vb, lb), ()):
-                        if pid not in free:
-                            continue
-                        p = self.people[pid]
-                        common = slots & p.slots
-                        if not common or not (venues & p.venues) or not (langs & p.languages):
-                            continue
-                        if self.excl[pid].intersection(group):
-                            continue
-                        wish = sum(1 for g in group if g in self.wants[pid] or pid in self.wants[g])
-                        same = sum(1 for g in group if self.people[g].unit == p.unit)
-                        # Wishes first, then unit mix, then keeping many common slots open.
-                        key = (wish, -same, _bits(common), -pid)
-                        if best_key is None or key > best_key:
-                            best, best_key = pid, key
-                        scanned += 1
-                        if scanned >= 400:
-                            break
+                    p = people[pid]
+                    common = slots & p.slots
+                    if not common or not (venues & p.venues) or not (langs & p.languages):
+                        continue
+                    ex = excl[pid]
+                    if ex and not ex.isdisjoint(inside):
+                        continue
+                    if pid in wished or wants[pid]:
+                        wish = sum(1 for g in group if g in wants[pid] or pid in wants[g])
+                    else:
+                        wish = 0
+                    # Wishes first, then unit mix, then keeping many common slots open.
+                    key = (wish, -units.get(p.unit, 0), common.bit_count(), -pid)
+                    if best_key is None or key > best_key:
+                        best, best_key = pid, key
+                    scanned += 1
+                    if scanned >= 400:
+                        break
             if best is None:
                 break
-            p = self.people[best]
+            p = people[best]
             group.append(best)
+            inside.add(best)
+            units[p.unit] = units.get(p.unit, 0) + 1
+            wished |= wants[best]
+            wished |= self.wanted_by.get(best, set())
             free.discard(best)
             slots &= p.slots
             venues &= p.venues
             langs &= p.languages
         return group
 
+    def _fits_bits(self, pid: int, members: Sequence[int], skip: int = -1) -> bool:
+        """Slots, venues and languages of ``members`` (without ``skip``) and ``pid`` meet: the
+        cheap half of ``feasible`` (bit ANDs only), asked before scoring a move."""
+        p = self.people[pid]
+        slots, venues, langs = p.slots, p.venues, p.languages
+        people = self.people
+        for m in members:
+            if m == skip:
+                continue
+            q = people[m]
+            slots &= q.slots
+            venues &= q.venues
+            langs &= q.languages
+            if not (slots and venues and langs):
+                return False
+        return True
+
     def _insert(self, pid: int, circles: list[list[int]]) -> bool:
         best_i, best_delta = None, None
         for i, members in enumerate(circles):
-            if len(members) >= self.max or not self.feasible([*members, pid]):
+            if len(members) >= self.max or not self._fits_bits(pid, members):
+                continue
+            if not self.feasible([*members, pid]):
                 continue
             delta = self.circle_score([*members, pid]) - self.circle_score(members)
             if best_delta is None or delta < best_delta:
@@ -299,6 +344,8 @@ class _Matcher:
         # Move one person from a to b.
         if len(ca) > self.min and len(cb) < self.max:
             for i, pid in enumerate(ca):
+                if not self._fits_bits(pid, cb):
+                    continue
                 na = ca[:i] + ca[i + 1 :]
                 nb = [*cb, pid]
                 if not self.feasible(nb):
@@ -308,9 +355,17 @@ class _Matcher:
                     circles[a], circles[b] = na, nb
                     scores[a], scores[b] = sa, sb
                     return True
-        # Swap one person of a with one of b.
+        # Swap one person of a with one of b. Two people of the same unit whom no wish
+        # touches change nothing; a swap the slots, venues or languages forbid is skipped
+        # before it is scored (bit ANDs only).
+        unit, wants, wanted_by = self.unit, self.wants, self.wanted_by
         for i, pa in enumerate(ca):
+            quiet_a = not wants[pa] and pa not in wanted_by
             for j, pb in enumerate(cb):
+                if quiet_a and unit[pa] == unit[pb] and not wants[pb] and pb not in wanted_by:
+                    continue
+                if not (self._fits_bits(pb, ca, skip=pa) and self._fits_bits(pa, cb, skip=pb)):
+                    continue
                 na = [*ca[:i], pb, *ca[i + 1 :]]
                 nb = [*cb[:j], pa, *cb[j + 1 :]]
                 sa, sb = self.circle_score(na), self.circle_score(nb)

@@ -114,3 +114,25 @@ def may_write_retrospective(user: Any, circle: Circle, today: Any) -> bool:
 def sees_retrospective(me: CircleMember, member: CircleMember, retro: Any) -> bool:
     """A retrospective is its member's own; others in the circle see it once it is shared."""
     return member.pk == me.pk or bool(retro.shared)
+
+
+# --- the Connectoren programme: onboarding, community, stories (wt/connectoren) -----------
+
+# Coordinators see the checklist's progress as counts per step, and only from this many
+# Connectoren on: below it a count could name a person (the staff council's minimum group).
+ONBOARDING_MIN_GROUP = 5
+
+
+def may_onboard(user: Any) -> bool:
+    """The onboarding checklist is an approved Connector's own."""
+    return is_active_user(user) and is_multiplier(user)
+
+
+def may_tell_story(user: Any) -> bool:
+    """Approved Connectoren share stories of helping someone or of an experiment."""
+    return is_active_user(user) and is_multiplier(user)
+
+
+def may_manage_onboarding(user: Any) -> bool:
+    """Coordinators edit the checklist's steps and see its progress in aggregate."""
+    return bool(is_coordinator(user))

@@ -33,4 +33,27 @@ urlpatterns = [
     path("connectoren/<int:multiplier_id>/ask/", views_multipliers.ask, name="ask"),
     path("connectoren/coverage/", views_multipliers.coverage, name="coverage"),
     path("connectoren/<int:multiplier_id>/decide/", views_multipliers.decide, name="decide"),
+    path("connectoren/onboarding/", views_multipliers.onboarding, name="onboarding"),
+    path(
+        "connectoren/onboarding/<int:item_id>/tick/",
+        views_multipliers.onboarding_tick,
+        name="onboarding_tick",
+    ),
+    path(
+        "connectoren/onboarding/steps/",
+        views_multipliers.onboarding_steps,
+        name="onboarding_steps",
+    ),
+    path(
+        "connectoren/onboarding/steps/<int:item_id>/",
+        views_multipliers.onboarding_step_edit,
+        name="onboarding_step_edit",
+    ),
+    path(
+        "connectoren/onboarding/steps/<int:item_id>/delete/",
+        views_multipliers.onboarding_step_delete,
+        name="onboarding_step_delete",
+    ),
+    path("connectoren/stories/", views_multipliers.stories, name="stories"),
+    path("connectoren/stories/new/", views_multipliers.story_new, name="story_new"),
 ]

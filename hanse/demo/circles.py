@@ -19,14 +19,21 @@ from hanse.circles.models import (
     Circle,
     CircleMember,
     CircleRound,
+    ConnectorStory,
     Multiplier,
+    OnboardingItem,
+    OnboardingTick,
+    Programme,
     Relationship,
     SignUp,
 )
 from hanse.circles.models.circles import SLOTS
 from hanse.circles.services.rounds import circle_create
+from hanse.communities.models import Community, Membership
 from hanse.demo.context import DemoContext
 from hanse.people.models import Location, User
+from hanse.posts.models import Post
+from hanse.posts.services.posts import post_create
 
 TOPICS = (
     "Teams und Chat",
@@ -146,6 +153,7 @@ def create_circles(ctx: DemoContext) -> None:
         SignUp.objects.create(round=upcoming, user=user, slots=slots, language="de")
 
     _multipliers(ctx, clara, anna)
+    _programme(ctx, anna)
     ctx.counts["circles"] = Circle.objects.count()
 
 
@@ -204,3 +212,72 @@ def _multipliers(ctx: DemoContext, clara: User, anna: User) -> None:
             topics="Online-Meetings, Wissen teilen",
             note="Ich helfe in meiner Filiale schon oft bei Teams-Fragen.",
         )
+
+
+STORIES = (
+    (
+        "helped",
+        "Frau Lange aus der Filiale hat sich nicht getraut, ihre erste Teams-Besprechung "
+        "mit Kundinnen zu leiten. Wir haben zwanzig Minuten geübt: Bildschirm teilen, "
+        "Warteraum, Aufnahme aus. Gestern lief ihr erstes Online-Beratungsgespräch. "
+        "Kleine Hilfe, große Wirkung.",
+    ),
+    (
+        "experiment",
+        "Experiment: eine Woche lang haben wir in der Filiale die Übergabe morgens über "
+        "einen Community-Beitrag gemacht statt per E-Mail. Ergebnis: weniger Rückfragen, "
+        "aber die Kolleginnen in Teilzeit haben ihn oft erst mittags gelesen. Nächster "
+        "Versuch: Beitrag plus fünf Minuten Stand-up.",
+    ),
+    (
+        "helped",
+        "Zwei Kollegen aus der Baufinanzierung suchten dieselbe Vorlage: einer in der "
+        "Zentrale, einer in der Filiale. Ich habe die beiden verbunden, jetzt pflegen sie "
+        "die Vorlage gemeinsam im Wiki ihrer Community.",
+    ),
+    (
+        "experiment",
+        "Gescheitertes Experiment, trotzdem lehrreich: unsere offene Sprechstunde für "
+        "Hanse-Fragen am Freitagnachmittag kam nicht an. Niemand hatte Zeit. Wir probieren "
+        "es jetzt dienstags nach dem Mittag.",
+    ),
+)
+
+
+def _programme(ctx: DemoContext, anna: User) -> None:
+    """The programme around the role: the Connectoren community is linked and every approved
+    Connector is in it; the checklist is partly ticked (Anna's is done); four stories."""
+    rng = ctx.rng("connectoren-programme")
+    approved = list(
+        Multiplier.objects.filter(status=Multiplier.Status.APPROVED)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    community = Community.objects.filter(name="Connectoren").first()
+    if community is not None:
+        Programme.objects.update_or_create(pk=1, defaults={"community": community})
+        inside = set(
+            Membership.objects.filter(community=community).values_list("user_id", flat=True)
+        )
+        joining = [m.user for m in approved if m.user_id not in inside]
+        # Written in bulk like the demo's other memberships, the count kept equal.
+        Membership.objects.bulk_create(
+            [Membership(community=community, user=u, role=Membership.Role.MEMBER) for u in joining]
+        )
+        Community.objects.filter(pk=community.pk).update(
+            member_count=Membership.objects.filter(community=community).count()
+        )
+    steps = list(OnboardingItem.objects.all())
+    ticks = []
+    for m in approved:
+        done = len(steps) if m.user_id == anna.pk else rng.randint(0, len(steps))
+        ticks += [OnboardingTick(item=item, user=m.user) for item in steps[:done]]
+    OnboardingTick.objects.bulk_create(ticks, ignore_conflicts=True)
+    tellers = [anna] + [m.user for m in rng.sample(approved, min(3, len(approved)))]
+    tellers = list(dict.fromkeys(u for u in tellers))
+    for i, (kind, body) in enumerate(STORIES):
+        author = tellers[i % len(tellers)]
+        post = post_create(author=author, body=f"{body}\n\n#Connectoren", scope=Post.Scope.COMPANY)
+        when = ctx.now - dt.timedelta(days=3 + 9 * i, hours=rng.randint(0, 8))
+        Post.objects.filter(pk=post.pk).update(created_at=when)
+        ConnectorStory.objects.create(post=post, author=author, kind=kind, created_at=when)

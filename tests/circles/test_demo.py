@@ -31,3 +31,28 @@ def test_small_demo_has_circles_and_connectoren() -> None:
     # Another demo account sees the meeting of Anna's circle nowhere.
     ben = User.objects.get(username="ben.weber")
     assert not Circle.objects.visible_to(ben).filter(pk=running.pk).exists()
+
+
+def test_small_demo_has_the_connectoren_programme() -> None:
+    """The Connectoren community is linked and holds every Connector; the checklist is partly
+    ticked; stories exist and are company-wide posts."""
+    from hanse.circles import selectors_programme as programme  # why: this test only
+    from hanse.circles.models import ConnectorStory, OnboardingTick
+    from hanse.communities.models import Membership
+
+    call_command("seed_demo", size="small", seed=1, verbosity=0)
+    community = programme.programme_community()
+    assert community is not None and community.name == "Connectoren"
+    approved = Multiplier.objects.filter(status="approved").values_list("user_id", flat=True)
+    inside = Membership.objects.filter(community=community).values_list("user_id", flat=True)
+    assert set(approved) <= set(inside)
+    assert community.member_count == len(inside)
+    anna = User.objects.get(username="anna.schmidt")
+    assert all(s.done for s in programme.onboarding_for(viewer=anna))
+    assert OnboardingTick.objects.exclude(user=anna).exists()
+    assert ConnectorStory.objects.count() == 4
+    ben = User.objects.get(username="ben.weber")
+    assert programme.stories_for(viewer=ben).count() == 4
+    assert programme.meetups_for(viewer=ben)
+    clara = User.objects.get(username="clara.fischer")
+    assert programme.onboarding_progress(viewer=clara).shown

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from hanse.circles import rules, tasks
 from hanse.circles.models import Multiplier
+from hanse.circles.services.programme import programme_community_join
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.jobs.outbox import enqueue_on_commit
 from hanse.people.models import User
@@ -41,7 +42,8 @@ def multiplier_volunteer(*, user: User, topics: str, note: str = "") -> Multipli
 
 
 def multiplier_decide(*, by: User, multiplier: Multiplier, approve: bool) -> Multiplier:
-    """Approve or decline a volunteer (coordinators); the person is told."""
+    """Approve or decline a volunteer (coordinators); the person is told, and an approved
+    Connector joins the Connectoren community."""
     if not rules.is_coordinator(by):
         raise PermissionRefused(_("Only circle coordinators can do this."))
     if multiplier.status != Multiplier.Status.PENDING:
@@ -51,5 +53,8 @@ def multiplier_decide(*, by: User, multiplier: Multiplier, approve: bool) -> Mul
         multiplier.decided_by = by
         multiplier.decided_at = timezone.now()
         multiplier.save(update_fields=["status", "decided_by", "decided_at"])
+        if approve:
+            # An approved Connector joins the programme's community (founded on the first).
+            programme_community_join(user=multiplier.user, by=by)
         enqueue_on_commit(tasks.notify_multiplier_decided, multiplier.pk)
     return multiplier
