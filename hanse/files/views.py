@@ -20,7 +20,7 @@ from hanse.communities.forms import JoinRequestForm
 from hanse.communities.models import Community
 from hanse.core import http, uploads
 from hanse.core.errors import ServiceError
-from hanse.core.files import serve_thumbnail, serve_upload
+from hanse.core.files import serve_stored_file, serve_thumbnail, serve_upload
 from hanse.files import rules, selectors, services, tasks
 from hanse.files.models import Folder
 
@@ -259,6 +259,23 @@ def download(request: HttpRequest, file_id: int, number: int, filename: str) -> 
 def thumbnail(request: HttpRequest, file_id: int, number: int) -> HttpResponseBase:
     version = selectors.get_version_for(viewer=http.viewer(request), file_id=file_id, number=number)
     return serve_thumbnail(request, version)
+
+
+@require_http_methods(["GET", "HEAD"])
+def preview(request: HttpRequest, file_id: int, number: int) -> HttpResponseBase:
+    """The picture of a PDF version's first page (made by the task queue), after the same
+    check as its download; 404 while there is none."""
+    version = selectors.get_version_for(viewer=http.viewer(request), file_id=file_id, number=number)
+    if not version.is_pdf or version.preview_status != version.PREVIEW_READY:
+        raise Http404
+    stem = version.original_name.rpartition(".")[0] or version.original_name
+    return serve_stored_file(
+        request,
+        version.thumbnail,
+        content_type="image/webp",
+        filename=f"{stem}.webp",
+        as_attachment=False,
+    )
 
 
 def _community_page(request: HttpRequest, slug: str, tab: str = "files") -> dict[str, Any]:
