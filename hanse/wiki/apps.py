@@ -8,8 +8,9 @@ class WikiConfig(AppConfig):
     verbose_name = _("Wiki")
 
     def ready(self) -> None:
-        # The notification types register when the module is imported.
+        # The notification types register when the module is imported; the page topic here.
         from hanse.jobs import scheduler
-        from hanse.wiki import jobs, notifications, search  # noqa: F401
+        from hanse.wiki import jobs, live, notifications, search  # noqa: F401
 
         scheduler.register(*jobs.SCHEDULES)
+        live.register()

@@ -13,7 +13,7 @@ from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import MAX_SOURCE_CHARS
 from hanse.jobs.outbox import enqueue_on_commit
 from hanse.posts.services.posts import render_text
-from hanse.wiki import markup, tasks
+from hanse.wiki import live, markup, tasks
 from hanse.wiki.models import Page, PageLink, PageWatch, Revision, WikiSettings, title_key
 from hanse.wiki.rules import (
     may_delete_page,
@@ -272,6 +272,7 @@ def page_update(
                 old = Page(pk=locked.pk, community=locked.community, key=old_key)
                 _rerender_linking(old)
             _queue_changed(locked, revision)
+            live.page_changed_on_commit(locked.pk, number)
     except IntegrityError as exc:
         raise _title_taken() from exc
     for field in ("title", "key", "body", "body_html", "parent", "current_revision"):
@@ -343,10 +344,12 @@ def wiki_settings_update(
         raise ServiceError(
             _("The review reminder must be between 7 and 3650 days."), code="invalid_days"
         )
-    wiki, _created = WikiSettings.objects.update_or_create(
-        community=community,
-        defaults={"enabled": enabled, "edit_policy": edit_policy, "review_days": review_days},
-    )
+    with transaction.atomic():
+        wiki, _created = WikiSettings.objects.update_or_create(
+            community=community,
+            defaults={"enabled": enabled, "edit_policy": edit_policy, "review_days": review_days},
+        )
+        live.wiki_settings_changed_on_commit(community.pk)
     community.__dict__.pop("_wiki_settings", None)
     return wiki
 

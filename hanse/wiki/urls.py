@@ -11,6 +11,7 @@ urlpatterns = [
     path("c/<slug:slug>/settings/", views.wiki_settings, name="settings"),
     path("<int:page_id>/", views.page_detail, name="page"),
     path("<int:page_id>/edit/", views.page_edit, name="edit"),
+    path("<int:page_id>/newer/", views.page_newer, name="newer"),
     path("<int:page_id>/history/", views.page_history, name="history"),
     path("<int:page_id>/diff/", views.page_diff, name="diff"),
     path("<int:page_id>/revisions/<int:number>/", views.revision_detail, name="revision"),

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hanse.communities import selectors as community_selectors
 from hanse.communities.forms import JoinRequestForm
@@ -172,6 +172,27 @@ def page_detail(request: HttpRequest, page_id: int) -> HttpResponse:
             "may_edit": rules.may_edit_page(viewer, page),
             "may_delete": rules.may_delete_page(viewer, page),
             "watching": selectors.is_watching(page=page, user=viewer),
+        },
+    )
+
+
+@require_GET
+def page_newer(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Whether the page has a newer version than ``base`` (a revision id): the notice an open
+    page or editor fetches when told the page changed (``wiki/live.py``); 204 when none."""
+    viewer = http.viewer(request)
+    page = selectors.get_page_for(viewer=viewer, page_id=page_id)
+    base = _number(request.GET.get("base"))
+    if base is None or page.current_revision_id == base:
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "wiki/_newer.html",
+        {
+            "page": page,
+            "editing": request.GET.get("mode") == "edit",
+            "revision": page.current_revision,
+            "base_number": page.revisions.filter(pk=base).values_list("number", flat=True).first(),
         },
     )
 
