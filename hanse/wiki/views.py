@@ -202,7 +202,9 @@ def page_images_upload(request: HttpRequest, page_id: int) -> JsonResponse:
             "images": [
                 {
                     "url": image.get_absolute_url(),
-                    "markdown": markup.image_markdown(image.get_absolute_url(), image.original_name),
+                    "markdown": markup.image_markdown(
+                        image.get_absolute_url(), image.original_name
+                    ),
                 }
                 for image in images
             ]

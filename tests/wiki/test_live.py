@@ -44,7 +44,12 @@ def _world(make_user: Any, make_community: Any, kind: str = Community.Kind.PRIVA
     ],
 )
 async def test_subscribe_is_checked_against_the_page(
-    make_user: Any, make_community: Any, cookie_for: Any, kind: str, who: str, allowed: bool
+    make_user: Any,
+    make_community: Any,
+    cookie_for: Any,
+    kind: str,
+    who: str,
+    allowed: bool,  # noqa: F811
 ) -> None:
     """Who may read the page may follow it; anyone else gets the answer of a missing topic."""
     _community, page, people = await database_sync_to_async(_world)(make_user, make_community, kind)
@@ -58,7 +63,9 @@ async def test_subscribe_is_checked_against_the_page(
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_a_save_reaches_readers_and_leaving_revokes(
-    make_user: Any, make_community: Any, cookie_for: Any
+    make_user: Any,
+    make_community: Any,
+    cookie_for: Any,  # noqa: F811
 ) -> None:
     """A save pushes ids only to whoever holds the page; a member who leaves loses the topic."""
     community, page, people = await database_sync_to_async(_world)(make_user, make_community)
@@ -89,7 +96,9 @@ async def test_a_save_reaches_readers_and_leaving_revokes(
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_switching_the_wiki_off_revokes_the_page(
-    make_user: Any, make_community: Any, cookie_for: Any
+    make_user: Any,
+    make_community: Any,
+    cookie_for: Any,  # noqa: F811
 ) -> None:
     community, page, people = await database_sync_to_async(_world)(make_user, make_community)
     topic = f"wikipage:{page.pk}"
