@@ -46,10 +46,10 @@ def _world(make_user: Any, make_community: Any, kind: str = Community.Kind.PRIVA
 async def test_subscribe_is_checked_against_the_page(
     make_user: Any,
     make_community: Any,
-    cookie_for: Any,
+    cookie_for: Any,  # noqa: F811
     kind: str,
     who: str,
-    allowed: bool,  # noqa: F811
+    allowed: bool,
 ) -> None:
     """Who may read the page may follow it; anyone else gets the answer of a missing topic."""
     _community, page, people = await database_sync_to_async(_world)(make_user, make_community, kind)
