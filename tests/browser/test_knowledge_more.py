@@ -75,6 +75,7 @@ def test_pictures_preview_and_all_files(
     picture.write_bytes(_png_bytes())
 
     browser_page = new_page(name="olga")
+    browser_page.set_default_timeout(60_000)  # a shared, busy test machine: the first load
     login(browser_page, owner)
     browser_page.goto(f"/wiki/{page.pk}/edit/")
     editor = browser_page.locator("textarea[name=body]")

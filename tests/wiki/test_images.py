@@ -159,8 +159,9 @@ def test_hostile_picture_markdown_stays_harmless(people, club, source):
     gains an attribute, and the alt text is escaped."""
     html = services.render_page(source, author=people["member"], community=club).html
     for tag in re.findall(r"<[^>]+>", html):
-        assert "onerror" not in tag and "javascript:" not in tag
-        if tag.startswith("<img"):
+        if not tag.startswith("<img"):
+            assert "onerror" not in tag and "javascript:" not in tag
+        else:  # the alt text may say anything, escaped: only these attributes exist
             assert re.fullmatch(
                 r'<img class="wiki-image" src="/wiki/images/1/a\.png" alt="[^"<>]*" '
                 r'loading="lazy">',
