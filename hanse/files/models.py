@@ -178,6 +178,9 @@ class FileVersion(models.Model):
         IMAGE = "image", _("Image")
         FILE = "file", _("File")
 
+    PREVIEW_READY = "ready"
+    PREVIEW_NONE = "none"
+
     file_entry = models.ForeignKey(LibraryFile, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     uploader = models.ForeignKey(
@@ -201,6 +204,9 @@ class FileVersion(models.Model):
     # The text inside the file for search ("" until read; text_status says how it went).
     text = models.TextField(blank=True)
     text_status = models.CharField(max_length=16, blank=True)
+    # A PDF's preview (its first page, WebP, in ``thumbnail``): "" while the task queue has
+    # not made it yet, PREVIEW_READY when it is there, PREVIEW_NONE when the PDF gives none.
+    preview_status = models.CharField(_("preview"), max_length=8, blank=True)
 
     objects = FileVersionQuerySet.as_manager()
 
@@ -221,6 +227,10 @@ class FileVersion(models.Model):
     @property
     def is_image(self) -> bool:
         return self.kind == self.Kind.IMAGE
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
 
 
 class LibraryWatch(models.Model):

@@ -94,6 +94,13 @@ def _version(
     )
 
 
+def _queue_previews(versions: Sequence[FileVersion]) -> None:
+    """The previews of new PDF versions, made by the task queue after the commit."""
+    pdfs = [v.pk for v in versions if v.content_type == tasks.PDF]
+    if pdfs:
+        enqueue_on_commit(tasks.make_pdf_previews, pdfs)
+
+
 def files_upload(
     *,
     by: User,
@@ -136,6 +143,7 @@ def files_upload(
         LibraryWatch.objects.get_or_create(community=community, user=by)
         ids = [v.pk for v in versions]
         enqueue_on_commit(tasks.read_texts, ids)
+        _queue_previews(versions)
         enqueue_on_commit(tasks.notify_files_added, community.pk, [e.pk for e in entries], by.pk)
     return entries
 
@@ -158,6 +166,7 @@ def version_upload(
         locked.updated_at = timezone.now()
         locked.save(update_fields=["current_version", "version_count", "updated_at"])
         enqueue_on_commit(tasks.read_texts, [version.pk])
+        _queue_previews([version])
     entry.current_version = version
     entry.version_count = number
     return version

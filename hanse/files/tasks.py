@@ -7,11 +7,13 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from hanse.core import searchable, uploads
+from hanse.files import pdf_preview
 from hanse.files.models import FileVersion, FolderWatch, LibraryFile, LibraryWatch
 from hanse.jobs import once
 from hanse.jobs.retry import retry
@@ -37,6 +39,45 @@ def read_texts(version_ids: list[int]) -> int:
         version.save(update_fields=["text_status", "text"])
         done += 1
     return done
+
+
+PDF = "application/pdf"
+
+
+@task()
+def make_pdf_previews(version_ids: list[int]) -> int:
+    """Render the first page of these PDF versions to a WebP preview (``pdf_preview``: a
+    bounded child process). A PDF that gives none is marked so, and the page says so; a
+    version that has its preview already is skipped. Idempotent."""
+    made = 0
+    for version in FileVersion.objects.filter(
+        pk__in=version_ids, content_type=PDF, preview_status=""
+    ):
+        try:
+            with version.file.open("rb") as handle:
+                data = handle.read(pdf_preview.MAX_PDF_BYTES + 1)
+        except OSError:
+            logger.warning("No PDF preview for version %s: the file cannot be read.", version.pk)
+            data = b""
+        picture = pdf_preview.render_first_page(data) if data else None
+        if picture is None:
+            version.preview_status = FileVersion.PREVIEW_NONE
+            version.save(update_fields=["preview_status"])
+            continue
+        storage = version.thumbnail.storage
+        name = storage.save(
+            version.thumbnail.field.generate_filename(version, "preview.webp"),
+            ContentFile(picture),
+        )
+        # Only where no other run stored one meanwhile; else this copy goes again.
+        claimed = FileVersion.objects.filter(pk=version.pk, preview_status="").update(
+            thumbnail=name, preview_status=FileVersion.PREVIEW_READY
+        )
+        if not claimed:
+            storage.delete(name)
+            continue
+        made += 1
+    return made
 
 
 @task()

@@ -20,5 +20,6 @@ urlpatterns = [
     path("<int:file_id>/versions/", views.version_upload, name="version_upload"),
     path("<int:file_id>/delete/", views.trash, name="trash"),
     path("<int:file_id>/v/<int:number>/thumb/", views.thumbnail, name="thumb"),
+    path("<int:file_id>/v/<int:number>/preview/", views.preview, name="preview"),
     path("<int:file_id>/v/<int:number>/<str:filename>", views.download, name="download"),
 ]

@@ -4,6 +4,7 @@ drop), a file with its versions, and the permission-checked downloads."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -20,9 +21,10 @@ from hanse.communities.forms import JoinRequestForm
 from hanse.communities.models import Community
 from hanse.core import http, uploads
 from hanse.core.errors import ServiceError
-from hanse.core.files import serve_thumbnail, serve_upload
+from hanse.core.files import serve_stored_file, serve_thumbnail, serve_upload
 from hanse.files import rules, selectors, services, tasks
 from hanse.files.models import Folder
+from hanse.people.models import User
 
 ALL_FILES_PAGE_SIZE = 50
 
@@ -261,6 +263,23 @@ def thumbnail(request: HttpRequest, file_id: int, number: int) -> HttpResponseBa
     return serve_thumbnail(request, version)
 
 
+@require_http_methods(["GET", "HEAD"])
+def preview(request: HttpRequest, file_id: int, number: int) -> HttpResponseBase:
+    """The picture of a PDF version's first page (made by the task queue), after the same
+    check as its download; 404 while there is none."""
+    version = selectors.get_version_for(viewer=http.viewer(request), file_id=file_id, number=number)
+    if not version.is_pdf or version.preview_status != version.PREVIEW_READY:
+        raise Http404
+    stem = version.original_name.rpartition(".")[0] or version.original_name
+    return serve_stored_file(
+        request,
+        version.thumbnail,
+        content_type="image/webp",
+        filename=f"{stem}.webp",
+        as_attachment=False,
+    )
+
+
 def _community_page(request: HttpRequest, slug: str, tab: str = "files") -> dict[str, Any]:
     viewer = http.viewer(request)
     community = community_selectors.get_community_for(viewer=viewer, slug=slug)
@@ -305,7 +324,9 @@ def folder_move(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def all_files(request: HttpRequest, slug: str) -> HttpResponse:
-    """Every file of the library across its folders: sortable, filtered by type, paged."""
+    """Every file of the community: the library across its folders, and (read-only, linking
+    to where they were shared) the files of its posts, comments and chat channels; sortable,
+    filtered by type, place and person, paged."""
     context = _community_page(request, slug)
     if not context["can_read"]:
         return render(request, "files/all_files.html", context, status=403)
@@ -317,13 +338,45 @@ def all_files(request: HttpRequest, slug: str) -> HttpResponse:
     kind = request.GET.get("type", "")
     if kind not in selectors.FILE_TYPES:
         kind = ""
-    files = selectors.all_files(viewer=viewer, community=community, sort=sort, kind=kind)
+    source = request.GET.get("source", "")
+    if source not in selectors.SOURCES:
+        source = ""
+    raw_person = request.GET.get("person", "")
+    people = {
+        p.pk: p
+        for p in User.objects.filter(
+            pk__in=selectors.community_file_people(viewer=viewer, community=community)
+        ).order_by("last_name", "first_name", "pk")
+    }
+    person_id = int(raw_person) if raw_person.isdigit() and int(raw_person) in people else None
+    files = selectors.community_files(
+        viewer=viewer,
+        community=community,
+        sort=sort,
+        kind=kind,
+        person_id=person_id,
+        source=source,
+    )
     page = Paginator(files, ALL_FILES_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = [{**row, "person": people.get(row["e_person"])} for row in page.object_list]
+    filters = {"sort": sort, "type": kind, "source": source, "person": person_id or ""}
     context |= {
         "page_obj": page,
-        "files": page.object_list,
+        "files": entries,
         "sort": sort,
         "kind": kind,
+        "source": source,
+        "person_id": person_id,
+        "people": list(people.values()),
+        # The query string of the other filters, for the column headers and the pages.
+        "keep": urlencode({k: v for k, v in filters.items() if v and k != "sort"}),
+        "keep_sorted": urlencode({k: v for k, v in filters.items() if v}),
+        "source_choices": [
+            ("", _("Everywhere")),
+            (selectors.SOURCE_LIBRARY, _("Library")),
+            (selectors.SOURCE_POST, _("Posts and comments")),
+            (selectors.SOURCE_CHAT, _("Chat")),
+        ],
         "may_see_bin": rules.may_see_bin_of(viewer, community),
         "sort_choices": [
             ("name", _("Name (A–Z)")),  # noqa: RUF001 - the typographic dash is meant

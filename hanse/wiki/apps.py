@@ -8,8 +8,12 @@ class WikiConfig(AppConfig):
     verbose_name = _("Wiki")
 
     def ready(self) -> None:
-        # The notification types register when the module is imported.
+        # The notification types register when the module is imported; the page topic here.
+        from hanse.core import uploads
         from hanse.jobs import scheduler
-        from hanse.wiki import jobs, notifications, search  # noqa: F401
+        from hanse.wiki import jobs, live, notifications, search  # noqa: F401
+        from hanse.wiki.services import PAGE_IMAGES
 
         scheduler.register(*jobs.SCHEDULES)
+        live.register()
+        uploads.register(PAGE_IMAGES)

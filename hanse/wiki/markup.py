@@ -75,6 +75,38 @@ def mark_missing(rendered: str) -> str:
     )
 
 
+# Pictures: the posts' pipeline has Markdown images switched off, so ``![alt](url)`` arrives
+# as "!" and an ordinary (sanitised) link. Only such a link to a page picture's own address
+# (``wiki:image``: digits, then a percent-encoded name) becomes an <img>, built here from the
+# matched id and name; its text becomes the alt text, escaped again for the attribute.
+IMAGE_PATH = "/wiki/images/"
+_IMAGE_LINK = re.compile(
+    r'!<a href="' + re.escape(IMAGE_PATH) + r'(\d{1,12})/([A-Za-z0-9._~%-]{1,400})"'
+    r'(?: title="[^"<>]*")? rel="nofollow noopener noreferrer">([^<]{0,300})</a>'
+)
+
+
+def embed_images(rendered: str) -> str:
+    """Links written as pictures to page pictures become pictures (after sanitising)."""
+
+    def replace(match: re.Match[str]) -> str:
+        image_id, name, alt = match.groups()
+        alt = html.escape(html.unescape(alt), quote=True)
+        return (
+            f'<img class="wiki-image" src="{IMAGE_PATH}{image_id}/{name}" alt="{alt}" '
+            'loading="lazy">'
+        )
+
+    return _IMAGE_LINK.sub(replace, rendered)
+
+
+def image_markdown(url: str, name: str) -> str:
+    """The Markdown an editor inserts for a page picture: its name (without the ending) as
+    the alt text, which the author can change."""
+    alt = (name.rpartition(".")[0] or name).replace("_", " ").replace("-", " ").strip()
+    return f"![{_escape(alt)}]({url})"
+
+
 @dataclass(frozen=True)
 class Heading:
     level: int

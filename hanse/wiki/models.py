@@ -9,7 +9,9 @@ yet is found again once someone creates it.
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import models
@@ -200,6 +202,64 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.number})"
+
+
+def _image_path(instance: PageImage, filename: str) -> str:
+    # A random name: the stored path says nothing about the page, the person or the picture.
+    return f"wiki/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+def _image_thumbnail_path(instance: PageImage, filename: str) -> str:
+    return f"wiki/thumbs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.webp"
+
+
+class PageImageQuerySet(models.QuerySet["PageImage"]):
+    def visible_to(self, user: User | None) -> PageImageQuerySet:
+        """A picture in a page's text is seen exactly by those who may read its page."""
+        return self.filter(page__in=Page.objects.visible_to(user).values("id"))
+
+
+class PageImage(models.Model):
+    """A picture uploaded while editing a page, shown in its text (``![alt](url)``) and served
+    only through ``wiki:image`` after ``visible_to``: nothing is published under /media/."""
+
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="images", verbose_name=_("page")
+    )
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    kind = models.CharField(max_length=8, default="image")
+    file = models.FileField(upload_to=_image_path, max_length=255)
+    thumbnail = models.FileField(upload_to=_image_thumbnail_path, max_length=255, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    # Sniffed from the content, never taken from the upload's name or header.
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = PageImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("page picture")
+        verbose_name_plural = _("page pictures")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        # Every character of the name but letters, digits and "._~-" percent-encoded (reverse
+        # leaves parentheses, which would end a Markdown link): wiki.markup.embed_images
+        # recognises exactly this form.
+        base = reverse("wiki:image", args=[self.pk, "-"]).removesuffix("-")
+        return base + quote(self.original_name, safe="")
 
 
 class PageLink(models.Model):

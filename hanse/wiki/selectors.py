@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from hanse.people.models import User
-from hanse.wiki.models import Page, PageLink, PageWatch, Revision
+from hanse.wiki.models import Page, PageImage, PageLink, PageWatch, Revision
 from hanse.wiki.services import MAX_DEPTH
 
 if TYPE_CHECKING:
@@ -28,6 +28,14 @@ def get_page_for(*, viewer: User | None, page_id: int) -> Page:
     if page is None:
         raise Http404
     return page
+
+
+def get_image_for(*, viewer: User | None, image_id: int) -> PageImage:
+    """A picture of a page's text, or 404 when it does not exist or its page is not readable."""
+    image = PageImage.objects.visible_to(viewer).filter(pk=image_id).first()
+    if image is None:
+        raise Http404
+    return image
 
 
 def pages_of(*, viewer: User | None, community: Community | None) -> QuerySet[Page]:

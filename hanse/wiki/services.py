@@ -5,16 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core import uploads
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.text import MAX_SOURCE_CHARS
 from hanse.jobs.outbox import enqueue_on_commit
 from hanse.posts.services.posts import render_text
-from hanse.wiki import markup, tasks
-from hanse.wiki.models import Page, PageLink, PageWatch, Revision, WikiSettings, title_key
+from hanse.wiki import live, markup, tasks
+from hanse.wiki.models import (
+    Page,
+    PageImage,
+    PageLink,
+    PageWatch,
+    Revision,
+    WikiSettings,
+    title_key,
+)
 from hanse.wiki.rules import (
     may_delete_page,
     may_edit_in,
@@ -26,6 +36,18 @@ if TYPE_CHECKING:
     from hanse.communities.models import Community
     from hanse.people.models import User
 
+# Pictures in a page's text: images only (type sniffed from the content, re-encoded), at most
+# ten at once, in their own storage folder.
+PAGE_IMAGES = uploads.UploadPolicy(
+    model="wiki.PageImage",
+    folder="wiki",
+    max_files=10,
+    content_types=frozenset(uploads.IMAGE_CONTENT_TYPES.values()),
+    not_allowed=_(
+        "The file “%(name)s” is not a picture. Pictures in a page may be JPEG, PNG, GIF or "
+        "WebP; add other files to the community's library and link them."
+    ),
+)
 MAX_TITLE = 200
 MAX_NOTE = 300
 # A parent chain longer than this is refused (and breadcrumbs stop there).
@@ -108,7 +130,7 @@ def render_page(body: str, *, author: User, community: Community | None) -> Rend
     )
     rendered = render_text(source, author=author, community=community)
     return Rendered(
-        html=markup.mark_missing(rendered.html),
+        html=markup.embed_images(markup.mark_missing(rendered.html)),
         links=[title_key(t) for t in markup.link_titles(body)],
     )
 
@@ -272,6 +294,7 @@ def page_update(
                 old = Page(pk=locked.pk, community=locked.community, key=old_key)
                 _rerender_linking(old)
             _queue_changed(locked, revision)
+            live.page_changed_on_commit(locked.pk, number)
     except IntegrityError as exc:
         raise _title_taken() from exc
     for field in ("title", "key", "body", "body_html", "parent", "current_revision"):
@@ -302,9 +325,27 @@ def page_delete(*, page: Page, by: User) -> None:
         raise PermissionRefused(_("You may not delete this page."))
     with transaction.atomic():
         Page.objects.filter(parent=page).update(parent=page.parent)
+        uploads.delete_files_on_commit(list(PageImage.objects.filter(page=page)))
         gone = Page(pk=page.pk, community=page.community, key=page.key)
         page.delete()
         _rerender_linking(gone)
+
+
+def page_images_upload(*, page: Page, by: User, files: list[UploadedFile]) -> list[PageImage]:
+    """Store pictures for a page's text (who may edit the page); each is checked (count,
+    size, type sniffed from the content) before anything is written. The editor inserts
+    ``markup.image_markdown`` of each into the text; saving the page is a separate step."""
+    if not may_edit_page(by, page):
+        raise PermissionRefused(_("You may not edit this page."))
+    if not files:
+        raise ServiceError(_("Please choose at least one picture."), code="no_files")
+    validated = uploads.validate(files, PAGE_IMAGES)
+    with uploads.removed_on_error(), transaction.atomic():
+        return uploads.store(
+            validated,
+            PAGE_IMAGES,
+            lambda item: PageImage(page=page, uploader=by, **uploads.row_fields(item)),
+        )
 
 
 def page_mark_reviewed(*, page: Page, by: User) -> Page:
@@ -343,10 +384,12 @@ def wiki_settings_update(
         raise ServiceError(
             _("The review reminder must be between 7 and 3650 days."), code="invalid_days"
         )
-    wiki, _created = WikiSettings.objects.update_or_create(
-        community=community,
-        defaults={"enabled": enabled, "edit_policy": edit_policy, "review_days": review_days},
-    )
+    with transaction.atomic():
+        wiki, _created = WikiSettings.objects.update_or_create(
+            community=community,
+            defaults={"enabled": enabled, "edit_policy": edit_policy, "review_days": review_days},
+        )
+        live.wiki_settings_changed_on_commit(community.pk)
     community.__dict__.pop("_wiki_settings", None)
     return wiki
 

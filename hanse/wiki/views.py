@@ -6,17 +6,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hanse.communities import selectors as community_selectors
 from hanse.communities.forms import JoinRequestForm
 from hanse.communities.models import Community
-from hanse.core import http
+from hanse.core import http, uploads
 from hanse.core.errors import ServiceError
+from hanse.core.files import serve_upload
 from hanse.wiki import markup, rules, selectors, services
 from hanse.wiki.forms import PageForm, SettingsForm
 from hanse.wiki.models import Page
@@ -176,6 +184,91 @@ def page_detail(request: HttpRequest, page_id: int) -> HttpResponse:
     )
 
 
+@require_POST
+def page_images_upload(request: HttpRequest, page_id: int) -> JsonResponse:
+    """Pictures for the text, uploaded by the editor's script (choose, drop or paste): JSON
+    with the Markdown to insert, or the error to show."""
+    viewer = http.viewer(request)
+    page = selectors.get_page_for(viewer=viewer, page_id=page_id)
+    try:
+        images = services.page_images_upload(
+            page=page, by=viewer, files=request.FILES.getlist("images")
+        )
+    except ServiceError as exc:
+        http.raise_if_hidden(exc)
+        return JsonResponse({"error": str(exc.message)}, status=exc.status or 400)
+    return JsonResponse(
+        {
+            "images": [
+                {
+                    "url": image.get_absolute_url(),
+                    "markdown": markup.image_markdown(
+                        image.get_absolute_url(), image.original_name
+                    ),
+                }
+                for image in images
+            ]
+        }
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def page_image(request: HttpRequest, image_id: int, filename: str) -> HttpResponseBase:
+    """A picture of a page's text, for those who may read the page (404 for anyone else)."""
+    image = selectors.get_image_for(viewer=http.viewer(request), image_id=image_id)
+    return serve_upload(request, image, filename)
+
+
+@require_GET
+def page_newer(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Whether the page has a newer version than ``base`` (a revision id): the notice an open
+    page or editor fetches when told the page changed (``wiki/live.py``); 204 when none."""
+    viewer = http.viewer(request)
+    page = selectors.get_page_for(viewer=viewer, page_id=page_id)
+    base = _number(request.GET.get("base"))
+    if base is None or page.current_revision_id == base:
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "wiki/_newer.html",
+        {
+            "page": page,
+            "editing": request.GET.get("mode") == "edit",
+            "revision": page.current_revision,
+            "base_number": page.revisions.filter(pk=base).values_list("number", flat=True).first(),
+        },
+    )
+
+
+def _insert_images(
+    request: HttpRequest, page: Page, form: PageForm, initial: dict[str, Any], parents: Any
+) -> tuple[PageForm, int]:
+    viewer = http.viewer(request)
+    try:
+        images = services.page_images_upload(
+            page=page, by=viewer, files=request.FILES.getlist("images")
+        )
+    except ServiceError as exc:
+        http.raise_if_hidden(exc)
+        form = PageForm(request.POST, initial=initial, parents=parents)
+        form.is_valid()
+        form.add_error(None, str(exc.message))
+        return form, 400
+    post = request.POST.copy()
+    body = post.get("body", "").rstrip()
+    added = "\n\n".join(
+        markup.image_markdown(image.get_absolute_url(), image.original_name) for image in images
+    )
+    post["body"] = f"{body}\n\n{added}\n" if body else f"{added}\n"
+    messages.success(
+        request,
+        _("The pictures are at the end of the text. Move them where they belong and save."),
+    )
+    form = PageForm(post, initial=initial, parents=parents)
+    form.is_valid()
+    return form, 200
+
+
 @require_http_methods(["GET", "POST"])
 def page_edit(request: HttpRequest, page_id: int) -> HttpResponse:
     """Edit a page; a save over someone else's newer version shows both texts."""
@@ -193,7 +286,11 @@ def page_edit(request: HttpRequest, page_id: int) -> HttpResponse:
     form = PageForm(request.POST or None, initial=initial, parents=parents)
     conflict: Page | None = None
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "insert_images" in request.POST:
+        # Without JavaScript: the chosen pictures are stored and their Markdown added to the
+        # end of the text in the form; nothing of the page is saved yet.
+        form, status = _insert_images(request, page, form, initial, parents)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.page_update(
@@ -228,6 +325,7 @@ def page_edit(request: HttpRequest, page_id: int) -> HttpResponse:
             "community": page.community,
             "conflict": conflict,
             "as_template": page.is_template,
+            "max_mb": uploads.max_bytes() // (1024 * 1024),
         },
         status=status,
     )

@@ -3,6 +3,7 @@ and every kind of community, against an explicit expected outcome. A leak is the
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -1206,3 +1207,135 @@ def test_library_more_write(write, actor, kind, world_for, client_for):
         assert "/login/" in response["Location"]
     if expected == "404":
         assert world.name not in response.content.decode()
+
+
+# --- knowledge, issue #18 completed (wt/knowledge): pictures in pages, the live notice of a
+# newer version, PDF previews, and post and chat files in "all files". The owner writes a page
+# with a picture (then a second version), a PDF with its preview, a post and a chat message
+# with a file each. Reads: "<status>" or "<status>:k" (k = the shared files' marker appears).
+SHARED_MARKER = "Geteiltmarker"
+KNOWLEDGE_MORE_READS: dict[str, dict[str, tuple[str, str, str]]] = {
+    surface: {
+        "anonymous": ("302", "302", "302"),
+        "outsider": (ok, private, "404"),
+        "member": (ok,) * 3,
+        "moderator": (ok,) * 3,
+        "owner": (ok,) * 3,
+        "admin": (ok,) * 3,
+    }
+    for surface, ok, private in [
+        ("wiki_image", "200", "404"),
+        ("wiki_newer", "200", "404"),
+        ("file_preview", "200", "404"),
+        ("all_files_shared", "200:k", "403"),
+    ]
+}
+
+
+def _knowledge_more(world: World) -> dict[str, str]:
+    from django.core.files.base import ContentFile  # why: this section only
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from hanse.chat.services import community_channel_ensure, message_post
+    from hanse.files.models import FileVersion
+    from hanse.files.services import files_upload
+    from hanse.posts.services.posts import post_create
+    from hanse.wiki.services import page_create, page_images_upload, page_update
+
+    owner, community = world.people["owner"], world.community
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8), "teal").save(png, format="PNG")
+    page = page_create(by=owner, community=community, title="Bilderseite", body="eins")
+    first = page.current_revision_id
+    (image,) = page_images_upload(
+        page=page, by=owner, files=[SimpleUploadedFile("bild.png", png.getvalue())]
+    )
+    page_update(
+        page=page, by=owner, title=page.title, body=f"![bild]({image.get_absolute_url()})",
+        base_revision_id=None,
+    )  # fmt: skip
+    (entry,) = files_upload(
+        by=owner,
+        community=community,
+        files=[SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n")],
+    )
+    version = FileVersion.objects.get(file_entry=entry)
+    version.thumbnail.save("p.webp", ContentFile(png.getvalue()), save=False)
+    version.preview_status = FileVersion.PREVIEW_READY
+    version.save(update_fields=["thumbnail", "preview_status"])
+    post_create(
+        author=owner, body="Mit Datei", community=community,
+        files=[SimpleUploadedFile(f"{SHARED_MARKER}-post.txt", b"Post")],
+    )  # fmt: skip
+    message_post(
+        channel=community_channel_ensure(community=community, user=owner),
+        author=owner,
+        body="Mit Datei",
+        files=[SimpleUploadedFile(f"{SHARED_MARKER}-chat.txt", b"Chat")],
+    )
+    return {
+        "wiki_image": image.get_absolute_url(),
+        "wiki_newer": f"{reverse('wiki:newer', args=[page.pk])}?base={first}",
+        "file_preview": reverse("files:preview", args=[entry.pk, 1]),
+        "all_files_shared": reverse("files:all_files", args=[community.slug]),
+    }
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("surface", list(KNOWLEDGE_MORE_READS))
+def test_knowledge_more_read(surface, actor, kind, world_for, client_for):
+    """Page pictures, the newer-version notice, PDF previews and the shared files in "all
+    files": per actor and kind of community."""
+    world = world_for(kind)
+    url = _knowledge_more(world)[surface]
+    expected = KNOWLEDGE_MORE_READS[surface][actor][KINDS.index(kind)]
+    status, _, flags = expected.partition(":")
+    response = client_for(world.people[actor]).get(url)
+    assert response.status_code == int(status), expected
+    if hasattr(response, "streaming_content"):
+        body = b"".join(response.streaming_content).decode("latin-1")
+    else:
+        body = response.content.decode()
+    if surface == "all_files_shared":
+        assert (f"{SHARED_MARKER}-post" in body) == ("k" in flags), expected
+        assert (f"{SHARED_MARKER}-chat" in body) == ("k" in flags), expected
+    if kind == "secret" and actor in ("anonymous", "outsider"):
+        assert world.community.slug not in body
+
+
+# The picture upload of the editor (wiki:images): who may edit the page (members, here).
+KNOWLEDGE_MORE_WRITES: dict[str, tuple[str, str, str]] = {
+    "anonymous": ("302", "302", "302"),
+    "outsider": ("403", "404", "404"),
+    "member": ("ok",) * 3,
+    "moderator": ("ok",) * 3,
+    "owner": ("ok",) * 3,
+    "admin": ("ok",) * 3,
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_wiki_image_upload(actor, kind, world_for, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile  # why: this section only
+    from PIL import Image
+
+    from hanse.wiki.models import PageImage
+    from hanse.wiki.services import page_create
+
+    world = world_for(kind)
+    page = page_create(by=world.people["owner"], community=world.community, title="Seite")
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8), "teal").save(png, format="PNG")
+    response = client_for(world.people[actor]).post(
+        reverse("wiki:images", args=[page.pk]),
+        {"images": [SimpleUploadedFile("bild.png", png.getvalue())]},
+    )
+    expected = KNOWLEDGE_MORE_WRITES[actor][KINDS.index(kind)]
+    if expected == "ok":
+        assert response.status_code == 200 and PageImage.objects.count() == 1
+    else:
+        assert response.status_code == int(expected)
+        assert not PageImage.objects.exists()
