@@ -86,6 +86,8 @@ run: setup
 
 # Two workers suit a 2-core machine; PYTEST_WORKERS=0 runs in one process (pytest-xdist).
 PYTEST_WORKERS ?= auto
+# The slowest tests are listed at the end of every run, so that CI's time stays visible.
+PYTEST_ARGS ?= --durations=30 --durations-min=5
 test: install
 	HANSE_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
