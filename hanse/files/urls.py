@@ -21,5 +21,6 @@ urlpatterns = [
     path("<int:file_id>/delete/", views.trash, name="trash"),
     path("<int:file_id>/v/<int:number>/thumb/", views.thumbnail, name="thumb"),
     path("<int:file_id>/v/<int:number>/preview/", views.preview, name="preview"),
+    path("<int:file_id>/v/<int:number>/view/<str:filename>", views.view_pdf, name="view_pdf"),
     path("<int:file_id>/v/<int:number>/<str:filename>", views.download, name="download"),
 ]

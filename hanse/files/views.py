@@ -280,6 +280,22 @@ def preview(request: HttpRequest, file_id: int, number: int) -> HttpResponseBase
     )
 
 
+@require_http_methods(["GET", "HEAD"])
+def view_pdf(request: HttpRequest, file_id: int, number: int, filename: str) -> HttpResponseBase:
+    """A PDF version opened in the browser's own viewer (inline), after the same check as its
+    download; any other kind of file is a 404 here (it is only ever downloaded)."""
+    version = selectors.get_version_for(viewer=http.viewer(request), file_id=file_id, number=number)
+    if not version.is_pdf or filename != version.original_name:
+        raise Http404
+    return serve_stored_file(
+        request,
+        version.file,
+        content_type="application/pdf",
+        filename=version.original_name,
+        as_attachment=False,
+    )
+
+
 def _community_page(request: HttpRequest, slug: str, tab: str = "files") -> dict[str, Any]:
     viewer = http.viewer(request)
     community = community_selectors.get_community_for(viewer=viewer, slug=slug)

@@ -1227,6 +1227,7 @@ KNOWLEDGE_MORE_READS: dict[str, dict[str, tuple[str, str, str]]] = {
         ("wiki_image", "200", "404"),
         ("wiki_newer", "200", "404"),
         ("file_preview", "200", "404"),
+        ("file_view_pdf", "200", "404"),
         ("all_files_shared", "200:k", "403"),
     ]
 }
@@ -1278,6 +1279,7 @@ def _knowledge_more(world: World) -> dict[str, str]:
         "wiki_image": image.get_absolute_url(),
         "wiki_newer": f"{reverse('wiki:newer', args=[page.pk])}?base={first}",
         "file_preview": reverse("files:preview", args=[entry.pk, 1]),
+        "file_view_pdf": reverse("files:view_pdf", args=[entry.pk, 1, "plan.pdf"]),
         "all_files_shared": reverse("files:all_files", args=[community.slug]),
     }
 

@@ -59,7 +59,10 @@ def test_a_broken_pdf_says_no_preview_and_never_fails(
     assert version.preview_status == FileVersion.PREVIEW_NONE
     page = client_for(people["member"]).get(entry.get_absolute_url())
     assert page.status_code == 200
-    assert "No preview is available for this PDF" in page.content.decode()
+    html = page.content.decode()
+    assert "No preview picture could be made of this PDF" in html
+    # The browser's own viewer still gets the file.
+    assert reverse("files:view_pdf", args=[entry.pk, 1, "bericht.pdf"]) in html
     assert (
         client_for(people["member"]).get(reverse("files:preview", args=[entry.pk, 1])).status_code
         == 404
@@ -95,5 +98,31 @@ def test_preview_is_checked_like_the_download(
         client_for(people["member"]).get(reverse("files:preview", args=[entry.pk, 2])).status_code
         == 404
     )
+    services.file_trash(entry=entry, by=people["member"])
+    assert client_for(people["member"]).get(url).status_code == 404
+
+
+def test_the_whole_pdf_opens_in_the_browser_for_readers_only(
+    people, club, client_for, django_capture_on_commit_callbacks
+):
+    """Inline for the browser's own viewer, after the download's check; never for other files."""
+    body = _pdf("Dienstplan", ["Montag: Filiale Mölln"])
+    entry, _version = _upload(people, club, body, capture=django_capture_on_commit_callbacks)
+    url = reverse("files:view_pdf", args=[entry.pk, 1, "bericht.pdf"])
+    assert url in client_for(people["member"]).get(entry.get_absolute_url()).content.decode()
+    response = client_for(people["member"]).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == body
+    assert client_for(people["outsider"]).get(url).status_code == 404
+    assert client_for(None).get(url).status_code in (302, 404)
+    wrong_name = reverse("files:view_pdf", args=[entry.pk, 1, "other.pdf"])
+    assert client_for(people["member"]).get(wrong_name).status_code == 404
+    text = SimpleUploadedFile("notiz.txt", b"hallo", content_type="text/plain")
+    (note,) = services.files_upload(by=people["member"], community=club, files=[text])
+    note_url = reverse("files:view_pdf", args=[note.pk, 1, "notiz.txt"])
+    assert client_for(people["member"]).get(note_url).status_code == 404
     services.file_trash(entry=entry, by=people["member"])
     assert client_for(people["member"]).get(url).status_code == 404
