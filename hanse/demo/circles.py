@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import Permission
+from django.db.models import Max
 from django.utils import timezone
 
 from hanse.circles.models import (
@@ -275,9 +276,15 @@ def _programme(ctx: DemoContext, anna: User) -> None:
     OnboardingTick.objects.bulk_create(ticks, ignore_conflicts=True)
     tellers = [anna] + [m.user for m in rng.sample(approved, min(3, len(approved)))]
     tellers = list(dict.fromkeys(u for u in tellers))
-    for i, (kind, body) in enumerate(STORIES):
+    # Oldest first, and never before a post written earlier: in the demo, as in life, post ids
+    # rise with time (the stream and its cursors rely on it).
+    latest = Post.objects.aggregate(latest=Max("created_at"))["latest"]
+    for i, (kind, body) in reversed(list(enumerate(STORIES))):
         author = tellers[i % len(tellers)]
         post = post_create(author=author, body=f"{body}\n\n#Connectoren", scope=Post.Scope.COMPANY)
         when = ctx.now - dt.timedelta(days=3 + 9 * i, hours=rng.randint(0, 8))
+        if latest is not None and when <= latest:
+            when = latest + dt.timedelta(seconds=1)
+        latest = when
         Post.objects.filter(pk=post.pk).update(created_at=when)
         ConnectorStory.objects.create(post=post, author=author, kind=kind, created_at=when)
