@@ -655,4 +655,11 @@ LDAP_SYNC_INTERVAL = env_int("LDAP_SYNC_INTERVAL", 60 * 60)
 LDAP_SYNC_MAX_DEACTIVATE_PERCENT = env_int("LDAP_SYNC_MAX_DEACTIVATE_PERCENT", 10)
 LDAP_BACKEND = "hanse.identity.ldap.backend.DirectoryBackend"
 if LDAP_SERVER_URI:
+    import importlib.util
+
+    if importlib.util.find_spec("django_auth_ldap") is None:
+        raise ImproperlyConfigured(
+            "LDAP_SERVER_URI is set, but LDAP support is not installed: apt-get install "
+            "libldap2-dev libsasl2-dev, then make install (docs/operations.md)."
+        )
     AUTHENTICATION_BACKENDS.append(LDAP_BACKEND)

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         try:
             import ldap
 
-            from hanse.identity.ldap.sync import run_sync
+            from hanse.identity.ldap.sync import run_sync  # why: it imports python-ldap too
         except ImportError as exc:
             raise CommandError(
                 "LDAP support is not installed: apt-get install libldap2-dev libsasl2-dev, "
