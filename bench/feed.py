@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.cache import empty_cache
 from bench.honesty import Ledger, percentile
 
 TARGETS = {
@@ -260,7 +261,6 @@ def run(args: argparse.Namespace) -> int:
 
     # --- the home feed: what the start page's feed loads (/feed/: filter tabs and the first
     # 20 posts), first seen (no card cached yet) and then as people come back ---
-    from django.core.cache import caches
 
     from hanse.posts.cards import CACHE_ALIAS
 
@@ -275,7 +275,7 @@ def run(args: argparse.Namespace) -> int:
     outsider = type(viewers[0]).objects.exclude(pk__in=[u.pk for u in viewers]).first()
     if outsider is not None:
         ledger.answered("warm-up /feed/", client_for(outsider).get("/feed/").status_code, (200,))
-    caches[CACHE_ALIAS].clear()
+    empty_cache(CACHE_ALIAS)
     cold = measure_get(ledger, "/feed/ first look", feed, len(feed), warmup=0)
     samples = measure_get(ledger, "/feed/", feed, args.requests, warmup=len(feed))
     add_latency("Home feed, first page", samples, "feed_p50", "feed_p99")
@@ -297,7 +297,7 @@ def run(args: argparse.Namespace) -> int:
             deep.append((client, f"/feed/?before={before}"))
     if not deep:
         ledger.fail("later page: no viewer's feed has a second page to measure")
-    caches[CACHE_ALIAS].clear()
+    empty_cache(CACHE_ALIAS)
     cold = measure_get(ledger, "/feed/?before= first look", deep, len(deep), warmup=0)
     samples = measure_get(ledger, "/feed/?before=", deep, args.requests, warmup=len(deep))
     add_latency(f"Later page (~{args.depth} pages deep)", samples, "later_p50", "later_p99")

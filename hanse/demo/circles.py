@@ -284,7 +284,7 @@ def _programme(ctx: DemoContext, anna: User) -> None:
         post = post_create(author=author, body=f"{body}\n\n#Connectoren", scope=Post.Scope.COMPANY)
         when = ctx.now - dt.timedelta(days=3 + 9 * i, hours=rng.randint(0, 8))
         if latest is not None and when <= latest:
-            when = latest + dt.timedelta(seconds=1)
+            when = latest + dt.timedelta(microseconds=1)
         latest = when
         Post.objects.filter(pk=post.pk).update(created_at=when)
         ConnectorStory.objects.create(post=post, author=author, kind=kind, created_at=when)

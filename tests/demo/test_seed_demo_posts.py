@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -135,11 +136,14 @@ def test_compliance_notice_is_confirmed_by_about_sixty_percent():
 
 
 def fingerprint() -> list[Any]:
-    return list(
-        Post.objects.order_by("id").values_list(
+    # Links to other objects carry their ids, which PostgreSQL's sequences do not give back
+    # when a run is rolled back; the rest of the text must be the same.
+    return [
+        (author, community, re.sub(r"/\d+/", "/N/", body), comments, reactions)
+        for author, community, body, comments, reactions in Post.objects.order_by("id").values_list(
             "author__username", "community__slug", "body", "comment_count", "reaction_count"
         )
-    )
+    ]
 
 
 def test_same_seed_same_stream():
