@@ -499,7 +499,9 @@ if EMAIL_URL:
     EMAIL_USE_TLS = _mail.scheme == "smtp+tls"
     EMAIL_USE_SSL = _mail.scheme == "smtps"
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    # No mail server: each e-mail is kept as a file to read (hanse/notifications/mailfiles.py).
+    EMAIL_BACKEND = "hanse.notifications.mailfiles.FileBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hanse <hanse@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -140,6 +142,19 @@ def new_page(
                 print(f"could not save a screenshot of {page.url}: {exc}")
     for _, page in opened:
         page.context.close()
+    _wait_for_requests_to_end()
+
+
+def _wait_for_requests_to_end(timeout: float = 10.0) -> None:
+    """Let the live server finish what the closed pages asked for before the test's database
+    is flushed: a request still reading the in-memory SQLite database holds a table lock, and
+    the flush fails with "database table is locked" (seen on a loaded CI machine)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = [t for t in threading.enumerate() if "process_request_thread" in t.name]
+        if not busy:
+            return
+        time.sleep(0.05)
 
 
 @pytest.fixture
