@@ -5,6 +5,7 @@ axe-core finds nothing serious; CIRCLE_SCREENSHOTS=dir saves each page at four w
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -79,8 +80,11 @@ def programme_world(make_user: Callable[..., User]) -> dict[str, Any]:
     # The steps come from a data migration, which a transactional test before this one on
     # the same worker has flushed away.
     if not OnboardingItem.objects.exists():
-        for position, title in enumerate(["Profil ergänzen", "Eine erste Geschichte teilen"], 1):
-            OnboardingItem.objects.create(title=title, description=title, position=position)
+        steps = importlib.import_module("hanse.circles.migrations.0006_onboarding_steps").STEPS
+        for position, (title, description, link) in enumerate(steps, start=1):
+            OnboardingItem.objects.create(
+                title=title, description=description, link=link, position=position
+            )
     start = (timezone.now() + dt.timedelta(days=6)).replace(hour=16, minute=0, second=0)
     event_create(
         by=kora,
