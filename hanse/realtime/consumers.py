@@ -224,6 +224,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if not isinstance(requested, list):
             await self.error("invalid", _("The server could not read this request."))
             return
+        # Read once per request, not once per connection: a unit, role or account change
+        # since the connection opened counts now, even before its recheck message arrives.
+        user = await database_sync_to_async(topics.current_user)(self.user.pk)
+        if user is None:
+            await self.close_now(CLOSE_SIGNED_OUT)
+            return
+        self.user = user
         granted: list[str] = []
         for raw in requested[:MAX_TOPICS]:
             topic = topics.normalise(raw) if isinstance(raw, str) else None

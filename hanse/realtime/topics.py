@@ -210,6 +210,13 @@ class Recheck:
     feed_sources: list[str] | None  # the feed's sources now, when the connection holds "feed"
 
 
+def current_user(user_id: int) -> User | None:
+    """The person as the database knows them now (None: gone or deactivated). A connection
+    lives for hours; its grants are decided on today's unit, roles and permissions, not on
+    the ones it was opened with."""
+    return UserModel.objects.select_related("org_unit").filter(pk=user_id, is_active=True).first()
+
+
 def recheck(
     user_id: int, held: Iterable[str], old_sources: Iterable[str], *, feed: bool
 ) -> Recheck:
