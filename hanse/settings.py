@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "hanse.realtime",
     "hanse.api",
     "hanse.notifications",
+    # Reports, hiding and removing content, warnings and suspensions (issue 21).
+    "hanse.moderation",
     # The start page: it shows the stream, communities, events and people.
     "hanse.home",
     "hanse.onboarding",

@@ -39,6 +39,8 @@ urlpatterns = [
     path("analytics/", include("hanse.analytics.urls")),
     # The audit log viewer for administrators.
     path("audit/", include("hanse.audit.urls")),
+    # Reports and the moderators' queues (issue 21).
+    path("moderation/", include("hanse.moderation.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     # Identity: one's own sessions, at allauth's address for them (before allauth's own), and

@@ -19,6 +19,7 @@ from hanse.decisions.api import router as decisions_router
 from hanse.events.api import router as events_router
 from hanse.files.api import router as files_router
 from hanse.ideas.api import router as ideas_router
+from hanse.moderation.api import router as moderation_router
 from hanse.notifications.api import router as notifications_router
 from hanse.participation.api import praise_router, questions_router, townhalls_router
 from hanse.participation.api import router as polls_router
@@ -62,3 +63,5 @@ api.add_router("/ideas", ideas_router)
 api.add_router("/decisions", decisions_router)
 # Network analytics: aggregates only, for the analytics role (hanse/analytics/api.py).
 api.add_router("/analytics", analytics_router)
+# Reports and the moderation queue (issue 21).
+api.add_router("/moderation", moderation_router)

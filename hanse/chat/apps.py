@@ -32,3 +32,4 @@ class ChatConfig(AppConfig):
         )
 
         interactions.register()
+        from hanse.chat import moderation  # noqa: F401  # registers the moderatable type

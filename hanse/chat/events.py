@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from hanse.chat.models import Channel, ChannelMember
 from hanse.chat.rendering import render_message_html
 from hanse.chat.selectors import message_queryset
+from hanse.core import moderation
 from hanse.realtime import topics
 from hanse.realtime.publish import publish, publish_to_user, recheck_users
 
@@ -73,6 +74,12 @@ def message_payload(message_id: int, op: str) -> dict[str, Any] | None:
     message = message_queryset().filter(pk=message_id).first()
     if message is None:
         return None
+    if moderation.is_hidden("chat_message", message.pk):
+        # Hidden by moderation: one rendering goes to every member, so it goes out as gone
+        # (its author and the moderators see the notice on their next load).
+        message.body, message.body_html = "", ""
+        message.deleted_at = message.deleted_at or message.created_at
+        op = "deleted"
     return message_event(message, op)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.models import Community
+from hanse.core import moderation
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -166,7 +167,9 @@ class ChannelMember(models.Model):
 class MessageQuerySet(models.QuerySet["Message"]):
     def visible_to(self, user: User | None) -> MessageQuerySet:
         """The one home of "may this person read this message": its channel is readable."""
-        return self.filter(channel__in=Channel.objects.visible_to(user).values("id"))
+        readable = self.filter(channel__in=Channel.objects.visible_to(user).values("id"))
+        # Messages moderation hid (hanse/core/moderation.py).
+        return moderation.exclude_hidden(readable, "chat_message", user)
 
 
 class Message(models.Model):

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import formats
 
+from hanse.core import moderation
 from hanse.core.net import client_ip
 
 # allauth's internal rate limiter is used because its public wrapper does not hand back the
@@ -63,6 +67,16 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         if not self._login_failed_rl_usage:
             raise self.validation_error("too_many_login_attempts")
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        # A suspended person may not sign in until the suspension ends (issue 21).
+        until = moderation.suspended_until(user)
+        if until is not None:
+            shown = formats.date_format(until, "DATETIME_FORMAT")
+            return HttpResponseRedirect(
+                reverse("moderation:suspended") + "?" + urlencode({"until": shown})
+            )
+        return super().pre_login(request, user, **kwargs)
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         ratelimit.consume(request, app=_APP, action="login_failed_ip")

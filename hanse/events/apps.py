@@ -22,3 +22,4 @@ class EventsConfig(AppConfig):
         )
 
         interactions.register()
+        from hanse.events import moderation  # noqa: F401  # registers the moderatable type

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.models import Community
+from hanse.core import moderation
 from hanse.core.rules import is_platform_admin
 
 if TYPE_CHECKING:
@@ -35,7 +36,8 @@ def register_narrowing(narrowing: EventNarrowing) -> None:
 
 class EventQuerySet(models.QuerySet["Event"]):
     def visible_to(self, user: User | None) -> EventQuerySet:
-        qs = self._visible_to(user)
+        # Events moderation hid are left out (hanse/core/moderation.py).
+        qs = moderation.exclude_hidden(self._visible_to(user), "event", user)
         if user is not None and user.is_authenticated:
             for narrowing in _narrowings:
                 qs = narrowing(qs, user)

@@ -10,7 +10,7 @@ class IdeasConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the app registry is ready (they use the models): the notification
         # types, the searchable types and the scheduled jobs of ideas and experiments.
-        from hanse.ideas import jobs, notifications, search  # noqa: F401
+        from hanse.ideas import jobs, moderation, notifications, search  # noqa: F401
         from hanse.jobs import scheduler
 
         scheduler.register(*jobs.SCHEDULES)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.models import Community
+from hanse.core import moderation
 from hanse.core.rules import is_active_user
 
 if TYPE_CHECKING:
@@ -99,10 +100,11 @@ class Campaign(models.Model):
 
 class IdeaQuerySet(models.QuerySet["Idea"]):
     def visible_to(self, user: User | None) -> IdeaQuerySet:
-        """The one home of "may see this idea": its community's content rule."""
+        """The one home of "may see this idea": its community's content rule (without what
+        moderation hid: hanse/core/moderation.py)."""
         if not is_active_user(user):
             return self.none()
-        return self.filter(_in_readable_community(user))
+        return moderation.exclude_hidden(self.filter(_in_readable_community(user)), "idea", user)
 
 
 class Idea(models.Model):

@@ -11,6 +11,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest
 
 from hanse.audit.services import record
+from hanse.core.net import client_ip
 from hanse.identity.middleware import AUTH_AT_KEY, touch
 
 
@@ -51,3 +52,13 @@ def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
     now = time.time()
     session[AUTH_AT_KEY] = now
     touch(session, now=now)
+    # Every session is on the sessions page from its first moment, whoever signed it in
+    # (allauth's forms record theirs; Django admin's login and other django.contrib.auth
+    # logins would otherwise appear only after a minute): ending all of a person's sessions
+    # (deactivation, suspension) then ends this one too.
+    # A request without a client address (the test client's force_login) gets its row from
+    # the middleware within a minute.
+    if request is not None and client_ip(request) and getattr(user, "is_authenticated", False):
+        from allauth.usersessions.models import UserSession  # needs the app registry
+
+        UserSession.objects.create_from_request(request, user=user, session=session)

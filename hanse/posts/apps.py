@@ -28,3 +28,4 @@ class PostsConfig(AppConfig):
         from hanse.posts import interactions  # the stream's interaction kinds (analytics)
 
         interactions.register()
+        from hanse.posts import moderation  # noqa: F401  # registers the moderatable types

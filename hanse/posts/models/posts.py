@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.models import Community, Membership
+from hanse.core import moderation
 from hanse.core.rules import is_platform_admin
 
 if TYPE_CHECKING:
@@ -38,8 +39,8 @@ class PostQuerySet(models.QuerySet["Post"]):
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if is_platform_admin(user):
-            return self.all()
-        return self.filter(_readable_communities(user))
+            return moderation.exclude_hidden(self.all(), "post", user)
+        return moderation.exclude_hidden(self.filter(_readable_communities(user)), "post", user)
 
 
 class Post(models.Model):
@@ -147,8 +148,9 @@ class PostRevision(models.Model):
 
 class CommentQuerySet(models.QuerySet["Comment"]):
     def visible_to(self, user: User | None) -> CommentQuerySet:
-        """A comment is readable exactly when its post is."""
-        return self.filter(post__in=Post.objects.visible_to(user).values("id"))
+        """A comment is readable exactly when its post is (and moderation did not hide it)."""
+        readable = self.filter(post__in=Post.objects.visible_to(user).values("id"))
+        return moderation.exclude_hidden(readable, "comment", user)
 
 
 class Comment(models.Model):

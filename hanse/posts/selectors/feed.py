@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from hanse.communities.models import Community, Membership
+from hanse.core import moderation
 from hanse.core.text import normalise_tag
 from hanse.posts.models import Attachment, Bookmark, Post, Reaction, TagFollow
 from hanse.posts.rules import post_flags
@@ -201,7 +202,10 @@ def _home_ids(
     condition = Q()
     for source in sources:
         condition |= Q(pk__in=source)
-    return Post.objects.filter(condition).order_by("-id").values_list("id", flat=True)
+    # "My communities" skips visible_to (a member reads them all): what moderation hid is
+    # left out here (hanse/core/moderation.py).
+    candidates = moderation.exclude_hidden(Post.objects.filter(condition), "post", viewer)
+    return candidates.order_by("-id").values_list("id", flat=True)
 
 
 # PostgreSQL reads each source key (one community, one followed person, one tag) from its own

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.models import Community
+from hanse.core import moderation
 from hanse.core.errors import PermissionRefused
 from hanse.people.mentions import MentionContext, mention_people
 from hanse.people.models import User
@@ -83,8 +84,9 @@ def post_detail(*, viewer: User, post_id: int) -> PostDetail:
     """A post with its comments and replies, their reactions and files; fixed query count."""
     post = get_post_for(viewer=viewer, post_id=post_id)
     item = decorate([post], viewer=viewer)[0]
+    # Comments moderation hid are left out (their replies with them: hanse/core/moderation.py).
     comments = list(
-        Comment.objects.filter(post=post)
+        moderation.exclude_hidden(Comment.objects.filter(post=post), "comment", viewer)
         .select_related("author", "author__org_unit")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         .order_by("id")

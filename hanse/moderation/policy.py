@@ -1,0 +1,88 @@
+"""The moderation policy that core's registry asks (hanse/core/moderation.py).
+
+``hidden_ids`` is a subquery that every moderatable type's ``visible_to`` excludes: the one
+mechanism that makes hidden content disappear from feeds, search, notifications, the API
+and live pushes alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.cache import cache
+from django.db.models import Exists, QuerySet
+from django.utils import timezone
+
+from hanse.core.rules import is_active_user, is_platform_admin
+from hanse.moderation.models import Hiding, Suspension
+from hanse.moderation.rules import is_platform_moderator, moderated_community_ids
+
+# A person's running suspension, cached briefly: the check runs on every request.
+SUSPENSION_CACHE_SECONDS = 60
+
+
+def suspension_cache_key(user_id: int) -> str:
+    return f"moderation:suspended:{user_id}"
+
+
+def _holds_platform_permission(user: Any) -> tuple[Exists, Exists]:
+    """``moderation.moderate_platform`` held directly or through a group, as two subqueries
+    (no query of their own: they run inside the query that excludes hidden content)."""
+    perm = Permission.objects.filter(
+        codename="moderate_platform", content_type__app_label="moderation"
+    ).values("pk")
+    user_model = get_user_model()
+    direct = user_model.user_permissions.through.objects.filter(
+        user_id=user.pk, permission_id__in=perm
+    )
+    grouped = user_model.groups.through.objects.filter(user_id=user.pk, group__permissions__in=perm)
+    return Exists(direct), Exists(grouped)
+
+
+class _Policy:
+    def hidden_ids(self, key: str, user: Any) -> QuerySet[Any] | None:
+        if not is_active_user(user):
+            return None  # nobody signed in sees nothing anyway
+        if is_platform_admin(user) or (
+            # Permissions already loaded for this request decide without the database.
+            hasattr(user, "_perm_cache") and is_platform_moderator(user)
+        ):
+            return None  # platform moderators see everything
+        direct, grouped = _holds_platform_permission(user)
+        # This runs inside every visible_to, on every page and for every recipient of a push:
+        # whether the person is a platform moderator is part of the same query, not two
+        # permission queries of its own.
+        return (
+            Hiding.objects.filter(kind=key)
+            # The author still sees what was hidden (with the reason), not what was removed.
+            .exclude(state=Hiding.State.HIDDEN, author_id=user.pk)
+            .exclude(community_id__in=moderated_community_ids(user))
+            .filter(~direct, ~grouped)
+            .values("object_id")
+        )
+
+    def is_hidden(self, key: str, object_id: int) -> bool:
+        return Hiding.objects.filter(kind=key, object_id=object_id).exists()
+
+    def suspended_until(self, user: Any) -> datetime | None:
+        key = suspension_cache_key(user.pk)
+        cached = cache.get(key)
+        now = timezone.now()
+        if cached is None:
+            ends = (
+                Suspension.objects.filter(user_id=user.pk, lifted_at__isnull=True, ends_at__gt=now)
+                .order_by("-ends_at")
+                .values_list("ends_at", flat=True)
+                .first()
+            )
+            cached = ends.timestamp() if ends else 0.0
+            cache.set(key, cached, SUSPENSION_CACHE_SECONDS)
+        if not cached or cached <= now.timestamp():
+            return None
+        return datetime.fromtimestamp(cached, tz=timezone.get_current_timezone())
+
+
+POLICY = _Policy()

@@ -1,0 +1,36 @@
+"""Posts and comments as moderatable types (hanse/core/moderation.py), registered from
+``PostsConfig.ready()``. Their ``visible_to`` leaves out what moderation hid."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import pgettext_lazy
+
+from hanse.core import moderation
+from hanse.posts.models import Comment, Post
+
+moderation.register(
+    moderation.ModeratableType(
+        key="post",
+        label=pgettext_lazy("moderation", "post"),
+        model=Post,
+        visible_to=Post.objects.visible_to,
+        author_id=lambda post: post.author_id,
+        community_id=lambda post: post.community_id,
+        url=lambda post: reverse("posts:detail", args=[post.pk]),
+        excerpt=lambda post: post.body,
+    )
+)
+moderation.register(
+    moderation.ModeratableType(
+        key="comment",
+        label=pgettext_lazy("moderation", "comment"),
+        model=Comment,
+        visible_to=Comment.objects.visible_to,
+        author_id=lambda c: c.author_id,
+        # A comment belongs to its post's community.
+        community_id=lambda c: c.post.community_id,
+        url=lambda c: reverse("posts:detail", args=[c.post_id]) + f"#comment-{c.pk}",
+        excerpt=lambda c: c.body,
+    )
+)
