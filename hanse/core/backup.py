@@ -138,7 +138,7 @@ def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> dict[str, Any]:
         info.mtime = int(path.stat().st_mtime)
         reader = _HashingReader(handle)
         try:
-            tar.addfile(info, reader)  # type: ignore[arg-type]  # only read() is used
+            tar.addfile(info, reader)
         except OSError as exc:  # the file shrank while it was read
             raise BackupError(f"{path} changed while it was archived: {exc}") from exc
     return {"sha256": reader.digest.hexdigest(), "size": size}
@@ -158,9 +158,11 @@ def create(output: Path | None = None, *, keys: bool = True, say: Say = print) -
     """Write one backup archive; where it went and how big it is."""
     created = _now()
     target = _target(output, created)
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = target.with_name(target.name + ".partial")
     media_root = Path(settings.MEDIA_ROOT)
+    if target.parent.resolve().is_relative_to(media_root.resolve()):
+        raise BackupError(f"Write backups outside MEDIA_ROOT ({media_root}), not into it.")
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "hanse_version": hanse_version(),
@@ -236,7 +238,8 @@ def extract(archive: Path, staging: Path) -> dict[str, Any]:
                 if not member.isfile():
                     raise BackupError(f"The archive holds something other than a file: {path}.")
                 source = tar.extractfile(member)
-                assert source is not None
+                if source is None:  # isfile() above: tarfile gives a reader for every file
+                    raise BackupError(f"{path} cannot be read from the archive.")
                 if member.name == MANIFEST:
                     manifest_bytes = source.read()
                     continue
@@ -269,10 +272,14 @@ def extract(archive: Path, staging: Path) -> dict[str, Any]:
     extra = sorted(set(digests) - set(expected))
     changed = sorted(n for n in expected if n in digests and digests[n] != expected[n])
     if missing or extra or changed:
+        findings = (
+            ("missing", missing),
+            ("not in the manifest", extra),
+            ("digest differs", changed),
+        )
         details = "; ".join(
             f"{label}: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}"
-            for label, names in (("missing", missing), ("not in the manifest", extra),
-                                 ("digest differs", changed))  # fmt: skip
+            for label, names in findings
             if names
         )
         raise BackupError(f"The archive {archive} does not match its manifest ({details}).")
@@ -367,15 +374,14 @@ def restore(
 
 def verify(manifest: dict[str, Any]) -> list[str]:
     """What differs between the configured database and MEDIA_ROOT and the manifest."""
-    problems: list[str] = []
     expected: dict[str, int] = manifest["database"]["tables"]
     actual = backup_db.current_counts()
-    for table in sorted(set(expected) | set(actual)):
-        if expected.get(table) != actual.get(table):
-            problems.append(
-                f"table {table}: {actual.get(table, 'missing')} rows, the manifest says "
-                f"{expected.get(table, 'missing')}"
-            )
+    problems = [
+        f"table {table}: {actual.get(table, 'missing')} rows, the manifest says "
+        f"{expected.get(table, 'missing')}"
+        for table in sorted(set(expected) | set(actual))
+        if expected.get(table) != actual.get(table)
+    ]
     media_root = Path(settings.MEDIA_ROOT)
     for name, entry in sorted(manifest["media"].items()):
         path = media_root / name

@@ -64,8 +64,7 @@ def vendor() -> str:
 # --- Reading what a database holds ----------------------------------------------------------
 
 _SQLITE_TABLES = (
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-    "ORDER BY name"
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
 )
 _POSTGRES_TABLES = (
     "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -203,8 +202,7 @@ def _postgres_snapshot(target: Path) -> Snapshot:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cursor.execute("SELECT pg_export_snapshot()")
             row = cursor.fetchone()
-            assert row is not None
-            snapshot_id = str(row[0])
+            snapshot_id = str(row[0]) if row else ""
             tables, migrations = _counts(cursor, _POSTGRES_TABLES)
             # The snapshot stays valid while this transaction is open: pg_dump reads the same
             # rows that were just counted.
@@ -248,13 +246,14 @@ def _sqlite_restore(file: Path, *, force: bool, suffix: str) -> list[str]:
         staged.unlink()
         raise DatabaseError(f"The database in the archive is damaged: {result}")
     notes: list[str] = []
-    if force:
-        # The -wal and -shm files belong to the old database: left beside the new file,
-        # SQLite would apply the old log to it.
-        for path in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):  # fmt: skip
-            aside = set_aside(path, suffix)
-            if aside is not None:
-                notes.append(f"{path} set aside as {aside}")
+    # The -wal and -shm files belong to the old database: left beside the new file, SQLite
+    # would apply the old log to it. Without --force the old file holds no table (checked).
+    companions = [target.with_name(target.name + end) for end in ("-wal", "-shm")]
+    for path in (target, *companions):
+        if not force:
+            path.unlink(missing_ok=True)
+        elif (aside := set_aside(path, suffix)) is not None:
+            notes.append(f"{path} set aside as {aside}")
     os.replace(staged, target)
     return notes
 

@@ -29,7 +29,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--output",
-            help="The archive's path, or a folder to write it into (default: HANSE_DATA_DIR/backups/).",
+            help=(
+                "The archive's path, or a folder to write it into "
+                "(default: HANSE_DATA_DIR/backups/)."
+            ),
         )
         parser.add_argument(
             "--no-keys",

@@ -76,5 +76,5 @@ class Command(BaseCommand):
                 f"version does not have, e.g. {unknown[0]}): run it with that version."
             )
         if pending:
-            return f"{len(pending)} migrations of this version are not applied: run manage.py migrate."
+            return f"{len(pending)} migrations of this version are not applied: run migrate."
         return "Migrations: the database is up to date with this version."
