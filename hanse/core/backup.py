@@ -250,6 +250,7 @@ def extract(archive: Path, staging: Path) -> dict[str, Any]:
                     while chunk := source.read(_CHUNK):
                         digest.update(chunk)
                         out.write(chunk)
+                os.utime(destination, (member.mtime, member.mtime))  # the sweep reads ages
                 digests[str(path)] = digest.hexdigest()
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
         raise BackupError(f"The archive {archive} is damaged or not a backup: {exc}") from exc
