@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -53,7 +54,9 @@ def _assert_untouched(data_dir: Path) -> None:
     database = data_dir / "hanse.sqlite3"
     if database.exists():
         assert sqlite_counts(database) == {}
-    assert file_digests(data_dir / "media") == {} if (data_dir / "media").exists() else True
+    media = data_dir / "media"
+    assert not media.exists() or file_digests(media) == {}
+    assert not list(data_dir.glob(".hanse-restore-*")), "the staging folder was left behind"
 
 
 def test_round_trip_restores_every_row_and_file(seeded: Seeded, tmp_path: Path) -> None:
@@ -99,6 +102,18 @@ def test_restore_refuses_a_database_with_data(seeded: Seeded, tmp_path: Path) ->
     assert done.returncode != 0
     assert "The database already has tables" in done.stderr
     assert sqlite_tables(data_dir / "hanse.sqlite3") == before
+
+    # Files in MEDIA_ROOT count as data too, even beside an empty database.
+    other_dir = tmp_path / "other"
+    (other_dir / "media" / "avatars").mkdir(parents=True)
+    (other_dir / "media" / "avatars" / "kept.png").write_bytes(b"someone's photo")
+    done = manage_failing(hanse_env(other_dir), "hanse_restore", str(seeded.archive))
+    assert done.returncode != 0
+    assert "already holds files" in done.stderr
+    assert file_digests(other_dir / "media") == {
+        "avatars/kept.png": hashlib.sha256(b"someone's photo").hexdigest()
+    }
+    assert sqlite_counts(other_dir / "hanse.sqlite3") == {}
 
     out = manage(env, "hanse_restore", str(seeded.archive), "--force")
     assert "set aside as" in out
