@@ -119,3 +119,49 @@ def rewrite_archive(source: Path, target: Path, change: Any) -> None:
             info = tarfile.TarInfo(name)
             info.size = len(data)
             new.addfile(info, io.BytesIO(data))
+
+
+# Posts written by a thread all through `hanse_backup` (run in the same process); prints how
+# many were written while the backup ran and how many there are at the end.
+WRITE_DURING_BACKUP = """
+import json, sys, threading, time
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from hanse.people.models import User
+from hanse.posts.models import Post
+from hanse.posts.services.posts import post_create
+
+author = User.objects.filter(username="writer").first() or User.objects.create_user(
+    "writer", "writer@example.org", "pw-Hanse-2026!", first_name="Writer"
+)
+stop = threading.Event()
+written = []
+
+def write():
+    try:
+        n = 0
+        while not stop.is_set():
+            post_create(author=author, body=f"Written while the backup runs, number {n}")
+            written.append(time.monotonic())
+            n += 1
+    finally:
+        connection.close()
+
+writer = threading.Thread(target=write)
+writer.start()
+while len(written) < 5:
+    time.sleep(0.01)
+start = time.monotonic()
+call_command("hanse_backup", output=sys.argv[1])
+end = time.monotonic()
+while not any(w > end for w in written):
+    time.sleep(0.01)
+stop.set()
+writer.join()
+print(json.dumps({
+    "during": sum(1 for w in written if start <= w <= end),
+    "posts": Post.objects.count(),
+}))
+"""

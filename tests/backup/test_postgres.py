@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.backup.support import (
+    WRITE_DURING_BACKUP,
     backup,
     file_digests,
     hanse_env,
@@ -23,6 +24,7 @@ from tests.backup.support import (
     manifest_of,
     seed,
 )
+from tests.support.processes import last_json_line, run_python
 
 psycopg = pytest.importorskip("psycopg")
 
@@ -149,3 +151,23 @@ def test_a_sqlite_backup_is_refused_on_postgresql(
     assert done.returncode != 0
     assert "holds a sqlite database and Hanse is configured for postgresql" in done.stderr
     assert _tables(databases[1]) == {}
+
+
+def test_pg_backup_is_consistent_while_posts_are_written(
+    databases: tuple[str, str], tmp_path: Path
+) -> None:
+    """A thread writes posts all through pg_dump: the manifest's counts (read in the dump's
+    own snapshot) are exactly the restored rows."""
+    source_db, target_db = databases
+    env = hanse_env(tmp_path / "source", _url(source_db))
+    manage(env, "migrate", "--no-input", "-v", "0")
+    (tmp_path / "out").mkdir()
+    report = last_json_line(run_python(["-c", WRITE_DURING_BACKUP, str(tmp_path / "out")], env))
+    assert report["during"] > 0, "no post was written while the backup ran"
+    (archive,) = (tmp_path / "out").glob("hanse-backup-*.tar.gz")
+    manifest = manifest_of(archive)
+
+    manage(hanse_env(tmp_path / "target", _url(target_db)), "hanse_restore", str(archive))
+    counts = {table: len(rows) for table, rows in _tables(target_db).items()}
+    assert counts == manifest["database"]["tables"]
+    assert 5 <= counts["posts_post"] < report["posts"]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.backup.support import (
+    WRITE_DURING_BACKUP,
     backup,
     file_digests,
     hanse_env,
@@ -178,48 +179,6 @@ def test_a_postgresql_backup_is_refused_on_sqlite(seeded: Seeded, tmp_path: Path
     assert done.returncode != 0
     assert "holds a postgresql database and Hanse is configured for sqlite" in done.stderr
     _assert_untouched(data_dir)
-
-
-WRITE_DURING_BACKUP = """
-import json, sys, threading, time
-import django
-django.setup()
-from django.core.management import call_command
-from django.db import connection
-from hanse.people.models import User
-from hanse.posts.models import Post
-from hanse.posts.services.posts import post_create
-
-author = User.objects.get(username="anna.schmidt")
-stop = threading.Event()
-written = []
-
-def write():
-    try:
-        n = 0
-        while not stop.is_set():
-            post_create(author=author, body=f"Written while the backup runs, number {n}")
-            written.append(time.monotonic())
-            n += 1
-    finally:
-        connection.close()
-
-writer = threading.Thread(target=write)
-writer.start()
-while len(written) < 5:
-    time.sleep(0.01)
-start = time.monotonic()
-call_command("hanse_backup", output=sys.argv[1])
-end = time.monotonic()
-while not any(w > end for w in written):
-    time.sleep(0.01)
-stop.set()
-writer.join()
-print(json.dumps({
-    "during": sum(1 for w in written if start <= w <= end),
-    "posts": Post.objects.count(),
-}))
-"""
 
 
 def test_backup_is_consistent_while_posts_are_written(seeded: Seeded, tmp_path: Path) -> None:
