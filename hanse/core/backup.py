@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata
+import io
 import json
 import os
 import shutil
@@ -145,13 +146,49 @@ def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> dict[str, Any]:
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
-    import io
-
     info = tarfile.TarInfo(name)
     info.size = len(data)
     info.mode = 0o600
     info.mtime = int(_now().timestamp())
     tar.addfile(info, io.BytesIO(data))
+
+
+def _write_members(
+    tar: tarfile.TarFile, tmp: Path, manifest: dict[str, Any], *, keys: bool, say: Say
+) -> None:
+    """The database first, then the files, the keys and at last the manifest."""
+    media_root = Path(settings.MEDIA_ROOT)
+    say("Copying the database …")
+    with backup_db.snapshot(tmp) as snap:
+        if not snap.tables:
+            # A backup job pointed at the wrong place would otherwise write empty archives.
+            raise BackupError(
+                "The database has no tables: is this the installation's DATABASE_URL and "
+                "HANSE_DATA_DIR? Nothing to back up."
+            )
+        entry = _add_file(tar, snap.file.name, snap.file)
+        manifest["database"].update(
+            file=snap.file.name, migrations=snap.migrations, tables=snap.tables, **entry
+        )
+        snap.file.unlink()
+    say(f"Copying the files under {media_root} …")
+    for name, path in media_files(media_root):
+        manifest["media"][name] = _add_file(tar, f"{MEDIA}/{name}", path)
+    if keys:
+        for key in KEY_FILES:
+            path = Path(settings.DATA_DIR) / key
+            if path.is_file():
+                manifest["keys"][key] = _add_file(tar, f"{KEYS}/{key}", path)
+    _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable (a crash right after it keeps the new name)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def create(output: Path | None = None, *, keys: bool = True, say: Say = print) -> BackupResult:
@@ -174,30 +211,13 @@ def create(output: Path | None = None, *, keys: bool = True, say: Say = print) -
     try:
         with tempfile.TemporaryDirectory(prefix=".hanse-backup-", dir=target.parent) as tmp:
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
-                say("Copying the database …")
-                with backup_db.snapshot(Path(tmp)) as snap:
-                    entry = _add_file(tar, snap.file.name, snap.file)
-                    manifest["database"].update(
-                        file=snap.file.name,
-                        migrations=snap.migrations,
-                        tables=snap.tables,
-                        **entry,
-                    )
-                    snap.file.unlink()
-                say(f"Copying the files under {media_root} …")
-                for name, path in media_files(media_root):
-                    manifest["media"][name] = _add_file(tar, f"{MEDIA}/{name}", path)
-                if keys:
-                    for key in KEY_FILES:
-                        path = Path(settings.DATA_DIR) / key
-                        if path.is_file():
-                            manifest["keys"][key] = _add_file(tar, f"{KEYS}/{key}", path)
-                data = json.dumps(manifest, indent=2, sort_keys=True).encode()
-                _add_bytes(tar, MANIFEST, data)
+            with os.fdopen(fd, "wb") as raw:
+                with tarfile.open(fileobj=raw, mode="w:gz") as tar:
+                    _write_members(tar, Path(tmp), manifest, keys=keys, say=say)
                 raw.flush()
                 os.fsync(raw.fileno())
         os.replace(partial, target)
+        _fsync_directory(target.parent)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

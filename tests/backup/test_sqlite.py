@@ -203,3 +203,13 @@ def test_backup_is_consistent_while_posts_are_written(seeded: Seeded, tmp_path: 
     counts = sqlite_counts(restored)
     assert counts == manifest["database"]["tables"]
     assert posts_before + 5 <= counts["posts_post"] < report["posts"]
+
+
+def test_a_failed_backup_leaves_no_archive(tmp_path: Path) -> None:
+    """A backup of a database without tables (a job pointed at the wrong place) fails and
+    leaves neither an archive nor a partial one."""
+    env = hanse_env(tmp_path / "var")
+    done = manage_failing(env, "hanse_backup", "--output", f"{tmp_path / 'out'}/")
+    assert done.returncode != 0
+    assert "Backup failed, no archive written: The database has no tables" in done.stderr
+    assert list((tmp_path / "out").iterdir()) == []
