@@ -1,0 +1,413 @@
+"""Backup archives: one ``.tar.gz`` with the database, the uploaded files and a manifest.
+
+Layout of an archive (format 1)::
+
+    database.sqlite3 | database.pgdump   the database (hanse/core/backup_db.py)
+    media/<path>                         every file under MEDIA_ROOT
+    keys/secret_key, keys/vapid.json     the keys Hanse keeps in HANSE_DATA_DIR, if any
+    manifest.json                        written last: version, vendor, migrations, rows per
+                                         table, SHA-256 and size of every other member
+
+The database is copied first and the files after it, so every file a row of the copy names is
+in the archive (uploads are written before their row; a file deleted in the seconds between
+the two steps is the one gap, see docs/operations.md). The archive is written under a
+``.partial`` name and renamed when complete: a file with the final name is a whole backup.
+
+A restore extracts into a staging folder and checks every member against the manifest before
+it touches the database; then it loads the database, moves the files into MEDIA_ROOT and
+compares the rows per table and every file's digest with the manifest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.metadata
+import io
+import json
+import os
+import shutil
+import tarfile
+import tempfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from django.conf import settings
+
+from hanse.core import backup_db
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+MEDIA = "media"
+KEYS = "keys"
+# What Hanse keeps in HANSE_DATA_DIR besides the database: the generated SECRET_KEY (laptops;
+# production sets SECRET_KEY) and the web push keys of `manage.py hanse_vapid`.
+KEY_FILES = ("secret_key", "vapid.json")
+_CHUNK = 1024 * 1024
+
+Say = Callable[[str], None]
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot go on; the message says why and in what state."""
+
+
+@dataclass
+class BackupResult:
+    path: Path
+    size: int
+    database_size: int
+    media_files: int
+    media_bytes: int
+    keys: list[str]
+    rows: int
+    tables: int
+
+
+@dataclass
+class RestoreResult:
+    manifest: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def hanse_version() -> str:
+    try:
+        return importlib.metadata.version("hanse")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def default_directory() -> Path:
+    return Path(settings.DATA_DIR) / "backups"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _target(output: Path | None, created: dt.datetime) -> Path:
+    name = f"hanse-backup-{created:%Y%m%dT%H%M%SZ}.tar.gz"
+    if output is None:
+        return default_directory() / name
+    if output.is_dir():
+        return output / name
+    return output
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def media_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """Every regular file under ``root`` as (archive-relative POSIX path, path), sorted."""
+    if not root.is_dir():
+        return
+    for directory, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(directory) / name
+            if path.is_file() and not path.is_symlink():
+                yield path.relative_to(root).as_posix(), path
+
+
+class _HashingReader:
+    """Reads a file for tarfile and hashes exactly the bytes that go into the archive."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.digest.update(data)
+        return data
+
+
+def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> dict[str, Any]:
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        info = tarfile.TarInfo(name)
+        info.size = size
+        info.mode = 0o600
+        info.mtime = int(path.stat().st_mtime)
+        reader = _HashingReader(handle)
+        try:
+            tar.addfile(info, reader)
+        except OSError as exc:  # the file shrank while it was read
+            raise BackupError(f"{path} changed while it was archived: {exc}") from exc
+    return {"sha256": reader.digest.hexdigest(), "size": size}
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mode = 0o600
+    info.mtime = int(_now().timestamp())
+    tar.addfile(info, io.BytesIO(data))
+
+
+def _write_members(
+    tar: tarfile.TarFile, tmp: Path, manifest: dict[str, Any], *, keys: bool, say: Say
+) -> None:
+    """The database first, then the files, the keys and at last the manifest."""
+    media_root = Path(settings.MEDIA_ROOT)
+    say("Copying the database …")
+    with backup_db.snapshot(tmp) as snap:
+        if not snap.tables:
+            # A backup job pointed at the wrong place would otherwise write empty archives.
+            raise BackupError(
+                "The database has no tables: is this the installation's DATABASE_URL and "
+                "HANSE_DATA_DIR? Nothing to back up."
+            )
+        entry = _add_file(tar, snap.file.name, snap.file)
+        manifest["database"].update(
+            file=snap.file.name, migrations=snap.migrations, tables=snap.tables, **entry
+        )
+        snap.file.unlink()
+    say(f"Copying the files under {media_root} …")
+    for name, path in media_files(media_root):
+        manifest["media"][name] = _add_file(tar, f"{MEDIA}/{name}", path)
+    if keys:
+        for key in KEY_FILES:
+            path = Path(settings.DATA_DIR) / key
+            if path.is_file():
+                manifest["keys"][key] = _add_file(tar, f"{KEYS}/{key}", path)
+    _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable (a crash right after it keeps the new name)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def create(output: Path | None = None, *, keys: bool = True, say: Say = print) -> BackupResult:
+    """Write one backup archive; where it went and how big it is."""
+    created = _now()
+    target = _target(output, created)
+    partial = target.with_name(target.name + ".partial")
+    media_root = Path(settings.MEDIA_ROOT)
+    if target.parent.resolve().is_relative_to(media_root.resolve()):
+        raise BackupError(f"Write backups outside MEDIA_ROOT ({media_root}), not into it.")
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "hanse_version": hanse_version(),
+        "created_at": created.isoformat(),
+        "database": {"vendor": backup_db.vendor()},
+        "media": {},
+        "keys": {},
+    }
+    try:
+        with tempfile.TemporaryDirectory(prefix=".hanse-backup-", dir=target.parent) as tmp:
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as raw:
+                with tarfile.open(fileobj=raw, mode="w:gz") as tar:
+                    _write_members(tar, Path(tmp), manifest, keys=keys, say=say)
+                raw.flush()
+                os.fsync(raw.fileno())
+        os.replace(partial, target)
+        _fsync_directory(target.parent)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    tables = manifest["database"]["tables"]
+    return BackupResult(
+        path=target,
+        size=target.stat().st_size,
+        database_size=manifest["database"]["size"],
+        media_files=len(manifest["media"]),
+        media_bytes=sum(entry["size"] for entry in manifest["media"].values()),
+        keys=sorted(manifest["keys"]),
+        rows=sum(tables.values()),
+        tables=len(tables),
+    )
+
+
+# --- Reading an archive ---------------------------------------------------------------------
+
+
+def _safe_name(name: str) -> PurePosixPath:
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise BackupError(f"The archive holds a path outside its folders: {name!r}.")
+    return path
+
+
+def extract(archive: Path, staging: Path) -> dict[str, Any]:
+    """Unpack ``archive`` into ``staging`` and check every member against the manifest; the
+    manifest. Refuses damaged, incomplete or foreign archives."""
+    if not archive.is_file():
+        raise BackupError(f"{archive} is not a file.")
+    digests: dict[str, str] = {}
+    manifest_bytes: bytes | None = None
+    try:
+        with tarfile.open(archive, mode="r:gz") as tar:
+            for member in tar:
+                path = _safe_name(member.name)
+                if not member.isfile():
+                    raise BackupError(f"The archive holds something other than a file: {path}.")
+                source = tar.extractfile(member)
+                if source is None:  # isfile() above: tarfile gives a reader for every file
+                    raise BackupError(f"{path} cannot be read from the archive.")
+                if member.name == MANIFEST:
+                    manifest_bytes = source.read()
+                    continue
+                destination = staging / path
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                digest = hashlib.sha256()
+                with destination.open("wb") as out:
+                    while chunk := source.read(_CHUNK):
+                        digest.update(chunk)
+                        out.write(chunk)
+                os.utime(destination, (member.mtime, member.mtime))  # the sweep reads ages
+                digests[str(path)] = digest.hexdigest()
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+        raise BackupError(f"The archive {archive} is damaged or not a backup: {exc}") from exc
+    if manifest_bytes is None:
+        raise BackupError(f"{archive} has no {MANIFEST}: not a Hanse backup, or cut short.")
+    try:
+        manifest = json.loads(manifest_bytes)
+        database = manifest["database"]
+        expected = {database["file"]: database["sha256"]}
+        expected.update({f"{MEDIA}/{n}": e["sha256"] for n, e in manifest["media"].items()})
+        expected.update({f"{KEYS}/{n}": e["sha256"] for n, e in manifest["keys"].items()})
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise BackupError(f"The manifest of {archive} is unreadable: {exc!r}") from exc
+    if manifest.get("format") != FORMAT:
+        raise BackupError(
+            f"{archive} has archive format {manifest.get('format')!r}; this Hanse reads "
+            f"format {FORMAT}."
+        )
+    missing = sorted(set(expected) - set(digests))
+    extra = sorted(set(digests) - set(expected))
+    changed = sorted(n for n in expected if n in digests and digests[n] != expected[n])
+    if missing or extra or changed:
+        findings = (
+            ("missing", missing),
+            ("not in the manifest", extra),
+            ("digest differs", changed),
+        )
+        details = "; ".join(
+            f"{label}: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}"
+            for label, names in findings
+            if names
+        )
+        raise BackupError(f"The archive {archive} does not match its manifest ({details}).")
+    return dict(manifest)
+
+
+def _media_is_empty(root: Path) -> bool:
+    return next(media_files(root), None) is None
+
+
+def _move_contents(source: Path, destination: Path) -> None:
+    destination.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(source.iterdir()):
+        shutil.move(str(entry), str(destination / entry.name))
+
+
+def restore(
+    archive: Path, *, force: bool = False, keys: bool = True, say: Say = print
+) -> RestoreResult:
+    """Restore ``archive`` into the configured database, MEDIA_ROOT and HANSE_DATA_DIR.
+
+    Nothing is written before the archive is verified and the targets are found empty (or
+    ``force``: what is there is set aside, never deleted, except PostgreSQL's schema). A
+    failure after the first write raises BackupError naming what was restored so far."""
+    media_root = Path(settings.MEDIA_ROOT)
+    data_dir = Path(settings.DATA_DIR)
+    suffix = f"before-restore-{_now():%Y%m%dT%H%M%SZ}"
+    here = backup_db.vendor()
+    media_root.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".hanse-restore-", dir=media_root.parent) as tmp:
+        staging = Path(tmp)
+        say(f"Checking {archive} …")
+        manifest = extract(archive, staging)
+        there = manifest["database"]["vendor"]
+        if there != here:
+            raise BackupError(
+                f"This backup holds a {there} database and Hanse is configured for {here}: "
+                f"a {there} backup restores into {there} only (set DATABASE_URL accordingly)."
+            )
+        if manifest["database"]["file"] != backup_db.VENDOR_FILES.get(here):
+            raise BackupError(f"The archive's database file does not fit {here}.")
+        result = RestoreResult(manifest)
+        if not force:
+            if not backup_db.is_empty():
+                raise BackupError(
+                    "The database already has tables. Restore into an empty database, or use "
+                    "--force to replace it (SQLite: the old file is kept beside it; "
+                    "PostgreSQL: its schema is dropped)."
+                )
+            if not _media_is_empty(media_root):
+                raise BackupError(
+                    f"MEDIA_ROOT ({media_root}) already holds files. Restore into an empty "
+                    "folder, or use --force (the old files are moved aside)."
+                )
+        done: list[str] = []
+        try:
+            say("Restoring the database …")
+            result.notes += backup_db.restore(
+                staging / manifest["database"]["file"], force=force, suffix=suffix
+            )
+            done.append("the database")
+            say(f"Restoring {len(manifest['media'])} files into {media_root} …")
+            if not _media_is_empty(media_root):
+                aside = media_root.with_name(f"{media_root.name}.{suffix}")
+                _move_contents(media_root, aside)
+                result.notes.append(f"the files that were in {media_root} moved to {aside}")
+            if (staging / MEDIA).is_dir():
+                _move_contents(staging / MEDIA, media_root)
+            done.append("the files")
+            if keys:
+                for key in manifest["keys"]:
+                    path = data_dir / key
+                    source = staging / KEYS / key
+                    if path.is_file() and path.read_bytes() == source.read_bytes():
+                        continue
+                    data_dir.mkdir(parents=True, exist_ok=True)
+                    aside_key = backup_db.set_aside(path, suffix)
+                    if aside_key is not None:
+                        result.notes.append(f"{path} set aside as {aside_key}")
+                    shutil.move(str(source), str(path))
+                    path.chmod(0o600)
+                    done.append(f"{KEYS}/{key}")
+        except (OSError, backup_db.DatabaseError) as exc:
+            state = ", ".join(done) if done else "nothing"
+            raise BackupError(
+                f"The restore stopped: {exc}. Restored so far: {state}. The database and "
+                "MEDIA_ROOT are NOT a complete copy of the backup: restore again with --force."
+            ) from exc
+    result.problems = verify(manifest)
+    return result
+
+
+def verify(manifest: dict[str, Any]) -> list[str]:
+    """What differs between the configured database and MEDIA_ROOT and the manifest."""
+    expected: dict[str, int] = manifest["database"]["tables"]
+    actual = backup_db.current_counts()
+    problems = [
+        f"table {table}: {actual.get(table, 'missing')} rows, the manifest says "
+        f"{expected.get(table, 'missing')}"
+        for table in sorted(set(expected) | set(actual))
+        if expected.get(table) != actual.get(table)
+    ]
+    media_root = Path(settings.MEDIA_ROOT)
+    for name, entry in sorted(manifest["media"].items()):
+        path = media_root / name
+        if not path.is_file():
+            problems.append(f"file {name}: missing")
+        elif sha256_file(path) != entry["sha256"]:
+            problems.append(f"file {name}: its SHA-256 differs from the manifest")
+    return problems
