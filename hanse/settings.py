@@ -667,3 +667,15 @@ if LDAP_SERVER_URI:
             "libldap2-dev libsasl2-dev, then make install (docs/operations.md)."
         )
     AUTHENTICATION_BACKENDS.append(LDAP_BACKEND)
+
+# --- Retention (issue 21, part 4; hanse/core/retention.py, docs/operations.md) -------------
+# Days each type is kept; 0 keeps it forever. Nothing is deleted before a platform
+# administrator confirmed the preview (retention page or `hanse_retention --confirm`).
+# Chat may hold business correspondence: whether and when it goes is the bank's decision.
+RETENTION_CHAT_DAYS = env_int("RETENTION_CHAT_DAYS", 0)
+# Read notifications (unread ones stay); formerly NOTIFICATION_RETENTION_DAYS.
+RETENTION_NOTIFICATIONS_DAYS = env_int("RETENTION_NOTIFICATIONS_DAYS", 180)
+# Ten years: the longest record-keeping duty a bank has (HGB §257, AO §147).
+RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 3650)
+# Content moderation removed, kept for appeals and investigations.
+RETENTION_REMOVED_CONTENT_DAYS = env_int("RETENTION_REMOVED_CONTENT_DAYS", 365)

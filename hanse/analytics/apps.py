@@ -27,3 +27,6 @@ class AnalyticsConfig(AppConfig):
                 dispatch_uid=f"hanse.analytics.forget_switch.{signal is post_save}",
             )
         scheduler.register(*jobs.SCHEDULES)
+        from hanse.analytics import retention  # its retention policy (uses the models)
+
+        retention.register()

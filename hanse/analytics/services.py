@@ -112,18 +112,26 @@ def retention_horizon(today: Any = None) -> Any:
 def edges_expire(*, today: Any = None) -> int:
     """Fold raw edges older than the retention into aggregates, then delete them: a period
     wholly before the horizon without aggregates is computed first."""
+    horizon = retention_horizon(today)
+    if not edges_fold(horizon):
+        return 0
+    deleted, _ = InteractionEdge.objects.filter(day__lt=horizon).delete()
+    return deleted
+
+
+def edges_fold(horizon: Any) -> bool:
+    """Compute the aggregates of every period wholly before the horizon that has none yet;
+    False when no edge is older than the horizon."""
     # Imported here: compute reads every content app; services are imported by views early.
     from hanse.analytics.compute import compute_period
 
-    horizon = retention_horizon(today)
     oldest = InteractionEdge.objects.filter(day__lt=horizon).order_by("day").first()
     if oldest is None:
-        return 0
+        return False
     row = current()
     for period, start in periods_touching(oldest.day, horizon - timedelta(days=1)):
         if period_end(period, start) > horizon:
             continue
         if not Aggregate.objects.filter(period=period, start=start).exists():
             compute_period(period, start, min_group=row.min_group)
-    deleted, _ = InteractionEdge.objects.filter(day__lt=horizon).delete()
-    return deleted
+    return True

@@ -12,3 +12,7 @@ class AuditConfig(AppConfig):
         from hanse.audit import signals
 
         signals.connect()
+        # Its retention policy (hanse/core/retention.py); the module uses the models.
+        from hanse.audit import retention
+
+        retention.register()

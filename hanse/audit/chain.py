@@ -69,10 +69,18 @@ class Break:
     reason: str
 
 
-def first_break(entries: Iterable[AuditEntry], *, head_seq: int, head_hash: str) -> Break | None:
-    """Walk the entries in ``seq`` order; name the first broken link, or None."""
-    expected_seq = 1
-    prev = GENESIS
+def first_break(
+    entries: Iterable[AuditEntry],
+    *,
+    head_seq: int,
+    head_hash: str,
+    start_seq: int = 0,
+    start_hash: str = GENESIS,
+) -> Break | None:
+    """Walk the entries in ``seq`` order; name the first broken link, or None. After retention
+    the chain starts after ``start_seq``, whose hash was ``start_hash``."""
+    expected_seq = start_seq + 1
+    prev = start_hash
     for entry in entries:
         if entry.seq != expected_seq:
             return Break(expected_seq, f"entry #{expected_seq} is missing or out of order")

@@ -44,6 +44,11 @@ class AuditHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS)
+    # The start of the chain after retention deleted its oldest entries: the last deleted
+    # entry's number and hash. Verification starts from there, and an ``audit.pruned`` entry
+    # in the chain must vouch for it (hanse/audit/retention.py).
+    pruned_seq = models.PositiveBigIntegerField(default=0)
+    pruned_hash = models.CharField(max_length=64, default=GENESIS)
 
     class Meta:
         verbose_name = _("audit log head")

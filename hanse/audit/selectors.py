@@ -18,9 +18,29 @@ PAGE_SIZE = 50
 def verify_chain() -> Break | None:
     """The first broken link of the whole log, or None when it is intact."""
     head = AuditHead.objects.filter(pk=1).first()
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, "0" * 64)
+    if head is None:
+        head = AuditHead()
+    if head.pruned_seq:
+        # Retention deleted the oldest entries; the latest ``audit.pruned`` entry (inside the
+        # chain, so it cannot be forged without breaking it) must name the same start.
+        pruned = AuditEntry.objects.filter(action="audit.pruned").order_by("-seq").first()
+        data = pruned.data if pruned is not None else {}
+        if (data.get("through_seq"), data.get("through_hash")) != (
+            head.pruned_seq,
+            head.pruned_hash,
+        ):
+            return Break(
+                head.pruned_seq + 1,
+                "the chain's start after retention is not recorded by an audit.pruned entry",
+            )
     entries = AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
-    return first_break(entries, head_seq=head_seq, head_hash=head_hash)
+    return first_break(
+        entries,
+        head_seq=head.seq,
+        head_hash=head.hash,
+        start_seq=head.pruned_seq,
+        start_hash=head.pruned_hash,
+    )
 
 
 @dataclass(frozen=True)

@@ -32,4 +32,7 @@ class ChatConfig(AppConfig):
         )
 
         interactions.register()
+        from hanse.chat import retention  # its retention policy (uses the models)
+
+        retention.register()
         from hanse.chat import moderation  # noqa: F401  # registers the moderatable type

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from hanse.chat import events
 from hanse.chat.models import Message
+from hanse.chat.services import messages_purge
 from hanse.core import moderation
 
 
@@ -34,5 +35,6 @@ moderation.register(
         url=_url,
         excerpt=lambda m: m.body,
         changed=_changed,
+        purge=lambda m: messages_purge(ids=[m.pk]),
     )
 )

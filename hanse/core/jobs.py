@@ -19,4 +19,11 @@ SCHEDULES = (
         task="hanse.core.idempotency.delete_expired_keys",
         every=timedelta(hours=1),
     ),
+    # Retention per type (hanse/core/retention_runs.py): records the preview, deletes only
+    # the types an administrator confirmed.
+    Schedule(
+        name="core.retention",
+        task="hanse.core.retention_runs.apply_retention",
+        at=time(3, 30),
+    ),
 )

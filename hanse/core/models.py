@@ -71,3 +71,29 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class RetentionState(models.Model):
+    """Per retention policy (hanse/core/retention.py): the last preview, the administrator's
+    confirmation and the last run. Deletion runs only while ``confirmed_days`` equals the
+    period in force: a changed period needs a new confirmation (hanse/core/retention_runs.py)."""
+
+    key = models.CharField(_("kind"), max_length=40, unique=True)
+    previewed_at = models.DateTimeField(_("previewed at"), null=True, blank=True)
+    preview_days = models.PositiveIntegerField(_("period at the preview"), default=0)
+    preview_cutoff = models.DateTimeField(_("cut-off at the preview"), null=True, blank=True)
+    preview_count = models.PositiveBigIntegerField(_("would be deleted"), default=0)
+    confirmed_days = models.PositiveIntegerField(_("confirmed period"), null=True, blank=True)
+    # An id, not a foreign key, like the audit log: the record outlives the person.
+    confirmed_by_id = models.BigIntegerField(_("confirmed by"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+    last_deleted = models.PositiveBigIntegerField(_("deleted at the last run"), default=0)
+    last_error = models.TextField(_("last refusal"), blank=True)
+
+    class Meta:
+        verbose_name = _("retention state")
+        verbose_name_plural = _("retention states")
+
+    def __str__(self) -> str:
+        return self.key

@@ -56,6 +56,9 @@ class ModeratableType:
     excerpt: Callable[[Any], str]
     # Called after commit when it was hidden, removed or restored (live pushes, the index).
     changed: Callable[[Any], None] | None = None
+    # Deletes the object for good with its files, index entries and caches (retention of
+    # removed content, hanse/moderation/retention.py). None: removed objects of this type stay.
+    purge: Callable[[Any], object] | None = None
 
 
 class Policy(Protocol):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import jsi18n, views
+from . import jsi18n, retention_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
         jsi18n.javascript_catalog,
         name="jsi18n",
     ),
+    # Retention per type: preview and confirmation (platform administrators).
+    path("retention/", retention_views.page, name="retention"),
 ]

@@ -15,3 +15,6 @@ class ModerationConfig(AppConfig):
         from hanse.moderation.policy import POLICY
 
         moderation.set_policy(POLICY)
+        from hanse.moderation import retention  # its retention policy (uses the models)
+
+        retention.register()

@@ -15,6 +15,9 @@ class NotificationsConfig(AppConfig):
         from hanse.notifications import jobs, tasks
 
         scheduler.register(*jobs.SCHEDULES)
+        from hanse.notifications import retention  # its retention policy (uses the models)
+
+        retention.register()
         community_event.connect(
             tasks.on_community_event, dispatch_uid="hanse.notifications.community_event"
         )

@@ -117,7 +117,9 @@ def recover_stuck_work() -> dict[str, int]:
 
 
 def retention_days() -> int:
-    return int(getattr(settings, "NOTIFICATION_RETENTION_DAYS", 180))
+    """RETENTION_NOTIFICATIONS_DAYS (0 keeps them forever); the old name still counts."""
+    old = getattr(settings, "NOTIFICATION_RETENTION_DAYS", None)
+    return int(old if old is not None else settings.RETENTION_NOTIFICATIONS_DAYS)
 
 
 def _delete_in_batches(queryset: Any, size: int = 5000) -> int:
@@ -135,14 +137,13 @@ def _delete_in_batches(queryset: Any, size: int = 5000) -> int:
 
 @task()
 def apply_retention() -> dict[str, int]:
-    """Delete read notifications older than NOTIFICATION_RETENTION_DAYS, and old e-mail
-    bookkeeping (the "done once" ledger is cleaned by hanse/jobs/once.py)."""
-    now = timezone.now()
-    cutoff = now - timedelta(days=retention_days())
+    """Delete old e-mail bookkeeping (the "done once" ledger is cleaned by hanse/jobs/once.py).
+    Read notifications go through the retention registry, after an administrator confirmed
+    the preview (hanse/notifications/retention.py)."""
+    if retention_days() <= 0:
+        return {"email_deliveries": 0}
+    cutoff = timezone.now() - timedelta(days=retention_days())
     return {
-        "notifications": _delete_in_batches(
-            Notification.objects.filter(read_at__isnull=False, updated_at__lt=cutoff)
-        ),
         "email_deliveries": _delete_in_batches(
             EmailDelivery.objects.filter(created_at__lt=cutoff).exclude(
                 state__in=[EmailDelivery.State.CLAIMED, EmailDelivery.State.SENDING]

@@ -9,6 +9,19 @@ from django.utils.translation import pgettext_lazy
 from hanse.core import moderation
 from hanse.posts.models import Comment, Post
 
+
+def _purge_post(post: Post) -> None:
+    from hanse.posts.services.posts import post_purge  # at call time: loaded from ready()
+
+    post_purge(post=post)
+
+
+def _purge_comment(comment: Comment) -> None:
+    from hanse.posts.services.comments import comment_purge  # at call time, as above
+
+    comment_purge(comment=comment)
+
+
 moderation.register(
     moderation.ModeratableType(
         key="post",
@@ -19,6 +32,7 @@ moderation.register(
         community_id=lambda post: post.community_id,
         url=lambda post: reverse("posts:detail", args=[post.pk]),
         excerpt=lambda post: post.body,
+        purge=_purge_post,
     )
 )
 moderation.register(
@@ -32,5 +46,6 @@ moderation.register(
         community_id=lambda c: c.post.community_id,
         url=lambda c: reverse("posts:detail", args=[c.post_id]) + f"#comment-{c.pk}",
         excerpt=lambda c: c.body,
+        purge=_purge_comment,
     )
 )

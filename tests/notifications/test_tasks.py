@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 from django_tasks import default_task_backend
 
+from hanse.core import retention_runs
 from hanse.jobs.models import DeliveredEvent
-from hanse.notifications import delivery, maintenance, services, tasks
+from hanse.notifications import delivery, services, tasks
 from hanse.notifications.models import Notification
 from hanse.people.models import User
 from hanse.posts import notifications as hooks
@@ -109,8 +110,9 @@ def test_scheduled_announcement_is_notified_once_when_due(
 def test_retention_deletes_old_read_notifications_only(
     people: dict[str, Any], make_post: Callable[..., Post], settings: Any
 ) -> None:
-    """Read and older than NOTIFICATION_RETENTION_DAYS: gone. Unread or recent: kept."""
-    settings.NOTIFICATION_RETENTION_DAYS = 30
+    """Read and older than RETENTION_NOTIFICATIONS_DAYS: gone (once confirmed, through the
+    retention registry). Unread or recent: kept."""
+    settings.RETENTION_NOTIFICATIONS_DAYS = 30
     anna = people["anna"]
     made = [
         services.notify(type_key="mention", recipients=[anna], actor=people["ben"], post=p)[0]
@@ -120,5 +122,6 @@ def test_retention_deletes_old_read_notifications_only(
     Notification.objects.filter(pk=made[0].pk).update(read_at=old, updated_at=old)
     Notification.objects.filter(pk=made[1].pk).update(updated_at=old)  # unread
     Notification.objects.filter(pk=made[2].pk).update(read_at=timezone.now())
-    assert maintenance.apply_retention.call()["notifications"] == 1
+    retention_runs.confirm(by=None, keys=["notifications"])
+    assert retention_runs.apply_retention.call()["notifications"] == 1
     assert set(Notification.objects.values_list("pk", flat=True)) == {made[1].pk, made[2].pk}

@@ -25,7 +25,13 @@ from hanse.chat.services.members import (
     member_set_role,
     on_membership_ended,
 )
-from hanse.chat.services.messages import message_delete, message_edit, message_post, reaction_toggle
+from hanse.chat.services.messages import (
+    message_delete,
+    message_edit,
+    message_post,
+    messages_purge,
+    reaction_toggle,
+)
 
 __all__ = [
     "MAX_NAME_CHARS",
@@ -46,6 +52,7 @@ __all__ = [
     "message_delete",
     "message_edit",
     "message_post",
+    "messages_purge",
     "on_membership_ended",
     "reaction_toggle",
 ]

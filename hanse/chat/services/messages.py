@@ -303,3 +303,28 @@ def reaction_toggle(*, message: Message, user: User, kind: str) -> tuple[bool, i
         mid = message.pk
         transaction.on_commit(lambda: events.message_changed(mid, "reactions"))
     return reacted, count
+
+
+def messages_purge(*, ids: Sequence[int]) -> int:
+    """Delete messages for good (retention, removed content): their replies, reactions and
+    files go with them, the search index follows the deletes, threads keep a true count.
+    Returns how many message rows were deleted. No permission check: the system decides."""
+    with transaction.atomic():
+        doomed = Message.objects.filter(pk__in=ids)
+        parents = set(
+            doomed.filter(parent__isnull=False).values_list("parent_id", flat=True)
+        ) - set(ids)
+        files = list(
+            MessageAttachment.objects.filter(Q(message__in=ids) | Q(message__parent__in=ids))
+        )
+        deleted = Message.objects.filter(Q(pk__in=ids) | Q(parent__in=ids)).count()
+        # Through the collector, so that post_delete reaches the search index.
+        doomed.delete()
+        for parent in Message.objects.filter(pk__in=parents):
+            replies = Message.objects.filter(parent=parent)
+            parent.reply_count = replies.count()
+            last = replies.order_by("-created_at").values_list("created_at", flat=True).first()
+            parent.last_reply_at = last
+            parent.save(update_fields=["reply_count", "last_reply_at"])
+        uploads.delete_files_on_commit(files)
+    return deleted

@@ -102,6 +102,12 @@ def comment_delete(*, comment: Comment, by: User) -> None:
     require_active(by)
     if not may_delete_comment(by, comment):
         raise PermissionRefused(_("You may not delete this comment."))
+    comment_purge(comment=comment)
+
+
+def comment_purge(*, comment: Comment) -> None:
+    """comment_delete without the permission check: for the system (retention of removed
+    content). Everything comment_delete removes goes."""
     with transaction.atomic():
         removed = 1 + Comment.objects.filter(parent=comment).count()
         files = list(

@@ -270,6 +270,12 @@ def post_delete(*, post: Post, by: User) -> None:
     require_active(by)
     if not may_delete_post(by, post):
         raise PermissionRefused(_("You may not delete this post."))
+    post_purge(post=post)
+
+
+def post_purge(*, post: Post) -> None:
+    """post_delete without the permission check: for the system (retention of removed
+    content). Everything post_delete removes goes."""
     with transaction.atomic():
         files = list(
             Attachment.objects.filter(Q(post=post) | Q(comment__post=post)).only(
