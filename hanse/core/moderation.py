@@ -71,6 +71,10 @@ class Policy(Protocol):
     def is_hidden(self, key: str, object_id: int) -> bool:
         """Whether moderation hid or removed this object (for everyone but a few)."""
 
+    def notices(self, key: str, user: Any, ids: list[int]) -> dict[int, str]:
+        """The notice (HTML) on each of these objects that this person still sees although
+        moderation hid or removed it: their own hidden ones, and what they moderate."""
+
 
 QS = TypeVar("QS", bound=models.QuerySet[Any])
 
@@ -121,3 +125,11 @@ def suspended_until(user: Any) -> datetime | None:
 
 def is_hidden(key: str, object_id: int) -> bool:
     return bool(_policy) and _policy[0].is_hidden(key, object_id)
+
+
+def notices(key: str, user: Any, ids: list[int]) -> dict[int, str]:
+    """HTML notices by object id ("Hidden by moderation" and the reason), one query for all.
+    A content app shows them per viewer, never inside HTML it shares between viewers."""
+    if not _policy or not ids or user is None or not getattr(user, "is_authenticated", False):
+        return {}
+    return _policy[0].notices(key, user, ids)

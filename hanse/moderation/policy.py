@@ -10,15 +10,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
-from django.db.models import Exists, QuerySet
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hanse.core.rules import is_active_user, is_platform_admin
 from hanse.moderation.models import Hiding, Suspension
-from hanse.moderation.rules import is_platform_moderator, moderated_community_ids
+from hanse.moderation.rules import (
+    holds_platform_permission,
+    is_platform_moderator,
+    moderated_community_ids,
+)
 
 # A person's running suspension, cached briefly: the check runs on every request.
 SUSPENSION_CACHE_SECONDS = 60
@@ -26,20 +29,6 @@ SUSPENSION_CACHE_SECONDS = 60
 
 def suspension_cache_key(user_id: int) -> str:
     return f"moderation:suspended:{user_id}"
-
-
-def _holds_platform_permission(user: Any) -> tuple[Exists, Exists]:
-    """``moderation.moderate_platform`` held directly or through a group, as two subqueries
-    (no query of their own: they run inside the query that excludes hidden content)."""
-    perm = Permission.objects.filter(
-        codename="moderate_platform", content_type__app_label="moderation"
-    ).values("pk")
-    user_model = get_user_model()
-    direct = user_model.user_permissions.through.objects.filter(
-        user_id=user.pk, permission_id__in=perm
-    )
-    grouped = user_model.groups.through.objects.filter(user_id=user.pk, group__permissions__in=perm)
-    return Exists(direct), Exists(grouped)
 
 
 class _Policy:
@@ -51,7 +40,7 @@ class _Policy:
             hasattr(user, "_perm_cache") and is_platform_moderator(user)
         ):
             return None  # platform moderators see everything
-        direct, grouped = _holds_platform_permission(user)
+        direct, grouped = holds_platform_permission(user)
         # This runs inside every visible_to, on every page and for every recipient of a push:
         # whether the person is a platform moderator is part of the same query, not two
         # permission queries of its own.
@@ -63,6 +52,18 @@ class _Policy:
             .filter(~direct, ~grouped)
             .values("object_id")
         )
+
+    def notices(self, key: str, user: Any, ids: list[int]) -> dict[int, str]:
+        from hanse.moderation.selectors import hidden_notices  # it imports this module
+
+        found = hidden_notices(viewer=user, kind=key, ids=ids)
+        return {
+            object_id: render_to_string(
+                "moderation/_notice.html",
+                {"hiding": hiding, "is_author": hiding.author_id == user.pk},
+            )
+            for object_id, hiding in found.items()
+        }
 
     def is_hidden(self, key: str, object_id: int) -> bool:
         return Hiding.objects.filter(kind=key, object_id=object_id).exists()

@@ -13,7 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 import rules
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, QuerySet
 
 from hanse.communities.models import Membership
 from hanse.communities.rules import MODERATING_ROLES
@@ -26,6 +28,20 @@ def is_platform_moderator(user: Any) -> bool:
     if not is_active_user(user):
         return False
     return bool(is_platform_admin(user) or user.has_perm("moderation.moderate_platform"))
+
+
+def holds_platform_permission(user: Any) -> tuple[Exists, Exists]:
+    """``moderation.moderate_platform`` held directly or through a group, as two subqueries
+    (no query of their own: they run inside the query that excludes hidden content)."""
+    perm = Permission.objects.filter(
+        codename="moderate_platform", content_type__app_label="moderation"
+    ).values("pk")
+    user_model = get_user_model()
+    direct = user_model.user_permissions.through.objects.filter(
+        user_id=user.pk, permission_id__in=perm
+    )
+    grouped = user_model.groups.through.objects.filter(user_id=user.pk, group__permissions__in=perm)
+    return Exists(direct), Exists(grouped)
 
 
 def moderated_community_ids(user: Any) -> QuerySet[Any]:

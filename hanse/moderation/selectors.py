@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
 
 from hanse.core import moderation as registry
-from hanse.core.rules import is_active_user
+from hanse.core.rules import is_active_user, is_platform_admin
 from hanse.moderation import rules
 from hanse.moderation.models import Decision, Hiding, Report, Suspension
 from hanse.people.models import User
@@ -144,16 +144,22 @@ def person_history(person_id: int | None) -> dict[str, Any]:
     }
 
 
-def hidden_notices(*, viewer: Any, kind: str) -> dict[int, Hiding]:
+def hidden_notices(*, viewer: Any, kind: str, ids: list[int] | None = None) -> dict[int, Hiding]:
     """The hidden or removed objects of this type the person still sees, by id: their own
-    hidden ones and, for moderators, those they moderate. One query per type and page."""
+    hidden ones and, for moderators, those they moderate. One query per type and page, with
+    whether the person is a platform moderator decided inside it (no permission queries)."""
     if not is_active_user(viewer):
         return {}
     qs = Hiding.objects.filter(kind=kind)
-    if not rules.is_platform_moderator(viewer):
+    if ids is not None:
+        qs = qs.filter(object_id__in=ids)
+    if not is_platform_admin(viewer):
+        direct, grouped = rules.holds_platform_permission(viewer)
         qs = qs.filter(
             Q(state=Hiding.State.HIDDEN, author_id=viewer.pk)
             | Q(community_id__in=rules.moderated_community_ids(viewer))
+            | Q(direct)
+            | Q(grouped)
         )
     return {h.object_id: h for h in qs}
 

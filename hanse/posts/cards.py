@@ -72,9 +72,12 @@ CSRF, NEXT, NEXT_IN_URL, AGO = "c", "n", "u", "t"
 # The blocks other apps add to a card (hanse/posts/extensions.py: a poll with its votes) are
 # per viewer and change with every vote: a slot filled on every request, never cached.
 ADDONS = "a"
+# The same for the add-ons above the text: what moderation says about a hidden post differs
+# between its author, its moderators and everyone else, so it is never part of a cached card.
+ADDONS_TOP = "m"
 # Cached cards are lists of parts since issue 9.6, with time slots since issue 13; the key's
 # prefix keeps older entries from being read.
-KEY_PREFIX = "card3"
+KEY_PREFIX = "card4"
 TIMEOUT_SECONDS = 24 * 60 * 60
 # The cache the cards live in (settings.CACHES): Redis when configured, else a bounded
 # per-process memory cache of its own so cards never push out rate limits or bell counts.
@@ -162,6 +165,7 @@ def _render(request: HttpRequest, item: FeedItem) -> list[str]:
                 "next": marker + NEXT,
                 "csrf_token": marker + CSRF,
                 "addons_slot": marker + ADDONS,
+                "addons_top_slot": marker + ADDONS_TOP,
                 "request": request,
             },
         )
@@ -212,8 +216,13 @@ def render_cards(
         NEXT: escape(next_path),
         NEXT_IN_URL: escape(quote(next_path, safe="/")),
     }
-    blocks = extensions.render_addons(request, [item.post for item in items])
+    posts = [item.post for item in items]
+    blocks = extensions.render_addons(request, posts)
+    top = extensions.render_addons(request, posts, place="top")
     return [
-        _fill(found.get(key) or missing[key], {**values, ADDONS: blocks.get(item.post.pk, "")})
+        _fill(
+            found.get(key) or missing[key],
+            {**values, ADDONS: blocks.get(item.post.pk, ""), ADDONS_TOP: top.get(item.post.pk, "")},
+        )
         for key, item in zip(keys, items, strict=True)
     ]

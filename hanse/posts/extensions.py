@@ -36,6 +36,9 @@ class CardAddon:
     load: Callable[[HttpRequest, Sequence[Post]], Mapping[int, str]]
     # Static files (CSS, JS) the stream pages load for the blocks.
     assets: tuple[str, ...] = field(default=())
+    # "top": under the card's header, before the text (a moderation notice); "bottom": after
+    # the text and attachments (a poll).
+    place: str = "bottom"
 
 
 @dataclass(frozen=True)
@@ -73,12 +76,16 @@ def addons() -> list[CardAddon]:
     return list(_ADDONS.values())
 
 
-def render_addons(request: HttpRequest, posts: Sequence[Post]) -> dict[int, str]:
-    """Every registered add-on's HTML per post id, joined in registration order."""
+def render_addons(
+    request: HttpRequest, posts: Sequence[Post], *, place: str = "bottom"
+) -> dict[int, str]:
+    """Every registered add-on's HTML of this place per post id, in registration order."""
     found: dict[int, list[str]] = {}
     if not posts:
         return {}
     for addon in _ADDONS.values():
+        if addon.place != place:
+            continue
         for post_id, html in addon.load(request, posts).items():
             found.setdefault(post_id, []).append(str(conditional_escape(html)))
     return {post_id: "".join(parts) for post_id, parts in found.items()}

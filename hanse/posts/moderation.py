@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
 from hanse.core import moderation
+from hanse.posts import extensions
 from hanse.posts.models import Comment, Post
 
 
@@ -47,5 +48,16 @@ moderation.register(
         url=lambda c: reverse("posts:detail", args=[c.post_id]) + f"#comment-{c.pk}",
         excerpt=lambda c: c.body,
         purge=_purge_comment,
+    )
+)
+# What the author and moderators see on a hidden post: per viewer, so an add-on filled on
+# every request, never inside the cached card (hanse/posts/cards.py).
+extensions.register(
+    extensions.CardAddon(
+        key="moderation_notice",
+        place="top",
+        load=lambda request, posts: moderation.notices(
+            "post", request.user, [post.pk for post in posts]
+        ),
     )
 )

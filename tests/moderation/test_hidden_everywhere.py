@@ -170,3 +170,32 @@ def test_chat_history_and_live_push(mod: ModCast, django_capture_on_commit_callb
     restored = heard_while(lambda: _restore(mod, "chat_message", message))
     assert in_history(mod.member)
     assert "Geheimzahl" in restored["html"]
+
+
+def test_stream_cards_show_each_viewer_their_own_notice(
+    mod: ModCast, client_for: Callable[[User | None], Client]
+) -> None:
+    """Stream cards are cached and shared between viewers (hanse/posts/cards.py); the notice
+    on a hidden post is not part of them: the author reads "Only you and the moderators",
+    the community's moderator reads the notice without it, a member does not see the post,
+    and after the restore nobody sees a notice, although every card came from the cache."""
+    post = mod.content["post"]
+    stream = f"/communities/{mod.community.slug}/"
+    author, moderator, member = (
+        client_for(mod.author),
+        client_for(mod.community_moderator),
+        client_for(mod.member),
+    )
+    assert post.body in author.get(stream).content.decode()  # the card is cached now
+    _hide(mod, "post", post)
+    seen_by_author = author.get(stream).content.decode()
+    assert "Hidden by moderation" in seen_by_author
+    assert "Only you and the moderators see this." in seen_by_author
+    seen_by_moderator = moderator.get(stream).content.decode()
+    assert post.body in seen_by_moderator and "Hidden by moderation" in seen_by_moderator
+    assert "Only you and the moderators see this." not in seen_by_moderator
+    assert post.body not in member.get(stream).content.decode()
+    _restore(mod, "post", post)
+    for client in (author, moderator, member):
+        page = client.get(stream).content.decode()
+        assert post.body in page and "Hidden by moderation" not in page
