@@ -1,0 +1,110 @@
+"""Background work of data exports: building the archive, and the hourly expiry
+(scheduled in hanse/privacy/jobs.py)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone, translation
+from django_tasks import task
+
+from hanse.notifications.services import notify
+from hanse.privacy.archive import write_archive
+from hanse.privacy.models import DataExport
+from hanse.privacy.notifications import EXPORT_READY
+
+logger = logging.getLogger(__name__)
+
+# An export still queued or running after this was left by a worker that died: it fails,
+# so the person can ask again.
+STALE_AFTER = timedelta(hours=6)
+
+
+def _set_progress(export_id: int, value: int) -> None:
+    DataExport.objects.filter(pk=export_id, status=DataExport.Status.RUNNING).update(
+        progress=max(0, min(value, 99))
+    )
+
+
+@task()
+def build_export(export_id: int) -> str:
+    """Build the ZIP of one export, store it, and tell the person it is ready."""
+    # Claimed with one conditional update: a second delivery of the task finds nothing.
+    claimed = DataExport.objects.filter(pk=export_id, status=DataExport.Status.QUEUED).update(
+        status=DataExport.Status.RUNNING, started_at=timezone.now(), progress=0
+    )
+    if not claimed:
+        return "skipped"
+    export = DataExport.objects.select_related("user").get(pk=export_id)
+    user = export.user
+    try:
+        with tempfile.TemporaryDirectory(prefix="hanse-export-") as folder:
+            path = os.path.join(folder, "export.zip")
+            with (
+                open(path, "w+b") as out,
+                translation.override(user.ui_language or settings.LANGUAGE_CODE),
+            ):
+                write_archive(user, out, progress=lambda p: _set_progress(export_id, p))
+                out.seek(0)
+                stamp = timezone.localdate().isoformat()
+                export.file.save(f"hanse-{user.username}-{stamp}.zip", File(out), save=False)
+                export.size = export.file.size
+    except Exception:
+        logger.exception("Data export %s failed", export_id)
+        DataExport.objects.filter(pk=export_id).update(
+            status=DataExport.Status.FAILED, finished_at=timezone.now()
+        )
+        return "failed"
+    now = timezone.now()
+    days = settings.DATA_EXPORT_DAYS
+    with transaction.atomic():
+        export.status = DataExport.Status.READY
+        export.progress = 100
+        export.finished_at = now
+        export.expires_at = now + timedelta(days=days)
+        export.save(
+            update_fields=["status", "progress", "file", "size", "finished_at", "expires_at"]
+        )
+        transaction.on_commit(
+            lambda: notify(
+                type_key=EXPORT_READY.key,
+                recipients=[user],
+                group_key=f"privacy_export:{export_id}",
+                data={"export_id": export_id, "days": days},
+            )
+        )
+    return "ready"
+
+
+def delete_export_file(export: DataExport) -> None:
+    """Remove an export's stored archive (a missing file is no error)."""
+    if export.file and export.file.name:
+        try:
+            export.file.storage.delete(export.file.name)
+        except OSError:
+            logger.warning("Could not delete export file %s", export.file.name, exc_info=True)
+
+
+@task()
+def expire_exports() -> int:
+    """Delete the archives of exports past their date, and fail those a dead worker left."""
+    now = timezone.now()
+    count = 0
+    for export in DataExport.objects.filter(
+        status=DataExport.Status.READY, expires_at__lte=now
+    ).iterator():
+        delete_export_file(export)
+        count += DataExport.objects.filter(pk=export.pk, status=DataExport.Status.READY).update(
+            status=DataExport.Status.EXPIRED, file=""
+        )
+    DataExport.objects.filter(
+        status__in=[DataExport.Status.QUEUED, DataExport.Status.RUNNING],
+        created_at__lt=now - STALE_AFTER,
+    ).update(status=DataExport.Status.FAILED, finished_at=now)
+    return count
