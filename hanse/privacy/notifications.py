@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hanse.notifications.registry import NotificationType, RenderedText, register
 
@@ -18,7 +19,12 @@ def _render_ready(n: Notification) -> RenderedText:
     days = int(n.data.get("days", 0))
     return RenderedText(
         title=_g("Your data export is ready to download."),
-        body=_g("It stays available for %(days)d days.") % {"days": days} if days else "",
+        body=ngettext(
+            "It stays available for %(days)d day.", "It stays available for %(days)d days.", days
+        )
+        % {"days": days}
+        if days
+        else "",
         url=reverse("privacy:export"),
     )
 
