@@ -99,7 +99,10 @@ def write_archive(
             for path, stored in result.files:
                 name = f"{FILES_FOLDER}/{exporter.key}/{path}"
                 try:
-                    with stored.storage.open(stored.name, "rb") as src, zf.open(name, "w") as dst:
+                    with (
+                        stored.storage.open(stored.name or "", "rb") as src,
+                        zf.open(name, "w") as dst,
+                    ):
                         shutil.copyfileobj(src, dst, 1024 * 1024)
                 except OSError:
                     logger.warning("Export: stored file %s is missing", stored.name)
