@@ -10,11 +10,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Archives live under exports/<random>/ in the default storage (hanse/privacy/tasks.py sweeps
+# what no row points to).
+EXPORTS_FOLDER = "exports"
+
 
 def _export_path(instance: DataExport, filename: str) -> str:
     # A random folder: the name tells nothing and cannot be guessed; the file is served only
     # through the owner's download view (media outside avatars/ has no public URL).
-    return f"exports/{secrets.token_urlsafe(24)}/{filename}"
+    return f"{EXPORTS_FOLDER}/{secrets.token_urlsafe(24)}/{filename}"
 
 
 class DataExport(models.Model):

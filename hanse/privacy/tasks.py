@@ -6,17 +6,18 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django_tasks import task
 
 from hanse.notifications.services import notify
 from hanse.privacy.archive import write_archive
-from hanse.privacy.models import DataExport
+from hanse.privacy.models import EXPORTS_FOLDER, DataExport
 from hanse.privacy.notifications import EXPORT_READY
 
 logger = logging.getLogger(__name__)
@@ -107,4 +108,37 @@ def expire_exports() -> int:
         status__in=[DataExport.Status.QUEUED, DataExport.Status.RUNNING],
         created_at__lt=now - STALE_AFTER,
     ).update(status=DataExport.Status.FAILED, finished_at=now)
-    return count
+    return count + len(sweep_orphaned_archives(now=now))
+
+
+def sweep_orphaned_archives(*, now: datetime | None = None) -> list[str]:
+    """Remove archives no export row points to any more (the person's account was deleted,
+    a task died between storing and saving): older than an hour, so none being written."""
+    storage = default_storage
+    cutoff = (now or timezone.now()) - timedelta(hours=1)
+    try:
+        folders, _files = storage.listdir(EXPORTS_FOLDER)
+    except FileNotFoundError:
+        return []
+    names = []
+    for folder in folders:
+        try:
+            _dirs, files = storage.listdir(f"{EXPORTS_FOLDER}/{folder}")
+        except FileNotFoundError:
+            continue
+        names += [f"{EXPORTS_FOLDER}/{folder}/{name}" for name in files]
+    kept = set(DataExport.objects.filter(file__in=names).values_list("file", flat=True))
+    removed = []
+    for name in names:
+        if name in kept:
+            continue
+        try:
+            if storage.get_modified_time(name) >= cutoff:
+                continue
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete orphaned export %s", name, exc_info=True)
+            continue
+        logger.info("Removed orphaned export archive %s (no export row points to it).", name)
+        removed.append(name)
+    return removed

@@ -4,6 +4,7 @@ task queue, downloadable by its owner only."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -209,3 +210,16 @@ def test_page_in_german(world: World, client_for: Any, settings: Any) -> None:
     page = client_for(world.anna).get(reverse("privacy:export"))
     assert b"Ihre Daten" in page.content
     assert b"Export anfordern" in page.content
+
+
+def test_archives_without_a_row_are_swept(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """An archive whose person was deleted goes with the hourly job, once an hour old."""
+    export = _export(world, django_capture_on_commit_callbacks)
+    storage, name = export.file.storage, export.file.name
+    DataExport.objects.filter(pk=export.pk).delete()
+    assert tasks.sweep_orphaned_archives() == []  # younger than an hour: may be being written
+    later = timezone.now() + timedelta(hours=2)
+    assert tasks.sweep_orphaned_archives(now=later) == [name]
+    assert not storage.exists(name)
