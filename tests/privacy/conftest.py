@@ -107,6 +107,7 @@ def world(
     from hanse.posts.models import Reaction
     from hanse.posts.services.comments import comment_create
     from hanse.posts.services.posts import post_create
+    from hanse.wiki.models import WikiSettings
     from hanse.wiki.services import page_create
 
     anna = make_user(
@@ -146,7 +147,11 @@ def world(
         message_post(channel=dm, author=anna, body=ANNA_TEXTS[3])
         # events
         event = event_create(
-            by=anna, title=ANNA_TEXTS[4], start=soon, end=soon + timedelta(hours=1)
+            by=anna,
+            title=ANNA_TEXTS[4],
+            description="Treffen",
+            start=soon,
+            end=soon + timedelta(hours=1),
         )
         Rsvp.objects.create(event=event, occurrence=event.start, user=zoe, status="going")
         Rsvp.objects.create(event=event, occurrence=event.start, user=anna, status="going")
@@ -211,8 +216,11 @@ def world(
         zoe_signup = SignUp.objects.create(round=round_, user=zoe, goal=ZOE_TEXTS[8], slots=[1])
         SignUpWish.objects.create(signup=zoe_signup, other=anna, kind="without")
         # wiki
-        page_create(by=anna, community=None, title=ANNA_TEXTS[9], body="Inhalt")
-        page_create(by=zoe, community=None, title=ZOE_TEXTS[9], body="Inhalt")
+        WikiSettings.objects.update_or_create(
+            community=community, defaults={"edit_policy": WikiSettings.EditPolicy.MEMBERS}
+        )
+        page_create(by=anna, community=community, title=ANNA_TEXTS[9], body="Inhalt")
+        page_create(by=zoe, community=community, title=ZOE_TEXTS[9], body="Inhalt")
         # file library
         files_upload(
             by=anna, community=community, files=[_text_file("mein.txt", ANNA_LIBRARY_FILE)]
