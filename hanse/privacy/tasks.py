@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils import timezone, translation
 from django_tasks import task
 
 from hanse.notifications.services import notify
+from hanse.notifications.tasks import notify_once
 from hanse.privacy.archive import write_archive
 from hanse.privacy.models import EXPORTS_FOLDER, DataExport
 from hanse.privacy.notifications import EXPORT_READY
@@ -64,22 +64,20 @@ def build_export(export_id: int) -> str:
         return "failed"
     now = timezone.now()
     days = settings.DATA_EXPORT_DAYS
-    with transaction.atomic():
-        export.status = DataExport.Status.READY
-        export.progress = 100
-        export.finished_at = now
-        export.expires_at = now + timedelta(days=days)
-        export.save(
-            update_fields=["status", "progress", "file", "size", "finished_at", "expires_at"]
-        )
-        transaction.on_commit(
-            lambda: notify(
-                type_key=EXPORT_READY.key,
-                recipients=[user],
-                group_key=f"privacy_export:{export_id}",
-                data={"export_id": export_id, "days": days},
-            )
-        )
+    export.status = DataExport.Status.READY
+    export.progress = 100
+    export.finished_at = now
+    export.expires_at = now + timedelta(days=days)
+    export.save(update_fields=["status", "progress", "file", "size", "finished_at", "expires_at"])
+    # Once per export (the ledger of notifications), then e-mail right away after the commit.
+    notify_once(
+        f"privacy_export_ready:{export_id}",
+        lambda: notify(
+            type_key=EXPORT_READY.key,
+            recipients=[user],
+            data={"export_id": export_id, "days": days},
+        ),
+    )
     return "ready"
 
 

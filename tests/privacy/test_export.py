@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,9 +94,7 @@ def test_export_has_everything_about_the_person(
     sign_in = json.loads(files["sign_in.json"])["records"]
     assert [r["type"] for r in sign_in if r["kind"] == "second_factor"] == ["totp"]
     audit = json.loads(files["audit.json"])["records"]
-    assert any(r["action"] == "privacy.export_requested" for r in audit) or any(
-        r["action"] == "auth.login" for r in audit
-    )
+    assert {"auth.login", "privacy.export_requested"} <= {r["action"] for r in audit}
     participation = json.loads(files["participation.json"])["records"]
     assert [r["kind"] for r in participation].count("anonymous_poll_taken_part") == 1
     assert "anonymous" in files["README.txt"].decode().lower()
@@ -133,6 +132,10 @@ def test_the_task_runs_through_the_queue_and_tells_the_person(
     assert export.file.name.startswith("exports/")
     note = Notification.objects.get(recipient=world.anna, type="privacy_export_ready")
     assert note.data["export_id"] == export.pk
+    sent = [m for m in mail.outbox if "anna.becker@sparkasse.example" in m.to]
+    assert [m.subject for m in sent if "data export" in m.subject.lower()], [
+        m.subject for m in sent
+    ]
     # A second delivery of the same task does nothing.
     assert tasks.build_export.call(export.pk) == "skipped"
 
