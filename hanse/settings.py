@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "hanse.decisions",
     # Network analytics (aggregates only, off until enabled): reads every app.
     "hanse.analytics",
+    # GDPR Art. 15/20: a person's export of their data (reads every app's exporters).
+    "hanse.privacy",
     # At the top of the layering: it writes through every app above.
     "hanse.demo",
 ]
@@ -679,3 +681,7 @@ RETENTION_NOTIFICATIONS_DAYS = env_int("RETENTION_NOTIFICATIONS_DAYS", 180)
 RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 3650)
 # Content moderation removed, kept for appeals and investigations.
 RETENTION_REMOVED_CONTENT_DAYS = env_int("RETENTION_REMOVED_CONTENT_DAYS", 365)
+
+# --- Data export (GDPR Art. 15/20, issue 21; hanse/privacy) ---------------------------------
+# How many days a person's export archive can be downloaded before it is deleted.
+DATA_EXPORT_DAYS = env_int("DATA_EXPORT_DAYS", 7)

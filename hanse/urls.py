@@ -41,6 +41,8 @@ urlpatterns = [
     path("audit/", include("hanse.audit.urls")),
     # Reports and the moderators' queues (issue 21).
     path("moderation/", include("hanse.moderation.urls")),
+    # GDPR Art. 15/20: one's own data export (issue 21).
+    path("privacy/", include("hanse.privacy.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     # Identity: one's own sessions, at allauth's address for them (before allauth's own), and

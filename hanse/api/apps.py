@@ -6,3 +6,8 @@ class ApiConfig(AppConfig):
     name = "hanse.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        from hanse.api import personal_data  # its data export (uses the models)
+
+        personal_data.register()

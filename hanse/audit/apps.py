@@ -16,3 +16,6 @@ class AuditConfig(AppConfig):
         from hanse.audit import retention
 
         retention.register()
+        from hanse.audit import personal_data  # its data export (uses the models)
+
+        personal_data.register()

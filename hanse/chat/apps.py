@@ -35,4 +35,9 @@ class ChatConfig(AppConfig):
         from hanse.chat import retention  # its retention policy (uses the models)
 
         retention.register()
-        from hanse.chat import moderation  # noqa: F401  # registers the moderatable type
+        from hanse.chat import (
+            moderation,  # noqa: F401  # registers the moderatable type
+            personal_data,  # its data export (uses the models)
+        )
+
+        personal_data.register()

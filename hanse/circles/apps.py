@@ -24,3 +24,6 @@ class CirclesConfig(AppConfig):
         from hanse.circles import deactivation
 
         deactivation.connect()
+        from hanse.circles import personal_data  # its data export (uses the models)
+
+        personal_data.register()

@@ -14,3 +14,6 @@ class CommunitiesConfig(AppConfig):
 
         # Members of the community a text is written in rank higher in @mention suggestions.
         mention_ranking.register()
+        from hanse.communities import personal_data  # its data export (uses the models)
+
+        personal_data.register()

@@ -19,3 +19,6 @@ class DecisionsConfig(AppConfig):
         from hanse.decisions.uploads import PROPOSAL_FILES
 
         uploads.register(PROPOSAL_FILES)
+        from hanse.decisions import personal_data  # its data export (uses the models)
+
+        personal_data.register()

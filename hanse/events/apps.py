@@ -22,4 +22,9 @@ class EventsConfig(AppConfig):
         )
 
         interactions.register()
-        from hanse.events import moderation  # noqa: F401  # registers the moderatable type
+        from hanse.events import (
+            moderation,  # noqa: F401  # registers the moderatable type
+            personal_data,  # its data export (uses the models)
+        )
+
+        personal_data.register()

@@ -16,3 +16,6 @@ class FilesConfig(AppConfig):
 
         uploads.register(LIBRARY)
         scheduler.register(*jobs.SCHEDULES)
+        from hanse.files import personal_data  # its data export (uses the models)
+
+        personal_data.register()

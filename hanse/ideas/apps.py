@@ -19,3 +19,6 @@ class IdeasConfig(AppConfig):
         from hanse.ideas.uploads import IDEA_FILES
 
         uploads.register(IDEA_FILES)
+        from hanse.ideas import personal_data  # its data export (uses the models)
+
+        personal_data.register()

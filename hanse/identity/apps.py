@@ -17,3 +17,6 @@ class IdentityConfig(AppConfig):
         from hanse.jobs import scheduler
 
         scheduler.register(*jobs.schedules())
+        from hanse.identity import personal_data  # its data export (uses the models)
+
+        personal_data.register()

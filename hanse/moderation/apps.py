@@ -18,3 +18,6 @@ class ModerationConfig(AppConfig):
         from hanse.moderation import retention  # its retention policy (uses the models)
 
         retention.register()
+        from hanse.moderation import personal_data  # its data export (uses the models)
+
+        personal_data.register()

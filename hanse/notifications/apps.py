@@ -24,3 +24,6 @@ class NotificationsConfig(AppConfig):
         membership_ended.connect(
             tasks.on_membership_ended, dispatch_uid="hanse.notifications.membership_ended"
         )
+        from hanse.notifications import personal_data  # its data export (uses the models)
+
+        personal_data.register()

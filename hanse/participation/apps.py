@@ -26,3 +26,6 @@ class ParticipationConfig(AppConfig):
         from hanse.participation import interactions  # interaction kinds (analytics)
 
         interactions.register()
+        from hanse.participation import personal_data  # its data export (uses the models)
+
+        personal_data.register()

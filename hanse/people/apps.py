@@ -8,4 +8,9 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from hanse.people import search  # noqa: F401  # registers the searchable type (models ready)
+        from hanse.people import (
+            personal_data,  # its data export (uses the models)
+            search,  # noqa: F401  # registers the searchable type (models ready)
+        )
+
+        personal_data.register()

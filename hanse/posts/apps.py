@@ -28,4 +28,9 @@ class PostsConfig(AppConfig):
         from hanse.posts import interactions  # the stream's interaction kinds (analytics)
 
         interactions.register()
-        from hanse.posts import moderation  # noqa: F401  # registers the moderatable types
+        from hanse.posts import (
+            moderation,  # noqa: F401  # registers the moderatable types
+            personal_data,  # its data export (uses the models)
+        )
+
+        personal_data.register()

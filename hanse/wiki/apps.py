@@ -17,3 +17,6 @@ class WikiConfig(AppConfig):
         scheduler.register(*jobs.SCHEDULES)
         live.register()
         uploads.register(PAGE_IMAGES)
+        from hanse.wiki import personal_data  # its data export (uses the models)
+
+        personal_data.register()

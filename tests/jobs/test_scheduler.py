@@ -95,6 +95,7 @@ def test_command_once_creates_jobs_and_runs_interval_jobs(db: None, settings: An
         "check_scheduled_announcements",
         "delete_expired_keys",
         "empty_bin",
+        "expire_exports",
         "extract_missing",
         "send_deadline_notices",
         "send_decision_review_reminders",

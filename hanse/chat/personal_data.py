@@ -1,0 +1,72 @@
+"""What chat stores about a person: the channels they are in (names only), their own messages,
+reactions and files. Never the messages of others, not even in the same channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from hanse.chat.models import ChannelMember, Message, MessageAttachment, MessageReaction
+from hanse.core import personal_data
+
+rows = personal_data.rows
+
+
+def _export(user: Any) -> personal_data.Export:
+    records: list[dict[str, Any]] = []
+    records += rows(
+        ChannelMember.objects.filter(user=user).order_by("joined_at"),
+        "channel_id",
+        "channel__kind",
+        # A direct conversation has no name: the other person is not named here.
+        "channel__name",
+        "role",
+        "muted",
+        "joined_at",
+        kind="channel",
+    )
+    records += rows(
+        Message.objects.filter(author=user).order_by("created_at"),
+        "id",
+        "channel_id",
+        "parent_id",
+        "body",
+        "created_at",
+        "edited_at",
+        "deleted_at",
+        kind="message",
+    )
+    records += rows(
+        MessageReaction.objects.filter(user=user).order_by("created_at"),
+        "message_id",
+        "kind",
+        "created_at",
+        kind="reaction",
+    )
+    attachments = MessageAttachment.objects.filter(message__author=user).order_by("pk")
+    records += rows(
+        attachments,
+        "id",
+        "message_id",
+        "original_name",
+        "content_type",
+        "size",
+        kind="file",
+    )
+    return personal_data.Export(records, personal_data.files_of(attachments, "chat"))
+
+
+def register() -> None:
+    personal_data.register(
+        personal_data.Exporter(
+            key="chat",
+            label=_("Chat"),
+            description=_(
+                "The channels you are in (names; direct conversations have none), your own "
+                "messages, reactions and files. Messages of other people are not included."
+            ),
+            export=_export,
+            order=30,
+        )
+    )

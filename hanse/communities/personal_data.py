@@ -1,0 +1,57 @@
+"""What communities store about a person: memberships, join requests, communities founded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from hanse.communities.models import Community, JoinRequest, Membership
+from hanse.core import personal_data
+
+rows = personal_data.rows
+
+
+def _export(user: Any) -> personal_data.Export:
+    records: list[dict[str, Any]] = []
+    records += rows(
+        Membership.objects.filter(user=user).order_by("joined_at"),
+        "community_id",
+        "community__name",
+        "community__slug",
+        "role",
+        "joined_at",
+        kind="membership",
+    )
+    records += rows(
+        JoinRequest.objects.filter(user=user).order_by("created_at"),
+        "community__name",
+        "message",
+        "status",
+        "created_at",
+        "decided_at",
+        kind="join_request",
+    )
+    records += rows(
+        Community.objects.filter(created_by=user).order_by("created_at"),
+        "id",
+        "name",
+        "created_at",
+        kind="founded",
+    )
+    return personal_data.Export(records)
+
+
+def register() -> None:
+    personal_data.register(
+        personal_data.Exporter(
+            key="communities",
+            label=_("Communities"),
+            description=_(
+                "Your memberships with their roles, your join requests and the communities "
+                "you founded."
+            ),
+            export=_export,
+            order=60,
+        )
+    )

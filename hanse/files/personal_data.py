@@ -1,0 +1,69 @@
+"""What the file library stores about a person: the file versions they uploaded (with the
+files), files and folders they created, and what they watch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from hanse.core import personal_data
+from hanse.files.models import FileVersion, Folder, FolderWatch, LibraryFile, LibraryWatch
+
+rows = personal_data.rows
+
+
+def _export(user: Any) -> personal_data.Export:
+    records: list[dict[str, Any]] = []
+    versions = FileVersion.objects.filter(uploader=user).order_by("created_at")
+    records += rows(
+        versions,
+        "id",
+        "file_entry_id",
+        "file_entry__name",
+        "number",
+        "note",
+        "original_name",
+        "content_type",
+        "size",
+        "created_at",
+        kind="uploaded_version",
+    )
+    records += rows(
+        LibraryFile.objects.filter(created_by=user).order_by("created_at"),
+        "id",
+        "name",
+        "description",
+        "community__name",
+        "created_at",
+        "deleted_at",
+        kind="file_created",
+    )
+    records += rows(
+        Folder.objects.filter(created_by=user).order_by("created_at"),
+        "id",
+        "name",
+        "community__name",
+        "created_at",
+        kind="folder_created",
+    )
+    records += rows(
+        LibraryWatch.objects.filter(user=user), "community__name", kind="library_watched"
+    )
+    records += rows(FolderWatch.objects.filter(user=user), "folder_id", kind="folder_watched")
+    return personal_data.Export(records, personal_data.files_of(versions, "library"))
+
+
+def register() -> None:
+    personal_data.register(
+        personal_data.Exporter(
+            key="files",
+            label=_("File library"),
+            description=_(
+                "The file versions you uploaded (the files are in files/library/), the files "
+                "and folders you created and the libraries and folders you watch."
+            ),
+            export=_export,
+            order=120,
+        )
+    )

@@ -1,0 +1,99 @@
+"""What ideas store about a person: their ideas, supports, comments, files, experiments and
+experiment updates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from hanse.core import personal_data
+from hanse.ideas.models import (
+    Experiment,
+    ExperimentUpdate,
+    Idea,
+    IdeaAttachment,
+    IdeaComment,
+    IdeaSupport,
+)
+
+rows = personal_data.rows
+
+
+def _export(user: Any) -> personal_data.Export:
+    records: list[dict[str, Any]] = []
+    records += rows(
+        Idea.objects.filter(author=user).order_by("created_at"),
+        "id",
+        "title",
+        "description",
+        "category",
+        "status",
+        "community__name",
+        "created_at",
+        "edited_at",
+        kind="idea",
+    )
+    records += rows(
+        Idea.objects.filter(coauthors=user).order_by("created_at"),
+        "id",
+        "title",
+        kind="idea_coauthored",
+    )
+    records += rows(
+        IdeaSupport.objects.filter(user=user).order_by("created_at"),
+        "idea_id",
+        "created_at",
+        kind="support",
+    )
+    records += rows(
+        IdeaComment.objects.filter(author=user).order_by("created_at"),
+        "idea_id",
+        "body",
+        "created_at",
+        kind="comment",
+    )
+    records += rows(
+        Experiment.objects.filter(owner=user).order_by("created_at"),
+        "id",
+        "title",
+        "hypothesis",
+        "plan",
+        "success_looks_like",
+        "starts_on",
+        "ends_on",
+        "status",
+        "result",
+        "lessons",
+        "next_step",
+        "created_at",
+        kind="experiment",
+    )
+    records += rows(
+        ExperimentUpdate.objects.filter(author=user).order_by("created_at"),
+        "experiment_id",
+        "kind",
+        "body",
+        "created_at",
+        kind="experiment_update",
+    )
+    attachments = IdeaAttachment.objects.filter(uploader=user).order_by("created_at")
+    records += rows(
+        attachments, "id", "idea_id", "original_name", "content_type", "size", kind="file"
+    )
+    return personal_data.Export(records, personal_data.files_of(attachments, "ideas"))
+
+
+def register() -> None:
+    personal_data.register(
+        personal_data.Exporter(
+            key="ideas",
+            label=_("Ideas and experiments"),
+            description=_(
+                "Your ideas, co-authorships, supports, comments and files; the experiments "
+                "you own and your updates to experiments."
+            ),
+            export=_export,
+            order=80,
+        )
+    )

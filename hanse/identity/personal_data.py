@@ -1,0 +1,55 @@
+"""What identity stores about a person: their signed-in sessions and second factors (the type
+and dates, never a secret), and their directory and SCIM links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from hanse.core import personal_data
+from hanse.identity.models import DirectoryAccount, ScimUser, SecondFactor, SignedInSession
+
+rows = personal_data.rows
+
+
+def _export(user: Any) -> personal_data.Export:
+    records: list[dict[str, Any]] = []
+    records += rows(
+        SignedInSession.objects.filter(user=user).order_by("created_at"),
+        "created_at",
+        "last_seen_at",
+        "ip",
+        "user_agent",
+        kind="session",
+    )
+    # The type and dates only: ``data`` holds the TOTP secret and recovery codes.
+    records += rows(
+        SecondFactor.objects.filter(user=user).order_by("created_at"),
+        "type",
+        "created_at",
+        "last_used_at",
+        kind="second_factor",
+    )
+    records += rows(
+        DirectoryAccount.objects.filter(user=user), "dn", "synced_at", kind="directory_account"
+    )
+    records += rows(
+        ScimUser.objects.filter(user=user), "external_id", "updated_at", kind="scim_account"
+    )
+    return personal_data.Export(records)
+
+
+def register() -> None:
+    personal_data.register(
+        personal_data.Exporter(
+            key="sign_in",
+            label=_("Sign-in"),
+            description=_(
+                "Your signed-in sessions (device, address, times), your second factors (type "
+                "and dates; secrets are never exported) and your directory account."
+            ),
+            export=_export,
+            order=140,
+        )
+    )

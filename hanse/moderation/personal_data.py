@@ -1,0 +1,84 @@
+"""What moderation stores about a person: the reports they made, and the decisions about
+them and their content. Who reported them, and what others wrote in a report, stays out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from hanse.core import personal_data
+from hanse.moderation.models import Decision, Hiding, Report, Suspension
+
+rows = personal_data.rows
+
+
+def _export(user: Any) -> personal_data.Export:
+    records: list[dict[str, Any]] = []
+    # The reporter's own words; not the excerpt (another person's content).
+    records += rows(
+        Report.objects.filter(reporter=user).order_by("created_at"),
+        "kind",
+        "object_id",
+        "category",
+        "text",
+        "status",
+        "outcome",
+        "created_at",
+        "decided_at",
+        kind="report_made",
+    )
+    # Reports about their content: never who made them, nor the reporter's words.
+    records += rows(
+        Report.objects.filter(author=user).order_by("created_at"),
+        "kind",
+        "object_id",
+        "category",
+        "status",
+        "outcome",
+        "created_at",
+        "decided_at",
+        kind="report_about_your_content",
+    )
+    records += rows(
+        Hiding.objects.filter(author=user).order_by("at"),
+        "kind",
+        "object_id",
+        "state",
+        "reason",
+        "at",
+        kind="content_hidden_or_removed",
+    )
+    records += rows(
+        Decision.objects.filter(subject=user).order_by("at"),
+        "action",
+        "kind",
+        "object_id",
+        "reason",
+        "at",
+        kind="decision_about_you",
+    )
+    records += rows(
+        Suspension.objects.filter(user=user).order_by("starts_at"),
+        "starts_at",
+        "ends_at",
+        "reason",
+        "lifted_at",
+        kind="suspension",
+    )
+    return personal_data.Export(records)
+
+
+def register() -> None:
+    personal_data.register(
+        personal_data.Exporter(
+            key="moderation",
+            label=_("Moderation"),
+            description=_(
+                "The reports you made; reports about your content, moderation decisions, "
+                "warnings and suspensions concerning you. Who reported you is not included."
+            ),
+            export=_export,
+            order=130,
+        )
+    )
