@@ -41,6 +41,8 @@ urlpatterns = [
     path("audit/", include("hanse.audit.urls")),
     # Reports and the moderators' queues (issue 21).
     path("moderation/", include("hanse.moderation.urls")),
+    # The record of processing activities for the data protection officer (issue 21).
+    path("privacy/processing/", include("hanse.processing.urls")),
     path("", include("hanse.notifications.urls_pwa")),
     path("settings/tokens/", include("hanse.api.urls_tokens")),
     # Identity: one's own sessions, at allauth's address for them (before allauth's own), and
