@@ -130,7 +130,7 @@ def _stored_model(model: type[models.Model], user: type[models.Model]) -> Stored
     )
     found: list[PersonalField] = []
     for f in fields:
-        if not getattr(f, "concrete", False):
+        if not isinstance(f, models.Field):
             continue
         if _points_to_user(f, user):
             found.append(PersonalField(f.name, str(f.verbose_name), "reference"))
@@ -204,8 +204,8 @@ def record() -> list[AppRecord]:
             ):
                 by_app.setdefault(activity.app_label, []).append(declared)
     rows = []
-    for app_label, stored in by_app.items():
-        activity = _activities.get(app_label)
+    for app_label, listed in by_app.items():
+        described = _activities.get(app_label)
         try:
             app_name = str(apps.get_app_config(app_label).verbose_name)
         except LookupError:
@@ -213,10 +213,10 @@ def record() -> list[AppRecord]:
         rows.append(
             AppRecord(
                 app_label=app_label,
-                app_name=str(activity.name) if activity else app_name,
-                activity=activity,
-                models=tuple(sorted(stored, key=lambda s: s.label)),
-                retention=_retention(activity.retention_policies) if activity else (),
+                app_name=str(described.name) if described else app_name,
+                activity=described,
+                models=tuple(sorted(listed, key=lambda s: s.label)),
+                retention=_retention(described.retention_policies) if described else (),
             )
         )
     return sorted(rows, key=lambda r: (r.activity is not None, r.app_name.lower()))

@@ -14,3 +14,6 @@ class ProcessingRecord(models.Model):
         ]
         verbose_name = _("record of processing activities")
         verbose_name_plural = _("records of processing activities")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
