@@ -162,6 +162,7 @@ def test_downloads(client_for, dpo) -> None:
     response = client.get(JSON)
     assert response["Content-Type"].startswith("application/json")
     assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Cache-Control"] == "private, no-store"
     body = json.loads(response.content)
     labels = {m["model"] for row in body["activities"] for m in row["models"]}
     assert {s.label for s in processing.stored_models()} <= labels
