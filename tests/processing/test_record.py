@@ -12,7 +12,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
 
@@ -28,11 +28,9 @@ CSV = reverse("processing:csv")
 
 @pytest.fixture
 def dpo(make_user):
-    """The data protection officer: the permission through a role (a group), not staff."""
+    """The data protection officer: the role the migration creates, not staff."""
     person = make_user("datenschutz", ui_language="de")
-    role = Group.objects.create(name="Datenschutzbeauftragte")
-    role.permissions.add(Permission.objects.get(codename="view_processing_record"))
-    person.groups.add(role)
+    person.groups.add(Group.objects.get(name="Datenschutzbeauftragte"))
     return person
 
 
@@ -177,6 +175,11 @@ def test_downloads(client_for, dpo) -> None:
     message = next(r for r in rows if r[8] == "chat.Message")
     assert "author" in message[10]
     assert AuditEntry.objects.filter(action="processing.record_exported").count() == 2
+
+
+def test_the_role_holds_only_this_permission() -> None:
+    role = Group.objects.get(name="Datenschutzbeauftragte")
+    assert [p.codename for p in role.permissions.all()] == ["view_processing_record"]
 
 
 def test_german(client_for, dpo) -> None:
