@@ -55,7 +55,8 @@ def _user_references() -> set[str]:
         ("anonymous", 302),
         ("member", 404),
         ("staff_without_permission", 404),
-        ("deactivated_dpo", 404),
+        # Deactivated: signed out by the session check, so sent to sign in like anyone.
+        ("deactivated_dpo", 302),
         ("dpo", 200),
         ("platform_admin", 200),
     ],
