@@ -125,6 +125,8 @@ INSTALLED_APPS = [
     "hanse.privacy",
     # At the top of the layering: it writes through every app above.
     "hanse.demo",
+    # The record of processing activities (Art. 30 GDPR), read from every app's models.
+    "hanse.processing",
 ]
 
 MIDDLEWARE = [

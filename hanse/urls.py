@@ -41,6 +41,8 @@ urlpatterns = [
     path("audit/", include("hanse.audit.urls")),
     # Reports and the moderators' queues (issue 21).
     path("moderation/", include("hanse.moderation.urls")),
+    # The record of processing activities for the data protection officer (issue 21).
+    path("privacy/processing/", include("hanse.processing.urls")),
     # GDPR Art. 15/20: one's own data export (issue 21).
     path("privacy/", include("hanse.privacy.urls")),
     path("", include("hanse.notifications.urls_pwa")),

@@ -1,0 +1,274 @@
+"""Why Hanse stores what it stores about people: one description per app label.
+
+The machinery (hanse/core/processing.py) finds the tables and fields from the models; this
+table says purpose, legal basis, recipients and retention. A model with a reference to a person
+in an app without a line here makes tests/processing/test_record.py fail.
+
+These are Hanse's defaults for a bank's intranet. The data protection officer checks them
+against the bank's works agreement and its own record before relying on them.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from hanse.core.processing import Activity, register
+
+EMPLOYMENT = _(
+    "Art. 6(1)(b) and Art. 88 GDPR with Section 26 BDSG (employment relationship); "
+    "the works agreement on the intranet"
+)
+SECURITY = _("Art. 6(1)(f) GDPR (legitimate interest: securing the intranet), Art. 32 GDPR")
+OBLIGATION = _(
+    "Art. 6(1)(c) GDPR (legal obligation: traceability of access for a supervised bank), "
+    "Art. 32 GDPR"
+)
+EMPLOYEES = _("Employees and other people with an account")
+UNTIL_DELETED = _("Kept while the account exists, or until its author or a moderator deletes it.")
+WITH_ACCOUNT = _("Kept while the account exists.")
+ADMINS = _("Platform administrators (Django admin)")
+
+
+ACTIVITIES = [
+    Activity(
+        app_label="people",
+        name=_("Directory and profiles"),
+        purpose=_(
+            "Account, profile and org chart: who works where, how to reach them, whom they follow."
+        ),
+        legal_basis=EMPLOYMENT,
+        data_subjects=EMPLOYEES,
+        recipients=_("All signed-in employees (directory); HR and administrators change it"),
+        retention=_("Kept while the person works for the bank; deactivated when they leave."),
+    ),
+    Activity(
+        app_label="account",
+        name=_("E-mail addresses for sign-in"),
+        purpose=_("Signing in, password reset and notifications by e-mail."),
+        legal_basis=EMPLOYMENT,
+        data_subjects=EMPLOYEES,
+        recipients=ADMINS,
+        retention=WITH_ACCOUNT,
+    ),
+    Activity(
+        app_label="mfa",
+        name=_("Second factors"),
+        purpose=_("Two-factor authentication: authenticator apps, security keys, recovery codes."),
+        legal_basis=SECURITY,
+        data_subjects=EMPLOYEES,
+        recipients=_("Nobody; administrators see only that a factor exists"),
+        retention=_("Kept until the person removes the factor or the account is deleted."),
+    ),
+    Activity(
+        app_label="usersessions",
+        name=_("Sessions"),
+        purpose=_("Showing a person their sessions (device, place, last activity) to end them."),
+        legal_basis=SECURITY,
+        data_subjects=EMPLOYEES,
+        recipients=_("The person themselves"),
+        retention=_("Deleted when the session ends or expires (SESSION_ABSOLUTE_TIMEOUT)."),
+        also_stores=("sessions.Session",),
+    ),
+    Activity(
+        app_label="identity",
+        name=_("Identity, provisioning and sessions"),
+        purpose=_(
+            "Provisioning from SCIM and the directory (LDAP), second factors required by role, "
+            "the list of one's own sessions."
+        ),
+        legal_basis=SECURITY,
+        data_subjects=EMPLOYEES,
+        recipients=ADMINS,
+        retention=WITH_ACCOUNT,
+    ),
+    Activity(
+        app_label="api",
+        name=_("Personal access tokens"),
+        purpose=_("Access to the API on a person's behalf (stored as hashes)."),
+        legal_basis=EMPLOYMENT,
+        data_subjects=EMPLOYEES,
+        recipients=_("The person themselves"),
+        retention=_("Kept until revoked or expired; revoked on password change and deactivation."),
+    ),
+    Activity(
+        app_label="core",
+        name=_("Repeated requests"),
+        purpose=_("Recognising a repeated API request (idempotency keys) so it is not done twice."),
+        legal_basis=EMPLOYMENT,
+        data_subjects=EMPLOYEES,
+        recipients=_("Nobody"),
+        retention=_("Deleted after a day."),
+    ),
+    Activity(
+        app_label="admin",
+        name=_("Django admin's change history"),
+        purpose=_("Which administrator changed which object in Django admin."),
+        legal_basis=OBLIGATION,
+        data_subjects=ADMINS,
+        recipients=ADMINS,
+        retention=WITH_ACCOUNT,
+    ),
+    Activity(
+        app_label="audit",
+        name=_("Audit log"),
+        purpose=_(
+            "Tamper-evident record of security and administrative events (sign-ins, role "
+            "changes, exports, moderation)."
+        ),
+        legal_basis=OBLIGATION,
+        data_subjects=EMPLOYEES,
+        recipients=_("Staff with the audit permission; the SIEM the export is handed to"),
+        retention=_("Deleted after the audit log's retention period."),
+        retention_policies=("audit",),
+        also_stores=("audit.AuditEntry",),
+    ),
+    Activity(
+        app_label="communities",
+        name=_("Communities"),
+        purpose=_("Memberships, join requests and invitations of communities."),
+        legal_basis=EMPLOYMENT,
+        data_subjects=EMPLOYEES,
+        recipients=_("Members of the community; for open communities all employees"),
+        retention=WITH_ACCOUNT,
+    ),
+    Activity(
+        app_label="posts",
+        name=_("Posts, comments and announcements"),
+        purpose=_(
+            "Publishing and discussing posts; must-read announcements and who confirmed them."
+        ),
+        legal_basis=EMPLOYMENT,
+        data_subjects=EMPLOYEES,
+        recipients=_("Who may see the community or audience; named confirmations only to staff"),
+        retention=UNTIL_DELETED,
+        retention_policies=("removed_content",),
+    ),
+    Activity(
+        app_label="chat",
+        name=_("Chat"),
+        purpose=_("Conversations in channels, group and direct messages."),
+        legal_basis=EMPLOYMENT,
+        data_subjects=EMPLOYEES,
+        recipients=_("Members of the channel; nobody else, administrators included"),
+        retention=_("Deleted after the chat retention period, if one is set."),
+        retention_policies=("chat",),
+    ),
+    Activity(
+        app_label="events",
+        name=_("Events"),
+        purpose=_("Organising events, replies to invitations, reminders and calendar feeds."),
+        legal_basis=EMPLOYMENT,
+        data_subjects=EMPLOYEES,
+        recipients=_("Who may see the event; attendee lists to its organisers"),
+        retention=UNTIL_DELETED,
+    ),
+    Activity(
+        app_label="wiki",
+        name=_("Wiki"),
+        purpose=_("Community knowledge pages with their revisions and reviewers."),
+        legal_basis=EMPLOYMENT,
+        data_subjects=EMPLOYEES,
+        recipients=_("Who may see the community"),
+        retention=UNTIL_DELETED,
+    ),
+    Activity(
+        app_label="files",
+        name=_("Library"),
+        purpose=_("Files and folders of communities with their versions and uploaders."),
+        legal_basis=EMPLOYMENT,
+        data_subjects=EMPLOYEES,
+        recipients=_("Who may see the community"),
+        retention=UNTIL_DELETED,
+    ),
+    Activity(
+        app_label="notifications",
+        name=_("Notifications"),
+        purpose=_("Telling people what concerns them, in the app, by e-mail and by push."),
+        legal_basis=EMPLOYMENT,
+        data_subjects=EMPLOYEES,
+        recipients=_("The person notified; the e-mail and push services that deliver"),
+        retention=_("Read notifications are deleted after the retention period."),
+        retention_policies=("notifications",),
+    ),
+    Activity(
+        app_label="moderation",
+        name=_("Moderation"),
+        purpose=_("Reports, hidden and removed content, warnings and suspensions."),
+        legal_basis=SECURITY,
+        data_subjects=EMPLOYEES,
+        recipients=_("Moderators of the community and platform moderators"),
+        retention=_("Removed content is deleted after its retention period; decisions are kept."),
+        retention_policies=("removed_content",),
+    ),
+    Activity(
+        app_label="onboarding",
+        name=_("First-day checklist"),
+        purpose=_("Showing a new employee what they have done of their first steps."),
+        legal_basis=EMPLOYMENT,
+        data_subjects=_("New employees"),
+        recipients=_("The person themselves"),
+        retention=WITH_ACCOUNT,
+    ),
+    Activity(
+        app_label="circles",
+        name=_("Working Out Loud circles"),
+        purpose=_("Matching people into circles, friend circles and multipliers."),
+        legal_basis=_("Art. 6(1)(a) GDPR (consent: taking part is voluntary)"),
+        data_subjects=_("Employees who sign up"),
+        recipients=_("Members of the same circle; the organisers of a round"),
+        retention=WITH_ACCOUNT,
+    ),
+    Activity(
+        app_label="search",
+        name=_("Saved searches"),
+        purpose=_("Searches a person saved to run again."),
+        legal_basis=EMPLOYMENT,
+        data_subjects=EMPLOYEES,
+        recipients=_("The person themselves"),
+        retention=_("Kept until the person deletes them."),
+    ),
+    Activity(
+        app_label="participation",
+        name=_("Polls, questions, praise and town halls"),
+        purpose=_("Votes, questions and answers, praise and town hall questions."),
+        legal_basis=EMPLOYMENT,
+        data_subjects=EMPLOYEES,
+        recipients=_("Who may see the community; anonymous votes are shown to nobody"),
+        retention=UNTIL_DELETED,
+    ),
+    Activity(
+        app_label="ideas",
+        name=_("Ideas and experiments"),
+        purpose=_("Ideas, their supporters, comments, reviews and experiments."),
+        legal_basis=EMPLOYMENT,
+        data_subjects=EMPLOYEES,
+        recipients=_("Who may see the campaign; reviewers"),
+        retention=UNTIL_DELETED,
+    ),
+    Activity(
+        app_label="decisions",
+        name=_("Consent decisions"),
+        purpose=_("Proposals, the responses of the people who decide, and outcomes."),
+        legal_basis=EMPLOYMENT,
+        data_subjects=EMPLOYEES,
+        recipients=_("Who may see the community"),
+        retention=UNTIL_DELETED,
+    ),
+    Activity(
+        app_label="analytics",
+        name=_("Network analytics"),
+        purpose=_(
+            "Aggregate figures about collaboration between units; never about single people."
+        ),
+        legal_basis=_("Art. 6(1)(f) GDPR and the works agreement (off until enabled)"),
+        data_subjects=EMPLOYEES,
+        recipients=_("Staff with analytics access, only groups of at least the minimum size"),
+        retention=_("Raw interactions are deleted after their retention period."),
+        retention_policies=("analytics_edges",),
+    ),
+]
+
+
+def register_all() -> None:
+    for activity in ACTIVITIES:
+        register(activity)
