@@ -201,6 +201,17 @@ ACTIVITIES = [
         retention_policies=("removed_content",),
     ),
     Activity(
+        app_label="privacy",
+        name=_("Data exports"),
+        purpose=_(
+            "A person's copy of their own data (Art. 15 and 20 GDPR), built on their request."
+        ),
+        legal_basis=_("Art. 6(1)(c) GDPR with Art. 15 and 20 GDPR (the person's rights)"),
+        data_subjects=EMPLOYEES,
+        recipients=_("Only the person who asked for it"),
+        retention=_("The archive is deleted after DATA_EXPORT_DAYS (7 days by default)."),
+    ),
+    Activity(
         app_label="onboarding",
         name=_("First-day checklist"),
         purpose=_("Showing a new employee what they have done of their first steps."),
