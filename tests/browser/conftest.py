@@ -21,6 +21,7 @@ from django.conf import settings
 
 from hanse.people.models import User
 from tests.conftest import PASSWORD
+from tests.support.missing import skip_or_fail
 
 try:  # Playwright is a dev dependency; without it the browser tests skip (or fail in CI).
     from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
@@ -60,9 +61,7 @@ def chromium_path() -> str:
 
 def _missing(message: str) -> None:
     """Skip on a developer machine; in CI a missing browser is a broken set-up, not a skip."""
-    if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    skip_or_fail(message)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -26,6 +26,7 @@ try:
 except ImportError:  # python-ldap is optional: pyproject's "ldap" extra
     ldap = None
 
+from tests.support.missing import skip_or_fail, under_ci
 from tests.support.processes import free_port
 
 SLAPD = "/usr/sbin/slapd"
@@ -198,7 +199,7 @@ def require_python_ldap() -> None:
     """For a test module that imports the LDAP code: skip it on a machine without python-ldap
     (fail under CI, which installs it)."""
     if ldap is None:
-        if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+        if under_ci():
             pytest.fail(PYTHON_LDAP_MISSING, pytrace=False)
         pytest.skip(PYTHON_LDAP_MISSING, allow_module_level=True)
 
@@ -212,13 +213,6 @@ def missing_reason() -> str | None:
     if not (SCHEMAS / "inetorgperson.schema").exists() or not (MODULES / "back_mdb.so").exists():
         return "slapd's schemas or its mdb module are missing (apt-get install slapd)"
     return None
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip on a developer machine; in CI a missing slapd is a broken set-up, not a skip."""
-    if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
 
 
 def _wait(port: int, process: subprocess.Popen[bytes], root: Path) -> None:
