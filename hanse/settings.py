@@ -471,7 +471,7 @@ if NODE_MODULES.is_dir():
     ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -687,3 +687,36 @@ RETENTION_REMOVED_CONTENT_DAYS = env_int("RETENTION_REMOVED_CONTENT_DAYS", 365)
 # --- Data export (GDPR Art. 15/20, issue 21; hanse/privacy) ---------------------------------
 # How many days a person's export archive can be downloaded before it is deleted.
 DATA_EXPORT_DAYS = env_int("DATA_EXPORT_DAYS", 7)
+
+# --- Object storage for uploads (issue 22, item 5; hanse/core/storage.py) ------------------
+# Empty S3_BUCKET: uploads stay under MEDIA_ROOT. Set: every upload (photos, attachments,
+# chat and library files, wiki images, thumbnails, data exports) lives in this bucket of an
+# S3-compatible store (MinIO, Ceph RGW; docs/operations.md "Object storage"). Files still
+# reach browsers only through Hanse, after the permission check (docs/security.md).
+S3_BUCKET = env_str("S3_BUCKET")
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")  # e.g. https://minio.bank.internal:9000
+S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID")
+S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY")
+S3_REGION = env_str("S3_REGION")
+S3_PREFIX = env_str("S3_PREFIX")  # a folder inside the bucket, when Hanse shares it
+S3_CA_BUNDLE = env_str("S3_CA_BUNDLE")  # the bank's CA for the store's TLS certificate
+S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "path")  # "virtual" for AWS-style DNS
+S3_TIMEOUT = env_int("S3_TIMEOUT", 10)
+if S3_BUCKET:
+    from hanse.core.storage import S3_BACKEND, s3_options
+
+    _s3_storage: dict[str, Any] = {
+        "BACKEND": S3_BACKEND,
+        "OPTIONS": s3_options(
+            bucket=S3_BUCKET,
+            endpoint_url=S3_ENDPOINT_URL,
+            access_key=S3_ACCESS_KEY_ID,
+            secret_key=S3_SECRET_ACCESS_KEY,
+            region=S3_REGION,
+            prefix=S3_PREFIX,
+            ca_bundle=S3_CA_BUNDLE,
+            addressing_style=S3_ADDRESSING_STYLE,
+            timeout=S3_TIMEOUT,
+        ),
+    }
+    STORAGES["default"] = _s3_storage

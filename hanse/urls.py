@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from hanse.api.urls import api
+from hanse.core.files import serve_media
 from hanse.identity.views import admin_login_redirect
 from hanse.people.language import language_set
 
@@ -63,5 +62,6 @@ urlpatterns = [
 # route like every other. Files attached to posts are never served from here: they go through
 # posts:file, which checks that the viewer may read the post.
 urlpatterns += [
-    re_path(r"^media/(?P<path>avatars/.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Through the storage API (the data directory or object storage, hanse/core/storage.py).
+    re_path(r"^media/(?P<path>avatars/.+)$", serve_media),
 ]

@@ -3,7 +3,8 @@
 Layout of an archive (format 1)::
 
     database.sqlite3 | database.pgdump   the database (hanse/core/backup_db.py)
-    media/<path>                         every file under MEDIA_ROOT
+    media/<path>                         every uploaded file: under MEDIA_ROOT, or in the
+                                         object storage bucket when S3_BUCKET is set
     keys/secret_key, keys/vapid.json     the keys Hanse keeps in HANSE_DATA_DIR, if any
     manifest.json                        written last: version, vendor, migrations, rows per
                                          table, SHA-256 and size of every other member
@@ -15,7 +16,11 @@ the two steps is the one gap, see docs/operations.md). The archive is written un
 
 A restore extracts into a staging folder and checks every member against the manifest before
 it touches the database; then it loads the database, moves the files into MEDIA_ROOT and
-compares the rows per table and every file's digest with the manifest."""
+compares the rows per table and every file's digest with the manifest.
+
+With object storage (hanse/core/storage.py) the files are read from and written back to the
+bucket through the storage API; the archive is the same, so a backup of one kind restores
+into the other."""
 
 from __future__ import annotations
 
@@ -35,8 +40,11 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 
 from hanse.core import backup_db
+from hanse.core.storage import uses_object_storage, walk
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -145,6 +153,27 @@ def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> dict[str, Any]:
     return {"sha256": reader.digest.hexdigest(), "size": size}
 
 
+def _add_stored(tar: tarfile.TarFile, name: str, stored: str) -> dict[str, Any]:
+    """One file of object storage, streamed into the archive through the storage API."""
+    size = default_storage.size(stored)
+    info = tarfile.TarInfo(name)
+    info.size = size
+    info.mode = 0o600
+    info.mtime = int(default_storage.get_modified_time(stored).timestamp())
+    with default_storage.open(stored, "rb") as handle:
+        reader = _HashingReader(handle)
+        try:
+            tar.addfile(info, reader)
+        except OSError as exc:
+            raise BackupError(f"{stored} changed while it was archived: {exc}") from exc
+    return {"sha256": reader.digest.hexdigest(), "size": size}
+
+
+def _stored_names() -> Iterator[str]:
+    """Every file in object storage (under S3_PREFIX), sorted per folder."""
+    return walk(default_storage)
+
+
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(data)
@@ -171,9 +200,14 @@ def _write_members(
             file=snap.file.name, migrations=snap.migrations, tables=snap.tables, **entry
         )
         snap.file.unlink()
-    say(f"Copying the files under {media_root} …")
-    for name, path in media_files(media_root):
-        manifest["media"][name] = _add_file(tar, f"{MEDIA}/{name}", path)
+    if uses_object_storage():
+        say("Copying the files in object storage …")
+        for name in _stored_names():
+            manifest["media"][name] = _add_stored(tar, f"{MEDIA}/{name}", name)
+    else:
+        say(f"Copying the files under {media_root} …")
+        for name, path in media_files(media_root):
+            manifest["media"][name] = _add_file(tar, f"{MEDIA}/{name}", path)
     if keys:
         for key in KEY_FILES:
             path = Path(settings.DATA_DIR) / key
@@ -311,6 +345,26 @@ def _media_is_empty(root: Path) -> bool:
     return next(media_files(root), None) is None
 
 
+def _upload_contents(source: Path, result: RestoreResult) -> None:
+    """Write the staged files into object storage under their own names; a file of that name
+    that is there already is replaced (a repeated restore), any other is left and noted."""
+    restored = set()
+    for name, path in media_files(source):
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        with path.open("rb") as handle:
+            saved = default_storage.save(name, File(handle, name=name))
+        if saved != name:
+            raise OSError(f"object storage stored {name} as {saved}")
+        restored.add(name)
+    others = [name for name in _stored_names() if name not in restored]
+    if others:
+        result.notes.append(
+            f"{len(others)} files in object storage are not in the backup and were left "
+            f"there (e.g. {', '.join(others[:3])})"
+        )
+
+
 def _move_contents(source: Path, destination: Path) -> None:
     destination.mkdir(parents=True, exist_ok=True)
     for entry in sorted(source.iterdir()):
@@ -350,7 +404,15 @@ def restore(
                     "--force to replace it (SQLite: the old file is kept beside it; "
                     "PostgreSQL: its schema is dropped)."
                 )
-            if not _media_is_empty(media_root):
+            if uses_object_storage():
+                if next(_stored_names(), None) is not None:
+                    raise BackupError(
+                        "The object storage bucket (S3_BUCKET, S3_PREFIX) already holds "
+                        "files. Restore into an empty bucket or a new S3_PREFIX, or use "
+                        "--force (files of the backup replace those of the same name; "
+                        "others are left in place)."
+                    )
+            elif not _media_is_empty(media_root):
                 raise BackupError(
                     f"MEDIA_ROOT ({media_root}) already holds files. Restore into an empty "
                     "folder, or use --force (the old files are moved aside)."
@@ -362,12 +424,21 @@ def restore(
                 staging / manifest["database"]["file"], force=force, suffix=suffix
             )
             done.append("the database")
-            say(f"Restoring {len(manifest['media'])} files into {media_root} …")
-            if not _media_is_empty(media_root):
+            if uses_object_storage():
+                say(f"Restoring {len(manifest['media'])} files into object storage …")
+                try:
+                    _upload_contents(staging / MEDIA, result)
+                except OSError:
+                    raise
+                except Exception as exc:  # botocore's errors: the store refused or is away
+                    raise OSError(f"object storage: {type(exc).__name__}: {exc}") from exc
+            else:
+                say(f"Restoring {len(manifest['media'])} files into {media_root} …")
+            if not uses_object_storage() and not _media_is_empty(media_root):
                 aside = media_root.with_name(f"{media_root.name}.{suffix}")
                 _move_contents(media_root, aside)
                 result.notes.append(f"the files that were in {media_root} moved to {aside}")
-            if (staging / MEDIA).is_dir():
+            if not uses_object_storage() and (staging / MEDIA).is_dir():
                 _move_contents(staging / MEDIA, media_root)
             done.append("the files")
             if keys:
@@ -404,6 +475,19 @@ def verify(manifest: dict[str, Any]) -> list[str]:
         if expected.get(table) != actual.get(table)
     ]
     media_root = Path(settings.MEDIA_ROOT)
+    if uses_object_storage():
+        for name, entry in sorted(manifest["media"].items()):
+            digest = hashlib.sha256()
+            try:
+                with default_storage.open(name, "rb") as handle:
+                    while chunk := handle.read(_CHUNK):
+                        digest.update(chunk)
+            except FileNotFoundError:
+                problems.append(f"file {name}: missing")
+                continue
+            if digest.hexdigest() != entry["sha256"]:
+                problems.append(f"file {name}: its SHA-256 differs from the manifest")
+        return problems
     for name, entry in sorted(manifest["media"].items()):
         path = media_root / name
         if not path.is_file():

@@ -1,5 +1,5 @@
 """Serving stored uploads (post and comment attachments, chat files, their thumbnails)
-after a permission check.
+after a permission check, and profile photos (``serve_media``) to every employee.
 
 Callers decide who may see the row through the entity's ``visible_to``; this module only
 streams the file and its thumbnail with the headers that keep a browser from running it.
@@ -9,8 +9,12 @@ Validating, storing and removing uploads is hanse/core/uploads.py.
 from __future__ import annotations
 
 import logging
+import mimetypes
+import posixpath
 from typing import Any
 
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.http import content_disposition_header
@@ -95,3 +99,36 @@ def serve_thumbnail(request: HttpRequest, row: Any) -> HttpResponseBase:
         filename=f"{stem}.webp",
         as_attachment=False,
     )
+
+
+# Folders of the default storage that any signed-in employee may read by name (the URL each
+# such file's ``.url`` gives, under MEDIA_URL): profile photos and their thumbnails only.
+PUBLIC_MEDIA_FOLDERS = ("avatars/",)
+
+
+def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """A file of a public media folder, read through the storage API (the data directory or
+    object storage alike); the login-required middleware has let only employees in. Anything
+    else under /media/ is a 404: attachments go through their permission-checked views."""
+    name = posixpath.normpath(path)
+    if (
+        name != path
+        or not name.startswith(PUBLIC_MEDIA_FOLDERS)
+        or name.startswith("/")
+        or ".." in name.split("/")
+    ):
+        raise Http404
+    try:
+        handle = default_storage.open(name, "rb")
+    except (FileNotFoundError, IsADirectoryError, SuspiciousFileOperation) as exc:
+        raise Http404 from exc
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response: HttpResponseBase
+    if request.method == "HEAD":
+        handle.close()
+        response = HttpResponse(content_type=content_type)
+    else:
+        response = FileResponse(handle, content_type=content_type)
+    for header, value in SECURITY_HEADERS.items():
+        response.headers[header] = value
+    return response

@@ -1,10 +1,11 @@
 """Liveness and readiness, for load balancers and monitoring (``/healthz``, ``/readyz``).
 
 Liveness: the process answers. Readiness: what a request needs is reachable (the database,
-Redis when configured), and, unless only the web part is asked for (``?scope=web``), the
-background work is alive: a task worker and the scheduler have beaten recently and the queue
-is not falling behind. A load balancer routes by ``/readyz?scope=web`` (a stopped worker must
-not take every app server out of rotation); monitoring alerts on ``/readyz``."""
+Redis and object storage when configured), and, unless only the web part is asked for
+(``?scope=web``), the background work is alive: a task worker and the scheduler have beaten
+recently and the queue is not falling behind. A load balancer routes by
+``/readyz?scope=web`` (a stopped worker must not take every app server out of rotation);
+monitoring alerts on ``/readyz``."""
 
 from __future__ import annotations
 
@@ -67,6 +68,18 @@ def check_redis() -> Check | None:
         return Check("redis", True, {})
     except Exception as exc:
         return _failed("redis", exc)
+
+
+def check_object_storage() -> Check | None:
+    """The bucket of S3-compatible object storage answers (hanse/core/storage.py); None when
+    uploads are kept on the filesystem."""
+    from hanse.core import storage
+
+    try:
+        detail = storage.check_object_storage()
+    except Exception as exc:
+        return _failed("object_storage", exc)
+    return None if detail is None else Check("object_storage", True, {})
 
 
 def _age(moment: datetime | None, now: datetime) -> float | None:
@@ -149,7 +162,7 @@ def _run_registered(name: str, check: Callable[[], Check]) -> Check:
 def readiness(*, scope: str = "all") -> tuple[bool, dict[str, Any]]:
     """Run the checks; returns (ready, {check: details})."""
     now = timezone.now()
-    checks = [check_database(), check_redis()]
+    checks = [check_database(), check_redis(), check_object_storage()]
     if scope != "web":
         checks += [
             check_heartbeat(Heartbeat.Role.WORKER, now),
