@@ -27,7 +27,7 @@ from tests.support.processes import free_port
 
 BUCKET = "hanse-test"
 ACCESS_KEY = "hanse-test-key"  # moto accepts any credentials
-SECRET_KEY = "hanse-test-secret"  # noqa: S105  # a throwaway local server's
+SECRET_KEY = "hanse-test-secret"  # a throwaway local server's
 REGION = "eu-central-1"
 
 
@@ -64,6 +64,14 @@ def _moto_server() -> str | None:
     return str(beside) if beside.is_file() else shutil.which("moto_server")
 
 
+def _answers(endpoint_url: str) -> bool:
+    try:
+        httpx.get(f"{endpoint_url}/moto-api/", timeout=1)
+    except httpx.HTTPError:
+        return False
+    return True
+
+
 def start(log: Path) -> S3Server:
     """Start moto_server on a free port and wait until it answers; with the bucket made."""
     binary = _moto_server()
@@ -80,15 +88,11 @@ def start(log: Path) -> S3Server:
         )
     server = S3Server(f"http://127.0.0.1:{port}", process, log)
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"{server.endpoint_url}/moto-api/", timeout=1)
-            break
-        except httpx.HTTPError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                server.stop()
-                raise RuntimeError(f"moto_server did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
+    while not _answers(server.endpoint_url):
+        if process.poll() is not None or time.monotonic() > deadline:
+            server.stop()
+            raise RuntimeError(f"moto_server did not start: {log.read_text()[-2000:]}")
+        time.sleep(0.2)
     server.client().create_bucket(
         Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
     )

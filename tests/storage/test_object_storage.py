@@ -6,6 +6,7 @@ profile photos, text extraction and readiness work on the bucket."""
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,15 +24,8 @@ from hanse.people.models import User
 from hanse.people.services import avatar_set
 from hanse.posts.models import Attachment, Post
 from hanse.search import files as search_files
-from tests.support.s3 import (  # noqa: F401  # fixtures
-    S3Server,
-    object_bytes,
-    object_names,
-    s3_server,
-    s3_storage,
-    storage_settings,
-)
 from tests.support.processes import free_port
+from tests.support.s3 import S3Server, object_bytes, object_names, storage_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +35,7 @@ PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
-NOTE = "Quartalszahlen Filiale Nord: vertraulich-7f3\n".encode()
+NOTE = b"Quartalszahlen Filiale Nord: vertraulich-7f3\n"
 
 
 def png(size: tuple[int, int] = (640, 320)) -> bytes:
@@ -233,3 +227,31 @@ def test_filesystem_photos_are_served_through_the_storage_api(
         b"".join(response.streaming_content)
         == (Path(settings.MEDIA_ROOT) / anna.avatar.name).read_bytes()
     )
+
+
+def test_data_export_zip_is_built_from_and_stored_in_the_bucket(
+    club: dict[str, Any],
+    s3_storage: S3Server,
+    client_for: Callable[..., Client],
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    """The GDPR export reads the person's files from the bucket into its ZIP, stores the ZIP
+    in the bucket, and hands it to its owner only."""
+    from hanse.privacy import services
+    from hanse.privacy.models import DataExport
+
+    _post_with_files(club, client_for, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        export = services.export_request(user=club["member"])
+    export.refresh_from_db()
+    assert export.status == DataExport.Status.READY
+    assert export.file.name in object_names(s3_storage)
+    assert files_on_disk(settings) == []
+    url = reverse("privacy:export_download", args=[export.pk])
+    response = client_for(club["member"]).get(url)
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        contents = [archive.read(name) for name in archive.namelist()]
+    assert NOTE in contents and PDF in contents
+    assert client_for(club["outsider"]).get(url).status_code == 404
