@@ -720,3 +720,45 @@ if S3_BUCKET:
         ),
     }
     STORAGES["default"] = _s3_storage
+
+# --- PostgreSQL read replicas (issue 22, item 5; hanse/core/replicas.py) -------------------
+# Comma-separated URLs of streaming replicas of DATABASE_URL; empty: every query uses the
+# primary. Feeds, search and analytics read from a replica; writes, everything else, and the
+# person who wrote in the last DATABASE_REPLICA_STICKY_SECONDS use the primary. A replica that
+# is away or more than DATABASE_REPLICA_MAX_LAG_SECONDS behind is left out (checked every
+# DATABASE_REPLICA_CHECK_SECONDS per process). Each has a pool like the primary's.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
+DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 10)
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 30)
+DATABASE_REPLICA_CHECK_SECONDS = env_int("DATABASE_REPLICA_CHECK_SECONDS", 5)
+# A replica that is down must not hold a request for the primary's 10 s pool timeout.
+DATABASE_REPLICA_POOL_TIMEOUT = env_int("DATABASE_REPLICA_POOL_TIMEOUT", 2)
+DATABASE_REPLICAS: list[str] = []
+if DATABASE_REPLICA_URLS:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs PostgreSQL in DATABASE_URL.")
+    for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+        _alias = f"replica{_number}"
+        _replica = dj_database_url.parse(_url, conn_max_age=0)
+        _replica["CONN_HEALTH_CHECKS"] = True
+        _options = dict(DATABASES["default"].get("OPTIONS", {}))
+        if "pool" in _options:
+            _options["pool"] = {
+                **_options["pool"],
+                "name": f"hanse-{_alias}",
+                "timeout": DATABASE_REPLICA_POOL_TIMEOUT,
+            }
+        else:
+            _replica["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _options["connect_timeout"] = DATABASE_REPLICA_POOL_TIMEOUT
+        _replica["OPTIONS"] = {**_options, **_replica.get("OPTIONS", {})}
+        # Tests: the replica is the test database itself (no second copy to create).
+        _replica["TEST"] = {"MIRROR": "default"}
+        DATABASES[_alias] = _replica
+        DATABASE_REPLICAS.append(_alias)
+    DATABASE_ROUTERS = ["hanse.core.replicas.ReplicaRouter"]
+# Knows the person of the request and pins writers to the primary; a no-op without replicas.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "hanse.core.replicas.ReplicaMiddleware",
+)

@@ -21,6 +21,7 @@ from hanse.analytics.org import DIMENSIONS
 from hanse.audit.services import record
 from hanse.core import http
 from hanse.core.errors import ServiceError
+from hanse.core.replicas import replica_view
 
 
 def _require_role(request: HttpRequest) -> Any:
@@ -39,6 +40,7 @@ def choice(request: HttpRequest) -> exports.Choice:
     )
 
 
+@replica_view
 def dashboard(request: HttpRequest) -> HttpResponse:
     viewer = _require_role(request)
     chosen = choice(request)
@@ -88,6 +90,7 @@ def _csv_cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+@replica_view
 def export(request: HttpRequest, table: str) -> HttpResponse:
     """One table of the dashboard as CSV: exactly the figures the page shows."""
     viewer = _require_role(request)
@@ -123,6 +126,7 @@ def about(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_view
 def my_network(request: HttpRequest) -> HttpResponse:
     """Whom I interacted with across departments and how my network grew: mine alone."""
     viewer = http.viewer(request)

@@ -82,6 +82,21 @@ def check_object_storage() -> Check | None:
     return None if detail is None else Check("object_storage", True, {})
 
 
+def check_replicas() -> Check | None:
+    """The read replicas (hanse/core/replicas.py), each checked now. Always ok: a replica that
+    is away or behind is left out and its reads go to the primary, so the app server stays in
+    rotation; monitoring sees it here and in ``hanse_database_replica_usable``."""
+    from hanse.core import replicas
+
+    if not replicas.replica_aliases():
+        return None
+    try:
+        found = replicas.health()
+    except Exception as exc:
+        return _failed("database_replicas", exc)
+    return Check("database_replicas", True, {"replicas": found})
+
+
 def _age(moment: datetime | None, now: datetime) -> float | None:
     return None if moment is None else round((now - moment).total_seconds(), 1)
 
@@ -162,7 +177,7 @@ def _run_registered(name: str, check: Callable[[], Check]) -> Check:
 def readiness(*, scope: str = "all") -> tuple[bool, dict[str, Any]]:
     """Run the checks; returns (ready, {check: details})."""
     now = timezone.now()
-    checks = [check_database(), check_redis(), check_object_storage()]
+    checks = [check_database(), check_redis(), check_object_storage(), check_replicas()]
     if scope != "web":
         checks += [
             check_heartbeat(Heartbeat.Role.WORKER, now),
@@ -250,6 +265,15 @@ def scrape_metrics() -> Any:
     for name, detail in checks.items():
         per_check.add_metric([name], int(bool(detail.get("ok"))))
     yield per_check
+    if "database_replicas" in checks:
+        replica = GaugeMetricFamily(
+            "hanse_database_replica_usable",
+            "1 when reads may go to the replica (reachable, not too far behind).",
+            labels=["alias"],
+        )
+        for alias, state in checks["database_replicas"].get("replicas", {}).items():
+            replica.add_metric([alias], int(bool(state.get("ok"))))
+        yield replica
     for beat in (Heartbeat.Role.WORKER, Heartbeat.Role.SCHEDULER):
         seen = checks.get(beat.value, {}).get("last_seen_seconds_ago")
         if seen is not None:

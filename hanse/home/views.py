@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from hanse.communities import selectors as community_selectors
 from hanse.core import http
+from hanse.core.replicas import replica_view
 from hanse.events import selectors as event_selectors
 from hanse.onboarding.views import start_page_context as first_day_context
 from hanse.people import selectors as people_selectors
@@ -30,6 +31,7 @@ def _profile_gaps(user: User) -> list[str]:
 
 
 @require_GET
+@replica_view
 def index(request: http.Request) -> HttpResponse:
     """The start page: the composer, pinned announcements and the home feed in the centre,
     finding colleagues and one's communities at the side. htmx asks only for older items."""

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hanse.communities.models import Community
 from hanse.core import http, searchable
 from hanse.core.errors import ServiceError
+from hanse.core.replicas import replica_view
 from hanse.people.models import OrgUnit, User
 from hanse.search import experts, saved, selectors
 from hanse.search.forms import SearchForm
@@ -135,6 +136,7 @@ def _filter_choices(me: User) -> dict[str, Any]:
 
 
 @require_GET
+@replica_view
 def results(request: HttpRequest) -> HttpResponse:
     """/search/?q=…&type=…&community=…: one page of results, every filter in the URL."""
     me = http.viewer(request)
@@ -180,6 +182,7 @@ def results(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@replica_view
 def suggestions(request: HttpRequest) -> HttpResponse:
     """The header box's list while typing: people, communities, hashtags, a few hits."""
     text = "".join(c for c in request.GET.get("q", "")[:200] if c.isprintable()).strip()
@@ -219,6 +222,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@replica_view
 def experts_page(request: HttpRequest) -> HttpResponse:
     """ "Wer weiß was?": people who know about a topic, each with the reasons."""
     me = http.viewer(request)

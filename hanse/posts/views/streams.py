@@ -22,6 +22,7 @@ from hanse.communities import selectors as community_selectors
 from hanse.communities.models import Community
 from hanse.core import http
 from hanse.core.errors import ServiceError
+from hanse.core.replicas import replica_view
 from hanse.core.text import normalise_tag
 from hanse.people import selectors as people_selectors
 from hanse.people.models import User
@@ -157,6 +158,7 @@ def _empty_home(feed_filter: str) -> str:
 
 
 @require_GET
+@replica_view
 def feed_more(request: HttpRequest) -> HttpResponse:
     """The home feed's partials: older items (?before=) or the whole list, refreshed."""
     context = home_feed_context(request)
@@ -165,6 +167,7 @@ def feed_more(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@replica_view
 def feed_new_count(request: HttpRequest) -> HttpResponse:
     """The "new posts" indicator, polled by the home feed."""
     try:
@@ -194,6 +197,7 @@ def feed_new_count(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@replica_view
 def company(request: http.Request) -> HttpResponse:
     """Everything posted company-wide."""
     viewer = http.viewer(request)
@@ -212,6 +216,7 @@ def company(request: http.Request) -> HttpResponse:
 
 
 @require_GET
+@replica_view
 def bookmarks(request: http.Request) -> HttpResponse:
     """The posts I saved for later."""
     page = feed_selectors.bookmarks_of(
@@ -229,6 +234,7 @@ def bookmarks(request: http.Request) -> HttpResponse:
 
 
 @require_GET
+@replica_view
 def tag(request: http.Request, tag: str) -> HttpResponse:
     """The posts with a hashtag, and the button to follow it."""
     name = normalise_tag(tag)
@@ -304,6 +310,7 @@ def community_stream_context(request: HttpRequest, community: Community) -> dict
 
 
 @require_GET
+@replica_view
 def community_stream(request: http.Request, slug: str) -> HttpResponse:
     """A community's stream as a page of its own (older posts; htmx infinite scroll)."""
     viewer = http.viewer(request)
@@ -357,6 +364,7 @@ def profile_section(request: HttpRequest, person: User) -> str:
 
 
 @require_GET
+@replica_view
 def profile_stream(request: http.Request, username: str) -> HttpResponse:
     """A person's posts as a page of its own (older posts; htmx infinite scroll)."""
     viewer = http.viewer(request)
