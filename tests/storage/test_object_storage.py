@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,7 @@ def _post_with_files(club: dict[str, Any], client_for: Callable[..., Client], ca
             },
         )
     assert response.status_code == 302, response.content[:500]
-    return Post.objects.get(author=club["member"])
+    return Post.objects.filter(author=club["member"]).latest("pk")
 
 
 def test_default_storage_is_the_bucket(s3_storage: S3Server) -> None:
@@ -255,3 +256,33 @@ def test_data_export_zip_is_built_from_and_stored_in_the_bucket(
         contents = [archive.read(name) for name in archive.namelist()]
     assert NOTE in contents and PDF in contents
     assert client_for(club["outsider"]).get(url).status_code == 404
+
+
+def test_deleted_and_orphaned_files_leave_the_bucket(
+    club: dict[str, Any],
+    s3_storage: S3Server,
+    client_for: Callable[..., Client],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A deleted post's files go after the commit; the nightly sweep walks the bucket and
+    removes a file no row points to, and keeps the others."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from hanse.core.uploads import sweep_orphans
+    from hanse.posts.services.posts import post_delete
+
+    post = _post_with_files(club, client_for, django_capture_on_commit_callbacks)
+    kept = _post_with_files(club, client_for, django_capture_on_commit_callbacks)
+    names = [a.file.name for a in Attachment.objects.filter(post=post)]
+    orphan = default_storage.save("attachments/2020/01/orphan.txt", ContentFile(b"niemand"))
+    with django_capture_on_commit_callbacks(execute=True):
+        post_delete(post=post, by=club["member"])
+    left = object_names(s3_storage)
+    assert not set(names) & set(left)
+    removed = sweep_orphans(now=timezone.now() + timedelta(days=2))
+    assert removed == [orphan]
+    remaining = object_names(s3_storage)
+    assert orphan not in remaining
+    for attachment in Attachment.objects.filter(post=kept):
+        assert attachment.file.name in remaining
