@@ -62,11 +62,22 @@ def _unavailable(exc: BaseException | None) -> bool:
         return False
     if isinstance(exc, DatabaseOperationalError | DatabaseInterfaceError):
         return True
+    if _object_storage_away(exc):
+        return True
     try:
         import redis
     except ImportError:  # pragma: no cover - redis is a dependency
         return False
     return isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError)
+
+
+def _object_storage_away(exc: BaseException) -> bool:
+    """S3-compatible object storage (S3_BUCKET) cannot be reached or does not answer in time."""
+    try:
+        from botocore import exceptions as boto
+    except ImportError:  # pragma: no cover - only with django-storages[boto3]
+        return False
+    return isinstance(exc, boto.ConnectionError | boto.HTTPClientError)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -286,3 +286,24 @@ def test_deleted_and_orphaned_files_leave_the_bucket(
     assert orphan not in remaining
     for attachment in Attachment.objects.filter(post=kept):
         assert attachment.file.name in remaining
+
+
+def test_a_download_while_the_store_is_away_is_a_503(
+    club: dict[str, Any],
+    s3_storage: S3Server,
+    client_for: Callable[..., Client],
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    """The object store away: a clear 503 with Retry-After, like the database or Redis."""
+    post = _post_with_files(club, client_for, django_capture_on_commit_callbacks)
+    pdf = Attachment.objects.get(post=post, original_name="Plan.pdf")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": storage_settings(f"http://127.0.0.1:{free_port()}", s3_storage.prefix),
+    }
+    member = Client(raise_request_exception=False)
+    member.force_login(club["member"])
+    response = member.get(pdf.get_absolute_url())
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
