@@ -22,7 +22,7 @@ from hanse.core import replicas
 from hanse.people.models import User
 from hanse.posts.models import Post
 from tests.storage.conftest import ALIAS, replica_config
-from tests.support.processes import free_port
+from tests.support.processes import child_env, free_port, last_json_line, run_python
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, ALIAS]),
@@ -201,3 +201,29 @@ def test_the_lag_query_runs_on_postgresql(replica: str) -> None:
     with connections[replica].cursor() as cursor:
         cursor.execute(replicas.LAG_SQL)
         assert float(cursor.fetchone()[0]) == 0.0
+
+
+@pytest.mark.django_db(transaction=False)
+def test_settings_build_pooled_replicas_from_the_environment() -> None:
+    """hanse/settings.py as a process started with DATABASE_REPLICA_URLS sees it: an alias per
+    URL with a pool of its own like the primary's, the router, and a usable replica."""
+    primary = connections[DEFAULT_DB_ALIAS].settings_dict
+    url = f"postgres://{primary['USER']}@{primary['HOST']}:{primary['PORT']}/{primary['NAME']}"
+    script = (
+        "import json; from django.conf import settings; from django.db import connections\n"
+        "from hanse.core import replicas\n"
+        "r = connections['replica2'].settings_dict\n"
+        "print(json.dumps({'replicas': settings.DATABASE_REPLICAS,"
+        " 'routers': settings.DATABASE_ROUTERS, 'pool': r['OPTIONS'].get('pool'),"
+        " 'mirror': r['TEST'].get('MIRROR'), 'usable': replicas.usable('replica2')}))\n"
+    )
+    env = child_env(DATABASE_URL=url, DATABASE_REPLICA_URLS=f"{url},{url}", HANSE_ENV="test")
+    found = last_json_line(run_python(["manage.py", "shell", "-c", script], env))
+    assert found["replicas"] == ["replica1", "replica2"]
+    assert found["routers"] == ["hanse.core.replicas.ReplicaRouter"]
+    assert found["mirror"] == DEFAULT_DB_ALIAS
+    assert found["usable"] is True
+    if primary["OPTIONS"].get("pool"):
+        assert found["pool"]["name"] == "hanse-replica2"
+        assert found["pool"]["max_size"] == primary["OPTIONS"]["pool"]["max_size"]
+        assert found["pool"]["timeout"] == 2
