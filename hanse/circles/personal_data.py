@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hanse.circles.models import (
     CheckIn,
-    ConnectorStory,
     CircleMember,
+    ConnectorStory,
     FriendCircle,
     FriendInvite,
     Multiplier,

@@ -10,18 +10,20 @@ unrelated entries whose key holds the same number is harmless.
 
 from __future__ import annotations
 
-import pickle  # noqa: S403 - reading back what this installation's own cache wrote
+import pickle
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 
 _NUMBER = re.compile(rb"\d+")
 
 
-def _holds_id(value: Any, user_id: int, depth: int = 0) -> bool:
+def holds_id(value: Any, user_id: int, depth: int = 0) -> bool:
     if depth > 4:
         return False
     if isinstance(value, bool):
@@ -32,11 +34,11 @@ def _holds_id(value: Any, user_id: int, depth: int = 0) -> bool:
         return value == str(user_id)
     if isinstance(value, dict):
         return any(
-            _holds_id(k, user_id, depth + 1) or _holds_id(v, user_id, depth + 1)
+            holds_id(k, user_id, depth + 1) or holds_id(v, user_id, depth + 1)
             for k, v in value.items()
         )
     if isinstance(value, (list, tuple, set, frozenset)):
-        return any(_holds_id(v, user_id, depth + 1) for v in value)
+        return any(holds_id(v, user_id, depth + 1) for v in value)
     return False
 
 
@@ -54,32 +56,31 @@ def mentions(key: bytes, raw: bytes, *, user_id: int, needles: Iterable[bytes]) 
             value = int(raw)
         except ValueError:
             return False
-    return _holds_id(value, user_id)
+    return holds_id(value, user_id)
 
 
 def entries(alias: str) -> Iterator[tuple[bytes, bytes, Any]]:
     """(key, stored bytes, a handle to delete it) for every entry of one cache."""
     cache = caches[alias]
-    backend = settings.CACHES[alias]["BACKEND"]
-    if backend.endswith("locmem.LocMemCache"):
-        store = cache._cache  # type: ignore[attr-defined]  # the memory cache's own dict
+    if isinstance(cache, LocMemCache):
+        store = cache._cache  # type: ignore[attr-defined]  # the memory cache dict
         for key in list(store.keys()):
             raw = store.get(key)
             if raw is not None:
                 yield key.encode(), raw, key
-    elif backend.endswith("redis.RedisCache"):
-        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
-        prefix = cache.key_prefix  # type: ignore[attr-defined]
+    elif isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        prefix = cache.key_prefix
         for key in client.scan_iter(match=f"{prefix}:*", count=500):
             raw = client.get(key)
             if raw is not None:
-                yield key, raw, key
+                raw_bytes = raw if isinstance(raw, bytes) else str(raw).encode()
+                yield key, raw_bytes, key
 
 
 def _delete(alias: str, handle: Any) -> None:
     cache = caches[alias]
-    backend = settings.CACHES[alias]["BACKEND"]
-    if backend.endswith("locmem.LocMemCache"):
+    if isinstance(cache, LocMemCache):
         with cache._lock:  # type: ignore[attr-defined]
             cache._delete(handle)  # type: ignore[attr-defined]
     else:

@@ -22,6 +22,7 @@ messages, votes that are anonymous by design). The archive is built in ``hanse/p
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -145,14 +146,13 @@ def stored_files(instances: Iterable[models.Model]) -> list[tuple[Any, str]]:
 def delete_files_on_commit(files: list[tuple[Any, str]]) -> None:
     """Delete stored files once the transaction that removed their rows commits (a rolled
     back step keeps them; a missing file is no error)."""
-    from django.db import transaction  # noqa: PLC0415 - machinery stays importable early
+    from django.db import transaction
 
     def _delete() -> None:
         for storage, name in files:
-            try:
+            # A file already gone is no error (a rerun after a crash).
+            with contextlib.suppress(OSError):
                 storage.delete(name)
-            except OSError:  # pragma: no cover - logged by the storage, retried by a rerun
-                pass
 
     if files:
         transaction.on_commit(_delete)
@@ -161,8 +161,8 @@ def delete_files_on_commit(files: list[tuple[Any, str]]) -> None:
 def delete_rows(queryset: models.QuerySet[Any]) -> int:
     """Delete these rows and everything that cascades from them, with signals (the search
     index follows), and their stored files after the commit. Returns how many rows went."""
-    from django.db import router  # noqa: PLC0415
-    from django.db.models.deletion import Collector  # noqa: PLC0415
+    from django.db import router
+    from django.db.models.deletion import Collector
 
     collector = Collector(using=router.db_for_write(queryset.model))
     collector.collect(list(queryset))

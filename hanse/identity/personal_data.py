@@ -43,9 +43,9 @@ def _export(user: Any) -> personal_data.Export:
 def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
     """Every stored session of the person (database and cache) ends, also one no sign-in
     record lists; sign-in records, second factors and directory links go with the account."""
-    from django.contrib.sessions.models import Session  # noqa: PLC0415 - the store's table
+    from django.contrib.sessions.models import Session
 
-    from hanse.identity.session_store import SessionStore  # noqa: PLC0415
+    from hanse.identity.session_store import SessionStore
 
     ended = 0
     for key, data in Session.objects.values_list("session_key", "session_data").iterator():

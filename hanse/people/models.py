@@ -222,7 +222,7 @@ class User(AbstractUser):
     @property
     def initials(self) -> str:
         if self.is_former:
-            return "–"
+            return "?"
         parts = [p for p in (self.first_name, self.last_name) if p]
         if not parts:
             return self.username[:2].upper()

@@ -118,7 +118,9 @@ def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
     named list stay in both cases, under the pseudonym (they are the company's records)."""
     to = erasure.pseudonym
     counts = {
-        "announcements": personal_data.reassign(Announcement.objects.filter(author=user), "author", to),
+        "announcements": personal_data.reassign(
+            Announcement.objects.filter(author=user), "author", to
+        ),
         "compliance_list_views": personal_data.reassign(
             ComplianceListAccess.objects.filter(viewer=user), "viewer", to
         ),
@@ -131,9 +133,7 @@ def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
         counts["attachments"] = personal_data.reassign(
             Attachment.objects.filter(uploader=user), "uploader", to
         )
-        counts["reactions"] = personal_data.reassign(
-            Reaction.objects.filter(user=user), "user", to
-        )
+        counts["reactions"] = personal_data.reassign(Reaction.objects.filter(user=user), "user", to)
         personal_data.reassign(PostRevision.objects.filter(edited_by=user), "edited_by", to)
     else:
         post_ids = list(Post.objects.filter(author=user).values_list("pk", flat=True))

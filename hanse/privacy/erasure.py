@@ -26,17 +26,19 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from hanse.audit.services import record
 from hanse.core import cache_scrub, personal_data
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.rules import is_platform_admin
 from hanse.identity.services import person_deactivate
+from hanse.jobs.models import OutboxEvent
 from hanse.jobs.outbox import enqueue_on_commit
-from hanse.privacy import tasks
 from hanse.privacy.models import Erasure
 
 logger = logging.getLogger(__name__)
@@ -181,7 +183,7 @@ def erasure_request(
                 data={"policy": policy, "erasure_id": erasure.pk},
             )
             if queue:
-                enqueue_on_commit(tasks.run_erasure, erasure.pk)
+                enqueue_on_commit(run_erasure, erasure.pk)
     except IntegrityError:
         raise ServiceError(IN_PROGRESS, code="erasure_in_progress", status=409) from None
     return erasure
@@ -208,9 +210,15 @@ def erasure_run(erasure_id: int) -> str:
     return "done"
 
 
+@task()
+def run_erasure(erasure_id: int) -> str:
+    """The task: erase one person; a second delivery resumes or skips."""
+    return erasure_run(erasure_id)
+
+
 def _locked(erasure_id: int) -> Erasure:
-    return Erasure.objects.select_for_update().select_related("user", "pseudonym").get(
-        pk=erasure_id
+    return (
+        Erasure.objects.select_for_update().select_related("user", "pseudonym").get(pk=erasure_id)
     )
 
 
@@ -254,4 +262,19 @@ def _run(erasure_id: int) -> None:
             target=_target(user_id),
             data={"policy": erasure.policy, "erasure_id": erasure.pk},
         )
-        transaction.on_commit(lambda: cache_scrub.scrub(user_id=user_id, needles=needles))
+        transaction.on_commit(lambda: _forget(user_id, needles))
+
+
+def _forget(user_id: int, needles: tuple[str, ...]) -> None:
+    """After the last commit: the caches, and the record of tasks already handed to the queue
+    whose arguments held the person's id (the outbox keeps them as history)."""
+    cache_scrub.scrub(user_id=user_id, needles=needles)
+    handed = OutboxEvent.objects.filter(enqueued_at__isnull=False).filter(
+        Q(args__icontains=str(user_id)) | Q(kwargs__icontains=str(user_id))
+    )
+    ids = [
+        pk
+        for pk, args, kwargs in handed.values_list("pk", "args", "kwargs")
+        if cache_scrub.holds_id(args, user_id) or cache_scrub.holds_id(kwargs, user_id)
+    ]
+    OutboxEvent.objects.filter(pk__in=ids).delete()

@@ -140,11 +140,3 @@ def sweep_orphaned_archives(*, now: datetime | None = None) -> list[str]:
         logger.info("Removed orphaned export archive %s (no export row points to it).", name)
         removed.append(name)
     return removed
-
-
-@task()
-def run_erasure(erasure_id: int) -> str:
-    """Erase one person (hanse/privacy/erasure.py); a second delivery resumes or skips."""
-    from hanse.privacy.erasure import erasure_run  # noqa: PLC0415 - it queues this task
-
-    return erasure_run(erasure_id)

@@ -143,6 +143,4 @@ def erasure_status(request: HttpRequest, erasure_id: int) -> HttpResponse:
     _require_admin(request)
     erasure = get_object_or_404(Erasure, pk=erasure_id)
     counts = erasure_service.labelled(erasure.counts)
-    return render(
-        request, "privacy/erasure_status.html", {"erasure": erasure, "counts": counts}
-    )
+    return render(request, "privacy/erasure_status.html", {"erasure": erasure, "counts": counts})

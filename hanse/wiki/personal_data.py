@@ -51,15 +51,15 @@ def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
         others = Revision.objects.exclude(author=user).values("page_id")
         alone = Page.objects.filter(revisions__author=user).exclude(pk__in=others).distinct()
         counts["pages"] = alone.count()
-        personal_data.delete_rows(Page.objects.filter(pk__in=list(alone.values_list("pk", flat=True))))
+        personal_data.delete_rows(
+            Page.objects.filter(pk__in=list(alone.values_list("pk", flat=True)))
+        )
         counts["images"] = personal_data.delete_rows(PageImage.objects.filter(uploader=user))
     else:
         counts["images"] = personal_data.reassign(
             PageImage.objects.filter(uploader=user), "uploader", to
         )
-    counts["revisions"] = personal_data.reassign(
-        Revision.objects.filter(author=user), "author", to
-    )
+    counts["revisions"] = personal_data.reassign(Revision.objects.filter(author=user), "author", to)
     personal_data.reassign(Page.objects.filter(created_by=user), "created_by", to)
     personal_data.reassign(Page.objects.filter(reviewed_by=user), "reviewed_by", to)
     return counts
