@@ -38,7 +38,7 @@ from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.core.rules import is_platform_admin
 from hanse.identity.services import person_deactivate
 from hanse.jobs.models import OutboxEvent
-from hanse.jobs.outbox import enqueue_on_commit, flush_batched
+from hanse.jobs.outbox import enqueue_on_commit, flush_batched, relay, relay_after
 from hanse.privacy.models import Erasure
 
 logger = logging.getLogger(__name__)
@@ -269,8 +269,10 @@ def _forget(user_id: int, needles: tuple[str, ...]) -> None:
     """After the last commit: the caches, and the record of tasks already handed to the queue
     whose arguments held the person's id (the outbox keeps them as history)."""
     cache_scrub.scrub(user_id=user_id, needles=needles)
-    # The index updates the account's deletion queued, handed to the queue now, not later.
+    # The index updates the account's deletion queued, handed to the queue now rather than by
+    # the relay later (outbox tasks are idempotent: an early or second delivery is harmless).
     flush_batched()
+    relay(now=timezone.now() + relay_after())
     handed = OutboxEvent.objects.filter(enqueued_at__isnull=False).filter(
         Q(args__icontains=str(user_id)) | Q(kwargs__icontains=str(user_id))
     )
