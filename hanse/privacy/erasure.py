@@ -218,7 +218,9 @@ def run_erasure(erasure_id: int) -> str:
 
 def _locked(erasure_id: int) -> Erasure:
     return (
-        Erasure.objects.select_for_update().select_related("user", "pseudonym").get(pk=erasure_id)
+        Erasure.objects.select_for_update(of=("self",))
+        .select_related("user", "pseudonym")
+        .get(pk=erasure_id)
     )
 
 
