@@ -30,3 +30,7 @@ class AnalyticsConfig(AppConfig):
         from hanse.analytics import retention  # its retention policy (uses the models)
 
         retention.register()
+        # Interaction edges in the data export and in erasure.
+        from hanse.analytics import personal_data
+
+        personal_data.register()

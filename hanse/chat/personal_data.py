@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from hanse.chat.models import ChannelMember, Message, MessageAttachment, MessageReaction
+from hanse.chat.models import Channel, ChannelMember, Message, MessageAttachment, MessageReaction
 from hanse.core import personal_data
 
 rows = personal_data.rows
@@ -57,6 +57,22 @@ def _export(user: Any) -> personal_data.Export:
     return personal_data.Export(records, personal_data.files_of(attachments, "chat"))
 
 
+def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
+    """Messages stay under the pseudonym or go (with their files, reactions and the replies in
+    their threads); direct conversations lose the key made of the person's id."""
+    mine = Message.objects.filter(author=user)
+    if erasure.keeps_content:
+        counts = {"messages": personal_data.reassign(mine, "author", erasure.pseudonym)}
+        personal_data.reassign(MessageReaction.objects.filter(user=user), "user", erasure.pseudonym)
+    else:
+        counts = {"messages": mine.count()}
+        personal_data.delete_rows(mine)
+    # "12:34" names the people of a direct conversation: the others keep it, without the key.
+    direct = Channel.objects.filter(members__user=user, dm_key__isnull=False)
+    counts["direct_conversations"] = Channel.objects.filter(pk__in=direct).update(dm_key=None)
+    return counts
+
+
 def register() -> None:
     personal_data.register(
         personal_data.Exporter(
@@ -67,6 +83,7 @@ def register() -> None:
                 "messages, reactions and files. Messages of other people are not included."
             ),
             export=_export,
+            erase=_erase,
             order=30,
         )
     )

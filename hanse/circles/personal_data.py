@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.circles.models import (
     CheckIn,
     CircleMember,
+    ConnectorStory,
     FriendCircle,
     FriendInvite,
     Multiplier,
@@ -122,6 +123,25 @@ def _export(user: Any) -> personal_data.Export:
     return personal_data.Export(records)
 
 
+def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
+    """Sign-ups, memberships, lists, check-ins and retrospectives go with the account (they
+    are the person's own); a friend circle they started and Connector stories they wrote stay
+    under the pseudonym, or the stories go under the delete policy."""
+    to = erasure.pseudonym
+    counts = {
+        "friend_circles": personal_data.reassign(
+            FriendCircle.objects.filter(initiator=user), "initiator", to
+        )
+    }
+    stories = ConnectorStory.objects.filter(author=user)
+    if erasure.keeps_content:
+        counts["connector_stories"] = personal_data.reassign(stories, "author", to)
+    else:
+        counts["connector_stories"] = stories.count()
+        personal_data.delete_rows(stories)
+    return counts
+
+
 def register() -> None:
     personal_data.register(
         personal_data.Exporter(
@@ -133,6 +153,7 @@ def register() -> None:
                 "Wishes other people made about you are theirs and are not included."
             ),
             export=_export,
+            erase=_erase,
             order=100,
         )
     )

@@ -22,6 +22,7 @@ messages, votes that are anonymous by design). The archive is built in ``hanse/p
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -49,6 +50,9 @@ class Exporter:
     # One sentence for the archive's README: what the file holds (and what it leaves out).
     description: str | Promise = ""
     order: int = 100
+    # GDPR Art. 17: ``erase(user, erasure) -> {what: count}`` (see "Erasure" below). None
+    # when everything the app stores about a person goes with the account (cascades).
+    erase: Callable[[Any, Erasure], dict[str, int]] | None = None
 
 
 _exporters: dict[str, Exporter] = {}
@@ -61,6 +65,11 @@ def register(exporter: Exporter) -> None:
 
 def all_exporters() -> list[Exporter]:
     return sorted(_exporters.values(), key=lambda e: (e.order, e.key))
+
+
+def all_erasers() -> list[Exporter]:
+    """The registered apps with an erase step, in the order they run (``erase_order``)."""
+    return [e for e in all_exporters() if e.erase is not None]
 
 
 def rows(queryset: models.QuerySet[Any], *fields: str, kind: str = "") -> list[dict[str, Any]]:
@@ -89,3 +98,86 @@ def files_of(
         if stored and stored.name:
             out.append(file_entry(prefix, item.pk, stored, getattr(item, name_attr, "") or ""))
     return out
+
+
+# --- Erasure (GDPR Art. 17) -------------------------------------------------------------------
+#
+# The same registry erases: an exporter may carry ``erase(user, erasure) -> counts``. The
+# service in ``hanse/privacy/erasure.py`` runs each app's step in its own transaction and
+# records it as done, so a crashed erasure resumes where it stopped. Every step must be safe to
+# run twice (it works on the rows still pointing at the person). What an app leaves to the
+# final step: rows that cascade with the account (settings, memberships, sessions...) go with
+# it, and ``delete_rows`` takes their stored files along.
+
+PSEUDONYMISE = "pseudonymise"
+DELETE = "delete"
+POLICIES = (PSEUDONYMISE, DELETE)
+
+
+@dataclass
+class Erasure:
+    """What an app's erase step is given: the policy and the pseudonymous account ("former
+    employee") that content moves to when it stays (always present: some records, such as a
+    report one made, stay under both policies)."""
+
+    policy: str
+    pseudonym: Any
+    # Names, username and e-mail of the person: what must not remain in free text.
+    needles: tuple[str, ...] = ()
+
+    @property
+    def keeps_content(self) -> bool:
+        return self.policy == PSEUDONYMISE
+
+
+def stored_files(instances: Iterable[models.Model]) -> list[tuple[Any, str]]:
+    """(storage, name) of every stored file of these rows (files and thumbnails alike)."""
+    out = []
+    for instance in instances:
+        for f in instance._meta.concrete_fields:
+            if isinstance(f, models.FileField):
+                stored = getattr(instance, f.attname)
+                name = getattr(stored, "name", stored) or ""
+                if name:
+                    out.append((f.storage, str(name)))
+    return out
+
+
+def delete_files_on_commit(files: list[tuple[Any, str]]) -> None:
+    """Delete stored files once the transaction that removed their rows commits (a rolled
+    back step keeps them; a missing file is no error)."""
+    from django.db import transaction
+
+    def _delete() -> None:
+        for storage, name in files:
+            # A file already gone is no error (a rerun after a crash).
+            with contextlib.suppress(OSError):
+                storage.delete(name)
+
+    if files:
+        transaction.on_commit(_delete)
+
+
+def delete_rows(queryset: models.QuerySet[Any]) -> int:
+    """Delete these rows and everything that cascades from them, with signals (the search
+    index follows), and their stored files after the commit. Returns how many rows went."""
+    from django.db import router
+    from django.db.models.deletion import Collector
+
+    collector = Collector(using=router.db_for_write(queryset.model))
+    collector.collect(list(queryset))
+    files: list[tuple[Any, str]] = []
+    for instances in collector.data.values():
+        files += stored_files(instances)
+    for qs in collector.fast_deletes:
+        model = qs.model
+        if any(isinstance(f, models.FileField) for f in model._meta.concrete_fields):
+            files += stored_files(qs)
+    total, _per_model = collector.delete()
+    delete_files_on_commit(files)
+    return total
+
+
+def reassign(queryset: models.QuerySet[Any], field_name: str, to: Any) -> int:
+    """Point ``field_name`` of these rows at ``to`` (the pseudonym); returns the count."""
+    return queryset.update(**{field_name: to})

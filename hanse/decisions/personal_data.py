@@ -47,6 +47,25 @@ def _export(user: Any) -> personal_data.Export:
     return personal_data.Export(records, personal_data.files_of(attachments, "decisions"))
 
 
+def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
+    """Proposals, responses and files stay under the pseudonym or go."""
+    to = erasure.pseudonym
+    counts: dict[str, int] = {}
+    pairs = (
+        ("proposals", Proposal, "proposer"),
+        ("responses", Response, "user"),
+        ("files", ProposalAttachment, "uploader"),
+    )
+    for label, model, field in pairs:
+        qs = model.objects.filter(**{field: user})
+        if erasure.keeps_content:
+            counts[label] = personal_data.reassign(qs, field, to)
+        else:
+            counts[label] = qs.count()
+            personal_data.delete_rows(qs)
+    return counts
+
+
 def register() -> None:
     personal_data.register(
         personal_data.Exporter(
@@ -57,6 +76,7 @@ def register() -> None:
                 "and the files you attached."
             ),
             export=_export,
+            erase=_erase,
             order=90,
         )
     )

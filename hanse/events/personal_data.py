@@ -60,6 +60,16 @@ def _export(user: Any) -> personal_data.Export:
     return personal_data.Export(records, files)
 
 
+def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
+    """Events one organises stay under the pseudonym or go (with their RSVPs and cover)."""
+    organised = Event.objects.filter(organiser=user)
+    if erasure.keeps_content:
+        return {"events": personal_data.reassign(organised, "organiser", erasure.pseudonym)}
+    count = organised.count()
+    personal_data.delete_rows(organised)
+    return {"events": count}
+
+
 def register() -> None:
     personal_data.register(
         personal_data.Exporter(
@@ -70,6 +80,7 @@ def register() -> None:
                 "settings and your calendar feeds (without their secret addresses)."
             ),
             export=_export,
+            erase=_erase,
             order=40,
         )
     )

@@ -54,6 +54,29 @@ def _export(user: Any) -> personal_data.Export:
     return personal_data.Export(records, personal_data.files_of(versions, "library"))
 
 
+def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
+    """Library versions one uploaded stay under the pseudonym or go (with their files and
+    thumbnails); a file left without versions goes, one whose current version went shows its
+    newest remaining one."""
+    to = erasure.pseudonym
+    personal_data.reassign(Folder.objects.filter(created_by=user), "created_by", to)
+    mine = FileVersion.objects.filter(uploader=user)
+    if erasure.keeps_content:
+        personal_data.reassign(LibraryFile.objects.filter(created_by=user), "created_by", to)
+        return {"file_versions": personal_data.reassign(mine, "uploader", to)}
+    count = mine.count()
+    entry_ids = set(mine.values_list("file_entry_id", flat=True))
+    personal_data.delete_rows(mine)
+    for entry in LibraryFile.objects.filter(pk__in=entry_ids):
+        latest = entry.versions.order_by("-pk").first()
+        if latest is None:
+            personal_data.delete_rows(LibraryFile.objects.filter(pk=entry.pk))
+        elif entry.current_version_id != latest.pk:
+            LibraryFile.objects.filter(pk=entry.pk).update(current_version=latest)
+    personal_data.reassign(LibraryFile.objects.filter(created_by=user), "created_by", to)
+    return {"file_versions": count}
+
+
 def register() -> None:
     personal_data.register(
         personal_data.Exporter(
@@ -64,6 +87,7 @@ def register() -> None:
                 "and folders you created and the libraries and folders you watch."
             ),
             export=_export,
+            erase=_erase,
             order=120,
         )
     )

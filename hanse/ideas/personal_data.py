@@ -15,6 +15,7 @@ from hanse.ideas.models import (
     IdeaAttachment,
     IdeaComment,
     IdeaSupport,
+    StatusChange,
 )
 
 rows = personal_data.rows
@@ -70,6 +71,12 @@ def _export(user: Any) -> personal_data.Export:
         kind="experiment",
     )
     records += rows(
+        Experiment.objects.filter(team=user).order_by("created_at"),
+        "id",
+        "title",
+        kind="experiment_team_member",
+    )
+    records += rows(
         ExperimentUpdate.objects.filter(author=user).order_by("created_at"),
         "experiment_id",
         "kind",
@@ -84,6 +91,33 @@ def _export(user: Any) -> personal_data.Export:
     return personal_data.Export(records, personal_data.files_of(attachments, "ideas"))
 
 
+def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
+    """Ideas, comments, experiments and files stay under the pseudonym or go."""
+    to = erasure.pseudonym
+    counts: dict[str, int] = {}
+    pairs = (
+        ("ideas", Idea, "author"),
+        ("comments", IdeaComment, "author"),
+        ("experiments", Experiment, "owner"),
+        ("experiment_updates", ExperimentUpdate, "author"),
+        ("files", IdeaAttachment, "uploader"),
+    )
+    for label, model, field in pairs:
+        qs = model.objects.filter(**{field: user})
+        if erasure.keeps_content:
+            counts[label] = personal_data.reassign(qs, field, to)
+        else:
+            counts[label] = qs.count()
+            personal_data.delete_rows(qs)
+    if erasure.keeps_content:
+        personal_data.reassign(IdeaSupport.objects.filter(user=user), "user", to)
+        for idea in Idea.objects.filter(coauthors=user):
+            idea.coauthors.remove(user)
+            idea.coauthors.add(to)
+    personal_data.reassign(StatusChange.objects.filter(by=user), "by", to)
+    return counts
+
+
 def register() -> None:
     personal_data.register(
         personal_data.Exporter(
@@ -94,6 +128,7 @@ def register() -> None:
                 "you own and your updates to experiments."
             ),
             export=_export,
+            erase=_erase,
             order=80,
         )
     )

@@ -40,6 +40,22 @@ def _export(user: Any) -> personal_data.Export:
     return personal_data.Export(records)
 
 
+def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
+    """Every stored session of the person (database and cache) ends, also one no sign-in
+    record lists; sign-in records, second factors and directory links go with the account."""
+    from django.contrib.sessions.models import Session
+
+    from hanse.identity.session_store import SessionStore
+
+    ended = 0
+    for key, data in Session.objects.values_list("session_key", "session_data").iterator():
+        decoded = SessionStore().decode(data)
+        if str(decoded.get("_auth_user_id", "")) == str(user.pk):
+            SessionStore(session_key=key).delete()
+            ended += 1
+    return {"sessions": ended}
+
+
 def register() -> None:
     personal_data.register(
         personal_data.Exporter(
@@ -50,6 +66,7 @@ def register() -> None:
                 "and dates; secrets are never exported) and your directory account."
             ),
             export=_export,
+            erase=_erase,
             order=140,
         )
     )

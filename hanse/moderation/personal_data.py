@@ -69,6 +69,26 @@ def _export(user: Any) -> personal_data.Export:
     return personal_data.Export(records)
 
 
+def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
+    """Moderation records stay (others' cases depend on them), under the pseudonym: reports
+    one made (their text goes under the delete policy) and decisions one took. Reports,
+    hidings and decisions about the person lose the link (it goes with the account)."""
+    to = erasure.pseudonym
+    made = Report.objects.filter(reporter=user)
+    if not erasure.keeps_content:
+        made.update(text="")
+    counts = {"reports_made": personal_data.reassign(made, "reporter", to)}
+    personal_data.reassign(Report.objects.filter(decided_by=user), "decided_by", to)
+    personal_data.reassign(Hiding.objects.filter(by=user), "by", to)
+    personal_data.reassign(Decision.objects.filter(by=user), "by", to)
+    personal_data.reassign(Suspension.objects.filter(by=user), "by", to)
+    # A report about the person themselves names them by id: it goes with its subject.
+    counts["reports_about_person"] = personal_data.delete_rows(
+        Report.objects.filter(kind="person", object_id=user.pk)
+    )
+    return counts
+
+
 def register() -> None:
     personal_data.register(
         personal_data.Exporter(
@@ -79,6 +99,7 @@ def register() -> None:
                 "warnings and suspensions concerning you. Who reported you is not included."
             ),
             export=_export,
+            erase=_erase,
             order=130,
         )
     )

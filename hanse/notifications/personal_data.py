@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core import personal_data
@@ -72,6 +73,16 @@ def _export(user: Any) -> personal_data.Export:
     return personal_data.Export(records)
 
 
+def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
+    """Notifications one received go with the account; those one caused go too (for everyone
+    who received them), and so does any whose stored data names the person."""
+    named = Q(actor=user) | Q(actors=user)
+    for needle in erasure.needles:
+        named |= Q(data__icontains=needle)
+    ids = list(Notification.objects.filter(named).values_list("pk", flat=True).distinct())
+    return {"notifications_caused": Notification.objects.filter(pk__in=ids).delete()[0]}
+
+
 def register() -> None:
     personal_data.register(
         personal_data.Exporter(
@@ -82,6 +93,7 @@ def register() -> None:
                 "out), your notification preferences and the devices that receive push."
             ),
             export=_export,
+            erase=_erase,
             order=50,
         )
     )

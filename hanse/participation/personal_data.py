@@ -15,6 +15,7 @@ from hanse.participation.models import (
     PollVoter,
     Praise,
     Question,
+    TownHall,
     TownHallQuestion,
     TownHallUpvote,
 )
@@ -81,11 +82,52 @@ def _export(user: Any) -> personal_data.Export:
         kind="townhall_question",
     )
     records += rows(
+        TownHall.objects.filter(hosts=user).order_by("starts_at"),
+        "id",
+        "title",
+        "starts_at",
+        kind="townhall_hosted",
+    )
+    records += rows(
+        TownHall.objects.filter(moderators=user).order_by("starts_at"),
+        "id",
+        "title",
+        "starts_at",
+        kind="townhall_moderated",
+    )
+    records += rows(
         TownHallUpvote.objects.filter(user=user).order_by("pk"),
         "question_id",
         kind="townhall_upvote",
     )
     return personal_data.Export(records)
+
+
+def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
+    """Votes, praise and town hall questions stay under the pseudonym (tallies stay right) or
+    go. Anonymous choices were never linked to the person; taking part (``PollVoter``) goes
+    with the account."""
+    to = erasure.pseudonym
+    counts: dict[str, int] = {}
+    pairs = (
+        ("poll_votes", PollVote, "user"),
+        ("answer_votes", AnswerVote, "user"),
+        ("praise_given", Praise, "author"),
+        ("townhall_questions", TownHallQuestion, "author"),
+        ("townhall_upvotes", TownHallUpvote, "user"),
+    )
+    for label, model, field in pairs:
+        qs = model.objects.filter(**{field: user})
+        if erasure.keeps_content:
+            counts[label] = personal_data.reassign(qs, field, to)
+        else:
+            counts[label] = qs.count()
+            personal_data.delete_rows(qs)
+    if erasure.keeps_content:
+        personal_data.reassign(PollVoter.objects.filter(user=user), "user", to)
+    personal_data.reassign(Question.objects.filter(accepted_by=user), "accepted_by", to)
+    personal_data.reassign(TownHallQuestion.objects.filter(answered_by=user), "answered_by", to)
+    return counts
 
 
 def register() -> None:
@@ -100,6 +142,7 @@ def register() -> None:
                 "town hall questions (not anonymous ones, which keep no author) and upvotes."
             ),
             export=_export,
+            erase=_erase,
             order=70,
         )
     )

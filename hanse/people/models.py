@@ -185,6 +185,9 @@ class User(AbstractUser):
             "about it. Your skills and “ask me about” topics count either way."
         ),
     )
+    # The pseudonymous account that holds an erased person's content (GDPR Art. 17,
+    # hanse/privacy/erasure.py): shown as "Former employee", never signs in, has no profile.
+    is_former = models.BooleanField(default=False, editable=False)
     following = models.ManyToManyField(
         "self",
         through="Follow",
@@ -211,11 +214,15 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
+        if self.is_former:
+            return str(_("Former employee"))
         full = f"{self.first_name} {self.last_name}".strip()
         return full or self.username
 
     @property
     def initials(self) -> str:
+        if self.is_former:
+            return "?"
         parts = [p for p in (self.first_name, self.last_name) if p]
         if not parts:
             return self.username[:2].upper()

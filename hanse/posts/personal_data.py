@@ -8,12 +8,14 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core import personal_data
+from hanse.posts import events
 from hanse.posts.models import (
     Announcement,
     AnnouncementRead,
     Attachment,
     Bookmark,
     Comment,
+    ComplianceListAccess,
     Post,
     PostRevision,
     Reaction,
@@ -110,6 +112,41 @@ def _export(user: Any) -> personal_data.Export:
     return personal_data.Export(records, personal_data.files_of(attachments, "posts"))
 
 
+def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
+    """Posts, comments and their files stay under the pseudonym or go (with the comments,
+    reactions and files under them); company announcements and the record of who viewed a
+    named list stay in both cases, under the pseudonym (they are the company's records)."""
+    to = erasure.pseudonym
+    counts = {
+        "announcements": personal_data.reassign(
+            Announcement.objects.filter(author=user), "author", to
+        ),
+        "compliance_list_views": personal_data.reassign(
+            ComplianceListAccess.objects.filter(viewer=user), "viewer", to
+        ),
+    }
+    if erasure.keeps_content:
+        counts["posts"] = personal_data.reassign(Post.objects.filter(author=user), "author", to)
+        counts["comments"] = personal_data.reassign(
+            Comment.objects.filter(author=user), "author", to
+        )
+        counts["attachments"] = personal_data.reassign(
+            Attachment.objects.filter(uploader=user), "uploader", to
+        )
+        counts["reactions"] = personal_data.reassign(Reaction.objects.filter(user=user), "user", to)
+        personal_data.reassign(PostRevision.objects.filter(edited_by=user), "edited_by", to)
+    else:
+        post_ids = list(Post.objects.filter(author=user).values_list("pk", flat=True))
+        counts["posts"] = len(post_ids)
+        personal_data.delete_rows(Post.objects.filter(pk__in=post_ids))
+        counts["comments"] = personal_data.delete_rows(Comment.objects.filter(author=user))
+        counts["attachments"] = personal_data.delete_rows(Attachment.objects.filter(uploader=user))
+        personal_data.delete_rows(PostRevision.objects.filter(edited_by=user))
+        for post_id in post_ids:
+            events.post_deleted_on_commit(post_id)
+    return counts
+
+
 def register() -> None:
     personal_data.register(
         personal_data.Exporter(
@@ -120,6 +157,7 @@ def register() -> None:
                 "followed hashtags, announcements, read confirmations and attached files."
             ),
             export=_export,
+            erase=_erase,
             order=20,
         )
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils import timezone
 
-from hanse.privacy.models import DataExport
+from hanse.privacy.models import DataExport, Erasure
 
 
 def exports_of(user: Any, *, limit: int = 5) -> list[DataExport]:
@@ -38,3 +39,12 @@ def get_ready_export_for(user: Any, export_id: int) -> DataExport:
     if export.expires_at is not None and export.expires_at <= timezone.now():
         raise Http404  # past its date; the hourly job deletes it
     return export
+
+
+def person_to_erase(username: str) -> Any:
+    """The person with this username who can be erased (not a pseudonym), or None."""
+    return get_user_model().objects.filter(username=username, is_former=False).first()
+
+
+def recent_erasures(limit: int = 20) -> list[Erasure]:
+    return list(Erasure.objects.order_by("-created_at", "-pk")[:limit])

@@ -27,3 +27,7 @@ class SearchConfig(AppConfig):
         from hanse.search.selectors import similar
 
         searchable.register_similar_finder(similar)
+        # Saved searches in the data export; the index's part of an erasure.
+        from hanse.search import personal_data
+
+        personal_data.register()

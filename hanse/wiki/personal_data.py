@@ -41,6 +41,30 @@ def _export(user: Any) -> personal_data.Export:
     return personal_data.Export(records, personal_data.files_of(images, "wiki"))
 
 
+def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
+    """Revisions and images stay under the pseudonym; under the delete policy the images go,
+    pages only the person wrote go, and their revisions of pages others edited too stay under
+    the pseudonym (later versions build on them: the page's history is shared text)."""
+    to = erasure.pseudonym
+    counts: dict[str, int] = {}
+    if not erasure.keeps_content:
+        others = Revision.objects.exclude(author=user).values("page_id")
+        alone = Page.objects.filter(revisions__author=user).exclude(pk__in=others).distinct()
+        counts["pages"] = alone.count()
+        personal_data.delete_rows(
+            Page.objects.filter(pk__in=list(alone.values_list("pk", flat=True)))
+        )
+        counts["images"] = personal_data.delete_rows(PageImage.objects.filter(uploader=user))
+    else:
+        counts["images"] = personal_data.reassign(
+            PageImage.objects.filter(uploader=user), "uploader", to
+        )
+    counts["revisions"] = personal_data.reassign(Revision.objects.filter(author=user), "author", to)
+    personal_data.reassign(Page.objects.filter(created_by=user), "created_by", to)
+    personal_data.reassign(Page.objects.filter(reviewed_by=user), "reviewed_by", to)
+    return counts
+
+
 def register() -> None:
     personal_data.register(
         personal_data.Exporter(
@@ -51,6 +75,7 @@ def register() -> None:
                 "and the pages you watch."
             ),
             export=_export,
+            erase=_erase,
             order=110,
         )
     )

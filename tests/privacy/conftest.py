@@ -61,6 +61,9 @@ ANNA_LIBRARY_FILE = b"MEINE-BIBLIOTHEK-a0f"
 # Anna's choice in an anonymous poll: unlinkable by design, so never in her export.
 ANONYMOUS_CHOICE = "GEHEIME-WAHL-a10"
 TOTP_SECRET = "TOTPSECRETJBSWY3DPEHPK3PXP"
+# Anna's id: a number no other row holds by chance, so the erasure test can look for it in
+# every integer column.
+ANNA_ID = 987_654
 
 
 @dataclass
@@ -112,6 +115,7 @@ def world(
 
     anna = make_user(
         "annab",
+        id=ANNA_ID,
         first_name="Anna",
         last_name="Becker",
         email="anna.becker@sparkasse.example",
