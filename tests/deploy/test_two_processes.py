@@ -280,11 +280,13 @@ async def working_session(stack: Any, people: dict[str, Any]) -> None:
                 web, "POST", "/accounts/login/", data=mallory.form(login="carol", password="x")
             )
             assert wrong.status_code != REDIRECT
+            assert "Zu viele" not in wrong.text
         await mallory.on(two, "GET", "/accounts/login/")
         blocked = await mallory.on(
             two, "POST", "/accounts/login/", data=mallory.form(login="carol", password=PASSWORD)
         )
         assert blocked.status_code != REDIRECT, "the fourth attempt was let in"
+        assert "Zu viele gescheiterte Anmeldeversuche" in blocked.text
         assert "sessionid" not in mallory.client.cookies
 
         # Logout through web2 ends the session on both, and closes alice's socket on web1.
