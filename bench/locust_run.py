@@ -170,6 +170,7 @@ def run_step(
     data_file: Path,
     out: Path,
     wait: str,
+    sampler: Sampler | None = None,
 ) -> tuple[Step, dict[str, list[Any]]]:
     prefix = out / f"step-{users}"
     ledger_file = out / f"ledger-{users}.json"
@@ -180,19 +181,26 @@ def run_step(
         "HANSE_LOCUST_LEDGER": str(ledger_file),
         "HANSE_LOCUST_WAIT": wait,
     }
-    done = subprocess.run(  # noqa: S603  # our own interpreter and arguments
+    process = subprocess.Popen(  # noqa: S603  # our own interpreter and arguments
         [
             sys.executable, "-m", "locust", "-f", str(load.BASE_DIR / "bench" / "locustfile.py"),
             "--headless", "--users", str(users), "--spawn-rate", str(max(users, 1)),
             "--run-time", f"{int(seconds)}s", "--host", origin, "--csv", str(prefix),
             "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING",
         ],
-        env=env, capture_output=True, text=True, timeout=seconds + 120, check=False,
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    if sampler is not None:
+        sampler.parts["locust"] = [process.pid]
+    try:
+        _out, stderr = process.communicate(timeout=seconds + 120)
+    finally:
+        if process.poll() is None:
+            process.kill()
     step = Step(users)
     stats = Path(f"{prefix}_stats.csv")
     if not stats.exists():
-        step.errors.append(f"locust wrote no statistics: {done.stderr[-2000:]}")
+        step.errors.append(f"locust wrote no statistics: {stderr[-2000:]}")
         return step, {"posts": [], "comments": [], "reactions": [], "messages": []}
     with stats.open() as handle:
         for row in csv.DictReader(handle):
@@ -297,13 +305,14 @@ def main(argv: Sequence[str] | None = None) -> int:  # one run, told in order
         )  # fmt: skip
         time.sleep(3)
         before = count_rows(deployment.conninfo)
+        print(f"load average of the machine before the steps: {os.getloadavg()}")
         for users in steps:
             locust_cpu_before = psutil.cpu_times()
             sampler.start()
             began = time.monotonic()
             step, ledger = run_step(
                 users=users, seconds=args.step_seconds, origin=proxy.origin, ca=proxy.cert,
-                data_file=data_file, out=log_dir, wait=args.wait,
+                data_file=data_file, out=log_dir, wait=args.wait, sampler=sampler,
             )  # fmt: skip
             step.cpu, step.pg_connections = sampler.stop(time.monotonic() - began)
             busy = psutil.cpu_times()
@@ -360,7 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # one run, told in order
                   + f"; machine {over.cpu.get('machine (of 200%)', 0):.0f}% of 200%")  # fmt: skip
         print(
             "writes acknowledged: "
-            + ", ".join(f"{k} {len(set(writes[k]))}" for k in TABLES)
+            + ", ".join(f"{k} {len({json.dumps(w) for w in writes[k]})}" for k in TABLES)
             + "; rows added: "
             + ", ".join(f"{k} {after.get(k, 0) - before.get(k, 0)}" for k in TABLES)
             + "; missing: "
