@@ -329,6 +329,19 @@ async def _load(base_urls: Sequence[str], data: dict[str, Any], duration: float,
     outcome.elapsed = time.perf_counter() - began
 
 
+def static_is_current(static_root: Path) -> bool:
+    """Whether ``static_root`` holds a manifest newer than every file collectstatic reads
+    (hanse/**/static and the npm packages it copies)."""
+    manifest = static_root / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    files = [*(BASE_DIR / "hanse").rglob("static/**/*")]
+    for package in ("htmx.org/dist", "swagger-ui-dist"):
+        files += (BASE_DIR / "node_modules" / package).rglob("*")
+    newest = max((p.stat().st_mtime for p in files if p.is_file()), default=0.0)
+    return manifest.stat().st_mtime > newest
+
+
 @dataclass
 class Deployment:
     """The documented deployment, started: its environment, the people SETUP made, each
@@ -385,8 +398,10 @@ def prepare(
     for name in ("HANSE_TEST_QUEUE_URL", "TEST_DATABASE_NAME", "SQLITE_PATH"):
         env.pop(name, None)
     _python(["manage.py", "migrate", "--no-input", "-v", "0"], env)
-    # As deployed: collected, compressed, hashed static files (kept between runs).
-    _python(["manage.py", "collectstatic", "--no-input", "-v", "0"], env)
+    # As deployed: collected, compressed, hashed static files (kept between runs; collected
+    # again only when a source changed: minutes on a busy machine).
+    if not static_is_current(Path(env["STATIC_ROOT"])):
+        _python(["manage.py", "collectstatic", "--no-input", "-v", "0"], env)
     data = json.loads(_python(["-c", SETUP, str(users)], env).strip().splitlines()[-1])
     names = {role: f"load-{role}-{tag}" for role in ("web1", "web2", "worker", "scheduler")}
     return Deployment(env, data, names, log_dir)

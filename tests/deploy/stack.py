@@ -22,6 +22,7 @@ import httpx
 from django.conf import settings
 
 from bench import nginx as nginx_stack
+from bench.load import static_is_current
 from tests.realtime.servers import database_url
 from tests.support.processes import (
     BASE_DIR,
@@ -113,20 +114,11 @@ def production_env(
     return env
 
 
-def _newest_static_source() -> float:
-    """The newest file collectstatic reads (hanse/**/static, the npm packages it copies)."""
-    files = [*(BASE_DIR / "hanse").rglob("static/**/*")]
-    for package in ("htmx.org/dist", "swagger-ui-dist"):
-        files += (BASE_DIR / "node_modules" / package).rglob("*")
-    return max((p.stat().st_mtime for p in files if p.is_file()), default=0.0)
-
-
 def collectstatic(env: dict[str, str]) -> None:
     """As deployed: hashed, compressed files. Minutes on a busy 2-core machine (the manifest
     and compression are redone each time), so skipped when the manifest is newer than every
     static source."""
-    manifest = STATIC_ROOT / "staticfiles.json"
-    if manifest.exists() and manifest.stat().st_mtime > _newest_static_source():
+    if static_is_current(STATIC_ROOT):
         return
     run_python(["manage.py", "collectstatic", "--no-input", "-v", "0"], env, timeout=900)
 

@@ -8,8 +8,9 @@ volume per Hanse container.
 
 test_image_builds_and_answers_healthz builds and starts the image with podman when podman can
 pull the base image and run containers here; otherwise it skips with podman's own error (on
-the build machine of December 2026: no registry reachable, and crun may not set RLIMIT_NPROC
-inside the sandbox)."""
+the build machine of December 2026: no registry reachable; and crun starts no container in
+that sandbox: "setrlimit RLIMIT_NOFILE: Operation not permitted", with lower limits "cgroups
+in hybrid mode not supported")."""
 
 from __future__ import annotations
 
