@@ -56,6 +56,7 @@ class Step:
     per_name: dict[str, tuple[int, int, float, float]] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
     pg_connections: int = 0
+    seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
 
@@ -235,6 +236,16 @@ def print_step(step: Step) -> None:
         f"PostgreSQL connections at most {step.pg_connections}"
     )
     print(f"  CPU (100% = one core): {cpu}")
+    if step.requests and step.seconds:
+        cost = {
+            part: 10 * step.cpu.get(part, 0) * step.seconds / step.requests
+            for part in ("web1", "web2", "worker", "postgres", "nginx")
+        }
+        web = cost.pop("web1") + cost.pop("web2")
+        print(
+            f"  CPU ms per request: web {web:.0f}, "
+            + ", ".join(f"{part} {value:.0f}" for part, value in cost.items())
+        )
     print(f"  {'action':<22}{'n':>6}{'failed':>8}{'p50 ms':>9}{'p99 ms':>9}")
     for name, (n, failed, p50, p99) in sorted(step.per_name.items()):
         print(f"  {name:<22}{n:>6}{failed:>8}{p50:>9.0f}{p99:>9.0f}")
@@ -314,7 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # one run, told in order
                 users=users, seconds=args.step_seconds, origin=proxy.origin, ca=proxy.cert,
                 data_file=data_file, out=log_dir, wait=args.wait, sampler=sampler,
             )  # fmt: skip
-            step.cpu, step.pg_connections = sampler.stop(time.monotonic() - began)
+            step.seconds = time.monotonic() - began
+            step.cpu, step.pg_connections = sampler.stop(step.seconds)
             busy = psutil.cpu_times()
             total = sum(busy) - sum(locust_cpu_before)
             idle = busy.idle - locust_cpu_before.idle
@@ -367,16 +379,21 @@ def main(argv: Sequence[str] | None = None) -> int:  # one run, told in order
             print(f"first step above: {over.users} people; busiest: "
                   + ", ".join(f"{k} {v:.0f}%" for v, k in parts[:3])
                   + f"; machine {over.cpu.get('machine (of 200%)', 0):.0f}% of 200%")  # fmt: skip
+        return True
+
+    def writes_line() -> None:
         print(
-            "writes acknowledged: "
+            "\nwrites acknowledged: "
             + ", ".join(f"{k} {len({json.dumps(w) for w in writes[k]})}" for k in TABLES)
             + "; rows added: "
             + ", ".join(f"{k} {after.get(k, 0) - before.get(k, 0)}" for k in TABLES)
             + "; missing: "
             + ", ".join(f"{k} {v}" for k, v in missing.items())
         )
-        return True
 
+    # Whether a write was lost is a verdict, not a timing: shown even when the run is not
+    # trusted (a lost write is then among the problems too).
+    writes_line()
     return honesty.report(summary)
 
 
