@@ -7,7 +7,10 @@ Everything else (TLS and HTTP/2, WebSocket upgrades, timeouts, body size, X-Requ
 X-Forwarded-*) is the shipped text. One line is added inside ``location /`` for the test to
 see which app process answered: ``add_header X-Upstream $upstream_addr always;``.
 
-Used by tests/deploy/test_two_processes.py and bench/locust_run.py.
+Used by tests/deploy/test_two_processes.py and bench/locust_run.py. scripts/deploy_smoke.py
+(CI's deployment section, run from the wheel in a fresh virtual environment) renders the same
+file with fixed ports in its own ``nginx_config``; both refuse a changed shape of the shipped
+file, so a change to deploy/nginx.conf that breaks one breaks the other.
 """
 
 from __future__ import annotations
