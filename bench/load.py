@@ -329,22 +329,50 @@ async def _load(base_urls: Sequence[str], data: dict[str, Any], duration: float,
     outcome.elapsed = time.perf_counter() - began
 
 
-def run(
+def static_is_current(static_root: Path) -> bool:
+    """Whether ``static_root`` holds a manifest newer than every file collectstatic reads
+    (hanse/**/static and the npm packages it copies)."""
+    manifest = static_root / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    files = [*(BASE_DIR / "hanse").rglob("static/**/*")]
+    for package in ("htmx.org/dist", "swagger-ui-dist"):
+        files += (BASE_DIR / "node_modules" / package).rglob("*")
+    newest = max((p.stat().st_mtime for p in files if p.is_file()), default=0.0)
+    return manifest.stat().st_mtime > newest
+
+
+@dataclass
+class Deployment:
+    """The documented deployment, started: its environment, the people SETUP made, each
+    process's name (HANSE_PROCESS_NAME), the web servers and the worker and scheduler."""
+
+    env: dict[str, str]
+    data: dict[str, Any]
+    names: dict[str, str]
+    log_dir: Path
+    servers: list[Any] = field(default_factory=list)
+    others: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    @property
+    def conninfo(self) -> str:
+        url = self.env["DATABASE_URL"]
+        return _database(url, urlsplit(url).path.lstrip("/"))
+
+
+def prepare(
     *,
     database_url: str,
     redis_url: str,
-    users: int = 20,
-    duration: float = 120.0,
-    settle: float = 90.0,
-    limits: Limits | None = None,
-    log_dir: Path | None = None,
-    forking_worker: bool = False,
-) -> Outcome:
-    """Deploy on a fresh database, load it, count connections; the processes are stopped."""
+    users: int,
+    limits: Limits,
+    log_dir: Path,
+    **extra_env: str,
+) -> Deployment:
+    """A fresh database (migrated, static files collected) and Redis database, ``users``
+    people with sessions and API tokens; no process started yet."""
     import redis
 
-    limits = limits or Limits()
-    log_dir = log_dir or Path(os.environ.get("TMPDIR", "/tmp")) / f"hanse-load-{os.getpid()}"  # noqa: S108
     log_dir.mkdir(parents=True, exist_ok=True)
     recreate_database(database_url)
     redis.Redis.from_url(redis_url).flushdb()
@@ -365,41 +393,83 @@ def run(
         DATABASE_POOL_MAX_IDLE=str(limits.max_idle),
         LINK_PREVIEWS_ENABLED="false",
         PYTHONPATH=str(BASE_DIR),
+        **extra_env,
     )
     for name in ("HANSE_TEST_QUEUE_URL", "TEST_DATABASE_NAME", "SQLITE_PATH"):
         env.pop(name, None)
     _python(["manage.py", "migrate", "--no-input", "-v", "0"], env)
-    # As deployed: collected, compressed, hashed static files (kept between runs).
-    _python(["manage.py", "collectstatic", "--no-input", "-v", "0"], env)
+    # As deployed: collected, compressed, hashed static files (kept between runs; collected
+    # again only when a source changed: minutes on a busy machine).
+    if not static_is_current(Path(env["STATIC_ROOT"])):
+        _python(["manage.py", "collectstatic", "--no-input", "-v", "0"], env)
     data = json.loads(_python(["-c", SETUP, str(users)], env).strip().splitlines()[-1])
-
     names = {role: f"load-{role}-{tag}" for role in ("web1", "web2", "worker", "scheduler")}
+    return Deployment(env, data, names, log_dir)
+
+
+def start(deployment: Deployment, *, forking_worker: bool = False) -> None:
+    """Two uvicorn processes, the worker and the scheduler, each with its own name."""
+    env, names, log_dir = deployment.env, deployment.names, deployment.log_dir
+    deployment.servers += [
+        start_uvicorn({**env, "HANSE_PROCESS_NAME": names[r]}, name=names[r])
+        for r in ("web1", "web2")
+    ]
+    commands = {
+        "worker": ["hanse_worker", *(["--fork"] if forking_worker else [])],
+        "scheduler": ["hanse_scheduler"],
+    }
+    for role, command in commands.items():
+        with (log_dir / f"{role}.log").open("wb") as log:
+            process = subprocess.Popen(  # noqa: S603  # our own interpreter and arguments
+                [sys.executable, "manage.py", *command],
+                cwd=BASE_DIR,
+                env={**env, "HANSE_PROCESS_NAME": names[role]},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deployment.others.append(process)
+
+
+def stop(deployment: Deployment) -> None:
+    for server in deployment.servers:
+        server.stop()
+    for process in deployment.others:
+        process.terminate()
+    for process in deployment.others:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def run(
+    *,
+    database_url: str,
+    redis_url: str,
+    users: int = 20,
+    duration: float = 120.0,
+    settle: float = 90.0,
+    limits: Limits | None = None,
+    log_dir: Path | None = None,
+    forking_worker: bool = False,
+) -> Outcome:
+    """Deploy on a fresh database, load it, count connections; the processes are stopped."""
+    import redis
+
+    limits = limits or Limits()
+    log_dir = log_dir or Path(os.environ.get("TMPDIR", "/tmp")) / f"hanse-load-{os.getpid()}"  # noqa: S108
+    deployment = prepare(
+        database_url=database_url, redis_url=redis_url, users=users, limits=limits,
+        log_dir=log_dir,
+    )  # fmt: skip
+    data, names = deployment.data, deployment.names
+    servers, others = deployment.servers, deployment.others
     ledger = Ledger()
     outcome = Outcome(ledger)
-    servers: list[Any] = []
-    others: list[subprocess.Popen[bytes]] = []
     counter: ConnectionCounter | None = None
     try:
-        servers += [
-            start_uvicorn({**env, "HANSE_PROCESS_NAME": names[r]}, name=names[r])
-            for r in ("web1", "web2")
-        ]
-        commands = {
-            "worker": ["hanse_worker", *(["--fork"] if forking_worker else [])],
-            "scheduler": ["hanse_scheduler"],
-        }
-        for role, command in commands.items():
-            with (log_dir / f"{role}.log").open("wb") as log:
-                process = subprocess.Popen(  # noqa: S603  # our own interpreter and arguments
-                    [sys.executable, "manage.py", *command],
-                    cwd=BASE_DIR,
-                    env={**env, "HANSE_PROCESS_NAME": names[role]},
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            others.append(process)
-        conninfo = _database(database_url, urlsplit(database_url).path.lstrip("/"))
-        counter = ConnectionCounter(conninfo, list(names.values()))
+        start(deployment, forking_worker=forking_worker)
+        counter = ConnectionCounter(deployment.conninfo, list(names.values()))
         with counter:
             asyncio.run(_load([s.base_url for s in servers], data, duration, outcome))
             # How far the worker fell behind: jobs still waiting when the people stopped.
@@ -425,15 +495,7 @@ def run(
     finally:
         if counter is not None:
             counter.close()
-        for server in servers:
-            server.stop()
-        for process in others:
-            process.terminate()
-        for process in others:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(deployment)
     if outcome.elapsed < duration * 0.9:
         ledger.fail(f"the load ran {outcome.elapsed:.1f} s of the {duration:g} s asked for")
     for action, _weight in MIX:

@@ -28,7 +28,13 @@ _SHARED: list[Any] = [
 
 def _renderer(fmt: str) -> Any:
     if fmt == "console":
-        return structlog.dev.ConsoleRenderer(colors=False)
+        # A plain traceback: with rich installed, structlog's default prints every frame's
+        # locals, which evaluates lazy objects (request.user: a database query inside the
+        # logging of a PoolTimeout, itself failing) and would put content and names into the
+        # log.
+        return structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback
+        )
     return structlog.processors.JSONRenderer()
 
 
