@@ -687,3 +687,9 @@ RETENTION_REMOVED_CONTENT_DAYS = env_int("RETENTION_REMOVED_CONTENT_DAYS", 365)
 # --- Data export (GDPR Art. 15/20, issue 21; hanse/privacy) ---------------------------------
 # How many days a person's export archive can be downloaded before it is deleted.
 DATA_EXPORT_DAYS = env_int("DATA_EXPORT_DAYS", 7)
+
+# --- HR import (issue 20; hanse/identity/hrimport/, docs/operations.md "HR import") -----------
+# A file that would deactivate more than this share of the people the HR import manages (and
+# more than five) changes nothing; uploads above HR_IMPORT_MAX_BYTES are refused.
+HR_IMPORT_MAX_DEACTIVATE_PERCENT = env_int("HR_IMPORT_MAX_DEACTIVATE_PERCENT", 10)
+HR_IMPORT_MAX_BYTES = env_int("HR_IMPORT_MAX_BYTES", 20 * 1024 * 1024)

@@ -53,6 +53,8 @@ urlpatterns = [
     path("admin/login/", admin_login_redirect, name="admin_login_redirect"),
     # SCIM 2.0 provisioning (bearer tokens from admin; docs/api.md "SCIM").
     path("scim/v2/", include("hanse.identity.scim.urls")),
+    # The HR import for platform administrators (issue 20; docs/operations.md "HR import").
+    path("hr-import/", include("hanse.identity.hrimport.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("api/v1/", api.urls),
