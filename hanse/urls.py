@@ -8,6 +8,8 @@ from hanse.identity.views import admin_login_redirect
 from hanse.people.language import language_set
 
 handler500 = "hanse.core.views.server_error"
+# allauth's own refusals (password reset) get our 429 page with Retry-After (RATE_LIMITS).
+handler429 = "hanse.core.ratelimit.handler429"
 # A body over the size limit (RequestDataTooBig) is a SuspiciousOperation, which Django answers
 # through this handler: it turns it into a 413 in the person's language.
 handler400 = "hanse.core.views.bad_request"

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hanse.core.ratelimit import RateLimited
 from hanse.chat import extensions, selectors, services
 from hanse.chat import rules as chat_rules
 from hanse.chat.forms import ChannelForm, EditForm, TopicForm
@@ -336,7 +337,12 @@ def post(request: http.Request, channel_id: int) -> HttpResponse:
         if exc.status == 404:
             raise Http404 from exc
         if request.htmx:
-            return HttpResponse(str(exc.message), status=exc.status)
+            response = HttpResponse(str(exc.message), status=exc.status)
+            if isinstance(exc, RateLimited):
+                response["Retry-After"] = str(exc.retry_after)
+            return response
+        if isinstance(exc, RateLimited):
+            raise  # the 429 page with Retry-After (hanse/core/ratelimit.py)
         flash.error(request, str(exc.message))
         return redirect(back)
     if request.htmx:

@@ -44,7 +44,7 @@ def _admin_only(request: HttpRequest) -> None:
 def page(request: HttpRequest) -> HttpResponse:
     """The upload form and the recent runs; POST queues the preview of a file."""
     _admin_only(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -15,6 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hanse.core import ratelimit
 from hanse.communities import selectors as community_selectors
 from hanse.communities.models import Community
 from hanse.core import http, idempotency
@@ -53,6 +54,7 @@ def create(request: http.Request) -> HttpResponse:
         where = request.GET.get("where", COMPANY)
         form = PostForm(initial={"where": where}, communities=communities)
         return render(request, "posts/create.html", composer_context(request, form=form))
+    ratelimit.require("post", viewer.pk)  # before anything is written (RATE_LIMITS)
     form = PostForm(request.POST, communities=communities)
     if request.POST.get("fixed") == "1":
         fixed_slug = request.POST.get("where", "").removeprefix("community:")
@@ -190,6 +192,8 @@ def _pin(request: HttpRequest, post_id: int, *, pinned: bool) -> HttpResponse:
 def share(request: HttpRequest, post_id: int) -> HttpResponse:
     """Share a post company-wide or into one of my communities, with an optional note."""
     viewer = http.viewer(request)
+    if request.method == "POST":
+        ratelimit.require("post", viewer.pk)  # a share is a post (RATE_LIMITS)
     post = post_or_404(request, post_id)
     original = post.shared_post if post.shared_post_id else post
     communities = list(community_selectors.communities_of(user=viewer))
