@@ -8,9 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hanse.core import ratelimit
 from hanse.api import selectors, services
-from hanse.core import http
+from hanse.core import http, ratelimit
 from hanse.core.errors import ServiceError
 
 

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from hanse.core.ratelimit import rate_for
 from hanse.chat import selectors, services
 from hanse.chat.models import Channel
 from hanse.core.errors import ServiceError
+from hanse.core.ratelimit import rate_for
 from hanse.realtime import actions, topics
 from hanse.realtime.actions import Action, InvalidFrame
 from hanse.realtime.topics import TopicKind

@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hanse.core.ratelimit import RateLimited
 from hanse.chat import extensions, selectors, services
 from hanse.chat import rules as chat_rules
 from hanse.chat.forms import ChannelForm, EditForm, TopicForm
@@ -31,6 +30,7 @@ from hanse.communities.selectors import get_community_for
 from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.core.files import serve_thumbnail, serve_upload
+from hanse.core.ratelimit import RateLimited
 from hanse.people.models import User
 
 

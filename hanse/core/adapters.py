@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import formats
 
 from hanse.core import moderation
-from hanse.core.ratelimit import DEFAULT_RETRY_AFTER, RateLimited, parse_rate
 from hanse.core.net import client_ip
+from hanse.core.ratelimit import DEFAULT_RETRY_AFTER, RateLimited, parse_rate
 
 # allauth's internal rate limiter is used because its public wrapper does not hand back the
 # usage that a successful login rolls back.

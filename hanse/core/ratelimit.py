@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -61,7 +62,7 @@ class RateLimited(ServiceError):
 
     status = 429
 
-    def __init__(self, retry_after: int, message: str | None = None) -> None:
+    def __init__(self, retry_after: int, message: str | Promise | None = None) -> None:
         self.retry_after = max(1, int(retry_after))
         super().__init__(
             message or _("You are doing this too often. Please wait a moment and try again."),
@@ -124,7 +125,7 @@ def exhausted(action: str, key: Any) -> int:
     return retry if int(cache.get(name) or 0) >= rate.limit else 0
 
 
-def require(action: str, key: Any, *, message: str | None = None) -> Counted:
+def require(action: str, key: Any, *, message: str | Promise | None = None) -> Counted:
     """Count an attempt; raise ``RateLimited`` when it is one too many."""
     counted = hit(action, key)
     if not counted.allowed:

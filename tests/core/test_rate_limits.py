@@ -19,12 +19,12 @@ from hanse.chat.services import channel_create
 from hanse.core import ratelimit
 from hanse.people.models import User
 from hanse.posts.models import Comment, Post
-from hanse.posts.services import post_create
+from hanse.posts.services.posts import post_create
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-GERMAN_PAGE = "Bitte warten Sie einen Moment"
+GERMAN_PAGE = "Bitte warte einen Moment"
 ENGLISH_PAGE = "Please wait a moment"
 
 
@@ -144,17 +144,17 @@ def test_failed_token_logins_past_the_limit_are_refused_in_the_api_shape(
     good = token_create(user=user, name="Good").raw
     client = Client(HTTP_ACCEPT_LANGUAGE="de")
     for _ in range(3):
-        response = client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer hanse_wrong")
+        response = client.get("/api/v1/people/me", HTTP_AUTHORIZATION="Bearer hanse_wrong")
         assert response.status_code == 401
-    response = client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer hanse_wrong")
+    response = client.get("/api/v1/people/me", HTTP_AUTHORIZATION="Bearer hanse_wrong")
     assert response.status_code == 429
     assert int(response["Retry-After"]) >= 1
     assert response.json()["code"] == "rate_limited"
     assert set(response.json()) == {"detail", "code"}
     # Even a good token from that address waits; another address is not affected.
-    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {good}").status_code == 429
+    assert client.get("/api/v1/people/me", HTTP_AUTHORIZATION=f"Bearer {good}").status_code == 429
     other = Client(REMOTE_ADDR="198.51.100.9")
-    assert other.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {good}").status_code == 200
+    assert other.get("/api/v1/people/me", HTTP_AUTHORIZATION=f"Bearer {good}").status_code == 200
 
 
 # --- posting ---------------------------------------------------------------------------------
@@ -166,7 +166,9 @@ def test_posting_past_the_limit_gets_the_429_page(
     limits(post="2/10m")
     client = client_for(german(user))
     for n in range(2):
-        response = client.post(reverse("posts:create"), {"body": f"Beitrag {n}", "where": "company"})
+        response = client.post(
+            reverse("posts:create"), {"body": f"Beitrag {n}", "where": "company"}
+        )
         assert response.status_code in (200, 302)
     response = client.post(reverse("posts:create"), {"body": "zu viel", "where": "company"})
     assert_429_page(response, GERMAN_PAGE)
@@ -174,9 +176,7 @@ def test_posting_past_the_limit_gets_the_429_page(
     assert not Post.objects.filter(body="zu viel").exists()
 
 
-def test_posting_through_the_api_past_the_limit_gets_429_json(
-    user: User, limits: Any
-) -> None:
+def test_posting_through_the_api_past_the_limit_gets_429_json(user: User, limits: Any) -> None:
     limits(post="2/10m")
     token = token_create(user=user, name="Bot").raw
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")

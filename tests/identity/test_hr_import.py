@@ -338,7 +338,7 @@ def test_page_shows_errors_and_offers_no_import(
         (b"email;first_name\na@b.de;A\n", "de", "Es fehlen Pflichtspalten"),
         (b"\x00\x00\x00", "de", "Das ist keine CSV-Textdatei"),
         (None, "en", "Please choose a CSV file."),
-        (None, "de", "Bitte wählen Sie eine CSV-Datei."),
+        (None, "de", "Bitte wähle eine CSV-Datei."),
     ],
 )
 def test_bad_uploads_get_a_clear_error_never_a_500(
@@ -351,10 +351,7 @@ def test_bad_uploads_get_a_clear_error_never_a_500(
     admin_user.ui_language = language
     admin_user.save(update_fields=["ui_language"])
     client = client_for(admin_user)
-    if data is None:
-        response = client.post(reverse("hrimport:page"), {})
-    else:
-        response = upload(client, data)
+    response = client.post(reverse("hrimport:page"), {}) if data is None else upload(client, data)
     assert response.status_code == 400
     body = response.content.decode()
     assert message in body, body[body.find("<main") :]

@@ -8,15 +8,12 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hanse.core import ratelimit
-from hanse.core.ratelimit import Counted
 from hanse.chat import events
 from hanse.chat import interactions as chat_interactions
 from hanse.chat import rules as chat_rules
@@ -31,8 +28,9 @@ from hanse.chat.models import (
 from hanse.chat.services.access import require_readable, require_reader, require_writer
 from hanse.chat.tasks import notify_message_created
 from hanse.chat.uploads import CHAT_FILES
-from hanse.core import uploads
+from hanse.core import ratelimit, uploads
 from hanse.core.errors import PermissionRefused, ServiceError
+from hanse.core.ratelimit import Counted
 from hanse.core.text import ParsedText, parse_text
 from hanse.jobs.outbox import enqueue_on_commit
 from hanse.people.models import User

@@ -178,7 +178,7 @@ def _parse_date(text: str) -> dt.date | None:
 
 
 def _verbose(name: str) -> str:
-    return str(User._meta.get_field(name).verbose_name)
+    return str(getattr(User._meta.get_field(name), "verbose_name", name))
 
 
 def _users_by_email(emails: list[str]) -> dict[str, User]:
@@ -314,10 +314,7 @@ def plan_import(rows: list[Row], *, progress: Progress = _no_progress) -> Plan:
                     err(
                         Problem(
                             line,
-                            _(
-                                "The new unit “%(unit)s” has another parent unit on line "
-                                "%(other)s."
-                            )
+                            _("The new unit “%(unit)s” has another parent unit on line %(other)s.")
                             % {"unit": v["unit"], "other": earlier[2]},
                         )
                     )
@@ -453,7 +450,9 @@ def _username_for(base: str, taken_in_file: dict[str, int]) -> str:
     return candidate
 
 
-def _plan_new_units(plan: Plan, unit_parent: dict[str, tuple[str, str, int]], units: _Units) -> None:
+def _plan_new_units(
+    plan: Plan, unit_parent: dict[str, tuple[str, str, int]], units: _Units
+) -> None:
     """New units in the order they can be created (a parent before its children)."""
     resolved: dict[str, str] = {}  # new unit key -> parent key
     for key, (name, parent_label, line) in unit_parent.items():
@@ -507,7 +506,7 @@ def _plan_managers(
     circle, and each unit's manager is whom its members name most."""
     outside = [m for m, _line in manager_of.values() if m not in in_file and m not in known]
     existing = _users_by_email(sorted(set(outside)))
-    for email, (manager, line) in sorted(manager_of.items(), key=lambda i: i[1][1]):
+    for manager, line in sorted(manager_of.values(), key=lambda item: item[1]):
         if manager in leavers:
             plan.errors.append(
                 Problem(line, _("The manager %(email)s is leaving.") % {"email": manager})
@@ -568,10 +567,10 @@ def _plan_managers(
                     % {"unit": plan.unit_name(unit_key), "manager": best},
                 )
             )
-        unit = plan.units.get(unit_key)
-        current = unit.manager.email.lower() if unit is not None and unit.manager else ""
-        if current != best:
-            plan.managers.append((unit_key, current, best))
+        target = plan.units.get(unit_key)
+        now_leads = target.manager.email.lower() if target is not None and target.manager else ""
+        if now_leads != best:
+            plan.managers.append((unit_key, now_leads, best))
 
 
 def _find_location(plan: Plan, created: dict[str, Location], key: str) -> Location | None:

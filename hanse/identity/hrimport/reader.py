@@ -136,7 +136,7 @@ def read(data: bytes) -> HrFile:
                 raise FileRefused(
                     _("The file has more than %(max)s rows.") % {"max": f"{MAX_ROWS:,}"}
                 )
-            values = {f: "" for f in COLUMNS}
+            values = dict.fromkeys(COLUMNS, "")
             for field, cell in zip(fields, record, strict=False):
                 if field is not None:
                     values[field] = cell.strip()

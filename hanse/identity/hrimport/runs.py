@@ -176,11 +176,12 @@ def _finish(run: HrImportRun, plan: Plan | None, status: str, *, error: str = ""
             HrImportRun.objects.filter(pk=run.preview_of_id).update(content="")
     run.save(update_fields=fields)
     cache.delete(_progress_key(run.pk))
-    action = {
+    actions: dict[str, str] = {
         Status.PREVIEWED: "hr_import.previewed",
         Status.DONE: "hr_import.imported",
         Status.REFUSED: "hr_import.refused",
-    }.get(status, "hr_import.failed")
+    }
+    action = actions.get(status, "hr_import.failed")
     if plan is not None and plan.refused and status != Status.PREVIEWED:
         action = "hr_import.refused"
     record(

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Status
 
-from hanse.core import ratelimit
 from hanse.api.pagination import cursor_page
 from hanse.api.schemas import ERRORS, Id
-from hanse.core import http, idempotency
+from hanse.core import http, idempotency, ratelimit
 from hanse.posts.api.answers import (
     comment_for,
     comment_item,

@@ -7,11 +7,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Status
 
-from hanse.core import ratelimit
 from hanse.api.pagination import OffsetQuery, offset_page
 from hanse.api.schemas import ERRORS, Id, Message
 from hanse.communities.selectors import get_community_for
-from hanse.core import http, idempotency
+from hanse.core import http, idempotency, ratelimit
 from hanse.posts.api.answers import (
     person_ref,
     post_for,

@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hanse.core import ratelimit
-from hanse.core import http, idempotency
+from hanse.core import http, idempotency, ratelimit
 from hanse.core.errors import ServiceError
 from hanse.posts.forms import BodyForm, CommentForm
 from hanse.posts.rules import may_edit_comment

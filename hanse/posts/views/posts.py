@@ -15,10 +15,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hanse.core import ratelimit
 from hanse.communities import selectors as community_selectors
 from hanse.communities.models import Community
-from hanse.core import http, idempotency
+from hanse.core import http, idempotency, ratelimit
 from hanse.core.errors import ServiceError
 from hanse.posts.forms import COMPANY, BodyForm, CommentForm, PostForm, ShareForm
 from hanse.posts.rules import may_edit_post
