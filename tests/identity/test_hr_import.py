@@ -283,19 +283,23 @@ def upload(client: Any, text: bytes, name: str = "hr.csv") -> Any:
     )
 
 
-@pytest.fixture(autouse=True)
-def _queue_after_commit(django_capture_on_commit_callbacks: Any) -> Any:
-    """The preview and the import are queued after the commit (run inline in tests)."""
-    with django_capture_on_commit_callbacks(execute=True):
-        yield
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Any) -> Callable[[Callable[[], Any]], Any]:
+    """Run a request and then what it queued after its commit (the queue runs inline)."""
+
+    def run(action: Callable[[], Any]) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return action()
+
+    return run
 
 
 def test_page_preview_then_confirm(
-    org: dict[str, Any], admin_user: User, client_for: Callable[..., Any]
+    org: dict[str, Any], admin_user: User, client_for: Callable[..., Any], committed: Any
 ) -> None:
     client = client_for(admin_user)
     assert client.get(reverse("hrimport:page")).status_code == 200
-    response = upload(client, good_file().encode("utf-8"))
+    response = committed(lambda: upload(client, good_file().encode("utf-8")))
     preview = HrImportRun.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("hrimport:run", args=[preview.pk])
@@ -304,7 +308,7 @@ def test_page_preview_then_confirm(
     page = client.get(reverse("hrimport:run", args=[preview.pk]))
     assert b"Import now" in page.content
     assert "Anna Böttcher" in page.content.decode()
-    response = client.post(reverse("hrimport:run_confirm", args=[preview.pk]))
+    response = committed(lambda: client.post(reverse("hrimport:run_confirm", args=[preview.pk])))
     done = HrImportRun.objects.get(preview_of=preview)
     assert response["Location"] == reverse("hrimport:run", args=[done.pk])
     assert done.status == HrImportRun.Status.DONE
@@ -318,10 +322,10 @@ def test_page_preview_then_confirm(
 
 
 def test_page_shows_errors_and_offers_no_import(
-    org: dict[str, Any], admin_user: User, client_for: Callable[..., Any]
+    org: dict[str, Any], admin_user: User, client_for: Callable[..., Any], committed: Any
 ) -> None:
     client = client_for(admin_user)
-    upload(client, (HEADER + "a@b.de;A;A;Nirgendwo;;;;\n").encode())
+    committed(lambda: upload(client, (HEADER + "a@b.de;A;A;Nirgendwo;;;;\n").encode()))
     preview = HrImportRun.objects.get()
     page = client.get(reverse("hrimport:run", args=[preview.pk])).content.decode()
     assert "There is no unit “Nirgendwo”" in page
