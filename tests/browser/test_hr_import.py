@@ -28,6 +28,13 @@ FILE = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _warm(page: Page) -> None:
+    """The live server's first page can take longer than a step's timeout on a loaded
+    machine (templates, translations and static files are read once)."""
+    page.goto("/accounts/login/", timeout=60_000)
+
+
 def _shots(page: Page, name: str) -> None:
     target = os.environ.get("HR_IMPORT_SCREENSHOTS")
     for width in WIDTHS:
