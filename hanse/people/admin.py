@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core.rules import is_platform_admin
 from hanse.people import services
 from hanse.people.models import Location, OrgUnit, Skill, User
 
@@ -107,7 +108,7 @@ class UserAdmin(DjangoUserAdmin):
         and the groups; granted below, every change written to the audit log."""
         if obj.pk is None:
             return "—"
-        names = [str(_("Administrator"))] if obj.is_superuser else []
+        names = [str(_("Administrator"))] if is_platform_admin(obj) else []
         names += sorted(obj.groups.values_list("name", flat=True))
         if not names:
             return str(_("no role"))
