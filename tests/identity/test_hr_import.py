@@ -398,3 +398,15 @@ def test_status_shows_progress_while_running(
     body = client_for(admin_user).get(reverse("hrimport:run_status", args=[run.pk]))
     assert b'value="42"' in body.content
     assert b'hx-trigger="every 2s"' in body.content
+
+
+def test_runs_are_listed_read_only_in_django_admin(
+    admin_user: User, client_for: Callable[..., Any]
+) -> None:
+    run = HrImportRun.objects.create(content="secret;file", file_name="hr.csv")
+    client = client_for(admin_user)
+    assert client.get(reverse("admin:identity_hrimportrun_changelist")).status_code == 200
+    page = client.get(reverse("admin:identity_hrimportrun_change", args=[run.pk]))
+    assert page.status_code == 200
+    assert "secret;file" not in page.content.decode()
+    assert client.get(reverse("admin:identity_hrimportrun_add")).status_code == 403
