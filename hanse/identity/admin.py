@@ -200,6 +200,26 @@ class DirectorySyncRunAdmin(admin.ModelAdmin):
         return False
 
 
+# The file's text is personal data and stays off the HR import run's admin page.
+_HR_RUN_FIELDS = (
+    "created_at",
+    "started_at",
+    "finished_at",
+    "dry_run",
+    "status",
+    "trigger",
+    "created_by",
+    "preview_of",
+    "file_name",
+    "rows",
+    "created",
+    "updated",
+    "deactivated",
+    "errors",
+    "report",
+)
+
+
 @admin.register(HrImportRun)
 class HrImportRunAdmin(admin.ModelAdmin):
     """The HR import's runs (read only); the page /hr-import/ uploads and confirms files."""
@@ -218,25 +238,8 @@ class HrImportRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "trigger", "dry_run"]
     list_select_related = ["created_by"]
-    # The file's text is personal data and stays off this page.
-    fields: list[str] = [
-        "created_at",
-        "started_at",
-        "finished_at",
-        "dry_run",
-        "status",
-        "trigger",
-        "created_by",
-        "preview_of",
-        "file_name",
-        "rows",
-        "created",
-        "updated",
-        "deactivated",
-        "errors",
-        "report",
-    ]
-    readonly_fields = fields
+    fields = _HR_RUN_FIELDS
+    readonly_fields = _HR_RUN_FIELDS
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
