@@ -762,3 +762,44 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "hanse.core.replicas.ReplicaMiddleware",
 )
+# --- HR import (issue 20; hanse/identity/hrimport/, docs/operations.md "HR import") -----------
+# A file that would deactivate more than this share of the people the HR import manages (and
+# more than five) changes nothing; uploads above HR_IMPORT_MAX_BYTES are refused.
+HR_IMPORT_MAX_DEACTIVATE_PERCENT = env_int("HR_IMPORT_MAX_DEACTIVATE_PERCENT", 10)
+HR_IMPORT_MAX_BYTES = env_int("HR_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+# --- Rate limits (issue 20; hanse/core/ratelimit.py, docs/operations.md "Rate limits") --------
+# Every limit in one place: RATE_LIMITS="post=10/m;comment=60/10m" overrides the defaults
+# below (entries separated by semicolons; a rate is N/period: 20/10s, 10/m, 30/5m, 100/h,
+# 1000/d; 0 switches a limit off). Counted in the cache, so across every app process when
+# Redis is configured.
+RATE_LIMITS: dict[str, str] = {
+    # Failed sign-ins, counted by allauth: per address ("/ip") and per account and address.
+    "login_failed": ",".join(_login_rates),
+    # Password reset e-mails asked for (allauth: per address, and per e-mail address).
+    "password_reset": ACCOUNT_RATE_LIMITS["reset_password"],
+    # Personal access tokens created, per person.
+    "api_token_create": "10/h",
+    # Requests with an unknown, revoked or expired token, per client address.
+    "api_token_failed": "30/m",
+    # Posts and comments written, per person (pages and API; imports and the demo are not).
+    "post": "20/10m",
+    "comment": "60/10m",
+    # Chat messages sent, per person (page, API and WebSocket).
+    "chat": f"{CHAT_SEND_RATE_LIMIT[0]}/{CHAT_SEND_RATE_LIMIT[1]}s",
+}
+for _item in env_str("RATE_LIMITS").split(";"):
+    _name, _sep, _value = _item.partition("=")
+    if _sep and _name.strip():
+        RATE_LIMITS[_name.strip()] = _value.strip()
+# allauth reads its own settings: they follow RATE_LIMITS.
+_login_rates = [r.strip() for r in RATE_LIMITS["login_failed"].split(",") if r.strip()]
+ACCOUNT_RATE_LIMITS["login_failed_ip"] = ",".join(
+    r for r in _login_rates if r.count("/") == 1 or r.endswith("/ip")
+)
+ACCOUNT_RATE_LIMITS["login_failed"] = ",".join(
+    r for r in _login_rates if r.count("/") == 2 and not r.endswith("/ip")
+)
+ACCOUNT_RATE_LIMITS["reset_password"] = RATE_LIMITS["password_reset"]
+# A RateLimited raised by a view becomes the 429 page (or the API's JSON) with Retry-After.
+MIDDLEWARE.append("hanse.core.ratelimit.RateLimitMiddleware")

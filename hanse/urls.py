@@ -7,6 +7,8 @@ from hanse.identity.views import admin_login_redirect
 from hanse.people.language import language_set
 
 handler500 = "hanse.core.views.server_error"
+# allauth's own refusals (password reset) get our 429 page with Retry-After (RATE_LIMITS).
+handler429 = "hanse.core.ratelimit.handler429"
 # A body over the size limit (RequestDataTooBig) is a SuspiciousOperation, which Django answers
 # through this handler: it turns it into a 413 in the person's language.
 handler400 = "hanse.core.views.bad_request"
@@ -52,6 +54,8 @@ urlpatterns = [
     path("admin/login/", admin_login_redirect, name="admin_login_redirect"),
     # SCIM 2.0 provisioning (bearer tokens from admin; docs/api.md "SCIM").
     path("scim/v2/", include("hanse.identity.scim.urls")),
+    # The HR import for platform administrators (issue 20; docs/operations.md "HR import").
+    path("hr-import/", include("hanse.identity.hrimport.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("api/v1/", api.urls),

@@ -60,6 +60,13 @@ def _chat_send_limit_out_of_the_way(settings: Any) -> None:
     """Fixtures write many chat messages at once through the service; the tests of the send
     limit set CHAT_SEND_RATE_LIMIT themselves."""
     settings.CHAT_SEND_RATE_LIMIT = (10_000, 10)
+    # Likewise posts and comments (RATE_LIMITS): tests of the limits set them themselves.
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "chat": "10000/10s",
+        "post": "10000/10s",
+        "comment": "10000/10s",
+    }
 
 
 @pytest.fixture(autouse=True)

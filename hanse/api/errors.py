@@ -98,9 +98,13 @@ def too_large_body() -> dict[str, str]:
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ServiceError)
     def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-        return api.create_response(
+        response = api.create_response(
             request, {"detail": str(exc.message), "code": exc.code}, status=exc.status
         )
+        retry_after = getattr(exc, "retry_after", None)  # a RateLimited (hanse/core/ratelimit.py)
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hanse.api import selectors, services
-from hanse.core import http
+from hanse.core import http, ratelimit
 from hanse.core.errors import ServiceError
 
 
@@ -20,6 +20,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     error: str | None = None
     form = {"name": "", "expires_in_days": ""}
     if request.method == "POST":
+        ratelimit.require("api_token_create", http.viewer(request).pk)  # RATE_LIMITS
         form = {
             "name": request.POST.get("name", ""),
             "expires_in_days": request.POST.get("expires_in_days", ""),

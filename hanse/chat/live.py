@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.chat import selectors, services
 from hanse.chat.models import Channel
 from hanse.core.errors import ServiceError
+from hanse.core.ratelimit import rate_for
 from hanse.realtime import actions, topics
 from hanse.realtime.actions import Action, InvalidFrame
 from hanse.realtime.topics import TopicKind
@@ -27,9 +28,10 @@ from hanse.realtime.topics import TopicKind
 if TYPE_CHECKING:
     from hanse.people.models import User
 
-# The send limit itself is the chat service's (CHAT_SEND_RATE_LIMIT, for every way in); a
+# The send limit itself is the chat service's (RATE_LIMITS["chat"], for every way in); a
 # connection queues at most this many messages while it stores them one after another.
-SEND_QUEUE = settings.CHAT_SEND_RATE_LIMIT[0]
+_CHAT_RATE = rate_for("chat")
+SEND_QUEUE = _CHAT_RATE.limit if _CHAT_RATE else settings.CHAT_SEND_RATE_LIMIT[0]
 # Threads per process that store chat messages (settings may override it). Storing is mostly
 # Python work under the GIL: more threads than this only make them and the event loop wait
 # for each other (measured with bench/chat.py: 2 carried 200 messages/s per two processes

@@ -30,6 +30,7 @@ from hanse.communities.selectors import get_community_for
 from hanse.core import http
 from hanse.core.errors import ServiceError
 from hanse.core.files import serve_thumbnail, serve_upload
+from hanse.core.ratelimit import RateLimited
 from hanse.people.models import User
 
 
@@ -336,7 +337,12 @@ def post(request: http.Request, channel_id: int) -> HttpResponse:
         if exc.status == 404:
             raise Http404 from exc
         if request.htmx:
-            return HttpResponse(str(exc.message), status=exc.status)
+            response = HttpResponse(str(exc.message), status=exc.status)
+            if isinstance(exc, RateLimited):
+                response["Retry-After"] = str(exc.retry_after)
+            return response
+        if isinstance(exc, RateLimited):
+            raise  # the 429 page with Retry-After (hanse/core/ratelimit.py)
         flash.error(request, str(exc.message))
         return redirect(back)
     if request.htmx:

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,6 +14,7 @@ from django.utils import formats
 
 from hanse.core import moderation
 from hanse.core.net import client_ip
+from hanse.core.ratelimit import DEFAULT_RETRY_AFTER, RateLimited, parse_rate
 
 # allauth's internal rate limiter is used because its public wrapper does not hand back the
 # usage that a successful login rolls back.
@@ -66,7 +68,13 @@ class AccountAdapter(DefaultAccountAdapter):
             else None
         )
         if not self._login_failed_rl_usage:
-            raise self.validation_error("too_many_login_attempts")
+            # The friendly 429 page with Retry-After (hanse/core/ratelimit.py), not a form
+            # error: the window of the limit that was reached.
+            action = "login_failed" if ip_ok else "login_failed_ip"
+            raise RateLimited(
+                _longest_period(settings.ACCOUNT_RATE_LIMITS.get(action, "")),
+                str(self.error_messages["too_many_login_attempts"]),
+            )
 
     def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
         # A suspended person may not sign in until the suspension ends (issue 21).
@@ -80,3 +88,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         ratelimit.consume(request, app=_APP, action="login_failed_ip")
+
+
+def _longest_period(rates: str) -> int:
+    """Seconds of the longest window among allauth's rates ("10/m/ip,5/5m/key")."""
+    periods = []
+    for rate in rates.split(","):
+        parsed = parse_rate("/".join(rate.strip().split("/")[:2])) if rate.strip() else None
+        if parsed is not None:
+            periods.append(parsed.seconds)
+    return max(periods, default=DEFAULT_RETRY_AFTER)

@@ -64,6 +64,8 @@ def raise_if_hidden(exc: ServiceError) -> None:
 def flash_error(request: HttpRequest, exc: ServiceError) -> None:
     """Show a refused write as an error message on the next page (a 404 stays a 404)."""
     raise_if_hidden(exc)
+    if exc.status == 429:
+        raise exc  # the 429 page with Retry-After (hanse/core/ratelimit.py), not a message
     messages.error(request, str(exc.message))
 
 

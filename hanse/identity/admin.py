@@ -10,6 +10,7 @@ from hanse.identity.models import (
     DirectoryAccount,
     DirectoryGroup,
     DirectorySyncRun,
+    HrImportRun,
     NetworkPlace,
     ScimToken,
     SecondFactor,
@@ -188,6 +189,57 @@ class DirectorySyncRunAdmin(admin.ModelAdmin):
         "problems",
         "report",
     ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# The file's text is personal data and stays off the HR import run's admin page.
+_HR_RUN_FIELDS = (
+    "created_at",
+    "started_at",
+    "finished_at",
+    "dry_run",
+    "status",
+    "trigger",
+    "created_by",
+    "preview_of",
+    "file_name",
+    "rows",
+    "created",
+    "updated",
+    "deactivated",
+    "errors",
+    "report",
+)
+
+
+@admin.register(HrImportRun)
+class HrImportRunAdmin(admin.ModelAdmin):
+    """The HR import's runs (read only); the page /hr-import/ uploads and confirms files."""
+
+    list_display = [
+        "created_at",
+        "dry_run",
+        "status",
+        "trigger",
+        "created_by",
+        "rows",
+        "created",
+        "updated",
+        "deactivated",
+        "errors",
+    ]
+    list_filter = ["status", "trigger", "dry_run"]
+    list_select_related = ["created_by"]
+    fields = _HR_RUN_FIELDS
+    readonly_fields = _HR_RUN_FIELDS
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

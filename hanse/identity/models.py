@@ -234,3 +234,92 @@ class DirectorySyncRun(models.Model):
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.started_at):%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class HrAccount(models.Model):
+    """A person the HR import (hanse/identity/hrimport/) manages: a later file that no longer
+    lists them deactivates them, and only they are brought back by a file that lists them
+    again after the import deactivated them."""
+
+    user = models.OneToOneField(
+        "people.User",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="hr_account",
+        verbose_name=_("person"),
+    )
+    imported_at = models.DateTimeField(_("last imported"), null=True, blank=True)
+    deactivated_by_import = models.BooleanField(_("deactivated by the HR import"), default=False)
+
+    class Meta:
+        verbose_name = _("HR account")
+        verbose_name_plural = _("HR accounts")
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+
+class HrImportRun(models.Model):
+    """One HR import: a preview (dry run) or the real run confirmed after it. The uploaded
+    file's text is kept only until the real run has finished (it is personal data)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        PREVIEWED = "previewed", _("Preview ready")
+        DONE = "done", _("Imported")
+        REFUSED = "refused", _("Stopped, nothing changed")
+        FAILED = "failed", _("Failed")
+
+    class Trigger(models.TextChoices):
+        ADMIN = "admin", _("Admin page")
+        COMMAND = "command", _("Command line")
+
+    dry_run = models.BooleanField(_("dry run"), default=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    trigger = models.CharField(
+        _("started by"), max_length=10, choices=Trigger.choices, default=Trigger.ADMIN
+    )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content = models.TextField(_("file content"), blank=True)
+    language = models.CharField(_("language of the report"), max_length=8, blank=True)
+    created_by = models.ForeignKey(
+        "people.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    preview_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="confirmations",
+        verbose_name=_("confirms the preview"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    deactivated = models.PositiveIntegerField(_("deactivated"), default=0)
+    errors = models.PositiveIntegerField(_("errors"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("HR import run")
+        verbose_name_plural = _("HR import runs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"HR import {self.pk} ({self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -6,9 +6,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from hanse.core.rules import is_platform_admin
 from hanse.people import services
 from hanse.people.models import Location, OrgUnit, Skill, User
 
@@ -31,7 +32,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email", "job_title")
     ordering = ("last_name", "first_name")
     autocomplete_fields = ("org_unit", "location", "skills", "ask_me_about")
-    readonly_fields = ("photo_preview", "last_login", "date_joined")
+    readonly_fields = ("photo_preview", "roles_list", "last_login", "date_joined")
     # Photos go through avatar_set (content sniffing, re-encoding), never through a raw upload.
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -57,6 +58,7 @@ class UserAdmin(DjangoUserAdmin):
             _("Permissions"),
             {
                 "fields": (
+                    "roles_list",
                     "is_active",
                     "is_staff",
                     "is_superuser",
@@ -99,6 +101,18 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if hr:
             services.person_hr_update(user=obj, by=request.user, **hr)  # type: ignore[arg-type]  # admin pages need a staff login
+
+    @admin.display(description=_("roles"))
+    def roles_list(self, obj: User) -> str:
+        """The person's roles at a glance (hanse/identity/roles.py): the administrator flag
+        and the groups; granted below, every change written to the audit log."""
+        if obj.pk is None:
+            return "—"
+        names = [str(_("Administrator"))] if is_platform_admin(obj) else []
+        names += sorted(obj.groups.values_list("name", flat=True))
+        if not names:
+            return str(_("no role"))
+        return format_html_join(", ", "<strong>{}</strong>", ((name,) for name in names))
 
     @admin.display(description=_("photo"))
     def photo_preview(self, obj: User) -> str:

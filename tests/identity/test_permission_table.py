@@ -15,6 +15,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.test import Client
 
+from hanse.identity.models import HrImportRun
 from hanse.people.models import User
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,12 @@ TABLE: list[tuple[str, str, tuple[Any, Any, Any, Any]]] = [
     ("get", "/accounts/2fa/webauthn/", ("login", 200, 200, 200)),
     ("get", "/admin/identity/networkplace/", ("login", "admin_login", 200, "mfa")),
     ("get", "/api/v1/people/me", (401, 200, 200, 403)),
+    # The HR import (platform administrators only; everyone else: the page does not exist).
+    ("get", "/hr-import/", ("login", 404, 200, "mfa")),
+    ("post", "/hr-import/", ("login", 404, 400, "mfa")),  # no file: the form's error
+    ("get", "/hr-import/{hr_run}/", ("login", 404, 200, "mfa")),
+    ("get", "/hr-import/{hr_run}/status/", ("login", 404, 200, "mfa")),
+    ("post", "/hr-import/{hr_run}/confirm/", ("login", 404, 302, "mfa")),  # not confirmable
 ]
 
 
@@ -61,7 +68,10 @@ def test_permission_table(
     victim_client = logged_in(victim)
     victim_session = UserSession.objects.get(user=victim)
     client = _client(actor, make_user)
-    response = getattr(client, method)(path.format(victim_session=victim_session.pk))
+    hr_run = HrImportRun.objects.create(content="email\n", status=HrImportRun.Status.FAILED)
+    response = getattr(client, method)(
+        path.format(victim_session=victim_session.pk, hr_run=hr_run.pk)
+    )
     want = expected[ACTORS.index(actor)]
     if want == "login":
         assert response.status_code == 302
@@ -77,3 +87,5 @@ def test_permission_table(
     # Whoever asked, the victim's session is untouched.
     assert UserSession.objects.filter(pk=victim_session.pk).exists()
     assert victim_client.get("/people/").status_code == 200
+    # Nobody started an import by knocking.
+    assert HrImportRun.objects.count() == 1

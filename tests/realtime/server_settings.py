@@ -5,7 +5,7 @@ never exchange messages."""
 import os
 
 from hanse.settings import *  # noqa: F403
-from hanse.settings import CHANNEL_LAYERS
+from hanse.settings import CHANNEL_LAYERS, RATE_LIMITS
 
 _prefix = os.environ.get("HANSE_TEST_LAYER_PREFIX")
 if _prefix and "CONFIG" in CHANNEL_LAYERS["default"]:
@@ -13,4 +13,4 @@ if _prefix and "CONFIG" in CHANNEL_LAYERS["default"]:
 
 if os.environ.get("HANSE_TEST_SEND_LIMIT"):
     # A conversation test sends faster than a person types.
-    CHAT_SEND_RATE_LIMIT = (int(os.environ["HANSE_TEST_SEND_LIMIT"]), 10)
+    RATE_LIMITS = {**RATE_LIMITS, "chat": f"{int(os.environ['HANSE_TEST_SEND_LIMIT'])}/10s"}

@@ -241,7 +241,10 @@ async def test_outsider_cannot_send_to_a_private_channel(make_user: Any, cookie_
 
 async def test_send_rate_limit(make_user: Any, cookie_for: Any, settings: Any) -> None:
     """Beyond the limit a send is refused with a clear message and not stored."""
-    settings.CHAT_SEND_RATE_LIMIT = (3, 3600)  # a window no slow run crosses
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "chat": "3/3600s",
+    }  # a window no slow run crosses
     alice, _bob, channel = await database_sync_to_async(_chat_pair)(make_user)
     ws = await connected(await database_sync_to_async(cookie_for)(alice))
     replies = []

@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -29,13 +28,13 @@ from hanse.chat.models import (
 from hanse.chat.services.access import require_readable, require_reader, require_writer
 from hanse.chat.tasks import notify_message_created
 from hanse.chat.uploads import CHAT_FILES
-from hanse.core import uploads
+from hanse.core import ratelimit, uploads
 from hanse.core.errors import PermissionRefused, ServiceError
+from hanse.core.ratelimit import Counted
 from hanse.core.text import ParsedText, parse_text
 from hanse.jobs.outbox import enqueue_on_commit
 from hanse.people.models import User
 from hanse.posts.models import ReactionKind
-from hanse.realtime.ratelimit import Counted, count
 
 if TYPE_CHECKING:
     from hanse.core.uploads import ValidatedFile
@@ -104,17 +103,11 @@ def _as_stored(message: Message, attachments: Sequence[MessageAttachment]) -> Me
 
 def _require_send_rate(author: User) -> Counted:
     """One policy for every way a message comes in (page, API, WebSocket): at most
-    ``CHAT_SEND_RATE_LIMIT`` messages per person per window, counted across processes."""
-
-    limit, seconds = settings.CHAT_SEND_RATE_LIMIT
-    counted = count(author.pk, "chat.send", limit=limit, per_seconds=seconds)
-    if not counted.allowed:
-        raise ServiceError(
-            _("You are sending messages too fast. Please wait a moment."),
-            code="rate_limited",
-            status=429,
-        )
-    return counted
+    ``RATE_LIMITS["chat"]`` messages per person per window, counted across processes
+    (hanse/core/ratelimit.py); refused with 429 and Retry-After."""
+    return ratelimit.require(
+        "chat", author.pk, message=_("You are sending messages too fast. Please wait a moment.")
+    )
 
 
 def _existing_for(author: User, client_id: uuid.UUID, channel: Channel) -> Message | None:

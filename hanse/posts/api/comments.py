@@ -7,7 +7,7 @@ from ninja import Query, Status
 
 from hanse.api.pagination import cursor_page
 from hanse.api.schemas import ERRORS, Id
-from hanse.core import http, idempotency
+from hanse.core import http, idempotency, ratelimit
 from hanse.posts.api.answers import (
     comment_for,
     comment_item,
@@ -54,6 +54,7 @@ def list_comments(request: HttpRequest, post_id: Id, query: Query[CommentsQuery]
 def create_comment(request: HttpRequest, post_id: Id, payload: CommentIn) -> Status[CommentOut]:
     """Comment on a post, or reply to one of its top-level comments (`parent_id`). A retry
     with the same `Idempotency-Key` header returns the first comment."""
+    ratelimit.require("comment", http.viewer(request).pk)  # 429 with Retry-After (RATE_LIMITS)
     post = post_for(request, post_id)
     parent = None
     if payload.parent_id is not None:

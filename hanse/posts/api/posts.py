@@ -10,7 +10,7 @@ from ninja import Query, Status
 from hanse.api.pagination import OffsetQuery, offset_page
 from hanse.api.schemas import ERRORS, Id, Message
 from hanse.communities.selectors import get_community_for
-from hanse.core import http, idempotency
+from hanse.core import http, idempotency, ratelimit
 from hanse.posts.api.answers import (
     person_ref,
     post_for,
@@ -43,6 +43,7 @@ def create_post(request: HttpRequest, payload: PostIn) -> Status[PostOut]:
     """Publish a post (JSON body; Markdown with @mentions and #hashtags). A retry with the same
     `Idempotency-Key` header returns the first post instead of a second one."""
     viewer = http.viewer(request)
+    ratelimit.require("post", viewer.pk)  # 429 with Retry-After (RATE_LIMITS)
     community = None
     if payload.community:
         community = get_community_for(viewer=viewer, slug=payload.community)

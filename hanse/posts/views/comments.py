@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hanse.core import http, idempotency
+from hanse.core import http, idempotency, ratelimit
 from hanse.core.errors import ServiceError
 from hanse.posts.forms import BodyForm, CommentForm
 from hanse.posts.rules import may_edit_comment
@@ -30,6 +30,7 @@ def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
     """Comment on a post or reply to a comment; errors keep the text on the post's page."""
     viewer = http.viewer(request)
     post = post_or_404(request, post_id)
+    ratelimit.require("comment", viewer.pk)  # before anything is written (RATE_LIMITS)
     form = CommentForm(request.POST)
     if form.is_valid():
         parent = None

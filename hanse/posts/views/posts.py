@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hanse.communities import selectors as community_selectors
 from hanse.communities.models import Community
-from hanse.core import http, idempotency
+from hanse.core import http, idempotency, ratelimit
 from hanse.core.errors import ServiceError
 from hanse.posts.forms import COMPANY, BodyForm, CommentForm, PostForm, ShareForm
 from hanse.posts.rules import may_edit_post
@@ -53,6 +53,7 @@ def create(request: http.Request) -> HttpResponse:
         where = request.GET.get("where", COMPANY)
         form = PostForm(initial={"where": where}, communities=communities)
         return render(request, "posts/create.html", composer_context(request, form=form))
+    ratelimit.require("post", viewer.pk)  # before anything is written (RATE_LIMITS)
     form = PostForm(request.POST, communities=communities)
     if request.POST.get("fixed") == "1":
         fixed_slug = request.POST.get("where", "").removeprefix("community:")
@@ -190,6 +191,8 @@ def _pin(request: HttpRequest, post_id: int, *, pinned: bool) -> HttpResponse:
 def share(request: HttpRequest, post_id: int) -> HttpResponse:
     """Share a post company-wide or into one of my communities, with an optional note."""
     viewer = http.viewer(request)
+    if request.method == "POST":
+        ratelimit.require("post", viewer.pk)  # a share is a post (RATE_LIMITS)
     post = post_or_404(request, post_id)
     original = post.shared_post if post.shared_post_id else post
     communities = list(community_selectors.communities_of(user=viewer))

@@ -1,0 +1,1 @@
+"""The HR import: people, units, locations and managers from a CSV file (issue 20)."""
