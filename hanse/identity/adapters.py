@@ -3,8 +3,12 @@ from __future__ import annotations
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 
+from hanse.core.adapters import AccountAdapter as CoreAccountAdapter
 from hanse.identity import rules
 from hanse.identity.selectors import SECOND_FACTORS
+
+ALLAUTH_MFA_STAGE = "allauth.mfa.stages.AuthenticateStage"
+SSO_AWARE_MFA_STAGE = "hanse.identity.sso.AuthenticateStage"
 
 
 class MFAAdapter(DefaultMFAAdapter):
@@ -19,3 +23,12 @@ class MFAAdapter(DefaultMFAAdapter):
             pk=authenticator.pk
         )
         return others.exists()
+
+
+class AccountAdapter(CoreAccountAdapter):
+    """The core adapter (no self sign-up, failed-login limits, suspension), with allauth's
+    second-factor prompt replaced by one that knows SSO_COUNTS_AS_MFA (hanse/identity/sso.py)."""
+
+    def get_login_stages(self) -> list[str]:
+        stages: list[str] = super().get_login_stages()
+        return [SSO_AWARE_MFA_STAGE if path == ALLAUTH_MFA_STAGE else path for path in stages]

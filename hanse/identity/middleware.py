@@ -20,6 +20,8 @@ from hanse.identity import rules
 from hanse.identity.selectors import has_second_factor
 from hanse.identity.session_store import BROWSER_SESSION_KEY
 
+SSO_MFA_KEY = "_hanse_sso_mfa"  # hanse/identity/sso.py sets it
+
 AUTH_AT_KEY = "_hanse_auth_at"
 SEEN_AT_KEY = "_hanse_seen_at"
 # A session's expiry and its "last seen" are written at most once a minute: not one session
@@ -111,6 +113,8 @@ class MFARequiredMiddleware:
             user is not None
             and user.is_authenticated
             and self._guarded(request.path_info)
+            # A sign-in through the IdP stands for the second factor (SSO_COUNTS_AS_MFA).
+            and not (settings.SSO_COUNTS_AS_MFA and request.session.get(SSO_MFA_KEY))
             and rules.mfa_required(user)
             and not has_second_factor(user)
         ):
