@@ -144,9 +144,7 @@ def test_a_deactivated_person_cannot_sign_in(sso: SsoBrowser, make_user: Any) ->
     assert [r["reason"] for r in reasons] == ["inactive", "inactive"]
 
 
-def test_an_unverified_address_neither_matches_nor_creates(
-    sso: SsoBrowser, make_user: Any
-) -> None:
+def test_an_unverified_address_neither_matches_nor_creates(sso: SsoBrowser, make_user: Any) -> None:
     page = sso.sign_in(LOGIN, "otto")
     assert page.status == 403
     assert not User.objects.filter(email="otto.ohnebestaetigung@sparkasse.test").exists()

@@ -4,7 +4,6 @@ xmlsec1, tests/support/saml.py): the whole sign-in over HTTP, and who an identit
 from __future__ import annotations
 
 import base64
-
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,9 +57,7 @@ def test_a_new_person_is_created_from_the_assertion(sso: SsoBrowser) -> None:
     ]
 
 
-def test_an_existing_person_without_a_password_is_linked(
-    sso: SsoBrowser, make_user: Any
-) -> None:
+def test_an_existing_person_without_a_password_is_linked(sso: SsoBrowser, make_user: Any) -> None:
     karl = make_user("kkunz", email="karl.kunz@sparkasse.test")
     karl.set_unusable_password()
     karl.save()
@@ -95,7 +92,7 @@ def test_a_forged_response_is_refused(sso: SsoBrowser, make_user: Any) -> None:
     target.set_unusable_password()
     target.save()
     page = sso.go("POST", LOGIN)
-    page = sso.submit(page, login="sina", password="x")  # noqa: S106
+    page = sso.submit(page, login="sina", password="x")
     action, fields = page.form()
     xml = base64.b64decode(fields["SAMLResponse"]).decode()
     assert "sina.sommer@sparkasse.test" in xml

@@ -108,7 +108,9 @@ def _key_and_certificate(directory: Path) -> tuple[Path, Path]:
 def saml_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SamlIdP]:
     xmlsec1 = shutil.which("xmlsec1")
     if xmlsec1 is None:
-        skip_or_fail("xmlsec1 is not installed (apt-get install xmlsec1): the SAML IdP signs with it")
+        skip_or_fail(
+            "xmlsec1 is not installed (apt-get install xmlsec1): the SAML IdP signs with it"
+        )
     try:
         import saml2  # noqa: F401
     except ImportError:

@@ -108,7 +108,10 @@ def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         request = idp.parse_authn_request(form["SAMLRequest"], BINDING_HTTP_REDIRECT).message
         login = form.get("login", "")
         if login not in USERS:
-            return _page(start_response, _login_form(form["SAMLRequest"], form.get("RelayState", ""), "Unknown user"))
+            return _page(
+                start_response,
+                _login_form(form["SAMLRequest"], form.get("RelayState", ""), "Unknown user"),
+            )
         destination = request.assertion_consumer_service_url or SP_ACS
         response = idp.create_authn_response(
             identity=USERS[login],
@@ -130,7 +133,7 @@ def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  # wsgiref's name
+    def log_message(self, format: str, *args: Any) -> None:  # wsgiref's name
         sys.stderr.write("saml-idp: " + (format % args) + "\n")
 
 
