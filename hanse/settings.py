@@ -718,12 +718,17 @@ SAML_IDP_ENTITY_ID = env_str("SAML_IDP_ENTITY_ID")
 SAML_NAME = env_str("SAML_NAME", "Single Sign-On")
 SAML_SLUG = env_str("SAML_SLUG", "sso")  # in the URL: /accounts/saml/<slug>/acs/
 SAML_SP_ENTITY_ID = env_str("SAML_SP_ENTITY_ID")  # default: the SP metadata URL
-# field=attribute name; fields: uid, email, email_verified, first_name, last_name, username.
+# field=attribute name (several separated by |, the first present counts); fields: uid,
+# email, email_verified, first_name, last_name, username. The default reads the claim names
+# of ADFS and Entra ID and the X.500 names of Keycloak, Shibboleth and others.
 SAML_ATTRIBUTES = env_list(
     "SAML_ATTRIBUTES",
-    "email=http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress,"
-    "first_name=http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname,"
-    "last_name=http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+    "email=http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
+    "|urn:oid:0.9.2342.19200300.100.1.3|urn:oid:1.2.840.113549.1.9.1|email,"
+    "first_name=http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname"
+    "|urn:oid:2.5.4.42|firstName,"
+    "last_name=http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname"
+    "|urn:oid:2.5.4.4|lastName",
 )
 # On: the IdP's e-mail attribute is the directory's and counts as verified (a bank's own
 # ADFS, Entra ID or Keycloak); off: only with an email_verified attribute.
@@ -752,12 +757,13 @@ if OIDC_SERVER_URL:
 if SAML_IDP_METADATA_URL:
     if not SAML_IDP_ENTITY_ID:
         raise ImproperlyConfigured("SAML_IDP_METADATA_URL needs SAML_IDP_ENTITY_ID")
-    _saml_mapping: dict[str, str] = {}
+    _saml_mapping: dict[str, list[str]] = {}
     for _pair in SAML_ATTRIBUTES:
-        _field, _sep, _attribute = _pair.partition("=")
-        if not _sep or not _attribute.strip():
+        _field, _sep, _attributes = _pair.partition("=")
+        _names = [name.strip() for name in _attributes.split("|") if name.strip()]
+        if not _sep or not _names:
             raise ImproperlyConfigured(f"SAML_ATTRIBUTES: {_pair!r} is not field=attribute")
-        _saml_mapping[_field.strip()] = _attribute.strip()
+        _saml_mapping[_field.strip()] = _names
     SOCIALACCOUNT_PROVIDERS["saml"] = {
         "APPS": [
             {

@@ -3,6 +3,8 @@ tests/support/oidc.py): the whole sign-in over HTTP, and who an identity becomes
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +17,8 @@ from hanse.audit.models import AuditEntry
 from hanse.people.models import User
 from tests.conftest import PASSWORD
 from tests.identity.conftest import totp_code
-from tests.support.oidc import PROVIDER_ID, OpenIDProvider, SsoBrowser
+from tests.support.oidc import PROVIDER_ID, OpenIDProvider, SsoBrowser, settings_from_env
+from tests.support.processes import child_env
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +210,46 @@ def test_sso_counts_as_the_second_factor_when_configured(
     fourth = Client()
     response = fourth.post("/accounts/login/", {"login": "kkunz", "password": PASSWORD})
     assert response["Location"] == "/accounts/2fa/authenticate/"
+
+
+def test_settings_from_the_environment() -> None:
+    """The variables of docs/operations.md become allauth's provider settings; a half
+    configuration stops Hanse at start with a message."""
+    built = settings_from_env(
+        OIDC_SERVER_URL="https://login.microsoftonline.com/tenant/v2.0",
+        OIDC_CLIENT_ID="id",
+        OIDC_CLIENT_SECRET="secret",
+        OIDC_NAME="Microsoft",
+        OIDC_TRUST_EMAIL="true",
+        SAML_IDP_METADATA_URL="https://adfs.bank.example/FederationMetadata.xml",
+        SAML_IDP_ENTITY_ID="http://adfs.bank.example/adfs/services/trust",
+        SAML_ATTRIBUTES="email=mail|upn,uid=objectGUID",
+    )
+    oidc = built["openid_connect"]["APPS"][0]
+    assert (oidc["provider_id"], oidc["name"], oidc["client_id"]) == ("oidc", "Microsoft", "id")
+    assert oidc["settings"]["verified_email"] is True
+    saml = built["saml"]["APPS"][0]
+    assert saml["client_id"] == "sso"
+    assert saml["settings"]["attribute_mapping"] == {
+        "email": ["mail", "upn"],
+        "uid": ["objectGUID"],
+    }
+    assert saml["settings"]["verified_email"] is True
+    assert settings_from_env() == {}
+    code = (
+        "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'hanse.settings');"
+        "from django.conf import settings; settings.INSTALLED_APPS"
+    )
+    for env in (
+        {"OIDC_SERVER_URL": "https://idp.example"},
+        {"SAML_IDP_METADATA_URL": "https://idp.example/md"},
+    ):
+        done = subprocess.run(  # noqa: S603  # our interpreter
+            [sys.executable, "-c", code],
+            env=child_env(drop_prefixes=("OIDC_", "SAML_"), HANSE_ENV="test", **env),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode != 0
+        assert "ImproperlyConfigured" in done.stderr

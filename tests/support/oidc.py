@@ -26,7 +26,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from tests.support.missing import skip_or_fail
-from tests.support.processes import free_port
+from tests.support.processes import child_env, free_port, last_json_line, run_python
 
 SCRIPT = Path(__file__).with_name("oidc_provider.mjs")
 CLIENT_ID = "hanse-test"
@@ -72,21 +72,30 @@ class OpenIDProvider:
 
     def app_settings(self) -> dict[str, Any]:
         """SOCIALACCOUNT_PROVIDERS as hanse/settings.py builds it from OIDC_* for this one."""
-        return {
-            "openid_connect": {
-                "OAUTH_PKCE_ENABLED": True,
-                "SCOPE": ["openid", "profile", "email"],
-                "APPS": [
-                    {
-                        "provider_id": PROVIDER_ID,
-                        "name": "Sparkasse SSO",
-                        "client_id": CLIENT_ID,
-                        "secret": CLIENT_SECRET,
-                        "settings": {"server_url": self.issuer, "oauth_pkce_enabled": True},
-                    }
-                ],
-            }
-        }
+        return settings_from_env(
+            OIDC_SERVER_URL=self.issuer,
+            OIDC_CLIENT_ID=CLIENT_ID,
+            OIDC_CLIENT_SECRET=CLIENT_SECRET,
+            OIDC_NAME="Sparkasse SSO",
+        )
+
+
+_from_env: dict[tuple[tuple[str, str], ...], dict[str, Any]] = {}
+
+
+def settings_from_env(**env: str) -> dict[str, Any]:
+    """``SOCIALACCOUNT_PROVIDERS`` as hanse/settings.py builds it from these variables (in a
+    process of its own: settings are read once, at start)."""
+    key = tuple(sorted(env.items()))
+    if key not in _from_env:
+        code = (
+            "import json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'hanse.settings');"
+            "from django.conf import settings;"
+            "print(json.dumps(settings.SOCIALACCOUNT_PROVIDERS))"
+        )
+        child = child_env(drop_prefixes=("OIDC_", "SAML_", "SSO_"), HANSE_ENV="test", **env)
+        _from_env[key] = last_json_line(run_python(["-c", code], child, timeout=60))
+    return _from_env[key]
 
 
 @pytest.fixture(scope="session")

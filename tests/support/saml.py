@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from tests.support.missing import skip_or_fail
+from tests.support.oidc import settings_from_env
 from tests.support.processes import child_env, free_port
 
 SCRIPT = Path(__file__).with_name("saml_idp.py")
@@ -32,10 +33,6 @@ SLUG = "sso"
 HOST = "hanse.test"
 SP_ENTITY_ID = f"http://{HOST}/accounts/saml/{SLUG}/metadata/"
 SP_ACS = f"http://{HOST}/accounts/saml/{SLUG}/acs/"
-# Attribute names as the IdP sends them (pysaml2 turns the friendly names below into these).
-MAIL = "urn:oid:0.9.2342.19200300.100.1.3"
-GIVEN_NAME = "urn:oid:2.5.4.42"
-SURNAME = "urn:oid:2.5.4.4"
 
 USERS: dict[str, dict[str, str]] = {
     "sina": {"mail": "sina.sommer@sparkasse.test", "givenName": "Sina", "sn": "Sommer"},
@@ -55,27 +52,14 @@ class SamlIdP:
         return f"{self.base}/metadata"
 
     def app_settings(self) -> dict[str, Any]:
-        """SOCIALACCOUNT_PROVIDERS as hanse/settings.py builds it from SAML_* for this IdP."""
-        return {
-            "saml": {
-                "APPS": [
-                    {
-                        "name": "Sparkasse ADFS",
-                        "client_id": SLUG,
-                        "settings": {
-                            "attribute_mapping": {
-                                "email": [MAIL],
-                                "first_name": [GIVEN_NAME],
-                                "last_name": [SURNAME],
-                            },
-                            "idp": {"entity_id": self.entity_id, "metadata_url": self.entity_id},
-                            "sp": {},
-                            "verified_email": True,
-                        },
-                    }
-                ]
-            }
-        }
+        """SOCIALACCOUNT_PROVIDERS as hanse/settings.py builds it from SAML_* for this IdP
+        (the default attribute names: pysaml2 sends the X.500 ones)."""
+        return settings_from_env(
+            SAML_IDP_METADATA_URL=self.entity_id,
+            SAML_IDP_ENTITY_ID=self.entity_id,
+            SAML_NAME="Sparkasse ADFS",
+            SAML_SLUG=SLUG,
+        )
 
 
 def _key_and_certificate(directory: Path) -> tuple[Path, Path]:
