@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,8 +99,9 @@ def settings_from_env(**env: str) -> dict[str, Any]:
     return _from_env[key]
 
 
-@pytest.fixture(scope="session")
-def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenIDProvider]:
+@contextmanager
+def running_provider(directory: Path, callbacks: list[str]) -> Iterator[OpenIDProvider]:
+    """oidc-provider on a free port whose client may return to ``callbacks``."""
     node = shutil.which("node")
     if node is None:
         skip_or_fail("Node.js is not installed (apt-get install nodejs npm)")
@@ -107,12 +109,12 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenIDPr
     if not package.is_dir():
         skip_or_fail("the npm package oidc-provider is not installed (npm install)")
     port = free_port()
-    log = tmp_path_factory.mktemp("oidc") / "oidc-provider.log"
+    log = directory / "oidc-provider.log"
     env = {
         **os.environ,
         "OIDC_PORT": str(port),
         "OIDC_CLIENT": json.dumps(
-            {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uris": [CALLBACK]}
+            {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uris": callbacks}
         ),
         "OIDC_ACCOUNTS": json.dumps(ACCOUNTS),
     }
@@ -142,6 +144,13 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenIDPr
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenIDProvider]:
+    """The provider for Hanse as the Django test client reaches it (http://testserver)."""
+    with running_provider(tmp_path_factory.mktemp("oidc"), [CALLBACK]) as provider:
+        yield provider
 
 
 @dataclass
