@@ -61,6 +61,14 @@ def test_the_login_page_offers_the_provider(sso: SsoBrowser, settings: Any) -> N
     assert 'name="password"' in page
 
 
+def test_the_login_page_in_german(sso: SsoBrowser, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "de"
+    settings.LOGIN_PASSWORD_FORM = False
+    page = sso.client.get("/accounts/login/").content.decode()
+    assert "Anmelden mit Sparkasse SSO" in page
+    assert "Mit einem lokalen Konto anmelden" in page
+
+
 def test_break_glass_password_login_with_the_form_hidden(
     sso: SsoBrowser, settings: Any, make_user: Any
 ) -> None:
