@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from hanse.identity import rules
@@ -96,7 +96,22 @@ def _exempt_prefixes() -> tuple[str, ...]:
         reverse("account_login"),
         reverse("set_language"),
         settings.STATIC_URL or "/static/",
+        *_sso_prefixes(),
     )
+
+
+def _sso_prefixes() -> tuple[str, ...]:
+    """Signing in (again) through an identity provider: /accounts/oidc/, /accounts/saml/."""
+    prefixes = []
+    for name, kwargs in (
+        ("openid_connect_login", {"provider_id": "_"}),
+        ("saml_login", {"organization_slug": "_"}),
+    ):
+        try:
+            prefixes.append(reverse(name, kwargs=kwargs).split("/_/")[0] + "/")
+        except NoReverseMatch:  # allauth.socialaccount's provider is not installed
+            continue
+    return tuple(prefixes)
 
 
 class MFARequiredMiddleware:

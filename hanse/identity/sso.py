@@ -22,13 +22,17 @@ MFA follows an SSO sign-in as any other (allauth's stage, ``MFARequiredMiddlewar
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account import signals as account_signals
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa import stages as mfa_stages
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.models import SocialAccount, SocialLogin
 from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -206,3 +210,37 @@ def on_logged_in(
 
 def connect() -> None:
     account_signals.user_logged_in.connect(on_logged_in, dispatch_uid="hanse.identity.sso_login")
+
+
+def recently_signed_in(request: HttpRequest | None) -> bool:
+    """Whether the person signed in through an IdP within ACCOUNT_REAUTHENTICATION_TIMEOUT:
+    that confirms who they are as a password typed again would (adding or removing a second
+    factor asks for it). People without a password have no other way."""
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated:
+        return False
+    records = get_authentication_records(request, user)
+    times = [float(r.get("at", 0)) for r in records if r.get("method") == "socialaccount"]
+    if not times:
+        return False
+    return time.time() - max(times) < account_settings.REAUTHENTICATION_TIMEOUT
+
+
+def reauthentication_methods(request: HttpRequest | None, user: Any) -> list[dict[str, str]]:
+    """ "Sign in again with <IdP>" for each configured provider the person has an identity
+    at; back at the page that asked (``next``)."""
+    if request is None or not getattr(user, "is_authenticated", False):
+        return []
+    linked = set(SocialAccount.objects.filter(user_id=user.pk).values_list("provider", flat=True))
+    if not linked:
+        return []
+    # allauth adds ``next`` (the page that asked) to the URL of the method it picks.
+    return [
+        {
+            "id": f"sso:{provider.sub_id}",
+            "description": _("Sign in again with %(name)s") % {"name": provider.name},
+            "url": provider.get_login_url(request),
+        }
+        for provider in get_social_adapter(request).list_providers(request)
+        if provider.sub_id in linked
+    ]

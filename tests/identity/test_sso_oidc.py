@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
@@ -261,3 +262,34 @@ def test_settings_from_the_environment() -> None:
         )
         assert done.returncode != 0
         assert "ImproperlyConfigured" in done.stderr
+
+
+def test_a_person_without_a_password_enrols_a_second_factor_through_the_idp(
+    sso: SsoBrowser, make_user: Any, mfa_for: Any, settings: Any
+) -> None:
+    """Setting up a factor asks to confirm one's identity: a sign-in through the IdP within
+    the last minutes does; later, "Sign in again with <IdP>" does it (no password to type)."""
+    karl = _linked(make_user, is_staff=True)
+    mfa_for("staff")
+    sso.sign_in(LOGIN, "karl")
+    assert sso.client.get("/accounts/2fa/totp/activate/").status_code == 200
+    # Five minutes later (the timeout at 0): the IdP once more, then back to the page.
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0
+    response = sso.client.get("/accounts/2fa/totp/activate/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+    confirm = sso.go("GET", response["Location"])  # allauth's "Continue" page
+    assert confirm.hanse and confirm.status == 200
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+    page = sso.go("POST", confirm.url)  # its "Continue" button posts to the same address
+    for _ in range(3):  # the IdP remembers the person; consent again if asked
+        if page.hanse:
+            break
+        page = sso.submit(page)
+    assert page.url.endswith("/accounts/2fa/totp/activate/"), page.url
+    form = sso.client.get("/accounts/2fa/totp/activate/")
+    secret = form.context["form"].secret
+    response = sso.client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert _signed_in_as(sso.client) == karl
+    assert Authenticator.objects.filter(user=karl, type="totp").exists()

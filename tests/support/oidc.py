@@ -202,6 +202,8 @@ class SsoBrowser:
                     answer.headers.get("location"),
                     answer.text,
                 )
+            if os.environ.get("SSO_TRACE"):
+                print("SSO_TRACE", method, url, status, location)
             if status in (301, 302, 303, 307) and location:
                 url, method, data = urljoin(url, location), "GET", None
                 continue
