@@ -32,8 +32,9 @@ TABLE: list[tuple[str, str, tuple[Any, Any, Any, Any]]] = [
     ("get", "/api/v1/people/me", (401, 200, 200, 403)),
     # Single sign-on (no provider configured here; tests/identity/test_sso_*.py configure one).
     ("get", "/accounts/3rdparty/", ("login", 200, 200, "mfa")),
-    ("get", "/accounts/oidc/unknown/login/", (404, 404, 404, "mfa")),
-    ("post", "/accounts/saml/unknown/acs/", (302, 302, 302, "mfa")),
+    # Signing in (again) through an IdP stays open during MFA enrolment.
+    ("get", "/accounts/oidc/unknown/login/", (404, 404, 404, 404)),
+    ("post", "/accounts/saml/unknown/acs/", (302, 302, 302, 302)),
     ("get", "/admin/socialaccount/socialapp/", ("login", "admin_login", 200, "mfa")),
     ("get", "/admin/socialaccount/socialaccount/", ("login", "admin_login", 200, "mfa")),
 ]
