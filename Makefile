@@ -29,6 +29,9 @@ $(BIN)/.installed: pyproject.toml requirements/lock.txt requirements/ldap.txt
 	else \
 	  echo "LDAP sign-in is left out: it needs apt-get install libldap2-dev libsasl2-dev (then make install)."; \
 	fi
+	@# Single sign-on (python3-saml) signs with xmlsec: a wheel on Linux x86_64/aarch64; elsewhere
+	@# pip builds it and needs apt-get install libxmlsec1-dev pkg-config. The SSO tests also need
+	@# the xmlsec1 program (their SAML identity provider) and Node.js (their OpenID provider).
 	@touch $@
 
 # Regenerate requirements/lock.txt after a change of pyproject.toml's dependencies (runtime and

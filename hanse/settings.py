@@ -672,6 +672,113 @@ if LDAP_SERVER_URI:
         )
     AUTHENTICATION_BACKENDS.append(LDAP_BACKEND)
 
+# --- Identity: single sign-on, OpenID Connect and SAML 2.0 (hanse/identity/sso.py) --------
+# docs/operations.md "Single sign-on", docs/security.md "Login and sessions". Identity
+# providers come from the environment (one OpenID provider, one SAML IdP) and/or from Django
+# admin (Social applications); each gets a "Sign in with <name>" button on the login page.
+INSTALLED_APPS += [
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+]
+# The identity adapter adds the SSO-aware MFA stage to the core one (rate limits, suspension).
+ACCOUNT_ADAPTER = "hanse.identity.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "hanse.identity.sso.SocialAccountAdapter"
+# The adapter decides who is matched and who is created (SSO_* below): allauth's own matching
+# by e-mail is off, the sign-up form is never shown, no provider tokens are stored.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons POST (no login CSRF through a link)
+# A first SSO sign-in with a verified e-mail address no account has creates the person.
+SSO_AUTO_SIGNUP = env_bool("SSO_AUTO_SIGNUP", True)
+# An account with a password of its own (a local break-glass administrator) is never taken
+# over by an SSO identity with its e-mail address, unless this is on.
+SSO_LINK_PASSWORD_ACCOUNTS = env_bool("SSO_LINK_PASSWORD_ACCOUNTS", False)
+# On: a sign-in through the IdP counts as the second factor (the IdP enforces MFA), so
+# neither the TOTP/key prompt nor MFA_REQUIRED_FOR's enrolment follows it.
+SSO_COUNTS_AS_MFA = env_bool("SSO_COUNTS_AS_MFA", False)
+# Off: the login page shows only the SSO buttons; /accounts/login/?password=1 still shows
+# the password form (break-glass for local administrators).
+LOGIN_PASSWORD_FORM = env_bool("LOGIN_PASSWORD_FORM", True)
+OIDC_SERVER_URL = env_str("OIDC_SERVER_URL")  # the issuer; /.well-known/… is appended
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_NAME = env_str("OIDC_NAME", "Single Sign-On")
+OIDC_PROVIDER_ID = env_str("OIDC_PROVIDER_ID", "oidc")  # in the URL: /accounts/oidc/<id>/…
+OIDC_SCOPES = env_list("OIDC_SCOPES", "openid,profile,email")
+# Off: an e-mail address counts as verified only with the claim email_verified=true. Entra
+# ID sends no such claim: see docs/operations.md before turning this on.
+OIDC_TRUST_EMAIL = env_bool("OIDC_TRUST_EMAIL")
+SAML_IDP_METADATA_URL = env_str("SAML_IDP_METADATA_URL")
+SAML_IDP_ENTITY_ID = env_str("SAML_IDP_ENTITY_ID")
+SAML_NAME = env_str("SAML_NAME", "Single Sign-On")
+SAML_SLUG = env_str("SAML_SLUG", "sso")  # in the URL: /accounts/saml/<slug>/acs/
+SAML_SP_ENTITY_ID = env_str("SAML_SP_ENTITY_ID")  # default: the SP metadata URL
+# field=attribute name (several separated by |, the first present counts); fields: uid,
+# email, email_verified, first_name, last_name, username. The default reads the claim names
+# of ADFS and Entra ID and the X.500 names of Keycloak, Shibboleth and others.
+SAML_ATTRIBUTES = env_list(
+    "SAML_ATTRIBUTES",
+    "email=http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
+    "|urn:oid:0.9.2342.19200300.100.1.3|urn:oid:1.2.840.113549.1.9.1|email,"
+    "first_name=http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname"
+    "|urn:oid:2.5.4.42|firstName,"
+    "last_name=http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname"
+    "|urn:oid:2.5.4.4|lastName",
+)
+# On: the IdP's e-mail attribute is the directory's and counts as verified (a bank's own
+# ADFS, Entra ID or Keycloak); off: only with an email_verified attribute.
+SAML_TRUST_EMAIL = env_bool("SAML_TRUST_EMAIL", True)
+SOCIALACCOUNT_PROVIDERS: dict[str, Any] = {}
+if OIDC_SERVER_URL:
+    if not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+        raise ImproperlyConfigured("OIDC_SERVER_URL needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET")
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "SCOPE": OIDC_SCOPES,
+        "APPS": [
+            {
+                "provider_id": OIDC_PROVIDER_ID,
+                "name": OIDC_NAME,
+                "client_id": OIDC_CLIENT_ID,
+                "secret": OIDC_CLIENT_SECRET,
+                "settings": {
+                    "server_url": OIDC_SERVER_URL,
+                    "oauth_pkce_enabled": True,
+                    "verified_email": OIDC_TRUST_EMAIL or None,
+                },
+            }
+        ],
+    }
+if SAML_IDP_METADATA_URL:
+    if not SAML_IDP_ENTITY_ID:
+        raise ImproperlyConfigured("SAML_IDP_METADATA_URL needs SAML_IDP_ENTITY_ID")
+    _saml_mapping: dict[str, list[str]] = {}
+    for _pair in SAML_ATTRIBUTES:
+        _field, _sep, _attributes = _pair.partition("=")
+        _names = [name.strip() for name in _attributes.split("|") if name.strip()]
+        if not _sep or not _names:
+            raise ImproperlyConfigured(f"SAML_ATTRIBUTES: {_pair!r} is not field=attribute")
+        _saml_mapping[_field.strip()] = _names
+    SOCIALACCOUNT_PROVIDERS["saml"] = {
+        "APPS": [
+            {
+                "name": SAML_NAME,
+                "client_id": SAML_SLUG,
+                "settings": {
+                    "attribute_mapping": _saml_mapping,
+                    "idp": {"entity_id": SAML_IDP_ENTITY_ID, "metadata_url": SAML_IDP_METADATA_URL},
+                    "sp": {"entity_id": SAML_SP_ENTITY_ID} if SAML_SP_ENTITY_ID else {},
+                    "verified_email": SAML_TRUST_EMAIL or None,
+                },
+            }
+        ],
+    }
+
 # --- Retention (issue 21, part 4; hanse/core/retention.py, docs/operations.md) -------------
 # Days each type is kept; 0 keeps it forever. Nothing is deleted before a platform
 # administrator confirmed the preview (retention page or `hanse_retention --confirm`).

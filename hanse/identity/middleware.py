@@ -13,12 +13,14 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from hanse.identity import rules
 from hanse.identity.selectors import has_second_factor
 from hanse.identity.session_store import BROWSER_SESSION_KEY
+
+SSO_MFA_KEY = "_hanse_sso_mfa"  # hanse/identity/sso.py sets it
 
 AUTH_AT_KEY = "_hanse_auth_at"
 SEEN_AT_KEY = "_hanse_seen_at"
@@ -94,7 +96,22 @@ def _exempt_prefixes() -> tuple[str, ...]:
         reverse("account_login"),
         reverse("set_language"),
         settings.STATIC_URL or "/static/",
+        *_sso_prefixes(),
     )
+
+
+def _sso_prefixes() -> tuple[str, ...]:
+    """Signing in (again) through an identity provider: /accounts/oidc/, /accounts/saml/."""
+    prefixes = []
+    for name, kwargs in (
+        ("openid_connect_login", {"provider_id": "_"}),
+        ("saml_login", {"organization_slug": "_"}),
+    ):
+        try:
+            prefixes.append(reverse(name, kwargs=kwargs).split("/_/")[0] + "/")
+        except NoReverseMatch:  # allauth.socialaccount's provider is not installed
+            continue
+    return tuple(prefixes)
 
 
 class MFARequiredMiddleware:
@@ -111,6 +128,8 @@ class MFARequiredMiddleware:
             user is not None
             and user.is_authenticated
             and self._guarded(request.path_info)
+            # A sign-in through the IdP stands for the second factor (SSO_COUNTS_AS_MFA).
+            and not (settings.SSO_COUNTS_AS_MFA and request.session.get(SSO_MFA_KEY))
             and rules.mfa_required(user)
             and not has_second_factor(user)
         ):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.socialaccount.models import SocialAccount
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core import personal_data
@@ -37,6 +38,16 @@ def _export(user: Any) -> personal_data.Export:
     records += rows(
         ScimUser.objects.filter(user=user), "external_id", "updated_at", kind="scim_account"
     )
+    # Single sign-on: the provider's identifier and what it sent (no tokens are stored).
+    records += rows(
+        SocialAccount.objects.filter(user=user).order_by("date_joined"),
+        "provider",
+        "uid",
+        "date_joined",
+        "last_login",
+        "extra_data",
+        kind="sso_account",
+    )
     return personal_data.Export(records)
 
 
@@ -63,7 +74,8 @@ def register() -> None:
             label=_("Sign-in"),
             description=_(
                 "Your signed-in sessions (device, address, times), your second factors (type "
-                "and dates; secrets are never exported) and your directory account."
+                "and dates; secrets are never exported), your directory account and your "
+                "single sign-on identities."
             ),
             export=_export,
             erase=_erase,

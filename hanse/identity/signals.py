@@ -42,6 +42,9 @@ def connect() -> None:
     )
     mfa_signals.authenticator_reset.connect(_on_reset, dispatch_uid="hanse.identity.mfa_reset")
     user_logged_in.connect(on_logged_in, dispatch_uid="hanse.identity.logged_in")
+    from hanse.identity import sso  # allauth's socialaccount models: the registry is ready
+
+    sso.connect()
 
 
 def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:

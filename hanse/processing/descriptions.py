@@ -70,6 +70,18 @@ ACTIVITIES = [
         also_stores=("sessions.Session",),
     ),
     Activity(
+        app_label="socialaccount",
+        name=_("Single sign-on identities"),
+        purpose=_(
+            "Signing in through the bank's identity provider (OpenID Connect, SAML): which "
+            "identity at the provider belongs to which account, with the claims it sent."
+        ),
+        legal_basis=SECURITY,
+        data_subjects=EMPLOYEES,
+        recipients=ADMINS,
+        retention=WITH_ACCOUNT,
+    ),
+    Activity(
         app_label="identity",
         name=_("Identity, provisioning and sessions"),
         purpose=_(

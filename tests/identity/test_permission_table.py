@@ -37,6 +37,13 @@ TABLE: list[tuple[str, str, tuple[Any, Any, Any, Any]]] = [
     ("get", "/hr-import/{hr_run}/", ("login", 404, 200, "mfa")),
     ("get", "/hr-import/{hr_run}/status/", ("login", 404, 200, "mfa")),
     ("post", "/hr-import/{hr_run}/confirm/", ("login", 404, 302, "mfa")),  # not confirmable
+    # Single sign-on (no provider configured here; tests/identity/test_sso_*.py configure one).
+    ("get", "/accounts/3rdparty/", ("login", 200, 200, "mfa")),
+    # Signing in (again) through an IdP stays open during MFA enrolment.
+    ("get", "/accounts/oidc/unknown/login/", (404, 404, 404, 404)),
+    ("post", "/accounts/saml/unknown/acs/", (302, 302, 302, 302)),
+    ("get", "/admin/socialaccount/socialapp/", ("login", "admin_login", 200, "mfa")),
+    ("get", "/admin/socialaccount/socialaccount/", ("login", "admin_login", 200, "mfa")),
 ]
 
 

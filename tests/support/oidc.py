@@ -1,0 +1,229 @@
+"""A real OpenID provider for the single sign-on tests: the npm package ``oidc-provider``
+(tests/support/oidc_provider.mjs) under Node on a free port, with one client (Hanse, as the
+Django test client reaches it: http://testserver) and the accounts below.
+
+``SsoBrowser`` walks a sign-in as a browser would: Hanse's pages through the Django test
+client, the identity provider's pages over HTTP, following the redirects between them and
+filling in the provider's forms."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+import lxml.html
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from tests.support.missing import skip_or_fail
+from tests.support.processes import child_env, free_port, last_json_line, run_python
+
+SCRIPT = Path(__file__).with_name("oidc_provider.mjs")
+CLIENT_ID = "hanse-test"
+CLIENT_SECRET = "hanse-test-secret"  # a throwaway test provider's
+PROVIDER_ID = "oidc"
+CALLBACK = f"http://testserver/accounts/oidc/{PROVIDER_ID}/login/callback/"
+
+# The provider's people (their log-in name is their subject).
+ACCOUNTS: dict[str, dict[str, Any]] = {
+    "nina": {
+        "email": "nina.neumann@sparkasse.test",
+        "email_verified": True,
+        "given_name": "Nina",
+        "family_name": "Neumann",
+        "name": "Nina Neumann",
+    },
+    "karl": {
+        "email": "Karl.Kunz@Sparkasse.test",
+        "email_verified": True,
+        "given_name": "Karl",
+        "family_name": "Kunz",
+    },
+    "admin": {
+        "email": "admin@sparkasse.test",
+        "email_verified": True,
+        "given_name": "Ada",
+        "family_name": "Admin",
+    },
+    "otto": {
+        "email": "otto.ohnebestaetigung@sparkasse.test",
+        "email_verified": False,
+        "given_name": "Otto",
+        "family_name": "Ohne",
+    },
+}
+
+
+@dataclass
+class OpenIDProvider:
+    issuer: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def app_settings(self) -> dict[str, Any]:
+        """SOCIALACCOUNT_PROVIDERS as hanse/settings.py builds it from OIDC_* for this one."""
+        return settings_from_env(
+            OIDC_SERVER_URL=self.issuer,
+            OIDC_CLIENT_ID=CLIENT_ID,
+            OIDC_CLIENT_SECRET=CLIENT_SECRET,
+            OIDC_NAME="Sparkasse SSO",
+        )
+
+
+_from_env: dict[tuple[tuple[str, str], ...], dict[str, Any]] = {}
+
+
+def settings_from_env(**env: str) -> dict[str, Any]:
+    """``SOCIALACCOUNT_PROVIDERS`` as hanse/settings.py builds it from these variables (in a
+    process of its own: settings are read once, at start)."""
+    key = tuple(sorted(env.items()))
+    if key not in _from_env:
+        code = (
+            "import json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'hanse.settings');"
+            "from django.conf import settings;"
+            "print(json.dumps(settings.SOCIALACCOUNT_PROVIDERS))"
+        )
+        child = child_env(drop_prefixes=("OIDC_", "SAML_", "SSO_"), HANSE_ENV="test", **env)
+        _from_env[key] = last_json_line(run_python(["-c", code], child, timeout=60))
+    return _from_env[key]
+
+
+@contextmanager
+def running_provider(directory: Path, callbacks: list[str]) -> Iterator[OpenIDProvider]:
+    """oidc-provider on a free port whose client may return to ``callbacks``."""
+    node = shutil.which("node")
+    if node is None:
+        skip_or_fail("Node.js is not installed (apt-get install nodejs npm)")
+    package = Path(django_settings.BASE_DIR) / "node_modules" / "oidc-provider"
+    if not package.is_dir():
+        skip_or_fail("the npm package oidc-provider is not installed (npm install)")
+    port = free_port()
+    log = directory / "oidc-provider.log"
+    env = {
+        **os.environ,
+        "OIDC_PORT": str(port),
+        "OIDC_CLIENT": json.dumps(
+            {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uris": callbacks}
+        ),
+        "OIDC_ACCOUNTS": json.dumps(ACCOUNTS),
+    }
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603  # node and our own script
+            [node, str(SCRIPT)], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    issuer = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"oidc-provider exited:\n{log.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{issuer}/.well-known/openid-configuration").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"oidc-provider did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.1)
+        yield OpenIDProvider(issuer=issuer, process=process, log=log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenIDProvider]:
+    """The provider for Hanse as the Django test client reaches it (http://testserver)."""
+    with running_provider(tmp_path_factory.mktemp("oidc"), [CALLBACK]) as provider:
+        yield provider
+
+
+@dataclass
+class Page:
+    url: str
+    status: int
+    text: str
+
+    @property
+    def hanse(self) -> bool:
+        return urlsplit(self.url).netloc in ("", "testserver", "hanse.test")
+
+    def form(self, index: int = 0) -> tuple[str, dict[str, str]]:
+        """The action (absolute) and the values of a form on the page."""
+        document = lxml.html.fromstring(self.text)
+        form = document.forms[index]
+        return urljoin(self.url, form.action or self.url), dict(form.form_values())
+
+
+class SsoBrowser:
+    """Hanse through the Django test client, everything else over HTTP; redirects followed
+    across both, as a browser does."""
+
+    def __init__(self, client: Client | None = None, *, host: str = "testserver") -> None:
+        # A browser always sends Host (python3-saml reads it; the test client leaves it out).
+        self.host = host
+        self.client = client or Client(HTTP_HOST=host)
+        self.web = httpx.Client(follow_redirects=False, timeout=15)
+
+    def close(self) -> None:
+        self.web.close()
+
+    def go(self, method: str, url: str, data: dict[str, str] | None = None) -> Page:
+        for _ in range(20):
+            parts = urlsplit(url)
+            if parts.netloc in ("", self.host):
+                path = parts.path + (f"?{parts.query}" if parts.query else "")
+                if method == "POST":
+                    response = self.client.post(path, data or {})
+                else:
+                    response = self.client.get(path)
+                status, location = response.status_code, response.get("Location")
+                text = response.content.decode(errors="replace")
+                url = f"http://{self.host}{path}"
+            else:
+                answer = self.web.request(method, url, data=data)
+                status, location, text = (
+                    answer.status_code,
+                    answer.headers.get("location"),
+                    answer.text,
+                )
+            if os.environ.get("SSO_TRACE"):
+                print("SSO_TRACE", method, url, status, location)
+            if status in (301, 302, 303, 307) and location:
+                url, method, data = urljoin(url, location), "GET", None
+                continue
+            return Page(url, status, text)
+        raise AssertionError(f"too many redirects, last at {url}")
+
+    def submit(self, page: Page, index: int = 0, **values: str) -> Page:
+        action, fields = page.form(index)
+        return self.go("POST", action, {**fields, **values})
+
+    def sign_in(self, login_url: str, login: str) -> Page:
+        """Press the SSO button (POST to Hanse's login URL), sign in at the provider as
+        ``login``, agree to what it asks, and return the page Hanse ends on."""
+        page = self.go("POST", login_url)
+        for _ in range(5):
+            if page.hanse:
+                return page
+            assert page.status == 200, (page.url, page.status, page.text[:500])
+            if 'name="login"' in page.text:
+                page = self.submit(page, login=login, password="anything")
+            else:
+                page = self.submit(page)  # consent: "Continue"
+        raise AssertionError(f"stuck at the provider: {page.url}\n{page.text[:800]}")

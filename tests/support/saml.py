@@ -1,0 +1,140 @@
+"""A real SAML 2.0 identity provider for the single sign-on tests: pysaml2's IdP
+(tests/support/saml_idp.py) in a process of its own on a free port, signing with xmlsec1 and a
+key and certificate made for the run. Its service provider is Hanse as the Django test client
+reaches it (http://hanse.test: python3-saml refuses single-label host names such as
+"testserver"; organisation slug ``sso``)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+from tests.support.missing import skip_or_fail
+from tests.support.oidc import settings_from_env
+from tests.support.processes import child_env, free_port
+
+SCRIPT = Path(__file__).with_name("saml_idp.py")
+SLUG = "sso"
+HOST = "hanse.test"
+SP_ENTITY_ID = f"http://{HOST}/accounts/saml/{SLUG}/metadata/"
+SP_ACS = f"http://{HOST}/accounts/saml/{SLUG}/acs/"
+
+USERS: dict[str, dict[str, str]] = {
+    "sina": {"mail": "sina.sommer@sparkasse.test", "givenName": "Sina", "sn": "Sommer"},
+    "karl": {"mail": "Karl.Kunz@sparkasse.test", "givenName": "Karl", "sn": "Kunz"},
+    "admin": {"mail": "admin@sparkasse.test", "givenName": "Ada", "sn": "Admin"},
+}
+
+
+@dataclass
+class SamlIdP:
+    base: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def entity_id(self) -> str:
+        return f"{self.base}/metadata"
+
+    def app_settings(self) -> dict[str, Any]:
+        """SOCIALACCOUNT_PROVIDERS as hanse/settings.py builds it from SAML_* for this IdP
+        (the default attribute names: pysaml2 sends the X.500 ones)."""
+        return settings_from_env(
+            SAML_IDP_METADATA_URL=self.entity_id,
+            SAML_IDP_ENTITY_ID=self.entity_id,
+            SAML_NAME="Sparkasse ADFS",
+            SAML_SLUG=SLUG,
+        )
+
+
+def _key_and_certificate(directory: Path) -> tuple[Path, Path]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test IdP")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    key_file, cert_file = directory / "idp.key", directory / "idp.crt"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+    )
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return key_file, cert_file
+
+
+@pytest.fixture(scope="session")
+def saml_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SamlIdP]:
+    xmlsec1 = shutil.which("xmlsec1")
+    if xmlsec1 is None:
+        skip_or_fail(
+            "xmlsec1 is not installed (apt-get install xmlsec1): the SAML IdP signs with it"
+        )
+    try:
+        import saml2  # noqa: F401
+    except ImportError:
+        skip_or_fail("pysaml2 is not installed (make install)")
+    directory = tmp_path_factory.mktemp("saml-idp")
+    key_file, cert_file = _key_and_certificate(directory)
+    port = free_port()
+    log = directory / "idp.log"
+    env = child_env(
+        SAML_IDP_PORT=str(port),
+        SAML_IDP_KEY=str(key_file),
+        SAML_IDP_CERT=str(cert_file),
+        SAML_SP_ENTITY_ID=SP_ENTITY_ID,
+        SAML_SP_ACS=SP_ACS,
+        SAML_IDP_USERS=json.dumps(USERS),
+        XMLSEC1=xmlsec1,
+    )
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603  # our interpreter and our own script
+            [sys.executable, str(SCRIPT)], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the SAML IdP exited:\n{log.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{base}/metadata").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the SAML IdP did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.1)
+        yield SamlIdP(base=base, process=process, log=log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
