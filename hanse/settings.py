@@ -687,3 +687,16 @@ RETENTION_REMOVED_CONTENT_DAYS = env_int("RETENTION_REMOVED_CONTENT_DAYS", 365)
 # --- Data export (GDPR Art. 15/20, issue 21; hanse/privacy) ---------------------------------
 # How many days a person's export archive can be downloaded before it is deleted.
 DATA_EXPORT_DAYS = env_int("DATA_EXPORT_DAYS", 7)
+
+# --- Guests from partner organisations (issue 20, hanse/guests, docs/security.md "Guests") -----
+INSTALLED_APPS.append("hanse.guests")
+# After authentication: a guest reaches none of the pages closed to guests (404), and an
+# expired guest is signed out and deactivated on their next request.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("hanse.core.middleware.LoginRequiredMiddleware") + 1,
+    "hanse.guests.middleware.GuestBoundaryMiddleware",
+)
+# Days an invitation link works; default and longest guest access.
+GUEST_INVITATION_DAYS = env_int("GUEST_INVITATION_DAYS", 14)
+GUEST_ACCESS_DAYS = env_int("GUEST_ACCESS_DAYS", 90)
+GUEST_ACCESS_MAX_DAYS = env_int("GUEST_ACCESS_MAX_DAYS", 366)
