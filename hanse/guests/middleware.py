@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
-from hanse.people.guests import guest_expired, is_guest
+from hanse.people.guests import guest_expired, guest_may_open_api, is_guest
 
 # Whole URL namespaces, and single views as "namespace:name".
 CLOSED_TO_GUESTS = frozenset(
@@ -71,6 +71,8 @@ class GuestBoundaryMiddleware:
             logout(request)
             guests_deactivate_expired()
             return redirect("account_login")
+        if not guest_may_open_api(user, request.path_info):
+            raise Http404
         match = request.resolver_match
         if match is not None and closed_to_guests(match.namespace, match.view_name):
             raise Http404

@@ -22,6 +22,24 @@ from hanse.core.rules import is_active_user
 from hanse.people.models import User
 
 
+# API areas that are the company's own: a guest's session or token gets 404 there (the
+# pages are closed in hanse/guests/middleware.py). Other endpoints filter by visible_to.
+GUEST_CLOSED_API_PREFIXES = (
+    "/api/v1/org-units",
+    "/api/v1/analytics",
+    "/api/v1/circles",
+    "/api/v1/experts",
+    "/api/v1/moderation",
+    "/api/v1/announcements",
+    "/api/v1/townhalls",
+)
+
+
+def guest_may_open_api(user: Any, path: str) -> bool:
+    """False for a guest on an API path closed to guests."""
+    return not (is_guest(user) and path.startswith(GUEST_CLOSED_API_PREFIXES))
+
+
 @rules.predicate
 def is_guest(user: Any) -> bool:
     """A signed-in guest from a partner organisation (anonymous people are not guests)."""
