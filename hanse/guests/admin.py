@@ -17,8 +17,15 @@ class GuestAdmin(admin.ModelAdmin):
     list_filter = ("is_active",)
     search_fields = ("username", "email", "guest_organisation")
     # Changes are recorded through admin's own log (admin.changed, hanse/audit/signals.py).
-    fields = ("username", "email", "first_name", "last_name", "guest_organisation")
-    fields = (*fields, "guest_expires_at", "is_active")
+    fields = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "guest_organisation",
+        "guest_expires_at",
+        "is_active",
+    )
     readonly_fields = ("username", "email")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:

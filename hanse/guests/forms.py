@@ -25,7 +25,9 @@ class GuestInviteForm(forms.Form):
 
     def __init__(self, *args: object, channel_choices: list[tuple[int, str]], **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's loose signature
-        self.fields["channels"].choices = channel_choices
+        channels = self.fields["channels"]
+        assert isinstance(channels, forms.MultipleChoiceField)  # noqa: S101  (declared above)
+        channels.choices = channel_choices
 
 
 class GuestAcceptForm(forms.Form):

@@ -50,9 +50,12 @@ class PersonOut(Schema):
     skills: list[str] = Field(description="Skill names, alphabetical.")
     avatar_url: str | None = Field(description="URL of the 256x256 profile thumbnail, if any.")
     is_guest: bool = Field(
-        False, description="A guest from a partner organisation (shown with a guest mark)."
+        default=False,
+        description="A guest from a partner organisation (shown with a guest mark).",
     )
-    guest_organisation: str = Field("", description="A guest's organisation; empty otherwise.")
+    guest_organisation: str = Field(
+        default="", description="A guest's organisation; empty otherwise."
+    )
 
 
 class PersonDetailOut(PersonOut):

@@ -21,7 +21,6 @@ from django.utils import timezone
 from hanse.core.rules import is_active_user
 from hanse.people.models import User
 
-
 # API areas that are the company's own: a guest's session or token gets 404 there (the
 # pages are closed in hanse/guests/middleware.py). Other endpoints filter by visible_to.
 GUEST_CLOSED_API_PREFIXES = (

@@ -258,6 +258,11 @@ def test_search_results_and_suggestions(world: World):
 
 # --- pages and the API -------------------------------------------------------------------
 
+
+def _channel_url(w: World, key: str) -> str:
+    return reverse("chat:channel", args=[w.objects[key].pk])
+
+
 # (name, url builder, status for the guest, status for the employee)
 PAGE_CASES: list[tuple[str, Callable[[World], str], int, int]] = [
     ("directory", lambda w: reverse("people:directory"), 404, 200),
