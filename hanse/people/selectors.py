@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
-from hanse.people.guests import people_visible_to
+from hanse.people.guests import is_guest, people_visible_to, shares_space_with
 from hanse.people.models import Follow, Location, OrgUnit, Skill, User
 
 
@@ -140,6 +140,8 @@ def profile_facts(*, viewer: User, person: User) -> ProfileFacts:
                 manager = User.objects.filter(pk=ancestor.manager_id, is_active=True).first()
                 if manager is not None:
                     break
+    if manager is not None and not shares_space_with(viewer, manager):
+        manager = None  # a guest learns no one outside their spaces through a profile
     counts = User.objects.filter(pk=person.pk).aggregate(
         followers=Count("follower_edges", filter=Q(follower_edges__follower__is_active=True)),
     )
@@ -182,7 +184,8 @@ def people_to_meet(*, user: User, limit: int = 6) -> list[User]:
     Ranked: shared unit first, then shared skills, then same location. One query when the
     ranking is cached, otherwise one.
     """
-    if not user.is_authenticated:
+    if not user.is_authenticated or is_guest(user):
+        # Guests meet people in their communities, not the company's colleagues.
         return []
     key = f"{people_to_meet_cache_key(user.pk)}:{limit}"
     ids = cache.get(key)
