@@ -56,6 +56,7 @@ def test_guest_mark_on_card_and_profile(
     every width, nothing scrolls sideways, axe finds nothing serious."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = new_page()
+    page.set_default_timeout(60_000)  # many pages at four widths on a shared, loaded machine
     login(page, project["owner"])
     targets = {
         "stream": reverse("communities:detail", args=["kreditprojekt"]),
