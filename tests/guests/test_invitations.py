@@ -18,10 +18,12 @@ from hanse.chat.models import Channel, ChannelMember
 from hanse.chat.services.channels import channel_create, dm_open
 from hanse.communities.models import Community, Membership
 from hanse.core.errors import PermissionRefused, ServiceError
+from hanse.events.rules import may_create_event_in
 from hanse.guests import services
 from hanse.guests.models import GuestInvitation
+from hanse.participation.rules import may_praise
 from hanse.people.models import User
-from hanse.posts.rules import may_post_in
+from hanse.posts.rules import may_post_in, may_publish_announcement
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "Partner-Projekt-2026!"
@@ -154,6 +156,10 @@ def test_guests_cannot_create_company_things(community: Community, make_user: An
     stranger = make_user("fremd")
     assert not may_post_in(guest, None)
     assert may_post_in(guest, community)
+    assert not may_create_event_in(guest, None)
+    assert may_create_event_in(guest, community)
+    assert not may_praise(guest, _owner(community), None)
+    assert not may_publish_announcement(guest)
     with pytest.raises(PermissionRefused):
         channel_create(by=guest, name="Neu")
     with pytest.raises(ServiceError) as refused:
