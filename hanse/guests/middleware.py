@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from hanse.people.guests import guest_expired, guest_may_open_api, is_guest
 
@@ -70,6 +72,7 @@ class GuestBoundaryMiddleware:
 
             logout(request)
             guests_deactivate_expired()
+            messages.error(request, _("Your guest access has ended."))
             return redirect("account_login")
         if not guest_may_open_api(user, request.path_info):
             raise Http404
