@@ -16,7 +16,7 @@ class GuestInviteForm(forms.Form):
     access_until = forms.DateField(
         label=_("Guest access until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "input"}),
         help_text=_("Leave empty for the default. After this day the guest cannot sign in."),
     )
     channels = forms.MultipleChoiceField(
