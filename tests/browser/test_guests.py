@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from hanse.communities.models import Community, Membership
+from hanse.communities.models import Community
+from hanse.communities.services import membership_add
 from hanse.posts.services.posts import post_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,8 +37,8 @@ def project(make_user: Callable[..., Any]) -> dict[str, Any]:
     community = Community.objects.create(
         name="Gemeinsames Kreditprojekt", slug="kreditprojekt", kind="private"
     )
-    Membership.objects.create(community=community, user=owner, role="owner")
-    Membership.objects.create(community=community, user=guest)
+    membership_add(community=community, user=owner, role="owner")
+    membership_add(community=community, user=guest)
     post_create(
         author=guest,
         community=community,
@@ -68,9 +69,10 @@ def test_guest_mark_on_card_and_profile(
         for name, url in targets.items():
             page.goto(url)
             if name != "invite":
-                expect(page.locator(".badge--guest").first).to_have_text(
-                    "Guest · Sparkasse Nordheide"
-                )
+                marks = page.locator(".badge--guest")
+                expect(marks.first).to_have_text("Guest · Sparkasse Nordheide")
+                # The post card's mark in view (the last one on both pages).
+                marks.last.scroll_into_view_if_needed()
             scroll, inner = page.evaluate(
                 "() => [document.documentElement.scrollWidth, innerWidth]"
             )
