@@ -910,3 +910,15 @@ ACCOUNT_RATE_LIMITS["login_failed"] = ",".join(
 ACCOUNT_RATE_LIMITS["reset_password"] = RATE_LIMITS["password_reset"]
 # A RateLimited raised by a view becomes the 429 page (or the API's JSON) with Retry-After.
 MIDDLEWARE.append("hanse.core.ratelimit.RateLimitMiddleware")
+# --- Guests from partner organisations (issue 20, hanse/guests, docs/security.md "Guests") -----
+INSTALLED_APPS.append("hanse.guests")
+# After authentication: a guest reaches none of the pages closed to guests (404), and an
+# expired guest is signed out and deactivated on their next request.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("hanse.core.middleware.LoginRequiredMiddleware") + 1,
+    "hanse.guests.middleware.GuestBoundaryMiddleware",
+)
+# Days an invitation link works; default and longest guest access.
+GUEST_INVITATION_DAYS = env_int("GUEST_INVITATION_DAYS", 14)
+GUEST_ACCESS_DAYS = env_int("GUEST_ACCESS_DAYS", 90)
+GUEST_ACCESS_MAX_DAYS = env_int("GUEST_ACCESS_MAX_DAYS", 366)

@@ -36,6 +36,7 @@ urlpatterns = [
     path("operations/", include("hanse.jobs.urls")),
     path("ideas/", include("hanse.ideas.urls")),
     path("decisions/", include("hanse.decisions.urls")),
+    path("guests/", include("hanse.guests.urls")),
     # Network analytics: dashboard (analytics role), "My network", the page for everyone.
     path("analytics/", include("hanse.analytics.urls")),
     # The audit log viewer for administrators.

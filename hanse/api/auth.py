@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from hanse.api import services
 from hanse.core import moderation, ratelimit
+from hanse.people.guests import guest_expired, guest_may_open_api
 
 
 class TokenAuth(HttpBearer):
@@ -31,5 +32,9 @@ class TokenAuth(HttpBearer):
         if moderation.suspended_until(user) is not None:
             # A suspended person's tokens answer 401 until the suspension ends (issue 21).
             return None
+        if guest_expired(user):
+            return None  # the sweep deactivates them; until then the token is refused already
+        if not guest_may_open_api(user, request.path_info):
+            raise Http404
         request.user = user
         return user

@@ -75,6 +75,13 @@ class PersonRef(Schema):
 
     username: str = Field(description="The login name; identifies the person in URLs.")
     display_name: str = Field(description="First and last name, or the username.")
+    is_guest: bool = Field(
+        default=False,
+        description="A guest from a partner organisation (shown with a guest mark).",
+    )
+    guest_organisation: str = Field(
+        default="", description="A guest's organisation; empty otherwise."
+    )
 
 
 class UnitRef(Schema):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.models import Community
 from hanse.core import moderation
+from hanse.people.guests import is_guest
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -33,6 +34,12 @@ class ChannelQuerySet(models.QuerySet["Channel"]):
 
         member = ChannelMember.objects.filter(channel=OuterRef("pk"), user=user)
         readable_communities = Community.objects.content_visible_to(user).values("id")
+        if is_guest(user):
+            # Guests: the channels they were invited into and their communities' channels.
+            return self.filter(
+                Q(kind=Channel.Kind.COMMUNITY, community_id__in=readable_communities)
+                | (~Q(kind=Channel.Kind.COMMUNITY) & Exists(member))
+            )
         # A community channel follows its community: a member row left behind by someone
         # who has since left a private community must not keep its messages readable.
         return self.filter(
@@ -56,7 +63,7 @@ class ChannelQuerySet(models.QuerySet["Channel"]):
         if user is None or not user.is_authenticated or not user.is_active:
             return False
         if channel.kind == Channel.Kind.PUBLIC:
-            return True
+            return member is not None if is_guest(user) else True
         if channel.kind == Channel.Kind.COMMUNITY:
             return None
         return member is not None

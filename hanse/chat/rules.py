@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from hanse.chat.models import Channel, ChannelMember
 from hanse.communities.rules import is_member, is_moderator
 from hanse.core.rules import is_active_user
+from hanse.people.guests import is_guest, shares_space_with
 
 if TYPE_CHECKING:
     from hanse.chat.models import Message
@@ -68,6 +69,17 @@ def is_channel_admin(user: Any, channel: Channel, member: ChannelMember | None =
     return False
 
 
+def may_create_channel(user: Any) -> bool:
+    """Employees open public and private channels; guests take part where they were invited."""
+    return is_active_user(user) and not is_guest(user)
+
+
+def may_message_person(user: Any, person: Any) -> bool:
+    """Whom a direct or group message may include: anyone for employees; for a guest only
+    people they share a community or channel with (hanse/people/guests.py)."""
+    return is_active_user(user) and shares_space_with(user, person)
+
+
 def may_add_community_channel(user: Any, community: Community) -> bool:
     """The community's owners and moderators add further channels to it."""
     return is_active_user(user) and bool(is_moderator(user, community))
@@ -80,7 +92,7 @@ def may_join(user: Any, channel: Channel, member: ChannelMember | None = _UNSET)
     if membership_locked(channel):
         return False
     if channel.kind == Channel.Kind.PUBLIC:
-        return True
+        return not is_guest(user)
     return channel.kind == Channel.Kind.COMMUNITY and in_channel_community(user, channel)
 
 

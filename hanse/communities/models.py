@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core.rules import is_platform_admin
+from hanse.people.guests import is_guest
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -27,6 +28,9 @@ class CommunityQuerySet(models.QuerySet["Community"]):
         if is_platform_admin(user):
             return self.all()
         is_member = Membership.objects.filter(community=OuterRef("pk"), user=user)
+        if is_guest(user):
+            # Guests know only the communities they were invited into.
+            return self.filter(Exists(is_member))
         return self.filter(~Q(kind=Community.Kind.SECRET) | Exists(is_member))
 
     def content_visible_to(self, user: User | None) -> CommunityQuerySet:
@@ -36,6 +40,8 @@ class CommunityQuerySet(models.QuerySet["Community"]):
         if is_platform_admin(user):
             return self.all()
         is_member = Membership.objects.filter(community=OuterRef("pk"), user=user)
+        if is_guest(user):
+            return self.filter(Exists(is_member))
         return self.filter(Q(kind=Community.Kind.OPEN) | Exists(is_member))
 
 

@@ -20,6 +20,7 @@ from django.db.models import Q
 from hanse.communities.models import Community, Membership
 from hanse.core.models import SiteConfiguration
 from hanse.core.rules import is_platform_admin
+from hanse.people.guests import is_guest
 
 _ROLE_CACHE = "_hanse_role_cache"
 MODERATING_ROLES = (Membership.Role.MODERATOR, Membership.Role.OWNER)
@@ -70,7 +71,8 @@ is_admin = is_platform_admin
 
 @rules.predicate
 def may_found(user: Any) -> bool:
-    if not _active(user):
+    if not _active(user) or is_guest(user):
+        # Guests take part where they were invited; they found nothing.
         return False
     if is_platform_admin(user):
         return True
@@ -166,18 +168,21 @@ def target_is_plain_member(user: Any, membership: Membership) -> bool:
 
 # --- Permissions ---------------------------------------------------------------------------
 
-can_view_community = is_active_user & (is_admin | ~is_secret | is_member)
-can_view_content = is_active_user & (is_admin | is_open | is_member)
+# Guests: only the communities they are members of (Community.objects.visible_to likewise).
+can_view_community = is_active_user & (is_admin | (~is_secret & ~is_guest) | is_member)
+can_view_content = is_active_user & (is_admin | (is_open & ~is_guest) | is_member)
 can_manage_members = is_active_user & (is_admin | is_moderator)
 can_own = is_active_user & (is_admin | is_owner)
 
 rules.add_perm("communities.found_community", may_found)
 rules.add_perm("communities.view_community", can_view_community)
 rules.add_perm("communities.view_content", can_view_content)
-rules.add_perm("communities.join", is_active_user & is_open & ~is_member)
-rules.add_perm("communities.request_join", is_active_user & is_private & ~is_member)
+rules.add_perm("communities.join", is_active_user & ~is_guest & is_open & ~is_member)
+rules.add_perm("communities.request_join", is_active_user & ~is_guest & is_private & ~is_member)
 rules.add_perm("communities.leave", is_active_user & is_member)
-rules.add_perm("communities.invite", can_manage_members | (is_active_user & is_open & is_member))
+rules.add_perm(
+    "communities.invite", can_manage_members | (is_active_user & ~is_guest & is_open & is_member)
+)
 rules.add_perm("communities.manage_members", can_manage_members)
 rules.add_perm("communities.change_roles", can_own)
 rules.add_perm("communities.change_community", can_own)

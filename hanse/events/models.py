@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.communities.models import Community
 from hanse.core import moderation
 from hanse.core.rules import is_platform_admin
+from hanse.people.guests import is_guest
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -53,6 +54,9 @@ class EventQuerySet(models.QuerySet["Event"]):
             return self.all()
 
         readable = Community.objects.content_visible_to(user).values("id")
+        if is_guest(user):
+            # Guests: events of their communities only, no company events.
+            return self.filter(community_id__in=readable)
         return self.filter(Q(community__isnull=True) | Q(community_id__in=readable))
 
 

@@ -14,6 +14,7 @@ import rules
 from hanse.communities.rules import is_member, is_moderator
 from hanse.core.rules import is_active_user, is_platform_admin
 from hanse.events.models import Event
+from hanse.people.guests import is_guest
 
 if TYPE_CHECKING:
     from hanse.communities.models import Community
@@ -24,7 +25,9 @@ def may_create_event_in(user: Any, community: Community | None) -> bool:
     Whether the community exists for the person is for the caller to ask first (a 404)."""
     if not is_active_user(user):
         return False
-    if community is None or is_platform_admin(user):
+    if community is None:
+        return not is_guest(user) or is_platform_admin(user)
+    if is_platform_admin(user):
         return True
     return bool(is_member(user, community))
 

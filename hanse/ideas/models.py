@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.communities.models import Community
 from hanse.core import moderation
 from hanse.core.rules import is_active_user
+from hanse.people.guests import is_guest
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -33,6 +34,9 @@ REASON_CHARS = 2_000
 def _in_readable_community(user: User | None, prefix: str = "") -> Q:
     """Company-wide (no community) or a community whose content the person may read."""
     readable = Community.objects.content_visible_to(user).values("id")
+    if is_guest(user):
+        # Guests: their communities only, no company-wide campaigns.
+        return Q(**{f"{prefix}community__in": readable})
     return Q(**{f"{prefix}community__isnull": True}) | Q(**{f"{prefix}community__in": readable})
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hanse.chat.models import ChannelMember, Message
 from hanse.core.rules import is_active_user, is_platform_admin
+from hanse.people.guests import is_guest
 from hanse.posts.models import Post
 
 if TYPE_CHECKING:
@@ -411,6 +412,11 @@ class TownHallQuerySet(models.QuerySet["TownHall"]):
             return self.none()
         if is_platform_admin(user):
             return self.all()
+        if is_guest(user):
+            # Town halls speak to the company's own people; a guest host still sees theirs.
+            return self.filter(
+                pk__in=self.model.objects.filter(Q(hosts=user) | Q(moderators=user)).values("pk")
+            )
         audience = Q(company_wide=True) | Q(hosts=user) | Q(moderators=user)
         unit_path = getattr(getattr(user, "org_unit", None), "path", "") or ""
         if unit_path:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from hanse.communities.rules import is_moderator
 from hanse.core.rules import is_active_user, is_platform_admin
+from hanse.people.guests import is_guest
 from hanse.posts.rules import PUBLISH_ANNOUNCEMENT, may_post_in
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ def may_praise(user: Any, recipient: Any, community: Community | None) -> bool:
     if not is_active_user(user) or not is_active_user(recipient) or user.pk == recipient.pk:
         return False
     if community is None:
-        return True
+        return not is_guest(user)
     return may_post_in(user, community) and may_post_in(recipient, community)
 
 

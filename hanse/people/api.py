@@ -49,6 +49,13 @@ class PersonOut(Schema):
     mobile: str = Field(description="Mobile phone number.")
     skills: list[str] = Field(description="Skill names, alphabetical.")
     avatar_url: str | None = Field(description="URL of the 256x256 profile thumbnail, if any.")
+    is_guest: bool = Field(
+        default=False,
+        description="A guest from a partner organisation (shown with a guest mark).",
+    )
+    guest_organisation: str = Field(
+        default="", description="A guest's organisation; empty otherwise."
+    )
 
 
 class PersonDetailOut(PersonOut):
@@ -153,6 +160,8 @@ def _person(person: User) -> dict[str, Any]:
         "mobile": person.mobile,
         "skills": [skill.name for skill in person.skills.all()],
         "avatar_url": person.avatar_thumbnail.url if person.avatar_thumbnail else None,
+        "is_guest": person.is_guest,
+        "guest_organisation": person.guest_organisation if person.is_guest else "",
     }
 
 

@@ -188,6 +188,24 @@ class User(AbstractUser):
     # The pseudonymous account that holds an erased person's content (GDPR Art. 17,
     # hanse/privacy/erasure.py): shown as "Former employee", never signs in, has no profile.
     is_former = models.BooleanField(default=False, editable=False)
+    # Guests from partner organisations (hanse/people/guests.py is the one home of what being
+    # a guest means): they see only the communities and chat channels they were invited into.
+    # On the row itself, so that every page that shows a name can mark them without a join.
+    is_guest = models.BooleanField(
+        _("guest"),
+        default=False,
+        help_text=_(
+            "A guest from a partner organisation: sees only the communities and chat channels "
+            "they are a member of."
+        ),
+    )
+    guest_organisation = models.CharField(_("guest's organisation"), max_length=120, blank=True)
+    guest_expires_at = models.DateTimeField(
+        _("guest access until"),
+        null=True,
+        blank=True,
+        help_text=_("After this moment the guest can no longer sign in."),
+    )
     following = models.ManyToManyField(
         "self",
         through="Follow",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core import searchable
+from hanse.people.guests import people_visible_to
 from hanse.people.models import Location, OrgUnit, Skill, User
 
 
@@ -20,10 +21,11 @@ def _queryset() -> QuerySet[User]:
 
 
 def _visible(user: Any) -> QuerySet[User]:
-    """The directory's rule: every signed-in employee sees every active colleague."""
+    """The directory's rule: every signed-in employee sees every active colleague; a guest
+    the people they share a community or channel with."""
     if user is None or not user.is_authenticated or not user.is_active:
         return User.objects.none()
-    return User.objects.filter(is_active=True)
+    return people_visible_to(user, User.objects.filter(is_active=True))
 
 
 def _document(person: User) -> searchable.Document | None:

@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
+from hanse.people.guests import is_guest, people_visible_to, shares_space_with
 from hanse.people.models import Follow, Location, OrgUnit, Skill, User
 
 
@@ -68,9 +69,10 @@ def people_directory(
 ) -> QuerySet[User]:
     """Active people matching every word of ``q`` and the filters; ``unit`` covers its subtree.
 
-    Every employee may see the directory; ``viewer`` is the hook for guests later.
+    Every employee may see the directory; a guest only the people they share a community or
+    channel with (hanse/people/guests.py; the directory page itself is closed to guests).
     """
-    people = people_base()
+    people = people_visible_to(viewer, people_base())
     for word in q.split()[:10]:
         people = people.filter(_word_filter(word))
     if unit is not None:
@@ -91,9 +93,10 @@ def people_directory(
 
 
 def get_person_for(*, viewer: User, username: str) -> User:
-    """The active person with this username, or 404."""
+    """The active person with this username, or 404 (also for a guest who shares no community
+    or channel with them)."""
     person = (
-        people_base()
+        people_visible_to(viewer, people_base())
         .prefetch_related(Prefetch("ask_me_about", queryset=Skill.objects.order_by("name")))
         .select_related("org_unit__manager")
         .filter(username=username)
@@ -137,6 +140,8 @@ def profile_facts(*, viewer: User, person: User) -> ProfileFacts:
                 manager = User.objects.filter(pk=ancestor.manager_id, is_active=True).first()
                 if manager is not None:
                     break
+    if manager is not None and not shares_space_with(viewer, manager):
+        manager = None  # a guest learns no one outside their spaces through a profile
     counts = User.objects.filter(pk=person.pk).aggregate(
         followers=Count("follower_edges", filter=Q(follower_edges__follower__is_active=True)),
     )
@@ -179,7 +184,8 @@ def people_to_meet(*, user: User, limit: int = 6) -> list[User]:
     Ranked: shared unit first, then shared skills, then same location. One query when the
     ranking is cached, otherwise one.
     """
-    if not user.is_authenticated:
+    if not user.is_authenticated or is_guest(user):
+        # Guests meet people in their communities, not the company's colleagues.
         return []
     key = f"{people_to_meet_cache_key(user.pk)}:{limit}"
     ids = cache.get(key)

@@ -16,6 +16,7 @@ import rules
 
 from hanse.communities.rules import is_member, is_moderator, moderated_among
 from hanse.core.rules import is_active_user, is_platform_admin
+from hanse.people.guests import is_guest
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -38,10 +39,13 @@ def moderates(user: Any, community: Community | None) -> bool:
 
 
 def may_post_in(user: Any, community: Community | None) -> bool:
-    """Company-wide and on one's profile everybody; in a community its members only."""
+    """Company-wide and on one's profile everybody but guests; in a community its members
+    only."""
     if not is_active_user(user):
         return False
-    return community is None or bool(is_member(user, community))
+    if community is None:
+        return not is_guest(user)
+    return bool(is_member(user, community))
 
 
 @rules.predicate
@@ -125,8 +129,10 @@ def comment_flags(
 @rules.predicate
 def may_publish_announcement(user: Any) -> bool:
     """People with the communications role, and administrators."""
-    return is_active_user(user) and (
-        is_platform_admin(user) or bool(user.has_perm(PUBLISH_ANNOUNCEMENT))
+    return (
+        is_active_user(user)
+        and not is_guest(user)
+        and (is_platform_admin(user) or bool(user.has_perm(PUBLISH_ANNOUNCEMENT)))
     )
 
 

@@ -289,6 +289,22 @@ ACTIVITIES = [
         retention=_("Raw interactions are deleted after their retention period."),
         retention_policies=("analytics_edges",),
     ),
+    # Guests from partner organisations (issue 20, hanse/guests).
+    Activity(
+        app_label="guests",
+        name=_("Guest invitations"),
+        purpose=_(
+            "Inviting people of partner organisations into a community: address, organisation, "
+            "who invited them, until when their access lasts."
+        ),
+        legal_basis=_(
+            "Art. 6(1)(b) GDPR (the joint project with the partner organisation) and "
+            "Art. 6(1)(f) GDPR (securing the intranet)"
+        ),
+        data_subjects=_("Guests from partner organisations and the employees who invite them"),
+        recipients=_("The community's owners and moderators; administrators"),
+        retention=_("Kept while the community or the guest's account exists."),
+    ),
 ]
 
 

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hanse.core.text import normalise_tag
+from hanse.people.guests import is_guest
 from hanse.people.models import User as UserModel
 from hanse.realtime.groups import community_group
 
@@ -62,6 +63,8 @@ MAX_FEED_SOURCES = 500
 
 COMPANY = "company"
 FEED = "feed"
+# Topics a guest never receives (hanse/people/guests.py): what they carry is company-wide.
+GUEST_CLOSED_KINDS = frozenset({COMPANY, "tag", "author"})
 
 
 def chat(channel_id: int) -> str:
@@ -182,8 +185,12 @@ def grants(user: User, wanted: Iterable[str]) -> dict[str, tuple[str, ...]]:
         return {}
     by_kind: dict[str, dict[int, str]] = {}
     granted: dict[str, tuple[str, ...]] = {}
+    guest = is_guest(user)
     for topic in wanted:
         kind, _sep, rest = topic.partition(":")
+        if guest and kind in GUEST_CLOSED_KINDS:
+            # These carry company-wide and open-community posts: nothing for a guest.
+            continue
         if kind in {COMPANY, FEED, "tag"}:
             granted[topic] = ()
             continue
@@ -238,4 +245,6 @@ def feed_sources(user: User) -> list[str]:
     found = [author(user.pk)]
     for sources in _feed:
         found += sources(user)
+    if is_guest(user):
+        found = [s for s in found if s.partition(":")[0] not in GUEST_CLOSED_KINDS]
     return found[:MAX_FEED_SOURCES]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.models import Community
 from hanse.core.rules import is_platform_admin
+from hanse.people.guests import is_guest
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -75,8 +76,9 @@ class PageQuerySet(models.QuerySet["Page"]):
         if is_platform_admin(user):
             return self.all()
         readable = Community.objects.content_visible_to(user).values("id")
+        company_wide = Q(pk__in=[]) if is_guest(user) else Q(community__isnull=True)
         return self.filter(
-            Q(community__isnull=True)
+            company_wide
             | (Q(community_id__in=readable) & ~Q(community__wiki_settings__enabled=False))
         )
 

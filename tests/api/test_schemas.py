@@ -53,7 +53,13 @@ def test_every_operation_declares_the_error_shape(db):
 
 
 def test_person_reference_is_what_every_endpoint_sends(db):
-    """PersonRef is username and display name only (no id), as posts and announcements send."""
+    """PersonRef is username and display name (no id), as posts and announcements send, and
+    the guest mark (docs/security.md, "Guests")."""
     ref = api.get_openapi_schema()["components"]["schemas"]["PersonRef"]
-    assert set(ref["properties"]) == {"username", "display_name"}
+    assert set(ref["properties"]) == {
+        "username",
+        "display_name",
+        "is_guest",
+        "guest_organisation",
+    }
     assert set(ref["required"]) == {"username", "display_name"}

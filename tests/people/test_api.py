@@ -80,7 +80,12 @@ def test_get_person(people, client_for):
     data = client.get("/api/v1/people/ben").json()
     assert data["display_name"] == "Ben Krüger"
     assert data["ask_me_about"] == ["Netzwerke"]
-    assert data["manager"] == {"username": "anna", "display_name": "Anna Becker"}
+    assert data["manager"] == {
+        "username": "anna",
+        "display_name": "Anna Becker",
+        "is_guest": False,
+        "guest_organisation": "",
+    }
     assert (data["followers_count"], data["is_followed"]) == (0, False)
     response = client.get("/api/v1/people/gone")
     assert response.status_code == 404
@@ -172,14 +177,26 @@ def test_org_units(people, client_for, org):
     assert by_slug["it-betrieb"]["parent_id"] == org["it"].pk
     assert by_slug["it-betrieb"]["depth"] == 2
     assert by_slug["it-betrieb"]["path"] == org["it_ops"].path
-    assert by_slug["it-betrieb"]["manager"] == {"username": "anna", "display_name": "Anna Becker"}
+    assert by_slug["it-betrieb"]["manager"] == {
+        "username": "anna",
+        "display_name": "Anna Becker",
+        "is_guest": False,
+        "guest_organisation": "",
+    }
     data = client.get("/api/v1/org-units/it-und-organisation").json()
     assert data["children"] == [
         {"id": org["it_ops"].pk, "slug": "it-betrieb", "name": "IT-Betrieb"}
     ]
     assert (data["headcount"], data["total"]) == (0, 1)
     data = client.get("/api/v1/org-units/it-betrieb").json()
-    assert data["members"] == [{"username": "ben", "display_name": "Ben Krüger"}]
+    assert data["members"] == [
+        {
+            "username": "ben",
+            "display_name": "Ben Krüger",
+            "is_guest": False,
+            "guest_organisation": "",
+        }
+    ]
     assert client.get("/api/v1/org-units/nope").status_code == 404
 
 

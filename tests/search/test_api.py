@@ -42,7 +42,12 @@ def test_search_pages_by_offset(
     assert [i["title"] for i in body["items"]] == ["Girokonto Frage 0", "Girokonto Frage 1"]
     item = body["items"][0]
     assert item["type"] == "post"
-    assert item["author"] == {"username": "mia", "display_name": "Mia Member"}
+    assert item["author"] == {
+        "username": "mia",
+        "display_name": "Mia Member",
+        "is_guest": False,
+        "guest_organisation": "",
+    }
     assert item["community"]["slug"] == cast.open.slug
     assert "<mark>Girokonto</mark>" in item["snippet"]
     body = get(client, "/search/", q="Girokonto", sort="oldest", limit=2, offset=3).json()

@@ -27,7 +27,14 @@ def test_create_get_update_conflict(client_for, people, club):
     assert created.status_code == 201, created.content
     page = created.json()
     assert page["html"].startswith("<p><strong>A</strong>")
-    assert page["authors"] == [{"username": "mia", "display_name": "Mia Mitglied"}]
+    assert page["authors"] == [
+        {
+            "username": "mia",
+            "display_name": "Mia Mitglied",
+            "is_guest": False,
+            "guest_organisation": "",
+        }
+    ]
     url = f"/api/v1/wiki/pages/{page['id']}"
     base = page["base_revision"]
     ok = _put(client, url, {"title": "FAQ", "body": "B", "base_revision": base})

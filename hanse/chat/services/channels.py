@@ -64,6 +64,8 @@ def channel_create(
     members: Sequence[User] = (),
 ) -> Channel:
     """Create a public or private channel; the creator becomes its admin."""
+    if not chat_rules.may_create_channel(by):
+        raise PermissionRefused(_("Guests cannot create channels."))
     if kind not in (Channel.Kind.PUBLIC, Channel.Kind.PRIVATE):
         raise ServiceError(_("Choose a public or a private channel."), code="invalid_kind")
     name = _clean_name(name)
@@ -156,6 +158,10 @@ def dm_open(*, by: User, people: Sequence[User]) -> tuple[Channel, bool]:
             _("%(name)s can no longer receive messages.") % {"name": inactive[0].display_name},
             code="inactive",
         )
+    strangers = [p for p in others.values() if not chat_rules.may_message_person(by, p)]
+    if strangers:
+        # Answered like an unknown person: a guest learns nothing about who exists.
+        raise ServiceError(_("This person does not exist."), code="not_found", status=404)
     total = len(others) + 1
     if total > MAX_GROUP_DM_MEMBERS:
         raise ServiceError(

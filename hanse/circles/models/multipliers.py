@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hanse.people.guests import is_guest
+
 if TYPE_CHECKING:
     from hanse.people.models import User
 
@@ -17,7 +19,8 @@ if TYPE_CHECKING:
 class MultiplierQuerySet(models.QuerySet["Multiplier"]):
     def visible_to(self, user: User | None) -> MultiplierQuerySet:
         """Approved multipliers for every employee; one's own volunteering too."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        if user is None or not user.is_authenticated or not user.is_active or is_guest(user):
+            # The multipliers' programme is the company's own; guests see none of it.
             return self.none()
         return self.filter(
             Q(status=Multiplier.Status.APPROVED, user__is_active=True) | Q(user=user)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core.rules import is_platform_admin
+from hanse.people.guests import is_guest
 from hanse.people.models import OrgUnit
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ class AnnouncementQuerySet(models.QuerySet["Announcement"]):
         """Published announcements meant for the person: company-wide ones (no audience) and
         those for a unit the person belongs to, directly or below it. The one home of the
         audience rule: reading, pinning and confirming all build on it."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        if user is None or not user.is_authenticated or not user.is_active or is_guest(user):
+            # Announcements speak to the company's own people, never to guests.
             return self.none()
         audience = Announcement.audience_units.through.objects.filter(
             announcement_id=OuterRef("pk")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.communities.models import Community, Membership
 from hanse.core import moderation
 from hanse.core.rules import is_platform_admin
+from hanse.people.guests import is_guest
 
 if TYPE_CHECKING:
     from hanse.people.models import User
@@ -25,6 +26,9 @@ def _readable_communities(user: User) -> Q:
     one they are a member of. Built on communities' own rule of who reads what."""
 
     mine = Membership.objects.filter(user=user).values("community_id")
+    if is_guest(user):
+        # Guests read their communities only: nothing company-wide, no profile streams.
+        return Q(community_id__in=mine)
     return (
         Q(community__isnull=True)
         | Q(community__kind=Community.Kind.OPEN)

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GuestsConfig(AppConfig):
+    name = "hanse.guests"
+    label = "guests"
+    verbose_name = _("Guests")
+
+    def ready(self) -> None:
+        # The daily sweep that ends expired guests' access.
+        from hanse.guests import jobs
+        from hanse.jobs import scheduler
+
+        scheduler.register(*jobs.SCHEDULES)
