@@ -13,3 +13,8 @@ class GuestsConfig(AppConfig):
         from hanse.jobs import scheduler
 
         scheduler.register(*jobs.SCHEDULES)
+
+        # The data export and erasure of what this app stores about a person.
+        from hanse.guests import personal_data
+
+        personal_data.register()

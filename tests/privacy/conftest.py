@@ -239,6 +239,28 @@ def world(
         report_create(
             reporter=zoe, kind="post", object_id=mine.pk, category="other", text=ZOE_TEXTS[10]
         )
+    # guest invitations: one to Anna's address (from Zoe), one Anna sent to a partner
+    from hanse.guests.models import GuestInvitation
+
+    later = timezone.now() + timedelta(days=14)
+    GuestInvitation.objects.create(
+        email=anna.email,
+        organisation="Sparkasse Nachbarstadt",
+        community=community,
+        invited_by=zoe,
+        token_hash="a" * 64,
+        expires_at=later,
+        access_until=later,
+    )
+    GuestInvitation.objects.create(
+        email="partner@nachbar.example",
+        organisation="Sparkasse Nachbarstadt",
+        community=community,
+        invited_by=anna,
+        token_hash="b" * 64,
+        expires_at=later,
+        access_until=later,
+    )
     # identity and audit
     Authenticator.objects.create(user=anna, type="totp", data={"secret": TOTP_SECRET})
     record("auth.login", actor=anna)

@@ -75,6 +75,7 @@ def test_export_has_everything_about_the_person(
         "sign_in",
         "audit",
         "api_tokens",
+        "guests",
     } <= keys
     for key in keys:
         document = json.loads(files[f"{key}.json"])
