@@ -39,6 +39,7 @@ def analytics_enable(
         raise ServiceError(_("The reason may have at most 300 characters."), code="too_long")
     with transaction.atomic():
         row = AnalyticsSettings.objects.select_for_update().get_or_create(pk=1)[0]
+        raised = min_group is not None and min_group != row.min_group
         if min_group is not None:
             _check_min_group(row, min_group)
             row.min_group = min_group
@@ -54,6 +55,8 @@ def analytics_enable(
             target=row,
             data={"reason": reason, "min_group": row.min_group},
         )
+        if raised:
+            _resuppress(row.min_group)
     return row
 
 
@@ -96,7 +99,15 @@ def min_group_raise(
         row.min_group = value
         row.save(update_fields=["min_group"])
         record("analytics.min_group", actor=by, request=request, target=row, data={"n": value})
+        _resuppress(value)
     return row
+
+
+def _resuppress(min_group: int) -> None:
+    """Withhold, in the same transaction, what the raised minimum group no longer allows."""
+    from hanse.analytics.compute import refresh_all_suppression  # reads every content app
+
+    refresh_all_suppression(min_group=min_group)
 
 
 def retention_horizon(today: Any = None) -> Any:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from hanse.analytics import cache as analytics_cache
 from hanse.analytics import charts, exports, rules, selectors, services
 from hanse.analytics.org import DIMENSIONS
 from hanse.audit.services import record
@@ -49,37 +50,41 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request=request,
         data=chosen.as_data(),
     )
-    dates, values = selectors.series(chosen.period)
-    labels = {k: str(v) for k, v in selectors.KPI_LABELS.items()}
-    people_keys = ["active", "adopted"]
-    share_keys = ["share_cross_department", "share_cross_branch", "share_posters"]
-    people_chart = charts.line_chart(dates, {k: values[k] for k in ("active", "adopted")}, labels)
-    shares_chart = charts.line_chart(
-        dates,
-        {k: values[k] for k in ("share_cross_department", "share_cross_branch", "share_posters")},
-        labels,
+    pictures = analytics_cache.cached(
+        "pictures",
+        (chosen.period, chosen.start, chosen.dimension),
+        lambda: _pictures(chosen, tables),
     )
-    matrix = tables["matrix"].source
-    unit_rows = tables["units"].rows
-    network_nodes = [(r[0], r[1], r[2]) for r in tables["network_nodes"].rows]
-    network_edges = [(r[0], r[2], r[4]) for r in tables["network"].rows]
     return render(
         request,
         "analytics/dashboard.html",
         {
             "chosen": chosen,
             "tables": tables,
-            "people_chart": people_chart,
-            "people_legend": charts.legend(people_keys, labels),
-            "shares_legend": charts.legend(share_keys, labels),
-            "shares_chart": shares_chart,
-            "heatmap": charts.heatmap(matrix.labels, matrix.cells) if matrix else "",
-            "network_chart": charts.network(network_nodes, network_edges),
-            "unit_rows": unit_rows,
+            **pictures,
             "dimensions": [(d, selectors.DIMENSION_LABELS[d]) for d in DIMENSIONS],
             "min_group": selectors.min_group(),
         },
     )
+
+
+def _pictures(chosen: exports.Choice, tables: dict[str, exports.Table]) -> dict[str, Any]:
+    """The charts of the dashboard (SVG text, cached with the tables they draw)."""
+    dates, values = selectors.series(chosen.period)
+    labels = {k: str(v) for k, v in selectors.KPI_LABELS.items()}
+    people_keys = ["active", "adopted"]
+    share_keys = ["share_cross_department", "share_cross_branch", "share_posters"]
+    matrix = tables["matrix"].source
+    network_nodes = [(r[0], r[1], r[2]) for r in tables["network_nodes"].rows]
+    network_edges = [(r[0], r[2], r[4]) for r in tables["network"].rows]
+    return {
+        "people_chart": charts.line_chart(dates, {k: values[k] for k in people_keys}, labels),
+        "people_legend": charts.legend(people_keys, labels),
+        "shares_legend": charts.legend(share_keys, labels),
+        "shares_chart": charts.line_chart(dates, {k: values[k] for k in share_keys}, labels),
+        "heatmap": charts.heatmap(matrix.labels, matrix.cells) if matrix else "",
+        "network_chart": charts.network(network_nodes, network_edges),
+    }
 
 
 def _csv_cell(value: Any) -> str:
