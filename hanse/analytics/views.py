@@ -6,12 +6,15 @@ from __future__ import annotations
 import csv
 import io
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -43,28 +46,36 @@ def choice(request: HttpRequest) -> exports.Choice:
 def dashboard(request: HttpRequest) -> HttpResponse:
     viewer = _require_role(request)
     chosen = choice(request)
-    tables = exports.tables(chosen)
     record(
         "analytics.viewed",
         actor=viewer,
         request=request,
         data=chosen.as_data(),
     )
-    pictures = analytics_cache.cached(
-        "pictures",
+    # The figures' part of the page (charts and table views, some thousand template nodes)
+    # is rendered once per generation, period, unit kind and language (hanse/analytics/cache.py).
+    figures_html = analytics_cache.cached(
+        "figures-html",
         (chosen.period, chosen.start, chosen.dimension),
-        lambda: _pictures(chosen, tables),
+        lambda: _figures_html(chosen),
     )
     return render(
         request,
         "analytics/dashboard.html",
         {
             "chosen": chosen,
-            "tables": tables,
-            **pictures,
+            "figures_html": mark_safe(figures_html),  # noqa: S308 - our own rendered template
             "dimensions": [(d, selectors.DIMENSION_LABELS[d]) for d in DIMENSIONS],
             "min_group": selectors.min_group(),
         },
+    )
+
+
+def _figures_html(chosen: exports.Choice) -> str:
+    tables = exports.tables(chosen)
+    return render_to_string(
+        "analytics/_figures.html",
+        {"tables": tables, "query": urlencode(chosen.as_data()), **_pictures(chosen, tables)},
     )
 
 
