@@ -16,11 +16,11 @@ from itertools import combinations
 import networkx as nx
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from hanse.analytics import cache as analytics_cache
-from hanse.analytics.models import Aggregate, InteractionEdge
+from hanse.analytics.models import Aggregate, InteractionEdge, MissedSearch
 from hanse.analytics.org import DIMENSIONS, Org, load_org
 from hanse.analytics.periods import month_start, period_end, weeks_tiling
 from hanse.analytics.suppression import Cell, CellId, groups_for, suppress, tiling_groups
@@ -392,6 +392,25 @@ def community_rows(start: date, end: date) -> list[Row]:
     return rows
 
 
+# The searches without results the dashboard can show at most (of those from enough people).
+MISSED_SEARCHES = 200
+
+
+def missed_search_rows(period: str, start: date) -> list[Row]:
+    """What people searched for and did not find, per month: each text with the number of
+    distinct people who searched for it (suppression withholds those below the minimum
+    group). Weeks have none: a month next to its weeks could single out a searcher."""
+    if period != "month":
+        return []
+    found = (
+        MissedSearch.objects.filter(month=start)
+        .values("text")
+        .annotate(people=Count("searcher"))
+        .order_by("-people", "text")[:MISSED_SEARCHES]
+    )
+    return [Row("search", "missed", r["people"], r["people"], key=r["text"]) for r in found]
+
+
 def adoption_rows(end: date, org: Org) -> list[Row]:
     """People who have taken part at least once up to the end of the period."""
     from hanse.posts.models import Comment, Post, Reaction  # read while computing only
@@ -426,6 +445,7 @@ def compute_period(period: str, start: date, *, min_group: int, org: Org | None 
     rows += silo_rows(condensed)
     rows += community_rows(start, end)
     rows += adoption_rows(end, org)
+    rows += missed_search_rows(period, start)
     with transaction.atomic():
         Aggregate.objects.filter(period=period, start=start).delete()
         Aggregate.objects.bulk_create(

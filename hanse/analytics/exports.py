@@ -41,7 +41,16 @@ class Table:
     source: Any = None
 
 
-TABLES = ("series", "figures", "units", "matrix", "network_nodes", "network", "communities")
+TABLES = (
+    "series",
+    "figures",
+    "units",
+    "matrix",
+    "network_nodes",
+    "network",
+    "communities",
+    "searches",
+)
 
 
 def tidy(value: Any) -> Any:
@@ -155,6 +164,10 @@ def build_tables(chosen: Choice) -> dict[str, Table]:
             ]
             for c in selectors.communities(period, start)
         ],
+    )
+    result["searches"] = Table(
+        [_("Searched for"), _("People")],
+        [[text, people] for text, people in selectors.missed_searches(period, start)],
     )
     for table in result.values():
         # Plain text in the reader's language: the tables are cached per language.

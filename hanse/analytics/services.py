@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hanse.analytics.models import Aggregate, AnalyticsSettings, InteractionEdge
+from hanse.analytics.models import Aggregate, AnalyticsSettings, InteractionEdge, MissedSearch
 from hanse.analytics.periods import month_start, period_end, periods_touching, week_start
 from hanse.analytics.rules import may_manage_analytics
 from hanse.audit.services import record
@@ -124,9 +124,23 @@ def edges_expire(*, today: Any = None) -> int:
     """Fold raw edges older than the retention into aggregates, then delete them: a period
     wholly before the horizon without aggregates is computed first."""
     horizon = retention_horizon(today)
+    missed_searches_expire(horizon)
     if not edges_fold(horizon):
         return 0
     deleted, _ = InteractionEdge.objects.filter(day__lt=horizon).delete()
+    return deleted
+
+
+def missed_searches_expire(horizon: Any) -> int:
+    """Searches without results of months wholly before the horizon: folded into their
+    month's aggregates (computed first if it has none), then deleted."""
+    from hanse.analytics.compute import compute_period  # reads every content app
+
+    old = MissedSearch.objects.filter(month__lt=month_start(horizon))
+    for month in old.values_list("month", flat=True).distinct():
+        if not Aggregate.objects.filter(period="month", start=month).exists():
+            compute_period("month", month, min_group=current().min_group)
+    deleted, _ = old.delete()
     return deleted
 
 

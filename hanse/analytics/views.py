@@ -75,7 +75,13 @@ def _figures_html(chosen: exports.Choice) -> str:
     tables = exports.tables(chosen)
     return render_to_string(
         "analytics/_figures.html",
-        {"tables": tables, "query": urlencode(chosen.as_data()), **_pictures(chosen, tables)},
+        {
+            "tables": tables,
+            "chosen": chosen,
+            "min_group": selectors.min_group(),
+            "query": urlencode(chosen.as_data()),
+            **_pictures(chosen, tables),
+        },
     )
 
 
