@@ -279,11 +279,14 @@ def main(argv: list[str] | None = None) -> int:
     client = Client()
     client.force_login(analyst)
     samples = []
+    client.get("/analytics/?period=month")  # the first view after a computation fills the cache
+    cpu.lap()
     for _ in range(args.requests):
         elapsed, response = timed(lambda: client.get("/analytics/?period=month"))
         if ledger.answered("dashboard", response.status_code, {200}):
             samples.append(elapsed)
     ledger.measured("dashboard", len(samples), args.requests)
+    request_cpu_ms = 1000 * cpu.lap() / max(args.requests, 1)
     load = os.getloadavg()
     # Peak resident memory of this process (the computation runs in it), in MiB.
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -307,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
             ("  CPU (Python + PostgreSQL)", f"{daily_cpu:.1f} s", None, ""),
             ("dashboard p50", f"{p50:.0f} ms", None, ""),
             ("dashboard p99", f"{p99:.0f} ms", p99 <= TARGETS["dashboard_p99_ms"], "100 ms"),
+            ("  CPU per request", f"{request_cpu_ms:.0f} ms", None, ""),
             ("peak memory (process)", f"{peak_mib:.0f} MiB", None, ""),
         ]
         print(f"\nload average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
