@@ -25,8 +25,8 @@ from hanse.posts.models import Comment, Mention, Reaction
 
 REASON = "Demo: Dienstvereinbarung Hanse DV 2026/01 (fiktiv)"
 ANALYST = "clara.fischer"  # Referentin Personalentwicklung
-WEEKS = 12
-MONTHS = 6
+WEEKS = 8
+MONTHS = 4
 
 Key = tuple[str, int, int, date]
 
