@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import sys
 import time
 from datetime import date, timedelta
@@ -95,13 +96,78 @@ def build(people: int, edges: int, seed: int) -> list[int]:
                 )
             User.objects.bulk_create(rows, batch_size=2000)
         ids = list(User.objects.filter(username__startswith="ana").values_list("id", flat=True))
+    print(f"Writing {edges:,} edges ...", flush=True)
+    started = time.monotonic()
+    if connection.vendor == "postgresql":
+        _edges_sql(edges, seed)
+    else:
+        _edges_python(ids, edges, rng)
+    print(f"Wrote them in {time.monotonic() - started:.0f} s.", flush=True)
+    return ids
+
+
+KINDS = ["comment", "reaction", "dm", "mention", "reply", "event"]
+
+
+def _edges_sql(edges: int, seed: int) -> None:
+    """One month of edges written by PostgreSQL itself (set-based: no row crosses into
+    Python): 70 % inside the first person's unit, the rest anywhere; duplicates dropped."""
+    from django.db import connection, transaction
+
+    from hanse.analytics.models import InteractionEdge
+
+    table = InteractionEdge._meta.db_table
+    kinds = "ARRAY[" + ",".join(f"'{k}'" for k in KINDS) + "]"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
+        cursor.execute(
+            "CREATE TEMP TABLE bench_people ON COMMIT DROP AS SELECT id, org_unit_id "
+            "FROM people_user WHERE username LIKE 'ana%%'"
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE bench_units ON COMMIT DROP AS SELECT org_unit_id, "
+            "array_agg(id) AS ids, count(*)::int AS n FROM bench_people GROUP BY org_unit_id"
+        )
+        # Over-generate by a tenth: self-pairs and duplicates fall away.
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (kind, a_id, b_id, day)
+            SELECT kind, least(a, b), greatest(a, b), %s::date + d
+            FROM (
+                SELECT ({kinds})[1 + floor(random() * {len(KINDS)})::int] AS kind,
+                    x.a,
+                    CASE WHEN random() < 0.7 THEN u.ids[1 + floor(random() * u.n)::int]
+                         ELSE everyone.ids[1 + floor(random() * everyone.n)::int] END AS b,
+                    floor(random() * 30)::int AS d
+                FROM (
+                    SELECT everyone.ids[1 + floor(random() * everyone.n)::int] AS a
+                    FROM generate_series(1, %s),
+                        (SELECT array_agg(id) AS ids, count(*)::int AS n FROM bench_people)
+                        AS everyone
+                ) AS x
+                JOIN bench_people p ON p.id = x.a
+                JOIN bench_units u ON u.org_unit_id IS NOT DISTINCT FROM p.org_unit_id
+                CROSS JOIN (SELECT array_agg(id) AS ids, count(*)::int AS n FROM bench_people)
+                    AS everyone
+            ) AS g
+            WHERE a <> b
+            ON CONFLICT DO NOTHING
+            """,  # noqa: S608 - our own table and constants
+            [MONTH, int(edges * 1.1)],
+        )
+
+
+def _edges_python(ids: list[int], edges: int, rng: random.Random) -> None:
+    """The same on SQLite (small organisations only), in batches."""
+    from django.db import connection, transaction
+
+    from hanse.analytics.models import InteractionEdge
+    from hanse.people.models import User
+
     unit_of = dict(User.objects.filter(pk__in=ids).values_list("id", "org_unit_id"))
     by_unit: dict[int, list[int]] = {}
     for pk, unit in unit_of.items():
         by_unit.setdefault(unit, []).append(pk)
-    print(f"Writing {edges:,} edges ...", flush=True)
-    started = time.monotonic()
-    kinds = ["comment", "reaction", "dm", "mention", "reply", "event"]
     seen: set[tuple[str, int, int, int]] = set()
     table = InteractionEdge._meta.db_table
     sql = f"INSERT INTO {table} (kind, a_id, b_id, day) VALUES (%s, %s, %s, %s)"  # noqa: S608 - our table
@@ -114,7 +180,7 @@ def build(people: int, edges: int, seed: int) -> list[int]:
                 continue
             a, b = min(a, b), max(a, b)
             day = rng.randrange(30)
-            kind = rng.choice(kinds)
+            kind = rng.choice(KINDS)
             if (kind, a, b, day) in seen:
                 continue
             seen.add((kind, a, b, day))
@@ -124,8 +190,37 @@ def build(people: int, edges: int, seed: int) -> list[int]:
                 batch = []
         if batch:
             cursor.executemany(sql, batch)
-    print(f"Wrote them in {time.monotonic() - started:.0f} s.", flush=True)
-    return ids
+
+
+class CpuClock:
+    """CPU seconds used by this process and its database server process since the last lap:
+    on a machine shared with other work, wall time says more about the neighbours."""
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        self.backend: int | None = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.backend = cursor.fetchone()[0]
+        self.last = self._now()
+
+    def _now(self) -> float:
+        used = time.process_time()
+        if self.backend is not None:
+            try:
+                with open(f"/proc/{self.backend}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+                used += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except OSError:  # the server runs elsewhere: only this process's time
+                self.backend = None
+        return used
+
+    def lap(self) -> float:
+        now = self._now()
+        used, self.last = now - self.last, now
+        return used
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,12 +254,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average before: {os.getloadavg()}, {os.cpu_count()} CPUs")
     print(f"{User.objects.count():,} people, {n_edges:,} edges", flush=True)
 
+    cpu = CpuClock()
     recompute_ms, _ = timed(lambda: compute_period("month", MONTH, min_group=5, org=load_org()))
-    print(f"recompute the month: {recompute_ms / 1000:.1f} s", flush=True)
+    recompute_cpu = cpu.lap()
+    print(
+        f"recompute the month: {recompute_ms / 1000:.1f} s ({recompute_cpu:.1f} CPU s)", flush=True
+    )
     # The last week of the month too, so that the dashboard has weeks.
     compute_period("week", week_start(MONTH + timedelta(days=29)), min_group=5)
+    cpu.lap()
     daily_ms, written = timed(lambda: run_daily(MONTH + timedelta(days=15)))
-    print(f"daily run (its week and month): {daily_ms / 1000:.1f} s ({written} figures)")
+    daily_cpu = cpu.lap()
+    print(
+        f"daily run (its week and month): {daily_ms / 1000:.1f} s ({daily_cpu:.1f} CPU s, "
+        f"{written} figures)"
+    )
     if not written:
         ledger.fail("the daily run computed nothing")
 
@@ -175,12 +279,17 @@ def main(argv: list[str] | None = None) -> int:
     client = Client()
     client.force_login(analyst)
     samples = []
+    client.get("/analytics/?period=month")  # the first view after a computation fills the cache
+    cpu.lap()
     for _ in range(args.requests):
         elapsed, response = timed(lambda: client.get("/analytics/?period=month"))
         if ledger.answered("dashboard", response.status_code, {200}):
             samples.append(elapsed)
     ledger.measured("dashboard", len(samples), args.requests)
+    request_cpu_ms = 1000 * cpu.lap() / max(args.requests, 1)
     load = os.getloadavg()
+    # Peak resident memory of this process (the computation runs in it), in MiB.
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     def figures() -> bool:
         p50, p99 = percentile(samples, 50), percentile(samples, 99)
@@ -191,14 +300,18 @@ def main(argv: list[str] | None = None) -> int:
                 recompute_ms / 1000 <= TARGETS["recompute_s"],
                 "60 s",
             ),
+            ("  CPU (Python + PostgreSQL)", f"{recompute_cpu:.1f} s", None, ""),
             (
                 "daily incremental run",
                 f"{daily_ms / 1000:.1f} s",
                 daily_ms / 1000 <= TARGETS["daily_s"],
                 "5 s",
             ),
+            ("  CPU (Python + PostgreSQL)", f"{daily_cpu:.1f} s", None, ""),
             ("dashboard p50", f"{p50:.0f} ms", None, ""),
             ("dashboard p99", f"{p99:.0f} ms", p99 <= TARGETS["dashboard_p99_ms"], "100 ms"),
+            ("  CPU per request", f"{request_cpu_ms:.0f} ms", None, ""),
+            ("peak memory (process)", f"{peak_mib:.0f} MiB", None, ""),
         ]
         print(f"\nload average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         print(f"{'figure':28} {'measured':>10} {'target':>8}  verdict")

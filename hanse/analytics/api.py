@@ -19,7 +19,9 @@ from hanse.core import http
 
 router = Router(tags=["analytics"])
 
-Table = Literal["series", "figures", "units", "matrix", "network_nodes", "network", "communities"]
+Table = Literal[
+    "series", "figures", "units", "matrix", "network_nodes", "network", "communities", "searches"
+]
 
 
 class TableQuery(OffsetQuery):

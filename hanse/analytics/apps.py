@@ -10,7 +10,7 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the app registry is ready (they use the models): the sink that keeps
         # the interactions every app reports, and the daily computation.
-        from hanse.analytics import jobs, recording
+        from hanse.analytics import jobs, notifications, recording  # noqa: F401 - registers
         from hanse.core import interactions
         from hanse.jobs import scheduler
 

@@ -14,11 +14,13 @@ from datetime import date, datetime, time, timedelta
 from itertools import combinations
 
 import networkx as nx
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from hanse.analytics.models import Aggregate, InteractionEdge
+from hanse.analytics import cache as analytics_cache
+from hanse.analytics.models import Aggregate, InteractionEdge, MissedSearch
 from hanse.analytics.org import DIMENSIONS, Org, load_org
 from hanse.analytics.periods import month_start, period_end, weeks_tiling
 from hanse.analytics.suppression import Cell, CellId, groups_for, suppress, tiling_groups
@@ -51,20 +53,23 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def load_activity(start: date, end: date) -> Activity:
+    """Who was active on which day (edges and content) and who posted, commented, reacted.
+    The edges are read as distinct (day, person) pairs, counted by the database."""
     # Imported here: the content apps are read only while computing (analytics is the top
     # layer, so this is allowed; kept local to show which reads the computation makes).
     from hanse.posts.models import Comment, Post, Reaction
 
     act = Activity()
     since, until = _bounds(start, end)
-    for a, b, day in (
-        InteractionEdge.objects.filter(day__gte=start, day__lt=end)
-        .values_list("a_id", "b_id", "day")
-        .iterator(chunk_size=20000)
-    ):
-        act.edges.append((a, b, day))
-        act.daily[day].add(a)
-        act.daily[day].add(b)
+    table = InteractionEdge._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT day, a_id FROM {table} WHERE day >= %s AND day < %s "  # noqa: S608
+            f"UNION SELECT day, b_id FROM {table} WHERE day >= %s AND day < %s",
+            [start, end, start, end],
+        )
+        for day, pk in cursor.fetchall():
+            act.daily[_as_date(day)].add(pk)
     for model, field_name, into in (
         (Post, "author_id", act.posters),
         (Comment, "author_id", act.commenters),
@@ -77,6 +82,11 @@ def load_activity(start: date, end: date) -> Activity:
             into.add(pk)
             act.daily[timezone.localtime(at).date()].add(pk)
     return act
+
+
+def _as_date(value: date | str) -> date:
+    # SQLite hands a raw cursor's dates back as text.
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _by_unit(people: set[int], units: dict[int, str]) -> dict[str, int]:
@@ -109,55 +119,191 @@ def person_rows(act: Activity, org: Org) -> list[Row]:
     return rows
 
 
-def interaction_rows(act: Activity, org: Org, min_group: int) -> list[Row]:
-    """Interactions in total and across lines, the unit x unit matrix and the unit graph."""
-    rows: list[Row] = []
+@dataclass
+class UnitCounts:
+    """One period's interactions condensed to units of one kind (no person left in it).
+
+    ``cells``: for each pair of units (keys sorted) the interactions between them and from
+    how many distinct people they come; ``own``: per unit, how many of its people took part;
+    ``cross_people``: people with at least one interaction outside their unit."""
+
+    cells: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    own: dict[str, int] = field(default_factory=dict)
+    cross_people: int = 0
+
+    @property
+    def involved(self) -> int:
+        return sum(self.own.values())  # a person has one unit: the parts are disjoint
+
+    @property
+    def within_people(self) -> int:
+        return sum(people for (ka, kb), (_n, people) in self.cells.items() if ka == kb)
+
+
+def condense_edges(edges: list[tuple[int, int, date]], org: Org) -> dict[str, UnitCounts]:
+    """The reference condensation in Python (small data: tests and the property test)."""
     known = org.units["department"]
-    edges = [(a, b) for a, b, _day in act.edges if a in known and b in known]
-    involved = {p for e in edges for p in e}
-    rows.append(Row("org", "interactions", len(edges), len(involved)))
+    result: dict[str, UnitCounts] = {}
     for dim in DIMENSIONS:
         units = org.units[dim]
-        cells: dict[tuple[str, str], int] = defaultdict(int)
-        cell_people: dict[tuple[str, str], set[int]] = defaultdict(set)
-        cross, cross_people = 0, set[int]()
-        for a, b in edges:
-            ka, kb = sorted((units[a], units[b]))
-            cells[(ka, kb)] += 1
-            cell_people[(ka, kb)].update((a, b))
-            if ka != kb:
-                cross += 1
-                cross_people.update((a, b))
-        rows.append(Row("org", f"cross_{dim}", cross, len(cross_people)))
-        within_people = {p for (ka, kb), ps in cell_people.items() if ka == kb for p in ps}
-        rows.append(Row("org", f"within_{dim}", len(edges) - cross, len(within_people)))
-        for (ka, kb), count in cells.items():
-            rows.append(Row(dim, "matrix", count, len(cell_people[(ka, kb)]), key=ka, key2=kb))
-        rows.extend(_unit_graph_rows(dim, cells, cell_people, units, min_group))
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        touched: dict[tuple[str, str], set[int]] = defaultdict(set)  # own, other -> people
+        for a, b, _day in edges:
+            if a not in known or b not in known:
+                continue
+            ka, kb = units[a], units[b]
+            counts[(min(ka, kb), max(ka, kb))] += 1
+            touched[(ka, kb)].add(a)
+            touched[(kb, ka)].add(b)
+        result[dim] = _from_touches(
+            counts,
+            {k: len(v) for k, v in touched.items()},
+            _own(touched),
+            len({p for (ka, kb), ps in touched.items() if ka != kb for p in ps}),
+        )
+    return result
+
+
+def _own(touched: dict[tuple[str, str], set[int]]) -> dict[str, int]:
+    own: dict[str, set[int]] = defaultdict(set)
+    for (ka, _kb), people in touched.items():
+        own[ka] |= people
+    return {k: len(v) for k, v in own.items()}
+
+
+def _from_touches(
+    counts: dict[tuple[str, str], int],
+    touches: dict[tuple[str, str], int],
+    own: dict[str, int],
+    cross_people: int,
+) -> UnitCounts:
+    """``touches[(own, other)]``: people of ``own`` who interacted with someone of ``other``.
+    A cell's people are its two sides' (disjoint: each person has one unit)."""
+    cells = {}
+    for (ka, kb), n in counts.items():
+        people = touches.get((ka, kb), 0) + (touches.get((kb, ka), 0) if ka != kb else 0)
+        cells[(ka, kb)] = (n, people)
+    return UnitCounts(cells=cells, own=own, cross_people=cross_people)
+
+
+TEMP_UNITS = "analytics_tmp_units"
+TEMP_PAIRS = "analytics_tmp_pairs"
+TEMP_TOUCH = "analytics_tmp_touch"
+
+
+def condense(start: date, end: date, org: Org) -> dict[str, UnitCounts]:
+    """The period's edges condensed to units by the database (set-based: no edge crosses into
+    Python). Temporary tables: each person's units, the period's pairs of people with their
+    number of interactions, and per unit kind who of which unit met someone of which."""
+    table = InteractionEdge._meta.db_table
+    result: dict[str, UnitCounts] = {}
+    pg = connection.vendor == "postgresql"
+    with transaction.atomic(), connection.cursor() as cursor:
+        _drop_temp(cursor)
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {TEMP_UNITS} (person_id integer PRIMARY KEY, "
+            "department varchar(32) NOT NULL, branch varchar(32) NOT NULL, "
+            "region varchar(32) NOT NULL)"
+        )
+        cursor.executemany(
+            f"INSERT INTO {TEMP_UNITS} VALUES (%s, %s, %s, %s)",  # noqa: S608 - our temp table
+            [
+                (pk, dep, org.units["branch"].get(pk, ""), org.units["region"].get(pk, ""))
+                for pk, dep in org.units["department"].items()
+            ],
+        )
+        if pg:
+            # The aggregations below fit in memory instead of spilling to disk.
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+        columns = ", ".join(f"{d}_a varchar(32), {d}_b varchar(32)" for d in DIMENSIONS)
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {TEMP_PAIRS} (a integer NOT NULL, b integer NOT NULL, "
+            f"w integer NOT NULL, {columns})"
+        )
+        unit_columns = ", ".join(f"ua.{d}, ub.{d}" for d in DIMENSIONS)
+        cursor.execute(
+            f"INSERT INTO {TEMP_PAIRS} SELECT x.a, x.b, x.w, {unit_columns} FROM ("  # noqa: S608
+            f"SELECT a_id AS a, b_id AS b, COUNT(*) AS w FROM {table} "
+            "WHERE day >= %s AND day < %s GROUP BY a_id, b_id) x "
+            f"JOIN {TEMP_UNITS} ua ON ua.person_id = x.a "
+            f"JOIN {TEMP_UNITS} ub ON ub.person_id = x.b",
+            [start, end],
+        )
+        if pg:
+            cursor.execute(f"ANALYZE {TEMP_PAIRS}")
+        for dim in DIMENSIONS:
+            # dim is one of DIMENSIONS (a column of the temporary table), never input.
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {TEMP_TOUCH} AS "  # noqa: S608
+                f"SELECT p, own, other, SUM(w) AS w FROM ("
+                f"SELECT a AS p, {dim}_a AS own, {dim}_b AS other, w FROM {TEMP_PAIRS} "
+                f"UNION ALL SELECT b, {dim}_b, {dim}_a, w FROM {TEMP_PAIRS}"
+                ") t GROUP BY p, own, other"
+            )
+            cursor.execute(
+                f"SELECT own, other, COUNT(*), SUM(w) FROM {TEMP_TOUCH} GROUP BY own, other"  # noqa: S608
+            )
+            counts: dict[tuple[str, str], int] = {}
+            touches: dict[tuple[str, str], int] = {}
+            for ka, kb, people, weight in cursor.fetchall():
+                touches[(ka, kb)] = people
+                if ka < kb:
+                    counts[(ka, kb)] = int(weight)
+                elif ka == kb:
+                    counts[(ka, kb)] = int(weight) // 2  # each end counted it once
+            cursor.execute(
+                f"SELECT own, COUNT(DISTINCT p) FROM {TEMP_TOUCH} GROUP BY own"  # noqa: S608
+            )
+            own = dict(cursor.fetchall())
+            cursor.execute(
+                f"SELECT COUNT(DISTINCT p) FROM {TEMP_TOUCH} WHERE own <> other"  # noqa: S608
+            )
+            cross_people = cursor.fetchone()[0]
+            cursor.execute(f"DROP TABLE {TEMP_TOUCH}")
+            result[dim] = _from_touches(counts, touches, own, cross_people)
+        _drop_temp(cursor)
+    return result
+
+
+def _drop_temp(cursor: CursorWrapper) -> None:
+    for name in (TEMP_TOUCH, TEMP_PAIRS, TEMP_UNITS):
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def interaction_rows(condensed: dict[str, UnitCounts], org: Org, min_group: int) -> list[Row]:
+    """Interactions in total and across lines, the unit x unit matrix and the unit graph."""
+    rows: list[Row] = []
+    first = condensed[DIMENSIONS[0]]
+    total = sum(n for n, _p in first.cells.values())
+    rows.append(Row("org", "interactions", total, first.involved))
+    for dim in DIMENSIONS:
+        counts = condensed[dim]
+        cross = sum(n for (ka, kb), (n, _p) in counts.cells.items() if ka != kb)
+        rows.append(Row("org", f"cross_{dim}", cross, counts.cross_people))
+        rows.append(Row("org", f"within_{dim}", total - cross, counts.within_people))
+        for (ka, kb), (n, people) in counts.cells.items():
+            rows.append(Row(dim, "matrix", n, people, key=ka, key2=kb))
+        rows.extend(_unit_graph_rows(dim, counts, set(org.units[dim].values()), min_group))
     return rows
 
 
 def _unit_graph_rows(
-    dim: str,
-    cells: dict[tuple[str, str], int],
-    cell_people: dict[tuple[str, str], set[int]],
-    units: dict[int, str],
-    min_group: int,
+    dim: str, counts: UnitCounts, all_units: set[str], min_group: int
 ) -> list[Row]:
     """Units as nodes, joined where at least ``min_group`` people interacted across them: a
-    connection nobody may see does not count either."""
+    connection nobody may see does not count either. (networkx on the unit graph: a few
+    hundred nodes, never the people.)"""
     graph = nx.Graph()
-    graph.add_nodes_from(k for k in set(units.values()) if k)
-    for (ka, kb), count in cells.items():
-        if ka and kb and ka != kb and len(cell_people[(ka, kb)]) >= min_group:
-            graph.add_edge(ka, kb, weight=count)
-    involved = {p for s in cell_people.values() for p in s}
-    people = len(involved)
+    graph.add_nodes_from(k for k in all_units if k)
+    for (ka, kb), (n, people) in counts.cells.items():
+        if ka and kb and ka != kb and people >= min_group:
+            graph.add_edge(ka, kb, weight=n)
+    people = counts.involved
     # A unit's own figure is about its own people: from how many of them it comes.
-    own: dict[str, int] = defaultdict(int)
-    for p in involved:
-        own[units[p]] += 1
-    rows = [Row(dim, "connected_units", graph.degree(n), own[n], key=n) for n in graph.nodes]
+    rows = [
+        Row(dim, "connected_units", graph.degree(n), counts.own.get(n, 0), key=n)
+        for n in graph.nodes
+    ]
     n = graph.number_of_nodes()
     if n < 2:
         return rows
@@ -176,22 +322,22 @@ def _unit_graph_rows(
     return rows
 
 
-def silo_rows(act: Activity, org: Org) -> list[Row]:
+def silo_rows(condensed: dict[str, UnitCounts]) -> list[Row]:
     """The silo index: modularity of the people graph partitioned by department (1 = every
-    interaction stays inside a department, 0 = departments say nothing about who meets)."""
-    departments = org.units["department"]
-    graph = nx.Graph()
-    for a, b, _day in act.edges:
-        if a in departments and b in departments:
-            weight = graph.get_edge_data(a, b, {"weight": 0})["weight"]
-            graph.add_edge(a, b, weight=weight + 1)
-    if graph.number_of_edges() == 0:
+    interaction stays inside a department, 0 = departments say nothing about who meets).
+
+    Computed on the department graph (interactions inside a department as a loop): for a
+    partition into departments the modularity of the people graph only depends on the
+    weights inside and between departments, so it is the same number (tests cross-check it
+    with networkx on the people graph)."""
+    counts = condensed["department"]
+    if not counts.cells:
         return []
-    groups: dict[str, set[int]] = defaultdict(set)
-    for node in graph.nodes:
-        groups[departments[node]].add(node)
-    value = nx.community.modularity(graph, groups.values(), weight="weight")
-    return [Row("org", "silo_index", round(value, 4), graph.number_of_nodes())]
+    graph = nx.Graph()
+    for (ka, kb), (n, _people) in counts.cells.items():
+        graph.add_edge(ka, kb, weight=n)
+    value = nx.community.modularity(graph, [{k} for k in graph.nodes], weight="weight")
+    return [Row("org", "silo_index", round(value, 4), counts.involved)]
 
 
 def community_rows(start: date, end: date) -> list[Row]:
@@ -246,6 +392,25 @@ def community_rows(start: date, end: date) -> list[Row]:
     return rows
 
 
+# The searches without results the dashboard can show at most (of those from enough people).
+MISSED_SEARCHES = 200
+
+
+def missed_search_rows(period: str, start: date) -> list[Row]:
+    """What people searched for and did not find, per month: each text with the number of
+    distinct people who searched for it (suppression withholds those below the minimum
+    group). Weeks have none: a month next to its weeks could single out a searcher."""
+    if period != "month":
+        return []
+    found = (
+        MissedSearch.objects.filter(month=start)
+        .values("text")
+        .annotate(people=Count("searcher"))
+        .order_by("-people", "text")[:MISSED_SEARCHES]
+    )
+    return [Row("search", "missed", r["people"], r["people"], key=r["text"]) for r in found]
+
+
 def adoption_rows(end: date, org: Org) -> list[Row]:
     """People who have taken part at least once up to the end of the period."""
     from hanse.posts.models import Comment, Post, Reaction  # read while computing only
@@ -274,11 +439,13 @@ def compute_period(period: str, start: date, *, min_group: int, org: Org | None 
     end = period_end(period, start)
     org = org or load_org()
     act = load_activity(start, end)
+    condensed = condense(start, end, org)
     rows = person_rows(act, org)
-    rows += interaction_rows(act, org, min_group)
-    rows += silo_rows(act, org)
+    rows += interaction_rows(condensed, org, min_group)
+    rows += silo_rows(condensed)
     rows += community_rows(start, end)
     rows += adoption_rows(end, org)
+    rows += missed_search_rows(period, start)
     with transaction.atomic():
         Aggregate.objects.filter(period=period, start=start).delete()
         Aggregate.objects.bulk_create(
@@ -334,6 +501,20 @@ def refresh_suppression(
     Aggregate.objects.filter(query).update(hidden=False)
     for i in range(0, len(hidden_ids), 5000):
         Aggregate.objects.filter(pk__in=hidden_ids[i : i + 5000]).update(hidden=True)
+    analytics_cache.bump()
+
+
+def refresh_all_suppression(*, min_group: int) -> int:
+    """Decide the flags of every computed period again (the minimum group was raised: a
+    figure shown under the old N may now have to be withheld). Returns the periods done."""
+    org = load_org()
+    done: set[tuple[str, date]] = set()
+    found = Aggregate.objects.values_list("period", "start").distinct().order_by("start")
+    for period, start in found:
+        if (period, start) not in done:
+            refresh_suppression(period, start, min_group=min_group, org=org)
+            done.add((period, start))
+    return len(done)
 
 
 def pairs_of(members: list[int]) -> list[tuple[int, int]]:

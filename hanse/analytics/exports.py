@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from hanse.analytics import cache as analytics_cache
 from hanse.analytics import selectors
 from hanse.analytics.org import DIMENSIONS
 from hanse.core import interactions
@@ -40,7 +41,16 @@ class Table:
     source: Any = None
 
 
-TABLES = ("series", "figures", "units", "matrix", "network_nodes", "network", "communities")
+TABLES = (
+    "series",
+    "figures",
+    "units",
+    "matrix",
+    "network_nodes",
+    "network",
+    "communities",
+    "searches",
+)
 
 
 def tidy(value: Any) -> Any:
@@ -74,6 +84,14 @@ def kind_labels() -> list[str]:
 
 
 def tables(chosen: Choice) -> dict[str, Table]:
+    """Every table of the chosen period, from the cache of this generation (hanse/analytics/
+    cache.py): the page, its CSV files and the API read the same figures."""
+    return analytics_cache.cached(
+        "tables", (chosen.period, chosen.start, chosen.dimension), lambda: build_tables(chosen)
+    )
+
+
+def build_tables(chosen: Choice) -> dict[str, Table]:
     dates, values = selectors.series(chosen.period)
     keys = list(selectors.KPI_LABELS)
     result = {
@@ -147,6 +165,16 @@ def tables(chosen: Choice) -> dict[str, Table]:
             for c in selectors.communities(period, start)
         ],
     )
+    result["searches"] = Table(
+        [_("Searched for"), _("People")],
+        [[text, people] for text, people in selectors.missed_searches(period, start)],
+    )
     for table in result.values():
-        table.rows = [[tidy(cell) for cell in row] for row in table.rows]
+        # Plain text in the reader's language: the tables are cached per language.
+        table.headers = [str(h) for h in table.headers]
+        table.rows = [[_text(tidy(cell)) for cell in row] for row in table.rows]
     return result
+
+
+def _text(value: Any) -> Any:
+    return value if value is None or isinstance(value, int | float | str) else str(value)

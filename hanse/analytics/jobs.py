@@ -11,4 +11,10 @@ SCHEDULES = (
         task="hanse.analytics.tasks.compute_daily_analytics",
         at=time(2, 30),
     ),
+    # The monthly summary for the analysts: on the first, once the night computed the month.
+    Schedule(
+        name="analytics.monthly_summary",
+        task="hanse.analytics.tasks.send_monthly_analytics",
+        at=time(7, 0),
+    ),
 )

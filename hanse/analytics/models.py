@@ -73,7 +73,8 @@ class Aggregate(models.Model):
     start = models.DateField()
     dimension = models.CharField(max_length=12)  # org, department, branch, region, community
     measure = models.CharField(max_length=32)
-    key = models.CharField(max_length=32, blank=True, default="")
+    # A unit's id, or for searches without results the words searched for.
+    key = models.CharField(max_length=100, blank=True, default="")
     key2 = models.CharField(max_length=32, blank=True, default="")
     value = models.FloatField()
     people = models.PositiveIntegerField()
@@ -92,3 +93,24 @@ class Aggregate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.start} {self.dimension} {self.measure}"
+
+
+class MissedSearch(models.Model):
+    """Someone searched for ``text`` in ``month`` and found nothing: one row per person,
+    month and text, for counting distinct people. ``searcher`` is a keyed hash of the month
+    and the person (never their id, different every month); the rows are deleted with the raw
+    edges once their month is folded into its aggregates."""
+
+    month = models.DateField(db_index=True)
+    text = models.CharField(max_length=100)
+    searcher = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "text", "searcher"], name="analytics_missed_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.text}"

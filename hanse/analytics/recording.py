@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
+from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 
-from hanse.analytics.models import AnalyticsSettings, InteractionEdge
+from hanse.analytics.models import AnalyticsSettings, InteractionEdge, MissedSearch
 from hanse.core.interactions import Edge, Sink
 
 CACHE_KEY = "analytics:recording"
@@ -36,6 +39,14 @@ def forget_switch(sender: Any, **kwargs: Any) -> None:
     cache.delete(CACHE_KEY)
 
 
+def searcher_digest(person_id: int, month: date) -> str:
+    """A keyed hash of the person and the month: counts the same person once a month, and
+    cannot be followed from one month to the next nor turned back into the person without
+    the server's secret."""
+    key = f"analytics-missed-search:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, f"{month.isoformat()}:{person_id}".encode(), "sha256").hexdigest()[:32]
+
+
 class EdgeSink(Sink):
     def enabled(self) -> bool:
         return recording_enabled()
@@ -44,5 +55,16 @@ class EdgeSink(Sink):
         # The same pair, kind and day twice is one edge: the unique constraint decides.
         InteractionEdge.objects.bulk_create(
             [InteractionEdge(kind=e.kind, a_id=e.a_id, b_id=e.b_id, day=e.day) for e in edges],
+            ignore_conflicts=True,
+        )
+
+    def search_missed(self, person_id: int, text: str, day: date) -> None:
+        month = day.replace(day=1)
+        MissedSearch.objects.bulk_create(
+            [
+                MissedSearch(
+                    month=month, text=text[:100], searcher=searcher_digest(person_id, month)
+                )
+            ],
             ignore_conflicts=True,
         )

@@ -206,6 +206,19 @@ def communities(period: str, start: date) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: -float(r["active_members"]))[:20]
 
 
+def missed_searches(period: str, start: date) -> list[tuple[str, float]]:
+    """What people searched for without finding it (months only), by people: visible only."""
+    if period != "month":
+        return []
+    rows = Aggregate.objects.filter(
+        period=period, start=start, dimension="search", measure="missed", hidden=False
+    ).order_by("-value", "key")[:MISSED_SHOWN]
+    return list(rows.values_list("key", "value"))
+
+
+MISSED_SHOWN = 20
+
+
 @dataclass
 class MyNetwork:
     colleagues: list[dict[str, Any]]

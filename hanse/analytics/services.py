@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hanse.analytics.models import Aggregate, AnalyticsSettings, InteractionEdge
+from hanse.analytics.models import Aggregate, AnalyticsSettings, InteractionEdge, MissedSearch
 from hanse.analytics.periods import month_start, period_end, periods_touching, week_start
 from hanse.analytics.rules import may_manage_analytics
 from hanse.audit.services import record
@@ -39,6 +39,7 @@ def analytics_enable(
         raise ServiceError(_("The reason may have at most 300 characters."), code="too_long")
     with transaction.atomic():
         row = AnalyticsSettings.objects.select_for_update().get_or_create(pk=1)[0]
+        raised = min_group is not None and min_group != row.min_group
         if min_group is not None:
             _check_min_group(row, min_group)
             row.min_group = min_group
@@ -54,6 +55,8 @@ def analytics_enable(
             target=row,
             data={"reason": reason, "min_group": row.min_group},
         )
+        if raised:
+            _resuppress(row.min_group)
     return row
 
 
@@ -96,7 +99,15 @@ def min_group_raise(
         row.min_group = value
         row.save(update_fields=["min_group"])
         record("analytics.min_group", actor=by, request=request, target=row, data={"n": value})
+        _resuppress(value)
     return row
+
+
+def _resuppress(min_group: int) -> None:
+    """Withhold, in the same transaction, what the raised minimum group no longer allows."""
+    from hanse.analytics.compute import refresh_all_suppression  # reads every content app
+
+    refresh_all_suppression(min_group=min_group)
 
 
 def retention_horizon(today: Any = None) -> Any:
@@ -113,9 +124,23 @@ def edges_expire(*, today: Any = None) -> int:
     """Fold raw edges older than the retention into aggregates, then delete them: a period
     wholly before the horizon without aggregates is computed first."""
     horizon = retention_horizon(today)
+    missed_searches_expire(horizon)
     if not edges_fold(horizon):
         return 0
     deleted, _ = InteractionEdge.objects.filter(day__lt=horizon).delete()
+    return deleted
+
+
+def missed_searches_expire(horizon: Any) -> int:
+    """Searches without results of months wholly before the horizon: folded into their
+    month's aggregates (computed first if it has none), then deleted."""
+    from hanse.analytics.compute import compute_period  # reads every content app
+
+    old = MissedSearch.objects.filter(month__lt=month_start(horizon))
+    for month in old.values_list("month", flat=True).distinct():
+        if not Aggregate.objects.filter(period="month", start=month).exists():
+            compute_period("month", month, min_group=current().min_group)
+    deleted, _ = old.delete()
     return deleted
 
 

@@ -32,3 +32,12 @@ def run_daily(today: date | None = None) -> int:
 def compute_daily_analytics() -> int:
     """The scheduled daily run (see run_daily)."""
     return run_daily()
+
+
+@task()
+def send_monthly_analytics() -> int:
+    """The monthly summary for the analysts (runs daily; acts on the first of a month)."""
+    from hanse.analytics.notifications import send_monthly_summary
+
+    today = timezone.localdate()
+    return send_monthly_summary(today) if today.day == 1 else 0

@@ -6,16 +6,20 @@ from __future__ import annotations
 import csv
 import io
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from hanse.analytics import cache as analytics_cache
 from hanse.analytics import charts, exports, rules, selectors, services
 from hanse.analytics.org import DIMENSIONS
 from hanse.audit.services import record
@@ -44,44 +48,62 @@ def choice(request: HttpRequest) -> exports.Choice:
 def dashboard(request: HttpRequest) -> HttpResponse:
     viewer = _require_role(request)
     chosen = choice(request)
-    tables = exports.tables(chosen)
     record(
         "analytics.viewed",
         actor=viewer,
         request=request,
         data=chosen.as_data(),
     )
-    dates, values = selectors.series(chosen.period)
-    labels = {k: str(v) for k, v in selectors.KPI_LABELS.items()}
-    people_keys = ["active", "adopted"]
-    share_keys = ["share_cross_department", "share_cross_branch", "share_posters"]
-    people_chart = charts.line_chart(dates, {k: values[k] for k in ("active", "adopted")}, labels)
-    shares_chart = charts.line_chart(
-        dates,
-        {k: values[k] for k in ("share_cross_department", "share_cross_branch", "share_posters")},
-        labels,
+    # The figures' part of the page (charts and table views, some thousand template nodes)
+    # is rendered once per generation, period, unit kind and language (hanse/analytics/cache.py).
+    figures_html = analytics_cache.cached(
+        "figures-html",
+        (chosen.period, chosen.start, chosen.dimension),
+        lambda: _figures_html(chosen),
     )
-    matrix = tables["matrix"].source
-    unit_rows = tables["units"].rows
-    network_nodes = [(r[0], r[1], r[2]) for r in tables["network_nodes"].rows]
-    network_edges = [(r[0], r[2], r[4]) for r in tables["network"].rows]
     return render(
         request,
         "analytics/dashboard.html",
         {
             "chosen": chosen,
-            "tables": tables,
-            "people_chart": people_chart,
-            "people_legend": charts.legend(people_keys, labels),
-            "shares_legend": charts.legend(share_keys, labels),
-            "shares_chart": shares_chart,
-            "heatmap": charts.heatmap(matrix.labels, matrix.cells) if matrix else "",
-            "network_chart": charts.network(network_nodes, network_edges),
-            "unit_rows": unit_rows,
+            "figures_html": mark_safe(figures_html),  # noqa: S308 - our own rendered template
             "dimensions": [(d, selectors.DIMENSION_LABELS[d]) for d in DIMENSIONS],
             "min_group": selectors.min_group(),
         },
     )
+
+
+def _figures_html(chosen: exports.Choice) -> str:
+    tables = exports.tables(chosen)
+    return render_to_string(
+        "analytics/_figures.html",
+        {
+            "tables": tables,
+            "chosen": chosen,
+            "min_group": selectors.min_group(),
+            "query": urlencode(chosen.as_data()),
+            **_pictures(chosen, tables),
+        },
+    )
+
+
+def _pictures(chosen: exports.Choice, tables: dict[str, exports.Table]) -> dict[str, Any]:
+    """The charts of the dashboard (SVG text, cached with the tables they draw)."""
+    dates, values = selectors.series(chosen.period)
+    labels = {k: str(v) for k, v in selectors.KPI_LABELS.items()}
+    people_keys = ["active", "adopted"]
+    share_keys = ["share_cross_department", "share_cross_branch", "share_posters"]
+    matrix = tables["matrix"].source
+    network_nodes = [(r[0], r[1], r[2]) for r in tables["network_nodes"].rows]
+    network_edges = [(r[0], r[2], r[4]) for r in tables["network"].rows]
+    return {
+        "people_chart": charts.line_chart(dates, {k: values[k] for k in people_keys}, labels),
+        "people_legend": charts.legend(people_keys, labels),
+        "shares_legend": charts.legend(share_keys, labels),
+        "shares_chart": charts.line_chart(dates, {k: values[k] for k in share_keys}, labels),
+        "heatmap": charts.heatmap(matrix.labels, matrix.cells) if matrix else "",
+        "network_chart": charts.network(network_nodes, network_edges),
+    }
 
 
 def _csv_cell(value: Any) -> str:

@@ -62,6 +62,9 @@ class Sink:
     def __call__(self, edges: list[Edge]) -> None:
         raise NotImplementedError
 
+    def search_missed(self, person_id: int, text: str, day: date) -> None:
+        """A search that found nothing (see ``search_missed`` below); ignored by default."""
+
 
 _kinds: dict[str, InteractionKind] = {}
 _sink: Sink | None = None
@@ -138,3 +141,18 @@ def interactions(kind: str, pairs: Pairs | Callable[[], Pairs], day: date) -> No
     if _sink is None or (not callable(pairs) and not pairs):
         return
     transaction.on_commit(lambda: _deliver(kind, pairs, day))
+
+
+def search_missed(person_id: int | None, text: str, day: date) -> None:
+    """Report a search that found nothing: network analytics show what people look for and
+    do not find, counted by distinct people per month and withheld below the minimum group.
+    The sink keeps no person id (hanse/analytics/recording.py). Never fails the search."""
+    sink = _sink
+    text = " ".join((text or "").split()).lower()
+    if sink is None or person_id is None or not text:
+        return
+    try:
+        if sink.enabled():
+            sink.search_missed(person_id, text, day)
+    except Exception:
+        logger.exception("Recording a search without results failed")

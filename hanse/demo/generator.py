@@ -27,6 +27,7 @@ from hanse.demo import (
     people,
     posts,
 )
+from hanse.demo.analytics import create_analytics
 from hanse.demo.context import SIZES, DemoContext, ProgressFactory, SizeSpec, no_progress
 from hanse.demo.data import DEMO_USERNAMES, MAIL_DOMAIN
 from hanse.demo.ideas import create_ideas
@@ -68,6 +69,10 @@ PHASES: list[tuple[str, Phase]] = [
     ("townhalls", create_townhalls),
     # Ideas, experiments and consent decisions of the Connectoren (issue 17).
     ("ideas", create_ideas),
+    # Network analytics (issue 19): on, with edges from the content above and the last
+    # weeks and months computed, so the dashboard is not empty on the first day. Last: it
+    # reads what the phases before wrote.
+    ("analytics", create_analytics),
 ]
 
 

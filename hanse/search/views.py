@@ -14,11 +14,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hanse.communities.models import Community
-from hanse.core import http, searchable
+from hanse.core import http, interactions, searchable
 from hanse.core.errors import ServiceError
 from hanse.core.replicas import replica_view
 from hanse.people.models import OrgUnit, User
@@ -149,6 +150,11 @@ def results(request: HttpRequest) -> HttpResponse:
     found: selectors.SearchResults | None = None
     if query.text or filtered:
         found = selectors.search(user=me, query=query)
+        missed = not sum(found.counts.values()) and found.message is None and query.page == 1
+        if query.text and not filtered and missed:
+            # What people look for and do not find: counted by network analytics (if on),
+            # per month and by distinct people, never with the person (hanse/core).
+            interactions.search_missed(me.pk, query.text, timezone.localdate())
     current_type = query.types[0] if query.types else ""
     context = {
         "form": form,

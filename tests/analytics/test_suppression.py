@@ -10,7 +10,13 @@ from collections import defaultdict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hanse.analytics.compute import Activity, Row, interaction_rows, person_rows
+from hanse.analytics.compute import (
+    Activity,
+    Row,
+    condense_edges,
+    interaction_rows,
+    person_rows,
+)
 from hanse.analytics.org import DIMENSIONS, Org
 from hanse.analytics.periods import weeks_tiling
 from hanse.analytics.suppression import Cell, CellId, groups_for, suppress, tiling_groups
@@ -104,7 +110,7 @@ def test_no_shown_figure_comes_from_fewer_than_n(case: tuple[Org, Activity, int]
     cells: dict[CellId, Cell] = {}
     who: dict[CellId, set[int]] = {}
     for period, start, part in periods:
-        rows = person_rows(part, org) + interaction_rows(part, org, n)
+        rows = person_rows(part, org) + interaction_rows(condense_edges(part.edges, org), org, n)
         cells.update(cells_of(period, start, rows))
         for key, people in truth(part, org).items():
             who[(period, start.isoformat(), *key)] = people
