@@ -9,7 +9,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hanse.analytics.models import InteractionEdge
+from hanse.analytics.models import InteractionEdge, MissedSearch
+from hanse.analytics.recording import searcher_digest
 from hanse.core import personal_data
 
 
@@ -37,7 +38,12 @@ def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
             moved.append(InteractionEdge(kind=kind, a_id=low, b_id=high, day=day))
         InteractionEdge.objects.bulk_create(moved, ignore_conflicts=True)
     edges.delete()
-    return {"interaction_edges": count}
+    # Searches without results are stored under a keyed hash of person and month, which the
+    # server can recompute: they are the person's too, and go under either policy.
+    months = MissedSearch.objects.values_list("month", flat=True).distinct()
+    digests = [searcher_digest(user.pk, month) for month in months]
+    searches, _kinds = MissedSearch.objects.filter(searcher__in=digests).delete()
+    return {"interaction_edges": count, "missed_searches": searches}
 
 
 def register() -> None:

@@ -86,3 +86,20 @@ def test_folded_and_deleted_with_the_raw_edges(
         ).people
         == 5
     )
+
+
+def test_erasure_takes_the_persons_searches_and_leaves_the_others(
+    make_user: Callable[..., User], enabled: AnalyticsSettings
+) -> None:
+    """The keyed hash can be recomputed by the server, so the rows are the person's data: an
+    erasure (either policy) removes theirs and nobody else's."""
+    from hanse.core import personal_data
+
+    leaving, staying, pseudonym = make_user("geht"), make_user("bleibt"), make_user("former")
+    _searched([leaving, staying], "quxvorlage", MONTH)
+    _searched([leaving], "quxplan", MONTH.replace(month=4))
+    (eraser,) = [e for e in personal_data.all_erasers() if e.key == "analytics"]
+    assert eraser.erase is not None
+    counts = eraser.erase(leaving, personal_data.Erasure("pseudonymise", pseudonym))
+    assert counts["missed_searches"] == 2
+    assert list(MissedSearch.objects.values_list("text", flat=True)) == ["quxvorlage"]
