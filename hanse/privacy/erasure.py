@@ -80,6 +80,8 @@ KIND_LABELS = {
     "notifications_caused": _("notifications caused"),
     "sessions": _("sessions"),
     "interaction_edges": _("analytics interaction records"),
+    "missed_searches": _("searches without results"),
+    "guest_invitations": _("guest invitations"),
     "saved_searches": _("saved searches"),
     "index_documents": _("search index entries"),
     "rows": _("rows of the account"),

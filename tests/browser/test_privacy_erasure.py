@@ -40,7 +40,7 @@ def test_find_confirm_and_start(
     page.get_by_label("Username").fill("annab")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Erase Anna Becker")).to_be_visible()
-    expect(page.get_by_text("1 posts").first).to_be_visible()
+    expect(page.get_by_text("posts: 1").first).to_be_visible()
     axe_check(page)
     _shots(page, "erasure-confirm")
     page.get_by_label("Delete").check()

@@ -311,7 +311,7 @@ def test_confirmation_page_shows_counts_and_needs_the_username(
     page = client.get(url).content.decode()
     assert "Anna Becker" in page
     assert "audit log" in page
-    assert "2 posts" in page
+    assert "posts: 2" in page
     wrong = client.post(url, {"policy": "delete", "confirm": "anna"})
     assert wrong.status_code == 400
     assert "Type the username exactly" in wrong.content.decode()
