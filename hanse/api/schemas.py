@@ -83,6 +83,17 @@ class PersonRef(Schema):
         default="", description="A guest's organisation; empty otherwise."
     )
 
+    @classmethod
+    def of(cls, user: Any) -> PersonRef:
+        """The one way a person becomes a reference, so that every endpoint marks guests."""
+        guest = bool(getattr(user, "is_guest", False))
+        return cls(
+            username=user.username,
+            display_name=user.display_name,
+            is_guest=guest,
+            guest_organisation=user.guest_organisation if guest else "",
+        )
+
 
 class UnitRef(Schema):
     """An org unit as other objects refer to it."""

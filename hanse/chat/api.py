@@ -182,7 +182,7 @@ class BrowseQuery(OffsetQuery):
 def _person(user: User | None) -> PersonRef | None:
     if user is None:
         return None
-    return PersonRef(username=user.username, display_name=user.display_name)
+    return PersonRef.of(user)
 
 
 def _people(usernames: list[str]) -> list[User]:

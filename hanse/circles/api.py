@@ -128,7 +128,7 @@ def _signup_out(s: SignUp) -> SignUpOut:
 
 
 def _person(u: User) -> PersonRef:
-    return PersonRef(username=u.username, display_name=u.display_name)
+    return PersonRef.of(u)
 
 
 def _circle_out(c: Circle) -> CircleOut:

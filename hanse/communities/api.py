@@ -148,7 +148,7 @@ def _out(community: Community) -> CommunityOut:
 
 
 def _person(user: User) -> PersonRef:
-    return PersonRef(username=user.username, display_name=user.display_name)
+    return PersonRef.of(user)
 
 
 def _member(membership: Membership) -> CommunityMemberOut:

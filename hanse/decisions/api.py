@@ -22,7 +22,7 @@ router = Router(tags=["decisions"])
 def _person(user: object | None) -> PersonRef | None:
     if user is None:
         return None
-    return PersonRef(username=user.username, display_name=user.display_name)  # type: ignore[attr-defined]
+    return PersonRef.of(user)
 
 
 class ProposalOut(Schema):

@@ -198,7 +198,7 @@ def _range(query: RangeQuery) -> tuple[datetime, datetime]:
 
 
 def _person(user: User) -> PersonRef:
-    return PersonRef(username=user.username, display_name=user.display_name)
+    return PersonRef.of(user)
 
 
 def _occurrence_out(occ: Occurrence) -> OccurrenceOut:

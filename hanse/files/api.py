@@ -75,7 +75,7 @@ class FolderIn(Schema):
 def _person(user: object | None) -> PersonRef | None:
     if user is None:
         return None
-    return PersonRef(username=user.username, display_name=user.display_name)  # type: ignore[attr-defined]
+    return PersonRef.of(user)
 
 
 def _version_out(version: FileVersion) -> VersionOut:

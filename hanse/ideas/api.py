@@ -28,7 +28,7 @@ router = Router(tags=["ideas"])
 def _person(user: object | None) -> PersonRef | None:
     if user is None:
         return None
-    return PersonRef(username=user.username, display_name=user.display_name)  # type: ignore[attr-defined]
+    return PersonRef.of(user)
 
 
 class CampaignOut(Schema):

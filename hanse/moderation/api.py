@@ -69,7 +69,7 @@ class ModerationDecisionOut(Schema):
 def _person(user: object | None) -> PersonRef | None:
     if user is None:
         return None
-    return PersonRef(username=user.username, display_name=user.display_name)  # type: ignore[attr-defined]
+    return PersonRef.of(user)
 
 
 def _report(r: Report) -> ModerationReportOut:

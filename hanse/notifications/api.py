@@ -94,9 +94,7 @@ class CommunityLevelOut(Schema):
 
 def _out(n: Notification) -> NotificationOut:
     text = registry.get(n.type).render(n)
-    actor = (
-        PersonRef(username=n.actor.username, display_name=n.actor.display_name) if n.actor else None
-    )
+    actor = PersonRef.of(n.actor) if n.actor else None
     return NotificationOut(
         id=n.pk,
         type=n.type,

@@ -254,7 +254,7 @@ class QuestionsQuery(OffsetQuery):
 
 
 def _person(user: Any) -> PersonRef:
-    return PersonRef(username=user.username, display_name=user.display_name)
+    return PersonRef.of(user)
 
 
 def question_out(q: Question) -> QuestionOut:

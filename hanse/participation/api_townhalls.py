@@ -80,7 +80,7 @@ class VotesOut(Schema):
 
 
 def _person(user: Any) -> PersonRef:
-    return PersonRef(username=user.username, display_name=user.display_name)
+    return PersonRef.of(user)
 
 
 def townhall_out(request: HttpRequest, townhall: TownHall) -> TownHallOut:

@@ -137,10 +137,10 @@ class OrgUnitDetailOut(OrgUnitOut):
 # --- People -----------------------------------------------------------------------------------
 
 
-def _ref(person: User | None) -> dict[str, str] | None:
+def _ref(person: User | None) -> dict[str, Any] | None:
     if person is None:
         return None
-    return {"username": person.username, "display_name": person.display_name}
+    return PersonRef.of(person).model_dump()
 
 
 def _person(person: User) -> dict[str, Any]:

@@ -132,9 +132,7 @@ def _hit_out(
         "snippet": str(hit.snippet),
         "url": hit.url,
         "created_at": hit.created_at,
-        "author": {"username": author.username, "display_name": author.display_name}
-        if author
-        else None,
+        "author": PersonRef.of(author).model_dump() if author else None,
         "community": {"slug": community.slug, "name": community.name} if community else None,
         "score": hit.score,
     }
@@ -190,7 +188,7 @@ def _expert_out(e: experts.Expert) -> dict[str, Any]:
     if person is None:  # experts_list keeps only found people
         raise ValueError("an expert without a person")
     return {
-        "person": {"username": person.username, "display_name": person.display_name},
+        "person": PersonRef.of(person).model_dump(),
         "job_title": person.job_title,
         "unit": person.org_unit.name if person.org_unit else None,
         "reasons": e.reasons,

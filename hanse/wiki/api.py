@@ -26,7 +26,7 @@ WRITE_ERRORS = {**ERRORS, 409: Error}
 def _person(user: object | None) -> PersonRef | None:
     if user is None:
         return None
-    return PersonRef(username=user.username, display_name=user.display_name)  # type: ignore[attr-defined]
+    return PersonRef.of(user)
 
 
 class PageSummary(Schema):

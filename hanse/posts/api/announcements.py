@@ -163,10 +163,7 @@ def _out(announcement: Announcement) -> AnnouncementOut:
         title=announcement.title,
         body=announcement.body,
         body_html=announcement.body_html,
-        author=PersonRef(
-            username=announcement.author.username,
-            display_name=announcement.author.display_name,
-        ),
+        author=PersonRef.of(announcement.author),
         audience=[
             UnitRef(id=u.pk, slug=u.slug, name=u.name) for u in announcement.audience_units.all()
         ],

@@ -30,7 +30,7 @@ from hanse.posts.selectors.posts import CommentItem
 
 
 def person_ref(user: User) -> PersonRef:
-    return PersonRef(username=user.username, display_name=user.display_name)
+    return PersonRef.of(user)
 
 
 def community_ref(post: Post) -> CommunityRef | None:
