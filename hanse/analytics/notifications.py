@@ -91,6 +91,7 @@ def analysts() -> QuerySet[User]:
     """People given the analytics role (themselves or through a group), active."""
     from django.contrib.auth.models import Permission
 
+    # At call time: this module is imported from AnalyticsConfig.ready(), before models.
     from hanse.people.models import User
 
     role = Permission.objects.filter(content_type__app_label="analytics", codename="view_analytics")
@@ -104,6 +105,7 @@ def analysts() -> QuerySet[User]:
 def send_monthly_summary(today: date | None = None) -> int:
     """Tell the analysts about the month before ``today`` (once: a second run sends nothing).
     Returns how many were told. Nothing while analytics are off or the month has no figures."""
+    # At call time: this module is imported from AnalyticsConfig.ready(), before models.
     from hanse.notifications.models import Notification
     from hanse.notifications.services import notify
 

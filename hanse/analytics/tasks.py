@@ -37,6 +37,7 @@ def compute_daily_analytics() -> int:
 @task()
 def send_monthly_analytics() -> int:
     """The monthly summary for the analysts (runs daily; acts on the first of a month)."""
+    # Only the monthly run needs the summary (and the notification registry it loads).
     from hanse.analytics.notifications import send_monthly_summary
 
     today = timezone.localdate()

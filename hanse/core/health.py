@@ -73,6 +73,7 @@ def check_redis() -> Check | None:
 def check_object_storage() -> Check | None:
     """The bucket of S3-compatible object storage answers (hanse/core/storage.py); None when
     uploads are kept on the filesystem."""
+    # boto3 is loaded only when readiness is asked, not with every process.
     from hanse.core import storage
 
     try:
@@ -86,6 +87,7 @@ def check_replicas() -> Check | None:
     """The read replicas (hanse/core/replicas.py), each checked now. Always ok: a replica that
     is away or behind is left out and its reads go to the primary, so the app server stays in
     rotation; monitoring sees it here and in ``hanse_database_replica_usable``."""
+    # The router module reads settings of its own; only readiness needs it here.
     from hanse.core import replicas
 
     if not replicas.replica_aliases():

@@ -44,7 +44,7 @@ class GuestInvitation(models.Model):
         related_name="+",
         verbose_name=_("invited by"),
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # The link works until this moment.
     expires_at = models.DateTimeField(_("link valid until"))

@@ -45,7 +45,7 @@ class AccountAdapter(CoreAccountAdapter):
         return required and not sso.recently_signed_in(self.request)
 
     def get_reauthentication_methods(self, user: Any) -> list[dict[str, Any]]:
-        from hanse.identity import sso
+        from hanse.identity import sso  # allauth's socialaccount models: registry ready
 
         methods: list[dict[str, Any]] = super().get_reauthentication_methods(user)
         return methods + sso.reauthentication_methods(self.request, user)

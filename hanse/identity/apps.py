@@ -20,3 +20,22 @@ class IdentityConfig(AppConfig):
         from hanse.identity import personal_data  # its data export (uses the models)
 
         personal_data.register()
+        _name_allauth_fields()
+
+
+def _name_allauth_fields() -> None:
+    """allauth's social account models leave four fields unnamed, so the admin would show
+    their Python names in English ("settings", "app"): give them translatable names."""
+    from django.apps import apps
+
+    if not apps.is_installed("allauth.socialaccount"):
+        return
+    from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+
+    for model, field, label in (
+        (SocialApp, "settings", _("settings")),
+        (SocialToken, "app", _("application")),
+        (SocialToken, "account", _("account")),
+        (SocialAccount, "user", _("user")),
+    ):
+        model._meta.get_field(field).verbose_name = label

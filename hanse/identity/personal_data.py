@@ -56,6 +56,7 @@ def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
     record lists; sign-in records, second factors and directory links go with the account."""
     from django.contrib.sessions.models import Session
 
+    # The session store imports the sessions app; only an erasure needs it.
     from hanse.identity.session_store import SessionStore
 
     ended = 0

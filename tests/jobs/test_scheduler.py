@@ -93,6 +93,7 @@ def test_command_once_creates_jobs_and_runs_interval_jobs(db: None, settings: An
     assert sorted(queued) == [
         "check_saved_searches",
         "check_scheduled_announcements",
+        "deactivate_expired_guests",
         "delete_expired_keys",
         "empty_bin",
         "expire_exports",

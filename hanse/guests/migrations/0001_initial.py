@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.EmailField(max_length=254, verbose_name='e-mail address')),
                 ('organisation', models.CharField(max_length=120, verbose_name='organisation')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
+                ('token_hash', models.CharField(editable=False, max_length=64, unique=True, verbose_name='token hash')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('expires_at', models.DateTimeField(verbose_name='link valid until')),
                 ('access_until', models.DateTimeField(verbose_name='guest access until')),

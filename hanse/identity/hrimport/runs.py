@@ -24,6 +24,7 @@ from hanse.core.errors import ServiceError
 from hanse.identity.hrimport import reader
 from hanse.identity.hrimport.plan import Plan, Progress, apply_plan, plan_import
 from hanse.identity.models import HrImportRun
+from hanse.jobs.outbox import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 Status = HrImportRun.Status
@@ -87,7 +88,7 @@ def run_request(*, data: bytes, file_name: str, by: Any, request: Any = None) ->
             request=request,
             data={"dry_run": True, "rows": len(parsed.rows)},
         )
-        transaction.on_commit(lambda: run_in_queue.enqueue(run.pk))
+        enqueue_on_commit(run_in_queue, run.pk)
     return run
 
 
@@ -121,7 +122,7 @@ def run_confirm(*, preview: HrImportRun, by: Any, request: Any = None) -> HrImpo
             request=request,
             data={"preview_id": preview.pk, "rows": preview.rows},
         )
-        transaction.on_commit(lambda: run_in_queue.enqueue(run.pk))
+        enqueue_on_commit(run_in_queue, run.pk)
     return run
 
 
