@@ -24,10 +24,15 @@ from tests.backup.support import (
     manifest_of,
     seed,
 )
-from tests.support.missing import skip_or_fail
+from tests.support.missing import leave_to_the_postgresql_half, skip_or_fail
 from tests.support.processes import last_json_line, run_python
 
 psycopg = pytest.importorskip("psycopg")
+
+
+@pytest.fixture(autouse=True)
+def _once_under_ci() -> None:
+    leave_to_the_postgresql_half()
 
 
 def _server_url() -> str:
