@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +25,14 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from tests.support.missing import skip_or_fail
-from tests.support.processes import child_env, free_port, last_json_line, run_python
+from tests.support.processes import (
+    Process,
+    child_env,
+    free_port,
+    last_json_line,
+    run_python,
+    wait_http,
+)
 
 SCRIPT = Path(__file__).with_name("oidc_provider.mjs")
 CLIENT_ID = "hanse-test"
@@ -68,7 +73,7 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
 @dataclass
 class OpenIDProvider:
     issuer: str
-    process: subprocess.Popen[bytes]
+    process: Process
     log: Path
 
     def app_settings(self) -> dict[str, Any]:
@@ -118,32 +123,13 @@ def running_provider(directory: Path, callbacks: list[str]) -> Iterator[OpenIDPr
         ),
         "OIDC_ACCOUNTS": json.dumps(ACCOUNTS),
     }
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603  # node and our own script
-            [node, str(SCRIPT)], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+    process = Process([str(SCRIPT)], env, log, program=node)
     issuer = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"oidc-provider exited:\n{log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{issuer}/.well-known/openid-configuration").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"oidc-provider did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.1)
+        wait_http(f"{issuer}/.well-known/openid-configuration", timeout=30, watch=[process])
         yield OpenIDProvider(issuer=issuer, process=process, log=log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        process.stop(timeout=10)
 
 
 @pytest.fixture(scope="session")

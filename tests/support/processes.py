@@ -98,13 +98,15 @@ def makefile_redis_commands() -> list[list[str]]:
 class Process:
     """A child started by a test, its output in a log file."""
 
-    def __init__(self, args: list[str], env: Mapping[str, str], log: Path) -> None:
+    def __init__(
+        self, args: list[str], env: Mapping[str, str], log: Path, *, program: str = sys.executable
+    ) -> None:
         self.args = args
         self.log = log
         handle = log.open("ab")
         try:
-            self.popen = subprocess.Popen(  # noqa: S603  # our own interpreter and arguments
-                [sys.executable, *args],
+            self.popen = subprocess.Popen(  # noqa: S603  # our interpreter (or node) and arguments
+                [program, *args],
                 cwd=BASE_DIR,
                 env=dict(env),
                 stdout=handle,

@@ -9,15 +9,11 @@ from __future__ import annotations
 import datetime
 import json
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -26,7 +22,7 @@ from cryptography.x509.oid import NameOID
 
 from tests.support.missing import skip_or_fail
 from tests.support.oidc import settings_from_env
-from tests.support.processes import child_env, free_port
+from tests.support.processes import Process, child_env, free_port, wait_http
 
 SCRIPT = Path(__file__).with_name("saml_idp.py")
 SLUG = "sso"
@@ -44,7 +40,7 @@ USERS: dict[str, dict[str, str]] = {
 @dataclass
 class SamlIdP:
     base: str
-    process: subprocess.Popen[bytes]
+    process: Process
     log: Path
 
     @property
@@ -112,29 +108,10 @@ def saml_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SamlIdP]:
         SAML_IDP_USERS=json.dumps(USERS),
         XMLSEC1=xmlsec1,
     )
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603  # our interpreter and our own script
-            [sys.executable, str(SCRIPT)], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+    process = Process([str(SCRIPT)], env, log)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the SAML IdP exited:\n{log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{base}/metadata").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the SAML IdP did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.1)
+        wait_http(f"{base}/metadata", timeout=30, watch=[process])
         yield SamlIdP(base=base, process=process, log=log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        process.stop(timeout=10)
