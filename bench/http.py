@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,18 +73,34 @@ def start_uvicorn(env: Mapping[str, str], *, name: str = "hanse-bench") -> Serve
     )  # fmt: skip
     handle.close()
     server = Server(process, port, log)
-    deadline = time.monotonic() + 60
+    wait_listening(process, port, 60, "uvicorn", server.log_text, server.stop)
+    return server
+
+
+def wait_listening(
+    process: subprocess.Popen[bytes],
+    port: int,
+    timeout: float,
+    what: str,
+    log_text: Callable[[], str],
+    stop: Callable[[], None],
+) -> None:
+    """Until ``process`` accepts connections on ``port``; it exiting or ``timeout`` passing
+    raises with the end of its log (and stops it)."""
+    deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"uvicorn did not start:\n{server.log_text()[-3000:]}")
+            raise RuntimeError(f"{what} exited:\n{log_text()[-3000:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return server
+                return
         except OSError:
             if time.monotonic() > deadline:
-                server.stop()
-                raise RuntimeError(f"uvicorn did not listen on {port} within 60 s") from None
-            time.sleep(0.2)
+                stop()
+                raise RuntimeError(
+                    f"{what} did not listen on {port} within {timeout:g} s:\n{log_text()[-3000:]}"
+                ) from None
+            time.sleep(0.1)
 
 
 def session_for(user: Any) -> str:

@@ -19,9 +19,10 @@ import re
 import shutil
 import socket
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench.http import wait_listening
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SHIPPED = BASE_DIR / "deploy" / "nginx.conf"
@@ -182,15 +183,5 @@ def start(
             stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     nginx = Nginx(process, http_port, https_port, cert, workdir)
-    deadline = time.monotonic() + 20
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx exited:\n{nginx.error_log()[-3000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", https_port), timeout=0.5):
-                return nginx
-        except OSError:
-            if time.monotonic() > deadline:
-                nginx.stop()
-                raise RuntimeError(f"nginx did not listen:\n{nginx.error_log()[-3000:]}") from None
-            time.sleep(0.1)
+    wait_listening(process, https_port, 20, "nginx", nginx.error_log, nginx.stop)
+    return nginx
