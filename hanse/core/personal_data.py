@@ -181,3 +181,19 @@ def delete_rows(queryset: models.QuerySet[Any]) -> int:
 def reassign(queryset: models.QuerySet[Any], field_name: str, to: Any) -> int:
     """Point ``field_name`` of these rows at ``to`` (the pseudonym); returns the count."""
     return queryset.update(**{field_name: to})
+
+
+def keep_or_delete(
+    user: Any, erasure: Erasure, kinds: Iterable[tuple[str, type[models.Model], str]]
+) -> dict[str, int]:
+    """For each ``(label, model, field)``: the person's rows move to the pseudonym when the
+    policy keeps content, else they go (with their files). Returns the count per label."""
+    counts: dict[str, int] = {}
+    for label, model, field_name in kinds:
+        rows = model.objects.filter(**{field_name: user})  # type: ignore[attr-defined]
+        if erasure.keeps_content:
+            counts[label] = reassign(rows, field_name, erasure.pseudonym)
+        else:
+            counts[label] = rows.count()
+            delete_rows(rows)
+    return counts

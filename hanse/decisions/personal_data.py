@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core import personal_data
@@ -49,20 +50,12 @@ def _export(user: Any) -> personal_data.Export:
 
 def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
     """Proposals, responses and files stay under the pseudonym or go."""
-    to = erasure.pseudonym
-    counts: dict[str, int] = {}
-    pairs = (
+    pairs: tuple[tuple[str, type[Model], str], ...] = (
         ("proposals", Proposal, "proposer"),
         ("responses", Response, "user"),
         ("files", ProposalAttachment, "uploader"),
     )
-    for label, model, field in pairs:
-        qs = model.objects.filter(**{field: user})
-        if erasure.keeps_content:
-            counts[label] = personal_data.reassign(qs, field, to)
-        else:
-            counts[label] = qs.count()
-            personal_data.delete_rows(qs)
+    counts = personal_data.keep_or_delete(user, erasure, pairs)
     return counts
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core import personal_data
@@ -94,21 +95,14 @@ def _export(user: Any) -> personal_data.Export:
 def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
     """Ideas, comments, experiments and files stay under the pseudonym or go."""
     to = erasure.pseudonym
-    counts: dict[str, int] = {}
-    pairs = (
+    pairs: tuple[tuple[str, type[Model], str], ...] = (
         ("ideas", Idea, "author"),
         ("comments", IdeaComment, "author"),
         ("experiments", Experiment, "owner"),
         ("experiment_updates", ExperimentUpdate, "author"),
         ("files", IdeaAttachment, "uploader"),
     )
-    for label, model, field in pairs:
-        qs = model.objects.filter(**{field: user})
-        if erasure.keeps_content:
-            counts[label] = personal_data.reassign(qs, field, to)
-        else:
-            counts[label] = qs.count()
-            personal_data.delete_rows(qs)
+    counts = personal_data.keep_or_delete(user, erasure, pairs)
     if erasure.keeps_content:
         personal_data.reassign(IdeaSupport.objects.filter(user=user), "user", to)
         for idea in Idea.objects.filter(coauthors=user):

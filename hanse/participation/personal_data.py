@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from hanse.core import personal_data
@@ -108,21 +109,14 @@ def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
     go. Anonymous choices were never linked to the person; taking part (``PollVoter``) goes
     with the account."""
     to = erasure.pseudonym
-    counts: dict[str, int] = {}
-    pairs = (
+    pairs: tuple[tuple[str, type[Model], str], ...] = (
         ("poll_votes", PollVote, "user"),
         ("answer_votes", AnswerVote, "user"),
         ("praise_given", Praise, "author"),
         ("townhall_questions", TownHallQuestion, "author"),
         ("townhall_upvotes", TownHallUpvote, "user"),
     )
-    for label, model, field in pairs:
-        qs = model.objects.filter(**{field: user})
-        if erasure.keeps_content:
-            counts[label] = personal_data.reassign(qs, field, to)
-        else:
-            counts[label] = qs.count()
-            personal_data.delete_rows(qs)
+    counts = personal_data.keep_or_delete(user, erasure, pairs)
     if erasure.keeps_content:
         personal_data.reassign(PollVoter.objects.filter(user=user), "user", to)
     personal_data.reassign(Question.objects.filter(accepted_by=user), "accepted_by", to)
