@@ -653,6 +653,9 @@ LDAP_ATTRIBUTES = env_list(
     "mobile=mobile,unit=departmentNumber,manager=manager",
 )
 LDAP_GROUP_MEMBER_ATTRIBUTE = env_str("LDAP_GROUP_MEMBER_ATTRIBUTE", "member")
+# How many levels of groups inside a mapped group the sync follows (0: direct members only);
+# cycles are cut (hanse/identity/ldap/directory.py).
+LDAP_GROUP_NESTING_DEPTH = env_int("LDAP_GROUP_NESTING_DEPTH", 5)
 LDAP_START_TLS = env_bool("LDAP_START_TLS")
 LDAP_TLS_CA_FILE = env_str("LDAP_TLS_CA_FILE")
 LDAP_TLS_REQUIRE_CERT = env_bool("LDAP_TLS_REQUIRE_CERT", True)

@@ -12,8 +12,9 @@ Who an identity from the IdP becomes (``SocialAccountAdapter.pre_social_login``)
   from the claims; without a verified address nobody is created.
 
 Everything else is refused with a page that says why (403), and recorded. Every SSO sign-in
-(``sso.login``), link (``sso.linked``), creation (``sso.signup``) and refusal
-(``sso.refused``) is in the audit log, beside the ``auth.login`` every login writes.
+(``sso.login``), link (``sso.linked``), creation (``sso.signup``), refusal (``sso.refused``)
+and failure at or from the IdP (``sso.failed``) is in the audit log, beside the
+``auth.login`` every login writes.
 
 MFA follows an SSO sign-in as any other (allauth's stage, ``MFARequiredMiddleware``) unless
 ``SSO_COUNTS_AS_MFA`` says the IdP's own second factor is enough.
@@ -136,6 +137,24 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             request=request,
             data={"provider": _provider(sociallogin), "by": "verified_email"},
         )
+
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: str | None = None,
+        exception: Exception | None = None,
+        extra_context: dict[str, Any] | None = None,
+    ) -> None:
+        """A sign-in that failed at or on the way back from the IdP (cancelled, an error
+        sent back, a changed or expired answer) is recorded; allauth then shows
+        socialaccount/login_cancelled.html or authentication_error.html in Hanse's layout."""
+        record(
+            "sso.failed",
+            request=request,
+            data={"provider": str(getattr(provider, "sub_id", "")), "error": str(error or "unknown")},
+        )
+        logger.info("sso sign-in failed", extra={"error": error})
 
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
         user = super().save_user(request, sociallogin, form)

@@ -45,7 +45,7 @@ def test_login_is_rate_limited(client, user):
 def test_signup_is_closed(client):
     """Accounts come from the organisation; nobody can sign themselves up."""
     response = client.get(reverse("account_signup"))
-    assert "Sign Up Closed" in response.content.decode() or response.status_code in (302, 403)
+    assert "Sign-in not possible" in response.content.decode() or response.status_code in (302, 403)
 
 
 def test_start_page_in_german_and_english(client_for, user):

@@ -15,7 +15,7 @@ from hanse.people.models import User
 from tests.conftest import PASSWORD
 from tests.support.oidc import oidc_provider  # noqa: F401  # the real OpenID provider
 from tests.support.saml import saml_idp  # noqa: F401  # the real SAML IdP
-from tests.support.slapd import directory, slapd  # noqa: F401  # the real OpenLDAP
+from tests.support.slapd import directory, slapd, tls_slapd  # noqa: F401  # the real OpenLDAP
 
 FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
 SAFARI_IPHONE = (

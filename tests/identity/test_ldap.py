@@ -370,3 +370,126 @@ def test_sync_runs_in_admin_permission_table(
     if actor == "admin":
         assert client.get("/admin/identity/directorygroup/add/").status_code == 200
         assert client.post(f"/admin/identity/directorysyncrun/{run.pk}/delete/").status_code == 403
+
+
+# --- Nested groups ----------------------------------------------------------------------------
+
+
+def _add_group(slapd: server.Slapd, cn: str, members: list[str]) -> str:
+    dn = server.group_dn(cn)
+    connection = slapd.admin()
+    try:
+        connection.add_s(
+            dn,
+            [
+                ("objectClass", [b"groupOfNames"]),
+                ("cn", [cn.encode()]),
+                ("member", [m.encode() for m in members]),
+            ],
+        )
+    finally:
+        connection.unbind_s()
+    return dn
+
+
+def _with_role(bank: dict[str, Any]) -> set[str]:
+    return set(bank["role"].user_set.values_list("username", flat=True))
+
+
+@pytest.fixture
+def nested(bank: dict[str, Any], slapd: server.Slapd) -> dict[str, str]:
+    """hanse-kommunikation (the role) holds Anna and the group presse; presse holds Heike and
+    presse-nord; presse-nord holds Tim, the disabled Jan and, in a cycle, hanse-kommunikation
+    itself."""
+    top = server.group_dn("hanse-kommunikation")
+    north = _add_group(slapd, "presse-nord", [server.person_dn("tschulz")])
+    press = _add_group(slapd, "presse", [server.person_dn("hvoss"), north])
+    slapd.modify(top, member=[server.person_dn("amueller"), press])
+    slapd.modify(north, member=[server.person_dn("tschulz"), server.person_dn("jkoch"), top])
+    return {"top": top, "press": press, "north": north}
+
+
+def test_sync_follows_nested_groups_and_cuts_cycles(
+    bank: dict[str, Any], nested: dict[str, str]
+) -> None:
+    plan = run_sync()
+    assert _with_role(bank) == {"amueller", "hvoss", "tschulz"}
+    # The cycle back to the mapped group is reported once, and the sync still finished.
+    path = " → ".join([nested["top"], nested["press"], nested["north"], nested["top"]])
+    assert plan.problems == [
+        f"the group {nested['top']} contains itself ({path}); it is followed once"
+    ]
+    assert DirectorySyncRun.objects.get().status == "ok"
+
+
+def test_nesting_depth_limits_how_far_groups_are_followed(
+    bank: dict[str, Any], nested: dict[str, str], settings: Any
+) -> None:
+    settings.LDAP_GROUP_NESTING_DEPTH = 1
+    plan = run_sync()
+    assert _with_role(bank) == {"amueller", "hvoss"}
+    assert plan.problems == [
+        f"the group {nested['north']} lies more than 1 levels below {nested['top']} "
+        "(LDAP_GROUP_NESTING_DEPTH); its members are left out"
+    ]
+    # 0: only the group's own members, as before nested groups were followed.
+    settings.LDAP_GROUP_NESTING_DEPTH = 0
+    plan = run_sync()
+    assert _with_role(bank) == {"amueller"}
+    assert plan.problems == []
+
+
+def test_leaving_an_inner_group_takes_the_role_away(
+    bank: dict[str, Any], nested: dict[str, str], slapd: server.Slapd
+) -> None:
+    run_sync()
+    assert "tschulz" in _with_role(bank)
+    slapd.modify(nested["north"], member=[server.person_dn("jkoch")])
+    run_sync()
+    assert _with_role(bank) == {"amueller", "hvoss"}
+
+
+# --- TLS --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tls_directory(tls_slapd: server.Slapd, settings: Any) -> server.Slapd:
+    return server.configure(tls_slapd, settings)
+
+
+def test_start_tls_with_the_directory_ca(tls_directory: server.Slapd, settings: Any) -> None:
+    """A directory that requires StartTLS, its certificate from the bank's CA: the sync and a
+    directory sign-in work with LDAP_START_TLS and LDAP_TLS_CA_FILE."""
+    assert tls_directory.tls is not None
+    settings.LDAP_START_TLS = True
+    settings.LDAP_TLS_CA_FILE = str(tls_directory.tls["ca"])
+    plan = run_sync()
+    assert plan.created == 5
+    assert DirectorySyncRun.objects.get().status == "ok"
+    client, response = _login("amueller", PASSWORD)
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_without_start_tls_or_with_the_wrong_ca_nothing_is_read(
+    tls_directory: server.Slapd, settings: Any
+) -> None:
+    """No StartTLS (the directory refuses the plain bind), or a certificate from a CA that is
+    not the configured one: a failed run with a clear error, nobody created, no sign-in."""
+    assert tls_directory.tls is not None
+    for start_tls, ca_file in (
+        (False, str(tls_directory.tls["ca"])),
+        (True, str(tls_directory.tls["other_ca"])),
+    ):
+        settings.LDAP_START_TLS = start_tls
+        settings.LDAP_TLS_CA_FILE = ca_file
+        with pytest.raises(CommandError, match="directory"):
+            call_command("ldap_sync", stdout=StringIO())
+        _client, response = _login("amueller", PASSWORD)
+        assert response.status_code != 302
+    assert not User.objects.filter(username="amueller").exists()
+    assert list(DirectorySyncRun.objects.values_list("status", flat=True)) == ["failed", "failed"]
+    # A test directory may switch the check off (never in production): then it is read.
+    settings.LDAP_TLS_REQUIRE_CERT = False
+    settings.LDAP_TLS_CA_FILE = ""
+    assert run_sync().created == 5

@@ -134,9 +134,54 @@ def _ldif() -> str:
     return "\n".join(blocks)
 
 
-def _config(root: Path) -> str:
+def make_certificates(directory: Path) -> dict[str, Path]:
+    """A throwaway CA and a server certificate for 127.0.0.1 signed by it (openssl), and a
+    second CA that signed nothing (a directory's certificate checked against the wrong CA)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {
+        name: directory / f"{name}.pem"
+        for name in ("ca", "ca_key", "cert", "key", "other_ca", "other_key")
+    }
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], check=True, capture_output=True)  # noqa: S603, S607
+
+    for ca, key, name in (("ca", "ca_key", "Hanse Test CA"), ("other_ca", "other_key", "Other CA")):
+        openssl(
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-keyout", str(paths[key]), "-out", str(paths[ca]), "-subj", f"/CN={name}",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        )  # fmt: skip
+    request = directory / "server.csr"
+    openssl(
+        "req", "-newkey", "rsa:2048", "-nodes", "-keyout", str(paths["key"]),
+        "-out", str(request), "-subj", "/CN=127.0.0.1",
+    )  # fmt: skip
+    extensions = directory / "server.ext"
+    extensions.write_text(
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"
+        "basicConstraints=CA:FALSE\n"
+    )
+    openssl(
+        "x509", "-req", "-in", str(request), "-CA", str(paths["ca"]),
+        "-CAkey", str(paths["ca_key"]), "-CAcreateserial", "-days", "2",
+        "-out", str(paths["cert"]), "-extfile", str(extensions),
+    )  # fmt: skip
+    return paths
+
+
+def _config(root: Path, tls: dict[str, Path] | None = None) -> str:
+    # With TLS, every operation (the service account's bind too) needs an encrypted
+    # connection: a client that skips StartTLS is refused ("confidentiality required").
+    tls_lines = (
+        f"TLSCACertificateFile {tls['ca']}\nTLSCertificateFile {tls['cert']}\n"
+        f"TLSCertificateKeyFile {tls['key']}\nsecurity ssf=1\n"
+        if tls
+        else ""
+    )
     return f"""
-include {SCHEMAS}/core.schema
+{tls_lines}include {SCHEMAS}/core.schema
 include {SCHEMAS}/cosine.schema
 include {SCHEMAS}/inetorgperson.schema
 modulepath {MODULES}
@@ -161,10 +206,15 @@ class Slapd:
     uri: str
     root: Path
     process: subprocess.Popen[bytes]
+    tls: dict[str, Path] | None = None  # the certificates when it requires StartTLS
 
     def admin(self) -> ldap.ldapobject.LDAPObject:
         """A connection bound as the directory's root, to change it during a test."""
         connection = ldap.initialize(self.uri, bytes_mode=False)
+        if self.tls:
+            connection.set_option(ldap.OPT_X_TLS_CACERTFILE, str(self.tls["ca"]))
+            connection.set_option(ldap.OPT_X_TLS_NEWCTX, 0)
+            connection.start_tls_s()
         connection.simple_bind_s(ROOT_DN, ROOT_PASSWORD)
         return connection
 
@@ -230,11 +280,13 @@ def _wait(port: int, process: subprocess.Popen[bytes], root: Path) -> None:
 
 
 @contextmanager
-def running_slapd(root: Path) -> Iterator[Slapd]:
-    """Generate, load and start a directory under ``root``; stop it afterwards."""
+def running_slapd(root: Path, *, tls: bool = False) -> Iterator[Slapd]:
+    """Generate, load and start a directory under ``root``; stop it afterwards. With ``tls``
+    it has a certificate from a throwaway CA and requires StartTLS."""
     (root / "data").mkdir(parents=True)
+    certificates = make_certificates(root / "tls") if tls else None
     conf = root / "slapd.conf"
-    conf.write_text(_config(root))
+    conf.write_text(_config(root, certificates))
     ldif = root / "bank.ldif"
     ldif.write_text(_ldif(), encoding="utf-8")
     subprocess.run(  # noqa: S603  # fixed arguments
@@ -253,7 +305,7 @@ def running_slapd(root: Path) -> Iterator[Slapd]:
         )
     try:
         _wait(port, process, root)
-        yield Slapd(uri=uri, root=root, process=process)
+        yield Slapd(uri=uri, root=root, process=process, tls=certificates)
     finally:
         process.terminate()
         try:
@@ -275,8 +327,23 @@ def slapd(tmp_path: Path) -> Iterator[Slapd]:
 
 
 @pytest.fixture
+def tls_slapd(tmp_path: Path) -> Iterator[Slapd]:
+    """The same directory with a certificate from a throwaway CA, requiring StartTLS."""
+    reason = missing_reason() or (None if shutil.which("openssl") else "openssl is not installed")
+    if reason:
+        skip_or_fail(reason)
+    with running_slapd(tmp_path / "slapd", tls=True) as running:
+        yield running
+
+
+@pytest.fixture
 def directory(slapd: Slapd, settings: Any) -> Slapd:
     """Hanse configured for the test directory (as the LDAP_* environment would)."""
+    return configure(slapd, settings)
+
+
+def configure(slapd: Slapd, settings: Any) -> Slapd:
+    """Point Hanse's LDAP_* settings at ``slapd``."""
     settings.LDAP_SERVER_URI = slapd.uri
     # settings.py adds the directory backend only when LDAP_SERVER_URI is set at start.
     if settings.LDAP_BACKEND not in settings.AUTHENTICATION_BACKENDS:

@@ -27,6 +27,7 @@ class DirectoryConfig:
     require_cert: bool
     timeout: int
     max_deactivate_percent: int
+    nesting_depth: int = 5  # levels of groups within a mapped group that are followed
 
     @property
     def list_filter(self) -> str:
@@ -73,4 +74,5 @@ def current() -> DirectoryConfig:
         require_cert=settings.LDAP_TLS_REQUIRE_CERT,
         timeout=settings.LDAP_TIMEOUT,
         max_deactivate_percent=settings.LDAP_SYNC_MAX_DEACTIVATE_PERCENT,
+        nesting_depth=max(0, settings.LDAP_GROUP_NESTING_DEPTH),
     )

@@ -3,6 +3,7 @@ at most 1,000 entries per page), attribute values as text."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -93,6 +94,62 @@ class Directory:
         if not result:
             return None
         return Entry(result[0][0], _decode(result[0][1])).values(self.config.member_attribute)
+
+
+@dataclass
+class NestedMembers:
+    """Everyone in a group, groups within it followed (``Directory.nested_members``)."""
+
+    members: list[str] = field(default_factory=list)  # DNs of the entries that are no group
+    # (group, path from the mapped group) for a group met again on its own path: cut there.
+    cycles: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    too_deep: list[str] = field(default_factory=list)  # groups below the depth limit
+
+
+def nested_members(
+    directory: Directory, dn: str, *, people: set[str], depth: int
+) -> NestedMembers | None:
+    """The members of the group ``dn`` and, ``depth`` levels down, of the groups among them;
+    None when there is no such group.
+
+    slapd has no LDAP_MATCHING_RULE_IN_CHAIN (AD's 1.2.840.113556.1.4.1941), so the groups are
+    walked here, breadth first: a member that is one of ``people`` (lower-case DNs of the
+    people search) is a person and costs no query; any other member is read once to see
+    whether it has members of its own (a group). A group met again is not read again (two
+    paths to it, or a cycle, which is reported)."""
+    direct = directory.group_members(dn)
+    if direct is None:
+        return None
+    result = NestedMembers()
+    found: set[str] = set()
+    read = {dn.lower()}
+    queue: deque[tuple[list[str], tuple[str, ...]]] = deque([(direct, (dn,))])
+    while queue:
+        members, path = queue.popleft()
+        for member in members:
+            key = member.lower()
+            if key in people or depth == 0:
+                if key not in found:
+                    found.add(key)
+                    result.members.append(member)
+                continue
+            if key in read:
+                if key in {p.lower() for p in path}:
+                    result.cycles.append((member, path))
+                continue
+            read.add(key)
+            inner = directory.group_members(member)
+            if not inner:
+                # No entry, or an entry without members (a person outside the search).
+                if key not in found:
+                    found.add(key)
+                    result.members.append(member)
+                continue
+            if len(path) > depth:
+                result.too_deep.append(member)
+                continue
+            queue.append((inner, (*path, member)))
+    return result
 
 
 @contextmanager

@@ -11,6 +11,8 @@ real run writes is exactly what the dry run before it showed. What the plan cove
 - directory groups mapped in admin (``DirectoryGroup``) place their members in an org unit,
   give them a role (and take it from linked people who left every group that grants it) and
   add them to a community (leaving the group does not remove anyone from a community);
+  members of groups within a mapped group count as its members, ``LDAP_GROUP_NESTING_DEPTH``
+  levels down (``directory.nested_members``; cycles and deeper groups are listed as problems);
 - each unit's manager is the person its members name in their ``manager`` attribute (Hanse
   keeps one manager per unit: a person's manager is their unit's);
 - linked people the directory no longer lists are deactivated through ``person_deactivate``
@@ -38,7 +40,7 @@ from hanse.audit.services import record
 from hanse.communities.services import membership_add
 from hanse.core.errors import ServiceError
 from hanse.identity.ldap import config as ldap_config
-from hanse.identity.ldap.directory import Directory, Entry, connect
+from hanse.identity.ldap.directory import Directory, Entry, connect, nested_members
 from hanse.identity.ldap.mapping import (
     find_unit,
     manager_dn,
@@ -165,13 +167,27 @@ def plan_sync(directory: Directory) -> Plan:
     # Directory groups: member DN -> the mappings that apply to them.
     mappings = list(DirectoryGroup.objects.select_related("org_unit", "role", "community"))
     by_member: dict[str, list[DirectoryGroup]] = defaultdict(list)
+    people = {entry.dn.lower() for entry in entries}
     for mapping in mappings:
-        members = directory.group_members(mapping.dn)
-        if members is None:
+        nested = nested_members(directory, mapping.dn, people=people, depth=config.nesting_depth)
+        if nested is None:
             plan.problems.append(_("the group %(dn)s is not in the directory") % {"dn": mapping.dn})
             continue
-        for member in members:
+        for member in nested.members:
             by_member[member.lower()].append(mapping)
+        for group, path in nested.cycles:
+            plan.problems.append(
+                _("the group %(dn)s contains itself (%(path)s); it is followed once")
+                % {"dn": group, "path": " → ".join([*path, group])}
+            )
+        for group in nested.too_deep:
+            plan.problems.append(
+                _(
+                    "the group %(dn)s lies more than %(depth)s levels below %(group)s "
+                    "(LDAP_GROUP_NESTING_DEPTH); its members are left out"
+                )
+                % {"dn": group, "depth": config.nesting_depth, "group": mapping.dn}
+            )
     managed_roles = {m.role.pk: m.role for m in mappings if m.role is not None}
 
     names = [username_of(entry, config) for entry in entries]
