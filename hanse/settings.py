@@ -701,6 +701,9 @@ SSO_AUTO_SIGNUP = env_bool("SSO_AUTO_SIGNUP", True)
 # An account with a password of its own (a local break-glass administrator) is never taken
 # over by an SSO identity with its e-mail address, unless this is on.
 SSO_LINK_PASSWORD_ACCOUNTS = env_bool("SSO_LINK_PASSWORD_ACCOUNTS", False)
+# Guests from partner organisations may sign in through the IdP (linked by verified e-mail,
+# they stay guests); off: guests use the password they chose (hanse/identity/sso.py).
+SSO_GUESTS = env_bool("SSO_GUESTS", False)
 # On: a sign-in through the IdP counts as the second factor (the IdP enforces MFA), so
 # neither the TOTP/key prompt nor MFA_REQUIRED_FOR's enrolment follows it.
 SSO_COUNTS_AS_MFA = env_bool("SSO_COUNTS_AS_MFA", False)

@@ -18,3 +18,9 @@ class GuestsConfig(AppConfig):
         from hanse.guests import personal_data
 
         personal_data.register()
+
+        # No person is created through single sign-on for an invited guest's address.
+        from hanse.guests import sso as guest_sso
+        from hanse.identity import sso
+
+        sso.register_signup_check(guest_sso.open_invitation_refusal)

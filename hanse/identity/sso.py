@@ -16,6 +16,13 @@ Everything else is refused with a page that says why (403), and recorded. Every 
 and failure at or from the IdP (``sso.failed``) is in the audit log, beside the
 ``auth.login`` every login writes.
 
+Guests from partner organisations (``User.is_guest``, hanse/guests) sign in through the IdP
+only with ``SSO_GUESTS``: then a guest's identity is linked by verified e-mail (a guest has a
+password of their own by design) and the guest stays a guest; without it a guest is refused.
+SSO never changes whether a person is a guest, and never creates anybody for an address
+another app claims (``register_signup_check``: an open guest invitation), so an invited
+partner cannot become an employee by signing in at an IdP that knows them.
+
 MFA follows an SSO sign-in as any other (allauth's stage, ``MFARequiredMiddleware``) unless
 ``SSO_COUNTS_AS_MFA`` says the IdP's own second factor is enough.
 """
@@ -24,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from allauth.account import app_settings as account_settings
@@ -43,6 +51,7 @@ from django.utils.translation import gettext as _
 
 from hanse.audit.services import record
 from hanse.identity import middleware
+from hanse.people.guests import guest_expired, is_guest
 from hanse.people.models import User
 
 logger = logging.getLogger(__name__)
@@ -55,10 +64,32 @@ def _provider(sociallogin: SocialLogin) -> str:
     return str(sociallogin.account.provider)
 
 
+# Checks other apps register (from their AppConfig.ready) that may refuse creating a person
+# for these verified addresses: each answers (reason for the audit log, message for the
+# person), or None.
+SignupCheck = Callable[[set[str]], tuple[str, str] | None]
+_signup_checks: list[SignupCheck] = []
+
+
+def register_signup_check(check: SignupCheck) -> None:
+    """Let an app above refuse an SSO sign-up for an address it claims (hanse/guests)."""
+    if check not in _signup_checks:
+        _signup_checks.append(check)
+
+
 def _refuse(
-    request: HttpRequest, sociallogin: SocialLogin, reason: str, user: User | None = None
+    request: HttpRequest,
+    sociallogin: SocialLogin,
+    reason: str,
+    user: User | None = None,
+    message: str = "",
 ) -> ImmediateHttpResponse:
     messages = {
+        "guest": _(
+            "Guests sign in with the e-mail address and password they chose when accepting "
+            "their invitation, not through single sign-on."
+        ),
+        "guest_expired": _("Your guest access has ended."),
         "inactive": _("This account is deactivated. Please contact your administrator."),
         "local_account": _(
             "An account with this e-mail address signs in with its own password. Sign in with "
@@ -83,7 +114,7 @@ def _refuse(
     response = render(
         request,
         "identity/sso_refused.html",
-        {"message": messages[reason]},
+        {"message": message or messages[reason]},
         status=403,
     )
     return ImmediateHttpResponse(response)
@@ -104,11 +135,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.state.get("process") == AuthProcess.CONNECT:
             # A signed-in person links an identity to their own account (allauth refuses one
             # that is linked to somebody else): never matched to anybody by e-mail.
+            if is_guest(request.user) and not settings.SSO_GUESTS:
+                raise _refuse(request, sociallogin, "guest", request.user)
             return
         if sociallogin.is_existing:
             user = sociallogin.user
             if not user.is_active:
                 raise _refuse(request, sociallogin, "inactive", user)
+            _check_guest(request, sociallogin, user)
             return
         addresses = {a.email.lower() for a in sociallogin.email_addresses if a.email}
         verified = {a.email.lower() for a in sociallogin.email_addresses if a.verified}
@@ -122,12 +156,24 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 raise _refuse(request, sociallogin, "no_verified_email", taken)
             if not self.is_open_for_signup(request, sociallogin):
                 raise _refuse(request, sociallogin, "signup_closed")
+            for check in _signup_checks:
+                refusal = check(verified)
+                if refusal is not None:
+                    reason, message = refusal
+                    raise _refuse(request, sociallogin, reason, message=message)
             # The person is made with a verified address, never an unverified one.
             sociallogin.user.email = _primary(sociallogin, verified)
             return
         if not user.is_active:
             raise _refuse(request, sociallogin, "inactive", user)
-        if user.has_usable_password() and not settings.SSO_LINK_PASSWORD_ACCOUNTS:
+        _check_guest(request, sociallogin, user)
+        # A guest (allowed by SSO_GUESTS) has a password of their own by design: no
+        # break-glass account to protect.
+        if (
+            user.has_usable_password()
+            and not settings.SSO_LINK_PASSWORD_ACCOUNTS
+            and not is_guest(user)
+        ):
             raise _refuse(request, sociallogin, "local_account", user)
         sociallogin.connect(request, user)
         record(
@@ -168,6 +214,17 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             data={"provider": _provider(sociallogin)},
         )
         return user
+
+
+def _check_guest(request: HttpRequest, sociallogin: SocialLogin, user: User) -> None:
+    """A guest signs in through the IdP only with SSO_GUESTS, and only while their access
+    lasts; they stay a guest (nothing here or in allauth changes ``is_guest``)."""
+    if not is_guest(user):
+        return
+    if not settings.SSO_GUESTS:
+        raise _refuse(request, sociallogin, "guest", user)
+    if guest_expired(user):
+        raise _refuse(request, sociallogin, "guest_expired", user)
 
 
 def _with_email(emails: set[str]) -> QuerySet[User]:

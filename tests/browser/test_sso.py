@@ -105,3 +105,33 @@ def test_a_local_account_is_refused_with_a_page(
     expect(page.get_by_role("alert")).to_contain_text("signs in with its own password")
     axe_check(page)
     _shots(page, "sso-refused")
+
+
+def test_failed_sign_ins_end_on_hanses_pages(
+    provider: OpenIDProvider,
+    new_page: Callable[..., Page],
+    axe_check: Callable[..., Any],
+) -> None:
+    """Cancelled at the provider, or an answer Hanse cannot accept: a page in Hanse's layout
+    that says so, with the way back to the login page (axe-checked, screenshots)."""
+    page = new_page()
+    page.goto("/accounts/login/")
+    page.get_by_role("button", name="Sign in with Sparkasse SSO").click()
+    expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/interaction/"))
+    page.get_by_role("link", name="[ Cancel ]").click()
+    expect(page).to_have_url(re.compile(r"/accounts/3rdparty/login/cancelled/$"))
+    expect(page.get_by_role("heading", name="Sign-in cancelled")).to_be_visible()
+    back = page.get_by_role("link", name="Back to the login page")
+    expect(back).to_be_visible()
+    axe_check(page)
+    _shots(page, "sso-cancelled")
+    back.click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+
+    # An answer with a state Hanse never issued (or an error from the provider).
+    page.goto("/accounts/oidc/oidc/login/callback/?error=server_error&state=unknown")
+    expect(page.get_by_role("heading", name="Single sign-on failed")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("could not be accepted")
+    expect(page.get_by_role("link", name="Back to the login page")).to_be_visible()
+    axe_check(page)
+    _shots(page, "sso-failed")

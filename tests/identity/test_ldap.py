@@ -466,7 +466,7 @@ def test_start_tls_with_the_directory_ca(tls_directory: server.Slapd, settings: 
     plan = run_sync()
     assert plan.created == 5
     assert DirectorySyncRun.objects.get().status == "ok"
-    client, response = _login("amueller", PASSWORD)
+    client, response = _login("amueller", server.PASSWORD)
     assert response.status_code == 302
     assert client.get("/").status_code == 200
 
@@ -485,7 +485,7 @@ def test_without_start_tls_or_with_the_wrong_ca_nothing_is_read(
         settings.LDAP_TLS_CA_FILE = ca_file
         with pytest.raises(CommandError, match="directory"):
             call_command("ldap_sync", stdout=StringIO())
-        _client, response = _login("amueller", PASSWORD)
+        _client, response = _login("amueller", server.PASSWORD)
         assert response.status_code != 302
     assert not User.objects.filter(username="amueller").exists()
     assert list(DirectorySyncRun.objects.values_list("status", flat=True)) == ["failed", "failed"]

@@ -73,7 +73,7 @@ def _to_the_provider(browser: SsoBrowser) -> str:
 
 
 def test_cancelled_at_the_provider(oidc: SsoBrowser) -> None:
-    """"[ Cancel ]" on the provider's log-in page: back at Hanse, a page that says so."""
+    """ "[ Cancel ]" on the provider's log-in page: back at Hanse, a page that says so."""
     page = oidc.go("GET", _to_the_provider(oidc))
     assert 'name="login"' in page.text
     abort = re.search(r'href="([^"]*/abort)"', page.text)
