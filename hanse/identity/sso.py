@@ -135,8 +135,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.state.get("process") == AuthProcess.CONNECT:
             # A signed-in person links an identity to their own account (allauth refuses one
             # that is linked to somebody else): never matched to anybody by e-mail.
-            if is_guest(request.user) and not settings.SSO_GUESTS:
-                raise _refuse(request, sociallogin, "guest", request.user)
+            current = request.user
+            if isinstance(current, User) and is_guest(current) and not settings.SSO_GUESTS:
+                raise _refuse(request, sociallogin, "guest", current)
             return
         if sociallogin.is_existing:
             user = sociallogin.user
@@ -198,7 +199,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         record(
             "sso.failed",
             request=request,
-            data={"provider": str(getattr(provider, "sub_id", "")), "error": str(error or "unknown")},
+            data={
+                "provider": str(getattr(provider, "sub_id", "")),
+                "error": str(error or "unknown"),
+            },
         )
         logger.info("sso sign-in failed", extra={"error": error})
 
