@@ -103,7 +103,11 @@ def budget_for(*, viewer: User, campaign: Campaign | None) -> Budget | None:
     """The person's supports in a campaign with a vote budget ("3 of 5 left"); None without."""
     if campaign is None or not campaign.support_budget:
         return None
-    used = IdeaSupport.objects.filter(user=viewer, idea__campaign=campaign).count()
+    # Supports on a merged duplicate were released by the merge (docs/ideas.md, "Merging");
+    # older rows left on one never count against the budget either.
+    used = IdeaSupport.objects.filter(
+        user=viewer, idea__campaign=campaign, idea__merged_into__isnull=True
+    ).count()
     return Budget(total=campaign.support_budget, used=used)
 
 

@@ -4,12 +4,13 @@ transaction, queue notifications after the commit (``enqueue_on_commit``)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -250,7 +251,9 @@ def _locked_idea(idea: Idea, user: User) -> Idea:
 
 def supports_used(*, user: User, campaign: Campaign) -> int:
     """How many ideas of the campaign the person supports (against its budget)."""
-    return IdeaSupport.objects.filter(user=user, idea__campaign=campaign).count()
+    return IdeaSupport.objects.filter(
+        user=user, idea__campaign=campaign, idea__merged_into__isnull=True
+    ).count()
 
 
 def idea_support(*, idea: Idea, user: User) -> bool:
@@ -367,9 +370,10 @@ def idea_status_change(
     return change
 
 
-def idea_merge(*, duplicate: Idea, into: Idea, by: User) -> Idea:
-    """Merge a duplicate into another idea: its supporters move over (once each), it points
-    to the idea it was merged into and takes no more support."""
+def idea_merge(*, duplicate: Idea, into: Idea, by: User) -> MergeResult:
+    """Merge a duplicate into another idea: its supports are released and carried over to
+    the idea it joins (once each, within that idea's campaign budget); it points to the idea
+    it was merged into and takes no more support. The rule: docs/ideas.md, "Merging"."""
     require_active(by)
     with transaction.atomic():
         # Lock both rows in id order, so two merges of the same pair cannot deadlock.
@@ -379,25 +383,69 @@ def idea_merge(*, duplicate: Idea, into: Idea, by: User) -> Idea:
         dup, target = (lock_a, lock_b) if lock_a.pk == duplicate.pk else (lock_b, lock_a)
         if not rules.may_merge(by, dup, target):
             raise ServiceError(_("These ideas cannot be merged."), code="merge_refused")
+        campaign = target.campaign
+        budget = campaign.support_budget if campaign is not None else None
+        if budget:
+            # Idea rows first, then the campaign's (as idea_support): no deadlock, and no
+            # support click slips in between the count and the carried rows.
+            Campaign.objects.select_for_update().filter(pk=campaign.pk).values("pk").first()  # type: ignore[union-attr]  # budget implies a campaign
         have = set(IdeaSupport.objects.filter(idea=target).values_list("user_id", flat=True))
-        moving = [
-            IdeaSupport(idea=target, user_id=s.user_id, created_at=s.created_at)
-            for s in IdeaSupport.objects.filter(idea=dup)
-            if s.user_id not in have and s.user_id != target.author_id
-        ]
-        # The duplicate's author backs the idea it joins.
-        if (
-            dup.author_id not in have
-            and dup.author_id != target.author_id
-            and all(s.user_id != dup.author_id for s in moving)
-        ):
+        authors = {target.author_id, *target.coauthors.values_list("pk", flat=True)}
+        released = list(IdeaSupport.objects.filter(idea=dup).order_by("created_at", "pk"))
+        # The duplicate's supports are given back before anything is carried: a person who
+        # supported both keeps one support (on the target) and gets the other one back.
+        IdeaSupport.objects.filter(idea=dup).delete()
+        dup.support_count = 0
+        used: dict[int, int] = {}
+        if budget:
+            used = dict(
+                IdeaSupport.objects.filter(
+                    idea__campaign=campaign,
+                    idea__merged_into__isnull=True,
+                    user_id__in=[s.user_id for s in released],
+                )
+                .values_list("user_id")
+                .annotate(n=Count("pk"))
+            )
+        moving: list[IdeaSupport] = []
+        not_carried: list[int] = []
+        for support in released:
+            if support.user_id in have or support.user_id in authors:
+                continue
+            if budget and used.get(support.user_id, 0) >= budget:
+                not_carried.append(support.user_id)
+                continue
+            moving.append(
+                IdeaSupport(idea=target, user_id=support.user_id, created_at=support.created_at)
+            )
+            have.add(support.user_id)
+        # The duplicate's author backs the idea it joins, unless that would spend a support
+        # of theirs in a campaign with a budget (which is theirs to spend).
+        if not budget and dup.author_id not in have and dup.author_id not in authors:
             moving.append(IdeaSupport(idea=target, user_id=dup.author_id))
         IdeaSupport.objects.bulk_create(moving)
         target.support_count = IdeaSupport.objects.filter(idea=target).count()
         target.save(update_fields=["support_count"])
         dup.merged_into = target
-        dup.save(update_fields=["merged_into"])
-    return target
+        dup.save(update_fields=["merged_into", "support_count"])
+    return MergeResult(
+        idea=target,
+        carried=[s.user_id for s in moving],
+        released=[s.user_id for s in released],
+        not_carried=not_carried,
+    )
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What a merge did with the supports: the idea they joined, who was carried over, whose
+    support on the duplicate was released, and who was not carried (their budget in the
+    target's campaign was spent)."""
+
+    idea: Idea
+    carried: list[int]
+    released: list[int]
+    not_carried: list[int]
 
 
 # --- experiments --------------------------------------------------------------------------
