@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 from django.http import Http404
 from django.utils import timezone
 
+from hanse.core.rules import is_active_user
 from hanse.ideas.models import (
     Campaign,
+    CoauthorInvitation,
     Experiment,
     ExperimentUpdate,
     Idea,
@@ -213,3 +215,20 @@ def story_of(*, viewer: User, experiment: Experiment) -> Any:
     if experiment.story_post_id is None:
         return None
     return Post.objects.visible_to(viewer).filter(pk=experiment.story_post_id).first()
+
+
+def open_invitation(*, viewer: User, idea: Idea) -> CoauthorInvitation | None:
+    """The viewer's own unanswered invitation to write this idea, if any."""
+    if not is_active_user(viewer):
+        return None
+    return CoauthorInvitation.objects.filter(
+        idea=idea, user=viewer, declined_at__isnull=True
+    ).first()
+
+
+def invitations_of(idea: Idea) -> list[CoauthorInvitation]:
+    """Who the author named and has not accepted (yet), with declines: for the author only."""
+    return list(
+        CoauthorInvitation.objects.filter(idea=idea).select_related("user").order_by("pk")
+    )
+

@@ -23,6 +23,7 @@ from hanse.ideas.models import (
     TEXT_CHARS,
     TITLE_CHARS,
     Campaign,
+    CoauthorInvitation,
     Experiment,
     ExperimentUpdate,
     Idea,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 IDEA_NOT_FOUND = _("This idea does not exist.")
 MAX_SUPPORT_BUDGET = 100
 EXPERIMENT_NOT_FOUND = _("This experiment does not exist.")
+NO_INVITATION = _("There is no open invitation to write this idea.")
 
 
 def _text(value: str, *, limit: int, field: str, required: bool = True) -> str:
@@ -161,31 +163,71 @@ def _store_files(
 
 
 def _set_coauthors(idea: Idea, by: User, people: Sequence[User]) -> list[int]:
-    """Replace the co-authors (inside the caller's transaction); those newly invited are
-    told after the commit. Returns their ids."""
+    """Replace the named co-authors (inside the caller's transaction). Nobody becomes a
+    co-author without saying yes: a newly named person gets an invitation (told after the
+    commit) and shows only once they accept. Names taken off lose their co-authorship or
+    their invitation. Returns the ids of those newly invited."""
     wanted = {p.pk: p for p in people if p.pk != idea.author_id}
     if len(wanted) > rules.MAX_COAUTHORS:
         raise ServiceError(
             _("An idea has at most %(max)d co-authors.") % {"max": rules.MAX_COAUTHORS},
             code="too_many_coauthors",
         )
+    accepted = set(idea.coauthors.values_list("pk", flat=True))
+    invited = set(
+        CoauthorInvitation.objects.filter(idea=idea).values_list("user_id", flat=True)
+    )
+    new = {pk: p for pk, p in wanted.items() if pk not in accepted and pk not in invited}
     # A co-author must be able to see the idea (an active colleague who may read its place).
-    seeing = {
-        p.pk for p in wanted.values() if Idea.objects.visible_to(p).filter(pk=idea.pk).exists()
-    }
-    unseen = [p.display_name for pk, p in wanted.items() if pk not in seeing]
+    unseen = [
+        p.display_name
+        for p in new.values()
+        if not Idea.objects.visible_to(p).filter(pk=idea.pk).exists()
+    ]
     if unseen:
         raise ServiceError(
             _("%(names)s cannot see this idea and so cannot write it with you.")
             % {"names": ", ".join(sorted(unseen))},
             code="coauthor_cannot_see",
         )
-    before = set(idea.coauthors.values_list("pk", flat=True))
-    idea.coauthors.set(list(wanted.values()))
-    added = sorted(set(wanted) - before)
+    gone = accepted - set(wanted)
+    if gone:
+        idea.coauthors.remove(*gone)
+    CoauthorInvitation.objects.filter(idea=idea).exclude(user_id__in=list(wanted)).delete()
+    CoauthorInvitation.objects.bulk_create(
+        [CoauthorInvitation(idea=idea, user=p) for p in new.values()]
+    )
+    added = sorted(new)
     if added:
         enqueue_on_commit(tasks.notify_coauthors_added, idea.pk, added, by.pk)
     return added
+
+
+def idea_coauthor_respond(*, idea: Idea, user: User, accept: bool) -> bool:
+    """The invited person accepts (they become a co-author: named, editing, told of status
+    changes) or declines. Only one's own open invitation; else "no invitation" (404, like an
+    idea one cannot see). Returns whether they are a co-author now."""
+    require_active(user)
+    with transaction.atomic():
+        locked = _locked_idea(idea, user)
+        invitation = (
+            CoauthorInvitation.objects.select_for_update()
+            .filter(idea=locked, user=user, declined_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            raise ServiceError(NO_INVITATION, code="no_invitation", status=404)
+        if not accept:
+            invitation.declined_at = timezone.now()
+            invitation.save(update_fields=["declined_at"])
+            return False
+        invitation.delete()
+        locked.coauthors.add(user)
+        # An author does not support their own idea: a support given before is given back.
+        deleted, _rows = IdeaSupport.objects.filter(idea=locked, user=user).delete()
+        if deleted:
+            Idea.objects.filter(pk=locked.pk).update(support_count=F("support_count") - 1)
+    return True
 
 
 def idea_edit(
@@ -227,7 +269,7 @@ def idea_edit(
 
 def idea_coauthors_set(*, idea: Idea, by: User, coauthors: Sequence[User]) -> list[int]:
     """The author invites colleagues as co-authors (or removes them); the newly invited are
-    told. Returns the ids of those newly invited."""
+    told and become co-authors once they accept. Returns the ids of those newly invited."""
     require_active(by)
     with transaction.atomic():
         locked = _locked_idea(idea, by)

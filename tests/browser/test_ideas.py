@@ -144,6 +144,8 @@ def test_screenshots(
         files=[SimpleUploadedFile("Kostenschätzung Druck und Papier 2026.pdf",
                                   b"%PDF-1.4\n%%EOF\n", "application/pdf")],
     )  # fmt: skip
+    # One colleague accepted, the other has not answered: the author sees both.
+    services.idea_coauthor_respond(idea=own, user=people[1], accept=True)
     services.idea_support(idea=ideas[0], user=mona)
     closed = services.experiment_create(
         owner=mona, community=community, title="Stehungen statt Sitzungen",
