@@ -294,7 +294,9 @@ class CoauthorInvitation(models.Model):
         verbose_name = _("co-author invitation")
         verbose_name_plural = _("co-author invitations")
         constraints = [
-            models.UniqueConstraint(fields=["idea", "user"], name="idea_coauthor_invitation_unique"),
+            models.UniqueConstraint(
+                fields=["idea", "user"], name="idea_coauthor_invitation_unique"
+            ),
         ]
 
     def __str__(self) -> str:

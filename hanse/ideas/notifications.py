@@ -117,7 +117,9 @@ IDEA_COAUTHOR_ADDED = register(
     NotificationType(
         key="idea_coauthor_added",
         label=_("Co-authoring ideas"),
-        description=_("A colleague invited you as a co-author of their idea (you accept or decline)."),
+        description=_(
+            "A colleague invited you as a co-author of their idea (you accept or decline)."
+        ),
         channels={"in_app": True, "email": "immediate", "push": False},
         target_visible=_ideas_visible,
         render=_render_coauthor,

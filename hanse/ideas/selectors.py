@@ -228,7 +228,4 @@ def open_invitation(*, viewer: User, idea: Idea) -> CoauthorInvitation | None:
 
 def invitations_of(idea: Idea) -> list[CoauthorInvitation]:
     """Who the author named and has not accepted (yet), with declines: for the author only."""
-    return list(
-        CoauthorInvitation.objects.filter(idea=idea).select_related("user").order_by("pk")
-    )
-
+    return list(CoauthorInvitation.objects.filter(idea=idea).select_related("user").order_by("pk"))

@@ -174,9 +174,7 @@ def _set_coauthors(idea: Idea, by: User, people: Sequence[User]) -> list[int]:
             code="too_many_coauthors",
         )
     accepted = set(idea.coauthors.values_list("pk", flat=True))
-    invited = set(
-        CoauthorInvitation.objects.filter(idea=idea).values_list("user_id", flat=True)
-    )
+    invited = set(CoauthorInvitation.objects.filter(idea=idea).values_list("user_id", flat=True))
     new = {pk: p for pk, p in wanted.items() if pk not in accepted and pk not in invited}
     # A co-author must be able to see the idea (an active colleague who may read its place).
     unseen = [

@@ -13,7 +13,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from hanse.ideas.models import CoauthorInvitation, Experiment, Idea, IdeaComment, IdeaSupport, StatusChange
+from hanse.ideas.models import (
+    CoauthorInvitation,
+    Experiment,
+    Idea,
+    IdeaComment,
+    IdeaSupport,
+    StatusChange,
+)
 from hanse.jobs.retry import retry
 from hanse.notifications.due import notify_once_per_due_date
 from hanse.notifications.services import notify

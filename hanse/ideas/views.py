@@ -113,9 +113,7 @@ def idea(request: HttpRequest, idea_id: int) -> HttpResponse:
     supported = bool(selectors.supported_ids(viewer=viewer, ideas=[found]))
     # Who was named and has not accepted: shown to the author only (the others see accepted
     # co-authors alone).
-    invitations = (
-        selectors.invitations_of(found) if rules.may_set_coauthors(viewer, found) else []
-    )
+    invitations = selectors.invitations_of(found) if rules.may_set_coauthors(viewer, found) else []
     merge_targets: list[Idea] = []
     if rules.may_review(viewer, found) and found.merged_into_id is None:
         merge_targets = [

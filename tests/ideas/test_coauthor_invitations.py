@@ -187,7 +187,7 @@ def test_edit_only_by_accepted_authors(actor, world, client_for):
 
 
 def test_status_notices_reach_only_accepted(world, django_capture_on_commit_callbacks):
-    """"You said, we did" goes to accepted co-authors, not to those merely named."""
+    """ "You said, we did" goes to accepted co-authors, not to those merely named."""
     idea, people = world["idea"], world["people"]
     with django_capture_on_commit_callbacks(execute=True):
         idea_status_change(idea=idea, by=people["moderator"], to_status="under_review", reason="Ja")

@@ -65,9 +65,7 @@ def test_supported_only_the_duplicate_moves_without_cost(place, campaign, make_i
     assert supports_used(user=voter, campaign=campaign) == 0
 
 
-def test_at_the_budget_limit_in_the_same_campaign_the_support_moves(
-    place, campaign, make_idea
-):
+def test_at_the_budget_limit_in_the_same_campaign_the_support_moves(place, campaign, make_idea):
     """At the limit (2 of 2), the released support pays for the carried one: still 2 of 2."""
     target = make_idea(place["member"], campaign=campaign, title="A")
     dup = make_idea(place["other"], campaign=campaign, title="A auch")
