@@ -29,6 +29,7 @@ from hanse.circles.services import rounds as round_services
 from hanse.circles.services import space as space_services
 from hanse.core import http
 from hanse.people.models import Location, User
+from hanse.posts.selectors.posts import get_post_for
 
 router = Router(tags=["circles"])
 
@@ -359,6 +360,38 @@ def story_create(request: HttpRequest, payload: ConnectorStoryIn) -> Status[Conn
         by=http.viewer(request), kind=payload.kind, body=payload.body
     )
     return Status(201, _story_out(story))
+
+
+class StoryMarkIn(Schema):
+    kind: Literal["helped", "experiment"]
+
+
+@router.put(
+    "/multipliers/stories/posts/{post_id}",
+    response={200: ConnectorStoryOut, **ERRORS},
+    summary="Mark a post as a Connectoren story",
+)
+def story_mark(request: HttpRequest, post_id: int, payload: StoryMarkIn) -> ConnectorStoryOut:
+    """A company-wide post: its author (an approved Connector) or a coordinator; a post one
+    cannot read is 404, one one may not mark 403. Marking twice keeps the first mark."""
+    me = http.viewer(request)
+    post = get_post_for(viewer=me, post_id=post_id)
+    story = programme_services.story_tag(by=me, post=post, kind=payload.kind)
+    return _story_out(story)
+
+
+@router.delete(
+    "/multipliers/stories/posts/{post_id}",
+    response={204: None, **ERRORS},
+    summary="Take the story mark off a post",
+)
+def story_unmark(request: HttpRequest, post_id: int) -> Status[None]:
+    """The post's author or a coordinator; the post stays. No mark: 404."""
+    me = http.viewer(request)
+    post = get_post_for(viewer=me, post_id=post_id)
+    if not programme_services.story_untag(by=me, post=post):
+        raise Http404
+    return Status(204, None)
 
 
 @router.get(

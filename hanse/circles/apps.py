@@ -27,3 +27,6 @@ class CirclesConfig(AppConfig):
         from hanse.circles import personal_data  # its data export (uses the models)
 
         personal_data.register()
+        from hanse.circles import story_marks  # the story mark on post cards (uses the models)
+
+        story_marks.register()

@@ -133,6 +133,34 @@ def may_tell_story(user: Any) -> bool:
     return is_active_user(user) and is_multiplier(user)
 
 
+def may_become_story(post: Any) -> bool:
+    """Only company-wide posts become Connectoren stories: the stories page is for everyone,
+    and a post in a community would show its members' talk on it."""
+    return bool(post.scope == "company")
+
+
+def may_mark_story(
+    user: Any, post: Any, *, multiplier: bool | None = None, coordinator: bool | None = None
+) -> bool:
+    """Mark a post as a Connectoren story (from the post itself): an approved Connector their
+    own posts, a coordinator anyone's. ``multiplier``/``coordinator`` may be given, worked
+    out once for a page of posts."""
+    if not is_active_user(user):
+        return False
+    if post.author_id == user.pk and (is_multiplier(user) if multiplier is None else multiplier):
+        return True
+    return bool(is_coordinator(user) if coordinator is None else coordinator)
+
+
+def may_unmark_story(user: Any, story: Any, *, coordinator: bool | None = None) -> bool:
+    """Take the story mark off (the post stays): the post's author, or a coordinator."""
+    if not is_active_user(user):
+        return False
+    return story.author_id == user.pk or bool(
+        is_coordinator(user) if coordinator is None else coordinator
+    )
+
+
 def may_manage_onboarding(user: Any) -> bool:
     """Coordinators edit the checklist's steps and see its progress in aggregate."""
     return bool(is_coordinator(user))

@@ -56,4 +56,14 @@ urlpatterns = [
     ),
     path("connectoren/stories/", views_multipliers.stories, name="stories"),
     path("connectoren/stories/new/", views_multipliers.story_new, name="story_new"),
+    path(
+        "connectoren/stories/mark/<int:post_id>/",
+        views_multipliers.story_mark,
+        name="story_mark",
+    ),
+    path(
+        "connectoren/stories/unmark/<int:post_id>/",
+        views_multipliers.story_unmark,
+        name="story_unmark",
+    ),
 ]

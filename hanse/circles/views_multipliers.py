@@ -4,6 +4,7 @@ approvals and coverage."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,11 +21,13 @@ from hanse.circles.forms import (
     StoryTagForm,
     VolunteerForm,
 )
-from hanse.circles.models import Multiplier
+from hanse.circles.models import ConnectorStory, Multiplier
 from hanse.circles.services import multipliers as services
 from hanse.circles.services import programme as programme_services
 from hanse.core import http
 from hanse.core.errors import ServiceError
+from hanse.posts.models import Post
+from hanse.posts.selectors.posts import get_post_for
 
 
 @require_GET
@@ -264,3 +267,42 @@ def story_new(request: http.Request) -> HttpResponse:
         {"form": form, "tag_form": tag_form, "posts": posts},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _story_post(request: http.Request, post_id: int) -> Post:
+    """The post, if the viewer may read it (else 404 like one that does not exist)."""
+    return get_post_for(viewer=http.viewer(request), post_id=post_id)
+
+
+@require_POST
+def story_mark(request: http.Request, post_id: int) -> HttpResponse:
+    """Mark a post as a Connectoren story from the post itself (its author, an approved
+    Connector, or a coordinator); others get 403, a post one cannot read 404."""
+    me = http.viewer(request)
+    post = _story_post(request, post_id)
+    if not rules.may_mark_story(me, post):
+        raise PermissionDenied
+    http.attempt(
+        request,
+        lambda: programme_services.story_tag(by=me, post=post, kind=request.POST.get("kind", "")),
+        _("The post is now a Connectoren story."),
+    )
+    return http.redirect_next(request, reverse("circles:stories"))
+
+
+@require_POST
+def story_unmark(request: http.Request, post_id: int) -> HttpResponse:
+    """Take the story mark off a post (the post stays): its author or a coordinator."""
+    me = http.viewer(request)
+    post = _story_post(request, post_id)
+    story = ConnectorStory.objects.filter(post=post).first()
+    if story is None:
+        raise Http404
+    if not rules.may_unmark_story(me, story):
+        raise PermissionDenied
+    http.attempt(
+        request,
+        lambda: programme_services.story_untag(by=me, post=post),
+        _("The post is no longer a Connectoren story."),
+    )
+    return http.redirect_next(request, reverse("circles:stories"))

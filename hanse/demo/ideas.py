@@ -151,6 +151,8 @@ def create_ideas(ctx: DemoContext) -> None:
             description=description,
             coauthors=coauthors,
         )
+        for person in coauthors:  # the invited colleague said yes
+            services.idea_coauthor_respond(idea=idea, user=person, accept=True)
         for person in rng.sample(members, min(len(members), rng.randint(2, 12))):
             if person.pk != author.pk and person not in coauthors:
                 services.idea_support(idea=idea, user=person)

@@ -74,7 +74,14 @@ class IdeaDetail(IdeaOut):
     may_support: bool
     may_edit: bool = Field(description="Whether the person asking may edit it (its authors).")
     allowed_statuses: list[str] = Field(description="Where the person asking may move it.")
-    coauthors: list[PersonRef]
+    coauthors: list[PersonRef] = Field(description="Co-authors who accepted the invitation.")
+    invited: list[PersonRef] = Field(
+        default_factory=list,
+        description="For the author only: named, not accepted (yet; declines included).",
+    )
+    invitation_open: bool = Field(
+        False, description="Whether the person asking has an unanswered invitation to write it."
+    )
     files: list[IdeaFileOut]
     supports_left: int | None = Field(
         description="In a campaign with a vote budget: supports the person has left; else null."
@@ -239,6 +246,17 @@ def _detail(request: HttpRequest, idea_id: int) -> IdeaDetail:
         may_edit=rules.may_edit_idea(viewer, idea),
         allowed_statuses=rules.allowed_statuses(viewer, idea),
         coauthors=[p for p in (_person(u) for u in idea.coauthors.all()) if p],
+        invited=[
+            p
+            for p in (
+                _person(i.user)
+                for i in (
+                    selectors.invitations_of(idea) if rules.may_set_coauthors(viewer, idea) else []
+                )
+            )
+            if p
+        ],
+        invitation_open=selectors.open_invitation(viewer=viewer, idea=idea) is not None,
         files=[_file(f) for f in selectors.attachments_of(idea)],
         supports_left=budget.left if budget else None,
     )
@@ -367,6 +385,34 @@ def set_coauthors(request: HttpRequest, idea_id: Id, payload: CoauthorsIn) -> Id
         idea=selectors.get_idea_for(viewer=viewer, pk=idea_id),
         by=viewer,
         coauthors=_people(payload.coauthors),
+    )
+    return _detail(request, idea_id)
+
+
+@router.post(
+    "/{idea_id}/invitation/accept",
+    response={200: IdeaDetail, **ERRORS},
+    summary="Accept an invitation to co-author",
+)
+def accept_invitation(request: HttpRequest, idea_id: Id) -> IdeaDetail:
+    """One's own open invitation; without one 404 (``no_invitation``)."""
+    viewer = http.viewer(request)
+    services.idea_coauthor_respond(
+        idea=selectors.get_idea_for(viewer=viewer, pk=idea_id), user=viewer, accept=True
+    )
+    return _detail(request, idea_id)
+
+
+@router.post(
+    "/{idea_id}/invitation/decline",
+    response={200: IdeaDetail, **ERRORS},
+    summary="Decline an invitation to co-author",
+)
+def decline_invitation(request: HttpRequest, idea_id: Id) -> IdeaDetail:
+    """One's own open invitation; without one 404 (``no_invitation``)."""
+    viewer = http.viewer(request)
+    services.idea_coauthor_respond(
+        idea=selectors.get_idea_for(viewer=viewer, pk=idea_id), user=viewer, accept=False
     )
     return _detail(request, idea_id)
 

@@ -28,8 +28,8 @@ def clean_people(text: str) -> list[User]:
 
 
 COAUTHORS_HELP = _(
-    "Colleagues who write the idea with you: user names, separated by commas. They can edit "
-    "it and are named on it."
+    "Colleagues who write the idea with you: user names, separated by commas. They are asked "
+    "first; once they accept, they can edit it and are named on it."
 )
 
 

@@ -145,7 +145,9 @@ class Idea(models.Model):
         related_name="ideas",
         verbose_name=_("author"),
     )
-    # Colleagues the author invited: they edit the idea with the author and are named on it.
+    # Colleagues who accepted the author's invitation (CoauthorInvitation): they edit the
+    # idea with the author and are named on it. Rows from before invitations existed were
+    # added without asking and count as accepted (migration 0003).
     coauthors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -264,6 +266,45 @@ class IdeaSupport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} supports {self.idea_id}"
+
+
+class CoauthorInvitation(models.Model):
+    """The author named this person as a co-author; they have not said yes (yet). Accepting
+    moves them into ``Idea.coauthors`` and removes this row; declining keeps the row with
+    ``declined_at`` so the author sees the answer and the person is not asked again until
+    the author takes the name off and puts it back."""
+
+    idea = models.ForeignKey(
+        Idea,
+        on_delete=models.CASCADE,
+        related_name="coauthor_invitations",
+        verbose_name=_("idea"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="idea_coauthor_invitations",
+        verbose_name=_("person"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("co-author invitation")
+        verbose_name_plural = _("co-author invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idea", "user"], name="idea_coauthor_invitation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} invited to {self.idea_id}"
+
+    @property
+    def pending(self) -> bool:
+        return self.declined_at is None
 
 
 class IdeaComment(models.Model):

@@ -108,7 +108,8 @@ def _render_coauthor(n: Notification) -> RenderedText:
         "title": title,
     }
     idea_id = n.data.get("idea")
-    url = reverse("ideas:idea", args=[idea_id]) if idea_id else reverse("ideas:index")
+    # The invitation page: accept or decline (nobody is named without saying yes).
+    url = reverse("ideas:invitation", args=[idea_id]) if idea_id else reverse("ideas:index")
     return RenderedText(title=text, body="", url=url)
 
 
@@ -116,7 +117,9 @@ IDEA_COAUTHOR_ADDED = register(
     NotificationType(
         key="idea_coauthor_added",
         label=_("Co-authoring ideas"),
-        description=_("A colleague invited you as a co-author of their idea."),
+        description=_(
+            "A colleague invited you as a co-author of their idea (you accept or decline)."
+        ),
         channels={"in_app": True, "email": "immediate", "push": False},
         target_visible=_ideas_visible,
         render=_render_coauthor,

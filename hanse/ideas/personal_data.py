@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hanse.core import personal_data
 from hanse.ideas.models import (
+    CoauthorInvitation,
     Experiment,
     ExperimentUpdate,
     Idea,
@@ -41,6 +42,13 @@ def _export(user: Any) -> personal_data.Export:
         "id",
         "title",
         kind="idea_coauthored",
+    )
+    records += rows(
+        CoauthorInvitation.objects.filter(user=user).order_by("created_at"),
+        "idea_id",
+        "created_at",
+        "declined_at",
+        kind="coauthor_invitation",
     )
     records += rows(
         IdeaSupport.objects.filter(user=user).order_by("created_at"),
@@ -108,6 +116,8 @@ def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
         for idea in Idea.objects.filter(coauthors=user):
             idea.coauthors.remove(user)
             idea.coauthors.add(to)
+    # An invitation is a question to the person, not content: it goes either way.
+    counts["coauthor_invitations"] = CoauthorInvitation.objects.filter(user=user).delete()[0]
     personal_data.reassign(StatusChange.objects.filter(by=user), "by", to)
     return counts
 

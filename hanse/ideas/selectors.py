@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 from django.http import Http404
 from django.utils import timezone
 
+from hanse.core.rules import is_active_user
 from hanse.ideas.models import (
     Campaign,
+    CoauthorInvitation,
     Experiment,
     ExperimentUpdate,
     Idea,
@@ -103,7 +105,11 @@ def budget_for(*, viewer: User, campaign: Campaign | None) -> Budget | None:
     """The person's supports in a campaign with a vote budget ("3 of 5 left"); None without."""
     if campaign is None or not campaign.support_budget:
         return None
-    used = IdeaSupport.objects.filter(user=viewer, idea__campaign=campaign).count()
+    # Supports on a merged duplicate were released by the merge (docs/ideas.md, "Merging");
+    # older rows left on one never count against the budget either.
+    used = IdeaSupport.objects.filter(
+        user=viewer, idea__campaign=campaign, idea__merged_into__isnull=True
+    ).count()
     return Budget(total=campaign.support_budget, used=used)
 
 
@@ -209,3 +215,17 @@ def story_of(*, viewer: User, experiment: Experiment) -> Any:
     if experiment.story_post_id is None:
         return None
     return Post.objects.visible_to(viewer).filter(pk=experiment.story_post_id).first()
+
+
+def open_invitation(*, viewer: User, idea: Idea) -> CoauthorInvitation | None:
+    """The viewer's own unanswered invitation to write this idea, if any."""
+    if not is_active_user(viewer):
+        return None
+    return CoauthorInvitation.objects.filter(
+        idea=idea, user=viewer, declined_at__isnull=True
+    ).first()
+
+
+def invitations_of(idea: Idea) -> list[CoauthorInvitation]:
+    """Who the author named and has not accepted (yet), with declines: for the author only."""
+    return list(CoauthorInvitation.objects.filter(idea=idea).select_related("user").order_by("pk"))

@@ -4,12 +4,13 @@ transaction, queue notifications after the commit (``enqueue_on_commit``)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from hanse.ideas.models import (
     TEXT_CHARS,
     TITLE_CHARS,
     Campaign,
+    CoauthorInvitation,
     Experiment,
     ExperimentUpdate,
     Idea,
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 IDEA_NOT_FOUND = _("This idea does not exist.")
 MAX_SUPPORT_BUDGET = 100
 EXPERIMENT_NOT_FOUND = _("This experiment does not exist.")
+NO_INVITATION = _("There is no open invitation to write this idea.")
 
 
 def _text(value: str, *, limit: int, field: str, required: bool = True) -> str:
@@ -160,31 +163,69 @@ def _store_files(
 
 
 def _set_coauthors(idea: Idea, by: User, people: Sequence[User]) -> list[int]:
-    """Replace the co-authors (inside the caller's transaction); those newly invited are
-    told after the commit. Returns their ids."""
+    """Replace the named co-authors (inside the caller's transaction). Nobody becomes a
+    co-author without saying yes: a newly named person gets an invitation (told after the
+    commit) and shows only once they accept. Names taken off lose their co-authorship or
+    their invitation. Returns the ids of those newly invited."""
     wanted = {p.pk: p for p in people if p.pk != idea.author_id}
     if len(wanted) > rules.MAX_COAUTHORS:
         raise ServiceError(
             _("An idea has at most %(max)d co-authors.") % {"max": rules.MAX_COAUTHORS},
             code="too_many_coauthors",
         )
+    accepted = set(idea.coauthors.values_list("pk", flat=True))
+    invited = set(CoauthorInvitation.objects.filter(idea=idea).values_list("user_id", flat=True))
+    new = {pk: p for pk, p in wanted.items() if pk not in accepted and pk not in invited}
     # A co-author must be able to see the idea (an active colleague who may read its place).
-    seeing = {
-        p.pk for p in wanted.values() if Idea.objects.visible_to(p).filter(pk=idea.pk).exists()
-    }
-    unseen = [p.display_name for pk, p in wanted.items() if pk not in seeing]
+    unseen = [
+        p.display_name
+        for p in new.values()
+        if not Idea.objects.visible_to(p).filter(pk=idea.pk).exists()
+    ]
     if unseen:
         raise ServiceError(
             _("%(names)s cannot see this idea and so cannot write it with you.")
             % {"names": ", ".join(sorted(unseen))},
             code="coauthor_cannot_see",
         )
-    before = set(idea.coauthors.values_list("pk", flat=True))
-    idea.coauthors.set(list(wanted.values()))
-    added = sorted(set(wanted) - before)
+    gone = accepted - set(wanted)
+    if gone:
+        idea.coauthors.remove(*gone)
+    CoauthorInvitation.objects.filter(idea=idea).exclude(user_id__in=list(wanted)).delete()
+    CoauthorInvitation.objects.bulk_create(
+        [CoauthorInvitation(idea=idea, user=p) for p in new.values()]
+    )
+    added = sorted(new)
     if added:
         enqueue_on_commit(tasks.notify_coauthors_added, idea.pk, added, by.pk)
     return added
+
+
+def idea_coauthor_respond(*, idea: Idea, user: User, accept: bool) -> bool:
+    """The invited person accepts (they become a co-author: named, editing, told of status
+    changes) or declines. Only one's own open invitation; else "no invitation" (404, like an
+    idea one cannot see). Returns whether they are a co-author now."""
+    require_active(user)
+    with transaction.atomic():
+        locked = _locked_idea(idea, user)
+        invitation = (
+            CoauthorInvitation.objects.select_for_update()
+            .filter(idea=locked, user=user, declined_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            raise ServiceError(NO_INVITATION, code="no_invitation", status=404)
+        if not accept:
+            invitation.declined_at = timezone.now()
+            invitation.save(update_fields=["declined_at"])
+            return False
+        invitation.delete()
+        locked.coauthors.add(user)
+        # An author does not support their own idea: a support given before is given back.
+        deleted, _rows = IdeaSupport.objects.filter(idea=locked, user=user).delete()
+        if deleted:
+            Idea.objects.filter(pk=locked.pk).update(support_count=F("support_count") - 1)
+    return True
 
 
 def idea_edit(
@@ -226,7 +267,7 @@ def idea_edit(
 
 def idea_coauthors_set(*, idea: Idea, by: User, coauthors: Sequence[User]) -> list[int]:
     """The author invites colleagues as co-authors (or removes them); the newly invited are
-    told. Returns the ids of those newly invited."""
+    told and become co-authors once they accept. Returns the ids of those newly invited."""
     require_active(by)
     with transaction.atomic():
         locked = _locked_idea(idea, by)
@@ -250,7 +291,9 @@ def _locked_idea(idea: Idea, user: User) -> Idea:
 
 def supports_used(*, user: User, campaign: Campaign) -> int:
     """How many ideas of the campaign the person supports (against its budget)."""
-    return IdeaSupport.objects.filter(user=user, idea__campaign=campaign).count()
+    return IdeaSupport.objects.filter(
+        user=user, idea__campaign=campaign, idea__merged_into__isnull=True
+    ).count()
 
 
 def idea_support(*, idea: Idea, user: User) -> bool:
@@ -367,9 +410,10 @@ def idea_status_change(
     return change
 
 
-def idea_merge(*, duplicate: Idea, into: Idea, by: User) -> Idea:
-    """Merge a duplicate into another idea: its supporters move over (once each), it points
-    to the idea it was merged into and takes no more support."""
+def idea_merge(*, duplicate: Idea, into: Idea, by: User) -> MergeResult:
+    """Merge a duplicate into another idea: its supports are released and carried over to
+    the idea it joins (once each, within that idea's campaign budget); it points to the idea
+    it was merged into and takes no more support. The rule: docs/ideas.md, "Merging"."""
     require_active(by)
     with transaction.atomic():
         # Lock both rows in id order, so two merges of the same pair cannot deadlock.
@@ -379,25 +423,69 @@ def idea_merge(*, duplicate: Idea, into: Idea, by: User) -> Idea:
         dup, target = (lock_a, lock_b) if lock_a.pk == duplicate.pk else (lock_b, lock_a)
         if not rules.may_merge(by, dup, target):
             raise ServiceError(_("These ideas cannot be merged."), code="merge_refused")
+        campaign = target.campaign
+        budget = campaign.support_budget if campaign is not None else None
+        if budget:
+            # Idea rows first, then the campaign's (as idea_support): no deadlock, and no
+            # support click slips in between the count and the carried rows.
+            Campaign.objects.select_for_update().filter(pk=campaign.pk).values("pk").first()  # type: ignore[union-attr]  # budget implies a campaign
         have = set(IdeaSupport.objects.filter(idea=target).values_list("user_id", flat=True))
-        moving = [
-            IdeaSupport(idea=target, user_id=s.user_id, created_at=s.created_at)
-            for s in IdeaSupport.objects.filter(idea=dup)
-            if s.user_id not in have and s.user_id != target.author_id
-        ]
-        # The duplicate's author backs the idea it joins.
-        if (
-            dup.author_id not in have
-            and dup.author_id != target.author_id
-            and all(s.user_id != dup.author_id for s in moving)
-        ):
+        authors = {target.author_id, *target.coauthors.values_list("pk", flat=True)}
+        released = list(IdeaSupport.objects.filter(idea=dup).order_by("created_at", "pk"))
+        # The duplicate's supports are given back before anything is carried: a person who
+        # supported both keeps one support (on the target) and gets the other one back.
+        IdeaSupport.objects.filter(idea=dup).delete()
+        dup.support_count = 0
+        used: dict[int, int] = {}
+        if budget:
+            used = dict(
+                IdeaSupport.objects.filter(
+                    idea__campaign=campaign,
+                    idea__merged_into__isnull=True,
+                    user_id__in=[s.user_id for s in released],
+                )
+                .values_list("user_id")
+                .annotate(n=Count("pk"))
+            )
+        moving: list[IdeaSupport] = []
+        not_carried: list[int] = []
+        for support in released:
+            if support.user_id in have or support.user_id in authors:
+                continue
+            if budget and used.get(support.user_id, 0) >= budget:
+                not_carried.append(support.user_id)
+                continue
+            moving.append(
+                IdeaSupport(idea=target, user_id=support.user_id, created_at=support.created_at)
+            )
+            have.add(support.user_id)
+        # The duplicate's author backs the idea it joins, unless that would spend a support
+        # of theirs in a campaign with a budget (which is theirs to spend).
+        if not budget and dup.author_id not in have and dup.author_id not in authors:
             moving.append(IdeaSupport(idea=target, user_id=dup.author_id))
         IdeaSupport.objects.bulk_create(moving)
         target.support_count = IdeaSupport.objects.filter(idea=target).count()
         target.save(update_fields=["support_count"])
         dup.merged_into = target
-        dup.save(update_fields=["merged_into"])
-    return target
+        dup.save(update_fields=["merged_into", "support_count"])
+    return MergeResult(
+        idea=target,
+        carried=[s.user_id for s in moving],
+        released=[s.user_id for s in released],
+        not_carried=not_carried,
+    )
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What a merge did with the supports: the idea they joined, who was carried over, whose
+    support on the duplicate was released, and who was not carried (their budget in the
+    target's campaign was spent)."""
+
+    idea: Idea
+    carried: list[int]
+    released: list[int]
+    not_carried: list[int]
 
 
 # --- experiments --------------------------------------------------------------------------

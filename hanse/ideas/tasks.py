@@ -13,7 +13,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from hanse.ideas.models import Experiment, Idea, IdeaComment, IdeaSupport, StatusChange
+from hanse.ideas.models import (
+    CoauthorInvitation,
+    Experiment,
+    Idea,
+    IdeaComment,
+    IdeaSupport,
+    StatusChange,
+)
 from hanse.jobs.retry import retry
 from hanse.notifications.due import notify_once_per_due_date
 from hanse.notifications.services import notify
@@ -37,15 +44,19 @@ def followers_of(idea: Idea) -> list[User]:
 
 @task()
 def notify_coauthors_added(idea_id: int, user_ids: list[int], by_id: int, attempt: int = 1) -> int:
-    """Tell colleagues the author invited that they now write the idea with them."""
+    """Ask colleagues the author invited whether they write the idea with them."""
     try:
         idea = Idea.objects.select_related("community").filter(pk=idea_id).first()
         if idea is None:
             return 0
         by = User.objects.filter(pk=by_id).first()
         made = 0
-        # Still co-authors when the task runs (the author may have removed one meanwhile).
-        current = set(idea.coauthors.values_list("pk", flat=True))
+        # Still invited when the task runs (the author may have taken a name off meanwhile).
+        current = dict(
+            CoauthorInvitation.objects.filter(idea=idea, declined_at__isnull=True).values_list(
+                "user_id", "pk"
+            )
+        )
         for person in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"):
             if person.pk not in current:
                 continue
@@ -60,7 +71,9 @@ def notify_coauthors_added(idea_id: int, user_ids: list[int], by_id: int, attemp
                     data={"title": idea.title[:200], "idea": idea.pk},
                 )
 
-            if notify_once(f"ideas.coauthor:{idea_id}:{person.pk}", hook):
+            # Once per invitation: a name taken off and put back is asked again.
+            key = f"ideas.coauthor:{idea_id}:{person.pk}:{current[person.pk]}"
+            if notify_once(key, hook):
                 made += 1
         return made
     except Exception:

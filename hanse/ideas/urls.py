@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:idea_id>/merge/", views.idea_merge, name="merge"),
     path("<int:idea_id>/edit/", views.idea_edit, name="edit"),
     path("<int:idea_id>/coauthors/", views.idea_coauthors, name="coauthors"),
+    path("<int:idea_id>/invitation/", views.idea_invitation, name="invitation"),
     path("files/<int:attachment_id>/thumb/", views.file_thumbnail, name="file_thumb"),
     path("files/<int:attachment_id>/<str:filename>", views.file_download, name="file"),
     path("campaigns/new/", views.campaign_new, name="campaign_new"),

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -111,6 +111,9 @@ def idea(request: HttpRequest, idea_id: int) -> HttpResponse:
     found = selectors.get_idea_for(viewer=viewer, pk=idea_id)
     allowed = rules.allowed_statuses(viewer, found)
     supported = bool(selectors.supported_ids(viewer=viewer, ideas=[found]))
+    # Who was named and has not accepted: shown to the author only (the others see accepted
+    # co-authors alone).
+    invitations = selectors.invitations_of(found) if rules.may_set_coauthors(viewer, found) else []
     merge_targets: list[Idea] = []
     if rules.may_review(viewer, found) and found.merged_into_id is None:
         merge_targets = [
@@ -139,11 +142,18 @@ def idea(request: HttpRequest, idea_id: int) -> HttpResponse:
             "may_edit": rules.may_edit_idea(viewer, found),
             "coauthors_form": (
                 CoauthorsForm(
-                    initial={"coauthors": ", ".join(p.username for p in found.coauthors.all())}
+                    initial={
+                        "coauthors": ", ".join(
+                            [p.username for p in found.coauthors.all()]
+                            + [i.user.username for i in invitations]
+                        )
+                    }
                 )
                 if rules.may_set_coauthors(viewer, found)
                 else None
             ),
+            "invitations": invitations,
+            "invitation": selectors.open_invitation(viewer=viewer, idea=found),
         },
     )
 
@@ -204,6 +214,28 @@ def idea_coauthors(request: HttpRequest, idea_id: int) -> HttpResponse:
             _("The co-authors are saved; those newly invited are told."),
         )
     return HttpResponseRedirect(reverse("ideas:idea", args=[found.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+def idea_invitation(request: HttpRequest, idea_id: int) -> HttpResponse:
+    """The invited person accepts or declines writing the idea with its author. Without an
+    open invitation of one's own: 404, the same as an idea one cannot see."""
+    viewer = http.viewer(request)
+    found = selectors.get_idea_for(viewer=viewer, pk=idea_id)
+    invitation = selectors.open_invitation(viewer=viewer, idea=found)
+    if invitation is None:
+        raise Http404
+    if request.method == "POST":
+        accept = request.POST.get("action") == "accept"
+        http.attempt(
+            request,
+            lambda: services.idea_coauthor_respond(idea=found, user=viewer, accept=accept),
+            _("You are now a co-author of this idea.")
+            if accept
+            else _("You declined; you are not named on this idea."),
+        )
+        return HttpResponseRedirect(reverse("ideas:idea", args=[found.pk]))
+    return render(request, "ideas/invitation.html", {"idea": found, "invitation": invitation})
 
 
 def file_download(request: HttpRequest, attachment_id: int, filename: str) -> HttpResponseBase:

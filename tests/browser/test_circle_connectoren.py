@@ -158,3 +158,50 @@ def test_coordinator_edits_the_checklist(
     _shots(page, "onboarding-steps")
     page.goto(reverse("circles:multipliers"))
     axe_check(page)
+
+
+def test_connector_marks_an_existing_post_as_a_story(
+    programme_world: dict[str, Any],
+    new_page: Callable[..., Page],
+    login: Callable[..., None],
+    axe_check: Callable[..., list[dict[str, Any]]],
+) -> None:
+    """From the post itself: "Als Connectoren-Geschichte markieren", choose what it is
+    about; the stories page lists it; the mark comes off again from the post."""
+    from hanse.posts.models import Post  # why: only this test writes a plain post
+    from hanse.posts.services.posts import post_create
+
+    ozlem = programme_world["connectoren"][2]
+    post = post_create(
+        author=ozlem,
+        body="Heute habe ich in der Filiale Ratzeburg gezeigt, wie man Dateien im Teams-Kanal "
+        "teilt statt per E-Mail. Drei Kolleginnen machen es jetzt so.",
+        scope=Post.Scope.COMPANY,
+    )
+    # The first render of the home page (where signing in lands) compiles its templates;
+    # on a loaded machine that alone can pass the login helper's 10 s. Render it once first.
+    from django.test import Client  # why: only this warm-up uses the test client
+
+    warm = Client()
+    warm.force_login(ozlem)
+    assert warm.get("/").status_code == 200
+    page = new_page()
+    login(page, ozlem)
+    page.goto(reverse("posts:detail", args=[post.pk]))
+    page.get_by_text("Als Connectoren-Geschichte markieren").click()
+    axe_check(page)
+    _shots(page, "story-mark-post")
+    page.get_by_role("button", name="Ich habe jemandem geholfen").click()
+    expect(page.get_by_text("Der Beitrag ist jetzt eine Connectoren-Geschichte.")).to_be_visible()
+    expect(page.locator(".story-mark__badge")).to_contain_text("Connectoren-Geschichte")
+    assert ConnectorStory.objects.filter(post=post, kind="helped").exists()
+    axe_check(page)
+    _shots(page, "story-marked-post")
+    page.goto(reverse("circles:stories"))
+    expect(page.get_by_text("Drei Kolleginnen machen es jetzt so.")).to_be_visible()
+    axe_check(page)
+    _shots(page, "stories-marked")
+    page.goto(reverse("posts:detail", args=[post.pk]))
+    page.get_by_role("button", name="Markierung als Geschichte entfernen").click()
+    expect(page.get_by_text("Als Connectoren-Geschichte markieren")).to_be_visible()
+    assert not ConnectorStory.objects.filter(post=post).exists()

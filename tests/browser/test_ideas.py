@@ -144,6 +144,10 @@ def test_screenshots(
         files=[SimpleUploadedFile("Kostenschätzung Druck und Papier 2026.pdf",
                                   b"%PDF-1.4\n%%EOF\n", "application/pdf")],
     )  # fmt: skip
+    # One colleague accepted, the other has not answered: the author sees both.
+    services.idea_coauthor_respond(idea=own, user=people[1], accept=True)
+    # Jan invited Mona to write his idea: she sees the invitation on it and on its own page.
+    services.idea_coauthors_set(idea=ideas[0], by=people[0], coauthors=[mona])
     services.idea_support(idea=ideas[0], user=mona)
     closed = services.experiment_create(
         owner=mona, community=community, title="Stehungen statt Sitzungen",
@@ -168,6 +172,7 @@ def test_screenshots(
         ("experiment-shared", f"/ideas/experiments/{shared.pk}/"),
         ("ideas", "/ideas/"),
         ("idea", f"/ideas/{ideas[0].pk}/"),
+        ("invitation", f"/ideas/{ideas[0].pk}/invitation/"),
         ("idea-new", f"/ideas/new/?community={community.slug}"),
         ("campaign", f"/ideas/campaigns/{campaign.pk}/"),
         ("campaign-new", "/ideas/campaigns/new/"),

@@ -20,6 +20,7 @@ from hanse.ideas.services import (
     experiment_create,
     experiment_edit,
     experiment_share,
+    idea_coauthor_respond,
     idea_coauthors_set,
     idea_create,
     idea_edit,
@@ -41,8 +42,9 @@ def pdf(name: str = "plan.pdf") -> SimpleUploadedFile:
 def test_coauthors_invited_told_once_and_may_edit(
     place, make_idea, django_capture_on_commit_callbacks
 ):
-    """The author invites a colleague: named on the idea, told once, may edit, may not
-    support (they back it as an author), and hears "you said, we did"."""
+    """The author invites a colleague: told once; once they accept they are named on the
+    idea, may edit, may not support (they back it as an author), and hear "you said, we
+    did"."""
     with django_capture_on_commit_callbacks(execute=True):
         idea = idea_create(
             author=place["member"],
@@ -51,11 +53,13 @@ def test_coauthors_invited_told_once_and_may_edit(
             description="Tablets.",
             coauthors=[place["other"]],
         )
-    assert list(idea.coauthors.all()) == [place["other"]]
+    assert not idea.coauthors.exists()  # invited, not a co-author until they accept
     note = Notification.objects.get(type="idea_coauthor_added")
     assert note.recipient == place["other"] and note.actor == place["member"]
     tasks.notify_coauthors_added.call(idea.pk, [place["other"].pk], place["member"].pk)
     assert Notification.objects.filter(type="idea_coauthor_added").count() == 1
+    assert idea_coauthor_respond(idea=idea, user=place["other"], accept=True) is True
+    assert list(idea.coauthors.all()) == [place["other"]]
 
     idea_edit(idea=idea, by=place["other"], title="Papierlos 2", description="Mehr Tablets.")
     idea.refresh_from_db()
@@ -74,6 +78,7 @@ def test_coauthors_invited_told_once_and_may_edit(
 def test_only_the_author_sets_coauthors(place, make_idea):
     idea = make_idea(place["member"], community=place["community"])
     idea_coauthors_set(idea=idea, by=place["member"], coauthors=[place["other"]])
+    idea_coauthor_respond(idea=idea, user=place["other"], accept=True)
     with pytest.raises(PermissionRefused):
         idea_coauthors_set(idea=idea, by=place["other"], coauthors=[])
     assert list(Idea.objects.get().coauthors.all()) == [place["other"]]
@@ -392,7 +397,11 @@ def test_coauthors_and_edit_through_the_api(place, client_for):
     )  # fmt: skip
     assert created.status_code == 201, created.content
     idea_id = created.json()["id"]
-    assert [p["username"] for p in created.json()["coauthors"]] == ["mia"]
+    assert created.json()["coauthors"] == []
+    assert [p["username"] for p in created.json()["invited"]] == ["mia"]
+    accepted = client_for(place["other"]).post(f"/api/v1/ideas/{idea_id}/invitation/accept")
+    assert accepted.status_code == 200, accepted.content
+    assert [p["username"] for p in accepted.json()["coauthors"]] == ["mia"]
     edited = client_for(place["other"]).patch(
         f"/api/v1/ideas/{idea_id}", {"title": "T2", "description": "D2"},
         content_type="application/json",

@@ -291,7 +291,7 @@ def test_files_edit_and_coauthors(actor, world, client_for):
     """An idea's file is downloaded by who sees the idea; editing and co-authors belong to
     its author (nobody in the table), until the author invites the person."""
     from hanse.ideas.models import IdeaAttachment
-    from hanse.ideas.services import idea_coauthors_set, idea_edit
+    from hanse.ideas.services import idea_coauthor_respond, idea_coauthors_set, idea_edit
 
     idea_edit(
         idea=world.idea, by=world.author, title=world.idea.title, description="D", files=[_pdf()]
@@ -315,6 +315,8 @@ def test_files_edit_and_coauthors(actor, world, client_for):
     assert not Idea.objects.get(pk=world.idea.pk).coauthors.exists()
     if sees:
         idea_coauthors_set(idea=world.idea, by=world.author, coauthors=[person])
+        assert client.get(edit_url).status_code == 403  # invited, not accepted yet
+        idea_coauthor_respond(idea=world.idea, user=person, accept=True)
         assert client.get(edit_url).status_code == 200
         response = client.post(edit_url, {"title": "Neu", "description": "Neu"})
         assert response.status_code == 302

@@ -152,10 +152,13 @@ def story_create(*, by: User, kind: str, body: str) -> ConnectorStory:
 
 
 def story_tag(*, by: User, post: Post, kind: str) -> ConnectorStory:
-    """A Connector marks one of their own company-wide posts as a story."""
-    if not rules.may_tell_story(by) or post.author_id != by.pk:
-        raise PermissionRefused(_("Only the author, an approved Connector, can do this."))
-    if post.scope != Post.Scope.COMPANY:
+    """Mark a company-wide post as a story: a Connector their own, a coordinator anyone's
+    (the story stays the post author's). Marking twice keeps the first mark."""
+    if not rules.may_mark_story(by, post):
+        raise PermissionRefused(
+            _("Only the author, an approved Connector, or a coordinator can do this.")
+        )
+    if not rules.may_become_story(post):
         raise ServiceError(
             _("Only company-wide posts can become Connectoren stories."), code="scope"
         )
@@ -163,6 +166,19 @@ def story_tag(*, by: User, post: Post, kind: str) -> ConnectorStory:
         raise ServiceError(_("Choose what the story is about."), code="kind")
     with transaction.atomic():
         story, _created = ConnectorStory.objects.get_or_create(
-            post=post, defaults={"author": by, "kind": kind}
+            post=post, defaults={"author_id": post.author_id, "kind": kind}
         )
     return story
+
+
+def story_untag(*, by: User, post: Post) -> bool:
+    """Take the story mark off a post (the post itself stays): its author or a coordinator.
+    Returns whether there was a mark."""
+    story = ConnectorStory.objects.filter(post=post).first()
+    if story is None:
+        return False
+    if not rules.may_unmark_story(by, story):
+        raise PermissionRefused(_("Only the author or a coordinator can do this."))
+    with transaction.atomic():
+        deleted, _rows = ConnectorStory.objects.filter(pk=story.pk).delete()
+    return bool(deleted)
