@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import combinations
@@ -16,10 +17,11 @@ from itertools import combinations
 import networkx as nx
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from hanse.analytics import cache as analytics_cache
+from hanse.analytics import state
 from hanse.analytics.models import Aggregate, InteractionEdge, MissedSearch
 from hanse.analytics.org import DIMENSIONS, Org, load_org
 from hanse.analytics.periods import month_start, period_end, weeks_tiling
@@ -52,30 +54,24 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return datetime.combine(start, time(), tz), datetime.combine(end, time(), tz)
 
 
-def load_activity(start: date, end: date) -> Activity:
+def load_activity(start: date, until: date, edge_days: dict[date, int]) -> Activity:
     """Who was active on which day (edges and content) and who posted, commented, reacted.
-    The edges are read as distinct (day, person) pairs, counted by the database."""
+    ``edge_days``: per day who had an interaction (hanse/analytics/state.py keeps them)."""
     # Imported here: the content apps are read only while computing (analytics is the top
     # layer, so this is allowed; kept local to show which reads the computation makes).
     from hanse.posts.models import Comment, Post, Reaction
 
     act = Activity()
-    since, until = _bounds(start, end)
-    table = InteractionEdge._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT day, a_id FROM {table} WHERE day >= %s AND day < %s "  # noqa: S608
-            f"UNION SELECT day, b_id FROM {table} WHERE day >= %s AND day < %s",
-            [start, end, start, end],
-        )
-        for day, pk in cursor.fetchall():
-            act.daily[_as_date(day)].add(pk)
+    for day, mask in edge_days.items():
+        if mask and start <= day < until:
+            act.daily[day] |= state.members(mask)
+    since, before = _bounds(start, until)
     for model, field_name, into in (
         (Post, "author_id", act.posters),
         (Comment, "author_id", act.commenters),
         (Reaction, "user_id", act.reacters),
     ):
-        rows = model.objects.filter(created_at__gte=since, created_at__lt=until).values_list(
+        rows = model.objects.filter(created_at__gte=since, created_at__lt=before).values_list(
             field_name, "created_at"
         )
         for pk, at in rows.iterator(chunk_size=20000):
@@ -363,18 +359,23 @@ def community_rows(start: date, end: date) -> list[Row]:
     asked: dict[int, int] = defaultdict(int)
     answered: dict[int, int] = defaultdict(int)
     waits: dict[int, list[float]] = defaultdict(list)
-    questions = Question.objects.filter(
-        post__created_at__gte=since, post__created_at__lt=until, community__isnull=False
-    ).values_list("community_id", "post_id", "post__author_id", "post__created_at")
-    for community_id, post_id, asker_id, asked_at in questions:
-        asked[community_id] += 1
-        first = (
-            Comment.objects.filter(post_id=post_id, parent__isnull=True)
-            .exclude(author_id=asker_id)
-            .order_by("created_at")
-            .values_list("created_at", flat=True)
-            .first()
+    # The first top-level comment by someone else than the asker, per question, in the same
+    # query (one query for all questions, not one each).
+    first_answer = (
+        Comment.objects.filter(post_id=OuterRef("post_id"), parent__isnull=True)
+        .exclude(author_id=OuterRef("post__author_id"))
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    questions = (
+        Question.objects.filter(
+            post__created_at__gte=since, post__created_at__lt=until, community__isnull=False
         )
+        .annotate(first_answer=Subquery(first_answer))
+        .values_list("community_id", "post__created_at", "first_answer")
+    )
+    for community_id, asked_at, first in questions:
+        asked[community_id] += 1
         if first is not None:
             answered[community_id] += 1
             waits[community_id].append((first - asked_at).total_seconds() / 3600)
@@ -411,42 +412,65 @@ def missed_search_rows(period: str, start: date) -> list[Row]:
     return [Row("search", "missed", r["people"], r["people"], key=r["text"]) for r in found]
 
 
-def adoption_rows(end: date, org: Org) -> list[Row]:
-    """People who have taken part at least once up to the end of the period."""
+def adoption_rows(until: date, org: Org) -> list[Row]:
+    """People who have taken part at least once before ``until`` (the end of the period, or
+    today while it is open)."""
     from hanse.posts.models import Comment, Post, Reaction  # read while computing only
 
-    _since, until = _bounds(end, end)
+    _since, before = _bounds(until, until)
     ever: set[int] = set()
     ever.update(
-        Post.objects.filter(created_at__lt=until).values_list("author_id", flat=True).distinct()
+        Post.objects.filter(created_at__lt=before).values_list("author_id", flat=True).distinct()
     )
     ever.update(
-        Comment.objects.filter(created_at__lt=until).values_list("author_id", flat=True).distinct()
+        Comment.objects.filter(created_at__lt=before).values_list("author_id", flat=True).distinct()
     )
     ever.update(
-        Reaction.objects.filter(created_at__lt=until).values_list("user_id", flat=True).distinct()
+        Reaction.objects.filter(created_at__lt=before).values_list("user_id", flat=True).distinct()
     )
-    for column in ("a_id", "b_id"):
-        ever.update(
-            InteractionEdge.objects.filter(day__lt=end).values_list(column, flat=True).distinct()
-        )
+    ever |= state.members(state.ever_active(until))
     ever &= set(org.units["department"])
     return [Row("org", "adopted", len(ever), len(ever))]
 
 
-def compute_period(period: str, start: date, *, min_group: int, org: Org | None = None) -> int:
-    """Replace one period's aggregates; returns how many rows it wrote."""
+def condensed_counts(parts: dict[str, state.Parts]) -> dict[str, UnitCounts]:
+    return {dim: _from_touches(*found) for dim, found in parts.items()}
+
+
+def compute_period(
+    period: str,
+    start: date,
+    *,
+    min_group: int,
+    org: Org | None = None,
+    today: date | None = None,
+    incremental: bool = False,
+    late: Collection[date] = (),
+) -> int:
+    """Replace one period's aggregates; returns how many rows it wrote.
+
+    The figures cover the days before ``today`` (a day counts once it is over): the whole
+    period once it has ended. In full (the default) everything is read from the raw edges and
+    content again; ``incremental`` (the daily run) adds only the days since the period's kept
+    state, unless the state cannot be trusted (``late``: days that got interactions after
+    they were counted) and is rebuilt (hanse/analytics/state.py)."""
     end = period_end(period, start)
+    until = max(start, min(end, today or timezone.localdate()))
     org = org or load_org()
-    act = load_activity(start, end)
-    condensed = condense(start, end, org)
-    rows = person_rows(act, org)
-    rows += interaction_rows(condensed, org, min_group)
-    rows += silo_rows(condensed)
-    rows += community_rows(start, end)
-    rows += adoption_rows(end, org)
-    rows += missed_search_rows(period, start)
     with transaction.atomic():
+        condensed, _rebuilt = state.condensed_for(
+            period, start, until, org, late=late, full=not incremental, end=end
+        )
+        if not incremental:
+            state.forget_days(days(start, until - timedelta(days=1)))
+        act = load_activity(start, until, state.edge_days(start, until))
+        rows = person_rows(act, org)
+        counts = condensed_counts(condensed.parts())
+        rows += interaction_rows(counts, org, min_group)
+        rows += silo_rows(counts)
+        rows += community_rows(start, until)
+        rows += adoption_rows(until, org)
+        rows += missed_search_rows(period, start)
         Aggregate.objects.filter(period=period, start=start).delete()
         Aggregate.objects.bulk_create(
             [
@@ -483,7 +507,9 @@ def refresh_suppression(
     for p, s in family:
         query |= Q(period=p, start=s)
     rows = list(
-        Aggregate.objects.filter(query).values_list(
+        Aggregate.objects.filter(query)
+        .order_by("period", "start", "dimension", "measure", "key", "key2")
+        .values_list(
             "id", "period", "start", "dimension", "measure", "key", "key2", "value", "people"
         )
     )
