@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import combinations
+from typing import Any
 
 import networkx as nx
 from django.db import connection, transaction
@@ -419,15 +420,15 @@ def adoption_rows(until: date, org: Org) -> list[Row]:
 
     _since, before = _bounds(until, until)
     ever: set[int] = set()
-    ever.update(
-        Post.objects.filter(created_at__lt=before).values_list("author_id", flat=True).distinct()
-    )
-    ever.update(
-        Comment.objects.filter(created_at__lt=before).values_list("author_id", flat=True).distinct()
-    )
-    ever.update(
-        Reaction.objects.filter(created_at__lt=before).values_list("user_id", flat=True).distinct()
-    )
+    # order_by(): a model's default ordering would join the DISTINCT (every row, not every
+    # person, would come back).
+    for model, column in ((Post, "author_id"), (Comment, "author_id"), (Reaction, "user_id")):
+        ever.update(
+            model.objects.filter(created_at__lt=before)
+            .order_by()
+            .values_list(column, flat=True)
+            .distinct()
+        )
     ever |= state.members(state.ever_active(until))
     ever &= set(org.units["department"])
     return [Row("org", "adopted", len(ever), len(ever))]
@@ -446,6 +447,7 @@ def compute_period(
     today: date | None = None,
     incremental: bool = False,
     late: Collection[date] = (),
+    pairs: state.PairCache | None = None,
 ) -> int:
     """Replace one period's aggregates; returns how many rows it wrote.
 
@@ -453,13 +455,14 @@ def compute_period(
     period once it has ended. In full (the default) everything is read from the raw edges and
     content again; ``incremental`` (the daily run) adds only the days since the period's kept
     state, unless the state cannot be trusted (``late``: days that got interactions after
-    they were counted) and is rebuilt (hanse/analytics/state.py)."""
+    they were counted) and is rebuilt (hanse/analytics/state.py). ``pairs`` shares the edges
+    read between the periods of one run (a week and its month read the same day)."""
     end = period_end(period, start)
     until = max(start, min(end, today or timezone.localdate()))
     org = org or load_org()
     with transaction.atomic():
         condensed, _rebuilt = state.condensed_for(
-            period, start, until, org, late=late, full=not incremental, end=end
+            period, start, until, org, late=late, full=not incremental, end=end, cache=pairs
         )
         if not incremental:
             state.forget_days(days(start, until - timedelta(days=1)))
@@ -471,25 +474,63 @@ def compute_period(
         rows += community_rows(start, until)
         rows += adoption_rows(until, org)
         rows += missed_search_rows(period, start)
-        Aggregate.objects.filter(period=period, start=start).delete()
-        Aggregate.objects.bulk_create(
-            [
-                Aggregate(
-                    period=period,
-                    start=start,
-                    dimension=r.dimension,
-                    measure=r.measure,
-                    key=r.key,
-                    key2=r.key2,
-                    value=r.value,
-                    people=r.people,
-                )
-                for r in rows
-            ],
-            batch_size=2000,
-        )
+        _replace(period, start, rows)
         refresh_suppression(period, start, min_group=min_group, org=org)
     return len(rows)
+
+
+def _replace(period: str, start: date, rows: list[Row]) -> None:
+    """Make the period's stored rows these: only what changed is written (an open period's
+    figures mostly grow; an update of the value in place touches no index, where deleting
+    and inserting every row again maintains three). Plain SQL in batches: aggregates have no
+    relations and no signal is about them, so no row needs to become a model instance. New
+    rows are shown until refresh_suppression decides (in the same transaction)."""
+    table = Aggregate._meta.db_table
+    q = connection.ops.quote_name
+    existing = {
+        (dim, measure, key, key2): (pk, value, people)
+        for pk, dim, measure, key, key2, value, people in Aggregate.objects.filter(
+            period=period, start=start
+        ).values_list("id", "dimension", "measure", "key", "key2", "value", "people")
+    }
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[int, float, int]] = []
+    for r in rows:
+        found = existing.pop((r.dimension, r.measure, r.key, r.key2), None)
+        if found is None:
+            inserts.append(
+                (period, start, r.dimension, r.measure, r.key, r.key2, r.value, r.people, False)
+            )
+        elif (found[1], found[2]) != (r.value, r.people):
+            updates.append((found[0], r.value, r.people))
+    gone = [pk for pk, _value, _people in existing.values()]
+    names = ("period", "start", "dimension", "measure", "key", "key2", "value", "people", "hidden")
+    with connection.cursor() as cursor:
+        for i in range(0, len(gone), SQL_BATCH):
+            ids = gone[i : i + SQL_BATCH]
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(f"DELETE FROM {table} WHERE {q('id')} IN ({marks})", ids)  # noqa: S608
+        one = "(CAST(%s AS bigint), CAST(%s AS double precision), CAST(%s AS integer))"
+        for i in range(0, len(updates), SQL_BATCH):
+            batch = updates[i : i + SQL_BATCH]
+            # VALUES names its columns column1.. in PostgreSQL and SQLite alike.
+            cursor.execute(
+                f"UPDATE {table} SET {q('value')} = v.column2, {q('people')} = v.column3 "  # noqa: S608
+                f"FROM (VALUES {', '.join([one] * len(batch))}) AS v "
+                f"WHERE {table}.{q('id')} = v.column1",
+                [v for row in batch for v in row],
+            )
+        one = f"({', '.join(['%s'] * len(names))})"
+        for i in range(0, len(inserts), SQL_BATCH):
+            new = inserts[i : i + SQL_BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(q(n) for n in names)}) "  # noqa: S608
+                f"VALUES {', '.join([one] * len(new))}",
+                [v for row in new for v in row],
+            )
+
+
+SQL_BATCH = 500
 
 
 def refresh_suppression(
@@ -510,23 +551,36 @@ def refresh_suppression(
         Aggregate.objects.filter(query)
         .order_by("period", "start", "dimension", "measure", "key", "key2")
         .values_list(
-            "id", "period", "start", "dimension", "measure", "key", "key2", "value", "people"
+            "id",
+            "period",
+            "start",
+            "dimension",
+            "measure",
+            "key",
+            "key2",
+            "value",
+            "people",
+            "hidden",
         )
     )
     cells: dict[CellId, Cell] = {}
     ids: dict[CellId, int] = {}
-    for pk, p, s, dim, measure, key, key2, value, people in rows:
+    was_hidden: set[CellId] = set()
+    for pk, p, s, dim, measure, key, key2, value, people, flag in rows:
         cid: CellId = (p, s.isoformat(), dim, measure, key, key2)
         cells[cid] = Cell(cid, value, people)
         ids[cid] = pk
+        if flag:
+            was_hidden.add(cid)
     groups = groups_for(cells, org.region_of_department)
     if tiles:
         groups += tiling_groups(cells, {month.isoformat(): [w.isoformat() for w in tiles]})
     hidden = suppress(cells, groups, min_group)
-    hidden_ids = [ids[c] for c in hidden]
-    Aggregate.objects.filter(query).update(hidden=False)
-    for i in range(0, len(hidden_ids), 5000):
-        Aggregate.objects.filter(pk__in=hidden_ids[i : i + 5000]).update(hidden=True)
+    # Only the flags that change are written.
+    for flag, changed in ((True, hidden - was_hidden), (False, was_hidden - hidden)):
+        changed_ids = [ids[c] for c in changed]
+        for i in range(0, len(changed_ids), 5000):
+            Aggregate.objects.filter(pk__in=changed_ids[i : i + 5000]).update(hidden=flag)
     analytics_cache.bump()
 
 

@@ -141,33 +141,37 @@ class Condensed:
     )
 
     def add(self, pairs: Iterable[tuple[int, int, int]], org: Org) -> None:
-        """Add interactions: (person, person, how many)."""
+        """Add interactions: (person, person, how many). Counted per pair of unit tuples (a
+        person's units of all kinds at once: few distinct ones), spread to the kinds after."""
         known = org.units["department"]
         maps = [org.units[d] for d in DIMENSIONS]
-        met: dict[str, dict[str, set[int]]] = {d: defaultdict(set) for d in DIMENSIONS}
         units = self.units
+        between: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = defaultdict(int)
+        met: dict[tuple[str, ...], set[int]] = defaultdict(set)  # others' units -> people
         for a, b, w in pairs:
-            if a not in known or b not in known:
-                self.outside.update(p for p in (a, b) if p not in known)
-                continue
             ua = units.get(a)
             if ua is None:
+                if a not in known:
+                    self.outside.add(a)
+                    continue
                 ua = units[a] = tuple(m[a] for m in maps)
             ub = units.get(b)
             if ub is None:
+                if b not in known:
+                    self.outside.add(b)
+                    continue
                 ub = units[b] = tuple(m[b] for m in maps)
-            for dim, ka, kb in zip(DIMENSIONS, ua, ub, strict=True):
-                cells = self.cells[dim]
-                if ka <= kb:
-                    cells[(ka, kb)] += w
-                else:
-                    cells[(kb, ka)] += w
-                met[dim][kb].add(a)
-                met[dim][ka].add(b)
-        for dim in DIMENSIONS:
-            touched = self.touched[dim]
-            for unit, people in met[dim].items():
-                touched[unit] |= mask_of(people)
+            between[(ua, ub)] += w
+            met[ub].add(a)
+            met[ua].add(b)
+        for (ua, ub), w in between.items():
+            for i, dim in enumerate(DIMENSIONS):
+                ka, kb = ua[i], ub[i]
+                self.cells[dim][(ka, kb) if ka <= kb else (kb, ka)] += w
+        for others, people in met.items():
+            mask = mask_of(people)
+            for i, dim in enumerate(DIMENSIONS):
+                self.touched[dim][others[i]] |= mask
 
     def trusted(self, org: Org) -> bool:
         """Whether the organisation's map still says what it said when the edges were added."""
@@ -207,9 +211,13 @@ class Condensed:
         return result
 
     def dumps(self) -> str:
+        by_units: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        for pk, units in self.units.items():
+            by_units[units].add(pk)
         return json.dumps(
             {
-                "units": {str(pk): list(u) for pk, u in self.units.items()},
+                # Each distinct tuple of units with a bitmask of its people (compact).
+                "units": [[list(u), _text(mask_of(p))] for u, p in by_units.items()],
                 "outside": sorted(self.outside),
                 "cells": {d: [[a, b, n] for (a, b), n in c.items()] for d, c in self.cells.items()},
                 "touched": {
@@ -223,7 +231,10 @@ class Condensed:
     def loads(cls, text: str) -> Condensed:
         raw = json.loads(text)
         found = cls()
-        found.units = {int(pk): tuple(u) for pk, u in raw["units"].items()}
+        for units, people in raw["units"]:
+            key = tuple(units)
+            for pk in members(_mask(people)):
+                found.units[pk] = key
         found.outside = set(raw["outside"])
         for dim in DIMENSIONS:
             for a, b, n in raw["cells"][dim]:
@@ -233,11 +244,20 @@ class Condensed:
         return found
 
 
-def read_pairs(first: date, until: date) -> list[tuple[int, int, int]]:
+PairCache = dict[tuple[date, date], list[tuple[int, int, int]]]
+
+
+def read_pairs(
+    first: date, until: date, cache: PairCache | None = None
+) -> list[tuple[int, int, int]]:
     """The pairs of people who interacted on a day in [first, until), with how often (the
-    database counts; one row per pair)."""
+    database counts; one row per pair). ``cache``: what one run read already."""
     if until <= first:
         return []
+    if cache is not None:
+        if (first, until) not in cache:
+            cache[(first, until)] = read_pairs(first, until)
+        return cache[(first, until)]
     table = InteractionEdge._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -257,6 +277,7 @@ def condensed_for(
     late: Collection[date] = (),
     full: bool = False,
     end: date | None = None,
+    cache: PairCache | None = None,
 ) -> tuple[Condensed, bool]:
     """The period's edges of days before ``until`` condensed: from its kept state plus the
     days since, when that can be trusted, else (or ``full``) from all its edges. Returns the
@@ -279,7 +300,7 @@ def condensed_for(
     rebuilt = found is None
     if found is None:
         found = Condensed()
-    found.add(read_pairs(first, until), org)
+    found.add(read_pairs(first, until, cache), org)
     data = found.dumps() if end is None or until < end else ""
     PeriodState.objects.update_or_create(
         period=period, start=start, defaults={"through": until, "data": data}

@@ -48,6 +48,7 @@ def run_daily(today: date | None = None) -> int:
     settings_row = services.current()
     org = load_org()
     written = 0
+    pairs: state.PairCache = {}
     for period, start in periods_due(today, late):
         written += compute_period(
             period,
@@ -57,6 +58,7 @@ def run_daily(today: date | None = None) -> int:
             today=today,
             incremental=True,
             late=late,
+            pairs=pairs,
         )
     # Only the marks read: one recorded meanwhile is handled by the next run.
     LateDay.objects.filter(pk__in=[pk for pk, _day in marks]).delete()
