@@ -81,11 +81,6 @@ def load_activity(start: date, until: date, edge_days: dict[date, int]) -> Activ
     return act
 
 
-def _as_date(value: date | str) -> date:
-    # SQLite hands a raw cursor's dates back as text.
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
 def _by_unit(people: set[int], units: dict[int, str]) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     for pk in people:
