@@ -1,8 +1,9 @@
 """Computing one period's aggregates from raw edges and content (no figure names a person).
 
-``compute_period`` reads the interaction edges and the posts, comments and reactions of one
-week or month and replaces that period's ``Aggregate`` rows. The daily job recomputes the
-week and month that contain yesterday; ``analytics_recompute`` does a range.
+``compute_period`` reads the interaction edges (condensed to units through the state in
+hanse/analytics/state.py) and the posts, comments and reactions of one week or month and
+replaces that period's ``Aggregate`` rows. The daily job adds the days since its last run
+(hanse/analytics/tasks.py); ``analytics_recompute`` recomputes a range in full.
 """
 
 from __future__ import annotations
@@ -185,8 +186,9 @@ TEMP_TOUCH = "analytics_tmp_touch"
 
 def condense(start: date, end: date, org: Org) -> dict[str, UnitCounts]:
     """The period's edges condensed to units by the database (set-based: no edge crosses into
-    Python). Temporary tables: each person's units, the period's pairs of people with their
-    number of interactions, and per unit kind who of which unit met someone of which."""
+    Python), the reference the kept state (state.Condensed) is tested against. Temporary
+    tables: each person's units, the period's pairs of people with their number of
+    interactions, and per unit kind who of which unit met someone of which."""
     table = InteractionEdge._meta.db_table
     result: dict[str, UnitCounts] = {}
     pg = connection.vendor == "postgresql"
