@@ -173,6 +173,18 @@ class Condensed:
             for i, dim in enumerate(DIMENSIONS):
                 self.touched[dim][others[i]] |= mask
 
+    def merge(self, other: Condensed) -> None:
+        """Add another condensation of the same organisation's map (other days): the same as
+        adding its edges (``other`` is left as it is)."""
+        self.units.update(other.units)
+        self.outside |= other.outside
+        for dim in DIMENSIONS:
+            cells, touched = self.cells[dim], self.touched[dim]
+            for key, n in other.cells[dim].items():
+                cells[key] += n
+            for unit, mask in other.touched[dim].items():
+                touched[unit] |= mask
+
     def trusted(self, org: Org) -> bool:
         """Whether the organisation's map still says what it said when the edges were added."""
         maps = [org.units[d] for d in DIMENSIONS]
@@ -244,20 +256,15 @@ class Condensed:
         return found
 
 
-PairCache = dict[tuple[date, date], list[tuple[int, int, int]]]
+# The days one run condensed already (a week and its month add the same day).
+PairCache = dict[tuple[date, date], Condensed]
 
 
-def read_pairs(
-    first: date, until: date, cache: PairCache | None = None
-) -> list[tuple[int, int, int]]:
+def read_pairs(first: date, until: date) -> list[tuple[int, int, int]]:
     """The pairs of people who interacted on a day in [first, until), with how often (the
-    database counts; one row per pair). ``cache``: what one run read already."""
+    database counts; one row per pair)."""
     if until <= first:
         return []
-    if cache is not None:
-        if (first, until) not in cache:
-            cache[(first, until)] = read_pairs(first, until)
-        return cache[(first, until)]
     table = InteractionEdge._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -300,7 +307,14 @@ def condensed_for(
     rebuilt = found is None
     if found is None:
         found = Condensed()
-    found.add(read_pairs(first, until, cache), org)
+    if cache is None:
+        found.add(read_pairs(first, until), org)
+    else:
+        if (first, until) not in cache:
+            days = Condensed()
+            days.add(read_pairs(first, until), org)
+            cache[(first, until)] = days
+        found.merge(cache[(first, until)])
     data = found.dumps() if end is None or until < end else ""
     PeriodState.objects.update_or_create(
         period=period, start=start, defaults={"through": until, "data": data}

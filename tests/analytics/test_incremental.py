@@ -179,7 +179,7 @@ def test_an_interaction_of_today_is_not_late(people: list[User], on: AnalyticsSe
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_kept_state_condenses_as_the_database_does(people: list[User], seed: int) -> None:
     """The state the daily run adds days to gives the set-based SQL condensation, whether
-    built at once or a day at a time."""
+    built at once, a day at a time, or merged from days condensed on their own."""
     rng = random.Random(seed)
     start, end = dt.date(2026, 3, 1), dt.date(2026, 4, 1)
     for i in range(31):
@@ -189,14 +189,18 @@ def test_the_kept_state_condenses_as_the_database_does(people: list[User], seed:
     org = load_org()
     at_once = Condensed()
     at_once.add(read_pairs(start, end), org)
-    by_day = Condensed()
+    by_day, merged = Condensed(), Condensed()
     for i in range(31):
         day = start + dt.timedelta(days=i)
         by_day = Condensed.loads(by_day.dumps())
         by_day.add(read_pairs(day, day + dt.timedelta(days=1)), org)
+        one_day = Condensed()  # what a run condenses once for a week and its month
+        one_day.add(read_pairs(day, day + dt.timedelta(days=1)), org)
+        merged.merge(one_day)
     expected = condense(start, end, org)
     assert condensed_counts(at_once.parts()) == expected
     assert condensed_counts(by_day.parts()) == expected
+    assert condensed_counts(merged.parts()) == expected
 
 
 def test_retention_and_erasure_drop_the_kept_state(
