@@ -1,25 +1,29 @@
 """Computing one period's aggregates from raw edges and content (no figure names a person).
 
-``compute_period`` reads the interaction edges and the posts, comments and reactions of one
-week or month and replaces that period's ``Aggregate`` rows. The daily job recomputes the
-week and month that contain yesterday; ``analytics_recompute`` does a range.
+``compute_period`` reads the interaction edges (condensed to units through the state in
+hanse/analytics/state.py) and the posts, comments and reactions of one week or month and
+replaces that period's ``Aggregate`` rows. The daily job adds the days since its last run
+(hanse/analytics/tasks.py); ``analytics_recompute`` recomputes a range in full.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import combinations
+from typing import Any
 
 import networkx as nx
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from hanse.analytics import cache as analytics_cache
+from hanse.analytics import state
 from hanse.analytics.models import Aggregate, InteractionEdge, MissedSearch
 from hanse.analytics.org import DIMENSIONS, Org, load_org
 from hanse.analytics.periods import month_start, period_end, weeks_tiling
@@ -52,41 +56,30 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return datetime.combine(start, time(), tz), datetime.combine(end, time(), tz)
 
 
-def load_activity(start: date, end: date) -> Activity:
+def load_activity(start: date, until: date, edge_days: dict[date, int]) -> Activity:
     """Who was active on which day (edges and content) and who posted, commented, reacted.
-    The edges are read as distinct (day, person) pairs, counted by the database."""
+    ``edge_days``: per day who had an interaction (hanse/analytics/state.py keeps them)."""
     # Imported here: the content apps are read only while computing (analytics is the top
     # layer, so this is allowed; kept local to show which reads the computation makes).
     from hanse.posts.models import Comment, Post, Reaction
 
     act = Activity()
-    since, until = _bounds(start, end)
-    table = InteractionEdge._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT day, a_id FROM {table} WHERE day >= %s AND day < %s "  # noqa: S608
-            f"UNION SELECT day, b_id FROM {table} WHERE day >= %s AND day < %s",
-            [start, end, start, end],
-        )
-        for day, pk in cursor.fetchall():
-            act.daily[_as_date(day)].add(pk)
+    for day, mask in edge_days.items():
+        if mask and start <= day < until:
+            act.daily[day] |= state.members(mask)
+    since, before = _bounds(start, until)
     for model, field_name, into in (
         (Post, "author_id", act.posters),
         (Comment, "author_id", act.commenters),
         (Reaction, "user_id", act.reacters),
     ):
-        rows = model.objects.filter(created_at__gte=since, created_at__lt=until).values_list(
+        rows = model.objects.filter(created_at__gte=since, created_at__lt=before).values_list(
             field_name, "created_at"
         )
         for pk, at in rows.iterator(chunk_size=20000):
             into.add(pk)
             act.daily[timezone.localtime(at).date()].add(pk)
     return act
-
-
-def _as_date(value: date | str) -> date:
-    # SQLite hands a raw cursor's dates back as text.
-    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _by_unit(people: set[int], units: dict[int, str]) -> dict[str, int]:
@@ -193,8 +186,9 @@ TEMP_TOUCH = "analytics_tmp_touch"
 
 def condense(start: date, end: date, org: Org) -> dict[str, UnitCounts]:
     """The period's edges condensed to units by the database (set-based: no edge crosses into
-    Python). Temporary tables: each person's units, the period's pairs of people with their
-    number of interactions, and per unit kind who of which unit met someone of which."""
+    Python), the reference the kept state (state.Condensed) is tested against. Temporary
+    tables: each person's units, the period's pairs of people with their number of
+    interactions, and per unit kind who of which unit met someone of which."""
     table = InteractionEdge._meta.db_table
     result: dict[str, UnitCounts] = {}
     pg = connection.vendor == "postgresql"
@@ -363,18 +357,23 @@ def community_rows(start: date, end: date) -> list[Row]:
     asked: dict[int, int] = defaultdict(int)
     answered: dict[int, int] = defaultdict(int)
     waits: dict[int, list[float]] = defaultdict(list)
-    questions = Question.objects.filter(
-        post__created_at__gte=since, post__created_at__lt=until, community__isnull=False
-    ).values_list("community_id", "post_id", "post__author_id", "post__created_at")
-    for community_id, post_id, asker_id, asked_at in questions:
-        asked[community_id] += 1
-        first = (
-            Comment.objects.filter(post_id=post_id, parent__isnull=True)
-            .exclude(author_id=asker_id)
-            .order_by("created_at")
-            .values_list("created_at", flat=True)
-            .first()
+    # The first top-level comment by someone else than the asker, per question, in the same
+    # query (one query for all questions, not one each).
+    first_answer = (
+        Comment.objects.filter(post_id=OuterRef("post_id"), parent__isnull=True)
+        .exclude(author_id=OuterRef("post__author_id"))
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    questions = (
+        Question.objects.filter(
+            post__created_at__gte=since, post__created_at__lt=until, community__isnull=False
         )
+        .annotate(first_answer=Subquery(first_answer))
+        .values_list("community_id", "post__created_at", "first_answer")
+    )
+    for community_id, asked_at, first in questions:
+        asked[community_id] += 1
         if first is not None:
             answered[community_id] += 1
             waits[community_id].append((first - asked_at).total_seconds() / 3600)
@@ -411,61 +410,162 @@ def missed_search_rows(period: str, start: date) -> list[Row]:
     return [Row("search", "missed", r["people"], r["people"], key=r["text"]) for r in found]
 
 
-def adoption_rows(end: date, org: Org) -> list[Row]:
-    """People who have taken part at least once up to the end of the period."""
+def adoption_rows(until: date, org: Org) -> list[Row]:
+    """People who have taken part at least once before ``until`` (the end of the period, or
+    today while it is open)."""
     from hanse.posts.models import Comment, Post, Reaction  # read while computing only
 
-    _since, until = _bounds(end, end)
+    _since, before = _bounds(until, until)
     ever: set[int] = set()
-    ever.update(
-        Post.objects.filter(created_at__lt=until).values_list("author_id", flat=True).distinct()
-    )
-    ever.update(
-        Comment.objects.filter(created_at__lt=until).values_list("author_id", flat=True).distinct()
-    )
-    ever.update(
-        Reaction.objects.filter(created_at__lt=until).values_list("user_id", flat=True).distinct()
-    )
-    for column in ("a_id", "b_id"):
+    # order_by(): a model's default ordering would join the DISTINCT (every row, not every
+    # person, would come back).
+    for model, column in ((Post, "author_id"), (Comment, "author_id"), (Reaction, "user_id")):
         ever.update(
-            InteractionEdge.objects.filter(day__lt=end).values_list(column, flat=True).distinct()
+            model.objects.filter(created_at__lt=before)
+            .order_by()
+            .values_list(column, flat=True)
+            .distinct()
         )
+    ever |= state.members(state.ever_active(until))
     ever &= set(org.units["department"])
     return [Row("org", "adopted", len(ever), len(ever))]
 
 
-def compute_period(period: str, start: date, *, min_group: int, org: Org | None = None) -> int:
-    """Replace one period's aggregates; returns how many rows it wrote."""
+def condensed_counts(parts: dict[str, state.Parts]) -> dict[str, UnitCounts]:
+    return {dim: _from_touches(*found) for dim, found in parts.items()}
+
+
+def compute_period(
+    period: str,
+    start: date,
+    *,
+    min_group: int,
+    org: Org | None = None,
+    today: date | None = None,
+    incremental: bool = False,
+    late: Collection[date] = (),
+    pairs: state.PairCache | None = None,
+) -> int:
+    """Replace one period's aggregates; returns how many rows it wrote.
+
+    The figures cover the days before ``today`` (a day counts once it is over): the whole
+    period once it has ended. In full (the default) everything is read from the raw edges and
+    content again; ``incremental`` (the daily run) adds only the days since the period's kept
+    state, unless the state cannot be trusted (``late``: days that got interactions after
+    they were counted) and is rebuilt (hanse/analytics/state.py). ``pairs`` shares the edges
+    read between the periods of one run (a week and its month read the same day)."""
     end = period_end(period, start)
+    until = max(start, min(end, today or timezone.localdate()))
     org = org or load_org()
-    act = load_activity(start, end)
-    condensed = condense(start, end, org)
-    rows = person_rows(act, org)
-    rows += interaction_rows(condensed, org, min_group)
-    rows += silo_rows(condensed)
-    rows += community_rows(start, end)
-    rows += adoption_rows(end, org)
-    rows += missed_search_rows(period, start)
     with transaction.atomic():
-        Aggregate.objects.filter(period=period, start=start).delete()
-        Aggregate.objects.bulk_create(
-            [
-                Aggregate(
-                    period=period,
-                    start=start,
-                    dimension=r.dimension,
-                    measure=r.measure,
-                    key=r.key,
-                    key2=r.key2,
-                    value=r.value,
-                    people=r.people,
-                )
-                for r in rows
-            ],
-            batch_size=2000,
+        condensed, _rebuilt = state.condensed_for(
+            period, start, until, org, late=late, full=not incremental, end=end, cache=pairs
         )
+        if not incremental:
+            state.forget_days(days(start, until - timedelta(days=1)))
+        act = load_activity(start, until, state.edge_days(start, until))
+        rows = person_rows(act, org)
+        counts = condensed_counts(condensed.parts())
+        rows += interaction_rows(counts, org, min_group)
+        rows += silo_rows(counts)
+        rows += community_rows(start, until)
+        rows += adoption_rows(until, org)
+        rows += missed_search_rows(period, start)
+        _replace(period, start, rows)
         refresh_suppression(period, start, min_group=min_group, org=org)
     return len(rows)
+
+
+def _replace(period: str, start: date, rows: list[Row]) -> None:
+    """Make the period's stored rows these: only what changed is written (an open period's
+    figures mostly grow; an update of the value in place touches no index, where deleting
+    and inserting every row again maintains three). Plain SQL in batches: aggregates have no
+    relations and no signal is about them, so no row needs to become a model instance. New
+    rows are shown until refresh_suppression decides (in the same transaction)."""
+    table = Aggregate._meta.db_table
+    q = connection.ops.quote_name
+    existing = {
+        (dim, measure, key, key2): (pk, value, people)
+        for pk, dim, measure, key, key2, value, people in Aggregate.objects.filter(
+            period=period, start=start
+        ).values_list("id", "dimension", "measure", "key", "key2", "value", "people")
+    }
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[int, float, int]] = []
+    for r in rows:
+        found = existing.pop((r.dimension, r.measure, r.key, r.key2), None)
+        if found is None:
+            inserts.append(
+                (period, start, r.dimension, r.measure, r.key, r.key2, r.value, r.people, False)
+            )
+        elif (found[1], found[2]) != (r.value, r.people):
+            updates.append((found[0], r.value, r.people))
+    gone = [pk for pk, _value, _people in existing.values()]
+    names = ("period", "start", "dimension", "measure", "key", "key2", "value", "people", "hidden")
+    if connection.vendor == "postgresql":
+        _write_pg(table, names, gone, updates, inserts)
+        return
+    with connection.cursor() as cursor:
+        for i in range(0, len(gone), SQL_BATCH):
+            ids = gone[i : i + SQL_BATCH]
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(f"DELETE FROM {table} WHERE {q('id')} IN ({marks})", ids)  # noqa: S608
+        one = "(CAST(%s AS bigint), CAST(%s AS double precision), CAST(%s AS integer))"
+        for i in range(0, len(updates), SQL_BATCH):
+            batch = updates[i : i + SQL_BATCH]
+            # VALUES names its columns column1.. in PostgreSQL and SQLite alike.
+            cursor.execute(
+                f"UPDATE {table} SET {q('value')} = v.column2, {q('people')} = v.column3 "  # noqa: S608
+                f"FROM (VALUES {', '.join([one] * len(batch))}) AS v "
+                f"WHERE {table}.{q('id')} = v.column1",
+                [v for row in batch for v in row],
+            )
+        one = f"({', '.join(['%s'] * len(names))})"
+        for i in range(0, len(inserts), SQL_BATCH):
+            new = inserts[i : i + SQL_BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(q(n) for n in names)}) "  # noqa: S608
+                f"VALUES {', '.join([one] * len(new))}",
+                [v for row in new for v in row],
+            )
+
+
+SQL_BATCH = 500
+PG_TYPES = ("text", "date", "text", "text", "text", "text", "float8", "int", "bool")
+
+
+def _write_pg(
+    table: str,
+    names: tuple[str, ...],
+    gone: list[int],
+    updates: list[tuple[int, float, int]],
+    inserts: list[tuple[Any, ...]],
+) -> None:
+    """The same on PostgreSQL with one statement each, the rows passed as arrays (a few
+    parameters instead of thousands of placeholders to parse)."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if gone:
+            cursor.execute(f"DELETE FROM {table} WHERE {q('id')} = ANY(%s)", [gone])  # noqa: S608
+        if updates:
+            ids = [u[0] for u in updates]
+            values = [float(u[1]) for u in updates]  # one type per array
+            people = [u[2] for u in updates]
+            cursor.execute(
+                f"UPDATE {table} SET {q('value')} = v.value, {q('people')} = v.people "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::float8[], %s::int[]) AS v(id, value, people) "
+                f"WHERE {table}.{q('id')} = v.id",
+                [ids, values, people],
+            )
+        if inserts:
+            columns = [list(c) for c in zip(*inserts, strict=True)]
+            columns[6] = [float(v) for v in columns[6]]  # one type per array
+            arrays = ", ".join(f"%s::{t}[]" for t in PG_TYPES)
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(q(n) for n in names)}) "  # noqa: S608
+                f"SELECT * FROM unnest({arrays})",
+                columns,
+            )
 
 
 def refresh_suppression(
@@ -483,24 +583,39 @@ def refresh_suppression(
     for p, s in family:
         query |= Q(period=p, start=s)
     rows = list(
-        Aggregate.objects.filter(query).values_list(
-            "id", "period", "start", "dimension", "measure", "key", "key2", "value", "people"
+        Aggregate.objects.filter(query)
+        .order_by("period", "start", "dimension", "measure", "key", "key2")
+        .values_list(
+            "id",
+            "period",
+            "start",
+            "dimension",
+            "measure",
+            "key",
+            "key2",
+            "value",
+            "people",
+            "hidden",
         )
     )
     cells: dict[CellId, Cell] = {}
     ids: dict[CellId, int] = {}
-    for pk, p, s, dim, measure, key, key2, value, people in rows:
+    was_hidden: set[CellId] = set()
+    for pk, p, s, dim, measure, key, key2, value, people, flag in rows:
         cid: CellId = (p, s.isoformat(), dim, measure, key, key2)
         cells[cid] = Cell(cid, value, people)
         ids[cid] = pk
+        if flag:
+            was_hidden.add(cid)
     groups = groups_for(cells, org.region_of_department)
     if tiles:
         groups += tiling_groups(cells, {month.isoformat(): [w.isoformat() for w in tiles]})
     hidden = suppress(cells, groups, min_group)
-    hidden_ids = [ids[c] for c in hidden]
-    Aggregate.objects.filter(query).update(hidden=False)
-    for i in range(0, len(hidden_ids), 5000):
-        Aggregate.objects.filter(pk__in=hidden_ids[i : i + 5000]).update(hidden=True)
+    # Only the flags that change are written.
+    for flag, changed in ((True, hidden - was_hidden), (False, was_hidden - hidden)):
+        changed_ids = [ids[c] for c in changed]
+        for i in range(0, len(changed_ids), 5000):
+            Aggregate.objects.filter(pk__in=changed_ids[i : i + 5000]).update(hidden=flag)
     analytics_cache.bump()
 
 

@@ -114,3 +114,47 @@ class MissedSearch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month} {self.text}"
+
+
+class EdgeDay(models.Model):
+    """Who had at least one interaction on a day: a bitmask of person ids (hex), derived from
+    the raw edges of that day for the daily computation (hanse/analytics/state.py). Deleted
+    with the day's raw edges (retention) and whenever a person is erased (rebuilt from the
+    edges by the next run)."""
+
+    day = models.DateField(unique=True)
+    people = models.TextField(blank=True, default="")
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
+
+
+class PeriodState(models.Model):
+    """How far a week's or month's aggregates were computed (raw edges of days before
+    ``through``) and, while the period is open, the condensed state the next day's edges are
+    added to (JSON, hanse/analytics/state.py: per unit kind the interactions between units
+    and bitmasks of who met which unit). Emptied once the period is complete; deleted with
+    the period's raw edges and whenever a person is erased."""
+
+    period = models.CharField(max_length=5, choices=Aggregate.Period.choices)
+    start = models.DateField()
+    through = models.DateField()
+    data = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "start"], name="analytics_state_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.start} .. {self.through}"
+
+
+class LateDay(models.Model):
+    """An interaction was recorded for a day before today (an event's co-attendance recorded
+    afterwards): the next daily run recomputes that day's week and month in full."""
+
+    day = models.DateField()
+
+    def __str__(self) -> str:
+        return self.day.isoformat()

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hanse.analytics import state
 from hanse.analytics.models import InteractionEdge, MissedSearch
 from hanse.analytics.recording import searcher_digest
 from hanse.core import personal_data
@@ -38,6 +39,9 @@ def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
             moved.append(InteractionEdge(kind=kind, a_id=low, b_id=high, day=day))
         InteractionEdge.objects.bulk_create(moved, ignore_conflicts=True)
     edges.delete()
+    # What the daily computation keeps between runs holds person ids too: rebuilt from the
+    # edges (now without the person) by the next run.
+    state.forget_all()
     # Searches without results are stored under a keyed hash of person and month, which the
     # server can recompute: they are the person's too, and go under either policy.
     months = MissedSearch.objects.values_list("month", flat=True).distinct()

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
-from hanse.analytics.models import AnalyticsSettings, InteractionEdge, MissedSearch
+from hanse.analytics.models import AnalyticsSettings, InteractionEdge, LateDay, MissedSearch
 from hanse.core.interactions import Edge, Sink
 
 CACHE_KEY = "analytics:recording"
@@ -57,6 +58,12 @@ class EdgeSink(Sink):
             [InteractionEdge(kind=e.kind, a_id=e.a_id, b_id=e.b_id, day=e.day) for e in edges],
             ignore_conflicts=True,
         )
+        # A day before today may already be counted: the next daily run computes its week
+        # and month again (an event's co-attendance is recorded after the event).
+        today = timezone.localdate()
+        late = {e.day for e in edges if e.day < today}
+        if late:
+            LateDay.objects.bulk_create([LateDay(day=day) for day in sorted(late)])
 
     def search_missed(self, person_id: int, text: str, day: date) -> None:
         month = day.replace(day=1)

@@ -35,6 +35,7 @@ def _delete(ids: list[int]) -> int:
     services.edges_fold(horizon)
     with transaction.atomic():
         deleted, _rows = InteractionEdge.objects.filter(pk__in=ids, day__lt=horizon).delete()
+        services.state_expire(horizon)
     return deleted
 
 

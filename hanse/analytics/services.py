@@ -10,7 +10,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hanse.analytics.models import Aggregate, AnalyticsSettings, InteractionEdge, MissedSearch
+from hanse.analytics.models import (
+    Aggregate,
+    AnalyticsSettings,
+    EdgeDay,
+    InteractionEdge,
+    MissedSearch,
+    PeriodState,
+)
 from hanse.analytics.periods import month_start, period_end, periods_touching, week_start
 from hanse.analytics.rules import may_manage_analytics
 from hanse.audit.services import record
@@ -126,9 +133,18 @@ def edges_expire(*, today: Any = None) -> int:
     horizon = retention_horizon(today)
     missed_searches_expire(horizon)
     if not edges_fold(horizon):
+        state_expire(horizon)
         return 0
     deleted, _ = InteractionEdge.objects.filter(day__lt=horizon).delete()
+    state_expire(horizon)
     return deleted
+
+
+def state_expire(horizon: Any) -> None:
+    """What the daily computation keeps about days and periods before the horizon goes with
+    their raw edges (hanse/analytics/state.py)."""
+    EdgeDay.objects.filter(day__lt=horizon).delete()
+    PeriodState.objects.filter(start__lt=horizon).delete()
 
 
 def missed_searches_expire(horizon: Any) -> int:

@@ -54,7 +54,9 @@ def groups_for(cells: dict[CellId, Cell], region_of_department: dict[str, str]) 
     for cid in cells:
         period, start, dim, measure, _key, _key2 = cid
         by[(period, start, dim, measure)].append(cid)
-    periods = {(c[0], c[1]) for c in cells}
+    # In a fixed order (as the cells): which part is withheld next must not depend on the
+    # order the rows were stored in, so a recomputation withholds the same cells.
+    periods = sorted({(c[0], c[1]) for c in cells})
     for period, start in periods:
         for measure in PERSON_MEASURES:
             parent: CellId = (period, start, "org", measure, "", "")
