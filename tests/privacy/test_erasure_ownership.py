@@ -78,9 +78,10 @@ def test_the_longest_standing_member_takes_over_but_never_a_guest_or_deactivated
 ) -> None:
     anna = make_user("annab")
     guest = make_user("guest", is_guest=True, guest_organisation="Partner AG")
-    gone = make_user("gone", is_active=False)
+    gone = make_user("gone")
     first, second = make_user("first"), make_user("second")
     community = make_community(owner=anna, members=(second, first, guest, gone))
+    type(gone).objects.filter(pk=gone.pk).update(is_active=False)
     _joined(community, guest, 2000)
     _joined(community, gone, 1500)
     _joined(community, first, 700)
@@ -113,7 +114,7 @@ def test_a_community_with_another_owner_is_left_alone(
     Membership.objects.filter(community=community, user=anna).update(role="owner")
     erasure = _erase(anna, admin_user, django_capture_on_commit_callbacks)
     assert _owners(community) == {"olga"}
-    assert "communities" not in erasure.counts
+    assert erasure.counts["communities"] == {}
     assert not AuditEntry.objects.filter(action__startswith="communities.").exists()
 
 
