@@ -82,6 +82,14 @@ class PersonRef(Schema):
     guest_organisation: str = Field(
         default="", description="A guest's organisation; empty otherwise."
     )
+    is_former: bool = Field(
+        default=False,
+        description=(
+            "The pseudonymous account that holds an erased person's content (shown as "
+            '"Former employee"): it has no profile, so /people/{username} answers 404; '
+            "show the name without a link."
+        ),
+    )
 
     @classmethod
     def of(cls, user: Any) -> PersonRef:
@@ -92,6 +100,7 @@ class PersonRef(Schema):
             display_name=user.display_name,
             is_guest=guest,
             guest_organisation=user.guest_organisation if guest else "",
+            is_former=bool(getattr(user, "is_former", False)),
         )
 
 

@@ -212,3 +212,40 @@ def find_person(*, identifier: str) -> User | None:
         return None
     field = "email__iexact" if "@" in identifier else "username__iexact"
     return User.objects.filter(is_active=True, **{field: identifier}).first()
+
+
+# --- erasure of a person (GDPR Art. 17): who takes over the communities they own alone ------
+
+
+def successor_in(*, community: Community, leaving: User) -> User | None:
+    """Who becomes owner when ``leaving``, the community's only owner, is erased: the
+    longest-standing moderator, else the longest-standing member; never a guest, a
+    deactivated account or the pseudonym of an erased person. None when nobody is left."""
+    membership = (
+        Membership.objects.filter(
+            community=community,
+            role__in=(Membership.Role.MODERATOR, Membership.Role.MEMBER),
+            user__is_active=True,
+            user__is_guest=False,
+            user__is_former=False,
+        )
+        .exclude(user=leaving)
+        .select_related("user")
+        # Moderators first, then by seniority (the pk decides between equal times).
+        .order_by(Case(When(role=Membership.Role.MODERATOR, then=0), default=1), "joined_at", "pk")
+        .first()
+    )
+    return membership.user if membership is not None else None
+
+
+def sole_ownerships(*, user: User) -> list[tuple[Community, User | None]]:
+    """The communities whose only owner is this person, each with its successor (None: the
+    community would be left without an owner), by name: the erasure page lists them."""
+    owned = Community.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.OWNER
+    ).order_by("name", "pk")
+    other_owner = Membership.objects.filter(
+        community=OuterRef("pk"), role=Membership.Role.OWNER
+    ).exclude(user=user)
+    alone = owned.exclude(Exists(other_owner))
+    return [(c, successor_in(community=c, leaving=user)) for c in alone]

@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from hanse.audit.services import record
 from hanse.communities import rules as community_rules
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
+from hanse.communities.selectors import sole_ownerships, successor_in
 from hanse.core import signals
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.people.models import User
@@ -580,3 +582,59 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
         _tell("invitation_settled", locked.pk, user_id=locked.invitee_id, actor_id=by.pk)
     invitation.status, invitation.decided_at = locked.status, locked.decided_at
     return invitation
+
+
+# --- erasure of a person (GDPR Art. 17) ----------------------------------------------------
+
+
+def ownership_pass_on(*, user: User, by: User | None = None) -> list[tuple[Community, User | None]]:
+    """Before an erased person's memberships go: each community they own alone passes to its
+    longest-standing moderator, else its longest-standing member (``successor_in``), who is
+    told (as a role change by ``by``, the administrator who asked for the erasure); a
+    community with nobody else keeps no owner (platform administrators manage it).
+    Both are recorded in the audit log. Returns (community, successor or None)."""
+    outcome: list[tuple[Community, User | None]] = []
+    with transaction.atomic():
+        for community, _planned in sole_ownerships(user=user):
+            locked = _lock(community)
+            # Decided again under the lock: a second owner may have been made meanwhile.
+            if (
+                Membership.objects.filter(community=locked, role=Membership.Role.OWNER)
+                .exclude(user=user)
+                .exists()
+            ):
+                continue
+            successor = successor_in(community=locked, leaving=user)
+            if successor is None:
+                record(
+                    "communities.left_without_owner",
+                    actor=by,
+                    target=("communities.community", locked.pk),
+                    data={"reason": "erasure"},
+                )
+                outcome.append((community, None))
+                continue
+            membership = Membership.objects.get(community=locked, user=successor)
+            membership.role = Membership.Role.OWNER
+            membership.save(update_fields=["role"])
+            signals.send_on_commit(
+                signals.membership_changed,
+                signals.MembershipChanged(
+                    community_id=locked.pk, user_id=successor.pk, change="role"
+                ),
+            )
+            _tell(
+                "role_changed",
+                membership.pk,
+                user_id=successor.pk,
+                actor_id=by.pk if by is not None else None,
+            )
+            record(
+                "communities.owner_succeeded",
+                actor=by,
+                target=("communities.community", locked.pk),
+                data={"reason": "erasure", "new_owner_id": successor.pk},
+            )
+            community_rules.forget_roles(community)
+            outcome.append((community, successor))
+    return outcome

@@ -42,6 +42,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 
 from hanse.core import backup_db
 from hanse.core.storage import uses_object_storage, walk
@@ -149,7 +150,10 @@ def _add_file(tar: tarfile.TarFile, name: str, path: Path) -> dict[str, Any]:
         try:
             tar.addfile(info, reader)
         except OSError as exc:  # the file shrank while it was read
-            raise BackupError(f"{path} changed while it was archived: {exc}") from exc
+            raise BackupError(
+                _("%(file)s changed while it was archived: %(error)s")
+                % {"file": path, "error": exc}
+            ) from exc
     return {"sha256": reader.digest.hexdigest(), "size": size}
 
 
@@ -165,7 +169,10 @@ def _add_stored(tar: tarfile.TarFile, name: str, stored: str) -> dict[str, Any]:
         try:
             tar.addfile(info, reader)
         except OSError as exc:
-            raise BackupError(f"{stored} changed while it was archived: {exc}") from exc
+            raise BackupError(
+                _("%(file)s changed while it was archived: %(error)s")
+                % {"file": stored, "error": exc}
+            ) from exc
     return {"sha256": reader.digest.hexdigest(), "size": size}
 
 
@@ -187,13 +194,15 @@ def _write_members(
 ) -> None:
     """The database first, then the files, the keys and at last the manifest."""
     media_root = Path(settings.MEDIA_ROOT)
-    say("Copying the database …")
+    say(_("Copying the database …"))
     with backup_db.snapshot(tmp) as snap:
         if not snap.tables:
             # A backup job pointed at the wrong place would otherwise write empty archives.
             raise BackupError(
-                "The database has no tables: is this the installation's DATABASE_URL and "
-                "HANSE_DATA_DIR? Nothing to back up."
+                _(
+                    "The database has no tables: is this the installation's DATABASE_URL and "
+                    "HANSE_DATA_DIR? Nothing to back up."
+                )
             )
         entry = _add_file(tar, snap.file.name, snap.file)
         manifest["database"].update(
@@ -201,11 +210,11 @@ def _write_members(
         )
         snap.file.unlink()
     if uses_object_storage():
-        say("Copying the files in object storage …")
+        say(_("Copying the files in object storage …"))
         for name in _stored_names():
             manifest["media"][name] = _add_stored(tar, f"{MEDIA}/{name}", name)
     else:
-        say(f"Copying the files under {media_root} …")
+        say(_("Copying the files under %(folder)s …") % {"folder": media_root})
         for name, path in media_files(media_root):
             manifest["media"][name] = _add_file(tar, f"{MEDIA}/{name}", path)
     if keys:
@@ -232,7 +241,10 @@ def create(output: Path | None = None, *, keys: bool = True, say: Say = print) -
     partial = target.with_name(target.name + ".partial")
     media_root = Path(settings.MEDIA_ROOT)
     if target.parent.resolve().is_relative_to(media_root.resolve()):
-        raise BackupError(f"Write backups outside MEDIA_ROOT ({media_root}), not into it.")
+        raise BackupError(
+            _("Write backups outside MEDIA_ROOT (%(folder)s), not into it.")
+            % {"folder": media_root}
+        )
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     manifest: dict[str, Any] = {
         "format": FORMAT,
@@ -274,7 +286,9 @@ def create(output: Path | None = None, *, keys: bool = True, say: Say = print) -
 def _safe_name(name: str) -> PurePosixPath:
     path = PurePosixPath(name)
     if path.is_absolute() or ".." in path.parts or not path.parts:
-        raise BackupError(f"The archive holds a path outside its folders: {name!r}.")
+        raise BackupError(
+            _("The archive holds a path outside its folders: %(path)r.") % {"path": name}
+        )
     return path
 
 
@@ -282,7 +296,7 @@ def extract(archive: Path, staging: Path) -> dict[str, Any]:
     """Unpack ``archive`` into ``staging`` and check every member against the manifest; the
     manifest. Refuses damaged, incomplete or foreign archives."""
     if not archive.is_file():
-        raise BackupError(f"{archive} is not a file.")
+        raise BackupError(_("%(archive)s is not a file.") % {"archive": archive})
     digests: dict[str, str] = {}
     manifest_bytes: bytes | None = None
     try:
@@ -290,10 +304,15 @@ def extract(archive: Path, staging: Path) -> dict[str, Any]:
             for member in tar:
                 path = _safe_name(member.name)
                 if not member.isfile():
-                    raise BackupError(f"The archive holds something other than a file: {path}.")
+                    raise BackupError(
+                        _("The archive holds something other than a file: %(path)s.")
+                        % {"path": path}
+                    )
                 source = tar.extractfile(member)
                 if source is None:  # isfile() above: tarfile gives a reader for every file
-                    raise BackupError(f"{path} cannot be read from the archive.")
+                    raise BackupError(
+                        _("%(path)s cannot be read from the archive.") % {"path": path}
+                    )
                 if member.name == MANIFEST:
                     manifest_bytes = source.read()
                     continue
@@ -307,9 +326,15 @@ def extract(archive: Path, staging: Path) -> dict[str, Any]:
                 os.utime(destination, (member.mtime, member.mtime))  # the sweep reads ages
                 digests[str(path)] = digest.hexdigest()
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
-        raise BackupError(f"The archive {archive} is damaged or not a backup: {exc}") from exc
+        raise BackupError(
+            _("The archive %(archive)s is damaged or not a backup: %(error)s")
+            % {"archive": archive, "error": exc}
+        ) from exc
     if manifest_bytes is None:
-        raise BackupError(f"{archive} has no {MANIFEST}: not a Hanse backup, or cut short.")
+        raise BackupError(
+            _("%(archive)s has no %(manifest)s: not a Hanse backup, or cut short.")
+            % {"archive": archive, "manifest": MANIFEST}
+        )
     try:
         manifest = json.loads(manifest_bytes)
         database = manifest["database"]
@@ -317,27 +342,33 @@ def extract(archive: Path, staging: Path) -> dict[str, Any]:
         expected.update({f"{MEDIA}/{n}": e["sha256"] for n, e in manifest["media"].items()})
         expected.update({f"{KEYS}/{n}": e["sha256"] for n, e in manifest["keys"].items()})
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise BackupError(f"The manifest of {archive} is unreadable: {exc!r}") from exc
+        raise BackupError(
+            _("The manifest of %(archive)s is unreadable: %(error)r")
+            % {"archive": archive, "error": exc}
+        ) from exc
     if manifest.get("format") != FORMAT:
         raise BackupError(
-            f"{archive} has archive format {manifest.get('format')!r}; this Hanse reads "
-            f"format {FORMAT}."
+            _("%(archive)s has archive format %(found)r; this Hanse reads format %(format)s.")
+            % {"archive": archive, "found": manifest.get("format"), "format": FORMAT}
         )
     missing = sorted(set(expected) - set(digests))
     extra = sorted(set(digests) - set(expected))
     changed = sorted(n for n in expected if n in digests and digests[n] != expected[n])
     if missing or extra or changed:
         findings = (
-            ("missing", missing),
-            ("not in the manifest", extra),
-            ("digest differs", changed),
+            (_("missing"), missing),
+            (_("not in the manifest"), extra),
+            (_("digest differs"), changed),
         )
         details = "; ".join(
             f"{label}: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}"
             for label, names in findings
             if names
         )
-        raise BackupError(f"The archive {archive} does not match its manifest ({details}).")
+        raise BackupError(
+            _("The archive %(archive)s does not match its manifest (%(details)s).")
+            % {"archive": archive, "details": details}
+        )
     return dict(manifest)
 
 
@@ -360,8 +391,11 @@ def _upload_contents(source: Path, result: RestoreResult) -> None:
     others = [name for name in _stored_names() if name not in restored]
     if others:
         result.notes.append(
-            f"{len(others)} files in object storage are not in the backup and were left "
-            f"there (e.g. {', '.join(others[:3])})"
+            _(
+                "%(n)s files in object storage are not in the backup and were left there "
+                "(e.g. %(examples)s)"
+            )
+            % {"n": len(others), "examples": ", ".join(others[:3])}
         )
 
 
@@ -386,46 +420,61 @@ def restore(
     media_root.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".hanse-restore-", dir=media_root.parent) as tmp:
         staging = Path(tmp)
-        say(f"Checking {archive} …")
+        say(_("Checking %(archive)s …") % {"archive": archive})
         manifest = extract(archive, staging)
         there = manifest["database"]["vendor"]
         if there != here:
             raise BackupError(
-                f"This backup holds a {there} database and Hanse is configured for {here}: "
-                f"a {there} backup restores into {there} only (set DATABASE_URL accordingly)."
+                _(
+                    "This backup holds a %(there)s database and Hanse is configured for "
+                    "%(here)s: a %(there)s backup restores into %(there)s only (set "
+                    "DATABASE_URL accordingly)."
+                )
+                % {"there": there, "here": here}
             )
         if manifest["database"]["file"] != backup_db.VENDOR_FILES.get(here):
-            raise BackupError(f"The archive's database file does not fit {here}.")
+            raise BackupError(
+                _("The archive's database file does not fit %(here)s.") % {"here": here}
+            )
         result = RestoreResult(manifest)
         if not force:
             if not backup_db.is_empty():
                 raise BackupError(
-                    "The database already has tables. Restore into an empty database, or use "
-                    "--force to replace it (SQLite: the old file is kept beside it; "
-                    "PostgreSQL: its schema is dropped)."
+                    _(
+                        "The database already has tables. Restore into an empty database, or "
+                        "use --force to replace it (SQLite: the old file is kept beside it; "
+                        "PostgreSQL: its schema is dropped)."
+                    )
                 )
             if uses_object_storage():
                 if next(_stored_names(), None) is not None:
                     raise BackupError(
-                        "The object storage bucket (S3_BUCKET, S3_PREFIX) already holds "
-                        "files. Restore into an empty bucket or a new S3_PREFIX, or use "
-                        "--force (files of the backup replace those of the same name; "
-                        "others are left in place)."
+                        _(
+                            "The object storage bucket (S3_BUCKET, S3_PREFIX) already holds "
+                            "files. Restore into an empty bucket or a new S3_PREFIX, or use "
+                            "--force (files of the backup replace those of the same name; "
+                            "others are left in place)."
+                        )
                     )
             elif not _media_is_empty(media_root):
                 raise BackupError(
-                    f"MEDIA_ROOT ({media_root}) already holds files. Restore into an empty "
-                    "folder, or use --force (the old files are moved aside)."
+                    _(
+                        "MEDIA_ROOT (%(folder)s) already holds files. Restore into an empty "
+                        "folder, or use --force (the old files are moved aside)."
+                    )
+                    % {"folder": media_root}
                 )
         done: list[str] = []
         try:
-            say("Restoring the database …")
+            say(_("Restoring the database …"))
             result.notes += backup_db.restore(
                 staging / manifest["database"]["file"], force=force, suffix=suffix
             )
-            done.append("the database")
+            done.append(_("the database"))
             if uses_object_storage():
-                say(f"Restoring {len(manifest['media'])} files into object storage …")
+                say(
+                    _("Restoring %(n)s files into object storage …") % {"n": len(manifest["media"])}
+                )
                 try:
                     _upload_contents(staging / MEDIA, result)
                 except OSError:
@@ -433,14 +482,20 @@ def restore(
                 except Exception as exc:  # botocore's errors: the store refused or is away
                     raise OSError(f"object storage: {type(exc).__name__}: {exc}") from exc
             else:
-                say(f"Restoring {len(manifest['media'])} files into {media_root} …")
+                say(
+                    _("Restoring %(n)s files into %(folder)s …")
+                    % {"n": len(manifest["media"]), "folder": media_root}
+                )
             if not uses_object_storage() and not _media_is_empty(media_root):
                 aside = media_root.with_name(f"{media_root.name}.{suffix}")
                 _move_contents(media_root, aside)
-                result.notes.append(f"the files that were in {media_root} moved to {aside}")
+                result.notes.append(
+                    _("the files that were in %(folder)s moved to %(aside)s")
+                    % {"folder": media_root, "aside": aside}
+                )
             if not uses_object_storage() and (staging / MEDIA).is_dir():
                 _move_contents(staging / MEDIA, media_root)
-            done.append("the files")
+            done.append(_("the files"))
             if keys:
                 for key in manifest["keys"]:
                     path = data_dir / key
@@ -450,15 +505,22 @@ def restore(
                     data_dir.mkdir(parents=True, exist_ok=True)
                     aside_key = backup_db.set_aside(path, suffix)
                     if aside_key is not None:
-                        result.notes.append(f"{path} set aside as {aside_key}")
+                        result.notes.append(
+                            _("%(path)s set aside as %(aside)s")
+                            % {"path": path, "aside": aside_key}
+                        )
                     shutil.move(str(source), str(path))
                     path.chmod(0o600)
                     done.append(f"{KEYS}/{key}")
         except (OSError, backup_db.DatabaseError) as exc:
-            state = ", ".join(done) if done else "nothing"
+            state = ", ".join(str(d) for d in done) if done else _("nothing")
             raise BackupError(
-                f"The restore stopped: {exc}. Restored so far: {state}. The database and "
-                "MEDIA_ROOT are NOT a complete copy of the backup: restore again with --force."
+                _(
+                    "The restore stopped: %(error)s. Restored so far: %(state)s. The database "
+                    "and MEDIA_ROOT are NOT a complete copy of the backup: restore again with "
+                    "--force."
+                )
+                % {"error": exc, "state": state}
             ) from exc
     result.problems = verify(manifest)
     return result
@@ -469,8 +531,12 @@ def verify(manifest: dict[str, Any]) -> list[str]:
     expected: dict[str, int] = manifest["database"]["tables"]
     actual = backup_db.current_counts()
     problems = [
-        f"table {table}: {actual.get(table, 'missing')} rows, the manifest says "
-        f"{expected.get(table, 'missing')}"
+        _("table %(table)s: %(actual)s rows, the manifest says %(expected)s")
+        % {
+            "table": table,
+            "actual": actual.get(table, _("missing")),
+            "expected": expected.get(table, _("missing")),
+        }
         for table in sorted(set(expected) | set(actual))
         if expected.get(table) != actual.get(table)
     ]
@@ -483,15 +549,19 @@ def verify(manifest: dict[str, Any]) -> list[str]:
                     while chunk := handle.read(_CHUNK):
                         digest.update(chunk)
             except FileNotFoundError:
-                problems.append(f"file {name}: missing")
+                problems.append(_("file %(name)s: missing") % {"name": name})
                 continue
             if digest.hexdigest() != entry["sha256"]:
-                problems.append(f"file {name}: its SHA-256 differs from the manifest")
+                problems.append(
+                    _("file %(name)s: its SHA-256 differs from the manifest") % {"name": name}
+                )
         return problems
     for name, entry in sorted(manifest["media"].items()):
         path = media_root / name
         if not path.is_file():
-            problems.append(f"file {name}: missing")
+            problems.append(_("file %(name)s: missing") % {"name": name})
         elif sha256_file(path) != entry["sha256"]:
-            problems.append(f"file {name}: its SHA-256 differs from the manifest")
+            problems.append(
+                _("file %(name)s: its SHA-256 differs from the manifest") % {"name": name}
+            )
     return problems

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.utils.translation import gettext as _
 
 SQLITE_FILE = "database.sqlite3"
 POSTGRES_FILE = "database.pgdump"
@@ -120,7 +121,9 @@ def snapshot(directory: Path) -> Iterator[Snapshot]:
     elif kind == "postgresql":
         yield _postgres_snapshot(directory / POSTGRES_FILE)
     else:
-        raise DatabaseError(f"Backups support SQLite and PostgreSQL, not {kind}.")
+        raise DatabaseError(
+            _("Backups support SQLite and PostgreSQL, not %(kind)s.") % {"kind": kind}
+        )
 
 
 def sqlite_path() -> Path:
@@ -130,7 +133,9 @@ def sqlite_path() -> Path:
 def _sqlite_snapshot(target: Path) -> Snapshot:
     source_path = sqlite_path()
     if not source_path.exists():
-        raise DatabaseError(f"The SQLite database {source_path} does not exist.")
+        raise DatabaseError(
+            _("The SQLite database %(path)s does not exist.") % {"path": source_path}
+        )
     with (
         closing(sqlite3.connect(source_path, timeout=30)) as source,
         closing(sqlite3.connect(target)) as copy,
@@ -143,7 +148,9 @@ def _sqlite_snapshot(target: Path) -> Snapshot:
         copy.execute("PRAGMA journal_mode=DELETE")
         result = copy.execute("PRAGMA integrity_check").fetchone()[0]
         if result != "ok":
-            raise DatabaseError(f"The copy of the SQLite database is damaged: {result}")
+            raise DatabaseError(
+                _("The copy of the SQLite database is damaged: %(result)s") % {"result": result}
+            )
         tables, migrations = _counts(copy.cursor(), _SQLITE_TABLES)
     return Snapshot(target, tables, migrations)
 
@@ -177,8 +184,11 @@ def _tool(name: str) -> str:
     found = shutil.which(name)
     if not found:
         raise DatabaseError(
-            f"{name} was not found: install the PostgreSQL client tools (the server's major "
-            "version or newer)."
+            _(
+                "%(tool)s was not found: install the PostgreSQL client tools (the server's "
+                "major version or newer)."
+            )
+            % {"tool": name}
         )
     return found
 
@@ -189,7 +199,10 @@ def _run_tool(args: list[str], env: Mapping[str, str]) -> None:
     )
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip()[-2000:]
-        raise DatabaseError(f"{Path(args[0]).name} failed (exit {done.returncode}): {tail}")
+        raise DatabaseError(
+            _("%(tool)s failed (exit %(code)s): %(tail)s")
+            % {"tool": Path(args[0]).name, "code": done.returncode, "tail": tail}
+        )
 
 
 def _postgres_snapshot(target: Path) -> Snapshot:
@@ -244,7 +257,9 @@ def _sqlite_restore(file: Path, *, force: bool, suffix: str) -> list[str]:
         result = check.execute("PRAGMA integrity_check").fetchone()[0]
     if result != "ok":
         staged.unlink()
-        raise DatabaseError(f"The database in the archive is damaged: {result}")
+        raise DatabaseError(
+            _("The database in the archive is damaged: %(result)s") % {"result": result}
+        )
     notes: list[str] = []
     # The -wal and -shm files belong to the old database: left beside the new file, SQLite
     # would apply the old log to it. Without --force the old file holds no table (checked).
@@ -253,7 +268,7 @@ def _sqlite_restore(file: Path, *, force: bool, suffix: str) -> list[str]:
         if not force:
             path.unlink(missing_ok=True)
         elif (aside := set_aside(path, suffix)) is not None:
-            notes.append(f"{path} set aside as {aside}")
+            notes.append(_("%(path)s set aside as %(aside)s") % {"path": path, "aside": aside})
     os.replace(staged, target)
     return notes
 
@@ -270,7 +285,10 @@ def _postgres_restore(file: Path, *, force: bool) -> list[str]:
             cursor.execute(f"DROP SCHEMA {_quote(schema)} CASCADE")
             cursor.execute(f"CREATE SCHEMA {_quote(schema)}")
         connections.close_all()
-        notes.append(f"schema {schema} of database {params.get('dbname')} dropped and recreated")
+        notes.append(
+            _("schema %(schema)s of database %(db)s dropped and recreated")
+            % {"schema": schema, "db": params.get("dbname")}
+        )
     _run_tool(
         [
             pg_restore,

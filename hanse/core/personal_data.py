@@ -124,6 +124,9 @@ class Erasure:
     pseudonym: Any
     # Names, username and e-mail of the person: what must not remain in free text.
     needles: tuple[str, ...] = ()
+    # The platform administrator who asked for it (None: the command); who people are told
+    # acted when an erasure changes something of theirs (a community's ownership passes on).
+    requested_by: Any = None
 
     @property
     def keeps_content(self) -> bool:

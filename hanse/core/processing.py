@@ -190,6 +190,11 @@ def _retention(keys: tuple[str, ...]) -> tuple[RetentionInfo, ...]:
     return tuple(found)
 
 
+def retention_of(keys: tuple[str, ...]) -> tuple[RetentionInfo, ...]:
+    """The retention policies with these keys, with their setting and current period."""
+    return _retention(keys)
+
+
 def record() -> list[AppRecord]:
     """The record: one entry per app that stores something about people, with its
     description (None when there is none: shown as missing, and a test fails)."""

@@ -9,6 +9,13 @@ from django.utils.translation import pgettext_lazy
 from hanse.core import moderation
 from hanse.events.models import Event
 
+
+def _purge(obj: Event) -> None:
+    from hanse.events.services.events import event_purge  # at call time (loaded from ready())
+
+    event_purge(event=obj)
+
+
 moderation.register(
     moderation.ModeratableType(
         key="event",
@@ -18,6 +25,7 @@ moderation.register(
         author_id=lambda event: event.organiser_id,
         community_id=lambda event: event.community_id,
         url=lambda event: reverse("events:detail", args=[event.pk]),
+        purge=_purge,
         excerpt=lambda event: f"{event.title}\n\n{event.description}".strip(),
     )
 )

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hanse.core import uploads
+from hanse.core import personal_data, uploads
 from hanse.core.errors import PermissionRefused, ServiceError
 from hanse.ideas import rules, tasks
 from hanse.ideas.models import (
@@ -489,6 +489,15 @@ class MergeResult:
 
 
 # --- experiments --------------------------------------------------------------------------
+
+
+def idea_purge(*, idea: Idea) -> int:
+    """Delete an idea for good, without a permission check: for the system (retention of
+    removed content). Its comments, supports, status changes and attached files (with their
+    thumbnails, after the commit) go with it; experiments keep their text and lose the link;
+    the search index follows the delete's signals."""
+    with transaction.atomic():
+        return personal_data.delete_rows(Idea.objects.filter(pk=idea.pk))
 
 
 def experiment_create(

@@ -85,6 +85,8 @@ KIND_LABELS = {
     "saved_searches": _("saved searches"),
     "index_documents": _("search index entries"),
     "rows": _("rows of the account"),
+    "ownership_passed_on": _("communities handed to a new owner"),
+    "left_without_owner": _("communities left without an owner"),
 }
 
 
@@ -239,7 +241,10 @@ def _run(erasure_id: int) -> None:
                 continue
             user = erasure.user
             context = personal_data.Erasure(
-                policy=erasure.policy, pseudonym=erasure.pseudonym, needles=needles_of(user)
+                policy=erasure.policy,
+                pseudonym=erasure.pseudonym,
+                needles=needles_of(user),
+                requested_by=erasure.requested_by,
             )
             counts = erase(user, context)
             erasure.steps_done = [*erasure.steps_done, key]

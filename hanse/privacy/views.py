@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hanse.communities import selectors as community_selectors
 from hanse.core import personal_data
 from hanse.core.errors import ServiceError
 from hanse.core.files import serve_stored_file
@@ -132,6 +133,7 @@ def erasure_confirm(request: HttpRequest, username: str) -> HttpResponse:
             "policy": policy,
             "pseudonymise": erasure_service.labelled(previews[personal_data.PSEUDONYMISE]),
             "delete": erasure_service.labelled(previews[personal_data.DELETE]),
+            "ownerships": community_selectors.sole_ownerships(user=person),
         },
         status=400 if error else 200,
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from hanse.audit.services import record
 from hanse.core import processing
+from hanse.processing import descriptions
 from hanse.processing.rules import may_view_record
 
 
@@ -33,6 +34,19 @@ def _attachment(response: HttpResponse, extension: str) -> HttpResponse:
     return response
 
 
+def _erasure() -> dict[str, object]:
+    """What an erasure does (Art. 17 GDPR), with the apps it reaches and the audit log's
+    retention period, for the page and the JSON download."""
+    audit = processing.retention_of(("audit",))
+    return {
+        **{key: str(text) for key, text in descriptions.ERASURE.items()},
+        "steps": descriptions.erasure_steps(),
+        "audit_retention": [
+            {"label": r.label, "setting": r.setting, "days": r.days} for r in audit
+        ],
+    }
+
+
 @require_GET
 def page(request: HttpRequest) -> HttpResponse:
     _allowed(request)
@@ -44,6 +58,7 @@ def page(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "missing": [row for row in rows if row.activity is None],
             "generated_at": timezone.now(),
+            "erasure": _erasure(),
         },
     )
 
@@ -53,7 +68,11 @@ def download_json(request: HttpRequest) -> HttpResponse:
     _allowed(request)
     record("processing.record_exported", request=request, data={"format": "json"})
     body = json.dumps(
-        {"generated_at": timezone.now().isoformat(), "activities": processing.as_data()},
+        {
+            "generated_at": timezone.now().isoformat(),
+            "activities": processing.as_data(),
+            "erasure": _erasure(),
+        },
         ensure_ascii=False,
         indent=2,
     )

@@ -53,13 +53,14 @@ def test_every_operation_declares_the_error_shape(db):
 
 
 def test_person_reference_is_what_every_endpoint_sends(db):
-    """PersonRef is username and display name (no id), as posts and announcements send, and
-    the guest mark (docs/security.md, "Guests")."""
+    """PersonRef is username and display name (no id), as posts and announcements send, the
+    guest mark (docs/security.md, "Guests") and the mark of an erased person's pseudonym."""
     ref = api.get_openapi_schema()["components"]["schemas"]["PersonRef"]
     assert set(ref["properties"]) == {
         "username",
         "display_name",
         "is_guest",
         "guest_organisation",
+        "is_former",
     }
     assert set(ref["required"]) == {"username", "display_name"}

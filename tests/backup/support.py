@@ -24,6 +24,9 @@ def hanse_env(data_dir: Path, database_url: str = "") -> dict[str, str]:
         HANSE_DATA_DIR=str(data_dir),
         HANSE_ENV="development",
         DJANGO_SETTINGS_MODULE="hanse.settings",
+        # The commands speak German by default; these tests read their English texts (the
+        # German ones: tests/backup/test_messages.py).
+        LANGUAGE_CODE="en",
     )
     if database_url:
         env["DATABASE_URL"] = database_url

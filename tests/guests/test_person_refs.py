@@ -34,4 +34,5 @@ def test_a_reference_carries_the_guest_mark() -> None:
         "display_name": employee.display_name,
         "is_guest": False,
         "guest_organisation": "",
+        "is_former": False,
     }

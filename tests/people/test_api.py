@@ -85,6 +85,7 @@ def test_get_person(people, client_for):
         "display_name": "Anna Becker",
         "is_guest": False,
         "guest_organisation": "",
+        "is_former": False,
     }
     assert (data["followers_count"], data["is_followed"]) == (0, False)
     response = client.get("/api/v1/people/gone")
@@ -182,6 +183,7 @@ def test_org_units(people, client_for, org):
         "display_name": "Anna Becker",
         "is_guest": False,
         "guest_organisation": "",
+        "is_former": False,
     }
     data = client.get("/api/v1/org-units/it-und-organisation").json()
     assert data["children"] == [
@@ -195,6 +197,7 @@ def test_org_units(people, client_for, org):
             "display_name": "Ben Krüger",
             "is_guest": False,
             "guest_organisation": "",
+            "is_former": False,
         }
     ]
     assert client.get("/api/v1/org-units/nope").status_code == 404

@@ -47,6 +47,7 @@ def test_search_pages_by_offset(
         "display_name": "Mia Member",
         "is_guest": False,
         "guest_organisation": "",
+        "is_former": False,
     }
     assert item["community"]["slug"] == cast.open.slug
     assert "<mark>Girokonto</mark>" in item["snippet"]

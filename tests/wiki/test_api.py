@@ -33,6 +33,7 @@ def test_create_get_update_conflict(client_for, people, club):
             "display_name": "Mia Mitglied",
             "is_guest": False,
             "guest_organisation": "",
+            "is_former": False,
         }
     ]
     url = f"/api/v1/wiki/pages/{page['id']}"

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hanse.core import idempotency
+from hanse.core import idempotency, personal_data
 from hanse.core.errors import ServiceError
 from hanse.events import recurrence
 from hanse.events.models import Event, OccurrenceOverride, Rsvp
@@ -376,6 +376,14 @@ def event_cancel(*, event: Event, by: User) -> Event:
             recurrence_id=event.start,
         )
     return event
+
+
+def event_purge(*, event: Event) -> int:
+    """Delete an event for good, without a permission check: for the system (retention of
+    removed content). Its answers and changed dates go with it, its cover image after the
+    commit; the search index and the cached upcoming lists follow the delete's signals."""
+    with transaction.atomic():
+        return personal_data.delete_rows(Event.objects.filter(pk=event.pk))
 
 
 def _changeable(event: Event, recurrence_id: datetime) -> Occurrence:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from hanse.core import backup, backup_db
 
@@ -50,12 +51,25 @@ class Command(BaseCommand):
         try:
             result = backup.create(target, keys=not options["no_keys"], say=self.stderr.write)
         except (backup.BackupError, backup_db.DatabaseError) as exc:
-            raise CommandError(f"Backup failed, no archive written: {exc}") from exc
+            raise CommandError(
+                _("Backup failed, no archive written: %(error)s") % {"error": exc}
+            ) from exc
         self.stdout.write(
-            f"Backup written: {result.path}\n"
-            f"  archive:  {_size(result.size)}\n"
-            f"  database: {_size(result.database_size)} ({result.tables} tables, "
-            f"{result.rows} rows)\n"
-            f"  files:    {result.media_files} ({_size(result.media_bytes)})\n"
-            f"  keys:     {', '.join(result.keys) or 'none'}"
+            _(
+                "Backup written: %(path)s\n"
+                "  archive:  %(size)s\n"
+                "  database: %(database)s (%(tables)s tables, %(rows)s rows)\n"
+                "  files:    %(files)s (%(bytes)s)\n"
+                "  keys:     %(keys)s"
+            )
+            % {
+                "path": result.path,
+                "size": _size(result.size),
+                "database": _size(result.database_size),
+                "tables": result.tables,
+                "rows": result.rows,
+                "files": result.media_files,
+                "bytes": _size(result.media_bytes),
+                "keys": ", ".join(result.keys) or _("none"),
+            }
         )

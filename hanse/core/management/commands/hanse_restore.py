@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
+from django.utils.translation import gettext as _
 
 from hanse.core import backup
 
@@ -45,23 +46,35 @@ class Command(BaseCommand):
                 say=self.stderr.write,
             )
         except backup.BackupError as exc:
-            raise CommandError(f"Restore failed: {exc}") from exc
+            raise CommandError(_("Restore failed: %(error)s") % {"error": exc}) from exc
         manifest = result.manifest
         for note in result.notes:
-            self.stdout.write(f"Note: {note}")
+            self.stdout.write(_("Note: %(note)s") % {"note": note})
         tables = manifest["database"]["tables"]
         if result.problems:
             for problem in result.problems:
                 self.stderr.write(f"  {problem}")
             raise CommandError(
-                f"Restored, but {len(result.problems)} differences from the manifest (above): "
-                "the restored data is not what the backup held."
+                _(
+                    "Restored, but %(n)s differences from the manifest (above): the restored "
+                    "data is not what the backup held."
+                )
+                % {"n": len(result.problems)}
             )
         self.stdout.write(
-            f"Restored the backup of {manifest['created_at']} (Hanse {manifest['hanse_version']}"
-            f", {manifest['database']['vendor']}).\n"
-            f"Verified: {len(tables)} tables, {sum(tables.values())} rows and "
-            f"{len(manifest['media'])} files match the manifest."
+            _(
+                "Restored the backup of %(created)s (Hanse %(version)s, %(vendor)s).\n"
+                "Verified: %(tables)s tables, %(rows)s rows and %(files)s files match the "
+                "manifest."
+            )
+            % {
+                "created": manifest["created_at"],
+                "version": manifest["hanse_version"],
+                "vendor": manifest["database"]["vendor"],
+                "tables": len(tables),
+                "rows": sum(tables.values()),
+                "files": len(manifest["media"]),
+            }
         )
         self.stdout.write(self._migrations_note(manifest["database"]["migrations"]))
 
@@ -71,10 +84,12 @@ class Command(BaseCommand):
         unknown = [name for name in applied if name not in known]
         pending = known - set(applied)
         if unknown:
-            return (
-                f"Warning: the backup comes from a newer Hanse ({len(unknown)} migrations this "
-                f"version does not have, e.g. {unknown[0]}): run it with that version."
-            )
+            return _(
+                "Warning: the backup comes from a newer Hanse (%(n)s migrations this version "
+                "does not have, e.g. %(example)s): run it with that version."
+            ) % {"n": len(unknown), "example": unknown[0]}
         if pending:
-            return f"{len(pending)} migrations of this version are not applied: run migrate."
-        return "Migrations: the database is up to date with this version."
+            return _("%(n)s migrations of this version are not applied: run migrate.") % {
+                "n": len(pending)
+            }
+        return _("Migrations: the database is up to date with this version.")
