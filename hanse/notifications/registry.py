@@ -330,7 +330,9 @@ def private_conversation_keys() -> list[str]:
 def visible_q(recipient: User) -> Q:
     """Rows of any registered type that the recipient may see now; one filter, no query.
 
-    Types that share the same checks share one branch, so the SQL stays short."""
+    Types that share the same checks share one branch, branches with the same community
+    access share that check, and the post and comment checks come once for all, so the SQL
+    stays short."""
     if not recipient.is_active:
         return Q(pk__in=[])
     # The subject checks are the same for every type, so they are ANDed once instead of
