@@ -264,23 +264,40 @@ def _checks_q(
 ) -> Q:
     """Correlated EXISTS on the entities' own ``visible_to``: cheap per row (a primary-key
     probe each), so the bell can count with them and still read only its partial index."""
+    return (
+        _subjects_q(recipient)
+        & _community_q(recipient, community_access)
+        & _target_q(recipient, target_visible)
+    )
+
+
+def _subjects_q(recipient: User) -> Q:
+    """Every subject column set on the row names something the recipient sees."""
     q = Q()
     for subject in _subjects.values():
         q &= Q(**{f"{subject.field}__isnull": True}) | Q(
             Exists(subject.visible(recipient).filter(pk=OuterRef(f"{subject.field}_id")))
         )
-    if community_access != "none":
-        communities = (
-            Community.objects.content_visible_to(recipient)
-            if community_access == "content"
-            else Community.objects.visible_to(recipient)
-        )
-        q &= Q(community__isnull=True) | Q(Exists(communities.filter(pk=OuterRef("community_id"))))
-    if target_visible is not None:
-        q &= Q(target_id__isnull=True) | Q(
-            Exists(target_visible(recipient).filter(pk=OuterRef("target_id")))
-        )
     return q
+
+
+def _community_q(recipient: User, community_access: CommunityAccess) -> Q:
+    if community_access == "none":
+        return Q()
+    communities = (
+        Community.objects.content_visible_to(recipient)
+        if community_access == "content"
+        else Community.objects.visible_to(recipient)
+    )
+    return Q(community__isnull=True) | Q(Exists(communities.filter(pk=OuterRef("community_id"))))
+
+
+def _target_q(recipient: User, target_visible: Callable[[User], QuerySet[Any]] | None) -> Q:
+    if target_visible is None:
+        return Q()
+    return Q(target_id__isnull=True) | Q(
+        Exists(target_visible(recipient).filter(pk=OuterRef("target_id")))
+    )
 
 
 _registry: dict[str, NotificationType] = {}
@@ -313,16 +330,25 @@ def private_conversation_keys() -> list[str]:
 def visible_q(recipient: User) -> Q:
     """Rows of any registered type that the recipient may see now; one filter, no query.
 
-    Types that share the same checks share one branch, so the SQL stays short."""
+    Types that share the same checks share one branch, branches with the same community
+    access share that check, and the post and comment checks come once for all, so the SQL
+    stays short."""
     if not recipient.is_active:
         return Q(pk__in=[])
-    groups: dict[tuple[Any, Any], list[str]] = {}
+    # The subject checks are the same for every type, so they are ANDed once instead of
+    # once per branch: the same rows, a bell query a fraction of the size (it was over
+    # 100 kB of SQL with twenty branches, and building it cost more than running it).
+    groups: dict[CommunityAccess, dict[Any, list[str]]] = {}
     for ntype in _registry.values():
-        groups.setdefault((ntype.community_access, ntype.target_visible), []).append(ntype.key)
-    q = Q(pk__in=[])
-    for (access, target_visible), keys in groups.items():
-        q |= Q(type__in=keys) & _checks_q(recipient, access, target_visible)
-    return q
+        by_target = groups.setdefault(ntype.community_access, {})
+        by_target.setdefault(ntype.target_visible, []).append(ntype.key)
+    branches = Q(pk__in=[])
+    for access, by_target in groups.items():
+        types = Q(pk__in=[])
+        for target_visible, keys in by_target.items():
+            types |= Q(type__in=keys) & _target_q(recipient, target_visible)
+        branches |= _community_q(recipient, access) & types
+    return _subjects_q(recipient) & branches
 
 
 def render_for(notification: Notification) -> RenderedText:
