@@ -172,3 +172,12 @@ def make_community(db: None) -> Callable[..., Community]:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return [f"hanse: database={db} redis={'yes' if settings.REDIS_URL else 'no'}"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked heavy run first (in collection order among themselves), the many small
+    ones after them: pytest-xdist hands out tests in collection order, and a test of several
+    minutes that starts last keeps one worker busy long after the other has finished. With
+    `--maxschedchunk 1` (make test) each worker takes one test at a time, so the heavy ones
+    spread over the workers instead of landing on the first one."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
