@@ -91,10 +91,8 @@ run: setup
 PYTEST_WORKERS ?= auto
 # The slowest tests are listed at the end of every run, so that CI's time stays visible.
 PYTEST_ARGS ?= --durations=30 --durations-min=5
-# --maxschedchunk 1: each worker takes one test at a time, so the heavy tests that run first
-# (marker heavy, tests/conftest.py) spread over the workers instead of queueing on one.
 test: install
-	HANSE_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) --maxschedchunk 1 $(PYTEST_ARGS)
+	HANSE_ENV=test $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # --- Development ----------------------------------------------------------------------------
 lint: $(BIN)/.installed

@@ -39,7 +39,7 @@ def migrated_copy(tmp_path: Path, target: Path) -> None:
                 DATABASE_URL=f"sqlite:///{scratch}",
                 DJANGO_SETTINGS_MODULE="hanse.settings",
             )
-            run_python(["manage.py", "migrate", "--no-input", "-v", "0"], env, timeout=600)
+            run_python(["manage.py", "migrate", "--no-input", "-v", "0"], env, timeout=900)
             scratch.rename(template)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, target)
