@@ -172,3 +172,36 @@ def make_community(db: None) -> Callable[..., Community]:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return [f"hanse: database={db} redis={'yes' if settings.REDIS_URL else 'no'}"]
+
+
+# How many tests at the front of the collection pytest-xdist hands out one at a time: more
+# than there are heavy tests (about twenty), few enough that the small tests after them still
+# go out in chunks, each chunk keeping its module's fixtures (a browser per module) on one
+# worker.
+ONE_AT_A_TIME = 32
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked heavy run first (in collection order among themselves), the many small
+    ones after them: pytest-xdist hands out tests in collection order, and a test of several
+    minutes that starts last keeps one worker busy long after the other has finished."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist load` (make test), except that the first ONE_AT_A_TIME tests (the heavy ones,
+    sorted to the front above) go to the workers one by one, each to the next worker that is
+    free, instead of all of them in the first worker's first chunk."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScheduling
+
+    class HeavyFirstScheduling(LoadScheduling):
+        def _send_tests(self, node: Any, num: int) -> None:
+            if self.pending and self.pending[0] < ONE_AT_A_TIME:
+                # A worker runs a test once it knows the next one: keep two queued.
+                num = min(num, max(1, 2 - len(self.node2pending[node])))
+            super()._send_tests(node, num)
+
+    return HeavyFirstScheduling(config, log)

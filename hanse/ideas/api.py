@@ -179,8 +179,8 @@ class IdeaQuery(OffsetQuery):
 class ExperimentLogQuery(OffsetQuery):
     community: str | None = Field(None, description="A community's slug.")
     result: str = ""
-    year: int | None = None
-    unit: int | None = Field(None, description="The owner's organisational unit (id).")
+    year: int | None = Field(None, ge=1, le=9999)
+    unit: Id | None = Field(None, description="The owner's organisational unit (id).")
 
 
 class CampaignPage(OffsetPage[CampaignOut]):

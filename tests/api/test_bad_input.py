@@ -54,6 +54,8 @@ def _assert_error(response: Any, status: int) -> dict[str, Any]:
         f"/api/v1/comments/{HUGE}/reactions",
         f"/api/v1/events/{HUGE}",
         f"/api/v1/announcements/{HUGE}",
+        f"/api/v1/ideas/experiments/log?unit={HUGE}",
+        "/api/v1/ideas/experiments/log?year=100000",
     ],
 )
 def test_huge_numbers_are_refused(world, path):

@@ -101,6 +101,7 @@ def _sequences(database: str) -> list[tuple[Any, ...]]:
         ).fetchall()
 
 
+@pytest.mark.heavy
 def test_round_trip_on_postgresql(databases: tuple[str, str], tmp_path: Path) -> None:
     """pg_dump of the demo restored into a fresh database: every row and every file as before;
     a second restore into it is refused."""
@@ -156,6 +157,7 @@ def test_a_sqlite_backup_is_refused_on_postgresql(
     assert _tables(databases[1]) == {}
 
 
+@pytest.mark.heavy
 def test_pg_backup_is_consistent_while_posts_are_written(
     databases: tuple[str, str], tmp_path: Path
 ) -> None:

@@ -27,6 +27,7 @@ from tests.backup.support import (
     sqlite_tables,
 )
 from tests.support.processes import last_json_line, run_python
+from tests.support.sqlite_template import migrated_copy
 
 
 @dataclass
@@ -41,6 +42,9 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
     """The small demo organisation on SQLite and one backup of it."""
     root = tmp_path_factory.mktemp("backup-sqlite")
     env = hanse_env(root / "var")
+    # The session's migrated file (tests/support/sqlite_template.py): seed's migrate then
+    # finds nothing left to apply.
+    migrated_copy(root, root / "var" / "hanse.sqlite3")
     seed(env)
     return Seeded(root / "var", env, backup(env, root / "out"))
 

@@ -28,6 +28,7 @@ DURATION = float(os.environ.get("HANSE_LOAD_TEST_SECONDS", "20"))
 LOAD_REDIS_URL = os.environ.get("HANSE_TEST_LOAD_REDIS_URL", "redis://127.0.0.1:6379/8")
 
 
+@pytest.mark.heavy
 def test_twenty_people_on_the_documented_deployment(tmp_path, capsys):
     """20 people for 20 s: all answers as expected, pools bounded, back at the floor."""
     url = urlsplit(database_url_of_default_database())

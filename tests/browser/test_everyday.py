@@ -124,6 +124,7 @@ def _alice_mentions(origin: str, keys: dict[str, Any]) -> None:
     assert created.status_code == 201, created.text
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize("setup", ["embedded", "redis"])
 def test_message_and_mention_reach_a_colleague_on_another_page_without_a_reload(
     setup: str, browser: Any, tmp_path: Path

@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 
 from tests.realtime.servers import free_port
+from tests.support.sqlite_template import migrated_copy
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -30,6 +31,7 @@ def _run(args: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> st
     return done.stdout
 
 
+@pytest.mark.heavy
 @pytest.mark.skipif(
     not (ROOT / "node_modules").is_dir(), reason="needs the npm packages (make install)"
 )
@@ -69,6 +71,10 @@ def test_the_wheel_serves_a_page_outside_the_checkout(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert sum("/templates/" in name for name in names) > 100
     assert "hanse/locale/de/LC_MESSAGES/django.mo" in names
+    # Every migration ships (the database below is migrated once per session, from the
+    # checkout: tests/support/sqlite_template.py).
+    migrations = {str(p.relative_to(ROOT)) for p in (ROOT / "hanse").glob("*/migrations/0*.py")}
+    assert migrations and migrations <= set(names), sorted(migrations - set(names))[:10]
     assert any(name.endswith("licenses/LICENSE") for name in names)
 
     venv = tmp_path / "venv"
@@ -106,6 +112,7 @@ def test_the_wheel_serves_a_page_outside_the_checkout(tmp_path: Path) -> None:
     }
     where = _run([str(fresh), "-c", "import hanse; print(hanse.__file__)"], cwd=work, env=env)
     assert where.strip().startswith(str(venv)), where
+    migrated_copy(tmp_path, tmp_path / "var" / "hanse.sqlite3")
     _run([str(fresh), "-m", "hanse", "migrate", "--no-input", "-v", "0"], cwd=work, env=env)
     _run([str(fresh), "-m", "hanse", "collectstatic", "--no-input", "-v", "0"], cwd=work, env=env)
 

@@ -313,6 +313,7 @@ async def working_session(stack: Any, people: dict[str, Any]) -> None:
             await browser.aclose()
 
 
+@pytest.mark.heavy
 def test_a_working_session_across_two_processes(stack: Any, people: dict[str, Any]) -> None:
     """One stack for both checks: starting it takes most of the test's time."""
     static_files_come_from_nginx(stack)

@@ -1,6 +1,6 @@
-"""Start Hanse as ``make run`` does, on a fresh SQLite file: for the tests that check that
-what the background work changes reaches every browser (tests/jobs/test_embedded.py,
-tests/browser/test_everyday.py).
+"""Start Hanse as ``make run`` does, on a fresh SQLite file (a copy of one migrated once per
+session): for the tests that check that what the background work changes reaches every browser
+(tests/jobs/test_embedded.py, tests/browser/test_everyday.py).
 
 Without Redis that is one uvicorn process (it runs worker and scheduler itself); with
 ``redis_url`` the worker and scheduler are processes of their own, as the Makefile starts
@@ -26,6 +26,7 @@ from tests.support.processes import (
     stop_all,
     wait_http,
 )
+from tests.support.sqlite_template import migrated_copy
 
 PASSWORD = "pw-Hanse-2026!"
 
@@ -91,6 +92,9 @@ class Running:
 def make_run(tmp_path: Path, redis_url: str = "") -> Iterator[Running]:
     """Hanse as ``make run`` starts it, with the people alice and bob (PASSWORD)."""
     env = make_run_env(tmp_path, redis_url)
+    # A copy of the session's migrated database (tests/support/sqlite_template.py); migrate
+    # then finds nothing to apply, as on every `make run` after the first.
+    migrated_copy(tmp_path, tmp_path / "hanse.sqlite3")
     run_python(["manage.py", "migrate", "--no-input", "-v", "0"], env)
     keys = last_json_line(run_python(["-c", SETUP, PASSWORD], env))
     port = free_port()

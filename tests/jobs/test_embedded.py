@@ -75,6 +75,7 @@ async def _mention_reaches_bob(origin: str, ws_url: str, keys: dict[str, Any]) -
             return pushed
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize("setup", ["embedded", "redis"])
 def test_make_run_delivers_a_mention_to_the_bell_before_slow_jobs(
     setup: str, tmp_path: Path

@@ -187,6 +187,7 @@ def private_postgres():
         server.remove()
 
 
+@pytest.mark.heavy
 def test_postgres_restart_during_a_burst_loses_no_acknowledged_write(private_postgres, tmp_path):
     """Acknowledged writes stored, 503s (never 500) during the outage, /readyz recovers by
     itself, the pools stay bounded and return to their floor, each post notified once."""
