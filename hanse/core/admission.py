@@ -19,6 +19,7 @@ only after the whole body was sent, so a slow download held a connection for as 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -93,6 +94,13 @@ class ReleaseConnectionsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         for connection in connections.all(initialized_only=True):
-            if not connection.in_atomic_block:
-                connection.close_if_unusable_or_obsolete()
+            # As close_if_unusable_or_obsolete() decides, without asking the server anything
+            # (asking a closed connection for its state would open it): an open connection
+            # outside a transaction whose age is up (CONN_MAX_AGE 0 with the pool: always).
+            if connection.connection is None or connection.in_atomic_block:
+                continue
+            if connection.errors_occurred or (
+                connection.close_at is not None and time.monotonic() >= connection.close_at
+            ):
+                connection.close()
         return response
