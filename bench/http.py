@@ -160,6 +160,7 @@ async def _drive(
     total: int | None,
     ledger: Ledger,
     expected: tuple[int, ...],
+    timeout: float = 30.0,
 ) -> Load:
     import httpx
     from django.conf import settings
@@ -167,6 +168,15 @@ async def _drive(
     load = Load()
     lock = asyncio.Lock()
     issued = 0
+    # One connection per client, kept alive, as a browser tab would. All of them exist before
+    # the clock starts: on a busy machine making twenty took longer than a short run, and the
+    # last clients never asked anything.
+    clients = [
+        httpx.AsyncClient(
+            base_url=base_url, timeout=timeout, limits=httpx.Limits(max_connections=1)
+        )
+        for _ in range(concurrency)
+    ]
     began = time.perf_counter()
     deadline = began + duration if duration is not None else None
 
@@ -181,10 +191,7 @@ async def _drive(
             return issued - 1
 
     async def worker(n: int) -> None:
-        # One connection per worker, kept alive, as a browser tab would.
-        async with httpx.AsyncClient(
-            base_url=base_url, timeout=30.0, limits=httpx.Limits(max_connections=1)
-        ) as client:
+        async with clients[n] as client:
             while (index := await next_index()) is not None:
                 target = as_target(targets[(index + n) % len(targets)])
                 cookies = dict(target.cookies)
@@ -223,14 +230,15 @@ def drive(
     duration: float | None = None,
     total: int | None = None,
     expected: tuple[int, ...] = (200,),
+    timeout: float = 30.0,
 ) -> Load:
     """Ask ``targets`` (a Target, or (label, path, session key) for a GET) round robin from
     ``concurrency`` clients, for ``duration`` seconds or ``total`` requests, recording every
-    answer in ``ledger``."""
+    answer in ``ledger``; a client gives up on an answer after ``timeout`` seconds."""
     return asyncio.run(
         _drive(
             base_url, targets, concurrency=concurrency, duration=duration, total=total,
-            ledger=ledger, expected=expected,
+            ledger=ledger, expected=expected, timeout=timeout,
         )
     )  # fmt: skip
 

@@ -17,18 +17,28 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 
+from hanse.core.admission import RequestGate  # noqa: E402
 from hanse.jobs import embedded  # noqa: E402
 from hanse.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # At most HTTP_CONCURRENCY requests in Django at once; the rest wait here, not in the
+        # database pool (hanse/core/admission.py). The liveness probe never waits.
+        "http": RequestGate(django_asgi_app, settings.HTTP_CONCURRENCY, bypass=("/healthz",)),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
     }
 )
+
+# The URLconf (every app's views, the API's routers and schemas) loads now, before the server
+# accepts connections, not in the first requests: those waited seconds for it, each holding a
+# place of HTTP_CONCURRENCY, and on a busy machine the people behind them half a minute.
+get_resolver()._populate()
 
 # Without Redis, task worker and scheduler run here, beside the server (hanse/jobs/embedded.py).
 embedded.start_if_configured()

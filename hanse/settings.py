@@ -130,6 +130,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a request's database connections go back to the pool when its response is
+    # made, not after the body was sent (hanse/core/admission.py).
+    "hanse.core.admission.ReleaseConnectionsMiddleware",
     "hanse.core.middleware.LivenessMiddleware",
     # Before anything asks request.is_secure(): X-Forwarded-Proto only from TRUSTED_PROXIES.
     "hanse.core.net.ForwardedProtoMiddleware",
@@ -240,6 +243,14 @@ else:
             },
         }
     }
+
+# HTTP requests one process works on at once (hanse/core/admission.py); more wait for their
+# turn in the event loop, without a thread, a connection or a deadline. By default as many as
+# the pool has connections, so a request never waits for one behind other requests; 0: no bound.
+HTTP_CONCURRENCY = env_int(
+    "HTTP_CONCURRENCY",
+    _pool["max_size"] if (_pool := DATABASES["default"].get("OPTIONS", {}).get("pool")) else 0,
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer, task queue ------------------------------------------------

@@ -18,7 +18,7 @@ pairs from the same unit, wishes to be together not honoured.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 # Weights of the objective's parts: placing a person matters most, then a circle that is
@@ -104,6 +104,20 @@ class _Matcher:
         self.wanted_by: dict[int, set[int]] = {}
         for a, b in self.wish_pairs:
             self.wanted_by.setdefault(b, set()).add(a)
+        # Slots, venues and languages packed side by side into one int per person: the AND of
+        # a circle's masks has a common slot, venue and language when each field is non-zero,
+        # so "could this person join" is one AND and three tests (see _meets).
+        s_width = max((p.slots.bit_length() for p in people), default=0)
+        v_width = max((p.venues.bit_length() for p in people), default=0)
+        l_width = max((p.languages.bit_length() for p in people), default=0)
+        self.slot_field = (1 << s_width) - 1
+        self.venue_field = ((1 << v_width) - 1) << s_width
+        self.lang_field = ((1 << l_width) - 1) << (s_width + v_width)
+        self.mask = {
+            p.id: p.slots | p.venues << s_width | p.languages << (s_width + v_width) for p in people
+        }
+        # People whom a wish touches (either way); the others change no wish count by moving.
+        self.wishful = {pid for pid in self.people if self.wants[pid] or pid in self.wanted_by}
 
     # --- hard rules ------------------------------------------------------------------------
     def feasible(self, members: Iterable[int]) -> bool:
@@ -178,126 +192,192 @@ class _Matcher:
             self.people.values(),
             key=lambda p: (_bits(p.slots) * 4 + _bits(p.venues) * 2 + _bits(p.languages), p.id),
         )
-        free = {p.id for p in order}
-        # Candidates by (venue bit, language bit) so a seed scans only those who could join.
-        buckets: dict[tuple[int, int], list[int]] = {}
-        for p in order:
-            for vb in range(p.venues.bit_length()):
-                if p.venues >> vb & 1:
-                    for lb in (0, 1):
-                        if p.languages >> lb & 1:
-                            buckets.setdefault((vb, lb), []).append(p.id)
+        index = _BitIndex(order)
+        rank = index.rank
+        free = (1 << len(order)) - 1  # bit r: the person of rank r is not placed yet
         circles: list[list[int]] = []
         leftovers: list[int] = []
-        for n, seed in enumerate(order):
-            if seed.id not in free:
+        for r, seed in enumerate(order):
+            if not free >> r & 1:
                 continue
-            if n % 64 == 0:
-                # Drop the placed from the candidate lists, so a seed scans only the free.
-                buckets = {k: [pid for pid in v if pid in free] for k, v in buckets.items()}
-            free.discard(seed.id)
-            group = self._grow(seed, free, buckets, target)
+            free &= ~(1 << r)
+            group = self._grow(seed, free, index, target)
+            # A circle that stays too small may have taken the wrong second member (the five
+            # at a small branch who share one slot, of whom the first pick shares another):
+            # try again without it, a few times.
+            banned = 0
+            for _retry in range(GREEDY_RETRIES):
+                if len(group) >= self.min or len(group) < 2:
+                    break
+                banned |= 1 << rank[group[1]]
+                group = self._grow(seed, free & ~banned, index, target)
             if len(group) >= self.min:
                 circles.append(group)
+                for pid in group[1:]:
+                    free &= ~(1 << rank[pid])
             else:
-                free.update(group[1:])
                 leftovers.append(seed.id)
-        leftovers.extend(sorted(free))
-        unplaced = [pid for pid in leftovers if not self._insert(pid, circles)]
+        leftovers.extend(sorted(index.ids[r] for r in _ranks(free)))
+        masks = [self.circle_mask(c) for c in circles]
+        unplaced = [pid for pid in leftovers if not self._insert(pid, circles, masks)]
         return circles, unplaced
 
-    def _grow(
-        self,
-        seed: Person,
-        free: set[int],
-        buckets: dict[tuple[int, int], list[int]],
-        size: int,
-    ) -> list[int]:
+    def _grow(self, seed: Person, free: int, index: _BitIndex, size: int) -> list[int]:
+        """A circle around ``seed`` from the free (a bit set over ranks): each step takes, of
+        the first GREEDY_SCAN who could still join (most constrained first), one a member
+        wishes for (or who wishes for one), else one of a unit least represented, then the one
+        keeping most common slots, then the most constrained. All filters are ANDs of bit
+        sets; only the few with a wish are looked at one by one."""
         group = [seed.id]
-        inside = {seed.id}
-        # The group's units (for "same unit" in O(1)) and who inside it wants or is wanted by
-        # whom (most people have no wish: their key's first part is 0 without a loop).
         units = {seed.unit: 1}
-        wished = set(self.wants[seed.id]) | self.wanted_by.get(seed.id, set())
         slots, venues, langs = seed.slots, seed.venues, seed.languages
-        people, excl, wants = self.people, self.excl, self.wants
+        rank, ids, people, wants = index.rank, index.ids, self.people, self.wants
+        out = index.excluded(seed.id, self.excl) | 1 << rank[seed.id]
+        wished = index.ties(seed.id, wants, self.wanted_by)
         while len(group) < size:
-            best, best_key = None, None
-            scanned = 0
-            keys = [
-                (vb, lb)
-                for vb in range(venues.bit_length())
-                if venues >> vb & 1
-                for lb in (0, 1)
-                if langs >> lb & 1
-            ]
-            for bucket_key in keys:
-                for pid in buckets.get(bucket_key, ()):
-                    if pid not in free:
-                        continue
-                    p = people[pid]
-                    common = slots & p.slots
-                    if not common or not (venues & p.venues) or not (langs & p.languages):
-                        continue
-                    ex = excl[pid]
-                    if ex and not ex.isdisjoint(inside):
-                        continue
-                    if pid in wished or wants[pid]:
-                        wish = sum(1 for g in group if g in wants[pid] or pid in wants[g])
-                    else:
-                        wish = 0
-                    # Wishes first, then unit mix, then keeping many common slots open.
-                    key = (wish, -units.get(p.unit, 0), common.bit_count(), -pid)
-                    if best_key is None or key > best_key:
-                        best, best_key = pid, key
-                    scanned += 1
-                    if scanned >= 400:
-                        break
-            if best is None:
+            could = free & ~out & index.any_of(index.venue, venues)
+            could &= index.any_of(index.lang, langs) & index.any_of(index.slot, slots)
+            if not could:
                 break
-            p = people[best]
-            group.append(best)
-            inside.add(best)
+            with_wish = could & wished  # few: looked at wherever they are in the order
+            could = _first(could, GREEDY_SCAN)
+            if with_wish:
+                best, best_key = -1, None
+                for r in _ranks(with_wish):
+                    pid = ids[r]
+                    p = people[pid]
+                    wish = sum(1 for g in group if g in wants[pid] or pid in wants[g])
+                    key = (wish, -units.get(p.unit, 0), (slots & p.slots).bit_count(), -r)
+                    if best_key is None or key > best_key:
+                        best, best_key = r, key
+            else:
+                # Fewest of the same unit: none if possible, else the least represented.
+                elsewhere = could & ~index.any_unit(units)
+                if elsewhere:
+                    could = elsewhere
+                else:
+                    fewest = min(units[u] for u in units if could & index.unit[u])
+                    could &= index.any_unit([u for u in units if units[u] == fewest])
+                could = index.most_common_slots(could, slots)
+                best = (could & -could).bit_length() - 1
+            pid = ids[best]
+            p = people[pid]
+            group.append(pid)
+            free &= ~(1 << best)
+            out |= index.excluded(pid, self.excl)
+            wished |= index.ties(pid, wants, self.wanted_by)
             units[p.unit] = units.get(p.unit, 0) + 1
-            wished |= wants[best]
-            wished |= self.wanted_by.get(best, set())
-            free.discard(best)
             slots &= p.slots
             venues &= p.venues
             langs &= p.languages
         return group
 
-    def _fits_bits(self, pid: int, members: Sequence[int], skip: int = -1) -> bool:
-        """Slots, venues and languages of ``members`` (without ``skip``) and ``pid`` meet: the
-        cheap half of ``feasible`` (bit ANDs only), asked before scoring a move."""
-        p = self.people[pid]
-        slots, venues, langs = p.slots, p.venues, p.languages
-        people = self.people
-        for m in members:
-            if m == skip:
-                continue
-            q = people[m]
-            slots &= q.slots
-            venues &= q.venues
-            langs &= q.languages
-            if not (slots and venues and langs):
-                return False
-        return True
+    def _meets(self, mask: int) -> bool:
+        """A packed mask (an AND of people's) has a common slot, venue and language."""
+        return bool(mask & self.slot_field and mask & self.venue_field and mask & self.lang_field)
 
-    def _insert(self, pid: int, circles: list[list[int]]) -> bool:
+    def circle_mask(self, members: Iterable[int]) -> int:
+        mask = -1
+        for m in members:
+            mask &= self.mask[m]
+        return mask
+
+    def _unit_counts(self, members: Sequence[int]) -> dict[int | None, int]:
+        counts: dict[int | None, int] = {}
+        unit = self.unit
+        for m in members:
+            u = unit[m]
+            counts[u] = counts.get(u, 0) + 1
+        return counts
+
+    def _links(self, pid: int, rest: Sequence[int]) -> int:
+        """Wishes honoured between ``pid`` and ``rest`` (both ways) and ``pid``'s own wish for
+        itself: what ``pid`` adds to a circle's honoured wishes by joining ``rest``."""
+        if pid not in self.wishful:
+            return 0
+        wants = self.wants
+        mine = wants[pid]
+        links = 1 if pid in mine else 0
+        for r in rest:
+            if r in mine:
+                links += 1
+            if pid in wants[r]:
+                links += 1
+        return links
+
+    def _gain(self, pid: int, members: Sequence[int], counts: dict[int | None, int]) -> int:
+        """circle_score(members + [pid]) - circle_score(members), without building either."""
+        u = self.unit[pid]
+        n = len(members)
+        delta = 0
+        if u is not None:
+            same = counts.get(u, 0)
+            delta += same * W_SAME_UNIT_PAIR
+            if same == n and n >= 1:
+                delta += W_SINGLE_UNIT  # all of one unit with the newcomer
+        if n > 1 and self._single(counts, n):
+            delta -= W_SINGLE_UNIT  # was all one unit, the newcomer's is another
+        return delta - self._links(pid, members) * W_WISH
+
+    @staticmethod
+    def _single(counts: dict[int | None, int], n: int) -> bool:
+        """The members counted are all of one (known) unit."""
+        return len(counts) == 1 and None not in counts and n > 1
+
+    def _loss(
+        self, i: int, members: Sequence[int], counts: dict[int | None, int]
+    ) -> tuple[int, list[int], dict[int | None, int]]:
+        """(circle_score(members without members[i]) - circle_score(members), the members
+        left, their unit counts)."""
+        pid = members[i]
+        rest = [*members[:i], *members[i + 1 :]]
+        u = self.unit[pid]
+        left = dict(counts)
+        if left[u] == 1:
+            del left[u]
+        else:
+            left[u] -= 1
+        # Leaving is joining backwards: the score drops by what joining would add.
+        return -self._gain(pid, rest, left), rest, left
+
+    def _insert(
+        self, pid: int, circles: list[list[int]], masks: list[int] | None = None, skip: int = -1
+    ) -> bool:
+        if masks is None:
+            masks = [self.circle_mask(c) for c in circles]
+        mine, excl = self.mask[pid], self.excl[pid]
         best_i, best_delta = None, None
         for i, members in enumerate(circles):
-            if len(members) >= self.max or not self._fits_bits(pid, members):
+            if len(members) >= self.max or not self._meets(masks[i] & mine) or i == skip:
                 continue
-            if not self.feasible([*members, pid]):
+            if excl and not excl.isdisjoint(members):
                 continue
-            delta = self.circle_score([*members, pid]) - self.circle_score(members)
+            delta = self._gain(pid, members, self._unit_counts(members))
             if best_delta is None or delta < best_delta:
                 best_i, best_delta = i, delta
         if best_i is None:
             return False
         circles[best_i].append(pid)
+        masks[best_i] &= mine
         return True
+
+    def _eject(self, pid: int, circles: list[list[int]], masks: list[int]) -> bool:
+        """Place ``pid`` in the first circle where it could take someone's place whom another
+        circle with room takes in (an ejection chain of length one)."""
+        mine, excl, mask, meets = self.mask[pid], self.excl[pid], self.mask, self._meets
+        for i, members in enumerate(circles):
+            without = _all_but_one([mask[m] for m in members])
+            for k, other in enumerate(members):
+                if not meets(mine & without[k]):
+                    continue
+                rest = [*members[:k], *members[k + 1 :]]
+                if excl and not excl.isdisjoint(rest):
+                    continue
+                if self._insert(other, circles, masks, skip=i):
+                    circles[i] = [*rest, pid]
+                    masks[i] = without[k] & mine
+                    return True
+        return False
 
     # --- local search ----------------------------------------------------------------------
     def improve(
@@ -305,17 +385,22 @@ class _Matcher:
     ) -> None:
         if not circles:
             return
-        scores = [self.circle_score(c) for c in circles]
+        masks = [self.circle_mask(c) for c in circles]
         for _pass in range(passes):
             improved = False
             # Unplaced people: insert into a circle with room, or swap with someone who fits
             # elsewhere (an ejection chain of length one).
             for pid in list(unplaced):
-                if self._insert(pid, circles):
+                if self._insert(pid, circles, masks) or self._eject(pid, circles, masks):
                     unplaced.remove(pid)
                     improved = True
-            scores = [self.circle_score(c) for c in circles]
             pots = [self.potential(c) for c in circles]
+            # What a pair of circles needs for a move or swap to lower the objective: a unit
+            # penalty in one of them, or a wish between a member of one and of the other.
+            # Without either, every move and swap only adds penalties or parts wishes (so
+            # skipping such pairs changes no decision, only the time).
+            uneven = [self._unit_penalty(c) for c in circles]
+            ties = [self._ties(c) for c in circles]
             n = len(circles)
             for a in range(n):
                 others = (
@@ -325,11 +410,34 @@ class _Matcher:
                     # Two circles with nothing to gain are not worth a move or a swap.
                     if a == b or not (pots[a] or pots[b]):
                         continue
-                    if self._try_pair(circles, scores, a, b):
+                    if not (
+                        uneven[a] or uneven[b] or (ties[a] and not ties[a].isdisjoint(circles[b]))
+                    ):
+                        continue
+                    if self._try_pair(circles, masks, a, b):
                         pots[a], pots[b] = self.potential(circles[a]), self.potential(circles[b])
+                        uneven[a], uneven[b] = (
+                            self._unit_penalty(circles[a]),
+                            self._unit_penalty(circles[b]),
+                        )
+                        ties[a], ties[b] = self._ties(circles[a]), self._ties(circles[b])
                         improved = True
             if not improved:
                 break
+
+    def _unit_penalty(self, members: Sequence[int]) -> bool:
+        """Two members of one unit (or a circle all of one unit)."""
+        units = [self.unit[m] for m in members if self.unit[m] is not None]
+        return len(set(units)) < len(units)
+
+    def _ties(self, members: Sequence[int]) -> set[int]:
+        """Everyone outside the circle whom a member wishes for or is wished for by."""
+        ties: set[int] = set()
+        for m in members:
+            if m in self.wishful:
+                ties |= self.wants[m]
+                ties |= self.wanted_by.get(m, set())
+        return ties.difference(members)
 
     def potential(self, members: Sequence[int]) -> int:
         """What a circle could still gain: its unit penalties and its members' unhonoured
@@ -338,44 +446,187 @@ class _Matcher:
         wishes = sum(len(self.wants[m]) for m in members)
         return single + pairs + wishes - honoured
 
-    def _try_pair(self, circles: list[list[int]], scores: list[int], a: int, b: int) -> bool:
+    def _try_pair(self, circles: list[list[int]], masks: list[int], a: int, b: int) -> bool:
+        """The first move (a person from a to b) or swap (one of a with one of b) that lowers
+        the objective and keeps the hard rules; scored by the change alone (_gain, _loss), its
+        slots, venues and languages checked with one AND against the circle without the one
+        leaving (the masks of everyone but one, built once per pair of circles)."""
         ca, cb = circles[a], circles[b]
-        base = scores[a] + scores[b]
+        mask, excl, meets = self.mask, self.excl, self._meets
+        counts_a, counts_b = self._unit_counts(ca), self._unit_counts(cb)
+        mask_b = masks[b]
         # Move one person from a to b.
         if len(ca) > self.min and len(cb) < self.max:
             for i, pid in enumerate(ca):
-                if not self._fits_bits(pid, cb):
+                if not meets(mask_b & mask[pid]):
                     continue
-                na = ca[:i] + ca[i + 1 :]
-                nb = [*cb, pid]
-                if not self.feasible(nb):
+                if excl[pid] and not excl[pid].isdisjoint(cb):
                     continue
-                sa, sb = self.circle_score(na), self.circle_score(nb)
-                if sa + sb < base:
-                    circles[a], circles[b] = na, nb
-                    scores[a], scores[b] = sa, sb
+                loss, rest, _left = self._loss(i, ca, counts_a)
+                if loss + self._gain(pid, cb, counts_b) < 0:
+                    circles[a], circles[b] = rest, [*cb, pid]
+                    masks[a], masks[b] = self.circle_mask(rest), mask_b & mask[pid]
                     return True
         # Swap one person of a with one of b. Two people of the same unit whom no wish
         # touches change nothing; a swap the slots, venues or languages forbid is skipped
-        # before it is scored (bit ANDs only).
-        unit, wants, wanted_by = self.unit, self.wants, self.wanted_by
+        # before it is scored.
+        unit, wishful = self.unit, self.wishful
+        without_a = _all_but_one([mask[m] for m in ca])
+        without_b = _all_but_one([mask[m] for m in cb])
+        left_b = [self._loss(j, cb, counts_b) for j in range(len(cb))]
         for i, pa in enumerate(ca):
-            quiet_a = not wants[pa] and pa not in wanted_by
+            quiet_a = pa not in wishful
+            fits_in_b = [meets(mask[pa] & w) for w in without_b]
+            if not any(fits_in_b):
+                continue
+            loss_a, rest_a, counts_ra = self._loss(i, ca, counts_a)
             for j, pb in enumerate(cb):
-                if quiet_a and unit[pa] == unit[pb] and not wants[pb] and pb not in wanted_by:
+                if quiet_a and unit[pa] == unit[pb] and pb not in wishful:
                     continue
-                if not (self._fits_bits(pb, ca, skip=pa) and self._fits_bits(pa, cb, skip=pb)):
+                if not (fits_in_b[j] and meets(mask[pb] & without_a[i])):
                     continue
-                na = [*ca[:i], pb, *ca[i + 1 :]]
-                nb = [*cb[:j], pa, *cb[j + 1 :]]
-                sa, sb = self.circle_score(na), self.circle_score(nb)
-                if sa + sb >= base:
+                loss_b, rest_b, counts_rb = left_b[j]
+                change = (
+                    loss_a
+                    + self._gain(pb, rest_a, counts_ra)
+                    + loss_b
+                    + self._gain(pa, rest_b, counts_rb)
+                )
+                if change >= 0:
                     continue
-                if self.feasible(na) and self.feasible(nb):
+                if (not excl[pb] or excl[pb].isdisjoint(rest_a)) and (
+                    not excl[pa] or excl[pa].isdisjoint(rest_b)
+                ):
+                    na = [*ca[:i], pb, *ca[i + 1 :]]
+                    nb = [*cb[:j], pa, *cb[j + 1 :]]
                     circles[a], circles[b] = na, nb
-                    scores[a], scores[b] = sa, sb
+                    masks[a], masks[b] = self.circle_mask(na), self.circle_mask(nb)
                     return True
         return False
+
+
+# How many of those who could join a growing circle the greedy weighs, most constrained
+# first: enough to find wishes and a unit mix, few enough that the flexible are left over for
+# the constrained who come later.
+GREEDY_SCAN = 200
+# How often the greedy tries a seed again when its circle stayed too small.
+GREEDY_RETRIES = 3
+
+
+class _BitIndex:
+    """People by rank (most constrained first), and for each slot, venue, language and unit
+    the set of people who have it as one int, bit r for rank r: "who could still join" is a
+    handful of ANDs and ORs over a few hundred machine words instead of a loop over people."""
+
+    def __init__(self, order: Sequence[Person]) -> None:
+        self.ids = [p.id for p in order]
+        self.rank = {pid: r for r, pid in enumerate(self.ids)}
+        self.slot = _bit_sets(order, lambda p: p.slots)
+        self.venue = _bit_sets(order, lambda p: p.venues)
+        self.lang = _bit_sets(order, lambda p: p.languages)
+        by_unit: dict[int | None, list[int]] = {}
+        for r, p in enumerate(order):
+            by_unit.setdefault(p.unit, []).append(r)
+        self.unit = {u: _from_ranks(rs) for u, rs in by_unit.items()}
+
+    def any_of(self, sets: list[int], mask: int) -> int:
+        """Everyone with at least one of the bits of ``mask``."""
+        found = 0
+        for bit in _ranks(mask):
+            if bit < len(sets):
+                found |= sets[bit]
+        return found
+
+    def any_unit(self, units: Iterable[int | None]) -> int:
+        found = 0
+        for u in units:
+            found |= self.unit.get(u, 0)
+        return found
+
+    def excluded(self, pid: int, excl: dict[int, set[int]]) -> int:
+        return _from_ranks([self.rank[o] for o in excl[pid]])
+
+    def ties(self, pid: int, wants: dict[int, set[int]], wanted_by: dict[int, set[int]]) -> int:
+        """Whom ``pid`` wishes for and who wishes for ``pid``."""
+        others = wants[pid] | wanted_by.get(pid, set())
+        return _from_ranks([self.rank[o] for o in others]) if others else 0
+
+    def most_common_slots(self, candidates: int, slots: int) -> int:
+        """Those of ``candidates`` who share the most of ``slots``: a counter per candidate
+        kept in bit planes (plane k holds bit k of each one's count), added up slot by slot."""
+        planes: list[int] = []
+        for bit in _ranks(slots):
+            if bit >= len(self.slot):
+                continue
+            carry = self.slot[bit] & candidates
+            k = 0
+            while carry:
+                if k == len(planes):
+                    planes.append(carry)
+                    break
+                planes[k], carry = planes[k] ^ carry, planes[k] & carry
+                k += 1
+        best = candidates
+        for plane in reversed(planes):
+            if best & plane:
+                best &= plane
+        return best
+
+
+def _bit_sets(order: Sequence[Person], mask_of: Callable[[Person], int]) -> list[int]:
+    """For each bit of the masks, the people (by rank) whose mask has it."""
+    width = max((mask_of(p).bit_length() for p in order), default=0)
+    ranks: list[list[int]] = [[] for _ in range(width)]
+    for r, p in enumerate(order):
+        for bit in _ranks(mask_of(p)):
+            ranks[bit].append(r)
+    return [_from_ranks(rs) for rs in ranks]
+
+
+def _from_ranks(ranks: Iterable[int]) -> int:
+    found = bytearray()
+    for r in ranks:
+        byte = r >> 3
+        if byte >= len(found):
+            found.extend(bytes(byte + 1 - len(found)))
+        found[byte] |= 1 << (r & 7)
+    return int.from_bytes(found, "little")
+
+
+def _ranks(bits: int) -> Iterator[int]:
+    """The positions of the set bits, lowest first."""
+    while bits:
+        low = bits & -bits
+        yield low.bit_length() - 1
+        bits ^= low
+
+
+def _first(bits: int, k: int) -> int:
+    """The ``k`` lowest set bits of ``bits`` (all of them when there are fewer)."""
+    if bits.bit_count() <= k:
+        return bits
+    lo, hi = 0, bits.bit_length()  # the k-th set bit lies below hi
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if (bits & ((1 << mid) - 1)).bit_count() >= k:
+            hi = mid
+        else:
+            lo = mid + 1
+    return bits & ((1 << lo) - 1)
+
+
+def _all_but_one(masks: list[int]) -> list[int]:
+    """For each position, the AND of all the other masks (prefix and suffix ANDs)."""
+    n = len(masks)
+    prefix = [-1] * (n + 1)
+    for k in range(n):
+        prefix[k + 1] = prefix[k] & masks[k]
+    out = [-1] * n
+    suffix = -1
+    for k in range(n - 1, -1, -1):
+        out[k] = prefix[k] & suffix
+        suffix &= masks[k]
+    return out
 
 
 def match(

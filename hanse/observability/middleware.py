@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject, empty
 
 from hanse.observability import context, metrics
 from hanse.observability.logs import get_logger
@@ -29,7 +30,11 @@ def view_label(request: HttpRequest) -> str:
 
 
 def person_id(request: HttpRequest) -> int | None:
+    """Who asked, if the request already knows: the log line never loads the person itself (a
+    request that could not reach the database waited a second pool timeout for it here)."""
     user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
+        return None
     if user is not None and user.is_authenticated:
         return int(user.pk)
     return None

@@ -9,7 +9,7 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hanse.circles.matching import ONLINE, Person, evaluate, match
+from hanse.circles.matching import ONLINE, Person, _Matcher, evaluate, match
 
 SLOTS = 25
 
@@ -108,3 +108,27 @@ def test_500_sign_ups_within_a_second() -> None:
     elapsed = time.perf_counter() - started
     assert elapsed < 2.0  # 1 s on an idle machine; slack for a shared one
     assert len(result.unplaced) / 500 < 0.05
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools(), st.data())
+def test_score_changes_are_those_of_the_whole_circle(
+    people: list[Person], data: st.DataObject
+) -> None:
+    """The local search scores a move by its change alone: joining and leaving change a
+    circle's score exactly as scoring the circle before and after does."""
+    if len(people) < 2:
+        return
+    matcher = _Matcher(people, 4, 5, 0)
+    ids = [p.id for p in people]
+    members = data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=5, unique=True))
+    outside = [pid for pid in ids if pid not in members]
+    counts = matcher._unit_counts(members)
+    if outside:
+        newcomer = data.draw(st.sampled_from(outside))
+        joined = matcher.circle_score([*members, newcomer]) - matcher.circle_score(members)
+        assert matcher._gain(newcomer, members, counts) == joined
+    i = data.draw(st.integers(min_value=0, max_value=len(members) - 1))
+    loss, rest, left = matcher._loss(i, members, counts)
+    assert loss == matcher.circle_score(rest) - matcher.circle_score(members)
+    assert left == matcher._unit_counts(rest)
