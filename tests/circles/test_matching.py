@@ -4,7 +4,6 @@ the same input gives the same result."""
 from __future__ import annotations
 
 import random
-import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -94,8 +93,9 @@ def test_objective_parts_of_a_hand_made_proposal() -> None:
     assert parts.hard_violations == 1
 
 
-def test_500_sign_ups_within_a_second() -> None:
-    """500 sign-ups with varied slots are matched in under a second (bench/ has 5,000)."""
+def test_500_sign_ups_with_varied_slots_are_nearly_all_placed() -> None:
+    """500 sign-ups with varied slots: at most 5 % are left unplaced (the time it takes is
+    measured by bench/circles.py, not here)."""
     rng = random.Random(3)  # a reproducible pool
     people = []
     for i in range(500):
@@ -103,10 +103,7 @@ def test_500_sign_ups_within_a_second() -> None:
         for _ in range(rng.randint(3, 8)):
             slots |= 1 << rng.randrange(SLOTS)
         people.append(Person(id=i, slots=slots, venues=ONLINE, languages=1, unit=i % 30))
-    started = time.perf_counter()
     result = match(people)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 2.0  # 1 s on an idle machine; slack for a shared one
     assert len(result.unplaced) / 500 < 0.05
 
 
