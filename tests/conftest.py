@@ -181,11 +181,38 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 ONE_AT_A_TIME = 32
 
 
+def _django_order(item: pytest.Item) -> int:
+    """pytest-django's order: 0 database tests in a rolled-back transaction, 1 transactional
+    tests (they flush every table when they end, also the rows data migrations wrote, such as
+    the role groups), 2 tests without the test database."""
+    from pytest_django.plugin import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    transactional = bool(marker and any(validate_django_db(marker)[:2]))
+    if transactional or "transactional_db" in fixtures or "live_server" in fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked heavy run first (in collection order among themselves), the many small
-    ones after them: pytest-xdist hands out tests in collection order, and a test of several
-    minutes that starts last keeps one worker busy long after the other has finished."""
-    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+    """Tests marked heavy run as early as they may, the many small ones after them:
+    pytest-xdist hands out tests in collection order, and a test of several minutes that starts
+    last keeps one worker busy long after the other has finished. A transactional test may
+    not run before the rolled-back ones (its flush would take the data migrations' rows from
+    the tests after it on its worker), so heavy transactional tests lead their own group;
+    heavy tests without the test database lead everything."""
+
+    def rank(item: pytest.Item) -> int:
+        order, heavy = _django_order(item), item.get_closest_marker("heavy") is not None
+        if order == 1:
+            return 2 if heavy else 3
+        if heavy:
+            return 0
+        return 1 if order == 0 else 4
+
+    items.sort(key=rank)
 
 
 @pytest.hookimpl(optionalhook=True)
