@@ -826,7 +826,7 @@ ABOUT_HOBBIES = (
     "Ich backe leidenschaftlich gern und bringe manchmal Kuchen fürs Team mit.",
 )
 ABOUT_CLOSINGS = (
-    "Sprechen Sie mich gern zu {topic} an.",
+    "Sprich mich gern zu {topic} an.",
     "Fragt mich gern zu {topic}!",
     "Wenn es um {topic} geht, meldet euch einfach bei mir.",
     "Ich freue mich über Nachrichten zu {topic}.",

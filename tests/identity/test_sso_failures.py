@@ -116,7 +116,7 @@ def test_an_error_sent_back_by_the_provider(oidc: SsoBrowser, settings: Any) -> 
     assert page.status == 401
     text = _in_hanse_layout(page)
     assert "<h1>Zentrale Anmeldung fehlgeschlagen</h1>" in text
-    assert "Bitte versuchen Sie es erneut." in text
+    assert "Bitte versuche es erneut." in text
     assert not _signed_in(oidc.client)
 
 

@@ -212,7 +212,7 @@ def test_page_in_german(world: World, client_for: Any, settings: Any) -> None:
     world.anna.ui_language = "de"
     world.anna.save(update_fields=["ui_language"])
     page = client_for(world.anna).get(reverse("privacy:export"))
-    assert b"Ihre Daten" in page.content
+    assert b"Deine Daten" in page.content
     assert b"Export anfordern" in page.content
 
 
