@@ -4,11 +4,17 @@ own. It signs its responses with xmlsec1 and a key made for the run.
 
 Endpoints: ``/metadata`` (the IdP's metadata), ``/sso/redirect`` (HTTP-Redirect binding: shows
 a log-in form), ``/sso/login`` (the form's target: answers with the HTTP-POST binding's
-self-submitting form to the SP's assertion consumer service).
+self-submitting form to the SP's assertion consumer service), ``/slo/redirect`` (single
+logout, HTTP-Redirect: takes the SP's LogoutRequest only signed by the SP's key, as ADFS does,
+answers with a signed LogoutResponse; takes the SP's LogoutResponse), ``/logout?login=…``
+(IdP-initiated logout: redirects to the SP's SLS with a LogoutRequest for that person, signed
+unless ``sign=0``, naming ``session_index`` if given), ``/slo/log`` (JSON: the logout messages
+received).
 
 Environment: SAML_IDP_PORT, SAML_IDP_KEY, SAML_IDP_CERT (PEM files), SAML_SP_ENTITY_ID,
 SAML_SP_ACS (the service provider, whose metadata is written here), SAML_IDP_USERS (JSON:
-login -> attributes by their friendly name: mail, givenName, sn)."""
+login -> attributes by their friendly name: mail, givenName, sn), SAML_SP_SLS and
+SAML_SP_CERT (the SP's single logout service and its certificate, PEM)."""
 
 from __future__ import annotations
 
@@ -33,11 +39,22 @@ BASE = f"http://127.0.0.1:{PORT}"
 SP_ENTITY_ID = os.environ["SAML_SP_ENTITY_ID"]
 SP_ACS = os.environ["SAML_SP_ACS"]
 USERS: dict[str, dict[str, str]] = json.loads(os.environ["SAML_IDP_USERS"])
+SP_SLS = os.environ["SAML_SP_SLS"]
+SP_CERT = "".join(
+    line
+    for line in open(os.environ["SAML_SP_CERT"]).read().splitlines()  # noqa: SIM115
+    if "-----" not in line
+)
+RECEIVED: list[dict[str, Any]] = []
 
 SP_METADATA = f"""<?xml version="1.0"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{SP_ENTITY_ID}">
   <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"
       AuthnRequestsSigned="false" WantAssertionsSigned="true">
+    <md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">
+      <ds:X509Data><ds:X509Certificate>{SP_CERT}</ds:X509Certificate></ds:X509Data>
+    </ds:KeyInfo></md:KeyDescriptor>
+    <md:SingleLogoutService Binding="{BINDING_HTTP_REDIRECT}" Location="{SP_SLS}"/>
     <md:NameIDFormat>{NAMEID_FORMAT_PERSISTENT}</md:NameIDFormat>
     <md:AssertionConsumerService Binding="{BINDING_HTTP_POST}" Location="{SP_ACS}" index="0"/>
   </md:SPSSODescriptor>
@@ -51,6 +68,7 @@ CONFIG = {
             "name": "Test IdP",
             "endpoints": {
                 "single_sign_on_service": [(f"{BASE}/sso/redirect", BINDING_HTTP_REDIRECT)],
+                "single_logout_service": [(f"{BASE}/slo/redirect", BINDING_HTTP_REDIRECT)],
             },
             "name_id_format": [NAMEID_FORMAT_PERSISTENT],
             "want_authn_requests_signed": False,
@@ -129,7 +147,68 @@ def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
             BINDING_HTTP_POST, str(response), destination, form.get("RelayState", ""), response=True
         )
         return _page(start_response, http_args["data"])
+    if path == "/slo/redirect":
+        return _single_logout(environ, start_response)
+    if path == "/logout":
+        query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        _request_id, request = idp.create_logout_request(
+            SP_SLS,
+            SP_ENTITY_ID,
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=f"idp-{query['login']}"),
+            session_indexes=[query["session_index"]] if query.get("session_index") else None,
+        )
+        sign = query.get("sign", "1") == "1"
+        http_args = idp.apply_binding(
+            BINDING_HTTP_REDIRECT, str(request), SP_SLS, "", sign=sign, sigalg=SIG_RSA_SHA256
+        )
+        return _redirect(start_response, dict(http_args["headers"])["Location"])
+    if path == "/slo/log":
+        return _page(start_response, json.dumps(RECEIVED), kind="application/json")
     return _page(start_response, "not found", "404 Not Found", "text/plain")
+
+
+def _redirect(start_response: Any, location: str) -> list[bytes]:
+    start_response("302 Found", [("Location", location)])
+    return [b""]
+
+
+def _single_logout(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+    if "SAMLResponse" in query:
+        answer = idp.parse_logout_request_response(query["SAMLResponse"], BINDING_HTTP_REDIRECT)
+        RECEIVED.append(
+            {"type": "LogoutResponse", "status": answer.response.status.status_code.value}
+        )
+        return _page(start_response, "<!doctype html><title>Test IdP</title><p>Logged out</p>")
+    if "Signature" not in query:
+        RECEIVED.append({"type": "LogoutRequest", "refused": "unsigned"})
+        return _page(start_response, "unsigned LogoutRequest", "400 Bad Request", "text/plain")
+    request = idp.parse_logout_request(
+        query["SAMLRequest"],
+        BINDING_HTTP_REDIRECT,
+        relay_state=query.get("RelayState"),
+        sigalg=query["SigAlg"],
+        signature=query["Signature"],
+    )
+    message = request.message
+    RECEIVED.append(
+        {
+            "type": "LogoutRequest",
+            "name_id": message.name_id.text,
+            "session_index": [index.text for index in message.session_index],
+        }
+    )
+    response = idp.create_logout_response(message, [BINDING_HTTP_REDIRECT])
+    http_args = idp.apply_binding(
+        BINDING_HTTP_REDIRECT,
+        str(response),
+        SP_SLS,
+        query.get("RelayState", ""),
+        response=True,
+        sign=True,
+        sigalg=SIG_RSA_SHA256,
+    )
+    return _redirect(start_response, dict(http_args["headers"])["Location"])
 
 
 class _QuietHandler(WSGIRequestHandler):
