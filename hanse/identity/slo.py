@@ -34,6 +34,7 @@ from django.urls import reverse
 
 from hanse.audit.services import record
 from hanse.identity.services import session_end_for_idp
+from hanse.people.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ _PENDING_KEY = "hanse_sso_pending"
 # A LogoutRequest Hanse sent waits here for the IdP's answer (the session is gone by then).
 _SLO_CACHE = "hanse.saml.slo.{}"
 SLO_WAIT = 15 * 60
+_NAME_ID_CACHE = "hanse.saml.nameid.{}.{}"
 
 
 def _pending(request: HttpRequest, data: dict[str, Any]) -> None:
@@ -91,6 +93,12 @@ def remember(request: HttpRequest, sociallogin: Any) -> None:
     provider = str(getattr(getattr(sociallogin, "account", None), "provider", ""))
     if sociallogin is not None and pending and pending.get("account") == provider:
         request.session[SSO_SESSION_KEY] = pending
+        if pending["provider"] == "saml" and pending.get("name_id"):
+            # Whose sessions a LogoutRequest for this NameID ends, also when the person's
+            # uid at Hanse is an attribute rather than the NameID (SAML_ATTRIBUTES uid=).
+            key = _NAME_ID_CACHE.format(pending["app"], pending["name_id"])
+            people = set(cache.get(key) or ()) | {sociallogin.user.pk}
+            cache.set(key, sorted(people), settings.SESSION_COOKIE_AGE)
     else:
         request.session.pop(SSO_SESSION_KEY, None)
 
@@ -217,26 +225,26 @@ def saml_sessions_end(
     user_ids = set(
         SocialAccount.objects.filter(provider="saml", uid=name_id).values_list("user_id", flat=True)
     )
+    user_ids |= set(cache.get(_NAME_ID_CACHE.format(slug, name_id)) or ())
     current = request.user
     if current.is_authenticated and matches(request.session.get(SSO_SESSION_KEY)):
         user_ids.add(current.pk)
     ended: dict[int, int] = {}
-    users: dict[int, Any] = {}
     with transaction.atomic():
-        rows = UserSession.objects.select_for_update().filter(user_id__in=user_ids)
-        for row in rows.select_related("user"):
+        rows = list(UserSession.objects.select_for_update().filter(user_id__in=user_ids))
+        for row in rows:
             if not matches(_session_store(row.session_key).load().get(SSO_SESSION_KEY)):
                 continue
-            users[row.user_id] = row.user
             session_end_for_idp(session=row, request=request)
             ended[row.user_id] = ended.get(row.user_id, 0) + 1
+        users = User.objects.in_bulk(list(ended))
         for pk, user in users.items():
             _record(
                 request,
                 user,
                 {"provider": "saml", "initiated_by": "idp", "sessions_ended": ended[pk]},
             )
-    if current.is_authenticated and current.pk in users:
+    if current.is_authenticated and current.pk in ended:
         # This browser's session was among them: it holds no person any more.
         from django.contrib.auth import logout
 

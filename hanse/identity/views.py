@@ -152,8 +152,12 @@ def saml_sls(request: HttpRequest, organization_slug: str) -> HttpResponse:
         else:
             raise OneLogin_Saml2_Error("no SAMLRequest or SAMLResponse")
     except Exception as exc:  # a broken message of any kind is the sender's error, not a 500
-        logger.info("saml single logout refused: %s", exc, exc_info=True)
+        logger.info("saml single logout refused: %s", exc)
         return _slo_refused(request)
+    if auth.get_errors() == ["logout_not_success"]:
+        # The IdP could not end every session it knows (PartialLogout): Hanse's has ended.
+        logger.info("saml single logout: the IdP answered %s", auth.get_last_error_reason())
+        return redirect("account_login")
     if auth.get_errors():
         logger.info(
             "saml single logout refused: %s: %s",

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
 from django.test import Client
 
@@ -64,6 +65,11 @@ def test_saml_logout_goes_to_the_idp_and_back(saml: Any, saml_idp: SamlIdP) -> N
     assert location.startswith(f"{saml_idp.base}/slo/redirect?")
     assert "Signature" in parse_qs(urlsplit(location).query)
     assert _signed_in_as(sso.client) is None  # over at once, before the IdP answers
+    # The IdP checks Hanse's signature (with the certificate in Hanse's SP metadata).
+    forged = location.replace("Signature=", "Signature=AAAA")
+    assert sso.web.get(forged).status_code == 400
+    assert saml_idp.received()[before:][0]["refused"]
+    before = len(saml_idp.received())
     page = sso.go("GET", location)
     # The IdP answered at Hanse's SLS, which accepted the answer and showed the login page.
     assert page.hanse and urlsplit(page.url).path == "/accounts/login/", page.url
@@ -210,3 +216,15 @@ def test_oidc_logout_can_be_turned_off(oidc: SsoBrowser, settings: Any) -> None:
     assert _logout_entries() == [
         {"provider": "openid_connect", "initiated_by": "hanse", "at_idp": False}
     ]
+
+
+def test_the_idp_logout_finds_a_person_whose_uid_is_an_attribute(
+    saml: Any, saml_idp: SamlIdP
+) -> None:
+    """With SAML_ATTRIBUTES uid=… the linked identity is not the NameID: the NameID noted at
+    sign-in still finds the person's sessions."""
+    sso = saml()
+    sso.sign_in(SAML_LOGIN, "sina")
+    SocialAccount.objects.filter(uid="idp-sina").update(uid="employee-4711")
+    saml().go("GET", saml_idp.logout_url("sina"))
+    assert _signed_in_as(sso.client) is None

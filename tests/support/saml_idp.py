@@ -1,6 +1,7 @@
 """A real SAML 2.0 identity provider for the single sign-on tests: pysaml2's IdP (``Server``)
 behind a small WSGI server (wsgiref), started by tests/support/saml.py as a process of its
-own. It signs its responses with xmlsec1 and a key made for the run.
+own. It signs its responses with xmlsec1 and a key made for the run, and takes requests
+(AuthnRequest, LogoutRequest) only signed with the SP's key, as ADFS does for logging out.
 
 Endpoints: ``/metadata`` (the IdP's metadata), ``/sso/redirect`` (HTTP-Redirect binding: shows
 a log-in form), ``/sso/login`` (the form's target: answers with the HTTP-POST binding's
@@ -50,7 +51,7 @@ RECEIVED: list[dict[str, Any]] = []
 SP_METADATA = f"""<?xml version="1.0"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{SP_ENTITY_ID}">
   <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"
-      AuthnRequestsSigned="false" WantAssertionsSigned="true">
+      AuthnRequestsSigned="true" WantAssertionsSigned="true">
     <md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">
       <ds:X509Data><ds:X509Certificate>{SP_CERT}</ds:X509Certificate></ds:X509Data>
     </ds:KeyInfo></md:KeyDescriptor>
@@ -71,7 +72,9 @@ CONFIG = {
                 "single_logout_service": [(f"{BASE}/slo/redirect", BINDING_HTTP_REDIRECT)],
             },
             "name_id_format": [NAMEID_FORMAT_PERSISTENT],
-            "want_authn_requests_signed": False,
+            # Requests only signed (as ADFS wants for logging out): pysaml2 then checks the
+            # signature of every request, AuthnRequest and LogoutRequest, with the SP's key.
+            "want_authn_requests_signed": True,
             "policy": {
                 "default": {
                     "lifetime": {"minutes": 15},
@@ -99,13 +102,35 @@ def _page(
     return [body if isinstance(body, bytes) else body.encode()]
 
 
-def _login_form(saml_request: str, relay_state: str, error: str = "") -> str:
+def _fields(encoded: str) -> dict[str, str]:
+    """Query or form fields; an empty RelayState is kept (the signature covers it)."""
+    return {k: v[0] for k, v in parse_qs(encoded, keep_blank_values=True).items()}
+
+
+SAML_PARAMETERS = ("SAMLRequest", "RelayState", "SigAlg", "Signature")
+
+
+def _authn_request(values: dict[str, str]) -> Any:
+    """The AuthnRequest, its signature checked (Hanse signs with its SP key)."""
+    return idp.parse_authn_request(
+        values["SAMLRequest"],
+        BINDING_HTTP_REDIRECT,
+        relay_state=values.get("RelayState"),
+        sigalg=values.get("SigAlg"),
+        signature=values.get("Signature"),
+    )
+
+
+def _login_form(values: dict[str, str], error: str = "") -> str:
+    hidden = "".join(
+        f'<input type="hidden" name="{name}" value="{html.escape(values[name])}">'
+        for name in SAML_PARAMETERS
+        if name in values
+    )
     return (
         "<!doctype html><title>Test IdP</title>"
         f"<p>{html.escape(error)}</p>"
-        '<form method="post" action="/sso/login">'
-        f'<input type="hidden" name="SAMLRequest" value="{html.escape(saml_request)}">'
-        f'<input type="hidden" name="RelayState" value="{html.escape(relay_state)}">'
+        f'<form method="post" action="/sso/login">{hidden}'
         '<label>Login <input name="login"></label>'
         '<label>Password <input type="password" name="password"></label>'
         '<button type="submit">Sign in</button></form>'
@@ -117,18 +142,18 @@ def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     if path == "/metadata":
         return _page(start_response, create_metadata_string(None, config=config), kind="text/xml")
     if path == "/sso/redirect":
-        query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
-        idp.parse_authn_request(query["SAMLRequest"], BINDING_HTTP_REDIRECT)  # valid?
-        return _page(start_response, _login_form(query["SAMLRequest"], query.get("RelayState", "")))
+        query = _fields(environ.get("QUERY_STRING", ""))
+        _authn_request(query)  # valid and signed?
+        return _page(start_response, _login_form(query))
     if path == "/sso/login" and environ["REQUEST_METHOD"] == "POST":
         size = int(environ.get("CONTENT_LENGTH") or 0)
-        form = {k: v[0] for k, v in parse_qs(environ["wsgi.input"].read(size).decode()).items()}
-        request = idp.parse_authn_request(form["SAMLRequest"], BINDING_HTTP_REDIRECT).message
+        form = _fields(environ["wsgi.input"].read(size).decode())
+        request = _authn_request(form).message
         login = form.get("login", "")
         if login not in USERS:
             return _page(
                 start_response,
-                _login_form(form["SAMLRequest"], form.get("RelayState", ""), "Unknown user"),
+                _login_form(form, "Unknown user"),
             )
         destination = request.assertion_consumer_service_url or SP_ACS
         response = idp.create_authn_response(
@@ -150,7 +175,7 @@ def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     if path == "/slo/redirect":
         return _single_logout(environ, start_response)
     if path == "/logout":
-        query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        query = _fields(environ.get("QUERY_STRING", ""))
         _request_id, request = idp.create_logout_request(
             SP_SLS,
             SP_ENTITY_ID,
@@ -173,7 +198,7 @@ def _redirect(start_response: Any, location: str) -> list[bytes]:
 
 
 def _single_logout(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-    query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+    query = _fields(environ.get("QUERY_STRING", ""))
     if "SAMLResponse" in query:
         answer = idp.parse_logout_request_response(query["SAMLResponse"], BINDING_HTTP_REDIRECT)
         RECEIVED.append(
@@ -183,13 +208,17 @@ def _single_logout(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     if "Signature" not in query:
         RECEIVED.append({"type": "LogoutRequest", "refused": "unsigned"})
         return _page(start_response, "unsigned LogoutRequest", "400 Bad Request", "text/plain")
-    request = idp.parse_logout_request(
-        query["SAMLRequest"],
-        BINDING_HTTP_REDIRECT,
-        relay_state=query.get("RelayState"),
-        sigalg=query["SigAlg"],
-        signature=query["Signature"],
-    )
+    try:
+        request = idp.parse_logout_request(
+            query["SAMLRequest"],
+            BINDING_HTTP_REDIRECT,
+            relay_state=query.get("RelayState"),
+            sigalg=query["SigAlg"],
+            signature=query["Signature"],
+        )
+    except Exception as error:  # a wrong signature: pysaml2 raises
+        RECEIVED.append({"type": "LogoutRequest", "refused": type(error).__name__})
+        return _page(start_response, "LogoutRequest refused", "400 Bad Request", "text/plain")
     message = request.message
     RECEIVED.append(
         {
