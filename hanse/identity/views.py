@@ -125,10 +125,9 @@ def saml_sls(request: HttpRequest, organization_slug: str) -> HttpResponse:
     from onelogin.saml2.logout_response import OneLogin_Saml2_Logout_Response
 
     provider = slo.saml_provider(request, organization_slug)
-    auth = slo.saml_auth(request, provider)
     redirect_to: str | None = None
-    ended = 0
     try:
+        auth = slo.saml_auth(request, provider)  # the IdP's metadata may be unreachable
         if "SAMLResponse" in request.GET:
             answered = OneLogin_Saml2_Logout_Response(
                 auth.get_settings(), request.GET["SAMLResponse"]
@@ -139,9 +138,8 @@ def saml_sls(request: HttpRequest, organization_slug: str) -> HttpResponse:
         elif "SAMLRequest" in request.GET:
 
             def end_sessions() -> None:
-                nonlocal ended
                 xml = auth.get_last_request_xml()
-                ended = slo.saml_sessions_end(
+                slo.saml_sessions_end(
                     request,
                     slug=organization_slug,
                     name_id=OneLogin_Saml2_Logout_Request.get_nameid(xml),

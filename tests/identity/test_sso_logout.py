@@ -228,3 +228,12 @@ def test_the_idp_logout_finds_a_person_whose_uid_is_an_attribute(
     SocialAccount.objects.filter(uid="idp-sina").update(uid="employee-4711")
     saml().go("GET", saml_idp.logout_url("sina"))
     assert _signed_in_as(sso.client) is None
+
+
+def test_the_refusal_speaks_german(saml: Any, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "de"
+    response = Client(HTTP_HOST=HOST, HTTP_ACCEPT_LANGUAGE="de").get(f"/accounts/saml/{SLUG}/sls/")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Abmelden nicht möglich" in page
+    assert "deshalb wurde keine Sitzung beendet" in page
