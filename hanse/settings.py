@@ -730,6 +730,9 @@ OIDC_SCOPES = env_list("OIDC_SCOPES", "openid,profile,email")
 # Off: an e-mail address counts as verified only with the claim email_verified=true. Entra
 # ID sends no such claim: see docs/operations.md before turning this on.
 OIDC_TRUST_EMAIL = env_bool("OIDC_TRUST_EMAIL")
+# Logging out of Hanse after an OpenID sign-in logs out at the provider too (its
+# end_session_endpoint, when it advertises one), then comes back to Hanse's login page.
+OIDC_LOGOUT = env_bool("OIDC_LOGOUT", True)
 SAML_IDP_METADATA_URL = env_str("SAML_IDP_METADATA_URL")
 SAML_IDP_ENTITY_ID = env_str("SAML_IDP_ENTITY_ID")
 SAML_NAME = env_str("SAML_NAME", "Single Sign-On")
@@ -750,6 +753,11 @@ SAML_ATTRIBUTES = env_list(
 # On: the IdP's e-mail attribute is the directory's and counts as verified (a bank's own
 # ADFS, Entra ID or Keycloak); off: only with an email_verified attribute.
 SAML_TRUST_EMAIL = env_bool("SAML_TRUST_EMAIL", True)
+# The SP's own key and certificate (PEM files): with them Hanse signs its AuthnRequests,
+# LogoutRequests and LogoutResponses (single logout, hanse/identity/slo.py), as ADFS and
+# most IdPs want for logging out; the certificate is in the SP metadata for the IdP.
+SAML_SP_CERT_FILE = env_str("SAML_SP_CERT_FILE")
+SAML_SP_KEY_FILE = env_str("SAML_SP_KEY_FILE")
 SOCIALACCOUNT_PROVIDERS: dict[str, Any] = {}
 if OIDC_SERVER_URL:
     if not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
@@ -781,6 +789,20 @@ if SAML_IDP_METADATA_URL:
         if not _sep or not _names:
             raise ImproperlyConfigured(f"SAML_ATTRIBUTES: {_pair!r} is not field=attribute")
         _saml_mapping[_field.strip()] = _names
+    _saml_advanced: dict[str, Any] = {}
+    if SAML_SP_CERT_FILE or SAML_SP_KEY_FILE:
+        if not (SAML_SP_CERT_FILE and SAML_SP_KEY_FILE):
+            raise ImproperlyConfigured("SAML_SP_CERT_FILE and SAML_SP_KEY_FILE go together")
+        try:
+            _saml_advanced = {
+                "x509cert": Path(SAML_SP_CERT_FILE).read_text(),
+                "private_key": Path(SAML_SP_KEY_FILE).read_text(),
+                "authn_request_signed": True,
+                "logout_request_signed": True,
+                "logout_response_signed": True,
+            }
+        except OSError as _error:
+            raise ImproperlyConfigured(f"SAML_SP_CERT_FILE/SAML_SP_KEY_FILE: {_error}") from None
     SOCIALACCOUNT_PROVIDERS["saml"] = {
         "APPS": [
             {
@@ -791,6 +813,7 @@ if SAML_IDP_METADATA_URL:
                     "idp": {"entity_id": SAML_IDP_ENTITY_ID, "metadata_url": SAML_IDP_METADATA_URL},
                     "sp": {"entity_id": SAML_SP_ENTITY_ID} if SAML_SP_ENTITY_ID else {},
                     "verified_email": SAML_TRUST_EMAIL or None,
+                    **({"advanced": _saml_advanced} if _saml_advanced else {}),
                 },
             }
         ],

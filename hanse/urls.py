@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 
 from hanse.api.urls import api
 from hanse.core.files import serve_media
+from hanse.identity import views as identity_views
 from hanse.identity.views import admin_login_redirect
 from hanse.people.language import language_set
 
@@ -57,6 +58,20 @@ urlpatterns = [
     path("scim/v2/", include("hanse.identity.scim.urls")),
     # The HR import for platform administrators (issue 20; docs/operations.md "HR import").
     path("hr-import/", include("hanse.identity.hrimport.urls")),
+    # Single logout (issue 20, hanse/identity/slo.py): allauth's logout, SAML ACS and SLS
+    # and OpenID Connect callback at their own addresses, with what single logout needs.
+    path("accounts/logout/", identity_views.logout, name="account_logout"),
+    path(
+        "accounts/saml/<str:organization_slug>/acs/finish/",
+        identity_views.saml_finish_acs,
+        name="saml_finish_acs",
+    ),
+    path("accounts/saml/<str:organization_slug>/sls/", identity_views.saml_sls, name="saml_sls"),
+    path(
+        "accounts/oidc/<str:provider_id>/login/callback/",
+        identity_views.oidc_callback,
+        name="openid_connect_callback",
+    ),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("api/v1/", api.urls),

@@ -57,6 +57,13 @@ def sessions_end_others(*, user: Any, request: HttpRequest) -> int:
     return len(others)
 
 
+def session_end_for_idp(*, session: UserSession, request: HttpRequest | None) -> None:
+    """End one session because the identity provider ended the sign-in it came from (a
+    SAML LogoutRequest, hanse/identity/slo.py)."""
+    with transaction.atomic():
+        _end(session, request=request, actor=None, reason="ended_by_idp")
+
+
 def sessions_end_all(*, user: Any, actor: Any, reason: str, request: HttpRequest | None) -> int:
     """End every session of a person (deactivation, provisioning)."""
     with transaction.atomic():

@@ -50,7 +50,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from hanse.audit.services import record
-from hanse.identity import middleware
+from hanse.identity import middleware, slo
 from hanse.people.guests import guest_expired, is_guest
 from hanse.people.models import User
 
@@ -270,6 +270,7 @@ def on_logged_in(
 ) -> None:
     """allauth's signal after every login it performs: an SSO sign-in is recorded with its
     provider, and marks the session when it stands for the second factor."""
+    slo.remember(request, sociallogin)  # what a single logout will name (or nothing)
     if sociallogin is None:
         if hasattr(request, "session"):
             request.session.pop(SSO_MFA_KEY, None)

@@ -22,6 +22,7 @@ from django.conf import settings
 from hanse.people.models import User
 from tests.conftest import PASSWORD
 from tests.support.missing import skip_or_fail
+from tests.support.saml import saml_idp  # noqa: F401  # the real SAML IdP (test_sso.py)
 
 try:  # Playwright is a dev dependency; without it the browser tests skip (or fail in CI).
     from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from hanse.people.models import User
 from tests.support.oidc import OpenIDProvider, running_provider
+from tests.support.saml import SLUG, SamlIdP
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -135,3 +136,36 @@ def test_failed_sign_ins_end_on_hanses_pages(
     expect(page.get_by_role("link", name="Back to the login page")).to_be_visible()
     axe_check(page)
     _shots(page, "sso-failed")
+
+
+def test_logging_out_logs_out_at_the_provider_and_comes_back(
+    provider: OpenIDProvider,
+    new_page: Callable[..., Page],
+    axe_check: Callable[..., Any],
+    saml_idp: SamlIdP,
+    settings: Any,
+) -> None:
+    """Single logout (OIDC_LOGOUT): "Log out" ends Hanse's session, the provider asks, and the
+    browser is back on Hanse's login page; a logout message from a SAML IdP that cannot be
+    verified ends on Hanse's page that says so."""
+    page = new_page()
+    page.goto("/accounts/login/")
+    page.get_by_role("button", name="Sign in with Sparkasse SSO").click()
+    _through_the_provider(page, "nina")
+    expect(page).to_have_url(re.compile(r"^http://localhost:\d+/$"))
+    page.locator(".user-menu summary").click()
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/session/end"))
+    page.get_by_role("button", name="Yes, sign me out").click()
+    expect(page).to_have_url(re.compile(r"^http://localhost:\d+/accounts/login/$"))
+    expect(page.get_by_role("button", name="Sign in with Sparkasse SSO")).to_be_visible()
+
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        **settings.SOCIALACCOUNT_PROVIDERS,
+        **saml_idp.app_settings(),
+    }
+    page.goto(f"/accounts/saml/{SLUG}/sls/?SAMLRequest=forged")
+    expect(page.get_by_role("heading", name="Logout not possible")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("no session was ended")
+    axe_check(page)
+    _shots(page, "slo-refused")

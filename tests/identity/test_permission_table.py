@@ -42,6 +42,12 @@ TABLE: list[tuple[str, str, tuple[Any, Any, Any, Any]]] = [
     # Signing in (again) through an IdP stays open during MFA enrolment.
     ("get", "/accounts/oidc/unknown/login/", (404, 404, 404, 404)),
     ("post", "/accounts/saml/unknown/acs/", (302, 302, 302, 302)),
+    # Single logout (hanse/identity/slo.py): open to everyone, as the IdP's messages come
+    # through any browser; an unknown IdP does not exist.
+    ("get", "/accounts/saml/unknown/sls/", (404, 404, 404, 404)),
+    ("get", "/accounts/saml/unknown/acs/finish/", (404, 404, 404, 404)),
+    ("get", "/accounts/oidc/unknown/login/callback/", (404, 404, 404, 404)),
+    ("post", "/accounts/logout/", (302, 302, 302, 302)),
     ("get", "/admin/socialaccount/socialapp/", ("login", "admin_login", 200, "mfa")),
     ("get", "/admin/socialaccount/socialaccount/", ("login", "admin_login", 200, "mfa")),
 ]

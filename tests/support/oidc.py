@@ -119,7 +119,15 @@ def running_provider(directory: Path, callbacks: list[str]) -> Iterator[OpenIDPr
         **os.environ,
         "OIDC_PORT": str(port),
         "OIDC_CLIENT": json.dumps(
-            {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uris": callbacks}
+            {
+                "client_id": CLIENT_ID,
+                "client_secret": CLIENT_SECRET,
+                "redirect_uris": callbacks,
+                # RP-initiated logout comes back to Hanse's login page (OIDC_LOGOUT).
+                "post_logout_redirect_uris": sorted(
+                    {urljoin(callback, "/accounts/login/") for callback in callbacks}
+                ),
+            }
         ),
         "OIDC_ACCOUNTS": json.dumps(ACCOUNTS),
     }

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
+import httpx
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -29,6 +31,7 @@ SLUG = "sso"
 HOST = "hanse.test"
 SP_ENTITY_ID = f"http://{HOST}/accounts/saml/{SLUG}/metadata/"
 SP_ACS = f"http://{HOST}/accounts/saml/{SLUG}/acs/"
+SP_SLS = f"http://{HOST}/accounts/saml/{SLUG}/sls/"
 
 USERS: dict[str, dict[str, str]] = {
     "sina": {"mail": "sina.sommer@sparkasse.test", "givenName": "Sina", "sn": "Sommer"},
@@ -42,6 +45,8 @@ class SamlIdP:
     base: str
     process: Process
     log: Path
+    sp_cert: Path
+    sp_key: Path
 
     @property
     def entity_id(self) -> str:
@@ -55,10 +60,24 @@ class SamlIdP:
             SAML_IDP_ENTITY_ID=self.entity_id,
             SAML_NAME="Sparkasse ADFS",
             SAML_SLUG=SLUG,
+            SAML_SP_CERT_FILE=str(self.sp_cert),
+            SAML_SP_KEY_FILE=str(self.sp_key),
         )
 
+    def logout_url(self, login: str, *, session_index: str = "", signed: bool = True) -> str:
+        """Where the IdP sends a browser to end ``login``'s sessions at Hanse (IdP-initiated
+        single logout: a redirect to Hanse's SLS with a LogoutRequest)."""
+        query = urlencode(
+            {"login": login, "session_index": session_index, "sign": "1" if signed else "0"}
+        )
+        return f"{self.base}/logout?{query}"
 
-def _key_and_certificate(directory: Path) -> tuple[Path, Path]:
+    def received(self) -> list[dict[str, Any]]:
+        """The logout messages the IdP received, oldest first."""
+        return list(httpx.get(f"{self.base}/slo/log", timeout=10).json())
+
+
+def _key_and_certificate(directory: Path, name: str = "idp") -> tuple[Path, Path]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test IdP")])
     now = datetime.datetime.now(datetime.UTC)
@@ -72,7 +91,7 @@ def _key_and_certificate(directory: Path) -> tuple[Path, Path]:
         .not_valid_after(now + datetime.timedelta(days=30))
         .sign(key, hashes.SHA256())
     )
-    key_file, cert_file = directory / "idp.key", directory / "idp.crt"
+    key_file, cert_file = directory / f"{name}.key", directory / f"{name}.crt"
     key_file.write_bytes(
         key.private_bytes(
             serialization.Encoding.PEM,
@@ -97,6 +116,7 @@ def saml_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SamlIdP]:
         skip_or_fail("pysaml2 is not installed (make install)")
     directory = tmp_path_factory.mktemp("saml-idp")
     key_file, cert_file = _key_and_certificate(directory)
+    sp_key, sp_cert = _key_and_certificate(directory, "sp")
     port = free_port()
     log = directory / "idp.log"
     env = child_env(
@@ -105,6 +125,8 @@ def saml_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SamlIdP]:
         SAML_IDP_CERT=str(cert_file),
         SAML_SP_ENTITY_ID=SP_ENTITY_ID,
         SAML_SP_ACS=SP_ACS,
+        SAML_SP_SLS=SP_SLS,
+        SAML_SP_CERT=str(sp_cert),
         SAML_IDP_USERS=json.dumps(USERS),
         XMLSEC1=xmlsec1,
     )
@@ -112,6 +134,6 @@ def saml_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SamlIdP]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(f"{base}/metadata", timeout=30, watch=[process])
-        yield SamlIdP(base=base, process=process, log=log)
+        yield SamlIdP(base=base, process=process, log=log, sp_cert=sp_cert, sp_key=sp_key)
     finally:
         process.stop(timeout=10)
