@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 
 from hanse.communities.models import Community, Membership
 from hanse.core.models import SiteConfiguration
@@ -140,6 +140,45 @@ def is_last_owner(membership: Membership) -> bool:
         community_id=membership.community_id, role=Membership.Role.OWNER
     )
     return not owners.exclude(pk=membership.pk).exists()
+
+
+def has_another_owner(community: Community, user: Any) -> bool:
+    """Whether someone besides ``user`` owns the community."""
+    return (
+        Membership.objects.filter(community=community, role=Membership.Role.OWNER)
+        .exclude(user=user)
+        .exists()
+    )
+
+
+def owned_alone_by(user: Any) -> QuerySet[Community]:
+    """The communities whose only owner is ``user``, by name (an erasure passes them on)."""
+    other_owner = Membership.objects.filter(
+        community=OuterRef("pk"), role=Membership.Role.OWNER
+    ).exclude(user=user)
+    return (
+        Community.objects.filter(memberships__user=user, memberships__role=Membership.Role.OWNER)
+        .exclude(Exists(other_owner))
+        .order_by("name", "pk")
+    )
+
+
+def ownership_successors(community: Community, leaving: Any) -> QuerySet[Membership]:
+    """Who may take over a community whose only owner is erased, best first: its moderators,
+    then its members, each by seniority (the pk decides between equal times); never a guest,
+    a deactivated account or the pseudonym of an erased person."""
+    return (
+        Membership.objects.filter(
+            community=community,
+            role__in=(Membership.Role.MODERATOR, Membership.Role.MEMBER),
+            user__is_active=True,
+            user__is_guest=False,
+            user__is_former=False,
+        )
+        .exclude(user=leaving)
+        .select_related("user")
+        .order_by(Case(When(role=Membership.Role.MODERATOR, then=0), default=1), "joined_at", "pk")
+    )
 
 
 def moderators_q(community_id: int, prefix: str = "memberships__") -> Q:

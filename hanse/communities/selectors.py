@@ -17,6 +17,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from hanse.communities import rules as community_rules
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
 from hanse.people.models import User
 
@@ -218,34 +219,16 @@ def find_person(*, identifier: str) -> User | None:
 
 
 def successor_in(*, community: Community, leaving: User) -> User | None:
-    """Who becomes owner when ``leaving``, the community's only owner, is erased: the
-    longest-standing moderator, else the longest-standing member; never a guest, a
-    deactivated account or the pseudonym of an erased person. None when nobody is left."""
-    membership = (
-        Membership.objects.filter(
-            community=community,
-            role__in=(Membership.Role.MODERATOR, Membership.Role.MEMBER),
-            user__is_active=True,
-            user__is_guest=False,
-            user__is_former=False,
-        )
-        .exclude(user=leaving)
-        .select_related("user")
-        # Moderators first, then by seniority (the pk decides between equal times).
-        .order_by(Case(When(role=Membership.Role.MODERATOR, then=0), default=1), "joined_at", "pk")
-        .first()
-    )
+    """Who becomes owner when ``leaving``, the community's only owner, is erased: the first
+    of ``rules.ownership_successors`` (the longest-standing moderator, else member). None
+    when nobody is left."""
+    membership = community_rules.ownership_successors(community, leaving).first()
     return membership.user if membership is not None else None
 
 
 def sole_ownerships(*, user: User) -> list[tuple[Community, User | None]]:
     """The communities whose only owner is this person, each with its successor (None: the
     community would be left without an owner), by name: the erasure page lists them."""
-    owned = Community.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.OWNER
-    ).order_by("name", "pk")
-    other_owner = Membership.objects.filter(
-        community=OuterRef("pk"), role=Membership.Role.OWNER
-    ).exclude(user=user)
-    alone = owned.exclude(Exists(other_owner))
-    return [(c, successor_in(community=c, leaving=user)) for c in alone]
+    return [
+        (c, successor_in(community=c, leaving=user)) for c in community_rules.owned_alone_by(user)
+    ]

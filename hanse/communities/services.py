@@ -598,11 +598,7 @@ def ownership_pass_on(*, user: User, by: User | None = None) -> list[tuple[Commu
         for community, _planned in sole_ownerships(user=user):
             locked = _lock(community)
             # Decided again under the lock: a second owner may have been made meanwhile.
-            if (
-                Membership.objects.filter(community=locked, role=Membership.Role.OWNER)
-                .exclude(user=user)
-                .exists()
-            ):
+            if community_rules.has_another_owner(locked, user):
                 continue
             successor = successor_in(community=locked, leaving=user)
             if successor is None:
@@ -615,6 +611,7 @@ def ownership_pass_on(*, user: User, by: User | None = None) -> list[tuple[Commu
                 outcome.append((community, None))
                 continue
             membership = Membership.objects.get(community=locked, user=successor)
+            # rule-home: a write; rules.ownership_successors chose who takes the role.
             membership.role = Membership.Role.OWNER
             membership.save(update_fields=["role"])
             signals.send_on_commit(
