@@ -396,11 +396,7 @@ def set_coauthors(request: HttpRequest, idea_id: Id, payload: CoauthorsIn) -> Id
 )
 def accept_invitation(request: HttpRequest, idea_id: Id) -> IdeaDetail:
     """One's own open invitation; without one 404 (``no_invitation``)."""
-    viewer = http.viewer(request)
-    services.idea_coauthor_respond(
-        idea=selectors.get_idea_for(viewer=viewer, pk=idea_id), user=viewer, accept=True
-    )
-    return _detail(request, idea_id)
+    return _answer_invitation(request, idea_id, accept=True)
 
 
 @router.post(
@@ -410,9 +406,13 @@ def accept_invitation(request: HttpRequest, idea_id: Id) -> IdeaDetail:
 )
 def decline_invitation(request: HttpRequest, idea_id: Id) -> IdeaDetail:
     """One's own open invitation; without one 404 (``no_invitation``)."""
+    return _answer_invitation(request, idea_id, accept=False)
+
+
+def _answer_invitation(request: HttpRequest, idea_id: Id, *, accept: bool) -> IdeaDetail:
     viewer = http.viewer(request)
     services.idea_coauthor_respond(
-        idea=selectors.get_idea_for(viewer=viewer, pk=idea_id), user=viewer, accept=False
+        idea=selectors.get_idea_for(viewer=viewer, pk=idea_id), user=viewer, accept=accept
     )
     return _detail(request, idea_id)
 

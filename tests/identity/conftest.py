@@ -4,7 +4,7 @@ real login records), TOTP codes computed as an authenticator app does."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -13,8 +13,12 @@ from django.test import Client
 
 from hanse.people.models import User
 from tests.conftest import PASSWORD
-from tests.support.oidc import oidc_provider  # noqa: F401  # the real OpenID provider
-from tests.support.saml import saml_idp  # noqa: F401  # the real SAML IdP
+from tests.support.oidc import (  # the real OpenID provider
+    OpenIDProvider,
+    SsoBrowser,
+    oidc_provider,  # noqa: F401
+)
+from tests.support.saml import HOST, SamlIdP, saml_idp  # noqa: F401  # the real SAML IdP
 from tests.support.slapd import directory, slapd, tls_slapd  # noqa: F401  # the real OpenLDAP
 
 FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
@@ -50,3 +54,22 @@ def mfa_for(settings: Any) -> Callable[..., None]:
         settings.MFA_REQUIRED_FOR = list(roles)
 
     return require
+
+
+@pytest.fixture
+def oidc(oidc_provider: OpenIDProvider, settings: Any) -> Iterator[SsoBrowser]:  # noqa: F811
+    """A browser session against Hanse with the real OpenID provider configured."""
+    settings.SOCIALACCOUNT_PROVIDERS = oidc_provider.app_settings()
+    browser = SsoBrowser()
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def saml(saml_idp: SamlIdP, settings: Any) -> Iterator[SsoBrowser]:  # noqa: F811
+    """A browser session against Hanse with the real SAML IdP configured."""
+    settings.SOCIALACCOUNT_PROVIDERS = saml_idp.app_settings()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]
+    browser = SsoBrowser(host=HOST)
+    yield browser
+    browser.close()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,31 +15,14 @@ from django.test import Client, RequestFactory
 
 from hanse.audit.models import AuditEntry
 from hanse.people.models import User
-from tests.support.oidc import PROVIDER_ID, OpenIDProvider, Page, SsoBrowser
-from tests.support.saml import HOST, SLUG, SamlIdP
+from tests.support.oidc import PROVIDER_ID, Page, SsoBrowser
+from tests.support.saml import HOST, SLUG
 
 pytestmark = pytest.mark.django_db
 
 OIDC_LOGIN = f"/accounts/oidc/{PROVIDER_ID}/login/"
 OIDC_CALLBACK = f"/accounts/oidc/{PROVIDER_ID}/login/callback/"
 SAML_LOGIN = f"/accounts/saml/{SLUG}/login/"
-
-
-@pytest.fixture
-def oidc(oidc_provider: OpenIDProvider, settings: Any) -> Iterator[SsoBrowser]:
-    settings.SOCIALACCOUNT_PROVIDERS = oidc_provider.app_settings()
-    browser = SsoBrowser()
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def saml(saml_idp: SamlIdP, settings: Any) -> Iterator[SsoBrowser]:
-    settings.SOCIALACCOUNT_PROVIDERS = saml_idp.app_settings()
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]
-    browser = SsoBrowser(host=HOST)
-    yield browser
-    browser.close()
 
 
 def _in_hanse_layout(page: Page | str) -> str:

@@ -4,7 +4,6 @@ guest invitation is never turned into an account by the IdP."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +18,7 @@ from hanse.guests.models import GuestInvitation
 from hanse.guests.services import guest_accept, guest_invite
 from hanse.people.models import User
 from tests.conftest import PASSWORD
-from tests.support.oidc import PROVIDER_ID, OpenIDProvider, SsoBrowser
+from tests.support.oidc import PROVIDER_ID, SsoBrowser
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +27,9 @@ NINA = "nina.neumann@sparkasse.test"
 
 
 @pytest.fixture
-def sso(oidc_provider: OpenIDProvider, settings: Any) -> Iterator[SsoBrowser]:
-    settings.SOCIALACCOUNT_PROVIDERS = oidc_provider.app_settings()
-    browser = SsoBrowser()
-    yield browser
-    browser.close()
+def sso(oidc: SsoBrowser) -> SsoBrowser:
+    """This file's name for the conftest's oidc fixture."""
+    return oidc
 
 
 @pytest.fixture

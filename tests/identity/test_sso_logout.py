@@ -174,14 +174,6 @@ def test_a_password_login_does_not_log_out_at_the_idp(
     assert not AuditEntry.objects.filter(action="sso.logout").exists()
 
 
-@pytest.fixture
-def oidc(oidc_provider: OpenIDProvider, settings: Any) -> Iterator[SsoBrowser]:
-    settings.SOCIALACCOUNT_PROVIDERS = oidc_provider.app_settings()
-    browser = SsoBrowser()
-    yield browser
-    browser.close()
-
-
 def test_oidc_logout_goes_to_the_provider_and_back_to_the_login_page(
     oidc: SsoBrowser, oidc_provider: OpenIDProvider
 ) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +17,7 @@ from hanse.audit.models import AuditEntry
 from hanse.people.models import User
 from tests.conftest import PASSWORD
 from tests.identity.conftest import totp_code
-from tests.support.oidc import PROVIDER_ID, OpenIDProvider, SsoBrowser, settings_from_env
+from tests.support.oidc import PROVIDER_ID, SsoBrowser, settings_from_env
 from tests.support.processes import child_env
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +26,9 @@ LOGIN = f"/accounts/oidc/{PROVIDER_ID}/login/"
 
 
 @pytest.fixture
-def sso(oidc_provider: OpenIDProvider, settings: Any) -> Iterator[SsoBrowser]:
-    settings.SOCIALACCOUNT_PROVIDERS = oidc_provider.app_settings()
-    browser = SsoBrowser()
-    yield browser
-    browser.close()
+def sso(oidc: SsoBrowser) -> SsoBrowser:
+    """This file's name for the conftest's oidc fixture."""
+    return oidc
 
 
 def _signed_in_as(client: Client) -> User | None:
