@@ -55,14 +55,19 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Catalogs are compiled with Babel: no GNU gettext needed.
+# Catalogs are compiled with Babel: no GNU gettext needed. Each .mo is a target of its own,
+# rebuilt only when its .po changed: CI runs two `make test` at once, and neither may rewrite a
+# catalog while the other's tests read it.
 install: $(BIN)/.installed node_modules/.installed compilemessages
 
-compilemessages: $(BIN)/.installed
-	@$(BIN)/pybabel compile -D django -d hanse/locale 2>&1 | grep -v '^compiling' || true
-	@$(BIN)/pybabel compile -D djangojs -d hanse/locale 2>&1 | grep -v '^compiling' || true
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard hanse/locale/*/LC_MESSAGES/*.po))
+compilemessages: $(CATALOGS)
 	@test -f hanse/locale/de/LC_MESSAGES/django.mo
 	@test -f hanse/locale/de/LC_MESSAGES/djangojs.mo
+
+hanse/locale/%.mo: hanse/locale/%.po $(BIN)/.installed
+	@$(BIN)/pybabel compile -i $< -o $@.tmp 2>&1 | grep -v '^compiling' || true
+	@mv $@.tmp $@
 
 setup: install
 	$(PY) manage.py migrate --no-input -v 0

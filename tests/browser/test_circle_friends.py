@@ -42,6 +42,7 @@ def _shots(page: Any, name: str, axe_check: Callable[..., Any]) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+@pytest.mark.heavy
 def test_friends_form_a_circle_and_complete_it(
     new_page: Callable[..., Any],
     login: Callable[..., None],

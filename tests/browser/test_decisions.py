@@ -69,6 +69,7 @@ def test_objection_needs_reason_then_shows_named(
     axe_check(page)
 
 
+@pytest.mark.heavy
 def test_screenshots(
     browser: Any,
     live_server: Any,

@@ -89,6 +89,7 @@ def test_idea_to_experiment_to_log(
     assert experiment.pk
 
 
+@pytest.mark.heavy
 def test_screenshots(
     browser: Any,
     live_server: Any,

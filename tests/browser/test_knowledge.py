@@ -100,6 +100,7 @@ def test_two_editors_conflict_and_drag_and_drop(
     axe_check(first)
 
 
+@pytest.mark.heavy
 def test_knowledge_pages_at_four_widths(
     new_page: Callable[..., Any],
     login: Callable[..., None],

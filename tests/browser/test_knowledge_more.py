@@ -55,6 +55,7 @@ def _png_bytes() -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.heavy
 def test_pictures_preview_and_all_files(
     new_page: Callable[..., Any],
     login: Callable[..., None],

@@ -38,6 +38,7 @@ def _club(owner: User, *members: User) -> Community:
     return community
 
 
+@pytest.mark.heavy
 def test_bin_all_files_and_moving_at_four_widths(
     new_page: Callable[..., Any],
     login: Callable[..., None],

@@ -33,6 +33,7 @@ def _shots(page: Page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
+@pytest.mark.heavy
 def test_report_queue_hide_author_sees_reason(
     new_page: Callable[..., Page],
     make_user: Callable[..., User],

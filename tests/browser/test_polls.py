@@ -54,6 +54,7 @@ def test_create_vote_and_see_bars(
     assert poll.votes.get().option.label == "Harz"
 
 
+@pytest.mark.heavy
 def test_screenshots_in_german(
     browser: Any,
     live_server: Any,
@@ -177,6 +178,7 @@ def test_results_update_live_for_a_watcher(
         page.context.close()
 
 
+@pytest.mark.heavy
 def test_poll_in_a_chat_message_at_four_widths(
     browser: Any,
     live_server: Any,
@@ -235,6 +237,7 @@ def test_poll_in_a_chat_message_at_four_widths(
     assert PollVoter.objects.filter(poll=poll).count() == 2
 
 
+@pytest.mark.heavy
 def test_similar_questions_while_typing_at_four_widths(
     browser: Any,
     live_server: Any,

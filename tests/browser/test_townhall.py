@@ -115,6 +115,7 @@ def test_question_asked_and_upvoted_moves_up_live_in_the_other_browser(
     axe_check(ben_page)
 
 
+@pytest.mark.heavy
 def test_screenshots_in_german(
     browser: Any,
     live_server: Any,
@@ -185,6 +186,7 @@ def test_screenshots_in_german(
         context.close()
 
 
+@pytest.mark.heavy
 def test_host_picker_by_keyboard_at_four_widths(
     browser: Any,
     live_server: Any,

@@ -242,6 +242,7 @@ def test_refuses_a_filled_database_without_if_empty(make_user):
     assert not OrgUnit.objects.exists()
 
 
+@pytest.mark.heavy
 def test_bank_size_is_the_savings_bank_and_fast():
     """The bank: 42 branches under four regional directorates, 700 people, in well under 60 s."""
     started = time.monotonic()

@@ -118,6 +118,7 @@ def test_authors_belong_to_their_communities_and_ids_follow_time():
         assert (reaction.post.community_id, reaction.user_id) in joined
 
 
+@pytest.mark.heavy
 def test_compliance_notice_is_confirmed_by_about_sixty_percent():
     """The must-read compliance notice is confirmed by ~60 %, not yet by the demo accounts."""
     seed("bank")

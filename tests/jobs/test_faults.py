@@ -80,6 +80,7 @@ def _burst(env: dict[str, str], log: Path) -> None:
         worker.kill()
 
 
+@pytest.mark.heavy
 def test_post_survives_redis_down_and_is_notified_once_when_it_is_back(db_file, tmp_path):
     """Queue unreachable at the commit: 201, the post and one outbox row remain; with Redis
     back the relay queues it and each mentioned person gets one notification."""
@@ -111,6 +112,7 @@ def test_post_survives_redis_down_and_is_notified_once_when_it_is_back(db_file, 
     assert counts["twice"] == 0
 
 
+@pytest.mark.heavy
 def test_worker_killed_mid_notifications_leaves_each_notification_once(db_file, tmp_path):
     """SIGKILL while the worker creates the posts' notifications, recovery, restart: every
     post has one notification per mentioned person, none twice, none missing."""
@@ -145,6 +147,7 @@ def test_worker_killed_mid_notifications_leaves_each_notification_once(db_file, 
     assert counts["outbox_waiting"] == 0
 
 
+@pytest.mark.heavy
 def test_api_create_retried_with_the_same_key_after_a_lost_answer_makes_one_post(db_file):
     """The client lost the answer and sends the same request again: the same post, 201."""
     env = _env(db_file)

@@ -58,6 +58,7 @@ def _env(tmp_path: Path, queue: str) -> dict[str, str]:
 _run = run_python
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize("queue", ["database", "redis"])
 def test_worker_runs_a_task_a_retry_and_a_delayed_task(tmp_path: Path, queue: str) -> None:
     """Each task completes once, the retry after its failure, the delayed one not before its time;
@@ -121,6 +122,7 @@ sample_tasks.plain.enqueue(sys.argv[1])
 """
 
 
+@pytest.mark.heavy
 def test_rq_worker_ends_a_job_past_its_time_limit_and_goes_on(tmp_path: Path) -> None:
     """The worker runs jobs in its own process (no fork per job), and still ends a job that
     runs past the queue's time limit (2 s here), records it as failed and runs the next."""

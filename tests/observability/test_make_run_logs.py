@@ -20,6 +20,7 @@ def _lines(log: Path) -> list[dict[str, Any]]:
     return [json.loads(t) for t in log.read_text().splitlines() if t.startswith("{")]
 
 
+@pytest.mark.heavy
 def test_make_run_logs_the_request_id_in_its_task_lines(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,6 +9,8 @@ import hashlib
 import uuid
 from pathlib import Path
 
+import pytest
+
 from tests.backup.support import backup, hanse_env, manage, manage_failing, manifest_of
 from tests.support.s3 import ACCESS_KEY, BUCKET, REGION, SECRET_KEY, S3Server
 
@@ -60,6 +62,7 @@ def _objects(server: S3Server, prefix: str) -> dict[str, str]:
     }
 
 
+@pytest.mark.heavy
 def test_backup_and_restore_through_object_storage(s3_server: S3Server, tmp_path: Path) -> None:
     source_prefix, target_prefix = (f"bk-{uuid.uuid4().hex[:8]}" for _ in range(2))
     source = _env(tmp_path / "var", s3_server, source_prefix)

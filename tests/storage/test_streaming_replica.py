@@ -94,6 +94,7 @@ def _wait(condition: Any, what: str, timeout: float = 30) -> None:
         time.sleep(0.2)
 
 
+@pytest.mark.heavy
 def test_lag_of_a_real_streaming_replica(
     streaming: tuple[PrivatePostgres, Replica],
     replica_alias: str,
