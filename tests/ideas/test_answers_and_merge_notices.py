@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from hanse.communities import services as community_services
 from hanse.communities.models import Community
 from hanse.core import personal_data
+from hanse.core.errors import ServiceError
 from hanse.ideas import tasks
 from hanse.ideas.models import CoauthorInvitation, IdeaSupport
 from hanse.ideas.services import (
@@ -117,7 +118,7 @@ def test_the_answer_is_told_once(world, django_capture_on_commit_callbacks):
 def test_no_answer_no_notification(world, django_capture_on_commit_callbacks):
     """A refused answer (no open invitation) writes nothing."""
     _answer(world, django_capture_on_commit_callbacks, accept=False)
-    with pytest.raises(Exception), django_capture_on_commit_callbacks(execute=True):  # noqa: B017
+    with pytest.raises(ServiceError), django_capture_on_commit_callbacks(execute=True):
         idea_coauthor_respond(idea=world["idea"], user=world["people"]["member"], accept=True)
     assert Notification.objects.filter(type=ANSWERED).count() == 1
 
@@ -300,9 +301,7 @@ def test_merge_api(actor, budgeted, client_for, django_capture_on_commit_callbac
     assert body["message"].startswith("The ideas are merged. 2 supporters could not be carried")
 
 
-def test_merge_api_hides_what_one_cannot_see(
-    world, client_for, django_capture_on_commit_callbacks
-):
+def test_merge_api_hides_what_one_cannot_see(world, client_for):
     """An outsider of a private community: 404, the same as an idea that does not exist."""
     other = idea_create(
         author=world["people"]["member"], community=world["community"], title="B", description="B"
