@@ -123,6 +123,20 @@ class StatusChangeOut(Schema):
     created_at: datetime
 
 
+class MergeIn(Schema):
+    into: int = Field(description="The id of the idea the duplicate joins.")
+
+
+class MergeOut(Schema):
+    idea: IdeaDetail = Field(description="The idea the duplicate joined.")
+    carried: int = Field(description="Supporters carried over to it.")
+    not_carried: int = Field(
+        description="Supporters not carried over: their vote budget in its campaign is used up "
+        "(they are notified)."
+    )
+    message: str = Field(description="What the merge did, in the person's language.")
+
+
 class SupportOut(Schema):
     supported: bool
     support_count: int
@@ -482,6 +496,23 @@ def change_status(request: HttpRequest, idea_id: Id, payload: StatusIn) -> IdeaD
         ends_on=payload.ends_on,
     )
     return _detail(request, idea_id)
+
+
+@router.post("/{idea_id}/merge", response={200: MergeOut, **ERRORS}, summary="Merge a duplicate")
+def merge_idea(request: HttpRequest, idea_id: Id, payload: MergeIn) -> MergeOut:
+    """Reviewers of both ideas merge this duplicate into ``into`` (same community); 400
+    ``merge_refused`` otherwise. Supporters are carried over within the target campaign's
+    vote budget; ``not_carried`` counts those whose budget was used up."""
+    viewer = http.viewer(request)
+    duplicate = selectors.get_idea_for(viewer=viewer, pk=idea_id)
+    into = selectors.get_idea_for(viewer=viewer, pk=payload.into)
+    result = services.idea_merge(duplicate=duplicate, into=into, by=viewer)
+    return MergeOut(
+        idea=_detail(request, result.idea.pk),
+        carried=len(result.carried),
+        not_carried=len(result.not_carried),
+        message=result.message(),
+    )
 
 
 @router.get("/experiments/log", response={200: ExperimentPage, **ERRORS}, summary="Log")

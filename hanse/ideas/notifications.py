@@ -125,3 +125,62 @@ IDEA_COAUTHOR_ADDED = register(
         render=_render_coauthor,
     )
 )
+
+
+def _render_coauthor_answer(n: Notification) -> RenderedText:
+    title = str(n.data.get("title", ""))[:80]
+    # As everywhere a person is named: their display name, which is "Former employee" for an
+    # erased person's pseudonymous account (PersonRef, {% person_link %}).
+    name = n.actor.display_name if n.actor is not None else _g("Former colleague")
+    values = {"name": name, "title": title}
+    if n.data.get("accepted"):
+        text = _g("%(name)s accepted your invitation to co-author “%(title)s”") % values
+    else:
+        text = _g("%(name)s declined your invitation to co-author “%(title)s”") % values
+    idea_id = n.data.get("idea")
+    url = reverse("ideas:idea", args=[idea_id]) if idea_id else reverse("ideas:index")
+    return RenderedText(title=text, body="", url=url)
+
+
+IDEA_COAUTHOR_ANSWERED = register(
+    NotificationType(
+        key="idea_coauthor_answered",
+        label=_("Answers to your co-author invitations"),
+        description=_("A colleague you invited to write your idea accepted or declined."),
+        channels={"in_app": True, "email": "digest", "push": False},
+        target_visible=_ideas_visible,
+        render=_render_coauthor_answer,
+    )
+)
+
+
+def _render_not_carried(n: Notification) -> RenderedText:
+    values = {
+        "duplicate": str(n.data.get("duplicate_title", ""))[:80],
+        "title": str(n.data.get("title", ""))[:80],
+    }
+    text = _g("“%(duplicate)s” was merged into “%(title)s”; your support was not carried over") % (
+        values
+    )
+    body = _g(
+        "Your supports for this campaign are used up. Withdraw one if you want to support "
+        "“%(title)s”."
+    ) % {"title": values["title"]}
+    idea_id = n.data.get("idea")
+    url = reverse("ideas:idea", args=[idea_id]) if idea_id else reverse("ideas:index")
+    return RenderedText(title=text, body=body, url=url)
+
+
+IDEA_SUPPORT_NOT_CARRIED = register(
+    NotificationType(
+        key="idea_support_not_carried",
+        label=_("Merged ideas you supported"),
+        description=_(
+            "An idea you supported was merged into another, and your support could not be "
+            "carried over because your supports for that campaign are used up."
+        ),
+        channels={"in_app": True, "email": "digest", "push": False},
+        target_visible=_ideas_visible,
+        render=_render_not_carried,
+    )
+)

@@ -14,6 +14,7 @@ from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hanse.core import personal_data, uploads
 from hanse.core.errors import PermissionRefused, ServiceError
@@ -203,8 +204,9 @@ def _set_coauthors(idea: Idea, by: User, people: Sequence[User]) -> list[int]:
 
 def idea_coauthor_respond(*, idea: Idea, user: User, accept: bool) -> bool:
     """The invited person accepts (they become a co-author: named, editing, told of status
-    changes) or declines. Only one's own open invitation; else "no invitation" (404, like an
-    idea one cannot see). Returns whether they are a co-author now."""
+    changes) or declines; the author is told either way, after the commit. Only one's own
+    open invitation; else "no invitation" (404, like an idea one cannot see). Returns whether
+    they are a co-author now."""
     require_active(user)
     with transaction.atomic():
         locked = _locked_idea(idea, user)
@@ -215,6 +217,8 @@ def idea_coauthor_respond(*, idea: Idea, user: User, accept: bool) -> bool:
         )
         if invitation is None:
             raise ServiceError(NO_INVITATION, code="no_invitation", status=404)
+        # The author, who invited them, hears the answer after the commit.
+        enqueue_on_commit(tasks.notify_coauthor_answered, locked.pk, invitation.pk, user.pk, accept)
         if not accept:
             invitation.declined_at = timezone.now()
             invitation.save(update_fields=["declined_at"])
@@ -413,7 +417,8 @@ def idea_status_change(
 def idea_merge(*, duplicate: Idea, into: Idea, by: User) -> MergeResult:
     """Merge a duplicate into another idea: its supports are released and carried over to
     the idea it joins (once each, within that idea's campaign budget); it points to the idea
-    it was merged into and takes no more support. The rule: docs/ideas.md, "Merging"."""
+    it was merged into and takes no more support. Those whose budget kept their support from
+    being carried are told after the commit. The rule: docs/ideas.md, "Merging"."""
     require_active(by)
     with transaction.atomic():
         # Lock both rows in id order, so two merges of the same pair cannot deadlock.
@@ -468,6 +473,9 @@ def idea_merge(*, duplicate: Idea, into: Idea, by: User) -> MergeResult:
         target.save(update_fields=["support_count"])
         dup.merged_into = target
         dup.save(update_fields=["merged_into", "support_count"])
+        if not_carried:
+            # Their support went back to them, not to the idea it joined: they are told why.
+            enqueue_on_commit(tasks.notify_supports_not_carried, dup.pk, target.pk, not_carried)
     return MergeResult(
         idea=target,
         carried=[s.user_id for s in moving],
@@ -486,6 +494,19 @@ class MergeResult:
     carried: list[int]
     released: list[int]
     not_carried: list[int]
+
+    def message(self) -> str:
+        """What the reviewer is told after merging (the page's message, the API's)."""
+        n = len(self.not_carried)
+        if not n:
+            return str(_("The ideas are merged; the supporters moved over."))
+        return ngettext(
+            "The ideas are merged. %(n)d supporter could not be carried over: their vote "
+            "budget for this campaign is used up. They are told.",
+            "The ideas are merged. %(n)d supporters could not be carried over: their vote "
+            "budget for this campaign is used up. They are told.",
+            n,
+        ) % {"n": n}
 
 
 # --- experiments --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Background work of ideas and experiments: "you said, we did" after a status change, the
-closed experiment told to those who followed the idea, and the end-date reminder.
+closed experiment told to those who followed the idea, the end-date reminder, the author
+told of a co-author's answer, and supporters told when a merge could not carry their support.
 
 Each writes its notifications in one transaction with a ledger row (``notify_once``), so a
 task that runs twice tells nobody twice.
@@ -78,6 +79,87 @@ def notify_coauthors_added(idea_id: int, user_ids: list[int], by_id: int, attemp
         return made
     except Exception:
         retry(notify_coauthors_added, [idea_id, user_ids, by_id], attempt, f"Co-authors {idea_id}")
+        return 0
+
+
+@task()
+def notify_coauthor_answered(
+    idea_id: int, invitation_id: int, user_id: int, accepted: bool, attempt: int = 1
+) -> int:
+    """Tell the idea's author (who invites co-authors) that the invited person accepted or
+    declined; only while the author may still see the idea (``notify`` checks)."""
+    try:
+        idea = Idea.objects.select_related("community", "author").filter(pk=idea_id).first()
+        person = User.objects.filter(pk=user_id).first()
+        if idea is None or person is None:
+            return 0
+        made = 0
+
+        def hook() -> list[Any]:
+            nonlocal made
+            found = notify(
+                type_key="idea_coauthor_answered",
+                recipients=[idea.author],
+                actor=person,
+                community=idea.community,
+                target=idea,
+                data={"title": idea.title[:200], "idea": idea.pk, "accepted": accepted},
+            )
+            made = len(found)
+            return found
+
+        # Once per answer: an invitation is answered once (a new one has a new id).
+        notify_once(f"ideas.coauthor_answered:{invitation_id}", hook)
+        return made
+    except Exception:
+        retry(
+            notify_coauthor_answered,
+            [idea_id, invitation_id, user_id, accepted],
+            attempt,
+            f"Co-author answer {invitation_id}",
+        )
+        return 0
+
+
+@task()
+def notify_supports_not_carried(
+    duplicate_id: int, idea_id: int, user_ids: list[int], attempt: int = 1
+) -> int:
+    """After a merge, tell the supporters of the duplicate whose support could not be carried
+    over to the idea it joined (their budget in its campaign was used up)."""
+    try:
+        duplicate = Idea.objects.filter(pk=duplicate_id).first()
+        idea = Idea.objects.select_related("community").filter(pk=idea_id).first()
+        if duplicate is None or idea is None:
+            return 0
+        made = 0
+
+        def hook() -> list[Any]:
+            nonlocal made
+            found = notify(
+                type_key="idea_support_not_carried",
+                recipients=list(User.objects.filter(pk__in=user_ids).order_by("pk")),
+                community=idea.community,
+                target=idea,
+                data={
+                    "title": idea.title[:200],
+                    "duplicate_title": duplicate.title[:200],
+                    "idea": idea.pk,
+                },
+            )
+            made = len(found)
+            return found
+
+        # A duplicate is merged once (a merged idea cannot be merged again).
+        notify_once(f"ideas.not_carried:{duplicate_id}", hook)
+        return made
+    except Exception:
+        retry(
+            notify_supports_not_carried,
+            [duplicate_id, idea_id, user_ids],
+            attempt,
+            f"Merge of idea {duplicate_id}",
+        )
         return 0
 
 

@@ -323,13 +323,14 @@ def idea_merge(request: HttpRequest, idea_id: int) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Please choose the idea to merge into."))
         return HttpResponseRedirect(reverse("ideas:idea", args=[found.pk]))
-    if http.attempt(
-        request,
-        lambda: services.idea_merge(duplicate=found, into=into, by=viewer),
-        _("The ideas are merged; the supporters moved over."),
-    ):
-        return HttpResponseRedirect(reverse("ideas:idea", args=[into.pk]))
-    return HttpResponseRedirect(reverse("ideas:idea", args=[found.pk]))
+    try:
+        result = services.idea_merge(duplicate=found, into=into, by=viewer)
+    except ServiceError as exc:
+        http.flash_error(request, exc)
+        return HttpResponseRedirect(reverse("ideas:idea", args=[found.pk]))
+    # Says how many supporters could not be carried over (their budget was used up).
+    messages.success(request, result.message())
+    return HttpResponseRedirect(reverse("ideas:idea", args=[into.pk]))
 
 
 def board(request: HttpRequest) -> HttpResponse:
