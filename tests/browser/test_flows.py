@@ -253,38 +253,42 @@ AXE_PAGES = {
 }
 
 
-# Known violations, each reported to the page's owner; non-strict so a fix needs no change here.
-# Pages with a known accessibility defect, each with the reason; empty when none is known.
+# Pages with a known accessibility defect, each with the reason; empty when none is known. Their
+# violations are printed, not failed on, so a fix needs no change here.
 AXE_KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("device", ["desktop", "tablet", "phone"])
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=[pytest.mark.xfail(reason=AXE_KNOWN[name], strict=False)])
-        if name in AXE_KNOWN
-        else name
-        for name in AXE_PAGES
-    ],
-)
 def test_main_pages_have_no_serious_accessibility_violations(
-    name: str,
     device: str,
     bank: dict[str, Any],
     new_page: Callable[..., Page],
     login: Callable[..., None],
     axe_check: Callable[..., list[dict[str, Any]]],
 ) -> None:
-    """axe-core (WCAG 2 A/AA) finds nothing serious or critical on the main pages."""
+    """axe-core (WCAG 2 A/AA) finds nothing serious or critical on the main pages. One person
+    signed in once per device visits every page (one test per device, not per page: the
+    organisation and the sign-in are the expensive part); every page is checked even after
+    one fails, and the failure names all of them."""
     page = new_page(phone=device == "phone")
     if device == "tablet":
         page.set_viewport_size({"width": 800, "height": 1000})
     login(page, bank["anna"])
-    response = page.goto(AXE_PAGES[name](bank))
-    assert response is not None
-    assert response.status == 200
-    axe_check(page)
+    failures: list[str] = []
+    for name, url_of in AXE_PAGES.items():
+        response = page.goto(url_of(bank))
+        if response is None or response.status != 200:
+            failures.append(f"{name}: status {response.status if response else 'none'}")
+            continue
+        try:
+            axe_check(page)
+        except pytest.fail.Exception as failed:
+            if name in AXE_KNOWN:
+                print(f"known ({AXE_KNOWN[name]}): {failed}")
+            else:
+                failures.append(f"{name}: {failed}")
+    if failures:
+        pytest.fail("\n\n".join(failures), pytrace=False)
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
