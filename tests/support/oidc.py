@@ -86,7 +86,10 @@ OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 def _private_jwk() -> dict[str, Any]:
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(SIGNING_KEY))
-    return {**jwk, "kid": SIGNING_KID, "alg": "RS256", "use": "sig"}
+    # PyJWT marks it "key_ops": ["sign"]: the provider then finds no key to verify its own
+    # ID tokens with (id_token_hint at logout).
+    jwk.pop("key_ops", None)
+    return {**jwk, "kid": SIGNING_KID}
 
 
 @dataclass
