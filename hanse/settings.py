@@ -929,6 +929,8 @@ RATE_LIMITS: dict[str, str] = {
     "api_token_create": "10/h",
     # Requests with an unknown, revoked or expired token, per client address.
     "api_token_failed": "30/m",
+    # Invalid back-channel logout tokens sent to Hanse, per client address.
+    "oidc_logout_failed": "30/m",
     # Posts and comments written, per person (pages and API; imports and the demo are not).
     "post": "20/10m",
     "comment": "60/10m",

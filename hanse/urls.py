@@ -72,6 +72,11 @@ urlpatterns = [
         identity_views.oidc_callback,
         name="openid_connect_callback",
     ),
+    path(
+        "accounts/oidc/<str:provider_id>/backchannel-logout/",
+        identity_views.oidc_backchannel_logout,
+        name="oidc_backchannel_logout",
+    ),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("api/v1/", api.urls),

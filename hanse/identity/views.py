@@ -11,7 +11,7 @@ from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOA
 from allauth.socialaccount.providers.saml import views as saml_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from hanse.core import ratelimit
 from hanse.core.errors import ServiceError
 from hanse.identity import selectors, services, slo
 
@@ -182,13 +183,21 @@ def _slo_refused(request: HttpRequest) -> HttpResponse:
 
 
 class _OpenIDAdapter(OpenIDConnectOAuth2Adapter):
-    """allauth's, keeping the ID token as id_token_hint for a later logout."""
+    """allauth's, keeping the ID token as id_token_hint for a later logout, and its subject
+    and session (sid) for a back-channel logout."""
+
+    _id_token_claims: dict[str, Any] | None = None
+
+    def _decode_id_token(self, app: SocialApp, id_token: str) -> dict[str, Any]:
+        claims: dict[str, Any] = super()._decode_id_token(app, id_token)
+        self._id_token_claims = claims
+        return claims
 
     def complete_login(self, request: HttpRequest, app: Any, token: Any, **kwargs: Any) -> Any:
         login = super().complete_login(request, app, token, **kwargs)
         id_token = kwargs["response"].get("id_token")
         if id_token:
-            slo.capture_oidc(request, self.provider_id, id_token)
+            slo.capture_oidc(request, self.provider_id, id_token, self._id_token_claims or {})
         return login
 
 
@@ -199,3 +208,49 @@ def oidc_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
         return view(request)
     except SocialApp.DoesNotExist as exc:
         raise Http404 from exc
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def oidc_backchannel_logout(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """OpenID Connect Back-Channel Logout 1.0: the provider POSTs a signed ``logout_token``
+    (server to server, no browser); a valid one ends the sessions of that provider session
+    (hanse/identity/slo.py). 200 whether or not anybody was signed in (the answer says
+    nothing about who exists), 400 with a JSON error for anything else; never cached.
+    Invalid tokens count against RATE_LIMITS "oidc_logout_failed" per client address."""
+    client = ratelimit.ip_key(request)
+    wait = ratelimit.exhausted("oidc_logout_failed", client)
+    if wait:
+        return _no_store(
+            JsonResponse(
+                {"error": "rate_limited", "error_description": "too many invalid logout tokens"},
+                status=429,
+                headers={"Retry-After": str(wait)},
+            )
+        )
+    try:
+        slo.oidc_backchannel_logout(request, provider_id, request.POST.get("logout_token", ""))
+    except SocialApp.DoesNotExist as exc:
+        raise Http404 from exc
+    except Exception as exc:  # a broken token of any kind is the sender's error, not a 500
+        if isinstance(exc, slo.LogoutTokenInvalid):
+            logger.info("oidc back-channel logout refused: %s", exc)
+        else:
+            logger.warning("oidc back-channel logout refused", exc_info=True)
+        ratelimit.hit("oidc_logout_failed", client)
+        return _no_store(
+            JsonResponse(
+                {
+                    "error": "invalid_request",
+                    "error_description": "the logout token is not valid",
+                },
+                status=400,
+            )
+        )
+    return _no_store(HttpResponse(status=200))
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response

@@ -4,13 +4,18 @@ Django test client reaches it: http://testserver) and the accounts below.
 
 ``SsoBrowser`` walks a sign-in as a browser would: Hanse's pages through the Django test
 client, the identity provider's pages over HTTP, following the redirects between them and
-filling in the provider's forms."""
+filling in the provider's forms.
+
+The provider signs with a key made here (``SIGNING_KEY``), so that a test can also sign a
+token as the provider would (``OpenIDProvider.sign``: a logout token with one thing wrong)."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,8 +24,10 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+import jwt
 import lxml.html
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings as django_settings
 from django.test import Client
 
@@ -70,11 +77,60 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
 }
 
 
+BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+SIGNING_KID = "hanse-test-key"
+# Made once per test run: the provider's signing key (and another that is not its).
+SIGNING_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _private_jwk() -> dict[str, Any]:
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(SIGNING_KEY))
+    # PyJWT marks it "key_ops": ["sign"]: the provider then finds no key to verify its own
+    # ID tokens with (id_token_hint at logout).
+    jwk.pop("key_ops", None)
+    return {**jwk, "kid": SIGNING_KID}
+
+
 @dataclass
 class OpenIDProvider:
     issuer: str
     process: Process
     log: Path
+
+    def sign(
+        self,
+        claims: dict[str, Any],
+        *,
+        key: Any = None,
+        headers: dict[str, Any] | None = None,
+        algorithm: str = "RS256",
+    ) -> str:
+        """A JWT as the provider signs it (with ``key``: as somebody else would)."""
+        return jwt.encode(
+            claims,
+            key if key is not None else SIGNING_KEY,
+            algorithm=algorithm,
+            headers={"kid": SIGNING_KID, "typ": "logout+jwt", **(headers or {})},
+        )
+
+    def logout_token(self, **claims: Any) -> dict[str, Any]:
+        """The claims of a valid logout token for Hanse (None drops a claim)."""
+        base: dict[str, Any] = {
+            "iss": self.issuer,
+            "aud": CLIENT_ID,
+            "iat": int(time.time()),
+            "exp": int(time.time()) + 120,
+            "jti": uuid.uuid4().hex,
+            "events": {BACKCHANNEL_EVENT: {}},
+        }
+        base.update(claims)
+        return {k: v for k, v in base.items() if v is not None}
+
+    def backchannel_calls(self) -> list[dict[str, Any]]:
+        """The provider's back-channel logouts so far, as it logged them."""
+        lines = self.log.read_text(errors="replace").splitlines()
+        return [json.loads(line) for line in lines if line.startswith('{"backchannel"')]
 
     def app_settings(self) -> dict[str, Any]:
         """SOCIALACCOUNT_PROVIDERS as hanse/settings.py builds it from OIDC_* for this one."""
@@ -105,8 +161,11 @@ def settings_from_env(**env: str) -> dict[str, Any]:
 
 
 @contextmanager
-def running_provider(directory: Path, callbacks: list[str]) -> Iterator[OpenIDProvider]:
-    """oidc-provider on a free port whose client may return to ``callbacks``."""
+def running_provider(
+    directory: Path, callbacks: list[str], *, backchannel_logout_uri: str = ""
+) -> Iterator[OpenIDProvider]:
+    """oidc-provider on a free port whose client may return to ``callbacks`` (and is sent
+    a logout token at ``backchannel_logout_uri`` when a session with it ends there)."""
     node = shutil.which("node")
     if node is None:
         skip_or_fail("Node.js is not installed (apt-get install nodejs npm)")
@@ -127,9 +186,18 @@ def running_provider(directory: Path, callbacks: list[str]) -> Iterator[OpenIDPr
                 "post_logout_redirect_uris": sorted(
                     {urljoin(callback, "/accounts/login/") for callback in callbacks}
                 ),
+                **(
+                    {
+                        "backchannel_logout_uri": backchannel_logout_uri,
+                        "backchannel_logout_session_required": True,
+                    }
+                    if backchannel_logout_uri
+                    else {}
+                ),
             }
         ),
         "OIDC_ACCOUNTS": json.dumps(ACCOUNTS),
+        "OIDC_JWKS": json.dumps({"keys": [_private_jwk()]}),
     }
     process = Process([str(SCRIPT)], env, log, program=node)
     issuer = f"http://127.0.0.1:{port}"
