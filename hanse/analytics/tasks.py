@@ -22,7 +22,8 @@ def periods_due(today: date, late: set[date]) -> list[tuple[str, date]]:
     """The weeks and months to compute today: every one with a day from the last run's
     watermark (the latest day a period was computed up to) to yesterday (only yesterday's
     on the first run), and the week and month of each day that got interactions late, as
-    long as their raw edges are kept. Complete periods computed before are not touched."""
+    long as their raw edges are kept. Complete periods computed before are not computed again
+    (after a late day only their adoption figure is brought up to date: run_daily)."""
     yesterday = today - timedelta(days=1)
     watermark = PeriodState.objects.aggregate(last=Max("through"))["last"]
     first = min(watermark, yesterday) if watermark else yesterday
