@@ -9,6 +9,7 @@ replaces that period's ``Aggregate`` rows. The daily job adds the days since its
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 import networkx as nx
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from hanse.analytics import cache as analytics_cache
@@ -413,22 +414,84 @@ def missed_search_rows(period: str, start: date) -> list[Row]:
 def adoption_rows(until: date, org: Org) -> list[Row]:
     """People who have taken part at least once before ``until`` (the end of the period, or
     today while it is open)."""
+    n = adopted_counts([until], org)[until]
+    return [Row("org", "adopted", n, n)]
+
+
+def adopted_counts(untils: Collection[date], org: Org) -> dict[date, int]:
+    """For each day of ``untils``: how many people of the organisation had taken part (a
+    post, comment, reaction or interaction) on a day before it. One pass for all of them:
+    each person's first day of taking part is found once (in memory only while computing)
+    and the figure for a day is how many first days come before it."""
     from hanse.posts.models import Comment, Post, Reaction  # read while computing only
 
-    _since, before = _bounds(until, until)
-    ever: set[int] = set()
-    # order_by(): a model's default ordering would join the DISTINCT (every row, not every
+    if not untils:
+        return {}
+    last = max(untils)
+    _since, before = _bounds(last, last)
+    known = org.units["department"]
+    first: dict[int, date] = {}
+    # order_by(): a model's default ordering would join the GROUP BY (every row, not every
     # person, would come back).
     for model, column in ((Post, "author_id"), (Comment, "author_id"), (Reaction, "user_id")):
-        ever.update(
+        rows = (
             model.objects.filter(created_at__lt=before)
             .order_by()
-            .values_list(column, flat=True)
-            .distinct()
+            .values(column)
+            .annotate(at=Min("created_at"))
+            .values_list(column, "at")
         )
-    ever |= state.members(state.ever_active(until))
-    ever &= set(org.units["department"])
-    return [Row("org", "adopted", len(ever), len(ever))]
+        for pk, at in rows.iterator(chunk_size=20000):
+            day = timezone.localtime(at).date()
+            if pk in known and (pk not in first or day < first[pk]):
+                first[pk] = day
+    seen = 0
+    for day, mask in sorted(state.edge_days_since_oldest(last).items()):
+        new = mask & ~seen
+        if new:
+            seen |= new
+            for pk in state.members(new):
+                if pk in known and (pk not in first or day < first[pk]):
+                    first[pk] = day
+    ordered = sorted(first.values())
+    return {until: bisect_left(ordered, until) for until in untils}
+
+
+def refresh_adoption(
+    since: date,
+    today: date,
+    *,
+    min_group: int,
+    org: Org,
+    skip: Collection[tuple[str, date]] = (),
+) -> int:
+    """Bring the adoption figure of every computed period that counts a day from ``since`` on
+    up to date (someone's interaction was recorded late for ``since``: they may have taken
+    part earlier than the figures of the periods after it say), except the periods in
+    ``skip`` (computed again anyway). Only that figure is written, where it changed, and the
+    period's suppression is decided again as after any computation. Returns the periods
+    whose figure changed."""
+    targets: dict[int, tuple[str, date, date, float, int]] = {}
+    found = Aggregate.objects.filter(
+        dimension="org", measure="adopted", key="", key2="", start__gt=since - timedelta(days=31)
+    ).values_list("id", "period", "start", "value", "people")
+    for pk, period, start, value, people in found:
+        until = max(start, min(period_end(period, start), today))
+        if (period, start) not in skip and until > since:
+            targets[pk] = (period, start, until, value, people)
+    counts = adopted_counts({t[2] for t in targets.values()}, org)
+    changed: list[tuple[str, date]] = []
+    with transaction.atomic():
+        for pk, (period, start, until, value, people) in sorted(
+            targets.items(), key=lambda t: (t[1][1], t[1][0] == "month")
+        ):
+            n = counts[until]
+            if (value, people) != (n, n):
+                Aggregate.objects.filter(pk=pk).update(value=n, people=n)
+                changed.append((period, start))
+        for period, start in changed:
+            refresh_suppression(period, start, min_group=min_group, org=org)
+    return len(changed)
 
 
 def condensed_counts(parts: dict[str, state.Parts]) -> dict[str, UnitCounts]:

@@ -103,15 +103,12 @@ def _read_days(first: date, until: date) -> dict[date, int]:
     return {day: mask_of(ids) for day, ids in people.items()}
 
 
-def ever_active(until: date) -> int:
-    """Everyone with an interaction on a day before ``until`` (of the edges still kept)."""
+def edge_days_since_oldest(until: date) -> dict[date, int]:
+    """Per day from the oldest edge still kept to ``until``: who had an interaction."""
     oldest = InteractionEdge.objects.order_by("day").values_list("day", flat=True).first()
     if oldest is None or oldest >= until:
-        return 0
-    found = 0
-    for mask in edge_days(oldest, until).values():
-        found |= mask
-    return found
+        return {}
+    return edge_days(oldest, until)
 
 
 def forget_days(days: Iterable[date]) -> None:

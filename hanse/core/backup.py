@@ -43,6 +43,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hanse.core import backup_db
 from hanse.core.storage import uses_object_storage, walk
@@ -391,9 +392,12 @@ def _upload_contents(source: Path, result: RestoreResult) -> None:
     others = [name for name in _stored_names() if name not in restored]
     if others:
         result.notes.append(
-            _(
+            ngettext(
+                "%(n)s file in object storage is not in the backup and was left there "
+                "(%(examples)s)",
                 "%(n)s files in object storage are not in the backup and were left there "
-                "(e.g. %(examples)s)"
+                "(e.g. %(examples)s)",
+                len(others),
             )
             % {"n": len(others), "examples": ", ".join(others[:3])}
         )
@@ -472,8 +476,14 @@ def restore(
             )
             done.append(_("the database"))
             if uses_object_storage():
+                n = len(manifest["media"])
                 say(
-                    _("Restoring %(n)s files into object storage …") % {"n": len(manifest["media"])}
+                    ngettext(
+                        "Restoring %(n)s file into object storage …",
+                        "Restoring %(n)s files into object storage …",
+                        n,
+                    )
+                    % {"n": n}
                 )
                 try:
                     _upload_contents(staging / MEDIA, result)
@@ -482,9 +492,14 @@ def restore(
                 except Exception as exc:  # botocore's errors: the store refused or is away
                     raise OSError(f"object storage: {type(exc).__name__}: {exc}") from exc
             else:
+                n = len(manifest["media"])
                 say(
-                    _("Restoring %(n)s files into %(folder)s …")
-                    % {"n": len(manifest["media"]), "folder": media_root}
+                    ngettext(
+                        "Restoring %(n)s file into %(folder)s …",
+                        "Restoring %(n)s files into %(folder)s …",
+                        n,
+                    )
+                    % {"n": n, "folder": media_root}
                 )
             if not uses_object_storage() and not _media_is_empty(media_root):
                 aside = media_root.with_name(f"{media_root.name}.{suffix}")
@@ -531,12 +546,7 @@ def verify(manifest: dict[str, Any]) -> list[str]:
     expected: dict[str, int] = manifest["database"]["tables"]
     actual = backup_db.current_counts()
     problems = [
-        _("table %(table)s: %(actual)s rows, the manifest says %(expected)s")
-        % {
-            "table": table,
-            "actual": actual.get(table, _("missing")),
-            "expected": expected.get(table, _("missing")),
-        }
+        _table_problem(table, actual.get(table), expected.get(table))
         for table in sorted(set(expected) | set(actual))
         if expected.get(table) != actual.get(table)
     ]
@@ -565,3 +575,24 @@ def verify(manifest: dict[str, Any]) -> list[str]:
                 _("file %(name)s: its SHA-256 differs from the manifest") % {"name": name}
             )
     return problems
+
+
+def _table_problem(table: str, actual: int | None, expected: int | None) -> str:
+    """One table whose rows differ from the manifest (``None``: the table is not there)."""
+    if actual is None:
+        return ngettext(
+            "table %(table)s: missing, the manifest says %(expected)s row",
+            "table %(table)s: missing, the manifest says %(expected)s rows",
+            expected or 0,
+        ) % {"table": table, "expected": expected}
+    if expected is None:
+        return ngettext(
+            "table %(table)s: %(actual)s row, not in the manifest",
+            "table %(table)s: %(actual)s rows, not in the manifest",
+            actual,
+        ) % {"table": table, "actual": actual}
+    return ngettext(
+        "table %(table)s: %(actual)s row, the manifest says %(expected)s",
+        "table %(table)s: %(actual)s rows, the manifest says %(expected)s",
+        actual,
+    ) % {"table": table, "actual": actual, "expected": expected}

@@ -22,6 +22,7 @@ from hanse.analytics.models import (
     PeriodState,
 )
 from hanse.analytics.org import load_org
+from hanse.analytics.periods import period_end
 from hanse.analytics.recording import EdgeSink
 from hanse.analytics.state import Condensed, read_pairs
 from hanse.analytics.tasks import periods_due, run_daily
@@ -228,3 +229,43 @@ def test_retention_and_erasure_drop_the_kept_state(
     eraser.erase(people[0], personal_data.Erasure(personal_data.DELETE, people[-1]))
     assert not EdgeDay.objects.exists()
     assert not PeriodState.objects.exclude(data="").exists()
+
+
+def _adopted() -> dict[tuple[str, dt.date], tuple[float, int, bool]]:
+    rows = Aggregate.objects.filter(dimension="org", measure="adopted").values_list(
+        "period", "start", "value", "people", "hidden"
+    )
+    return {(p, s): (v, n, h) for p, s, v, n, h in rows}
+
+
+def test_a_late_first_interaction_updates_the_adoption_of_every_later_period(
+    people: list[User], on: AnalyticsSettings
+) -> None:
+    """Someone who had never taken part gets an interaction recorded late, for a day weeks
+    back: the next night the adoption figure ("took part so far") of that day's week and month
+    and of every complete week and month after it says what a recomputation says, without
+    computing those periods again."""
+    rng = random.Random(11)
+    newcomer = people[-1]
+    others = people[:-1]
+    today = timezone.localdate()
+    first = today - dt.timedelta(days=40)
+    day = first
+    while day < today:
+        InteractionEdge.objects.bulk_create(_edges(others, day, rng, 10))
+        day += dt.timedelta(days=1)
+        run_daily(day)
+    before = _adopted()
+    late_day = first + dt.timedelta(days=3)
+    later = {p for p in before if period_end(*p) > late_day}
+    assert len([p for p in later if p[0] == "week" and p[1] > late_day]) >= 4
+    EdgeSink()([Edge(kind="event", a_id=others[0].pk, b_id=newcomer.pk, day=late_day)])
+    run_daily(today + dt.timedelta(days=1))
+    incremental = stored()
+    after = _adopted()
+    # Every week and month from the late day on counts the newcomer now.
+    for key, (value, _people, _hidden) in before.items():
+        assert after[key][0] == value + (1 if key in later else 0), key
+    recompute_from_scratch(_computed(), today + dt.timedelta(days=1))
+    assert _adopted() == after
+    assert stored() == incremental

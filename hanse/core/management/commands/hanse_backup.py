@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hanse.core import backup, backup_db
 
@@ -58,7 +59,7 @@ class Command(BaseCommand):
             _(
                 "Backup written: %(path)s\n"
                 "  archive:  %(size)s\n"
-                "  database: %(database)s (%(tables)s tables, %(rows)s rows)\n"
+                "  database: %(database)s (%(tables)s, %(rows)s)\n"
                 "  files:    %(files)s (%(bytes)s)\n"
                 "  keys:     %(keys)s"
             )
@@ -66,8 +67,9 @@ class Command(BaseCommand):
                 "path": result.path,
                 "size": _size(result.size),
                 "database": _size(result.database_size),
-                "tables": result.tables,
-                "rows": result.rows,
+                "tables": ngettext("%(n)s table", "%(n)s tables", result.tables)
+                % {"n": result.tables},
+                "rows": ngettext("%(n)s row", "%(n)s rows", result.rows) % {"n": result.rows},
                 "files": result.media_files,
                 "bytes": _size(result.media_bytes),
                 "keys": ", ".join(result.keys) or _("none"),

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hanse.core import backup
 
@@ -55,25 +56,28 @@ class Command(BaseCommand):
             for problem in result.problems:
                 self.stderr.write(f"  {problem}")
             raise CommandError(
-                _(
+                ngettext(
+                    "Restored, but %(n)s difference from the manifest (above): the restored "
+                    "data is not what the backup held.",
                     "Restored, but %(n)s differences from the manifest (above): the restored "
-                    "data is not what the backup held."
+                    "data is not what the backup held.",
+                    len(result.problems),
                 )
                 % {"n": len(result.problems)}
             )
+        n_tables, n_rows, n_files = len(tables), sum(tables.values()), len(manifest["media"])
         self.stdout.write(
             _(
                 "Restored the backup of %(created)s (Hanse %(version)s, %(vendor)s).\n"
-                "Verified: %(tables)s tables, %(rows)s rows and %(files)s files match the "
-                "manifest."
+                "Verified: %(tables)s, %(rows)s and %(files)s match the manifest."
             )
             % {
                 "created": manifest["created_at"],
                 "version": manifest["hanse_version"],
                 "vendor": manifest["database"]["vendor"],
-                "tables": len(tables),
-                "rows": sum(tables.values()),
-                "files": len(manifest["media"]),
+                "tables": ngettext("%(n)s table", "%(n)s tables", n_tables) % {"n": n_tables},
+                "rows": ngettext("%(n)s row", "%(n)s rows", n_rows) % {"n": n_rows},
+                "files": ngettext("%(n)s file", "%(n)s files", n_files) % {"n": n_files},
             }
         )
         self.stdout.write(self._migrations_note(manifest["database"]["migrations"]))
@@ -84,12 +88,17 @@ class Command(BaseCommand):
         unknown = [name for name in applied if name not in known]
         pending = known - set(applied)
         if unknown:
-            return _(
+            return ngettext(
+                "Warning: the backup comes from a newer Hanse (%(n)s migration this version "
+                "does not have: %(example)s): run it with that version.",
                 "Warning: the backup comes from a newer Hanse (%(n)s migrations this version "
-                "does not have, e.g. %(example)s): run it with that version."
+                "does not have, e.g. %(example)s): run it with that version.",
+                len(unknown),
             ) % {"n": len(unknown), "example": unknown[0]}
         if pending:
-            return _("%(n)s migrations of this version are not applied: run migrate.") % {
-                "n": len(pending)
-            }
+            return ngettext(
+                "%(n)s migration of this version is not applied: run migrate.",
+                "%(n)s migrations of this version are not applied: run migrate.",
+                len(pending),
+            ) % {"n": len(pending)}
         return _("Migrations: the database is up to date with this version.")
