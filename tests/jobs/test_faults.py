@@ -11,6 +11,7 @@ import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,13 @@ from tests.support.processes import (
     run_python,
     start_command,
 )
+from tests.support.redis_db import for_this_worker, held
 
 # A Redis database of its own: the RQ worker takes every job of its queue.
-FAULT_REDIS_URL = os.environ.get("HANSE_TEST_FAULT_REDIS_URL", "redis://127.0.0.1:6379/11")
+# Databases 11 and 12, one per pytest-xdist worker (tests/support/redis_db.py).
+FAULT_REDIS_URL = for_this_worker(
+    os.environ.get("HANSE_TEST_FAULT_REDIS_URL", "redis://127.0.0.1:6379/11")
+)
 # Nothing listens on port 1: connecting fails at once, as with Redis down.
 DEAD_REDIS_URL = "redis://127.0.0.1:1/0"
 READERS = 4
@@ -159,3 +164,10 @@ def test_api_create_retried_with_the_same_key_after_a_lost_answer_makes_one_post
     assert other[0][1] != first[0][1]
     counts = _script(env, "counts")
     assert counts["posts"] == 2
+
+
+@pytest.fixture(autouse=True)
+def _own_redis_database() -> Iterator[None]:
+    """No other test empties this module's Redis database while this one uses it."""
+    with held(FAULT_REDIS_URL):
+        yield

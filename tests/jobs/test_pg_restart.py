@@ -17,6 +17,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -36,11 +37,12 @@ from tests.support.processes import (
     stop_all,
     wait_http,
 )
+from tests.support.redis_db import held
 
 PG_PORT = int(os.environ.get("HANSE_TEST_PRIVATE_PG_PORT", "25432"))
-# The fault tests' Redis database (tests/jobs/test_faults.py): the worker takes every job of
-# its queue, so no other test may use it at the same time.
-REDIS_URL = os.environ.get("HANSE_TEST_FAULT_REDIS_URL", "redis://127.0.0.1:6379/11")
+# A Redis database of its own (13): the worker takes every job of its queue, and the fault
+# tests, which may run at the same time, use 11 and 12 (tests/support/redis_db.py).
+REDIS_URL = os.environ.get("HANSE_TEST_RESTART_REDIS_URL", "redis://127.0.0.1:6379/13")
 POOL_MIN, POOL_MAX = 2, 6
 API_WRITERS, FORM_WRITERS = 4, 2
 OUTAGE_SECONDS = 5.0
@@ -310,3 +312,10 @@ def test_postgres_restart_during_a_burst_loses_no_acknowledged_write(private_pos
             assert process.running(), process.log_text()
     finally:
         stop_all(processes)
+
+
+@pytest.fixture(autouse=True)
+def _own_redis_database() -> Iterator[None]:
+    """No other test empties this module's Redis database while this one uses it."""
+    with held(REDIS_URL):
+        yield

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,14 @@ import redis
 from django.conf import settings
 
 from tests.support.processes import child_env, run_python
+from tests.support.redis_db import for_this_worker, held
 
 # A Redis database of its own: the worker takes every job of its queue, and no other test uses
 # this one.
-WORKER_REDIS_URL = os.environ.get("HANSE_TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/9")
+# Databases 9 and 10, one per pytest-xdist worker (tests/support/redis_db.py).
+WORKER_REDIS_URL = for_this_worker(
+    os.environ.get("HANSE_TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/9")
+)
 
 ENQUEUE = """
 import sys
@@ -166,3 +171,10 @@ def test_rq_worker_ends_a_job_past_its_time_limit_and_goes_on(tmp_path: Path) ->
             worker.kill()
             worker.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(autouse=True)
+def _own_redis_database() -> Iterator[None]:
+    """No other test empties this module's Redis database while this one uses it."""
+    with held(WORKER_REDIS_URL):
+        yield

@@ -22,8 +22,12 @@ from django.test import Client
 
 from hanse.observability import context
 from tests.support.processes import child_env, run_python
+from tests.support.redis_db import for_this_worker, held
 
-WORKER_REDIS_URL = os.environ.get("HANSE_TEST_OPS_REDIS_URL", "redis://127.0.0.1:6379/6")
+# Databases 6 and 7, one per pytest-xdist worker (tests/support/redis_db.py).
+WORKER_REDIS_URL = for_this_worker(
+    os.environ.get("HANSE_TEST_OPS_REDIS_URL", "redis://127.0.0.1:6379/6")
+)
 
 REQUEST = """
 import json, sys
@@ -203,3 +207,10 @@ def test_log_format_and_level_come_from_the_environment(tmp_path: Path) -> None:
     lines = _json_lines(as_json.stderr)
     assert {"event": "w-1", "level": "warning", "logger": "x"}.items() <= lines[0].items()
     assert any(line["event"] == "hidden" for line in lines)
+
+
+@pytest.fixture(autouse=True)
+def _own_redis_database() -> Iterator[None]:
+    """No other test empties this module's Redis database while this one uses it."""
+    with held(WORKER_REDIS_URL):
+        yield
