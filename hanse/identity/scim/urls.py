@@ -17,7 +17,7 @@ def _view(name: str) -> Callable[..., HttpResponse]:
     like the views themselves (scim_endpoint): bearer tokens, not cookies or sessions."""
 
     def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from hanse.identity.scim import views
+        from hanse.identity.scim import views  # on the first SCIM request: see the module note
 
         return getattr(views, name)(request, *args, **kwargs)
 
