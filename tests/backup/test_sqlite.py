@@ -64,7 +64,6 @@ def _assert_untouched(data_dir: Path) -> None:
     assert not list(data_dir.glob(".hanse-restore-*")), "the staging folder was left behind"
 
 
-@pytest.mark.heavy
 def test_round_trip_restores_every_row_and_file(seeded: Seeded, tmp_path: Path) -> None:
     """Restored into a new file: every table's rows and every file's digest are the source's."""
     manifest = manifest_of(seeded.archive)

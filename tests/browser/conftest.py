@@ -26,6 +26,7 @@ from tests.support.saml import saml_idp  # noqa: F401  # the real SAML IdP (test
 
 try:  # Playwright is a dev dependency; without it the browser tests skip (or fail in CI).
     from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 except ImportError:  # pragma: no cover - exercised only on a machine without the package
     sync_playwright = None  # type: ignore[assignment]
 
@@ -54,6 +55,8 @@ AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice")
 # name must contain its visible text (WCAG 2.5.3), or speech users cannot say what they see.
 AXE_EXTRA_RULES = ("label-content-name-mismatch",)
 AXE_BLOCKING = ("serious", "critical")
+# One axe-core run takes 0.2 to 2 s; a loaded CI machine may need several times that.
+AXE_TIMEOUT_MS = 60_000
 
 
 def chromium_path() -> str:
@@ -203,6 +206,37 @@ def _describe(violations: list[dict[str, Any]], url: str) -> str:
     return "\n".join(lines)
 
 
+def _run_axe(page: Page, tags: tuple[str, ...]) -> dict[str, Any]:
+    """axe-core's result for the page. Started without awaiting it and then waited for with a
+    timeout: ``page.evaluate`` has none, and a run that never settled once kept a CI worker
+    waiting until pytest-timeout ended it. A run that has not settled after AXE_TIMEOUT_MS is
+    started once more (axe runs are idempotent); a second one fails the test."""
+    for attempt in (1, 2):
+        page.evaluate(
+            "([tags, extra]) => { window.__hanseAxe = null; axe.run(document, "
+            "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'], "
+            "rules: Object.fromEntries(extra.map((id) => [id, {enabled: true}]))})"
+            ".then((result) => { window.__hanseAxe = {result: result}; },"
+            " (error) => { window.__hanseAxe = {error: String(error)}; }); }",
+            [list(tags), list(AXE_EXTRA_RULES)],
+        )
+        try:
+            outcome = page.wait_for_function(
+                "() => window.__hanseAxe", timeout=AXE_TIMEOUT_MS
+            ).json_value()
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                pytest.fail(
+                    f"axe-core did not finish on {page.url} in {AXE_TIMEOUT_MS} ms, twice",
+                    pytrace=False,
+                )
+            continue
+        if "error" in outcome:
+            pytest.fail(f"axe-core failed on {page.url}: {outcome['error']}", pytrace=False)
+        return outcome["result"]  # type: ignore[no-any-return]
+    raise AssertionError("unreachable")
+
+
 @pytest.fixture
 def axe_check() -> Callable[..., list[dict[str, Any]]]:
     """Run axe-core (WCAG 2 A and AA) on the page; fail on serious or critical violations.
@@ -219,12 +253,7 @@ def axe_check() -> Callable[..., list[dict[str, Any]]]:
             # Evaluated through the DevTools protocol, not added as an inline <script>: the
             # Content Security Policy refuses inline scripts without the page's nonce.
             page.evaluate(source + "\n;0")
-        result = page.evaluate(
-            "async ([tags, extra]) => await axe.run(document, "
-            "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'], "
-            "rules: Object.fromEntries(extra.map((id) => [id, {enabled: true}]))})",
-            [list(tags), list(AXE_EXTRA_RULES)],
-        )
+        result = _run_axe(page, tags)
         violations: list[dict[str, Any]] = result["violations"]
         blocking = [v for v in violations if v.get("impact") in AXE_BLOCKING]
         if blocking:
