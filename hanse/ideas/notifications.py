@@ -29,6 +29,12 @@ def _experiments_visible(user: User) -> QuerySet[Any]:
     return Experiment.objects.visible_to(user)
 
 
+def _idea_url(n: Notification) -> str:
+    """The idea the notification is about; the ideas page when it names none."""
+    idea_id = n.data.get("idea")
+    return reverse("ideas:idea", args=[idea_id]) if idea_id else reverse("ideas:index")
+
+
 def _render_status(n: Notification) -> RenderedText:
     title = str(n.data.get("title", ""))[:80]
     status = str(n.data.get("status", ""))
@@ -37,8 +43,7 @@ def _render_status(n: Notification) -> RenderedText:
         "title": title,
         "status": label,
     }
-    idea_id = n.data.get("idea")
-    url = reverse("ideas:idea", args=[idea_id]) if idea_id else reverse("ideas:index")
+    url = _idea_url(n)
     return RenderedText(title=text, body=str(n.data.get("reason", "")), url=url)
 
 
@@ -137,8 +142,7 @@ def _render_coauthor_answer(n: Notification) -> RenderedText:
         text = _g("%(name)s accepted your invitation to co-author “%(title)s”") % values
     else:
         text = _g("%(name)s declined your invitation to co-author “%(title)s”") % values
-    idea_id = n.data.get("idea")
-    url = reverse("ideas:idea", args=[idea_id]) if idea_id else reverse("ideas:index")
+    url = _idea_url(n)
     return RenderedText(title=text, body="", url=url)
 
 
@@ -166,8 +170,7 @@ def _render_not_carried(n: Notification) -> RenderedText:
         "Your supports for this campaign are used up. Withdraw one if you want to support "
         "“%(title)s”."
     ) % {"title": values["title"]}
-    idea_id = n.data.get("idea")
-    url = reverse("ideas:idea", args=[idea_id]) if idea_id else reverse("ideas:index")
+    url = _idea_url(n)
     return RenderedText(title=text, body=body, url=url)
 
 
