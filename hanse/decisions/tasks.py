@@ -1,7 +1,8 @@
 """Background work of consent decisions: a new response (or objection) told to the proposer,
 an amendment told to those who responded ("please look again"), the outcome told to all who
 responded, and the scheduler's deadline and review-date notices. Each writes its
-notifications with a ledger row (``notify_once``): a task run twice tells nobody twice."""
+notifications with a ledger row (``notify_once``): a task run twice tells nobody twice; the
+``notify_*`` tasks' bodies are ``notify_or_retry`` (hanse/notifications/tasks.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ from django_tasks import task
 
 from hanse.decisions import selectors
 from hanse.decisions.models import Proposal, Response
-from hanse.jobs.retry import retry
 from hanse.notifications.due import notify_once_per_due_date
 from hanse.notifications.services import notify
-from hanse.notifications.tasks import notify_once
+from hanse.notifications.tasks import Once, notify_or_retry
 from hanse.people.models import User
 
 
@@ -31,25 +31,31 @@ def _data(proposal: Proposal, **extra: Any) -> dict[str, Any]:
 @task()
 def notify_response(response_id: int, stamp: str, attempt: int = 1) -> int:
     """Tell the proposer about a response; an objection as its own, more urgent type."""
-    try:
-        response = (
-            Response.objects.select_related(
-                "proposal", "proposal__community", "proposal__proposer", "user"
-            )
-            .filter(pk=response_id)
-            .first()
-        )
-        if response is None:
-            return 0
-        proposal = response.proposal
-        kind = (
-            "proposal_objection"
-            if response.kind == Response.Kind.OBJECTION
-            else "proposal_response"
-        )
+    return notify_or_retry(
+        notify_response,
+        [response_id, stamp],
+        attempt,
+        f"Response {response_id}",
+        lambda: _response(response_id, stamp),
+    )
 
-        def hook() -> list[Any]:
-            return notify(
+
+def _response(response_id: int, stamp: str) -> list[Once]:
+    response = (
+        Response.objects.select_related(
+            "proposal", "proposal__community", "proposal__proposer", "user"
+        )
+        .filter(pk=response_id)
+        .first()
+    )
+    if response is None:
+        return []
+    proposal = response.proposal
+    kind = "proposal_objection" if response.kind == Response.Kind.OBJECTION else "proposal_response"
+    return [
+        Once(
+            f"decisions.response:{response_id}:{stamp}",
+            lambda: notify(
                 type_key=kind,
                 recipients=[proposal.proposer],
                 actor=response.user,
@@ -57,30 +63,34 @@ def notify_response(response_id: int, stamp: str, attempt: int = 1) -> int:
                 target=proposal,
                 group_key="" if kind == "proposal_objection" else f"proposal:{proposal.pk}",
                 data=_data(proposal, kind=response.kind, reason=response.reason[:300]),
-            )
-
-        notify_once(f"decisions.response:{response_id}:{stamp}", hook)
-        return 1
-    except Exception:
-        retry(notify_response, [response_id, stamp], attempt, f"Response {response_id}")
-        return 0
+            ),
+        )
+    ]
 
 
 @task()
 def notify_opened(proposal_id: int, attempt: int = 1) -> int:
     """Ask those who decide (the named group, else the community's members) for their
     response to a new proposal; the proposer is not told about their own."""
-    try:
-        proposal = (
-            Proposal.objects.select_related("community", "proposer").filter(pk=proposal_id).first()
-        )
-        if proposal is None or proposal.status != Proposal.Status.OPEN:
-            return 0
-        made = 0
+    return notify_or_retry(
+        notify_opened,
+        [proposal_id],
+        attempt,
+        f"New proposal {proposal_id}",
+        lambda: _opened(proposal_id),
+    )
 
-        def hook() -> list[Any]:
-            nonlocal made
-            found = notify(
+
+def _opened(proposal_id: int) -> list[Once]:
+    proposal = (
+        Proposal.objects.select_related("community", "proposer").filter(pk=proposal_id).first()
+    )
+    if proposal is None or proposal.status != Proposal.Status.OPEN:
+        return []
+    return [
+        Once(
+            f"decisions.opened:{proposal_id}",
+            lambda: notify(
                 type_key="proposal_opened",
                 recipients=selectors.deciders_of(proposal)
                 .exclude(pk=proposal.proposer_id)
@@ -89,77 +99,75 @@ def notify_opened(proposal_id: int, attempt: int = 1) -> int:
                 community=proposal.community,
                 target=proposal,
                 data=_data(proposal),
-            )
-            made = len(found)
-            return found
-
-        notify_once(f"decisions.opened:{proposal_id}", hook)
-        return made
-    except Exception:
-        retry(notify_opened, [proposal_id], attempt, f"New proposal {proposal_id}")
-        return 0
+            ),
+        )
+    ]
 
 
 @task()
 def notify_amended(proposal_id: int, version: int, attempt: int = 1) -> int:
     """Ask those who responded to an earlier version to look again."""
-    try:
-        proposal = (
-            Proposal.objects.select_related("community", "proposer").filter(pk=proposal_id).first()
-        )
-        if proposal is None:
-            return 0
-        made = 0
+    return notify_or_retry(
+        notify_amended,
+        [proposal_id, version],
+        attempt,
+        f"Amendment of {proposal_id}",
+        lambda: _amended(proposal_id, version),
+    )
 
-        def hook() -> list[Any]:
-            nonlocal made
-            found = notify(
+
+def _amended(proposal_id: int, version: int) -> list[Once]:
+    proposal = (
+        Proposal.objects.select_related("community", "proposer").filter(pk=proposal_id).first()
+    )
+    if proposal is None:
+        return []
+    return [
+        Once(
+            f"decisions.amended:{proposal_id}:{version}",
+            lambda: notify(
                 type_key="proposal_amended",
                 recipients=_responders(proposal),
                 actor=proposal.proposer,
                 community=proposal.community,
                 target=proposal,
                 data=_data(proposal, version=version),
-            )
-            made = len(found)
-            return found
-
-        notify_once(f"decisions.amended:{proposal_id}:{version}", hook)
-        return made
-    except Exception:
-        retry(notify_amended, [proposal_id, version], attempt, f"Amendment of {proposal_id}")
-        return 0
+            ),
+        )
+    ]
 
 
 @task()
 def notify_decided(proposal_id: int, attempt: int = 1) -> int:
     """Tell everyone who responded what was decided."""
-    try:
-        proposal = (
-            Proposal.objects.select_related("community", "proposer").filter(pk=proposal_id).first()
-        )
-        if proposal is None or proposal.status != Proposal.Status.DECIDED:
-            return 0
-        made = 0
+    return notify_or_retry(
+        notify_decided,
+        [proposal_id],
+        attempt,
+        f"Outcome of {proposal_id}",
+        lambda: _decided(proposal_id),
+    )
 
-        def hook() -> list[Any]:
-            nonlocal made
-            found = notify(
+
+def _decided(proposal_id: int) -> list[Once]:
+    proposal = (
+        Proposal.objects.select_related("community", "proposer").filter(pk=proposal_id).first()
+    )
+    if proposal is None or proposal.status != Proposal.Status.DECIDED:
+        return []
+    return [
+        Once(
+            f"decisions.decided:{proposal_id}",
+            lambda: notify(
                 type_key="proposal_decided",
                 recipients=_responders(proposal),
                 actor=proposal.proposer,
                 community=proposal.community,
                 target=proposal,
                 data=_data(proposal, outcome=proposal.outcome),
-            )
-            made = len(found)
-            return found
-
-        notify_once(f"decisions.decided:{proposal_id}", hook)
-        return made
-    except Exception:
-        retry(notify_decided, [proposal_id], attempt, f"Outcome of {proposal_id}")
-        return 0
+            ),
+        )
+    ]
 
 
 @task()

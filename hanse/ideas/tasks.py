@@ -2,13 +2,15 @@
 closed experiment told to those who followed the idea, the end-date reminder, the author
 told of a co-author's answer, and supporters told when a merge could not carry their support.
 
-Each writes its notifications in one transaction with a ledger row (``notify_once``), so a
-task that runs twice tells nobody twice.
+Each task's body is ``notify_or_retry`` (hanse/notifications/tasks.py): it writes the
+notifications in one transaction with a ledger row (``notify_once``), so a task that runs
+twice tells nobody twice, and queues the task again when it fails.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
@@ -22,11 +24,13 @@ from hanse.ideas.models import (
     IdeaSupport,
     StatusChange,
 )
-from hanse.jobs.retry import retry
 from hanse.notifications.due import notify_once_per_due_date
 from hanse.notifications.services import notify
-from hanse.notifications.tasks import notify_once
+from hanse.notifications.tasks import Once, notify_or_retry
 from hanse.people.models import User
+
+if TYPE_CHECKING:
+    from hanse.notifications.models import Notification
 
 
 def followers_of(idea: Idea) -> list[User]:
@@ -46,40 +50,42 @@ def followers_of(idea: Idea) -> list[User]:
 @task()
 def notify_coauthors_added(idea_id: int, user_ids: list[int], by_id: int, attempt: int = 1) -> int:
     """Ask colleagues the author invited whether they write the idea with them."""
-    try:
-        idea = Idea.objects.select_related("community").filter(pk=idea_id).first()
-        if idea is None:
-            return 0
-        by = User.objects.filter(pk=by_id).first()
-        made = 0
-        # Still invited when the task runs (the author may have taken a name off meanwhile).
-        current = dict(
-            CoauthorInvitation.objects.filter(idea=idea, declined_at__isnull=True).values_list(
-                "user_id", "pk"
-            )
+    return notify_or_retry(
+        notify_coauthors_added,
+        [idea_id, user_ids, by_id],
+        attempt,
+        f"Co-authors {idea_id}",
+        lambda: _coauthors_added(idea_id, user_ids, by_id),
+    )
+
+
+def _coauthors_added(idea_id: int, user_ids: list[int], by_id: int) -> Iterator[Once]:
+    idea = Idea.objects.select_related("community").filter(pk=idea_id).first()
+    if idea is None:
+        return
+    by = User.objects.filter(pk=by_id).first()
+    # Still invited when the task runs (the author may have taken a name off meanwhile).
+    current = dict(
+        CoauthorInvitation.objects.filter(idea=idea, declined_at__isnull=True).values_list(
+            "user_id", "pk"
         )
-        for person in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"):
-            if person.pk not in current:
-                continue
+    )
+    for person in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"):
+        if person.pk not in current:
+            continue
 
-            def hook(person: User = person) -> list[Any]:
-                return notify(
-                    type_key="idea_coauthor_added",
-                    recipients=[person],
-                    actor=by,
-                    community=idea.community,
-                    target=idea,
-                    data={"title": idea.title[:200], "idea": idea.pk},
-                )
+        def hook(person: User = person) -> list[Notification]:
+            return notify(
+                type_key="idea_coauthor_added",
+                recipients=[person],
+                actor=by,
+                community=idea.community,
+                target=idea,
+                data={"title": idea.title[:200], "idea": idea.pk},
+            )
 
-            # Once per invitation: a name taken off and put back is asked again.
-            key = f"ideas.coauthor:{idea_id}:{person.pk}:{current[person.pk]}"
-            if notify_once(key, hook):
-                made += 1
-        return made
-    except Exception:
-        retry(notify_coauthors_added, [idea_id, user_ids, by_id], attempt, f"Co-authors {idea_id}")
-        return 0
+        # Once per invitation: a name taken off and put back is asked again.
+        yield Once(f"ideas.coauthor:{idea_id}:{person.pk}:{current[person.pk]}", hook)
 
 
 @task()
@@ -88,37 +94,36 @@ def notify_coauthor_answered(
 ) -> int:
     """Tell the idea's author (who invites co-authors) that the invited person accepted or
     declined; only while the author may still see the idea (``notify`` checks)."""
-    try:
-        idea = Idea.objects.select_related("community", "author").filter(pk=idea_id).first()
-        person = User.objects.filter(pk=user_id).first()
-        if idea is None or person is None:
-            return 0
-        made = 0
+    return notify_or_retry(
+        notify_coauthor_answered,
+        [idea_id, invitation_id, user_id, accepted],
+        attempt,
+        f"Co-author answer {invitation_id}",
+        lambda: _coauthor_answered(idea_id, invitation_id, user_id, accepted),
+    )
 
-        def hook() -> list[Any]:
-            nonlocal made
-            found = notify(
+
+def _coauthor_answered(
+    idea_id: int, invitation_id: int, user_id: int, accepted: bool
+) -> list[Once]:
+    idea = Idea.objects.select_related("community", "author").filter(pk=idea_id).first()
+    person = User.objects.filter(pk=user_id).first()
+    if idea is None or person is None:
+        return []
+    # Once per answer: an invitation is answered once (a new one has a new id).
+    return [
+        Once(
+            f"ideas.coauthor_answered:{invitation_id}",
+            lambda: notify(
                 type_key="idea_coauthor_answered",
                 recipients=[idea.author],
                 actor=person,
                 community=idea.community,
                 target=idea,
                 data={"title": idea.title[:200], "idea": idea.pk, "accepted": accepted},
-            )
-            made = len(found)
-            return found
-
-        # Once per answer: an invitation is answered once (a new one has a new id).
-        notify_once(f"ideas.coauthor_answered:{invitation_id}", hook)
-        return made
-    except Exception:
-        retry(
-            notify_coauthor_answered,
-            [idea_id, invitation_id, user_id, accepted],
-            attempt,
-            f"Co-author answer {invitation_id}",
+            ),
         )
-        return 0
+    ]
 
 
 @task()
@@ -127,16 +132,25 @@ def notify_supports_not_carried(
 ) -> int:
     """After a merge, tell the supporters of the duplicate whose support could not be carried
     over to the idea it joined (their budget in its campaign was used up)."""
-    try:
-        duplicate = Idea.objects.filter(pk=duplicate_id).first()
-        idea = Idea.objects.select_related("community").filter(pk=idea_id).first()
-        if duplicate is None or idea is None:
-            return 0
-        made = 0
+    return notify_or_retry(
+        notify_supports_not_carried,
+        [duplicate_id, idea_id, user_ids],
+        attempt,
+        f"Merge of idea {duplicate_id}",
+        lambda: _supports_not_carried(duplicate_id, idea_id, user_ids),
+    )
 
-        def hook() -> list[Any]:
-            nonlocal made
-            found = notify(
+
+def _supports_not_carried(duplicate_id: int, idea_id: int, user_ids: list[int]) -> list[Once]:
+    duplicate = Idea.objects.filter(pk=duplicate_id).first()
+    idea = Idea.objects.select_related("community").filter(pk=idea_id).first()
+    if duplicate is None or idea is None:
+        return []
+    # A duplicate is merged once (a merged idea cannot be merged again).
+    return [
+        Once(
+            f"ideas.not_carried:{duplicate_id}",
+            lambda: notify(
                 type_key="idea_support_not_carried",
                 recipients=list(User.objects.filter(pk__in=user_ids).order_by("pk")),
                 community=idea.community,
@@ -146,40 +160,36 @@ def notify_supports_not_carried(
                     "duplicate_title": duplicate.title[:200],
                     "idea": idea.pk,
                 },
-            )
-            made = len(found)
-            return found
-
-        # A duplicate is merged once (a merged idea cannot be merged again).
-        notify_once(f"ideas.not_carried:{duplicate_id}", hook)
-        return made
-    except Exception:
-        retry(
-            notify_supports_not_carried,
-            [duplicate_id, idea_id, user_ids],
-            attempt,
-            f"Merge of idea {duplicate_id}",
+            ),
         )
-        return 0
+    ]
 
 
 @task()
 def notify_status_changed(change_id: int, attempt: int = 1) -> int:
     """Tell supporters, commenters and the author about a status change, with its reason."""
-    try:
-        change = (
-            StatusChange.objects.select_related("idea", "idea__community", "by")
-            .filter(pk=change_id)
-            .first()
-        )
-        if change is None:
-            return 0
-        idea = change.idea
-        made = 0
+    return notify_or_retry(
+        notify_status_changed,
+        [change_id],
+        attempt,
+        f"Idea status change {change_id}",
+        lambda: _status_changed(change_id),
+    )
 
-        def hook() -> list[Any]:
-            nonlocal made
-            found = notify(
+
+def _status_changed(change_id: int) -> list[Once]:
+    change = (
+        StatusChange.objects.select_related("idea", "idea__community", "by")
+        .filter(pk=change_id)
+        .first()
+    )
+    if change is None:
+        return []
+    idea = change.idea
+    return [
+        Once(
+            f"ideas.status_changed:{change_id}",
+            lambda: notify(
                 type_key="idea_status_changed",
                 recipients=followers_of(idea),
                 actor=change.by,
@@ -191,55 +201,50 @@ def notify_status_changed(change_id: int, attempt: int = 1) -> int:
                     "reason": change.reason[:300],
                     "idea": idea.pk,
                 },
-            )
-            made = len(found)
-            return found
-
-        notify_once(f"ideas.status_changed:{change_id}", hook)
-        return made
-    except Exception:
-        retry(notify_status_changed, [change_id], attempt, f"Idea status change {change_id}")
-        return 0
+            ),
+        )
+    ]
 
 
 @task()
 def notify_experiment_closed(experiment_id: int, attempt: int = 1) -> int:
     """Tell the team and, for an experiment from an idea, its followers: the result."""
-    try:
-        experiment = (
-            Experiment.objects.select_related("idea", "community", "owner")
-            .filter(pk=experiment_id)
-            .first()
+    return notify_or_retry(
+        notify_experiment_closed,
+        [experiment_id],
+        attempt,
+        f"Experiment {experiment_id}",
+        lambda: _experiment_closed(experiment_id),
+    )
+
+
+def _experiment_closed(experiment_id: int) -> list[Once]:
+    experiment = (
+        Experiment.objects.select_related("idea", "community", "owner")
+        .filter(pk=experiment_id)
+        .first()
+    )
+    if experiment is None or experiment.status != Experiment.Status.CLOSED:
+        return []
+
+    def hook() -> list[Notification]:
+        people = {p.pk: p for p in experiment.team.filter(is_active=True)}
+        if experiment.idea is not None:
+            people |= {p.pk: p for p in followers_of(experiment.idea)}
+        return notify(
+            type_key="experiment_closed",
+            recipients=list(people.values()),
+            actor=experiment.owner,
+            community=experiment.community,
+            target=experiment,
+            data={
+                "title": experiment.title[:200],
+                "result": experiment.result,
+                "experiment": experiment.pk,
+            },
         )
-        if experiment is None or experiment.status != Experiment.Status.CLOSED:
-            return 0
-        made = 0
 
-        def hook() -> list[Any]:
-            nonlocal made
-            people = {p.pk: p for p in experiment.team.filter(is_active=True)}
-            if experiment.idea is not None:
-                people |= {p.pk: p for p in followers_of(experiment.idea)}
-            found = notify(
-                type_key="experiment_closed",
-                recipients=list(people.values()),
-                actor=experiment.owner,
-                community=experiment.community,
-                target=experiment,
-                data={
-                    "title": experiment.title[:200],
-                    "result": experiment.result,
-                    "experiment": experiment.pk,
-                },
-            )
-            made = len(found)
-            return found
-
-        notify_once(f"ideas.experiment_closed:{experiment_id}", hook)
-        return made
-    except Exception:
-        retry(notify_experiment_closed, [experiment_id], attempt, f"Experiment {experiment_id}")
-        return 0
+    return [Once(f"ideas.experiment_closed:{experiment_id}", hook)]
 
 
 @task()

@@ -8,15 +8,16 @@ hanse/posts/tasks.py, chat's and events' in theirs); what communities announce
 through :func:`notify_once` and queue the delivery (hanse/notifications/delivery.py). Each
 runs inside one transaction together with a ledger row whose key names the event
 (hanse/jobs/once.py), so running a task twice (a retry, a worker killed half-way and
-recovered) creates nothing twice.
+recovered) creates nothing twice. Every app's ``notify_*`` task has that one shape, so its
+body is :func:`notify_or_retry`: the task names what it loads and which events it tells.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import transaction
 from django_tasks import task
@@ -33,6 +34,8 @@ from hanse.notifications.models import (
 from hanse.people.models import User
 
 if TYPE_CHECKING:
+    from django_tasks.base import Task
+
     from hanse.core.signals import CommunityEvent, MembershipEnded
 
 logger = logging.getLogger(__name__)
@@ -52,6 +55,43 @@ def notify_once(key: str, hook: Callable[[], list[Notification]]) -> bool:
     return True
 
 
+class Once(NamedTuple):
+    """One event a task tells about: the ledger key that names it, and the hook that writes
+    its notifications (run at most once per key)."""
+
+    key: str
+    hook: Callable[[], list[Notification]]
+
+
+def notify_or_retry(
+    task_obj: Task[Any, Any],
+    args: Sequence[Any],
+    attempt: int,
+    what: str,
+    events: Callable[[], Iterable[Once]],
+) -> int:
+    """The body of a ``notify_*`` task. ``events`` loads the objects and names the events to
+    tell (none when the objects are gone; a generator may load more between events); each
+    is told through :func:`notify_once`. Any failure, loading included, queues the task
+    again with ``args`` (hanse.jobs.retry.retry; ``what`` names it in the log) and returns 0.
+    Returns how many notifications this run made: 0 for events told before."""
+    try:
+        made = 0
+        for event in events():
+
+            def counted(hook: Callable[[], list[Notification]] = event.hook) -> list[Notification]:
+                nonlocal made
+                found = hook()
+                made += len(found)
+                return found
+
+            notify_once(event.key, counted)
+        return made
+    except Exception:
+        _retry(task_obj, args, attempt, what)
+        return 0
+
+
 COMMUNITY_EVENTS = (
     "join_request_created",
     "join_request_decided",
@@ -60,7 +100,7 @@ COMMUNITY_EVENTS = (
 )
 
 
-def _community_event(kind: str, object_id: int, actor_id: int | None, event_key: str) -> None:
+def _community_event(kind: str, object_id: int, actor_id: int | None, event_key: str) -> list[Once]:
     if kind in ("join_request_created", "join_request_decided"):
         request = (
             JoinRequest.objects.select_related("community", "user", "decided_by")
@@ -68,37 +108,39 @@ def _community_event(kind: str, object_id: int, actor_id: int | None, event_key:
             .first()
         )
         if request is None:
-            return
+            return []
         if kind == "join_request_created":
             if request.status != JoinRequest.Status.PENDING:
-                return  # settled (or withdrawn) before the moderators were told
-            notify_once(f"{kind}:{object_id}", lambda: services.on_join_request_created(request))
-        else:
-            notify_once(
+                return []  # settled (or withdrawn) before the moderators were told
+            return [Once(f"{kind}:{object_id}", lambda: services.on_join_request_created(request))]
+        return [
+            Once(
                 f"{kind}:{object_id}:{request.status}",
                 lambda: services.on_join_request_decided(request),
             )
-    elif kind == "invitation_created":
+        ]
+    if kind == "invitation_created":
         invitation = (
             Invitation.objects.select_related("community", "invitee", "invited_by")
             .filter(pk=object_id)
             .first()
         )
         if invitation is None or invitation.status != Invitation.Status.PENDING:
-            return
-        notify_once(f"{kind}:{object_id}", lambda: services.on_invitation_created(invitation))
-    elif kind == "role_changed":
+            return []
+        return [Once(f"{kind}:{object_id}", lambda: services.on_invitation_created(invitation))]
+    if kind == "role_changed":
         membership = (
             Membership.objects.select_related("community", "user").filter(pk=object_id).first()
         )
         by = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
         if membership is None or by is None:
-            return
-        notify_once(
-            f"{kind}:{object_id}:{event_key}", lambda: services.on_role_changed(membership, by)
-        )
-    else:
-        raise ValueError(f"Unknown community event {kind!r}.")
+            return []
+        return [
+            Once(
+                f"{kind}:{object_id}:{event_key}", lambda: services.on_role_changed(membership, by)
+            )
+        ]
+    raise ValueError(f"Unknown community event {kind!r}.")
 
 
 @task(queue_name=queues.LIVE)
@@ -110,15 +152,13 @@ def notify_community_event(
     attempt: int = 1,
 ) -> None:
     """Join requests (to moderators), decisions, invitations and role changes."""
-    try:
-        _community_event(kind, object_id, actor_id, event_key)
-    except Exception:
-        _retry(
-            notify_community_event,
-            [kind, object_id, actor_id, event_key],
-            attempt,
-            f"Notifying {kind} {object_id}",
-        )
+    notify_or_retry(
+        notify_community_event,
+        [kind, object_id, actor_id, event_key],
+        attempt,
+        f"Notifying {kind} {object_id}",
+        lambda: _community_event(kind, object_id, actor_id, event_key),
+    )
 
 
 @task()

@@ -2,13 +2,13 @@
 
 The task's payload is the poll's id and the moment the reminder was asked for, nothing about
 any voter; the ledger row of ``notify_once`` makes a task that runs twice remind nobody twice.
+Each task's body is ``notify_or_retry`` (hanse/notifications/tasks.py), which also retries.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -16,9 +16,8 @@ from django_tasks import task
 
 from hanse.chat.models import ChannelMember
 from hanse.communities.models import Community, Membership
-from hanse.jobs.retry import retry
 from hanse.notifications.services import notify
-from hanse.notifications.tasks import notify_once
+from hanse.notifications.tasks import Once, notify_or_retry
 from hanse.participation.models import (
     Poll,
     PollVoter,
@@ -58,19 +57,27 @@ def _non_voters(poll: Poll) -> list[User]:
 @task()
 def remind_non_voters(poll_id: int, stamp: str, attempt: int = 1) -> int:
     """Remind everyone who may vote in the poll and has not; returns how many were told."""
-    try:
-        poll = (
-            Poll.objects.select_related("post", "post__community", "message", "message__author")
-            .filter(pk=poll_id)
-            .first()
-        )
-        if poll is None or poll.is_closed():
-            return 0
-        made = 0
+    return notify_or_retry(
+        remind_non_voters,
+        [poll_id, stamp],
+        attempt,
+        f"Reminding voters of poll {poll_id}",
+        lambda: _poll_reminder(poll_id, stamp),
+    )
 
-        def hook() -> list[Any]:
-            nonlocal made
-            found = notify(
+
+def _poll_reminder(poll_id: int, stamp: str) -> list[Once]:
+    poll = (
+        Poll.objects.select_related("post", "post__community", "message", "message__author")
+        .filter(pk=poll_id)
+        .first()
+    )
+    if poll is None or poll.is_closed():
+        return []
+    return [
+        Once(
+            f"participation.poll_reminder:{poll_id}:{stamp}",
+            lambda: notify(
                 type_key="poll_reminder",
                 recipients=_non_voters(poll),
                 actor=poll.home.author,
@@ -81,87 +88,80 @@ def remind_non_voters(poll_id: int, stamp: str, attempt: int = 1) -> int:
                     "post": poll.post_id,
                     "url": poll.get_absolute_url(),
                 },
-            )
-            made = len(found)
-            return found
-
-        notify_once(f"participation.poll_reminder:{poll_id}:{stamp}", hook)
-        return made
-    except Exception:
-        retry(remind_non_voters, [poll_id, stamp], attempt, f"Reminding voters of poll {poll_id}")
-        return 0
+            ),
+        )
+    ]
 
 
 @task()
 def notify_answer_accepted(question_id: int, answer_id: int, attempt: int = 1) -> int:
     """Tell the answer's author that their answer was accepted."""
-    try:
-        question = (
-            Question.objects.select_related("post", "community", "accepted_by")
-            .filter(pk=question_id)
-            .first()
-        )
-        answer = Comment.objects.select_related("author").filter(pk=answer_id).first()
-        if question is None or answer is None or question.accepted_answer_id != answer.pk:
-            return 0
-        made = 0
+    return notify_or_retry(
+        notify_answer_accepted,
+        [question_id, answer_id],
+        attempt,
+        f"Notifying accepted answer {answer_id}",
+        lambda: _answer_accepted(question_id, answer_id),
+    )
 
-        def hook() -> list[Any]:
-            nonlocal made
-            found = notify(
+
+def _answer_accepted(question_id: int, answer_id: int) -> list[Once]:
+    question = (
+        Question.objects.select_related("post", "community", "accepted_by")
+        .filter(pk=question_id)
+        .first()
+    )
+    answer = Comment.objects.select_related("author").filter(pk=answer_id).first()
+    if question is None or answer is None or question.accepted_answer_id != answer.pk:
+        return []
+    return [
+        Once(
+            f"participation.answer_accepted:{question_id}:{answer_id}",
+            lambda: notify(
                 type_key="answer_accepted",
                 recipients=[answer.author],
                 actor=question.accepted_by,
                 comment=answer,
                 community=question.community,
                 data={"question": question.post.body[:200], "post": question.post_id},
-            )
-            made = len(found)
-            return found
-
-        notify_once(f"participation.answer_accepted:{question_id}:{answer_id}", hook)
-        return made
-    except Exception:
-        retry(
-            notify_answer_accepted,
-            [question_id, answer_id],
-            attempt,
-            f"Notifying accepted answer {answer_id}",
+            ),
         )
-        return 0
+    ]
 
 
 @task()
 def notify_praise(praise_id: int, attempt: int = 1) -> int:
     """Tell the person thanked."""
-    try:
-        praise = (
-            Praise.objects.select_related("post", "author", "recipient", "value")
-            .filter(pk=praise_id)
-            .first()
-        )
-        if praise is None:
-            return 0
-        made = 0
+    return notify_or_retry(
+        notify_praise,
+        [praise_id],
+        attempt,
+        f"Notifying praise {praise_id}",
+        lambda: _praise(praise_id),
+    )
 
-        def hook() -> list[Any]:
-            nonlocal made
-            found = notify(
+
+def _praise(praise_id: int) -> list[Once]:
+    praise = (
+        Praise.objects.select_related("post", "author", "recipient", "value")
+        .filter(pk=praise_id)
+        .first()
+    )
+    if praise is None:
+        return []
+    return [
+        Once(
+            f"participation.praise:{praise_id}",
+            lambda: notify(
                 type_key="praise_received",
                 recipients=[praise.recipient],
                 actor=praise.author,
                 post=praise.post,
                 community=praise.post.community,
                 data={"value": praise.value.name},
-            )
-            made = len(found)
-            return found
-
-        notify_once(f"participation.praise:{praise_id}", hook)
-        return made
-    except Exception:
-        retry(notify_praise, [praise_id], attempt, f"Notifying praise {praise_id}")
-        return 0
+            ),
+        )
+    ]
 
 
 def townhall_answer_recipients(question: TownHallQuestion) -> list[User]:
@@ -191,19 +191,28 @@ def townhall_answer_recipients(question: TownHallQuestion) -> list[User]:
 def notify_townhall_answered(question_id: int, attempt: int = 1) -> int:
     """Tell the named asker(s) and the upvoters that a question was answered. The payload is
     the question's id only."""
-    try:
-        question = (
-            TownHallQuestion.objects.select_related("townhall", "answered_by")
-            .filter(pk=question_id, status=TownHallQuestion.Status.ANSWERED)
-            .first()
-        )
-        if question is None:
-            return 0
-        made = 0
+    return notify_or_retry(
+        notify_townhall_answered,
+        [question_id],
+        attempt,
+        f"Notifying answered town-hall question {question_id}",
+        lambda: _townhall_answered(question_id),
+    )
 
-        def hook() -> list[Any]:
-            nonlocal made
-            found = notify(
+
+def _townhall_answered(question_id: int) -> list[Once]:
+    question = (
+        TownHallQuestion.objects.select_related("townhall", "answered_by")
+        .filter(pk=question_id, status=TownHallQuestion.Status.ANSWERED)
+        .first()
+    )
+    if question is None:
+        return []
+    stamp = question.answered_at.isoformat() if question.answered_at else ""
+    return [
+        Once(
+            f"participation.townhall_answered:{question_id}:{stamp}",
+            lambda: notify(
                 type_key="townhall_answered",
                 recipients=townhall_answer_recipients(question),
                 actor=question.answered_by,
@@ -213,21 +222,9 @@ def notify_townhall_answered(question_id: int, attempt: int = 1) -> int:
                     "townhall": question.townhall_id,
                     "title": question.townhall.title[:200],
                 },
-            )
-            made = len(found)
-            return found
-
-        stamp = question.answered_at.isoformat() if question.answered_at else ""
-        notify_once(f"participation.townhall_answered:{question_id}:{stamp}", hook)
-        return made
-    except Exception:
-        retry(
-            notify_townhall_answered,
-            [question_id],
-            attempt,
-            f"Notifying answered town-hall question {question_id}",
+            ),
         )
-        return 0
+    ]
 
 
 # --- the weekly "questions waiting in your communities" ---------------------------------

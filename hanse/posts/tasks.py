@@ -1,6 +1,7 @@
 """Background work of the stream (django-tasks): a new post's side effects, link previews,
 image thumbnails, and the notifications of posts, comments, reactions and announcements (the
-hooks that pick the recipients are in hanse/posts/notifications.py)."""
+hooks that pick the recipients are in hanse/posts/notifications.py; each notification task's
+body is ``notify_or_retry``, hanse/notifications/tasks.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,7 @@ from django_tasks import task
 from hanse.core import uploads
 from hanse.jobs import once, queues
 from hanse.jobs.outbox import enqueue_on_commit
-from hanse.jobs.retry import retry as _retry
-from hanse.notifications.tasks import notify_once
+from hanse.notifications.tasks import Once, notify_or_retry
 from hanse.posts import notifications
 from hanse.posts.linkpreview import fetch_preview, previews_enabled
 from hanse.posts.models import Announcement, Comment, LinkPreview, Post, Reaction
@@ -123,83 +123,104 @@ def announce_post_created(post_id: int) -> None:
 @task(queue_name=queues.LIVE)
 def notify_post_created(post_id: int, attempt: int = 1) -> None:
     """Mentions in a new post and "all posts" followers of its community."""
-    try:
-        post = Post.objects.select_related("author", "community").filter(pk=post_id).first()
-        if post is None:
-            return
-        notify_once(f"post_created:{post_id}", lambda: notifications.on_post_created(post))
-    except Exception:
-        _retry(notify_post_created, [post_id], attempt, f"Notifying about post {post_id}")
+    notify_or_retry(
+        notify_post_created,
+        [post_id],
+        attempt,
+        f"Notifying about post {post_id}",
+        lambda: _post_created(post_id),
+    )
+
+
+def _post_created(post_id: int) -> list[Once]:
+    post = Post.objects.select_related("author", "community").filter(pk=post_id).first()
+    if post is None:
+        return []
+    return [Once(f"post_created:{post_id}", lambda: notifications.on_post_created(post))]
 
 
 @task(queue_name=queues.LIVE)
 def notify_comment_created(comment_id: int, attempt: int = 1) -> None:
     """Mentions in a comment, and the authors of the post and of the comment replied to."""
-    try:
-        comment = (
-            Comment.objects.select_related(
-                "author", "post", "post__author", "post__community", "parent", "parent__author"
-            )
-            .filter(pk=comment_id)
-            .first()
+    notify_or_retry(
+        notify_comment_created,
+        [comment_id],
+        attempt,
+        f"Notifying about comment {comment_id}",
+        lambda: _comment_created(comment_id),
+    )
+
+
+def _comment_created(comment_id: int) -> list[Once]:
+    comment = (
+        Comment.objects.select_related(
+            "author", "post", "post__author", "post__community", "parent", "parent__author"
         )
-        if comment is None:
-            return
-        notify_once(
-            f"comment_created:{comment_id}", lambda: notifications.on_comment_created(comment)
-        )
-    except Exception:
-        _retry(
-            notify_comment_created, [comment_id], attempt, f"Notifying about comment {comment_id}"
-        )
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None:
+        return []
+    return [
+        Once(f"comment_created:{comment_id}", lambda: notifications.on_comment_created(comment))
+    ]
 
 
 @task(queue_name=queues.LIVE)
 def notify_reaction_added(reaction_id: int, attempt: int = 1) -> None:
     """The author of the post or comment reacted to (grouped)."""
-    try:
-        reaction = (
-            Reaction.objects.select_related(
-                "user", "post", "post__author", "comment", "comment__author", "comment__post"
-            )
-            .filter(pk=reaction_id)
-            .first()
+    notify_or_retry(
+        notify_reaction_added,
+        [reaction_id],
+        attempt,
+        f"Notifying reaction {reaction_id}",
+        lambda: _reaction_added(reaction_id),
+    )
+
+
+def _reaction_added(reaction_id: int) -> list[Once]:
+    reaction = (
+        Reaction.objects.select_related(
+            "user", "post", "post__author", "comment", "comment__author", "comment__post"
         )
-        if reaction is None:
-            return
-        notify_once(
-            f"reaction_added:{reaction_id}", lambda: notifications.on_reaction_added(reaction)
-        )
-    except Exception:
-        _retry(notify_reaction_added, [reaction_id], attempt, f"Notifying reaction {reaction_id}")
+        .filter(pk=reaction_id)
+        .first()
+    )
+    if reaction is None:
+        return []
+    return [
+        Once(f"reaction_added:{reaction_id}", lambda: notifications.on_reaction_added(reaction))
+    ]
 
 
 @task(queue_name=queues.LIVE)
 def notify_announcement_published(announcement_id: int, attempt: int = 1) -> None:
     """Ask the audience of a must-read announcement to read it, once it is published."""
-    try:
-        announcement = (
-            Announcement.objects.select_related("author").filter(pk=announcement_id).first()
-        )
-        if (
-            announcement is None
-            or announcement.is_draft
-            or not announcement.must_read
-            or announcement.publish_at > timezone.now()
-        ):
-            # Scheduled ones are picked up by check_scheduled_announcements when due.
-            return
-        notify_once(
+    notify_or_retry(
+        notify_announcement_published,
+        [announcement_id],
+        attempt,
+        f"Notifying about announcement {announcement_id}",
+        lambda: _announcement_published(announcement_id),
+    )
+
+
+def _announcement_published(announcement_id: int) -> list[Once]:
+    announcement = Announcement.objects.select_related("author").filter(pk=announcement_id).first()
+    if (
+        announcement is None
+        or announcement.is_draft
+        or not announcement.must_read
+        or announcement.publish_at > timezone.now()
+    ):
+        # Scheduled ones are picked up by check_scheduled_announcements when due.
+        return []
+    return [
+        Once(
             f"announcement_published:{announcement_id}",
             lambda: notifications.on_announcement_published(announcement),
         )
-    except Exception:
-        _retry(
-            notify_announcement_published,
-            [announcement_id],
-            attempt,
-            f"Notifying about announcement {announcement_id}",
-        )
+    ]
 
 
 @task()

@@ -1,7 +1,8 @@
 """Background work of the wiki: telling watchers about a change, and review reminders.
 
 Both write their notifications in one transaction with a ledger row (hanse/jobs/once.py), so
-a task that runs twice tells nobody twice.
+a task that runs twice tells nobody twice; the change's task body is ``notify_or_retry``
+(hanse/notifications/tasks.py), which also retries.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from hanse.jobs import once
-from hanse.jobs.retry import retry
 from hanse.notifications.delivery import queue_delivery_on_commit
 from hanse.notifications.services import notify
+from hanse.notifications.tasks import Once, notify_or_retry
 from hanse.people.models import User
 from hanse.wiki.models import DEFAULT_REVIEW_DAYS, Page, PageWatch, Revision
 from hanse.wiki.rules import review_recipients_q
@@ -30,41 +31,43 @@ REVIEW_BATCH = 200
 def notify_page_changed(page_id: int, revision_id: int, attempt: int = 1) -> int:
     """Tell the page's watchers (not the author of the change) that it changed; collapsed
     per page while unread. Returns how many notifications were made or updated."""
-    try:
-        return _notify_page_changed(page_id, revision_id)
-    except Exception:
-        retry(notify_page_changed, [page_id, revision_id], attempt, f"Wiki change {revision_id}")
-        return 0
+    return notify_or_retry(
+        notify_page_changed,
+        [page_id, revision_id],
+        attempt,
+        f"Wiki change {revision_id}",
+        lambda: _page_changed(page_id, revision_id),
+    )
 
 
-def _notify_page_changed(page_id: int, revision_id: int) -> int:
+def _page_changed(page_id: int, revision_id: int) -> list[Once]:
     revision = (
         Revision.objects.select_related("page__community", "author")
         .filter(pk=revision_id, page_id=page_id)
         .first()
     )
     if revision is None:
-        return 0
+        return []
     page = revision.page
     watchers = User.objects.filter(
         pk__in=PageWatch.objects.filter(page=page).values("user_id"), is_active=True
     )
     if revision.author_id is not None:
         watchers = watchers.exclude(pk=revision.author_id)
-    with transaction.atomic():
-        if not once.claim(f"wiki-changed:{revision_id}"):
-            return 0
-        made = notify(
-            type_key="wiki_page_changed",
-            recipients=list(watchers),
-            actor=revision.author,
-            community=page.community,
-            target=page,
-            group_key=f"wiki-page:{page.pk}",
-            data={"title": page.title, "note": revision.note},
+    return [
+        Once(
+            f"wiki-changed:{revision_id}",
+            lambda: notify(
+                type_key="wiki_page_changed",
+                recipients=list(watchers),
+                actor=revision.author,
+                community=page.community,
+                target=page,
+                group_key=f"wiki-page:{page.pk}",
+                data={"title": page.title, "note": revision.note},
+            ),
         )
-        queue_delivery_on_commit([n.pk for n in made])
-    return len(made)
+    ]
 
 
 def due_pages(now: datetime | None = None) -> list[Page]:

@@ -10,7 +10,10 @@ import pytest
 from django.utils import timezone
 from django_tasks import default_task_backend
 
+from hanse.communities.models import Community
 from hanse.core import retention_runs
+from hanse.ideas import tasks as idea_tasks
+from hanse.ideas.services import idea_create
 from hanse.jobs.models import DeliveredEvent
 from hanse.notifications import delivery, services, tasks
 from hanse.notifications.models import Notification
@@ -71,6 +74,46 @@ def test_failing_task_is_retried_with_backoff_and_rolled_back(
     with pytest.raises(RuntimeError):
         post_tasks.notify_post_created.call(post.pk, attempt=delivery.MAX_ATTEMPTS)
     assert len(default_task_backend.results) == 1  # type: ignore[attr-defined]
+
+
+def test_a_task_of_several_events_resumes_after_the_one_that_failed(
+    make_user: Callable[..., User],
+    make_community: Callable[..., Community],
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+) -> None:
+    """notify_or_retry: an event told before a later one failed stays told (its own ledger
+    row); the retry, with the same arguments, tells the rest; a third run tells nobody."""
+    settings.TASKS = DUMMY_TASKS
+    author, eva, finn = make_user("autorin"), make_user("eva"), make_user("finn")
+    community = make_community(owner=author, members=(eva, finn))
+    idea = idea_create(
+        author=author, community=community, title="T", description="D", coauthors=[eva, finn]
+    )
+    default_task_backend.clear()  # type: ignore[attr-defined]
+    real = idea_tasks.notify
+
+    def flaky(**kwargs: Any) -> list[Notification]:
+        if kwargs["recipients"] == [finn]:
+            raise RuntimeError("database went away")
+        return real(**kwargs)
+
+    def told() -> set[int]:
+        asked = Notification.objects.filter(type="idea_coauthor_added")
+        return set(asked.values_list("recipient_id", flat=True))
+
+    monkeypatch.setattr(idea_tasks, "notify", flaky)
+    args = [idea.pk, [eva.pk, finn.pk], author.pk]
+    assert idea_tasks.notify_coauthors_added.call(*args) == 0
+    assert told() == {eva.pk}
+    [retry] = default_task_backend.results  # type: ignore[attr-defined]
+    assert retry.task.name == "notify_coauthors_added"
+    assert (retry.args, retry.kwargs) == (args, {"attempt": 2})
+    monkeypatch.undo()
+    assert idea_tasks.notify_coauthors_added.call(*retry.args, **retry.kwargs) == 1
+    assert told() == {eva.pk, finn.pk}
+    assert idea_tasks.notify_coauthors_added.call(*args) == 0
+    assert Notification.objects.filter(type="idea_coauthor_added").count() == 2
 
 
 def test_backoff_doubles() -> None:
