@@ -271,16 +271,16 @@ def test_merge_page_without_budget_trouble_says_the_plain_message(
     assert not Notification.objects.filter(type=NOT_CARRIED).exists()
 
 
-# Merge API: 200 for a reviewer, 400 merge_refused for a member who may see both ideas,
-# 404 for an outsider of a private community, 401 anonymous. Here an open community: the
-# outsider sees the ideas and is refused like a member.
-MERGE_API = {"anonymous": 401, "outsider": 400, "member": 400, "moderator": 200, "owner": 200}
+# Merge API with a vote budget at play: what the answer says (counts, message), and that a
+# refused merge moves and tells nothing. Who may merge, for every actor and kind of community
+# (and unknown and invisible alike), is in test_permission_table.py (test_merge).
+MERGE_API = {"member": 400, "moderator": 200, "owner": 200}
 
 
 @pytest.mark.parametrize("actor", list(MERGE_API))
 def test_merge_api(actor, budgeted, client_for, django_capture_on_commit_callbacks):
     """The API's answer carries the counts and the same message; refused: nothing moved."""
-    person = None if actor == "anonymous" else budgeted[actor]
+    person = budgeted[actor]
     dup, target = budgeted["dup"], budgeted["target"]
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(person).post(
@@ -290,8 +290,7 @@ def test_merge_api(actor, budgeted, client_for, django_capture_on_commit_callbac
         )
     assert response.status_code == MERGE_API[actor], response.content
     if MERGE_API[actor] != 200:
-        if MERGE_API[actor] == 400:
-            assert response.json()["code"] == "merge_refused"
+        assert response.json()["code"] == "merge_refused"
         assert IdeaSupport.objects.filter(idea=dup).count() == 3
         assert not Notification.objects.filter(type=NOT_CARRIED).exists()
         return
@@ -299,20 +298,6 @@ def test_merge_api(actor, budgeted, client_for, django_capture_on_commit_callbac
     assert body["idea"]["id"] == target.pk
     assert (body["carried"], body["not_carried"]) == (1, 2)
     assert body["message"].startswith("The ideas are merged. 2 supporters could not be carried")
-
-
-def test_merge_api_hides_what_one_cannot_see(world, client_for):
-    """An outsider of a private community: 404, the same as an idea that does not exist."""
-    other = idea_create(
-        author=world["people"]["member"], community=world["community"], title="B", description="B"
-    )
-    response = client_for(world["people"]["outsider"]).post(
-        f"/api/v1/ideas/{other.pk}/merge",
-        {"into": world["idea"].pk},
-        content_type="application/json",
-    )
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
 
 
 def test_those_not_carried_are_told(budgeted, django_capture_on_commit_callbacks):

@@ -15,7 +15,8 @@ from django.urls import reverse
 from hanse.communities import services as community_services
 from hanse.communities.models import Community, Membership
 from hanse.ideas.models import Experiment, Idea, IdeaComment, IdeaSupport, StatusChange
-from hanse.ideas.services import experiment_create, idea_create
+from hanse.ideas.services import experiment_create, idea_create, idea_support
+from hanse.moderation.services import content_hide
 from hanse.people.models import User
 from hanse.search.index import index_objects
 from hanse.search.selectors import SearchQuery, search
@@ -350,3 +351,99 @@ def test_experiment_edit_and_share(actor, world, client_for):
     shared = Experiment.objects.get(pk=world.experiment.pk).story_post_id is not None
     assert shared == expect(SHARES, actor, world.kind)
     assert Post.objects.filter(community=world.community).exists() == shared
+
+
+# Merging a duplicate into world.idea, on the page (ideas:merge) and through
+# POST /api/v1/ideas/{id}/merge: reviewers of both ideas merge (200); one who sees both and
+# may not merge is refused (400 merge_refused); one who may not see the duplicate or the idea
+# it would join gets 404, the same answer as for an unknown id; anonymous gets 401.
+MERGES = {
+    "anonymous": [401] * 3,
+    "outsider": [400, 404, 404],
+    "member": [400] * 3,
+    "moderator": [200] * 3,
+    "owner": [200] * 3,
+    "admin": [200] * 3,
+}
+# The duplicate became invisible: a moderator hid it (hanse/core/moderation.py). The
+# outsider and the member no longer see it (404 as unknown; its author, not in the table,
+# still would); the community's moderators, its owner and administrators still do, and may
+# merge it.
+MERGES_HIDDEN = {**MERGES, "outsider": [404] * 3, "member": [404] * 3}
+# Into an idea of a secret community none of them belongs to: 404 as unknown, except for the
+# administrator, who sees it and is refused (the ideas are not in the same place).
+MERGES_ELSEWHERE = {
+    "anonymous": [401] * 3,
+    **{actor: [404] * 3 for actor in ("outsider", "member", "moderator", "owner")},
+    "admin": [400] * 3,
+}
+MERGE_CASES = {"visible": MERGES, "hidden": MERGES_HIDDEN, "elsewhere": MERGES_ELSEWHERE}
+UNKNOWN_IDEA = 987_654_321
+
+
+def _merge(client: Any, surface: str, duplicate_id: int, into_id: int) -> Any:
+    if surface == "api":
+        return client.post(
+            f"/api/v1/ideas/{duplicate_id}/merge",
+            {"into": into_id},
+            content_type="application/json",
+        )
+    return client.post(reverse("ideas:merge", args=[duplicate_id]), {"into": into_id})
+
+
+@pytest.mark.parametrize("surface", ["api", "page"])
+@pytest.mark.parametrize("case", list(MERGE_CASES))
+@pytest.mark.parametrize("actor", ACTORS)
+def test_merge(actor, case, surface, world, client_for):
+    """Merging a duplicate, on the page and in the API; the duplicate made invisible and an
+    idea elsewhere answer exactly as unknown ids do; a refused merge moves nothing."""
+    duplicate = idea_create(
+        author=world.author,
+        community=world.community,
+        title="Doppelte Idee",
+        description="Noch einmal",
+    )
+    idea_support(idea=duplicate, user=world.people["owner"])
+    into = world.idea
+    if case == "hidden":
+        content_hide(
+            by=world.people["moderator"], kind="idea", object_id=duplicate.pk, reason="Doppelt"
+        )
+    elif case == "elsewhere":
+        stranger = _person(f"istranger_{world.kind}")
+        secret = community_services.community_create(
+            by=stranger, name=f"Geheimclub {world.kind}", kind="secret", description="Test"
+        )
+        into = idea_create(author=stranger, community=secret, title="Fremd", description="D")
+    client = client_for(world.people[actor])
+    expected = expect(MERGE_CASES[case], actor, world.kind)
+
+    response = _merge(client, surface, duplicate.pk, into.pk)
+    if surface == "api":
+        assert response.status_code == expected, response.content
+        if expected == 400:
+            assert response.json()["code"] == "merge_refused"
+        if expected == 404:
+            assert response.json()["code"] == "not_found"
+    elif expected == 401:
+        assert _is_login(response)
+    elif expected == 404:
+        assert response.status_code == 404
+    else:
+        # Merged or refused, the page goes back to an idea (refused: with the reason).
+        assert response.status_code == 302
+    merged = Idea.objects.get(pk=duplicate.pk).merged_into_id
+    assert merged == (into.pk if expected == 200 else None)
+    kept = IdeaSupport.objects.filter(idea=duplicate).exists()
+    assert kept == (expected != 200)
+    if expected in (401, 404):
+        # Unknown and invisible answer the same: an unknown id in place of the one not seen
+        # (the idea elsewhere; else the duplicate).
+        if case == "elsewhere":
+            other = _merge(client, surface, duplicate.pk, UNKNOWN_IDEA)
+        else:
+            other = _merge(client, surface, UNKNOWN_IDEA, into.pk)
+        if surface == "page" and expected == 401:
+            assert _is_login(other)  # the login page, to come back to the URL asked for
+        else:
+            assert (other.status_code, other.content) == (response.status_code, response.content)
