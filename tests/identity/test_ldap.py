@@ -148,6 +148,10 @@ def test_an_unreachable_directory_refuses_politely_and_local_accounts_work(
         "directory sign-in failed: the directory cannot be reached at ldap://127.0.0.1:9 "
         "(Can't contact LDAP server"
     )
+    german = Client(HTTP_ACCEPT_LANGUAGE="de").post(
+        "/accounts/login/", {"login": "amueller", "password": server.PASSWORD}
+    )
+    assert "Das Verzeichnis war nicht erreichbar" in german.content.decode()
     _, response = _login("owner", PASSWORD)
     assert response.status_code == 302
 
