@@ -663,13 +663,21 @@ LDAP_ATTRIBUTES = env_list(
     "first_name=givenName,last_name=sn,email=mail,job_title=title,phone=telephoneNumber,"
     "mobile=mobile,unit=departmentNumber,manager=manager",
 )
+# Groups list their members' DNs in this attribute: member (groupOfNames, Active Directory)
+# or uniqueMember (groupOfUniqueNames).
 LDAP_GROUP_MEMBER_ATTRIBUTE = env_str("LDAP_GROUP_MEMBER_ATTRIBUTE", "member")
-# How many levels of groups inside a mapped group the sync follows (0: direct members only);
-# cycles are cut (hanse/identity/ldap/directory.py).
+# Where groups are (empty: the dc= part of LDAP_USER_SEARCH_BASE, the whole domain). The
+# sign-in finds a person's groups by searching here; the sync follows only groups here.
+LDAP_GROUP_SEARCH_BASE = env_str("LDAP_GROUP_SEARCH_BASE")
+# How many levels of groups inside a mapped group count (0: direct members only), at sign-in
+# and in the sync alike; cycles are cut (hanse/identity/ldap/directory.py).
 LDAP_GROUP_NESTING_DEPTH = env_int("LDAP_GROUP_NESTING_DEPTH", 5)
 LDAP_START_TLS = env_bool("LDAP_START_TLS")
 LDAP_TLS_CA_FILE = env_str("LDAP_TLS_CA_FILE")
 LDAP_TLS_REQUIRE_CERT = env_bool("LDAP_TLS_REQUIRE_CERT", True)
+# Production refuses to start with a directory connection that sends passwords in the clear
+# (ldap:// without LDAP_START_TLS) or does not check the certificate, unless this is on.
+LDAP_ALLOW_INSECURE = env_bool("LDAP_ALLOW_INSECURE")
 LDAP_TIMEOUT = env_int("LDAP_TIMEOUT", 10)
 LDAP_SYNC_INTERVAL = env_int("LDAP_SYNC_INTERVAL", 60 * 60)
 # A sync that would deactivate more than this share of the directory's people (and more than
@@ -685,6 +693,32 @@ if LDAP_SERVER_URI:
             "libldap2-dev libsasl2-dev, then make install (docs/operations.md)."
         )
     AUTHENTICATION_BACKENDS.append(LDAP_BACKEND)
+    for _uri in LDAP_SERVER_URI.split():
+        _scheme = _uri.partition("://")[0].lower()
+        if _scheme not in {"ldap", "ldaps", "ldapi"}:
+            raise ImproperlyConfigured(
+                f"LDAP_SERVER_URI: {_uri!r} is not an ldap://, ldaps:// or ldapi:// address."
+            )
+        if _scheme == "ldaps" and LDAP_START_TLS:
+            raise ImproperlyConfigured(
+                f"LDAP_START_TLS is for ldap:// addresses; {_uri} is encrypted from the start "
+                "(turn LDAP_START_TLS off, or use ldap:// with it)."
+            )
+        if HANSE_ENV == "production" and not LDAP_ALLOW_INSECURE:
+            if _scheme == "ldap" and not LDAP_START_TLS:
+                raise ImproperlyConfigured(
+                    f"LDAP_SERVER_URI {_uri} without LDAP_START_TLS would send every directory "
+                    "password in the clear: use ldaps://, or set LDAP_START_TLS=true "
+                    "(LDAP_ALLOW_INSECURE=true accepts it, e.g. for a directory on this host)."
+                )
+            if _scheme != "ldapi" and not LDAP_TLS_REQUIRE_CERT:
+                raise ImproperlyConfigured(
+                    "LDAP_TLS_REQUIRE_CERT=false accepts any certificate, so anyone in between "
+                    "can read directory passwords: set LDAP_TLS_CA_FILE to the directory's CA "
+                    "instead (LDAP_ALLOW_INSECURE=true accepts it)."
+                )
+    if LDAP_TLS_CA_FILE and not os.path.isfile(LDAP_TLS_CA_FILE):
+        raise ImproperlyConfigured(f"LDAP_TLS_CA_FILE: {LDAP_TLS_CA_FILE} is not a file.")
 
 # --- Identity: single sign-on, OpenID Connect and SAML 2.0 (hanse/identity/sso.py) --------
 # docs/operations.md "Single sign-on", docs/security.md "Login and sessions". Identity

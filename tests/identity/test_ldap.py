@@ -1,9 +1,11 @@
 """LDAP / Active Directory against a real OpenLDAP (slapd, started per test with the small
 bank's directory): sign-in with the directory password next to local accounts and MFA, and
-the sync of people, units, managers, roles and communities, with its dry run."""
+the sync of people, units, managers, roles and communities, with its dry run; groups within
+groups, seen alike by the sign-in and the sync; StartTLS and LDAPS with a generated CA."""
 
 from __future__ import annotations
 
+import logging
 from io import StringIO
 from typing import Any
 
@@ -29,6 +31,9 @@ from hanse.people.services import orgunit_create  # noqa: E402
 from tests.conftest import PASSWORD  # noqa: E402
 
 pytestmark = pytest.mark.django_db
+
+# What a person sees when the directory cannot be asked (down, TLS refused).
+UNREACHABLE = "The directory could not be reached, so your directory password could not be checked."
 
 
 @pytest.fixture
@@ -79,6 +84,9 @@ def test_directory_password_signs_in_and_creates_the_account(bank: dict[str, Any
     assert not person.has_usable_password()
     assert DirectoryAccount.objects.get(user=person).dn == server.person_dn("amueller")
     assert AuditEntry.objects.filter(action="auth.login", target_id=str(person.pk)).exists()
+    # Her directory groups: the communications role and the multipliers' community.
+    assert list(person.groups.all()) == [bank["role"]]
+    assert Membership.objects.filter(community=bank["community"], user=person).exists()
 
 
 def test_wrong_password_is_refused_and_creates_nobody(bank: dict[str, Any]) -> None:
@@ -125,14 +133,25 @@ def test_directory_is_off_without_a_server_uri(bank: dict[str, Any], settings: A
 
 
 def test_an_unreachable_directory_refuses_politely_and_local_accounts_work(
-    bank: dict[str, Any], settings: Any
+    bank: dict[str, Any], settings: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     """No 500 when the directory is down: the form says the credentials did not work, and a
     local account still signs in."""
     settings.LDAP_SERVER_URI = "ldap://127.0.0.1:9"
-    _, response = _login("amueller", server.PASSWORD)
+    with caplog.at_level(logging.ERROR, logger="hanse.identity.ldap.backend"):
+        _, response = _login("amueller", server.PASSWORD)
     assert response.status_code == 200
     assert response.context["form"].errors
+    assert UNREACHABLE in response.content.decode()
+    (logged,) = caplog.messages
+    assert logged.startswith(
+        "directory sign-in failed: the directory cannot be reached at ldap://127.0.0.1:9 "
+        "(Can't contact LDAP server"
+    )
+    german = Client(HTTP_ACCEPT_LANGUAGE="de").post(
+        "/accounts/login/", {"login": "amueller", "password": server.PASSWORD}
+    )
+    assert "Das Verzeichnis war nicht erreichbar" in german.content.decode()
     _, response = _login("owner", PASSWORD)
     assert response.status_code == 302
 
@@ -170,7 +189,8 @@ def test_sync_creates_people_units_managers_roles_and_communities(bank: dict[str
     assert names == {"hvoss", "kbrandt", "amueller", "tschulz", "lweber"}  # not jkoch
     assert plan.created == 5
     lena = User.objects.get(username="lweber")
-    # The group mapping places her; her attribute ("Informatik", no such unit) is not needed.
+    # The group mapping places her (through it-administratoren, a group within the mapped
+    # one); her attribute ("Informatik", no such unit) is not needed.
     assert lena.org_unit == bank["it"]
     assert plan.problems == []
     assert not lena.has_usable_password()
@@ -184,7 +204,8 @@ def test_sync_creates_people_units_managers_roles_and_communities(bank: dict[str
             "user__username", flat=True
         )
     )
-    assert members == {"owner", "amueller", "tschulz"}
+    # Tim through connectoren-nord, Lena one group further down.
+    assert members == {"owner", "amueller", "tschulz", "lweber"}
     run = DirectorySyncRun.objects.get()
     assert (run.status, run.created, run.people_seen) == ("ok", 5, 5)
     entry = AuditEntry.objects.get(action="directory.synced")
@@ -316,9 +337,17 @@ def test_an_unreachable_directory_is_a_clear_error_and_a_failed_run(
     bank: dict[str, Any], settings: Any
 ) -> None:
     settings.LDAP_BIND_PASSWORD = "wrong"
-    with pytest.raises(CommandError, match="directory answered"):
+    message = (
+        "The directory sync failed: the directory refused the service account (LDAP_BIND_DN, "
+        "LDAP_BIND_PASSWORD) (Invalid credentials)"
+    )
+    with pytest.raises(CommandError) as failed:
         call_command("ldap_sync", stdout=StringIO())
+    assert str(failed.value) == message
     assert DirectorySyncRun.objects.get().status == "failed"
+    assert DirectorySyncRun.objects.get().report == message.removeprefix(
+        "The directory sync failed: "
+    )
     assert AuditEntry.objects.filter(action="directory.sync_failed").exists()
 
 
@@ -410,8 +439,10 @@ def nested(bank: dict[str, Any], slapd: server.Slapd) -> dict[str, str]:
 
 
 def test_sync_follows_nested_groups_and_cuts_cycles(
-    bank: dict[str, Any], nested: dict[str, str]
+    bank: dict[str, Any], nested: dict[str, str], settings: Any
 ) -> None:
+    """With no depth limit to speak of, only the cycle guard ends the walk."""
+    settings.LDAP_GROUP_NESTING_DEPTH = 1_000_000
     plan = run_sync()
     assert _with_role(bank) == {"amueller", "hvoss", "tschulz"}
     # The cycle back to the mapped group is reported once, and the sync still finished.
@@ -428,15 +459,15 @@ def test_nesting_depth_limits_how_far_groups_are_followed(
     settings.LDAP_GROUP_NESTING_DEPTH = 1
     plan = run_sync()
     assert _with_role(bank) == {"amueller", "hvoss"}
-    assert plan.problems == [
-        f"the group {nested['north']} lies more than 1 levels below {nested['top']} "
-        "(LDAP_GROUP_NESTING_DEPTH); its members are left out"
-    ]
+    assert f"the group {nested['north']} lies more than 1 levels below {nested['top']} " in (
+        "\n".join(plan.problems)
+    )
     # 0: only the group's own members, as before nested groups were followed.
     settings.LDAP_GROUP_NESTING_DEPTH = 0
     plan = run_sync()
     assert _with_role(bank) == {"amueller"}
-    assert plan.problems == []
+    # Lena's unit came through it-administratoren, within it-betrieb: now her attribute counts.
+    assert plan.problems == ["there is no org unit “Informatik”"]
 
 
 def test_leaving_an_inner_group_takes_the_role_away(
@@ -449,6 +480,114 @@ def test_leaving_an_inner_group_takes_the_role_away(
     assert _with_role(bank) == {"amueller", "hvoss"}
 
 
+def test_sign_in_sees_groups_within_groups(bank: dict[str, Any]) -> None:
+    """Tim is in the community's group through connectoren-nord; Lena through
+    connectoren-informatik within it, and in IT's unit through it-administratoren."""
+    _login("tschulz", server.PASSWORD)
+    _login("lweber", server.PASSWORD)
+    tim = User.objects.get(username="tschulz")
+    lena = User.objects.get(username="lweber")
+    members = Membership.objects.filter(community=bank["community"])
+    assert set(members.values_list("user__username", flat=True)) == {"owner", "tschulz", "lweber"}
+    assert (tim.org_unit, lena.org_unit) == (bank["north"], bank["it"])
+    assert list(tim.groups.all()) == list(lena.groups.all()) == []
+
+
+def test_sign_in_stops_at_a_group_cycle(
+    bank: dict[str, Any], nested: dict[str, str], settings: Any
+) -> None:
+    """Tim's group presse-nord lies in presse, in hanse-kommunikation, which lies in presse-nord
+    again: the sign-in finishes and gives him the role once. The depth limit is lifted, so
+    only the cycle guard can end the walk (without it: a million searches)."""
+    settings.LDAP_GROUP_NESTING_DEPTH = 1_000_000
+    client, response = _login("tschulz", server.PASSWORD)
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert _with_role(bank) == {"tschulz"}
+    tim = User.objects.get(username="tschulz")
+    assert AuditEntry.objects.filter(action="roles.group_added", target_id=str(tim.pk)).count() == 1
+
+
+def test_sign_in_takes_the_role_away_after_leaving_an_inner_group(
+    bank: dict[str, Any], nested: dict[str, str], slapd: server.Slapd
+) -> None:
+    _login("tschulz", server.PASSWORD)
+    assert _with_role(bank) == {"tschulz"}
+    slapd.modify(nested["north"], member=[server.person_dn("jkoch")])
+    _, response = _login("tschulz", server.PASSWORD)
+    assert response.status_code == 302
+    assert _with_role(bank) == set()
+    tim = User.objects.get(username="tschulz")
+    assert AuditEntry.objects.filter(action="roles.group_removed", target_id=str(tim.pk)).exists()
+
+
+def _group_state() -> list[Any]:
+    """What directory groups decide: everyone's unit, roles and communities."""
+    units = list(User.objects.order_by("username").values_list("username", "org_unit__name"))
+    roles = sorted(User.groups.through.objects.values_list("user__username", "group__name"))
+    members = sorted(Membership.objects.values_list("user__username", "community__name"))
+    return [units, roles, members]
+
+
+@pytest.mark.parametrize("case", ["directory", "cycle", "depth 1", "depth 0"])
+def test_sign_in_and_sync_agree_on_groups(
+    bank: dict[str, Any], settings: Any, request: pytest.FixtureRequest, case: str
+) -> None:
+    """Everyone signs in first; the sync that follows has nothing to change in units, roles
+    or communities: both count the same people as members of each mapped group, nested
+    groups, a cycle and the depth limit included."""
+    if case != "directory":
+        request.getfixturevalue("nested")
+    if case.startswith("depth"):
+        settings.LDAP_GROUP_NESTING_DEPTH = int(case.split()[1])
+    for uid in ("hvoss", "kbrandt", "amueller", "tschulz", "lweber"):
+        _, response = _login(uid, server.PASSWORD)
+        assert response.status_code == 302, uid
+    signed_in = _group_state()
+    plan = run_sync(dry_run=True)
+    assert plan.created == 0
+    changes = [
+        (p.username, p.roles_add, p.roles_remove, p.communities_add, p.fields.get("org_unit"))
+        for p in plan.people
+    ]
+    assert changes == [(p.username, [], [], [], None) for p in plan.people]
+    run_sync()
+    assert _group_state() == signed_in
+    expected_roles = {
+        "directory": {"amueller"},
+        "cycle": {"amueller", "hvoss", "tschulz"},
+        "depth 1": {"amueller", "hvoss"},
+        "depth 0": {"amueller"},
+    }
+    assert _with_role(bank) == expected_roles[case]
+
+
+def test_groups_outside_the_group_search_base_count_nowhere(
+    bank: dict[str, Any], settings: Any
+) -> None:
+    """The sign-in searches groups under LDAP_GROUP_SEARCH_BASE only, so the sync leaves out
+    mapped groups elsewhere (and says so); a base that does not exist fails both."""
+    settings.LDAP_GROUP_SEARCH_BASE = f"ou=nowhere,{server.BASE}"
+    _, response = _login("tschulz", server.PASSWORD)
+    assert response.status_code == 200
+    assert UNREACHABLE in response.content.decode()
+    assert not User.objects.filter(username="tschulz").exists()  # nothing half-written
+    with pytest.raises(CommandError, match="a search base does not exist"):
+        call_command("ldap_sync", stdout=StringIO())
+
+    settings.LDAP_GROUP_SEARCH_BASE = f"ou=services,{server.BASE}"
+    _login("amueller", server.PASSWORD)
+    anna = User.objects.get(username="amueller")
+    assert list(anna.groups.all()) == []
+    plan = run_sync()
+    assert _with_role(bank) == set()
+    assert plan.problems == [
+        f"the group {server.group_dn(cn)} is outside ou=services,dc=sparkasse,dc=test "
+        "(LDAP_GROUP_SEARCH_BASE); left out"
+        for cn in ("connectoren", "hanse-kommunikation", "it-betrieb")
+    ] + ["there is no org unit “Informatik”"]
+
+
 # --- TLS --------------------------------------------------------------------------------------
 
 
@@ -457,39 +596,69 @@ def tls_directory(tls_slapd: server.Slapd, settings: Any) -> server.Slapd:
     return server.configure(tls_slapd, settings)
 
 
-def test_start_tls_with_the_directory_ca(tls_directory: server.Slapd, settings: Any) -> None:
-    """A directory that requires StartTLS, its certificate from the bank's CA: the sync and a
-    directory sign-in work with LDAP_START_TLS and LDAP_TLS_CA_FILE."""
-    assert tls_directory.tls is not None
-    settings.LDAP_START_TLS = True
-    settings.LDAP_TLS_CA_FILE = str(tls_directory.tls["ca"])
-    plan = run_sync()
-    assert plan.created == 5
-    assert DirectorySyncRun.objects.get().status == "ok"
-    client, response = _login("amueller", server.PASSWORD)
+def _use_tls(directory: server.Slapd, settings: Any, how: str, ca: str) -> None:
+    """StartTLS on the ldap:// port, or LDAPS on the other, with the CA file ``ca``."""
+    assert directory.tls is not None
+    settings.LDAP_START_TLS = how == "starttls"
+    settings.LDAP_SERVER_URI = directory.uri if how == "starttls" else directory.ldaps_uri
+    settings.LDAP_TLS_CA_FILE = str(directory.tls[ca])
+
+
+@pytest.mark.parametrize("how", ["starttls", "ldaps"])
+def test_tls_with_the_directory_ca(tls_directory: server.Slapd, settings: Any, how: str) -> None:
+    """A directory that requires encryption, its certificate from the bank's CA: the sync and a
+    directory sign-in (with its nested groups) work over StartTLS and over LDAPS."""
+    _use_tls(tls_directory, settings, how, "ca")
+    admins, _ = Group.objects.get_or_create(name="IT-Administration")
+    DirectoryGroup.objects.create(dn=server.group_dn("it-betrieb"), role=admins)
+    client, response = _login("lweber", server.PASSWORD)
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+    # Through it-administratoren, a group within it-betrieb.
+    assert list(User.objects.get(username="lweber").groups.all()) == [admins]
+    plan = run_sync()
+    assert (plan.created, plan.updated) == (4, 0)
+    assert DirectorySyncRun.objects.get().status == "ok"
 
 
-def test_without_start_tls_or_with_the_wrong_ca_nothing_is_read(
+@pytest.mark.parametrize("how", ["starttls", "ldaps"])
+def test_the_wrong_ca_is_refused_with_a_clear_error(
+    tls_directory: server.Slapd, settings: Any, caplog: pytest.LogCaptureFixture, how: str
+) -> None:
+    """The directory's certificate is not signed by the CA in LDAP_TLS_CA_FILE: the sync fails
+    and says which CA signed it; a sign-in is refused, the person is told the directory could
+    not be reached and the log says why. Nothing is written."""
+    _use_tls(tls_directory, settings, how, "other_ca")
+    why = (
+        "the directory's TLS certificate is issued by CN=Hanse Test CA, which is not a CA in "
+        "LDAP_TLS_CA_FILE (CN=Other CA)"
+    )
+    with pytest.raises(CommandError) as failed:
+        call_command("ldap_sync", stdout=StringIO())
+    assert str(failed.value).startswith(f"The directory sync failed: {why} (")
+    run = DirectorySyncRun.objects.get()
+    assert (run.status, run.report.startswith(why)) == ("failed", True)
+    with caplog.at_level(logging.ERROR, logger="hanse.identity.ldap.backend"):
+        _client, response = _login("amueller", server.PASSWORD)
+    assert response.status_code == 200
+    assert UNREACHABLE in response.content.decode()
+    assert [m.startswith(f"directory sign-in failed: {why} (") for m in caplog.messages] == [True]
+    assert not User.objects.exists()
+
+
+def test_without_start_tls_the_directory_refuses_and_says_so(
     tls_directory: server.Slapd, settings: Any
 ) -> None:
-    """No StartTLS (the directory refuses the plain bind), or a certificate from a CA that is
-    not the configured one: a failed run with a clear error, nobody created, no sign-in."""
+    """No StartTLS: the directory refuses the plain bind; the error names the fix. Turning the
+    certificate check off (a test directory only, never production) reads it."""
     assert tls_directory.tls is not None
-    for start_tls, ca_file in (
-        (False, str(tls_directory.tls["ca"])),
-        (True, str(tls_directory.tls["other_ca"])),
-    ):
-        settings.LDAP_START_TLS = start_tls
-        settings.LDAP_TLS_CA_FILE = ca_file
-        with pytest.raises(CommandError, match="directory"):
-            call_command("ldap_sync", stdout=StringIO())
-        _client, response = _login("amueller", server.PASSWORD)
-        assert response.status_code != 302
+    settings.LDAP_TLS_CA_FILE = str(tls_directory.tls["ca"])
+    with pytest.raises(CommandError, match="requires an encrypted connection: use ldaps://"):
+        call_command("ldap_sync", stdout=StringIO())
+    _client, response = _login("amueller", server.PASSWORD)
+    assert response.status_code == 200
     assert not User.objects.filter(username="amueller").exists()
-    assert list(DirectorySyncRun.objects.values_list("status", flat=True)) == ["failed", "failed"]
-    # A test directory may switch the check off (never in production): then it is read.
+    settings.LDAP_START_TLS = True
     settings.LDAP_TLS_REQUIRE_CERT = False
     settings.LDAP_TLS_CA_FILE = ""
     assert run_sync().created == 5

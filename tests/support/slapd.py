@@ -4,7 +4,9 @@ generated configuration and a directory loaded by slapadd, in a temporary direct
 The directory is a small savings bank: a board member, a branch with its manager and two
 advisers, IT operations, a disabled account (``employeeType: disabled``, kept out by the
 filter as Active Directory's ``userAccountControl`` test would) and groups for an org unit, a
-role and a community."""
+role and a community, with groups nested in them as Active Directory's are: the IT unit's
+group holds its administrators' group, the community's group holds a branch's group, which
+holds IT's multipliers' group."""
 
 from __future__ import annotations
 
@@ -80,13 +82,17 @@ PEOPLE_ROWS = [
         {"employeeType": "disabled"},
     ),
 ]
+# Members are uids, or "group:<cn>" for a group within the group.
 GROUP_ROWS = {
-    # an org unit (overrides Lena's unknown "Informatik")
-    "it-betrieb": ["lweber"],
+    # an org unit (overrides Lena's unknown "Informatik"), through a group within it
+    "it-betrieb": ["group:it-administratoren"],
+    "it-administratoren": ["lweber"],
     # a role
     "hanse-kommunikation": ["amueller"],
-    # a community
-    "connectoren": ["amueller", "tschulz"],
+    # a community: Anna directly, Tim through the branch's group, Lena two levels down
+    "connectoren": ["amueller", "group:connectoren-nord"],
+    "connectoren-nord": ["tschulz", "group:connectoren-informatik"],
+    "connectoren-informatik": ["lweber"],
 }
 
 
@@ -96,6 +102,12 @@ def person_dn(uid: str) -> str:
 
 def group_dn(cn: str) -> str:
     return f"cn={cn},{GROUPS}"
+
+
+def member_dn(member: str) -> str:
+    """A GROUP_ROWS member: a uid, or group:<cn>."""
+    kind, _, cn = member.partition(":")
+    return group_dn(cn) if kind == "group" and cn else person_dn(member)
 
 
 def _ldif() -> str:
@@ -128,7 +140,7 @@ def _ldif() -> str:
         blocks.append("\n".join(lines) + "\n")
     for cn, members in GROUP_ROWS.items():
         lines = [f"dn: {group_dn(cn)}", "objectClass: groupOfNames", f"cn: {cn}"]
-        lines += [f"member: {person_dn(uid)}" for uid in members]
+        lines += [f"member: {member_dn(member)}" for member in members]
         blocks.append("\n".join(lines) + "\n")
     # LDIF is UTF-8; slapadd takes it as it is.
     return "\n".join(blocks)
@@ -207,6 +219,7 @@ class Slapd:
     root: Path
     process: subprocess.Popen[bytes]
     tls: dict[str, Path] | None = None  # the certificates when it requires StartTLS
+    ldaps_uri: str = ""  # with tls: the same directory over LDAPS (TLS from the start)
 
     def admin(self) -> ldap.ldapobject.LDAPObject:
         """A connection bound as the directory's root, to change it during a test."""
@@ -282,7 +295,8 @@ def _wait(port: int, process: subprocess.Popen[bytes], root: Path) -> None:
 @contextmanager
 def running_slapd(root: Path, *, tls: bool = False) -> Iterator[Slapd]:
     """Generate, load and start a directory under ``root``; stop it afterwards. With ``tls``
-    it has a certificate from a throwaway CA and requires StartTLS."""
+    it has a certificate from a throwaway CA, requires StartTLS on its ldap:// port and also
+    listens on an ldaps:// port."""
     (root / "data").mkdir(parents=True)
     certificates = make_certificates(root / "tls") if tls else None
     conf = root / "slapd.conf"
@@ -296,16 +310,23 @@ def running_slapd(root: Path, *, tls: bool = False) -> Iterator[Slapd]:
     )
     port = free_port()
     uri = f"ldap://127.0.0.1:{port}"
+    ports, listen = [port], f"{uri}/"
+    ldaps_uri = ""
+    if certificates:
+        ports.append(free_port())
+        ldaps_uri = f"ldaps://127.0.0.1:{ports[1]}"
+        listen += f" {ldaps_uri}/"
     with (root / "slapd.log").open("wb") as log:
         # -d 0: stay in the foreground (so that this process owns it), log nothing extra.
         process = subprocess.Popen(  # noqa: S603
-            [SLAPD, "-f", str(conf), "-h", f"{uri}/", "-d", "0"],
+            [SLAPD, "-f", str(conf), "-h", listen, "-d", "0"],
             stdout=log,
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait(port, process, root)
-        yield Slapd(uri=uri, root=root, process=process, tls=certificates)
+        for each in ports:
+            _wait(each, process, root)
+        yield Slapd(uri=uri, root=root, process=process, tls=certificates, ldaps_uri=ldaps_uri)
     finally:
         process.terminate()
         try:

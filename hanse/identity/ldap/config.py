@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,6 +23,7 @@ class DirectoryConfig:
     username_attribute: str
     attributes: dict[str, str]  # profile field -> directory attribute
     member_attribute: str
+    group_base: str  # empty: the domain of user_base (directory.group_base)
     start_tls: bool
     ca_file: str
     require_cert: bool
@@ -60,6 +62,10 @@ def current() -> DirectoryConfig:
         raise ImproperlyConfigured("LDAP_USER_SEARCH_BASE is required with LDAP_SERVER_URI.")
     if "%(user)s" not in settings.LDAP_USER_FILTER:
         raise ImproperlyConfigured("LDAP_USER_FILTER must contain %(user)s.")
+    ca_file = settings.LDAP_TLS_CA_FILE
+    if ca_file and not (os.path.isfile(ca_file) and os.access(ca_file, os.R_OK)):
+        # python-ldap would only say "connect error" at the first connection.
+        raise ImproperlyConfigured(f"LDAP_TLS_CA_FILE: {ca_file} is not a readable file.")
     return DirectoryConfig(
         uri=settings.LDAP_SERVER_URI,
         bind_dn=settings.LDAP_BIND_DN,
@@ -69,8 +75,9 @@ def current() -> DirectoryConfig:
         username_attribute=settings.LDAP_USERNAME_ATTRIBUTE,
         attributes=parse_attributes(list(settings.LDAP_ATTRIBUTES)),
         member_attribute=settings.LDAP_GROUP_MEMBER_ATTRIBUTE,
+        group_base=settings.LDAP_GROUP_SEARCH_BASE,
         start_tls=settings.LDAP_START_TLS,
-        ca_file=settings.LDAP_TLS_CA_FILE,
+        ca_file=ca_file,
         require_cert=settings.LDAP_TLS_REQUIRE_CERT,
         timeout=settings.LDAP_TIMEOUT,
         max_deactivate_percent=settings.LDAP_SYNC_MAX_DEACTIVATE_PERCENT,

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 import ldap
+import ldap.dn
+from cryptography import x509
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ldap.controls import SimplePagedResultsControl
 
 from hanse.identity.ldap.config import DirectoryConfig
 
 PAGE_SIZE = 500
+UNKNOWN = "(unknown error code)"  # what libldap's "info" says when it knows nothing more
 
 
 @dataclass
@@ -53,6 +58,135 @@ def tls_options(config: DirectoryConfig) -> dict[int, Any]:
     return options
 
 
+class DirectoryError(Exception):
+    """The directory could not be read; the message says why (``describe_error``)."""
+
+
+def normal_dn(dn: str) -> str:
+    """A DN as one comparable string: "CN=Anna, OU=Groups,DC=bank" and
+    "cn=anna,ou=groups,dc=bank" are the same entry (attribute names and, for the naming
+    attributes Active Directory and OpenLDAP use, values compare without letter case)."""
+    try:
+        return str(ldap.dn.dn2str(ldap.dn.str2dn(dn.strip()))).lower()
+    except ldap.DECODING_ERROR:
+        return dn.strip().lower()
+
+
+def is_under(dn: str, base: str) -> bool:
+    """Whether ``dn`` is ``base`` or an entry below it (both normal_dn)."""
+    return not base or dn == base or dn.endswith("," + base)
+
+
+def group_base(config: DirectoryConfig) -> str:
+    """Where groups are looked for (normal_dn): ``LDAP_GROUP_SEARCH_BASE``, else the domain
+    the people live in (the ``dc=`` part of ``LDAP_USER_SEARCH_BASE``)."""
+    if config.group_base:
+        return normal_dn(config.group_base)
+    try:
+        rdns = ldap.dn.str2dn(config.user_base.strip())
+    except ldap.DECODING_ERROR:
+        return normal_dn(config.user_base)
+    domain: list[Any] = []
+    for rdn in reversed(rdns):
+        if rdn[0][0].lower() != "dc":
+            break
+        domain.insert(0, rdn)
+    return str(ldap.dn.dn2str(domain or rdns)).lower()
+
+
+def _peer_certificate(config: DirectoryConfig) -> x509.Certificate | None:
+    """The directory's certificate, fetched over a connection that does not check it, only
+    to say why the checked one failed: nothing is sent but the TLS handshake (and, for
+    ldaps://, an anonymous "who am I"), no password. None when TLS fails even so."""
+    connection = ldap.initialize(config.uri, bytes_mode=False)
+    options = {**tls_options(config), ldap.OPT_X_TLS_REQUIRE_CERT: ldap.OPT_X_TLS_NEVER}
+    options[ldap.OPT_X_TLS_NEWCTX] = options.pop(ldap.OPT_X_TLS_NEWCTX)  # still the last
+    try:
+        for option, value in options.items():
+            connection.set_option(option, value)
+        if config.start_tls:
+            connection.start_tls_s()
+        else:
+            with suppress(ldap.INSUFFICIENT_ACCESS, ldap.UNWILLING_TO_PERFORM):
+                connection.whoami_s()
+        der = connection.get_option(ldap.OPT_X_TLS_PEERCERT)
+        return x509.load_der_x509_certificate(der) if der else None
+    except (ldap.LDAPError, ValueError):
+        return None
+    finally:
+        with suppress(ldap.LDAPError):
+            connection.unbind_s()
+
+
+def _trusted_names(ca_file: str) -> list[str]:
+    try:
+        with open(ca_file, "rb") as pem:
+            return [c.subject.rfc4514_string() for c in x509.load_pem_x509_certificates(pem.read())]
+    except (OSError, ValueError):
+        return []
+
+
+def _tls_refusal(config: DirectoryConfig) -> str:
+    """Why the directory's certificate was refused, or "" when TLS is not what failed."""
+    certificate = _peer_certificate(config)
+    if certificate is None:
+        return ""
+    issuer = certificate.issuer.rfc4514_string()
+    now = timezone.now()
+    if certificate.not_valid_after_utc < now or certificate.not_valid_before_utc > now:
+        return _(
+            "the directory's TLS certificate is not valid now (valid %(start)s to %(end)s)"
+        ) % {
+            "start": certificate.not_valid_before_utc.date().isoformat(),
+            "end": certificate.not_valid_after_utc.date().isoformat(),
+        }
+    trusted = _trusted_names(config.ca_file) if config.ca_file else []
+    if config.ca_file and issuer not in trusted:
+        return _(
+            "the directory's TLS certificate is issued by %(issuer)s, which is not a CA in "
+            "LDAP_TLS_CA_FILE (%(trusted)s)"
+        ) % {"issuer": issuer, "trusted": "; ".join(trusted) or config.ca_file}
+    return _(
+        "the directory's TLS certificate (%(subject)s, issued by %(issuer)s) was not accepted: "
+        "is it made out for the host name in LDAP_SERVER_URI, and is its CA in "
+        "LDAP_TLS_CA_FILE or the system's store?"
+    ) % {"subject": certificate.subject.rfc4514_string(), "issuer": issuer}
+
+
+def _reason(error: ldap.LDAPError, config: DirectoryConfig) -> str:
+    uses_tls = config.start_tls or any(u.lower().startswith("ldaps:") for u in config.uri.split())
+    if isinstance(error, ldap.CONNECT_ERROR | ldap.SERVER_DOWN) and uses_tls:
+        refusal = _tls_refusal(config) if config.require_cert else ""
+        if refusal:
+            return refusal
+        if isinstance(error, ldap.CONNECT_ERROR) and config.start_tls:
+            return _("StartTLS failed (LDAP_START_TLS): the directory did not encrypt")
+    if isinstance(error, ldap.CONFIDENTIALITY_REQUIRED):
+        return _("the directory requires an encrypted connection: use ldaps:// or LDAP_START_TLS")
+    if isinstance(error, ldap.SERVER_DOWN):
+        return _("the directory cannot be reached at %(uri)s") % {"uri": config.uri}
+    if isinstance(error, ldap.INVALID_CREDENTIALS):
+        return _("the directory refused the service account (LDAP_BIND_DN, LDAP_BIND_PASSWORD)")
+    if isinstance(error, ldap.NO_SUCH_OBJECT):
+        return _("a search base does not exist (LDAP_USER_SEARCH_BASE, LDAP_GROUP_SEARCH_BASE)")
+    return ""
+
+
+def describe_error(error: ldap.LDAPError, config: DirectoryConfig) -> str:
+    """What a directory error means for the person who runs Hanse: TLS and bind failures
+    named with the setting to look at, then the directory's own words (python-ldap says only
+    "Connect error" or "Can't contact LDAP server" when a certificate is refused)."""
+    details = error.args[0] if error.args and isinstance(error.args[0], dict) else {}
+    words: list[str] = []
+    for key in ("desc", "info"):
+        word = str(details.get(key) or "")
+        if word and word != UNKNOWN and word.lower() not in (w.lower() for w in words):
+            words.append(word)
+    said = "; ".join(words) or str(error)
+    reason = _reason(error, config)
+    return f"{reason} ({said})" if reason else said
+
+
 def _decode(raw: dict[str, list[bytes]]) -> dict[str, list[str]]:
     return {
         name: [value.decode("utf-8", errors="replace") for value in values]
@@ -83,6 +217,10 @@ class Directory:
         attributes = [self.config.username_attribute, *self.config.attributes.values()]
         return self.search(self.config.user_base, self.config.list_filter, attributes)
 
+    def require(self, dn: str) -> None:
+        """Raise ldap.NO_SUCH_OBJECT unless ``dn`` exists (a search base)."""
+        self.connection.search_s(dn, ldap.SCOPE_BASE, "(objectClass=*)", ["1.1"])
+
     def group_members(self, dn: str) -> list[str] | None:
         """The DNs of a group's members; None when there is no such group."""
         try:
@@ -107,43 +245,50 @@ class NestedMembers:
 
 
 def nested_members(
-    directory: Directory, dn: str, *, people: set[str], depth: int
+    directory: Directory, dn: str, *, people: set[str], depth: int, base: str
 ) -> NestedMembers | None:
     """The members of the group ``dn`` and, ``depth`` levels down, of the groups among them;
     None when there is no such group.
 
     slapd has no LDAP_MATCHING_RULE_IN_CHAIN (AD's 1.2.840.113556.1.4.1941), so the groups are
-    walked here, breadth first: a member that is one of ``people`` (lower-case DNs of the
-    people search) is a person and costs no query; any other member is read once to see
-    whether it has members of its own (a group). A group met again is not read again (two
-    paths to it, or a cycle, which is reported)."""
+    walked here, breadth first: a member that is one of ``people`` (normal_dn of the people
+    search) is a person and costs no query; any other member below ``base`` (the group search
+    base, normal_dn) is read once to see whether it has members of its own (a group). A group
+    met again is not read again (two paths to it, or a cycle, which is reported).
+
+    The sign-in finds the same groups from the other end (``backend.NestedGroupType``: the
+    groups below ``base`` that list the person, then the groups that list those, ``depth``
+    + 1 rounds): breadth first, both reach a group by its shortest path, so a person counts
+    as a member of a mapped group in both or in neither."""
     direct = directory.group_members(dn)
     if direct is None:
         return None
     result = NestedMembers()
     found: set[str] = set()
-    read = {dn.lower()}
+    read = {normal_dn(dn)}
     queue: deque[tuple[list[str], tuple[str, ...]]] = deque([(direct, (dn,))])
+
+    def add(member: str, key: str) -> None:
+        if key not in found:
+            found.add(key)
+            result.members.append(member)
+
     while queue:
         members, path = queue.popleft()
         for member in members:
-            key = member.lower()
-            if key in people or depth == 0:
-                if key not in found:
-                    found.add(key)
-                    result.members.append(member)
+            key = normal_dn(member)
+            if key in people or depth == 0 or not is_under(key, base):
+                add(member, key)
                 continue
             if key in read:
-                if key in {p.lower() for p in path}:
+                if key in {normal_dn(p) for p in path}:
                     result.cycles.append((member, path))
                 continue
             read.add(key)
             inner = directory.group_members(member)
             if not inner:
                 # No entry, or an entry without members (a person outside the search).
-                if key not in found:
-                    found.add(key)
-                    result.members.append(member)
+                add(member, key)
                 continue
             if len(path) > depth:
                 result.too_deep.append(member)

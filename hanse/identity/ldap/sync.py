@@ -10,9 +10,10 @@ real run writes is exactly what the dry run before it showed. What the plan cove
   is reactivated;
 - directory groups mapped in admin (``DirectoryGroup``) place their members in an org unit,
   give them a role (and take it from linked people who left every group that grants it) and
-  add them to a community (leaving the group does not remove anyone from a community);
-  members of groups within a mapped group count as its members, ``LDAP_GROUP_NESTING_DEPTH``
-  levels down (``directory.nested_members``; cycles and deeper groups are listed as problems);
+  add them to a community (leaving the group does not remove anyone from a community), as the
+  sign-in does (``groups.py``); members of groups within a mapped group count as its members,
+  ``LDAP_GROUP_NESTING_DEPTH`` levels down (``directory.nested_members``; cycles and deeper
+  groups are listed as problems);
 - each unit's manager is the person its members name in their ``manager`` attribute (Hanse
   keeps one manager per unit: a person's manager is their unit's);
 - linked people the directory no longer lists are deactivated through ``person_deactivate``
@@ -26,10 +27,10 @@ the directory are never deactivated by it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
+import ldap
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -37,17 +38,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hanse.audit.services import record
-from hanse.communities.services import membership_add
-from hanse.core.errors import ServiceError
 from hanse.identity.ldap import config as ldap_config
-from hanse.identity.ldap.directory import Directory, Entry, connect, nested_members
-from hanse.identity.ldap.mapping import (
-    find_unit,
-    manager_dn,
-    profile_values,
-    unit_name,
-    username_of,
+from hanse.identity.ldap.directory import (
+    Directory,
+    DirectoryError,
+    Entry,
+    connect,
+    describe_error,
+    group_base,
+    is_under,
+    nested_members,
+    normal_dn,
 )
+from hanse.identity.ldap.groups import (
+    GroupEffects,
+    Mappings,
+    apply_group_effects,
+    group_effects,
+)
+from hanse.identity.ldap.mapping import manager_dn, profile_values, username_of
 from hanse.identity.models import DirectoryAccount, DirectoryGroup, DirectorySyncRun
 from hanse.identity.services import person_deactivate
 from hanse.people.models import OrgUnit, User
@@ -165,16 +174,29 @@ def plan_sync(directory: Directory) -> Plan:
         return plan
 
     # Directory groups: member DN -> the mappings that apply to them.
-    mappings = list(DirectoryGroup.objects.select_related("org_unit", "role", "community"))
+    mappings = Mappings()
     by_member: dict[str, list[DirectoryGroup]] = defaultdict(list)
-    people = {entry.dn.lower() for entry in entries}
-    for mapping in mappings:
-        nested = nested_members(directory, mapping.dn, people=people, depth=config.nesting_depth)
+    people = {normal_dn(entry.dn) for entry in entries}
+    base = group_base(config)
+    if mappings.groups:
+        # The sign-in searches groups there: a base that does not exist fails it, so here too.
+        directory.require(base)
+    for mapping in mappings.groups:
+        if not is_under(normal_dn(mapping.dn), base):
+            # The sign-in searches groups there only: it would never see this one.
+            plan.problems.append(
+                _("the group %(dn)s is outside %(base)s (LDAP_GROUP_SEARCH_BASE); left out")
+                % {"dn": mapping.dn, "base": base}
+            )
+            continue
+        nested = nested_members(
+            directory, mapping.dn, people=people, depth=config.nesting_depth, base=base
+        )
         if nested is None:
             plan.problems.append(_("the group %(dn)s is not in the directory") % {"dn": mapping.dn})
             continue
         for member in nested.members:
-            by_member[member.lower()].append(mapping)
+            by_member[normal_dn(member)].append(mapping)
         for group, path in nested.cycles:
             plan.problems.append(
                 _("the group %(dn)s contains itself (%(path)s); it is followed once")
@@ -188,7 +210,6 @@ def plan_sync(directory: Directory) -> Plan:
                 )
                 % {"dn": group, "depth": config.nesting_depth, "group": mapping.dn}
             )
-    managed_roles = {m.role.pk: m.role for m in mappings if m.role is not None}
 
     names = [username_of(entry, config) for entry in entries]
     known = {
@@ -247,14 +268,19 @@ def plan_sync(directory: Directory) -> Plan:
             continue
         if email and "email" in values:
             emails[email] = user.pk if user else -1
-        groups = by_member.get(entry.dn.lower(), [])
-        unit = next((m.org_unit for m in groups if m.org_unit is not None), None)
-        if unit is None:
-            label = unit_name(entry, config)
-            unit = find_unit(label)
-            if label and unit is None and label not in unknown_units:
-                unknown_units.add(label)
-                plan.problems.append(_("there is no org unit “%(unit)s”") % {"unit": label})
+        effects = group_effects(
+            user=user,
+            groups=by_member.get(normal_dn(entry.dn), []),
+            mappings=mappings,
+            entry=entry,
+            config=config,
+        )
+        unit = effects.unit
+        if effects.unknown_unit and effects.unknown_unit not in unknown_units:
+            unknown_units.add(effects.unknown_unit)
+            plan.problems.append(
+                _("there is no org unit “%(unit)s”") % {"unit": effects.unknown_unit}
+            )
         if user is None:
             person.fields = {k: v for k, v in values.items() if v}
             if unit is not None:
@@ -268,23 +294,11 @@ def plan_sync(directory: Directory) -> Plan:
                 person.before["org_unit"] = user.org_unit
                 person.fields["org_unit"] = unit
         final_unit = unit if unit is not None else (user.org_unit if user else None)
-        dn_to_username[entry.dn.lower()] = name
+        dn_to_username[normal_dn(entry.dn)] = name
         unit_of[name.lower()] = final_unit
-
-        wanted_roles = {m.role.pk for m in groups if m.role is not None}
-        held = {g.pk for g in user.groups.all()} if user else set()
-        person.roles_add = [managed_roles[r] for r in sorted(wanted_roles - held)]
-        person.roles_remove = [
-            managed_roles[r] for r in sorted((held & set(managed_roles)) - wanted_roles)
-        ]
-        joined = {m.community_id for m in user.memberships.all()} if user else set()
-        person.communities_add = list(
-            {
-                m.community_id: m.community
-                for m in groups
-                if m.community is not None and m.community_id not in joined
-            }.values()
-        )
+        person.roles_add = effects.roles_add
+        person.roles_remove = effects.roles_remove
+        person.communities_add = effects.communities_add
         plan.people.append(person)
 
     _plan_managers(plan, entries, dn_to_username, unit_of, config)
@@ -313,9 +327,9 @@ def _plan_managers(
     votes: dict[int, Counter[str]] = defaultdict(Counter)
     units: dict[int, OrgUnit] = {}
     for entry in entries:
-        name = dn_to_username.get(entry.dn.lower())
+        name = dn_to_username.get(normal_dn(entry.dn))
         unit = unit_of.get(name.lower()) if name else None
-        boss = dn_to_username.get(manager_dn(entry, config).lower())
+        boss = dn_to_username.get(normal_dn(manager_dn(entry, config)))
         if unit is None or not boss or boss.lower() == (name or "").lower():
             continue
         units[unit.pk] = unit
@@ -359,13 +373,14 @@ def apply_plan(plan: Plan) -> None:
             user=user,
             defaults={"dn": person.entry.dn, "synced_at": now, "deactivated_by_sync": False},
         )
-        if person.roles_add:
-            user.groups.add(*person.roles_add)
-        if person.roles_remove:
-            user.groups.remove(*person.roles_remove)
-        for community in person.communities_add:
-            with suppress(ServiceError):  # joined meanwhile
-                membership_add(community=community, user=user)
+        apply_group_effects(
+            user=user,
+            effects=GroupEffects(
+                roles_add=person.roles_add,
+                roles_remove=person.roles_remove,
+                communities_add=person.communities_add,
+            ),
+        )
     for unit, manager, name in plan.managers:
         manager = manager or User.objects.filter(username__iexact=name).first()
         if manager is not None:
@@ -380,22 +395,29 @@ def run_sync(*, dry_run: bool = False, trigger: str = "command") -> Plan:
     started = timezone.now()
     config = ldap_config.current()
     try:
-        with connect(config) as directory:
-            plan = plan_sync(directory)
+        try:
+            with connect(config) as directory:
+                plan = plan_sync(directory)
+        except ldap.LDAPError as exc:
+            # TLS, bind and search failures in words that name the setting to look at.
+            raise DirectoryError(describe_error(exc, config)) from exc
         if not dry_run and not plan.refused:
             apply_plan(plan)
     except Exception as exc:
+        cause = exc.__cause__ if isinstance(exc, DirectoryError) else exc
         if not dry_run:
             DirectorySyncRun.objects.create(
                 started_at=started,
                 finished_at=timezone.now(),
                 status=DirectorySyncRun.Status.FAILED,
                 trigger=trigger,
-                report=f"{type(exc).__name__}: {exc}"[:10000],
+                report=str(exc)[:10000]
+                if isinstance(exc, DirectoryError)
+                else f"{type(exc).__name__}: {exc}"[:10000],
             )
         record(
             "directory.sync_failed",
-            data={"trigger": trigger, "dry_run": dry_run, "error": type(exc).__name__},
+            data={"trigger": trigger, "dry_run": dry_run, "error": type(cause).__name__},
         )
         raise
     counts = {

@@ -22,9 +22,9 @@ class Command(BaseCommand):
         # python-ldap is optional (pyproject's "ldap" extra): imported here, so that the
         # command says what is missing instead of failing at import.
         try:
-            import ldap
-
-            from hanse.identity.ldap.sync import run_sync  # why: it imports python-ldap too
+            # Both import python-ldap, which may be missing.
+            from hanse.identity.ldap.directory import DirectoryError
+            from hanse.identity.ldap.sync import run_sync
         except ImportError as exc:
             raise CommandError(
                 "LDAP support is not installed: apt-get install libldap2-dev libsasl2-dev, "
@@ -34,9 +34,9 @@ class Command(BaseCommand):
             plan = run_sync(dry_run=dry_run, trigger="command")
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
-        except ldap.LDAPError as exc:
-            # Server down, wrong bind password, a search base that does not exist.
-            raise CommandError(f"The directory answered with an error: {exc}") from exc
+        except DirectoryError as exc:
+            # Server down, TLS refused, wrong bind password, a search base that does not exist.
+            raise CommandError(f"The directory sync failed: {exc}") from exc
         for line in plan.lines():
             self.stdout.write(line)
         summary = (
