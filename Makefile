@@ -9,7 +9,13 @@ HOST ?= 127.0.0.1
 # small (40 people), bank (700), mid (2,000 people, 50,000 posts), large (10,000, 1,000,000)
 DEMO_SIZE ?= bank
 DEMO_SEED ?= 1
-export PYTHONDONTWRITEBYTECODE := 1
+# Bytecode is cached under .pycache/, not next to the sources (the checkout stays clean) and
+# not switched off: a test run starts hundreds of Python processes (pytest-xdist workers,
+# servers, manage.py), and without a cache each compiled every module of Hanse again, about
+# 1 CPU-second per process, and pytest rewrote every test module's asserts in every worker.
+# An environment that sets PYTHONDONTWRITEBYTECODE (CI's does) is overridden for that reason.
+export PYTHONPYCACHEPREFIX := $(CURDIR)/.pycache
+export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: run test install setup lint format typecheck imports check messages compilemessages clean demo-reset dist lock
 
@@ -137,4 +143,4 @@ dist: install
 	@ls dist/*.whl
 
 clean:
-	rm -rf $(VENV) node_modules var/static build dist hanse/static/vendor
+	rm -rf $(VENV) .pycache node_modules var/static build dist hanse/static/vendor

@@ -9,8 +9,6 @@ from typing import Any
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from scim2_client.engines.wsgi import WSGISCIMClient
-from scim2_tester import Status, check_server
 
 from hanse.identity.scim.auth import token_create
 
@@ -31,6 +29,11 @@ KNOWN: dict[str, str] = {
 
 
 def test_scim2_tester_compliance(admin_user: Any) -> None:
+    # Imported here, not at the top: scim2-tester and scim2-client build their pydantic models
+    # on import (2 CPU-seconds), which every pytest-xdist worker paid while collecting.
+    from scim2_client.engines.wsgi import WSGISCIMClient
+    from scim2_tester import Status, check_server
+
     _token, raw = token_create(name="compliance", by=admin_user)
     client = WSGISCIMClient(
         WSGIHandler(),
