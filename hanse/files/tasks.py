@@ -114,7 +114,8 @@ def _notify_files_added(community_id: int, file_ids: list[int], actor_id: int) -
     with transaction.atomic():
         if not once.claim(f"library-added:{first.pk}"):
             return len(made)
-        made += notify(
+        # The folder's followers were queued with their own notifications' commit above.
+        library_made = notify(
             type_key="library_file_added",
             recipients=list(watchers),
             actor=actor,
@@ -123,8 +124,8 @@ def _notify_files_added(community_id: int, file_ids: list[int], actor_id: int) -
             group_key=f"library:{community_id}",
             data={"name": first.name, "count": len(entries)},
         )
-        queue_delivery_on_commit([n.pk for n in made])
-    return len(made)
+        queue_delivery_on_commit([n.pk for n in library_made])
+    return len(made) + len(library_made)
 
 
 def _notify_folder_watchers(
