@@ -8,7 +8,6 @@ does; the scripts they run are in tests/jobs/fault_script.py."""
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from tests.support.processes import (
     start_command,
 )
 from tests.support.redis_db import for_this_worker, held
+from tests.support.sqlite_template import migrated_copy
 
 # A Redis database of its own: the RQ worker takes every job of its queue.
 # Databases 11 and 12, one per pytest-xdist worker (tests/support/redis_db.py).
@@ -56,18 +56,12 @@ def _script(env: dict[str, str], *args: str) -> Any:
     return last_json_line(run_python(["-m", "tests.jobs.fault_script", *args], env))
 
 
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated database file; each test works on a copy."""
-    db = tmp_path_factory.mktemp("faults") / "template.sqlite3"
-    run_python(["manage.py", "migrate", "--no-input", "-v", "0"], _env(db))
-    return db
-
-
 @pytest.fixture
-def db_file(migrated: Path, tmp_path: Path) -> Path:
+def db_file(tmp_path: Path) -> Path:
+    # A copy of the session's migrated database (tests/support/sqlite_template.py): each
+    # pytest-xdist worker migrated a file of its own here before, 40 s on a busy machine.
     db = tmp_path / "hanse.sqlite3"
-    shutil.copy(migrated, db)
+    migrated_copy(tmp_path, db)
     _script(_env(db), "people", str(READERS))
     return db
 
