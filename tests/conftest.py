@@ -15,6 +15,10 @@ from django.test import Client
 
 from hanse.communities.models import Community, Membership
 from hanse.people.models import Location, OrgUnit, User
+from tests.support import pg_flush
+
+# Transactional tests empty PostgreSQL with DELETE, not TRUNCATE (tests/support/pg_flush.py).
+pg_flush.install()
 
 PASSWORD = "Hanse-Test-2026!"
 _counter = itertools.count(1)
