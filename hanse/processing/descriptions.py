@@ -163,7 +163,7 @@ ACTIVITIES = [
         data_subjects=EMPLOYEES,
         recipients=_("Members of the channel; nobody else, administrators included"),
         retention=_("Deleted after the chat retention period, if one is set."),
-        retention_policies=("chat",),
+        retention_policies=("chat", "removed_content"),
     ),
     Activity(
         app_label="events",
@@ -173,6 +173,7 @@ ACTIVITIES = [
         data_subjects=EMPLOYEES,
         recipients=_("Who may see the event; attendee lists to its organisers"),
         retention=UNTIL_DELETED,
+        retention_policies=("removed_content",),
     ),
     Activity(
         app_label="wiki",
@@ -276,6 +277,7 @@ ACTIVITIES = [
         data_subjects=EMPLOYEES,
         recipients=_("Who may see the campaign; reviewers"),
         retention=UNTIL_DELETED,
+        retention_policies=("removed_content",),
     ),
     Activity(
         app_label="decisions",
