@@ -62,6 +62,18 @@ def register() -> None:
             ),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                both=_(
+                    "Searches without results, stored under a keyed hash of the person and month, "
+                    "are deleted; the daily computation forgets what it keeps between runs and "
+                    "rebuilds it without the person."
+                ),
+                pseudonymise=_(
+                    "Raw interaction records are written again between the pseudonym and the "
+                    "other person, so the aggregate figures keep their shape."
+                ),
+                delete=_("Raw interaction records with the person are deleted."),
+            ),
             order=150,
         )
     )

@@ -36,6 +36,17 @@ def register() -> None:
                 "administrative actions): action, target, address and time."
             ),
             export=_export,
+            erasure=personal_data.ErasureNote(
+                kept=_(
+                    "The audit log is not changed (tamper-evident; Art. 17(3)(b) GDPR): its "
+                    "entries, among them “erasure requested” and “erasure completed” with who "
+                    "asked and the policy, keep the account's internal number, which names no one "
+                    "after the erasure. They are deleted with the audit log's retention period. "
+                    "The erasure's own record keeps the policy, who asked, the counts and the "
+                    "dates, never the person's name or id."
+                ),
+                retention_policies=("audit",),
+            ),
             order=150,
         )
     )

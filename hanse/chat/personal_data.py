@@ -84,6 +84,21 @@ def register() -> None:
             ),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                both=_(
+                    "Channel memberships go with the account. Direct conversations lose their "
+                    "key, which is made of the participants' ids; the other participants keep "
+                    "them."
+                ),
+                pseudonymise=_(
+                    "The person's messages and reactions stay under the pseudonym, shown as "
+                    "“Former colleague”."
+                ),
+                delete=_(
+                    "The person's messages are deleted, with their files, reactions and the "
+                    "replies in their threads."
+                ),
+            ),
             order=30,
         )
     )

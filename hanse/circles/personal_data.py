@@ -154,6 +154,18 @@ def register() -> None:
             ),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                both=_(
+                    "Sign-ups, circle memberships, relationship lists, check-ins and "
+                    "retrospectives go with the account: they are the person's own."
+                ),
+                pseudonymise=_("Connector stories the person wrote stay under the pseudonym."),
+                delete=_("Connector stories the person wrote are deleted."),
+                kept=_(
+                    "Friend circles the person started stay under the pseudonym: they are the "
+                    "other members' circles too."
+                ),
+            ),
             order=100,
         )
     )

@@ -1,5 +1,6 @@
 """The notification types of communities: requests to join and their decisions, invitations,
-role changes.
+role changes, and what an erasure of a community's only owner brings (the new owner is told;
+with nobody to take over, the platform administrators are).
 
 Registered from ``CommunitiesConfig.ready()``. This module is the communities app's one plug
 into the notification machinery (hanse/notifications sits above communities: it keeps
@@ -18,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from hanse.communities.models import Community, Invitation, Membership
+from hanse.communities.rules import has_an_owner
+from hanse.core.rules import is_platform_admin
 from hanse.notifications.registry import (
     NotificationType,
     RenderedText,
@@ -92,6 +95,29 @@ def _render_role_changed(n: Notification) -> RenderedText:
     return RenderedText(title=title, body="", url=_community_url(n))
 
 
+def _render_ownership_passed(n: Notification) -> RenderedText:
+    title = _g(
+        "You are now the owner of %(community)s, because the account of its only owner was removed."
+    ) % {"community": _community_name(n)}
+    return RenderedText(title=title, body="", url=_community_url(n))
+
+
+def _render_needs_owner(n: Notification) -> RenderedText:
+    title = _g(
+        "%(community)s has no owner any more: the account of its only owner was removed and "
+        "no member could take over. Make someone its owner."
+    ) % {"community": _community_name(n)}
+    return RenderedText(title=title, body="", url=_community_url(n, "communities:members"))
+
+
+def _still_ownerless(user: User) -> QuerySet[Any]:
+    """For platform administrators, the communities that still need an owner: the notice
+    goes away by itself once someone is made owner (or the community is deleted)."""
+    if not is_platform_admin(user):
+        return Community.objects.none()
+    return Community.objects.filter(~has_an_owner())
+
+
 def _invitations_visible(user: User) -> QuerySet[Any]:
     """An invitation may name its community while it is open for the person, and afterwards
     only while the person may still know the community (declined, revoked or removed from a
@@ -158,5 +184,34 @@ ROLE_CHANGED = register(
         channels={"in_app": True, "email": "digest", "push": False},
         mutable=False,
         render=_render_role_changed,
+    )
+)
+OWNERSHIP_PASSED = register(
+    NotificationType(
+        key="ownership_passed",
+        label=_("Communities handed to you"),
+        description=_(
+            "You become the owner of a community because its only owner's account was removed."
+        ),
+        channels={"in_app": True, "email": "immediate", "push": False},
+        important=True,
+        mutable=False,
+        render=_render_ownership_passed,
+    )
+)
+COMMUNITY_NEEDS_OWNER = register(
+    NotificationType(
+        key="community_needs_owner",
+        label=_("Communities without an owner"),
+        description=_(
+            "For platform administrators: a community is left without an owner because its "
+            "only owner's account was removed."
+        ),
+        channels={"in_app": True, "email": "immediate", "push": False},
+        important=True,
+        mutable=False,
+        community_access="listed",
+        target_visible=_still_ownerless,
+        render=_render_needs_owner,
     )
 )

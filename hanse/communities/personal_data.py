@@ -64,6 +64,19 @@ def register() -> None:
             ),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                both=_(
+                    "Memberships, join requests and invitations to the person go with the "
+                    "account. A community the person owned alone passes to its longest-standing "
+                    "moderator, else its longest-standing member, who is told; with nobody else "
+                    "it is left without an owner, marked as needing one, and the platform "
+                    "administrators are told. The audit log records either."
+                ),
+                kept=_(
+                    "Communities the person founded stay with their members; they no longer name "
+                    "their founder."
+                ),
+            ),
             order=60,
         )
     )

@@ -163,6 +163,14 @@ def owned_alone_by(user: Any) -> QuerySet[Community]:
     )
 
 
+def has_an_owner() -> Exists:
+    """Whether the community (the outer row) has an owner, as an expression for annotations
+    and filters. A community has none only after its only owner was erased with nobody left
+    to take over (``ownership_successors``): it needs an owner until a platform administrator
+    makes someone its owner."""
+    return Exists(Membership.objects.filter(community=OuterRef("pk"), role=Membership.Role.OWNER))
+
+
 def ownership_successors(community: Community, leaving: Any) -> QuerySet[Membership]:
     """Who may take over a community whose only owner is erased, best first: its moderators,
     then its members, each by seniority (the pk decides between equal times); never a guest,
@@ -212,6 +220,10 @@ can_view_community = is_active_user & (is_admin | (~is_secret & ~is_guest) | is_
 can_view_content = is_active_user & (is_admin | (is_open & ~is_guest) | is_member)
 can_manage_members = is_active_user & (is_admin | is_moderator)
 can_own = is_active_user & (is_admin | is_owner)
+# The directory's list of communities that need an owner (has_an_owner). Asked as a predicate
+# (``can_list_ownerless(user)``): through ``has_perm`` a "no" would also read Django's
+# permission tables.
+can_list_ownerless = is_active_user & is_admin
 
 rules.add_perm("communities.found_community", may_found)
 rules.add_perm("communities.view_community", can_view_community)
@@ -223,6 +235,7 @@ rules.add_perm(
     "communities.invite", can_manage_members | (is_active_user & ~is_guest & is_open & is_member)
 )
 rules.add_perm("communities.manage_members", can_manage_members)
+rules.add_perm("communities.list_ownerless", can_list_ownerless)
 rules.add_perm("communities.change_roles", can_own)
 rules.add_perm("communities.change_community", can_own)
 rules.add_perm("communities.delete_community", can_own)

@@ -21,7 +21,7 @@ from hanse.communities import rules as community_rules
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
 from hanse.people.models import User
 
-SCOPES = ("all", "mine")
+SCOPES = ("all", "mine", "ownerless")
 ROLE_ORDER = Case(
     When(role=Membership.Role.OWNER, then=Value(0)),  # rule-home: list order, not a permission
     When(role=Membership.Role.MODERATOR, then=Value(1)),  # rule-home: list order
@@ -35,12 +35,15 @@ def _active(user: User | None) -> bool:
 
 
 def with_viewer_state(qs: QuerySet[Community], *, viewer: User) -> QuerySet[Community]:
-    """Annotate the viewer's role, pending request and pending invitation, in the same query.
+    """Annotate the viewer's role, pending request and pending invitation, and whether the
+    community has an owner (one without needs one: its page and card say so), in the same
+    query.
 
     ``viewer_pk``/``viewer_role`` also prime the role cache the permission rules read, so a
     page of communities checks permissions without a query per row.
     """
     return qs.annotate(
+        has_owner=community_rules.has_an_owner(),
         viewer_pk=Value(viewer.pk, output_field=IntegerField()),
         viewer_role=Subquery(
             Membership.objects.filter(community=OuterRef("pk"), user=viewer).values("role")[:1]
@@ -69,10 +72,15 @@ def communities_of(*, user: User) -> QuerySet[Community]:
 
 
 def community_directory(*, viewer: User, scope: str = "all", q: str = "") -> QuerySet[Community]:
-    """Communities the viewer may know about, optionally only theirs, filtered by a search."""
+    """Communities the viewer may know about, optionally only theirs (or, for platform
+    administrators, only those that need an owner), filtered by a search."""
     qs = Community.objects.visible_to(viewer)
     if scope == "mine":
         qs = qs.filter(Exists(Membership.objects.filter(community=OuterRef("pk"), user=viewer)))
+    elif scope == "ownerless":
+        if not community_rules.can_list_ownerless(viewer):
+            return Community.objects.none()
+        qs = qs.filter(~community_rules.has_an_owner())
     q = " ".join((q or "").split())[:100]
     if q:
         for term in q.split(" "):

@@ -141,7 +141,7 @@ def _membership_of(community: Community, user: User, *, lock: bool = False) -> M
     return membership
 
 
-def _tell(kind: Any, object_id: int, *, user_id: int, actor_id: int | None = None) -> None:
+def _tell(kind: Any, object_id: int, *, user_id: int | None, actor_id: int | None = None) -> None:
     """Announce what people are told about (hanse.notifications subscribes), inside the
     transaction: the subscriber records its task in the outbox with this write."""
     signals.send_in_transaction(
@@ -590,8 +590,10 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
 def ownership_pass_on(*, user: User, by: User | None = None) -> list[tuple[Community, User | None]]:
     """Before an erased person's memberships go: each community they own alone passes to its
     longest-standing moderator, else its longest-standing member (``successor_in``), who is
-    told (as a role change by ``by``, the administrator who asked for the erasure); a
-    community with nobody else keeps no owner (platform administrators manage it).
+    told why (``ownership_passed``; ``by`` is the administrator who asked for the erasure,
+    None for the command). A community with nobody else keeps no owner: it is marked as
+    needing one (``rules.has_an_owner``: its page, the directory) and every platform
+    administrator is told (``owner_needed``) until one of them makes someone its owner.
     Both are recorded in the audit log. Returns (community, successor or None)."""
     outcome: list[tuple[Community, User | None]] = []
     with transaction.atomic():
@@ -608,6 +610,7 @@ def ownership_pass_on(*, user: User, by: User | None = None) -> list[tuple[Commu
                     target=("communities.community", locked.pk),
                     data={"reason": "erasure"},
                 )
+                _tell("owner_needed", locked.pk, user_id=None, actor_id=by.pk if by else None)
                 outcome.append((community, None))
                 continue
             membership = Membership.objects.get(community=locked, user=successor)
@@ -621,7 +624,7 @@ def ownership_pass_on(*, user: User, by: User | None = None) -> list[tuple[Commu
                 ),
             )
             _tell(
-                "role_changed",
+                "ownership_passed",
                 membership.pk,
                 user_id=successor.pk,
                 actor_id=by.pk if by is not None else None,

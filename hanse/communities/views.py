@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hanse.communities import rules as community_rules
 from hanse.communities import selectors, services
 from hanse.communities.forms import (
     CommunityCreateForm,
@@ -82,7 +83,8 @@ def _forbidden(request: HttpRequest, community: Community, tab: str, message: st
 def directory(request: HttpRequest) -> HttpResponse:
     viewer = http.viewer(request)
     scope = request.GET.get("scope", "all")
-    if scope not in selectors.SCOPES:
+    may_list_ownerless = community_rules.can_list_ownerless(viewer)
+    if scope not in selectors.SCOPES or (scope == "ownerless" and not may_list_ownerless):
         scope = "all"
     q = request.GET.get("q", "").strip()
     communities = selectors.community_directory(viewer=viewer, scope=scope, q=q)
@@ -97,6 +99,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             "q": q,
             "invitations": list(selectors.pending_invitations_for(user=viewer)),
             "can_found": viewer.has_perm("communities.found_community"),
+            "may_list_ownerless": may_list_ownerless,
         },
     )
 

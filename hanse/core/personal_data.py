@@ -11,6 +11,9 @@ declares its exporters in ``<app>/personal_data.py`` and registers them from
         key="posts",                  # the file in the archive: posts.json
         label=_("Posts, comments and reactions"),
         export=_export,               # (user) -> Export(records, files)
+        erase=_erase,                 # GDPR Art. 17, see "Erasure" below
+        erasure=personal_data.ErasureNote(pseudonymise=_("Posts ... stay under the pseudonym."),
+                                          delete=_("Posts ... are deleted.")),
     ))
 
 ``export(user)`` returns the person's records as JSON-serialisable dicts (datetimes and
@@ -43,6 +46,25 @@ class Export:
 
 
 @dataclass(frozen=True)
+class ErasureNote:
+    """What an app's erasure does, in words, next to the step it describes: the record of
+    processing activities (hanse/processing, Art. 30 with Art. 17 GDPR) is generated from
+    these, so a new erase step cannot go undescribed (``undescribed_erasers``). Each field is
+    one or two sentences for the data protection officer; leave out what does not apply."""
+
+    # Under either policy: what goes (or ends) besides what cascades with the account.
+    both: str | Promise = ""
+    # Policy "pseudonymise": what stays, under the pseudonymous account.
+    pseudonymise: str | Promise = ""
+    # Policy "delete": what goes, with what hangs under it.
+    delete: str | Promise = ""
+    # What stays under either policy, and why (whose record it is, which obligation).
+    kept: str | Promise = ""
+    # Keys of retention policies (hanse.core.retention) that later delete what is kept.
+    retention_policies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Exporter:
     key: str
     label: str | Promise
@@ -53,6 +75,10 @@ class Exporter:
     # GDPR Art. 17: ``erase(user, erasure) -> {what: count}`` (see "Erasure" below). None
     # when everything the app stores about a person goes with the account (cascades).
     erase: Callable[[Any, Erasure], dict[str, int]] | None = None
+    # What ``erase`` does, for the record of processing activities; required with ``erase``
+    # (tests/processing/test_erasure_record.py). Without either, the record says the app's
+    # data goes with the account.
+    erasure: ErasureNote | None = None
 
 
 _exporters: dict[str, Exporter] = {}
@@ -70,6 +96,12 @@ def all_exporters() -> list[Exporter]:
 def all_erasers() -> list[Exporter]:
     """The registered apps with an erase step, in the order they run (``erase_order``)."""
     return [e for e in all_exporters() if e.erase is not None]
+
+
+def undescribed_erasers() -> list[str]:
+    """Keys of apps with an erase step but no ``ErasureNote``: the record of processing
+    activities shows them as undescribed, and a test fails while there is one."""
+    return [e.key for e in all_erasers() if e.erasure is None]
 
 
 def rows(queryset: models.QuerySet[Any], *fields: str, kind: str = "") -> list[dict[str, Any]]:

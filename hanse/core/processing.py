@@ -32,7 +32,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
-from hanse.core import retention
+from hanse.core import personal_data, retention
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -193,6 +193,46 @@ def _retention(keys: tuple[str, ...]) -> tuple[RetentionInfo, ...]:
 def retention_of(keys: tuple[str, ...]) -> tuple[RetentionInfo, ...]:
     """The retention policies with these keys, with their setting and current period."""
     return _retention(keys)
+
+
+@dataclass(frozen=True)
+class ErasureInfo:
+    """What an erasure (Art. 17 GDPR) does to one app's data, as its ``ErasureNote`` says."""
+
+    key: str
+    name: str
+    # Whether the app has an erase step of its own (else its data goes with the account).
+    own_step: bool
+    # False for an erase step without a note: shown as undescribed, and a test fails.
+    described: bool
+    both: str
+    pseudonymise: str
+    delete: str
+    kept: str
+    retention: tuple[RetentionInfo, ...] = ()
+
+
+def erasure_by_app() -> list[ErasureInfo]:
+    """Per app of the personal-data registry, in the order the erase steps run: what an
+    erasure does to its data. Read from the same registry the erasure runs
+    (hanse/core/personal_data.py), so the record cannot drift from the steps."""
+    found = []
+    for exporter in personal_data.all_exporters():
+        note = exporter.erasure
+        found.append(
+            ErasureInfo(
+                key=exporter.key,
+                name=str(exporter.label),
+                own_step=exporter.erase is not None,
+                described=note is not None or exporter.erase is None,
+                both=str(note.both) if note else "",
+                pseudonymise=str(note.pseudonymise) if note else "",
+                delete=str(note.delete) if note else "",
+                kept=str(note.kept) if note else "",
+                retention=_retention(note.retention_policies) if note else (),
+            )
+        )
+    return found
 
 
 def record() -> list[AppRecord]:

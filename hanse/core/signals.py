@@ -56,7 +56,9 @@ class CommunityChanged:
 @dataclass(frozen=True)
 class CommunityEvent:
     """Something people are told about: a join request made or decided, an invitation made
-    or settled (declined, revoked), a role changed by ``actor_id``."""
+    or settled (declined, revoked), a role changed by ``actor_id``; when a community's only
+    owner is erased, its ownership passed on to someone, or the community left without an
+    owner (platform administrators are told)."""
 
     kind: Literal[
         "join_request_created",
@@ -64,9 +66,11 @@ class CommunityEvent:
         "invitation_created",
         "invitation_settled",
         "role_changed",
+        "ownership_passed",
+        "owner_needed",
     ]
-    object_id: int  # the JoinRequest, Invitation or Membership
-    user_id: int  # the person it is about
+    object_id: int  # the JoinRequest, Invitation or Membership; for owner_needed the Community
+    user_id: int | None  # the person it is about (None: the community itself, owner_needed)
     actor_id: int | None = None
 
 

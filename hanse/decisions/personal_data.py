@@ -70,6 +70,13 @@ def register() -> None:
             ),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                pseudonymise=_("Proposals, responses and attached files stay under the pseudonym."),
+                delete=_(
+                    "The person's proposals (with the responses to them), responses and attached "
+                    "files are deleted."
+                ),
+            ),
             order=90,
         )
     )

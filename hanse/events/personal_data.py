@@ -81,6 +81,17 @@ def register() -> None:
             ),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                both=_(
+                    "Answers to invitations, co-organiser roles, reminder settings and calendar "
+                    "feeds go with the account."
+                ),
+                pseudonymise=_("Events the person organised stay under the pseudonym."),
+                delete=_(
+                    "Events the person organised are deleted, with the answers of the people "
+                    "invited and the cover image."
+                ),
+            ),
             order=40,
         )
     )

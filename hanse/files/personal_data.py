@@ -88,6 +88,22 @@ def register() -> None:
             ),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                both=_("Watched files and folders go with the account."),
+                pseudonymise=_(
+                    "File versions the person uploaded, and the files and folders they created, "
+                    "stay under the pseudonym."
+                ),
+                delete=_(
+                    "File versions the person uploaded are deleted with their stored files and "
+                    "thumbnails; a file left without versions goes, one whose current version "
+                    "went shows its newest remaining one."
+                ),
+                kept=_(
+                    "Folders the person created, and files others still hold versions of, stay "
+                    "under the pseudonym: they are the community's library."
+                ),
+            ),
             order=120,
         )
     )

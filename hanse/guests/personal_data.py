@@ -67,6 +67,16 @@ def register() -> None:
             ),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                both=_("Guest invitations sent to the person's address are deleted."),
+                pseudonymise=_(
+                    "Guest invitations the person sent stay with the community, under the "
+                    "pseudonym."
+                ),
+                delete=_(
+                    "Guest invitations the person sent stay with the community, without a sender."
+                ),
+            ),
             order=145,
         )
     )

@@ -133,6 +133,22 @@ def register() -> None:
             ),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                both=_("Invitations to co-author an idea are deleted."),
+                pseudonymise=_(
+                    "Ideas, comments, experiments, experiment updates, attached files, supports "
+                    "and co-authorships stay under the pseudonym."
+                ),
+                delete=_(
+                    "Ideas, comments, experiments, experiment updates and attached files are "
+                    "deleted, with what hangs under them; supports and co-authorships go with the "
+                    "account."
+                ),
+                kept=_(
+                    "Status changes the person made stay under the pseudonym: they are the idea's "
+                    "history."
+                ),
+            ),
             order=80,
         )
     )

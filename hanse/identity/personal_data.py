@@ -80,6 +80,12 @@ def register() -> None:
             ),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                both=_(
+                    "Every stored session ends, in the database and in the cache; sign-in "
+                    "records, second factors and directory links go with the account."
+                ),
+            ),
             order=140,
         )
     )

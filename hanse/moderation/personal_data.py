@@ -100,6 +100,17 @@ def register() -> None:
             ),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                both=_("Reports about the person are deleted."),
+                pseudonymise=_("Reports the person made stay under the pseudonym."),
+                delete=_(
+                    "Reports the person made stay under the pseudonym, with their text emptied."
+                ),
+                kept=_(
+                    "Moderation decisions, hidden content and suspensions the person decided as a "
+                    "moderator stay under the pseudonym: other people's cases depend on them."
+                ),
+            ),
             order=130,
         )
     )

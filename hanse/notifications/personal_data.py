@@ -94,6 +94,13 @@ def register() -> None:
             ),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                both=_(
+                    "Notifications the person received go with the account; those the person "
+                    "caused are deleted for everyone who received them, and so is any whose "
+                    "stored text names them."
+                ),
+            ),
             order=50,
         )
     )

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from hanse.communities.models import Community, JoinRequest, Membership
 from hanse.communities.rules import moderators_q
 from hanse.core.errors import ServiceError
-from hanse.core.rules import is_platform_admin
+from hanse.core.rules import is_platform_admin, platform_admins_q
 from hanse.notifications import registry, selectors
 from hanse.notifications.models import (
     Channel,
@@ -533,6 +533,30 @@ def on_role_changed(membership: Membership, by: User) -> list[Notification]:
         community=membership.community,
         target=membership,
         data={"role": membership.role},
+    )
+
+
+def on_ownership_passed(membership: Membership, by: User | None) -> list[Notification]:
+    """Tell the person who became owner of a community because its only owner was erased
+    (``by``: the administrator who asked for the erasure; None for the command)."""
+    return notify(
+        type_key="ownership_passed",
+        recipients=[membership.user],
+        actor=by,
+        community=membership.community,
+        target=membership,
+    )
+
+
+def on_owner_needed(community: Community) -> list[Notification]:
+    """Tell every platform administrator that a community is left without an owner (no
+    actor: the one who asked for the erasure is told as well). The notification stays
+    visible while the community has no owner (its type's ``target_visible``)."""
+    return notify(
+        type_key="community_needs_owner",
+        recipients=User.objects.filter(platform_admins_q()),
+        community=community,
+        target=community,
     )
 
 

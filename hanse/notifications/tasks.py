@@ -97,7 +97,12 @@ COMMUNITY_EVENTS = (
     "join_request_decided",
     "invitation_created",
     "role_changed",
+    "ownership_passed",
+    "owner_needed",
 )
+# Events that can happen again to the same object (a role changes twice; a community is left
+# without an owner a second time): each one is its own event, with a key of its own.
+REPEATING_EVENTS = frozenset({"role_changed", "ownership_passed", "owner_needed"})
 
 
 def _community_event(kind: str, object_id: int, actor_id: int | None, event_key: str) -> list[Once]:
@@ -140,6 +145,25 @@ def _community_event(kind: str, object_id: int, actor_id: int | None, event_key:
                 f"{kind}:{object_id}:{event_key}", lambda: services.on_role_changed(membership, by)
             )
         ]
+    if kind == "ownership_passed":
+        owner = Membership.objects.select_related("community", "user").filter(pk=object_id).first()
+        if owner is None:
+            return []
+        # None when the command erased (no administrator asked): the new owner is told anyway.
+        asked_by = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
+        return [
+            Once(
+                f"{kind}:{object_id}:{event_key}",
+                lambda: services.on_ownership_passed(owner, asked_by),
+            )
+        ]
+    if kind == "owner_needed":
+        community = Community.objects.filter(pk=object_id).first()
+        if community is None:
+            return []
+        return [
+            Once(f"{kind}:{object_id}:{event_key}", lambda: services.on_owner_needed(community))
+        ]
     raise ValueError(f"Unknown community event {kind!r}.")
 
 
@@ -151,7 +175,8 @@ def notify_community_event(
     event_key: str = "",
     attempt: int = 1,
 ) -> None:
-    """Join requests (to moderators), decisions, invitations and role changes."""
+    """Join requests (to moderators), decisions, invitations, role changes, and a community
+    handed on or left without an owner when its only owner was erased."""
     notify_or_retry(
         notify_community_event,
         [kind, object_id, actor_id, event_key],
@@ -187,8 +212,7 @@ def community_event(kind: str, object_id: int, *, actor_id: int | None = None) -
     so the event is recorded with the write)."""
     if kind not in COMMUNITY_EVENTS:
         raise ValueError(f"Unknown community event {kind!r}.")
-    # Role changes repeat on the same membership: each one is its own event.
-    event_key = uuid.uuid4().hex if kind == "role_changed" else ""
+    event_key = uuid.uuid4().hex if kind in REPEATING_EVENTS else ""
     enqueue_on_commit(notify_community_event, kind, object_id, actor_id, event_key)
 
 
@@ -196,7 +220,7 @@ def on_community_event(sender: Any, event: CommunityEvent, **kwargs: Any) -> Non
     """Receiver of hanse.core.signals.community_event (inside the writer's transaction)."""
     if event.kind == "invitation_settled":
         # The invitation's notification may no longer be shown: recount the bell.
-        user_ids = [event.user_id]
+        user_ids = [event.user_id] if event.user_id is not None else []
         transaction.on_commit(lambda: selectors.forget_unread_counts(user_ids))
     else:
         community_event(event.kind, event.object_id, actor_id=event.actor_id)

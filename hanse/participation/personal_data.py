@@ -137,6 +137,24 @@ def register() -> None:
             ),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                both=_("Praise the person received goes with the account."),
+                pseudonymise=_(
+                    "Poll votes, answer votes, praise given, town hall questions and upvotes, and "
+                    "the record that the person took part in a poll, stay under the pseudonym, so "
+                    "tallies stay right."
+                ),
+                delete=_(
+                    "Poll votes, answer votes, praise given, town hall questions and upvotes are "
+                    "deleted; the record that the person took part in a poll goes with the "
+                    "account."
+                ),
+                kept=_(
+                    "Which answer the person accepted and which town hall questions they answered "
+                    "stay recorded under the pseudonym: the questions are other people's. "
+                    "Anonymous poll choices were never linked to the person."
+                ),
+            ),
             order=70,
         )
     )

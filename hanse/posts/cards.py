@@ -66,6 +66,7 @@ CARD_TEMPLATES = (
     "posts/_shared.html",
     "people/_avatar.html",
 )
+CARD_TAGS = "people/templatetags/people_links.py"
 # What fills a slot: the CSRF token, the `next` path as in an attribute, or URL-encoded; a
 # relative time is the slot kind AGO followed by the ISO time it counts from.
 CSRF, NEXT, NEXT_IN_URL, AGO = "c", "n", "u", "t"
@@ -91,6 +92,8 @@ def _templates_digest() -> str:
             path = directory / "templates" / name
             if path.exists():
                 digest.update(path.read_bytes())
+    # How a card names its author ({% person_link %}: linked or not) is code, not a template.
+    digest.update((Path(__file__).parent.parent / CARD_TAGS).read_bytes())
     return digest.hexdigest()
 
 

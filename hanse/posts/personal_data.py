@@ -158,6 +158,22 @@ def register() -> None:
             ),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                both=_("Bookmarks, followed hashtags and read confirmations go with the account."),
+                pseudonymise=_(
+                    "Posts, comments, attached files, reactions and earlier versions stay under "
+                    "the pseudonym."
+                ),
+                delete=_(
+                    "Posts (with the comments, reactions and files under them), comments, "
+                    "attached files and earlier versions the person wrote are deleted."
+                ),
+                kept=_(
+                    "Company announcements the person published and the record of who viewed a "
+                    "named must-read list stay under the pseudonym: they are the company's "
+                    "records."
+                ),
+            ),
             order=20,
         )
     )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from hanse.core import personal_data
 from hanse.core.processing import Activity, register
 
 EMPLOYMENT = _(
@@ -164,7 +163,7 @@ ACTIVITIES = [
         data_subjects=EMPLOYEES,
         recipients=_("Members of the channel; nobody else, administrators included"),
         retention=_("Deleted after the chat retention period, if one is set."),
-        retention_policies=("chat",),
+        retention_policies=("chat", "removed_content"),
     ),
     Activity(
         app_label="events",
@@ -174,6 +173,7 @@ ACTIVITIES = [
         data_subjects=EMPLOYEES,
         recipients=_("Who may see the event; attendee lists to its organisers"),
         retention=UNTIL_DELETED,
+        retention_policies=("removed_content",),
     ),
     Activity(
         app_label="wiki",
@@ -277,6 +277,7 @@ ACTIVITIES = [
         data_subjects=EMPLOYEES,
         recipients=_("Who may see the campaign; reviewers"),
         retention=UNTIL_DELETED,
+        retention_policies=("removed_content",),
     ),
     Activity(
         app_label="decisions",
@@ -318,49 +319,23 @@ ACTIVITIES = [
 ]
 
 
-# What an erasure (Art. 17 GDPR, hanse/privacy/erasure.py) does to what is listed above: the
-# record must say it. The apps with an erase step are read from the registry (ERASURE_STEPS).
-ERASURE = {
-    "how": _(
-        "A platform administrator erases a person on request (the erasure page, or the "
-        "command hanse_erase_person). The account is deactivated at once (sessions end, API "
-        "tokens stop working); each app's erase step then runs in the task queue, and the "
-        "account is deleted last."
-    ),
-    "deleted": _(
-        "Under either policy: the account with profile, photo, settings, memberships, "
-        "follows, sessions, API tokens, notifications received, saved searches, data exports "
-        "and their files; the person's entries in the search index, the caches and the "
-        "analytics interaction records. Name, e-mail address and id remain nowhere in Hanse "
-        "but the audit log."
-    ),
-    "pseudonymised": _(
-        "Policy “pseudonymise”: the person's content (posts, comments, chat messages, events, "
-        "ideas, proposals, wiki pages, files) stays and moves to a new account without name "
-        "or e-mail address, shown as “Former employee”, which cannot sign in and has no "
-        "profile. Policy “delete”: that content is deleted with the replies, reactions and "
-        "files under it; only records others depend on (reports made, wiki revisions others "
-        "built on, company announcements) stay under the pseudonym."
-    ),
-    "communities": _(
-        "A community the person owned alone passes to its longest-standing moderator, else "
-        "its longest-standing member, who is told; with nobody else it is left without an "
-        "owner for the platform administrators to manage. The audit log records either."
-    ),
-    "audit": _(
-        "The audit log is not changed (tamper-evident; Art. 17(3)(b) GDPR): its entries, among "
-        "them “erasure requested” and “erasure completed” with who asked and the policy, keep "
-        "the account's internal number, which names no one after the erasure. They are deleted "
-        "with the audit log's retention period. The erasure's own record keeps the policy, who "
-        "asked, the counts and the dates, never the person's name or id."
-    ),
-}
-
-
-def erasure_steps() -> list[str]:
-    """The apps whose data an erasure reaches by its own step (the rest goes with the
-    account's deletion), from the registry: a new step appears here by itself."""
-    return [str(e.label) for e in personal_data.all_erasers()]
+# How an erasure (Art. 17 GDPR, hanse/privacy/erasure.py) runs. What it does to each app's data
+# is not written here: each app says it next to its erase step (``ErasureNote`` in its
+# personal_data.py), and the record reads it from that registry
+# (``hanse.core.processing.erasure_by_app``).
+ERASURE_HOW = _(
+    "A platform administrator erases a person on request (the erasure page, or the "
+    "command hanse_erase_person). The account is deactivated at once (sessions end, API "
+    "tokens stop working); each app's erase step then runs in the task queue, and the "
+    "account is deleted last."
+)
+ERASURE_POLICIES = _(
+    "Policy “pseudonymise”: the person's content stays and moves to a new account without "
+    "name or e-mail address, shown as “Former employee”, which cannot sign in and has no "
+    "profile. Policy “delete”: the person's content is deleted with what hangs under it. "
+    "Under both, the account itself and what belongs only to it are deleted last; name, "
+    "e-mail address and id then remain nowhere in Hanse but the audit log. Per app:"
+)
 
 
 def register_all() -> None:

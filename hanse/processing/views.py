@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import asdict
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -35,15 +36,23 @@ def _attachment(response: HttpResponse, extension: str) -> HttpResponse:
 
 
 def _erasure() -> dict[str, object]:
-    """What an erasure does (Art. 17 GDPR), with the apps it reaches and the audit log's
-    retention period, for the page and the JSON download."""
-    audit = processing.retention_of(("audit",))
+    """What an erasure does (Art. 17 GDPR): how it runs, then per app what goes, what is
+    pseudonymised and what is kept and why (with the periods that delete it later), read
+    from the registry the erase steps come from; for the page and the JSON download."""
+    apps = [
+        {
+            **asdict(info),
+            "retention": [
+                {"label": r.label, "setting": r.setting, "days": r.days} for r in info.retention
+            ],
+        }
+        for info in processing.erasure_by_app()
+    ]
     return {
-        **{key: str(text) for key, text in descriptions.ERASURE.items()},
-        "steps": descriptions.erasure_steps(),
-        "audit_retention": [
-            {"label": r.label, "setting": r.setting, "days": r.days} for r in audit
-        ],
+        "how": str(descriptions.ERASURE_HOW),
+        "policies": str(descriptions.ERASURE_POLICIES),
+        "apps": apps,
+        "undescribed": [app["name"] for app in apps if not app["described"]],
     }
 
 

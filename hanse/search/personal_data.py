@@ -60,6 +60,13 @@ def register() -> None:
             description=_("The searches you saved."),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                both=_(
+                    "Saved searches are deleted. The person's entry in the search index goes, and "
+                    "every entry they wrote or that names them is written again from the content "
+                    "as it now is."
+                ),
+            ),
             order=190,
         )
     )

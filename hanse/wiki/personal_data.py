@@ -76,6 +76,14 @@ def register() -> None:
             ),
             export=_export,
             erase=_erase,
+            erasure=personal_data.ErasureNote(
+                pseudonymise=_("Revisions and images stay under the pseudonym."),
+                delete=_("Images the person uploaded and pages only they wrote are deleted."),
+                kept=_(
+                    "Revisions of pages others edited too stay under the pseudonym, as do the "
+                    "marks of who created or reviewed a page: later versions build on them."
+                ),
+            ),
             order=110,
         )
     )

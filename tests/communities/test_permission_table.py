@@ -184,6 +184,17 @@ READS: dict[str, dict[str, tuple[str, str, str]]] = {
         "owner": ("200:n", "200:n", "200:n"),
         "admin": ("200:n", "200:n", "200:n"),
     },
+    # The administrators' tab of communities that need an owner (their only owner was erased):
+    # these all have one, so an administrator sees none; anyone else asking for the tab gets
+    # the ordinary directory.
+    "directory_ownerless": {
+        "anonymous": ("302", "302", "302"),
+        "outsider": ("200:n", "200:n", "200"),
+        "member": ("200:n", "200:n", "200:n"),
+        "moderator": ("200:n", "200:n", "200:n"),
+        "owner": ("200:n", "200:n", "200:n"),
+        "admin": ("200", "200", "200"),
+    },
     "detail": {
         "anonymous": ("302", "302", "302"),
         "outsider": ("200:nmd", "200:nd", "404"),
@@ -299,6 +310,7 @@ def read_url(surface: str, world: World) -> str:
     slug = world.community.slug
     pages = {
         "directory": reverse("communities:directory"),
+        "directory_ownerless": reverse("communities:directory") + "?scope=ownerless",
         "detail": reverse("communities:detail", args=[slug]),
         "about": reverse("communities:about", args=[slug]),
         "members": reverse("communities:members", args=[slug]),

@@ -1,7 +1,9 @@
 """A community keeps an owner when its only owner is erased: it passes to the longest-standing
 moderator, else the longest-standing member (never a guest or a deactivated account), who is
-told; with nobody else it is left without an owner. The erasure page names these communities
-beforehand, its status page counts them, the audit log records each."""
+told why; with nobody else it is left without an owner, marked as needing one (its page, its
+card, the administrators' directory tab) and every platform administrator is told until one of
+them makes someone its owner. The erasure page and the command's dry run name these
+communities beforehand, its status page counts them, the audit log records each."""
 
 from __future__ import annotations
 
@@ -9,13 +11,17 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from hanse.audit.models import AuditEntry
 from hanse.communities.models import Community, Membership
+from hanse.communities.services import membership_add, membership_change_role
 from hanse.core import personal_data
+from hanse.notifications import selectors as notification_selectors
 from hanse.notifications.models import Notification
+from hanse.notifications.registry import render_for
 from hanse.privacy import erasure as service
 from hanse.privacy.models import Erasure
 
@@ -64,9 +70,14 @@ def test_the_longest_standing_moderator_takes_over(
     assert _owners(community) == {"oldmod"}
     assert Membership.objects.get(community=community, user=new_mod).role == "moderator"
     assert erasure.counts["communities"] == {"ownership_passed_on": 1}
-    told = Notification.objects.get(recipient=old_mod, type="role_changed")
+    told = Notification.objects.get(recipient=old_mod, type="ownership_passed")
     assert told.community_id == community.pk
     assert told.actor_id == admin_user.pk
+    assert render_for(told).title == (
+        f"You are now the owner of {community.name}, because the account of its only owner "
+        "was removed."
+    )
+    assert not Notification.objects.filter(type="community_needs_owner").exists()
     entry = AuditEntry.objects.get(action="communities.owner_succeeded")
     assert entry.target_id == str(community.pk)
     assert entry.actor_id == admin_user.pk
@@ -131,6 +142,7 @@ def test_the_erasure_page_names_the_communities_and_their_successors(
     assert "Communities they own alone" in page
     assert "Zinsrunde</a>: passes to Mona Meyer" in page
     assert "Nur Anna</a>: <strong>nobody else is left: it will have no owner.</strong>" in page
+    assert "It is marked as needing an owner, and every platform administrator is told" in page
     assert "communities handed to a new owner: 1" in page
     assert "communities left without an owner: 1" in page
     assert _owners(handed) == {"annab"} and _owners(alone) == {"annab"}
@@ -141,3 +153,148 @@ def test_the_erasure_page_names_the_communities_and_their_successors(
     ).content.decode()
     assert "Communities, die die Person allein besitzt" in page
     assert "geht über an Mona Meyer" in page
+
+
+def test_the_new_owner_is_told_also_when_the_command_erases(
+    make_user: Any, make_community: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The command has no administrator to name as actor: the successor is told all the same."""
+    anna, mona = make_user("annab"), make_user("mona")
+    community = make_community(owner=anna, moderators=(mona,))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("hanse_erase_person", "annab", "--policy", "pseudonymise")
+    assert _owners(community) == {"mona"}
+    told = Notification.objects.get(recipient=mona, type="ownership_passed")
+    assert told.actor_id is None
+    assert told.community_id == community.pk
+
+
+def test_without_a_successor_administrators_are_told_and_the_community_is_marked(
+    make_user: Any,
+    make_community: Any,
+    admin_user: Any,
+    client_for: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Every platform administrator (the one who asked too) is told, nobody else; the page, the
+    card and the administrators' directory tab mark the community until it has an owner again;
+    then the notice goes away by itself."""
+    anna = make_user("annab")
+    other_admin = make_user("admin2", is_staff=True, is_superuser=True)
+    guest = make_user("guest", is_guest=True, guest_organisation="Partner AG")
+    community = make_community(owner=anna, name="Nur Anna", members=(guest,))
+    kept = make_community(owner=make_user("olga"), name="Mit Olga")
+    _erase(anna, admin_user, django_capture_on_commit_callbacks)
+    told = Notification.objects.filter(type="community_needs_owner")
+    assert {n.recipient_id for n in told} == {admin_user.pk, other_admin.pk}
+    notice = told.get(recipient=admin_user)
+    assert notice.community_id == community.pk
+    assert render_for(notice).url == reverse("communities:members", args=[community.slug])
+    assert "Nur Anna has no owner any more" in render_for(notice).title
+    assert notification_selectors.bell_queryset(user=admin_user).filter(pk=notice.pk).exists()
+
+    admin = client_for(admin_user)
+    page = admin.get(reverse("communities:detail", args=[community.slug])).content.decode()
+    assert "This community has no owner at the moment" in page
+    assert "As a platform administrator, make one of its" in page
+    member_page = client_for(guest).get(reverse("communities:detail", args=[community.slug]))
+    assert "The platform administrators will make one of its members its owner." in (
+        member_page.content.decode()
+    )
+    listed = admin.get(reverse("communities:directory"), {"scope": "ownerless"}).content.decode()
+    assert "Nur Anna" in listed and "Mit Olga" not in listed
+    assert "Needs an owner" in listed
+    other = admin.get(reverse("communities:detail", args=[kept.slug])).content.decode()
+    assert "no owner at the moment" not in other
+
+    # An administrator makes someone owner: the mark and the notice go.
+    newcomer = make_user("newcomer")
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_add(community=community, user=newcomer)
+        membership_change_role(community=community, user=newcomer, role="owner", by=other_admin)
+    page = admin.get(reverse("communities:detail", args=[community.slug])).content.decode()
+    assert "no owner at the moment" not in page
+    listed = admin.get(reverse("communities:directory"), {"scope": "ownerless"}).content.decode()
+    assert "Nur Anna" not in listed and "Every community has an owner." in listed
+    assert not notification_selectors.bell_queryset(user=admin_user).filter(pk=notice.pk).exists()
+
+
+def test_german_notice_and_mark(
+    make_user: Any,
+    make_community: Any,
+    admin_user: Any,
+    client_for: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    anna = make_user("annab")
+    community = make_community(owner=anna, name="Nur Anna")
+    _erase(anna, admin_user, django_capture_on_commit_callbacks)
+    admin_user.ui_language = "de"
+    admin_user.save(update_fields=["ui_language"])
+    notice = Notification.objects.get(type="community_needs_owner", recipient=admin_user)
+    assert render_for(notice).title.startswith("Nur Anna hat keinen Inhaber mehr")
+    client = client_for(admin_user)
+    client.cookies["hanse_language"] = "de"
+    page = client.get(
+        reverse("communities:detail", args=[community.slug]), HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    assert "Diese Community hat im Moment keinen Inhaber" in page
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_tab"),
+    [
+        ("outsider", False),
+        ("member", False),
+        ("moderator", False),
+        ("owner", False),
+        ("admin", True),
+    ],
+)
+def test_the_ownerless_tab_is_for_platform_administrators_only(
+    make_user: Any,
+    make_community: Any,
+    admin_user: Any,
+    client_for: Any,
+    django_capture_on_commit_callbacks: Any,
+    who: str,
+    sees_tab: bool,
+) -> None:
+    """Permission table of the directory's "Without an owner" tab: anyone else asking for it
+    gets the usual list of all communities, and anonymous people the sign-in page."""
+    anna, mona, mia = make_user("annab"), make_user("mona"), make_user("mia")
+    otto = make_user("otto")
+    make_community(owner=anna, name="Nur Anna")
+    make_community(owner=otto, name="Ottos Runde", moderators=(mona,), members=(mia,))
+    _erase(anna, admin_user, django_capture_on_commit_callbacks)
+    person = {
+        "outsider": make_user("outsider"),
+        "member": mia,
+        "moderator": mona,
+        "owner": otto,
+        "admin": admin_user,
+    }[who]
+    client = client_for(person)
+    html = client.get(reverse("communities:directory"), {"scope": "ownerless"}).content.decode()
+    assert ("Without an owner</a>" in html) is sees_tab
+    # Everyone sees "Nur Anna" marked in the full list; only the admin tab leaves "Ottos Runde" out.
+    assert "Nur Anna" in html and "Needs an owner" in html
+    assert ("Ottos Runde" in html) is not sees_tab
+    anonymous = client_for(None).get(reverse("communities:directory"), {"scope": "ownerless"})
+    assert anonymous.status_code == 302
+
+
+def test_the_command_dry_run_names_what_becomes_of_the_communities(
+    make_user: Any, make_community: Any, capsys: Any
+) -> None:
+    anna, mona = make_user("annab"), make_user("mona")
+    handed = make_community(owner=anna, name="Zinsrunde", moderators=(mona,))
+    alone = make_community(owner=anna, name="Nur Anna")
+    call_command("hanse_erase_person", "annab", "--policy", "delete", "--dry-run")
+    out = capsys.readouterr().out
+    assert "communities.ownership_passed_on: 1" in out
+    assert "communities.left_without_owner: 1" in out
+    assert f"{handed.slug}: passes to mona" in out
+    assert f"{alone.slug}: nobody can take over; it will be marked as needing an owner" in out
+    assert _owners(handed) == {"annab"} and _owners(alone) == {"annab"}
+    assert not Notification.objects.exists()

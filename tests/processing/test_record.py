@@ -17,7 +17,7 @@ from django.db import models
 from django.urls import reverse
 
 from hanse.audit.models import AuditEntry
-from hanse.core import processing
+from hanse.core import moderation, processing
 
 pytestmark = pytest.mark.django_db
 
@@ -148,12 +148,27 @@ def test_an_unregistered_description_is_missing() -> None:
 def test_retention_comes_from_the_policies(client_for, admin_user, settings) -> None:
     settings.RETENTION_CHAT_DAYS = 730
     data = {row["app"]: row for row in processing.as_data()}
-    assert data["chat"]["retention_policies"] == [
-        {"key": "chat", "label": "Chat messages", "setting": "RETENTION_CHAT_DAYS", "days": 730}
-    ]
+    assert data["chat"]["retention_policies"][0] == {
+        "key": "chat",
+        "label": "Chat messages",
+        "setting": "RETENTION_CHAT_DAYS",
+        "days": 730,
+    }
     assert data["audit"]["retention_policies"][0]["setting"] == "RETENTION_AUDIT_DAYS"
     page = client_for(admin_user).get(PAGE).content.decode()
     assert "730 days" in page and "RETENTION_CHAT_DAYS" in page
+
+
+def test_removed_content_retention_is_named_where_it_purges(settings) -> None:
+    """Every app whose content moderation removes and retention then purges (posts and
+    comments, chat messages, events, ideas) names that policy with its period."""
+    settings.RETENTION_REMOVED_CONTENT_DAYS = 90
+    data = {row["app"]: row for row in processing.as_data()}
+    purged = {t.model._meta.app_label for t in moderation.all_types() if t.purge is not None}
+    assert purged >= {"posts", "chat", "events", "ideas"}
+    for app in sorted(purged):
+        policies = {p["key"]: p for p in data[app]["retention_policies"]}
+        assert policies.get("removed_content", {}).get("days") == 90, app
 
 
 def test_downloads(client_for, dpo) -> None:

@@ -1,7 +1,10 @@
 """``{% person_link person "post__author" %}``: a person's name as a link to their profile, or
-as plain text for the pseudonymous account that holds an erased person's content ("Former
-employee", ``User.is_former``), which has no profile to link to (GDPR Art. 17,
-hanse/privacy/erasure.py). Every template that names a person next to content uses it."""
+as plain text when there is no profile to link to: the pseudonymous account that holds an
+erased person's content ("Former employee", ``User.is_former``, GDPR Art. 17,
+hanse/privacy/erasure.py), and any deactivated account (a leaver, or a person whose erasure is
+under way), whose profile answers 404 (``people.selectors.get_person_for`` shows active people
+only). Every template that names a person links them through this tag (or asks
+``has_profile``), so what has a profile is decided here once."""
 
 from __future__ import annotations
 
@@ -18,18 +21,26 @@ register = template.Library()
 
 @register.filter
 def has_profile(person: Any) -> bool:
-    """Whether the person has a profile page (``{% if person|has_profile %}``)."""
-    return person is not None and not getattr(person, "is_former", False)
+    """Whether the person has a profile page (``{% if person|has_profile %}``): an active
+    account that is not an erased person's pseudonym."""
+    return (
+        person is not None
+        and bool(getattr(person, "is_active", False))
+        and not getattr(person, "is_former", False)
+    )
 
 
 @register.simple_tag
 def person_link(person: Any, css: str = "") -> SafeString:
-    """The name, linked to the profile when there is one; a ``span`` otherwise."""
+    """The name, linked to the profile when there is one; a ``span`` otherwise. Use
+    ``{% person_link person as name %}`` to put it into a translated sentence."""
     if person is None:
         return SafeString("")
     if not has_profile(person):
-        classes = f"{css} person--former".strip()
-        return format_html('<span class="{}">{}</span>', classes, person.display_name)
+        state = "person--former" if getattr(person, "is_former", False) else "person--inactive"
+        return format_html(
+            '<span class="{}">{}</span>', f"{css} {state}".strip(), person.display_name
+        )
     url = reverse_one("people:profile", person.username)
     if css:
         return format_html('<a class="{}" href="{}">{}</a>', css, url, person.display_name)

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from hanse.communities import selectors as community_selectors
 from hanse.core import personal_data
 from hanse.core.errors import ServiceError
 from hanse.privacy import erasure as service
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         if options["dry_run"]:
             counts = service.erasure_preview(user=user, policy=policy)
             self._print(counts, "Would erase")
+            self._print_ownerships(user)
             return
         running = Erasure.objects.filter(user=user).exclude(status=Erasure.Status.DONE).first()
         if running is not None:
@@ -47,6 +49,21 @@ class Command(BaseCommand):
         service.erasure_run(erasure.pk)
         erasure.refresh_from_db()
         self._print(erasure.counts, f"Erasure {erasure.pk} {erasure.status}")
+
+    def _print_ownerships(self, user: Any) -> None:
+        """The communities the person owns alone, and what becomes of each."""
+        ownerships = community_selectors.sole_ownerships(user=user)
+        if not ownerships:
+            return
+        self.stdout.write("Communities they own alone:")
+        for community, successor in ownerships:
+            if successor is not None:
+                self.stdout.write(f"  {community.slug}: passes to {successor.username}")
+            else:
+                self.stdout.write(
+                    f"  {community.slug}: nobody can take over; it will be marked as needing "
+                    "an owner and every platform administrator is told"
+                )
 
     def _print(self, counts: dict[str, dict[str, int]], title: str) -> None:
         self.stdout.write(f"{title}:")
