@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import models
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from hanse.audit.models import AuditEntry, AuditHead
@@ -58,6 +59,15 @@ def _erase(world: World, admin: Any, policy: str, capture: Any) -> Erasure:
     return erasure
 
 
+def _has_text(qs: Any, field: str, needle: str) -> bool:
+    """The needle in a text or JSON column; the id only as a number of its own, so that a
+    timestamp's microseconds (".987654") are not taken for it."""
+    if not needle.isdigit():
+        return bool(qs.filter(**{f"{field}__icontains": needle}).exists())
+    as_text = qs.annotate(_as_text=Cast(field, models.TextField()))
+    return bool(as_text.filter(_as_text__regex=rf"(^|[^0-9.]){needle}([^0-9]|$)").exists())
+
+
 def _traces_in_tables() -> list[str]:
     found = []
     user_model = get_user_model()
@@ -70,7 +80,7 @@ def _traces_in_tables() -> list[str]:
                 found += [
                     f"{model._meta.label}.{field.name} ~ {needle}"
                     for needle in NEEDLES
-                    if qs.filter(**{f"{field.name}__icontains": needle}).exists()
+                    if _has_text(qs, field.name, needle)
                 ]
             elif isinstance(field, (models.IntegerField, models.ForeignKey)) and not isinstance(
                 field, models.AutoField
@@ -84,9 +94,8 @@ def _traces_in_tables() -> list[str]:
 
     found += [
         f"outbox {row}"
-        for row in OutboxEvent.objects.filter(args__icontains=str(ANNA_ID)).values(
-            "task_path", "args", "enqueued_at"
-        )
+        for row in OutboxEvent.objects.values("pk", "task_path", "args", "enqueued_at")
+        if _has_text(OutboxEvent.objects.filter(pk=row["pk"]), "args", str(ANNA_ID))
     ]
     # Session rows are encoded: decode them.
     found += [
