@@ -15,10 +15,11 @@ from django.test import Client
 
 from hanse.communities.models import Community, Membership
 from hanse.people.models import Location, OrgUnit, User
-from tests.support import pg_flush
+from tests.support import flush
 
-# Transactional tests empty PostgreSQL with DELETE, not TRUNCATE (tests/support/pg_flush.py).
-pg_flush.install()
+# Transactional tests empty PostgreSQL with DELETE, not TRUNCATE, and keep the content types and
+# permissions instead of writing them again after every test (tests/support/flush.py).
+flush.install()
 
 PASSWORD = "Hanse-Test-2026!"
 _counter = itertools.count(1)
