@@ -1,21 +1,25 @@
-"""The demo's wiki pages and library files: written through the services, with history."""
+"""The demo's wiki pages and library files: written through the services, with history (on
+the bank this package shares, see conftest.py)."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from hanse.files.models import FileVersion, LibraryFile
 from hanse.wiki.models import Page, Revision
+from tests.demo.support import SmallBank
 
 pytestmark = pytest.mark.django_db
 
 
-def test_small_demo_has_pages_revisions_and_files(django_capture_on_commit_callbacks):
+def test_small_demo_has_pages_revisions_and_files(
+    small_bank: SmallBank, django_capture_on_commit_callbacks
+):
+    # What the seeding's commit would have run (the text of the library files among it), and
+    # what that registers in turn; all of it inside this test's savepoint.
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", size="small", seed=1, stdout=io.StringIO(), stderr=io.StringIO())
+        for hook in small_bank.on_commit:
+            hook()
     connectoren = Page.objects.filter(community__name="Connectoren")
     assert connectoren.filter(title="Wie werde ich Multiplikatorin oder Multiplikator?").exists()
     faq = Page.objects.get(title="Working Out Loud FAQ")
