@@ -423,9 +423,8 @@ def test_mark_read_only_own(people: Any, make_post: Callable) -> None:
 def test_bulk_community_post_runs_a_fixed_number_of_queries(
     people: Any, make_post: Callable, make_community: Callable
 ) -> None:
-    """1,000 followers: created in a handful of queries, not one per person."""
-    import time
-
+    """1,000 followers: created in a handful of queries, not one per person. (How fast is a
+    bench's question, not a test's: bench/notifications.py prints it.)"""
     from hanse.communities.models import Membership
     from hanse.people.models import User
 
@@ -438,13 +437,11 @@ def test_bulk_community_post_runs_a_fixed_number_of_queries(
         [CommunityNotificationSetting(community=club, user=u, level="all_posts") for u in users]
     )
     post = make_post(people["anna"], "Für alle", community=club)
-    started = time.perf_counter()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ctx:
         made = hooks.on_post_created(post)
-    elapsed = time.perf_counter() - started
     inserts = [q for q in ctx.captured_queries if q["sql"].startswith("INSERT")]
     # Reading preferences, mutes and visibility: a few queries (visibility in UNIONs of 400).
     assert len(ctx.captured_queries) - len(inserts) <= 12
@@ -455,4 +452,3 @@ def test_bulk_community_post_runs_a_fixed_number_of_queries(
     assert len(inserts) == -(-1000 // batch)
     assert len(made) == 1000
     assert Notification.objects.filter(type="community_post").count() == 1000
-    assert elapsed < 2.0
