@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib import auth
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -50,6 +51,10 @@ class SessionTimeoutMiddleware:
     same once-a-minute write records the session's address, device and last activity for the
     sessions page (allauth's UserSession). Login sets the first expiry (signals.py), so that
     the first page after it writes nothing more.
+
+    Only a session someone signed in to is touched: an API call with a personal access token
+    has a person (hanse/api/auth.py) but no sign-in in its session, and touching that empty
+    session would save a new session row and send a cookie with every such call.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -60,6 +65,8 @@ class SessionTimeoutMiddleware:
         user = getattr(request, "user", None)
         session = getattr(request, "session", None)
         if user is None or session is None or not user.is_authenticated:
+            return response
+        if auth.SESSION_KEY not in session:
             return response
         now = time.time()
         expiry = session.get("_session_expiry")

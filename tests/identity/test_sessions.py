@@ -215,3 +215,20 @@ def test_devices_are_named() -> None:
     assert describe("") == "Unknown device"
     assert truncated_ip("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
     assert truncated_ip("not an address") == ""
+
+
+def test_an_api_call_with_a_token_makes_no_session(user: User) -> None:
+    """A personal access token signs no one in: its calls save no session row, set no session
+    cookie and add nothing to the person's sessions page, however many there are."""
+    from django.contrib.sessions.models import Session
+
+    from hanse.api.services import token_create
+
+    raw = token_create(user=user, name="script").raw
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    for _ in range(3):
+        response = api.get("/api/v1/people/me")
+        assert response.status_code == 200
+        assert django_settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not Session.objects.exists()
+    assert not UserSession.objects.filter(user=user).exists()
