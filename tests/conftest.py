@@ -15,11 +15,14 @@ from django.test import Client
 
 from hanse.communities.models import Community, Membership
 from hanse.people.models import Location, OrgUnit, User
-from tests.support import flush
+from tests.support import flush, static_files
 
 # Transactional tests empty PostgreSQL with DELETE, not TRUNCATE, and keep the content types and
 # permissions instead of writing them again after every test (tests/support/flush.py).
 flush.install()
+# Each test client lists the static files once per process, not once per client
+# (tests/support/static_files.py).
+static_files.install()
 
 PASSWORD = "Hanse-Test-2026!"
 _counter = itertools.count(1)
