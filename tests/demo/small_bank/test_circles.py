@@ -1,20 +1,20 @@
-"""The demo bank's circles: a finished round with three circles, a running circle in week 5
-with anna.schmidt, an open round with sign-ups, Connectoren in all but two branches."""
+"""The demo bank's circles: a finished round with three circles, a running circle in week 5 with
+anna.schmidt, an open round with sign-ups, Connectoren in all but two branches (on the bank
+this package shares, see conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from hanse.circles import rules, selectors
 from hanse.circles.models import Circle, CircleRound, Multiplier
 from hanse.people.models import Location, User
+from tests.demo.support import SmallBank
 
 pytestmark = pytest.mark.django_db
 
 
-def test_small_demo_has_circles_and_connectoren() -> None:
-    call_command("seed_demo", size="small", seed=1, verbosity=0)
+def test_small_demo_has_circles_and_connectoren(small_bank: SmallBank) -> None:
     finished = CircleRound.objects.get(status=CircleRound.Status.FINISHED)
     assert finished.circles.filter(status=Circle.Status.FINISHED).count() == 3
     anna = User.objects.get(username="anna.schmidt")
@@ -33,14 +33,13 @@ def test_small_demo_has_circles_and_connectoren() -> None:
     assert not Circle.objects.visible_to(ben).filter(pk=running.pk).exists()
 
 
-def test_small_demo_has_the_connectoren_programme() -> None:
+def test_small_demo_has_the_connectoren_programme(small_bank: SmallBank) -> None:
     """The Connectoren community is linked and holds every Connector; the checklist is partly
     ticked; stories exist and are company-wide posts."""
     from hanse.circles import selectors_programme as programme  # why: this test only
     from hanse.circles.models import ConnectorStory, OnboardingTick
     from hanse.communities.models import Membership
 
-    call_command("seed_demo", size="small", seed=1, verbosity=0)
     community = programme.programme_community()
     assert community is not None and community.name == "Connectoren"
     approved = Multiplier.objects.filter(status="approved").values_list("user_id", flat=True)

@@ -1,20 +1,18 @@
-"""The demo's polls: named and anonymous, open and closed, with votes."""
+"""The demo's polls: named and anonymous, open and closed, with votes (on the bank this package
+shares, see conftest.py)."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.db.models import Sum
 
 from hanse.participation.models import Poll, PollOption, PollVote
+from tests.demo.support import SmallBank
 
 pytestmark = pytest.mark.django_db
 
 
-def test_small_demo_has_named_and_anonymous_polls() -> None:
-    call_command("seed_demo", size="small", seed=1, stdout=io.StringIO(), stderr=io.StringIO())
+def test_small_demo_has_named_and_anonymous_polls(small_bank: SmallBank) -> None:
     polls = list(Poll.objects.all())
     kinds = {(p.anonymous, p.is_closed()) for p in polls}
     assert kinds == {(False, False), (True, False), (False, True), (True, True)}
@@ -34,10 +32,9 @@ def test_small_demo_has_named_and_anonymous_polls() -> None:
             )
 
 
-def test_small_demo_has_questions_and_praise() -> None:
+def test_small_demo_has_questions_and_praise(small_bank: SmallBank) -> None:
     from hanse.participation.models import Praise, PraiseValue, Question
 
-    call_command("seed_demo", size="small", seed=1, stdout=io.StringIO(), stderr=io.StringIO())
     assert set(PraiseValue.objects.values_list("name", flat=True)) == {
         "Mut",
         "Neugier",
@@ -50,14 +47,13 @@ def test_small_demo_has_questions_and_praise() -> None:
     assert questions.values("community").distinct().count() >= 2
 
 
-def test_small_demo_has_a_past_and_an_upcoming_town_hall() -> None:
+def test_small_demo_has_a_past_and_an_upcoming_town_hall(small_bank: SmallBank) -> None:
     """One past town hall with answered questions, one upcoming with questions (some
     anonymous: no author stored)."""
     from django.utils import timezone
 
     from hanse.participation.models import TownHall, TownHallQuestion
 
-    call_command("seed_demo", size="small", seed=1, stdout=io.StringIO(), stderr=io.StringIO())
     now = timezone.now()
     past = TownHall.objects.get(ends_at__lt=now)
     upcoming = TownHall.objects.get(starts_at__gt=now)

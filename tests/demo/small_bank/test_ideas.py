@@ -1,21 +1,19 @@
 """The demo: the Connectoren's campaign with ideas in every status, three closed experiments
-(one refuted, with lessons), one running, two decisions with objections and amendments."""
+(one refuted, with lessons), one running, two decisions with objections and amendments (on
+the bank this package shares, see conftest.py)."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from hanse.decisions.models import Amendment, Proposal, Response
 from hanse.ideas.models import Campaign, Experiment, Idea, StatusChange
+from tests.demo.support import SmallBank
 
 pytestmark = pytest.mark.django_db
 
 
-def test_small_demo_has_ideas_experiments_and_decisions() -> None:
-    call_command("seed_demo", size="small", seed=1, stdout=io.StringIO(), stderr=io.StringIO())
+def test_small_demo_has_ideas_experiments_and_decisions(small_bank: SmallBank) -> None:
     campaign = Campaign.objects.get()
     assert campaign.community.name == "Connectoren"
     assert set(Idea.objects.filter(campaign=campaign).values_list("status", flat=True)) == set(

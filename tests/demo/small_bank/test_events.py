@@ -1,21 +1,19 @@
-"""The demo's events: Connectoren meetups, branch open days, online talks, full waiting lists."""
+"""The demo's events: Connectoren meetups, branch open days, online talks, full waiting lists
+(on the bank this package shares, see conftest.py)."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from hanse.events.models import Event, OccurrenceOverride, Rsvp
+from tests.demo.support import SmallBank
 
 pytestmark = pytest.mark.django_db
 
 
-def test_small_demo_has_meetups_talks_and_waiting_lists() -> None:
+def test_small_demo_has_meetups_talks_and_waiting_lists(small_bank: SmallBank) -> None:
     """The small size seeds a recurring hybrid Stammtisch, a kick-off with a waiting list, an
     open day in a branch and online talks; nobody is over capacity."""
-    call_command("seed_demo", size="small", seed=1, stdout=io.StringIO(), stderr=io.StringIO())
     stammtisch = Event.objects.get(title="Connectoren-Stammtisch")
     assert stammtisch.rrule.startswith("FREQ=WEEKLY;INTERVAL=2")
     assert stammtisch.community is not None and stammtisch.community.name == "Connectoren"
