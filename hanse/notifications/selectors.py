@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import TYPE_CHECKING
@@ -39,19 +39,28 @@ def _unread_key(user_id: int) -> str:
 
 
 def unread_count(*, user: User) -> int:
-    """The number on the bell: one query when not cached.
+    """The number on the bell: at most two queries when not cached, one when nothing is unread.
 
-    It reads the partial index ``notif_unread_idx`` (recipient) WHERE read_at IS NULL AND
-    in_app, so it touches only the person's unread rows; each of those is checked against
-    the entities' ``visible_to`` with primary-key EXISTS probes, so a notification from a
-    community the person has left stops counting at once. tests/notifications/
-    test_selectors.py asserts the query count and that the plan uses the index.
+    Both read the partial index ``notif_unread_idx`` (recipient) WHERE read_at IS NULL AND
+    in_app, so they touch only the person's unread rows. The first finds which types those
+    rows have (none: the bell is 0, and nothing more is asked); the second checks each row
+    against its entity's ``visible_to`` with primary-key EXISTS probes, built for those types
+    only, so a notification from a community the person has left stops counting at once.
+    Building the checks for every registered type cost more than running them, on every page
+    whose bell was not cached. tests/notifications/test_selectors.py asserts the query count
+    and that the plan uses the index.
     """
     key = _unread_key(user.pk)
     cached = cache.get(key)
     if cached is not None:
         return int(cached)
-    count = bell_queryset(user=user).count()
+    types = set(
+        Notification.objects.filter(recipient=user, read_at__isnull=True, in_app=True)
+        .order_by()
+        .values_list("type", flat=True)
+        .distinct()
+    )
+    count = bell_queryset(user=user, types=types).count() if types else 0
     cache.set(key, count, UNREAD_CACHE_SECONDS)
     return count
 
@@ -63,16 +72,20 @@ def forget_unread_counts(user_ids: Iterable[int]) -> None:
         cache.delete_many(keys)
 
 
-def notifications_visible_to(*, user: User) -> QuerySet[Notification]:
+def notifications_visible_to(
+    *, user: User, types: Collection[str] | None = None
+) -> QuerySet[Notification]:
     """The person's notifications whose subject they may still see: the one filter behind
     the bell, its count, the list page, the API and the e-mail digests. What the person can
     no longer see (a community left or a secret one they were removed from, a declined
-    invitation, a deleted post) disappears from all of them at once."""
-    return Notification.objects.filter(recipient=user).filter(registry.visible_q(user))
+    invitation, a deleted post) disappears from all of them at once. ``types``: only these."""
+    return Notification.objects.filter(recipient=user).filter(registry.visible_q(user, types))
 
 
-def bell_queryset(*, user: User) -> QuerySet[Notification]:
-    return notifications_visible_to(user=user).filter(read_at__isnull=True, in_app=True)
+def bell_queryset(*, user: User, types: Collection[str] | None = None) -> QuerySet[Notification]:
+    return notifications_visible_to(user=user, types=types).filter(
+        read_at__isnull=True, in_app=True
+    )
 
 
 def visible_notifications(*, user: User) -> QuerySet[Notification]:

@@ -1,4 +1,5 @@
-"""The bell's count (one indexed query) and the list (a fixed number of queries)."""
+"""The bell's count (two indexed queries, one when nothing is unread) and the list (a fixed
+number of queries)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from hanse.communities.models import Community
-from hanse.notifications import selectors
+from hanse.communities.services import membership_leave
+from hanse.notifications import registry, selectors
 from hanse.notifications.models import Notification
 from hanse.posts import notifications as hooks
 
@@ -30,17 +33,59 @@ def _fill(people: Any, make_post: Callable, make_community: Callable, react: Cal
         hooks.on_reaction_added(react(people[person], post=mine))
 
 
-def test_unread_count_is_one_query(
+def test_unread_count_is_two_queries(
     people: Any,
     make_post: Callable,
     make_community: Callable,
     react: Callable,
     django_assert_num_queries: Any,
 ) -> None:
-    """The bell: exactly one query, whatever the number of notifications."""
+    """The bell: the types of the unread rows, then their count, whatever the number of
+    notifications; the count's filter has branches for those types only."""
     _fill(people, make_post, make_community, react)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2) as queries:
         assert selectors.unread_count(user=people["ben"]) == 13
+    unread_types = set(
+        Notification.objects.filter(recipient=people["ben"], read_at__isnull=True).values_list(
+            "type", flat=True
+        )
+    )
+    every_type = {ntype.key for ntype in registry.all_types()}
+    left_out = every_type - unread_types
+    assert left_out and unread_types
+    count_sql = queries.captured_queries[1]["sql"]
+    assert all(f"'{key}'" not in count_sql for key in left_out)
+
+
+def test_unread_count_with_nothing_unread_is_one_query(
+    people: Any,
+    make_post: Callable,
+    make_community: Callable,
+    react: Callable,
+    django_assert_num_queries: Any,
+) -> None:
+    _fill(people, make_post, make_community, react)
+    Notification.objects.filter(recipient=people["ben"]).update(read_at=timezone.now())
+    with django_assert_num_queries(1):
+        assert selectors.unread_count(user=people["ben"]) == 0
+
+
+def test_unread_count_equals_the_full_filter(
+    people: Any, make_post: Callable, make_community: Callable, react: Callable
+) -> None:
+    """Restricting the filter to the unread rows' types counts the same rows as the filter of
+    every type, also after the person left a community whose notifications then stop
+    counting."""
+    _fill(people, make_post, make_community, react)
+    ben = people["ben"]
+    full = selectors.bell_queryset(user=ben).count()
+    assert selectors.unread_count(user=ben) == full == 13
+    club = Community.objects.get(memberships__user=ben, kind=Community.Kind.PRIVATE)
+    membership_leave(community=club, user=ben)
+    selectors.forget_unread_counts([ben.pk])
+    after = selectors.bell_queryset(user=ben).count()
+    assert after < full
+    assert selectors.unread_count(user=ben) == after
 
 
 def test_unread_count_uses_the_partial_index(people: Any) -> None:
