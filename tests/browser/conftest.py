@@ -148,6 +148,20 @@ def new_page(
     _wait_for_requests_to_end()
 
 
+@pytest.fixture(autouse=True)
+def _requests_end_before_the_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tests that open browser contexts themselves (not through ``new_page``) get the same
+    wait as ``new_page`` gives: set up after the test's database, so that it is torn down
+    (waits) before the database is flushed. Without it a request a closed page had started
+    held a table lock and the flush failed ("database table is locked: people_user")."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    _wait_for_requests_to_end()
+
+
 def _wait_for_requests_to_end(timeout: float = 10.0) -> None:
     """Let the live server finish what the closed pages asked for before the test's database
     is flushed: a request still reading the in-memory SQLite database holds a table lock, and
