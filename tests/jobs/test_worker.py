@@ -20,6 +20,7 @@ from django.conf import settings
 
 from tests.support.processes import child_env, run_python
 from tests.support.redis_db import for_this_worker, held
+from tests.support.sqlite_template import migrated_copy
 
 # A Redis database of its own: the worker takes every job of its queue, and no other test uses
 # this one.
@@ -71,10 +72,9 @@ def test_worker_runs_a_task_a_retry_and_a_delayed_task(tmp_path: Path, queue: st
     env = _env(tmp_path, queue)
     if queue == "redis":
         redis.Redis.from_url(WORKER_REDIS_URL).flushdb()
-    # The tables the worker needs: its heartbeat, and the database queue.
-    _run(["manage.py", "migrate", "jobs", "--no-input", "-v", "0"], env)
-    if queue == "database":
-        _run(["manage.py", "migrate", "django_tasks_database", "--no-input", "-v", "0"], env)
+    # The tables the worker needs (its heartbeat, the database queue): the session's migrated
+    # database (tests/support/sqlite_template.py) rather than two more migrating processes.
+    migrated_copy(tmp_path, tmp_path / "worker.sqlite3")
     out = tmp_path / "ran.txt"
     log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(  # our own interpreter and arguments
@@ -133,7 +133,7 @@ def test_rq_worker_ends_a_job_past_its_time_limit_and_goes_on(tmp_path: Path) ->
     runs past the queue's time limit (2 s here), records it as failed and runs the next."""
     env = _env(tmp_path, "redis")
     redis.Redis.from_url(WORKER_REDIS_URL).flushdb()
-    _run(["manage.py", "migrate", "jobs", "--no-input", "-v", "0"], env)
+    migrated_copy(tmp_path, tmp_path / "worker.sqlite3")
     out = tmp_path / "ran.txt"
     log_path = tmp_path / "worker.log"
     log = log_path.open("w")

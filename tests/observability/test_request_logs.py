@@ -21,8 +21,9 @@ from django.conf import settings
 from django.test import Client
 
 from hanse.observability import context
-from tests.support.processes import child_env, run_python
+from tests.support.processes import child_env
 from tests.support.redis_db import for_this_worker, held
+from tests.support.sqlite_template import migrated_copy
 
 # Databases 6 and 7, one per pytest-xdist worker (tests/support/redis_db.py).
 WORKER_REDIS_URL = for_this_worker(
@@ -80,8 +81,9 @@ def test_request_and_task_lines_share_the_request_id(tmp_path: Path, queue: str)
     if queue == "redis":
         env["REDIS_URL"] = WORKER_REDIS_URL
         redis.Redis.from_url(WORKER_REDIS_URL).flushdb()
-    for app in ("jobs", "django_tasks_database", "sessions"):
-        run_python(["manage.py", "migrate", app, "--no-input", "-v", "0"], env)
+    # The session's migrated database (tests/support/sqlite_template.py), not three more
+    # processes migrating the queue, heartbeat and session tables.
+    migrated_copy(tmp_path, tmp_path / "ops.sqlite3")
     given_out, made_out = tmp_path / "given.txt", tmp_path / "made.txt"
     given_id, given_line = _request(env, given_out, "lb-7f3a.2026")
     made_id, made_line = _request(env, made_out, "")
