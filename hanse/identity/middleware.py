@@ -64,9 +64,12 @@ class SessionTimeoutMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         session = getattr(request, "session", None)
-        if user is None or session is None or not user.is_authenticated:
-            return response
-        if auth.SESSION_KEY not in session:
+        if (
+            user is None
+            or session is None
+            or not user.is_authenticated
+            or auth.SESSION_KEY not in session
+        ):
             return response
         now = time.time()
         expiry = session.get("_session_expiry")

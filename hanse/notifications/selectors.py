@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -55,7 +55,8 @@ def unread_count(*, user: User) -> int:
     if cached is not None:
         return int(cached)
     types = set(
-        Notification.objects.filter(recipient=user, read_at__isnull=True, in_app=True)
+        Notification.objects.filter(recipient=user)
+        .filter(_UNREAD)
         .order_by()
         .values_list("type", flat=True)
         .distinct()
@@ -82,10 +83,12 @@ def notifications_visible_to(
     return Notification.objects.filter(recipient=user).filter(registry.visible_q(user, types))
 
 
+# What the bell counts: unread and meant for the page (not e-mail only).
+_UNREAD = Q(read_at__isnull=True, in_app=True)
+
+
 def bell_queryset(*, user: User, types: Collection[str] | None = None) -> QuerySet[Notification]:
-    return notifications_visible_to(user=user, types=types).filter(
-        read_at__isnull=True, in_app=True
-    )
+    return notifications_visible_to(user=user, types=types).filter(_UNREAD)
 
 
 def visible_notifications(*, user: User) -> QuerySet[Notification]:

@@ -19,7 +19,10 @@ from hanse.posts import notifications as hooks
 pytestmark = pytest.mark.django_db
 
 
-def _fill(people: Any, make_post: Callable, make_community: Callable, react: Callable) -> None:
+@pytest.fixture
+def filled(people: Any, make_post: Callable, make_community: Callable, react: Callable) -> None:
+    """Ben's 13 unread notifications: mentions in a private club and company-wide, and three
+    reactions to his post."""
     club = make_community(Community.Kind.PRIVATE, owner=people["anna"], members=(people["ben"],))
     for i in range(6):
         hooks.on_post_created(
@@ -35,14 +38,11 @@ def _fill(people: Any, make_post: Callable, make_community: Callable, react: Cal
 
 def test_unread_count_is_two_queries(
     people: Any,
-    make_post: Callable,
-    make_community: Callable,
-    react: Callable,
+    filled: None,
     django_assert_num_queries: Any,
 ) -> None:
     """The bell: the types of the unread rows, then their count, whatever the number of
     notifications; the count's filter has branches for those types only."""
-    _fill(people, make_post, make_community, react)
     with django_assert_num_queries(2) as queries:
         assert selectors.unread_count(user=people["ben"]) == 13
     unread_types = set(
@@ -59,24 +59,18 @@ def test_unread_count_is_two_queries(
 
 def test_unread_count_with_nothing_unread_is_one_query(
     people: Any,
-    make_post: Callable,
-    make_community: Callable,
-    react: Callable,
+    filled: None,
     django_assert_num_queries: Any,
 ) -> None:
-    _fill(people, make_post, make_community, react)
     Notification.objects.filter(recipient=people["ben"]).update(read_at=timezone.now())
     with django_assert_num_queries(1):
         assert selectors.unread_count(user=people["ben"]) == 0
 
 
-def test_unread_count_equals_the_full_filter(
-    people: Any, make_post: Callable, make_community: Callable, react: Callable
-) -> None:
+def test_unread_count_equals_the_full_filter(people: Any, filled: None) -> None:
     """Restricting the filter to the unread rows' types counts the same rows as the filter of
     every type, also after the person left a community whose notifications then stop
     counting."""
-    _fill(people, make_post, make_community, react)
     ben = people["ben"]
     full = selectors.bell_queryset(user=ben).count()
     assert selectors.unread_count(user=ben) == full == 13
@@ -111,13 +105,10 @@ def test_unread_count_uses_the_partial_index(people: Any) -> None:
 
 def test_list_runs_a_fixed_number_of_queries(
     people: Any,
-    make_post: Callable,
-    make_community: Callable,
-    react: Callable,
+    filled: None,
     django_assert_max_num_queries: Any,
 ) -> None:
     """The list is one query for 13 notifications with actors, posts and communities."""
-    _fill(people, make_post, make_community, react)
     with django_assert_max_num_queries(1):
         page = selectors.notifications_for(user=people["ben"], limit=20)
         titles = [item.text.title for item in page.items]
@@ -125,11 +116,8 @@ def test_list_runs_a_fixed_number_of_queries(
     assert titles[0] == "Dora Klein and 2 others reacted to your post “Mein Beitrag”"
 
 
-def test_list_pages_by_updated_at(
-    people: Any, make_post: Callable, make_community: Callable, react: Callable
-) -> None:
+def test_list_pages_by_updated_at(people: Any, filled: None) -> None:
     """Keyset pages: 13 notifications in pages of 5, 5 and 3, none twice."""
-    _fill(people, make_post, make_community, react)
     seen: list[int] = []
     before = None
     for expected in (5, 5, 3):
