@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from hanse.api.pagination import OffsetPage, OffsetQuery, offset_page
 from hanse.api.schemas import ERRORS, Id, Message, PersonRef, limit_field
+from hanse.communities import rules as community_rules
 from hanse.communities import selectors, services
 from hanse.communities.models import Community, Invitation, JoinRequest, Membership
 from hanse.core import http
@@ -95,6 +96,14 @@ class MemberListQuery(OffsetQuery):
 
 class RoleIn(Schema):
     role: RoleLiteral = Field(description="The new role: owner, moderator or member.")
+
+
+class AppointOwnerIn(Schema):
+    person: str = Field(
+        max_length=254,
+        description="The username or e-mail address of the person to make owner (a member "
+        "or not, the caller included; never a guest or a deactivated account).",
+    )
 
 
 class JoinRequestIn(Schema):
@@ -344,6 +353,28 @@ def change_role(
     membership = services.membership_change_role(
         community=community, user=person, role=payload.role, by=http.viewer(request)
     )
+    return _member(membership)
+
+
+@router.post(
+    "/{slug}/owner",
+    response={200: CommunityMemberOut, **ERRORS},
+    summary="Appoint the owner of a community that has none",
+)
+def appoint_owner(request: HttpRequest, slug: str, payload: AppointOwnerIn) -> CommunityMemberOut:
+    """Platform administrators only, and only while the community has no owner (its only
+    owner's account was erased with nobody to take over): 400 ``has_owner`` once it has one."""
+    community = _community(request, slug)
+    viewer = http.viewer(request)
+    if not community_rules.can_appoint_owners(viewer):
+        raise PermissionDenied(str(services.APPOINT_REFUSED_MESSAGE))
+    person = selectors.find_appointee(identifier=payload.person)
+    if person is None:
+        raise ServiceError(
+            _("Nobody with this name, username or e-mail address was found."),
+            code="unknown_person",
+        )
+    membership = services.community_appoint_owner(community=community, user=person, by=viewer)
     return _member(membership)
 
 

@@ -85,5 +85,16 @@ class InviteForm(forms.Form):
     )
 
 
+class AppointOwnerForm(forms.Form):
+    person = forms.CharField(
+        label=_("New owner"),
+        max_length=254,
+        help_text=_(
+            "Type at least two letters of a name and choose the person, or enter a username "
+            "or e-mail address."
+        ),
+    )
+
+
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)

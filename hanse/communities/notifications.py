@@ -1,6 +1,7 @@
 """The notification types of communities: requests to join and their decisions, invitations,
 role changes, and what an erasure of a community's only owner brings (the new owner is told;
-with nobody to take over, the platform administrators are).
+with nobody to take over, the platform administrators are, and later the owner one of them
+appoints).
 
 Registered from ``CommunitiesConfig.ready()``. This module is the communities app's one plug
 into the notification machinery (hanse/notifications sits above communities: it keeps
@@ -107,7 +108,15 @@ def _render_needs_owner(n: Notification) -> RenderedText:
         "%(community)s has no owner any more: the account of its only owner was removed and "
         "no member could take over. Make someone its owner."
     ) % {"community": _community_name(n)}
-    return RenderedText(title=title, body="", url=_community_url(n, "communities:members"))
+    return RenderedText(title=title, body="", url=_community_url(n, "communities:appoint_owner"))
+
+
+def _render_owner_appointed(n: Notification) -> RenderedText:
+    title = _g("%(name)s made you the owner of %(community)s, which had no owner any more.") % {
+        "name": actor_name(n.actor),
+        "community": _community_name(n),
+    }
+    return RenderedText(title=title, body="", url=_community_url(n))
 
 
 def _still_ownerless(user: User) -> QuerySet[Any]:
@@ -197,6 +206,19 @@ OWNERSHIP_PASSED = register(
         important=True,
         mutable=False,
         render=_render_ownership_passed,
+    )
+)
+OWNER_APPOINTED = register(
+    NotificationType(
+        key="owner_appointed",
+        label=_("Communities you were made owner of"),
+        description=_(
+            "A platform administrator makes you the owner of a community that had no owner."
+        ),
+        channels={"in_app": True, "email": "immediate", "push": False},
+        important=True,
+        mutable=False,
+        render=_render_owner_appointed,
     )
 )
 COMMUNITY_NEEDS_OWNER = register(

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from hanse.communities.models import Community, JoinRequest, Membership
-from hanse.communities.services import ownership_pass_on
+from hanse.communities.services import memberships_erase, ownership_pass_on
 from hanse.core import personal_data
 
 rows = personal_data.rows
@@ -47,6 +47,7 @@ def _erase(user: Any, erasure: personal_data.Erasure) -> dict[str, int]:
     """A community keeps an owner: the ones the person owns alone pass on before their
     memberships go with the account (hanse/communities/services.ownership_pass_on)."""
     outcome = ownership_pass_on(user=user, by=erasure.requested_by)
+    memberships_erase(user=user)
     return {
         "ownership_passed_on": sum(1 for _c, successor in outcome if successor is not None),
         "left_without_owner": sum(1 for _c, successor in outcome if successor is None),

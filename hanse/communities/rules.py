@@ -189,6 +189,25 @@ def ownership_successors(community: Community, leaving: Any) -> QuerySet[Members
     )
 
 
+@rules.predicate
+def needs_owner(user: Any, community: Community) -> bool:
+    """Whether the community has no owner (``has_an_owner``): the selectors' ``has_owner``
+    annotation when the object carries it, else one query."""
+    annotated = getattr(community, "has_owner", None)
+    if annotated is not None:
+        return not annotated
+    return not Membership.objects.filter(community=community, role=Membership.Role.OWNER).exists()
+
+
+def may_own(person: Any) -> bool:
+    """Whether this person can be made owner of a community by appointment: an active
+    colleague's account, never a guest's or an erased person's pseudonym (the same people as
+    ``ownership_successors`` takes)."""
+    return bool(
+        person is not None and person.is_active and not is_guest(person) and not person.is_former
+    )
+
+
 def moderators_q(community_id: int, prefix: str = "memberships__") -> Q:
     """People who moderate the community by their role (owners and moderators), as a filter
     on users: whom a join request is for."""
@@ -224,6 +243,12 @@ can_own = is_active_user & (is_admin | is_owner)
 # (``can_list_ownerless(user)``): through ``has_perm`` a "no" would also read Django's
 # permission tables.
 can_list_ownerless = is_active_user & is_admin
+# Who may appoint the owner of a community that has none: ``can_appoint_owners`` (a service
+# asks it first, to tell "not yours to do" from "it has one"), ``can_appoint_owner`` for the
+# community. Asked as a predicate, and in templates with ``{% test_rule %}``: through
+# ``has_perm`` Django says yes to every superuser before any rule is asked.
+can_appoint_owners = is_active_user & is_admin
+can_appoint_owner = can_appoint_owners & needs_owner
 
 rules.add_perm("communities.found_community", may_found)
 rules.add_perm("communities.view_community", can_view_community)
@@ -236,6 +261,8 @@ rules.add_perm(
 )
 rules.add_perm("communities.manage_members", can_manage_members)
 rules.add_perm("communities.list_ownerless", can_list_ownerless)
+rules.add_perm("communities.appoint_owner", can_appoint_owner)
+rules.add_rule("communities.appoint_owner", can_appoint_owner)
 rules.add_perm("communities.change_roles", can_own)
 rules.add_perm("communities.change_community", can_own)
 rules.add_perm("communities.delete_community", can_own)

@@ -214,6 +214,54 @@ def invitable_people(*, community: Community, q: str = "", limit: int = 20) -> l
     return list(qs.order_by("last_name", "first_name", "pk")[:limit])
 
 
+# The query form of rules.may_own, on a person (a test keeps the two in step).
+MAY_OWN = {"is_active": True, "is_guest": False, "is_former": False}
+
+
+def appointable_people(*, q: str = "", limit: int = 20) -> list[User]:
+    """Colleagues who can be appointed owner of a community (``rules.may_own``), members or
+    not, matching every typed word in a name, username or e-mail address: the picker of the
+    appointment page."""
+    q = " ".join((q or "").split())[:100]
+    qs = User.objects.filter(**MAY_OWN)
+    for term in q.split(" ") if q else []:
+        qs = qs.filter(
+            Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(username__icontains=term)
+            | Q(email__icontains=term)
+        )
+    return list(qs.order_by("last_name", "first_name", "pk")[:limit])
+
+
+def members_who_may_own(*, community: Community, limit: int = 10) -> list[User]:
+    """The community's members who could be appointed its owner, longest-standing first
+    (the same order an erasure would have chosen them in)."""
+    return [
+        m.user
+        for m in community.memberships.select_related("user")
+        .filter(**{f"user__{key}": value for key, value in MAY_OWN.items()})
+        .order_by("joined_at", "pk")[:limit]
+    ]
+
+
+def find_appointee(*, identifier: str) -> User | None:
+    """The person the appointment form names: by username or e-mail address (what the picker
+    fills in), else by a full name that only one person has. Guests and deactivated accounts
+    are found too, so that the service can say why they cannot own; pseudonyms never."""
+    identifier = " ".join((identifier or "").split())[:254]
+    if not identifier:
+        return None
+    people = User.objects.filter(is_former=False)
+    field = "email__iexact" if "@" in identifier else "username__iexact"
+    found = people.filter(**{field: identifier}).first()
+    if found is not None or " " not in identifier:
+        return found
+    first, _, last = identifier.rpartition(" ")
+    named = list(people.filter(first_name__iexact=first, last_name__iexact=last)[:2])
+    return named[0] if len(named) == 1 else None
+
+
 def find_person(*, identifier: str) -> User | None:
     """An active person by username or e-mail address, in any letter case."""
     identifier = (identifier or "").strip()

@@ -22,6 +22,7 @@ from hanse.communities.models import Community, Invitation, JoinRequest, Members
 from hanse.communities.selectors import sole_ownerships, successor_in
 from hanse.core import signals
 from hanse.core.errors import PermissionRefused, ServiceError
+from hanse.people.guests import is_guest
 from hanse.people.models import User
 
 NAME_MIN = 3
@@ -37,6 +38,8 @@ SLUG_ENDING_LENGTH = 6
 SLUG_ENDING_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 EDITABLE_FIELDS = frozenset({"name", "tagline", "description", "kind"})
 LAST_OWNER_MESSAGE = _("A community needs at least one owner. Make someone else an owner first.")
+APPOINT_REFUSED_MESSAGE = _("Only platform administrators may appoint the owner of a community.")
+HAS_OWNER_MESSAGE = _("This community has an owner already. Roles are changed on its members page.")
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -385,6 +388,63 @@ def membership_change_role(*, community: Community, user: User, role: str, by: U
     return membership
 
 
+def community_appoint_owner(*, community: Community, user: User, by: User) -> Membership:
+    """Appoint the owner of a community that has none (its only owner was erased with nobody
+    to take over): platform administrators only. The person joins as owner, or a member is
+    raised to owner; they are told (``owner_appointed``) and the audit log records it."""
+    if not community_rules.can_appoint_owners(by):
+        _require(
+            by,
+            "communities.appoint_owner",
+            community,
+            APPOINT_REFUSED_MESSAGE,
+        )
+    if is_guest(user):
+        raise ServiceError(
+            _("%(name)s is a guest from a partner organisation: guests cannot own a community.")
+            % {"name": user.display_name},
+            code="guest",
+        )
+    if not community_rules.may_own(user):
+        raise ServiceError(
+            _("%(name)s cannot become owner because their account is inactive.")
+            % {"name": user.display_name},
+            code="inactive_user",
+        )
+    with transaction.atomic():
+        locked = _lock(community)
+        # Decided under the lock: a second administrator (or a double submit) may have made
+        # someone owner meanwhile; the rule reads the database, not the page's annotation.
+        if not community_rules.can_appoint_owner(by, locked):
+            raise ServiceError(HAS_OWNER_MESSAGE, code="has_owner")
+        membership = (
+            Membership.objects.select_for_update().filter(community=locked, user=user).first()
+        )
+        previous = membership.role if membership is not None else None
+        if membership is None:
+            # rule-home: the appointed person joins as owner (a write, not a check)
+            membership = membership_add(community=locked, user=user, role=Membership.Role.OWNER)
+        else:
+            # rule-home: a write; rules.can_appoint_owner allowed it under the lock
+            membership.role = Membership.Role.OWNER
+            membership.save(update_fields=["role"])
+            signals.send_on_commit(
+                signals.membership_changed,
+                signals.MembershipChanged(community_id=locked.pk, user_id=user.pk, change="role"),
+            )
+        record(
+            "communities.owner_appointed",
+            actor=by,
+            target=("communities.community", locked.pk),
+            data={"new_owner_id": user.pk, "previous_role": previous},
+        )
+        _tell("owner_appointed", membership.pk, user_id=user.pk, actor_id=by.pk)
+    _refresh_count(community)
+    community.__dict__.pop("has_owner", None)
+    membership.community = community
+    return membership
+
+
 # --- join requests -------------------------------------------------------------------------
 
 
@@ -638,3 +698,20 @@ def ownership_pass_on(*, user: User, by: User | None = None) -> list[tuple[Commu
             community_rules.forget_roles(community)
             outcome.append((community, successor))
     return outcome
+
+
+def memberships_erase(*, user: User) -> int:
+    """An erased person's memberships go with their account: deleted here (after
+    ``ownership_pass_on``) so that each community's ``member_count`` goes down with them; the
+    account's cascade would leave the counts one too high. Returns how many."""
+    with transaction.atomic():
+        community_ids = list(
+            Membership.objects.filter(user=user).values_list("community_id", flat=True)
+        )
+        for community_id in sorted(community_ids):  # one lock order, as every writer takes it
+            Community.objects.select_for_update().filter(pk=community_id).first()
+        deleted, _rows = Membership.objects.filter(user=user).delete()
+        Community.objects.filter(pk__in=community_ids, member_count__gt=0).update(
+            member_count=F("member_count") - 1
+        )
+    return deleted

@@ -13,6 +13,12 @@ urlpatterns = [
     path("<slug:slug>/members/", views.members, name="members"),
     path("<slug:slug>/members/<str:username>/role/", views.member_role, name="member_role"),
     path("<slug:slug>/members/<str:username>/remove/", views.member_remove, name="member_remove"),
+    path("<slug:slug>/owner/", views.appoint_owner, name="appoint_owner"),
+    path(
+        "<slug:slug>/owner/suggestions/",
+        views.appoint_owner_suggestions,
+        name="appoint_owner_suggestions",
+    ),
     path("<slug:slug>/join/", views.join, name="join"),
     path("<slug:slug>/leave/", views.leave, name="leave"),
     path("<slug:slug>/request/", views.request_join, name="request_join"),

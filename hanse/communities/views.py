@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hanse.communities import rules as community_rules
 from hanse.communities import selectors, services
 from hanse.communities.forms import (
+    AppointOwnerForm,
     CommunityCreateForm,
     CommunityForm,
     InviteForm,
@@ -209,6 +210,62 @@ def member_role(request: HttpRequest, slug: str, username: str) -> HttpResponse:
             % {"name": person.display_name, "role": Membership.Role(role).label},
         )
     return http.redirect_next(request, reverse("communities:members", args=[community.slug]))
+
+
+@require_http_methods(["GET", "POST"])
+def appoint_owner(request: HttpRequest, slug: str) -> HttpResponse:
+    """A platform administrator appoints the owner of a community that has none."""
+    community = _community(request, slug)
+    viewer = http.viewer(request)
+    if not community_rules.can_appoint_owners(viewer):
+        return _forbidden(request, community, "members", str(services.APPOINT_REFUSED_MESSAGE))
+    if not community_rules.can_appoint_owner(viewer, community):
+        # Someone was made owner meanwhile, or the form was sent twice.
+        messages.warning(request, str(services.HAS_OWNER_MESSAGE))
+        return redirect("communities:members", slug=community.slug)
+    form = AppointOwnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = selectors.find_appointee(identifier=form.cleaned_data["person"])
+        if person is None:
+            form.add_error(
+                "person", _("Nobody with this name, username or e-mail address was found.")
+            )
+        else:
+            try:
+                services.community_appoint_owner(community=community, user=person, by=viewer)
+            except ServiceError as exc:
+                http.raise_if_hidden(exc)
+                if exc.code != "has_owner":
+                    form.add_error("person", str(exc.message))
+                else:
+                    messages.warning(request, str(exc.message))
+                    return redirect("communities:members", slug=community.slug)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is now the owner of “%(community)s”.")
+                    % {"name": person.display_name, "community": community.name},
+                )
+                return redirect("communities:members", slug=community.slug)
+    return _render_community(
+        request,
+        "communities/appoint_owner.html",
+        community,
+        "members",
+        form=form,
+        candidates=selectors.members_who_may_own(community=community),
+    )
+
+
+@require_GET
+def appoint_owner_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+    """Options for the appointment field's datalist (fetched by htmx while typing)."""
+    community = _community(request, slug)
+    if not community_rules.can_appoint_owner(http.viewer(request), community):
+        return HttpResponse(status=403)
+    q = request.GET.get("person", "")
+    people = selectors.appointable_people(q=q) if len(q.strip()) >= 2 else []
+    return render(request, "communities/_invite_suggestions.html", {"people": people})
 
 
 @require_POST

@@ -58,7 +58,7 @@ class CommunityEvent:
     """Something people are told about: a join request made or decided, an invitation made
     or settled (declined, revoked), a role changed by ``actor_id``; when a community's only
     owner is erased, its ownership passed on to someone, or the community left without an
-    owner (platform administrators are told)."""
+    owner (platform administrators are told), and later its owner appointed by one of them."""
 
     kind: Literal[
         "join_request_created",
@@ -68,6 +68,7 @@ class CommunityEvent:
         "role_changed",
         "ownership_passed",
         "owner_needed",
+        "owner_appointed",
     ]
     object_id: int  # the JoinRequest, Invitation or Membership; for owner_needed the Community
     user_id: int | None  # the person it is about (None: the community itself, owner_needed)

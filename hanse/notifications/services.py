@@ -548,6 +548,18 @@ def on_ownership_passed(membership: Membership, by: User | None) -> list[Notific
     )
 
 
+def on_owner_appointed(membership: Membership, by: User) -> list[Notification]:
+    """Tell the person a platform administrator made owner of a community that had none
+    (not when the administrator appointed themselves)."""
+    return notify(
+        type_key="owner_appointed",
+        recipients=[membership.user],
+        actor=by,
+        community=membership.community,
+        target=membership,
+    )
+
+
 def on_owner_needed(community: Community) -> list[Notification]:
     """Tell every platform administrator that a community is left without an owner (no
     actor: the one who asked for the erasure is told as well). The notification stays

@@ -99,10 +99,13 @@ COMMUNITY_EVENTS = (
     "role_changed",
     "ownership_passed",
     "owner_needed",
+    "owner_appointed",
 )
 # Events that can happen again to the same object (a role changes twice; a community is left
 # without an owner a second time): each one is its own event, with a key of its own.
-REPEATING_EVENTS = frozenset({"role_changed", "ownership_passed", "owner_needed"})
+REPEATING_EVENTS = frozenset(
+    {"role_changed", "ownership_passed", "owner_needed", "owner_appointed"}
+)
 
 
 def _community_event(kind: str, object_id: int, actor_id: int | None, event_key: str) -> list[Once]:
@@ -157,6 +160,19 @@ def _community_event(kind: str, object_id: int, actor_id: int | None, event_key:
                 lambda: services.on_ownership_passed(owner, asked_by),
             )
         ]
+    if kind == "owner_appointed":
+        appointed = (
+            Membership.objects.select_related("community", "user").filter(pk=object_id).first()
+        )
+        appointer = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
+        if appointed is None or appointer is None:
+            return []
+        return [
+            Once(
+                f"{kind}:{object_id}:{event_key}",
+                lambda: services.on_owner_appointed(appointed, appointer),
+            )
+        ]
     if kind == "owner_needed":
         community = Community.objects.filter(pk=object_id).first()
         if community is None:
@@ -175,8 +191,9 @@ def notify_community_event(
     event_key: str = "",
     attempt: int = 1,
 ) -> None:
-    """Join requests (to moderators), decisions, invitations, role changes, and a community
-    handed on or left without an owner when its only owner was erased."""
+    """Join requests (to moderators), decisions, invitations, role changes, a community
+    handed on or left without an owner when its only owner was erased, and its appointed
+    owner."""
     notify_or_retry(
         notify_community_event,
         [kind, object_id, actor_id, event_key],

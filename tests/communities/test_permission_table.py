@@ -1353,3 +1353,199 @@ def test_wiki_image_upload(actor, kind, world_for, client_for):
     else:
         assert response.status_code == int(expected)
         assert not PageImage.objects.exists()
+
+
+# --- appointing the owner of a community that has none (issue 21 leftover) -----------------
+# Each world in two states: as built ("owned"), and "ownerless" as an erasure of its only
+# owner with nobody to take over leaves it (the owner's membership is gone, so the former
+# owner is an outsider now). Two more actors: a guest from a partner organisation who is a
+# member of the community ("guest"), and one who is not ("guest_outsider"). The person
+# appointed is the world's newcomer (not a member).
+APPOINT_ACTORS = [*ACTORS, "guest", "guest_outsider"]
+STATES = ["owned", "ownerless"]
+_OUTSIDER = ("403:n", "403:n", "404")
+_INSIDER = ("403:n", "403:n", "403:n")
+# GET the page: "<status>" or "<status>:n" (n = the community's name appears).
+APPOINT_READ: dict[str, dict[str, tuple[str, str, str]]] = {
+    "owned": {
+        "anonymous": ("302", "302", "302"),
+        "outsider": _OUTSIDER,
+        "member": _INSIDER,
+        "moderator": _INSIDER,
+        "owner": _INSIDER,
+        "guest": _INSIDER,
+        "guest_outsider": ("404", "404", "404"),
+        # To the members page, with "This community has an owner already."
+        "admin": ("302", "302", "302"),
+    },
+    "ownerless": {
+        "anonymous": ("302", "302", "302"),
+        "outsider": _OUTSIDER,
+        "member": _INSIDER,
+        "moderator": _INSIDER,
+        "owner": _OUTSIDER,
+        "guest": _INSIDER,
+        "guest_outsider": ("404", "404", "404"),
+        "admin": ("200:n", "200:n", "200:n"),
+    },
+}
+# POST through the page and the API: "ok" (done), or the API status of the refusal (401
+# anonymous, 404 the community does not exist for the actor, 403 not allowed, 400 it has an
+# owner). The page answers 404 and 403 alike, 401 with the sign-in page, 400 with a redirect
+# to the members page; nothing is written.
+_W_OUTSIDER = ("403", "403", "404")
+_W_INSIDER = ("403", "403", "403")
+APPOINT_WRITE: dict[str, dict[str, tuple[str, str, str]]] = {
+    "owned": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": _W_OUTSIDER,
+        "member": _W_INSIDER,
+        "moderator": _W_INSIDER,
+        "owner": _W_INSIDER,
+        "guest": _W_INSIDER,
+        "guest_outsider": ("404", "404", "404"),
+        "admin": ("400", "400", "400"),
+    },
+    "ownerless": {
+        "anonymous": ("401", "401", "401"),
+        "outsider": _W_OUTSIDER,
+        "member": _W_INSIDER,
+        "moderator": _W_INSIDER,
+        "owner": _W_OUTSIDER,
+        "guest": _W_INSIDER,
+        "guest_outsider": ("404", "404", "404"),
+        "admin": ("ok", "ok", "ok"),
+    },
+}
+
+
+def _appoint_actor(world: World, actor: str, state: str) -> User | None:
+    """The actor in the world, the world put in the state first (inside the case)."""
+    community = world.community
+    if state == "ownerless":
+        Membership.objects.filter(community=community, role=Membership.Role.OWNER).delete()
+    if actor in ("guest", "guest_outsider"):
+        guest = _person(f"{actor}_{world.kind}", is_guest=True, guest_organisation="Partner AG")
+        if actor == "guest":
+            Membership.objects.create(community=community, user=guest)
+        return guest
+    return world.people[actor]
+
+
+def _appointed(world: World) -> bool:
+    return Membership.objects.filter(
+        community=world.community, user=world.newcomer, role=Membership.Role.OWNER
+    ).exists()
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("actor", APPOINT_ACTORS)
+def test_appoint_owner_page(actor, kind, state, world_for, client_for):
+    """Who reaches the page that appoints an owner, and its picker's suggestions."""
+    world = world_for(kind)
+    person = _appoint_actor(world, actor, state)
+    expected = APPOINT_READ[state][actor][KINDS.index(kind)]
+    status, _, flags = expected.partition(":")
+    client = client_for(person)
+    slug = world.community.slug
+    response = client.get(reverse("communities:appoint_owner", args=[slug]))
+    assert response.status_code == int(status), expected
+    body = response.content.decode()
+    assert (world.name in body) == ("n" in flags)
+    if status == "302":
+        members = reverse("communities:members", args=[slug])
+        target = "/accounts/login/" if person is None else members
+        assert response["Location"].startswith(target)
+    suggestions = client.get(
+        reverse("communities:appoint_owner_suggestions", args=[slug]), {"person": "newcomer"}
+    )
+    if expected == "200:n":
+        assert suggestions.status_code == 200
+        assert f'value="{world.newcomer.username}"' in suggestions.content.decode()
+    elif person is None:
+        assert suggestions.status_code == 302
+    else:
+        assert suggestions.status_code == (404 if status == "404" else 403)
+        assert world.newcomer.username not in suggestions.content.decode()
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("actor", APPOINT_ACTORS)
+def test_appoint_owner_write_page(actor, kind, state, world_for, client_for):
+    """Appointing through the page: done, or refused with the database unchanged."""
+    world = world_for(kind)
+    person = _appoint_actor(world, actor, state)
+    expected = APPOINT_WRITE[state][actor][KINDS.index(kind)]
+    slug = world.community.slug
+    before = snapshot()
+    response = client_for(person).post(
+        reverse("communities:appoint_owner", args=[slug]), {"person": world.newcomer.username}
+    )
+    if expected == "ok":
+        assert response.status_code == 302
+        assert response["Location"] == reverse("communities:members", args=[slug])
+        assert _appointed(world)
+        return
+    assert snapshot() == before
+    if expected == "401":
+        assert response["Location"].startswith("/accounts/login/")
+    elif expected == "400":
+        assert response["Location"] == reverse("communities:members", args=[slug])
+    else:
+        assert response.status_code == int(expected)
+        if expected == "404":
+            assert world.name not in response.content.decode()
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("actor", APPOINT_ACTORS)
+def test_appoint_owner_write_api(actor, kind, state, world_for, client_for):
+    """Appointing through the API: done, or refused with the expected status, DB unchanged."""
+    world = world_for(kind)
+    person = _appoint_actor(world, actor, state)
+    expected = APPOINT_WRITE[state][actor][KINDS.index(kind)]
+    before = snapshot()
+    response = client_for(person).post(
+        f"/api/v1/communities/{world.community.slug}/owner",
+        json.dumps({"person": world.newcomer.username}),
+        content_type="application/json",
+    )
+    if expected == "ok":
+        assert response.status_code == 200, response.content
+        assert _appointed(world)
+        return
+    if expected == "401" and response.status_code == 302:
+        expected = "302"  # see test_api_anonymous_is_401
+    assert response.status_code == int(expected), response.content
+    assert snapshot() == before
+    if expected == "404":
+        assert world.name not in response.content.decode()
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_appoint_owner_unknown_and_invisible_answer_the_same(state, world_for, client_for):
+    """For an outsider, a secret community's appointment page, picker and API answer exactly
+    as for an address where no community is."""
+    world = world_for("secret")
+    outsider = _appoint_actor(world, "outsider", state)
+    client = client_for(outsider)
+    slug = world.community.slug
+
+    def answers(address: str) -> list[tuple[int, str]]:
+        found = [
+            client.get(reverse("communities:appoint_owner", args=[address])),
+            client.post(reverse("communities:appoint_owner", args=[address]), {"person": "x"}),
+            client.get(reverse("communities:appoint_owner_suggestions", args=[address])),
+            client.post(
+                f"/api/v1/communities/{address}/owner",
+                json.dumps({"person": world.newcomer.username}),
+                content_type="application/json",
+            ),
+        ]
+        return [(r.status_code, r.content.decode().replace(address, "ADDRESS")) for r in found]
+
+    assert answers(slug) == answers("nirgends-abc234")
+    assert {status for status, _ in answers(slug)} == {404}

@@ -189,18 +189,17 @@ def test_without_a_successor_administrators_are_told_and_the_community_is_marked
     assert {n.recipient_id for n in told} == {admin_user.pk, other_admin.pk}
     notice = told.get(recipient=admin_user)
     assert notice.community_id == community.pk
-    assert render_for(notice).url == reverse("communities:members", args=[community.slug])
+    assert render_for(notice).url == reverse("communities:appoint_owner", args=[community.slug])
     assert "Nur Anna has no owner any more" in render_for(notice).title
     assert notification_selectors.bell_queryset(user=admin_user).filter(pk=notice.pk).exists()
 
     admin = client_for(admin_user)
     page = admin.get(reverse("communities:detail", args=[community.slug])).content.decode()
     assert "This community has no owner at the moment" in page
-    assert "As a platform administrator, make one of its" in page
+    assert "As a platform administrator, <a href=" in page
+    assert reverse("communities:appoint_owner", args=[community.slug]) in page
     member_page = client_for(guest).get(reverse("communities:detail", args=[community.slug]))
-    assert "The platform administrators will make one of its members its owner." in (
-        member_page.content.decode()
-    )
+    assert "The platform administrators will appoint its owner." in (member_page.content.decode())
     listed = admin.get(reverse("communities:directory"), {"scope": "ownerless"}).content.decode()
     assert "Nur Anna" in listed and "Mit Olga" not in listed
     assert "Needs an owner" in listed
@@ -298,3 +297,52 @@ def test_the_command_dry_run_names_what_becomes_of_the_communities(
     assert f"{alone.slug}: nobody can take over; it will be marked as needing an owner" in out
     assert _owners(handed) == {"annab"} and _owners(alone) == {"annab"}
     assert not Notification.objects.exists()
+
+
+def test_nobody_left_erased_told_appointed_told(
+    make_user: Any,
+    make_community: Any,
+    admin_user: Any,
+    client_for: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """End to end, through the pages: the owner was the only member; after the erasure the
+    administrator is told, follows the notice to the appointment page, picks a colleague who
+    was never a member; the mark and the notice go, and the new owner is told."""
+    anna = make_user("annab")
+    community = make_community("secret", owner=anna, name="Nur Anna")
+    mona = make_user("mona", first_name="Mona", last_name="Meyer")
+    _erase(anna, admin_user, django_capture_on_commit_callbacks)
+    assert not Membership.objects.filter(community=community).exists()
+    notice = Notification.objects.get(type="community_needs_owner", recipient=admin_user)
+    url = render_for(notice).url
+    assert url == reverse("communities:appoint_owner", args=[community.slug])
+
+    admin = client_for(admin_user)
+    members = admin.get(reverse("communities:members", args=[community.slug])).content.decode()
+    assert "This community has no members yet." in members and url in members
+    assert "Appoint an owner" in admin.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(url, {"person": "Mona Meyer"}, follow=True)
+    page = response.content.decode()
+    assert "Mona Meyer is now the owner of “Nur Anna”." in page
+    assert "no owner at the moment" not in page
+    assert _owners(community) == {"mona"}
+    assert Community.objects.get(pk=community.pk).member_count == 1
+    assert not notification_selectors.bell_queryset(user=admin_user).filter(pk=notice.pk).exists()
+    listed = admin.get(reverse("communities:directory"), {"scope": "ownerless"}).content.decode()
+    assert "Nur Anna" not in listed
+    told = Notification.objects.get(type="owner_appointed", recipient=mona)
+    assert told.actor_id == admin_user.pk and told.community_id == community.pk
+    assert notification_selectors.bell_queryset(user=mona).filter(pk=told.pk).exists()
+    entry = AuditEntry.objects.get(action="communities.owner_appointed")
+    assert entry.data == {"new_owner_id": mona.pk, "previous_role": None}
+    # Mona sees her secret community now, as its owner.
+    page = client_for(mona).get(reverse("communities:detail", args=[community.slug]))
+    assert page.status_code == 200 and "Your role: Owner" in page.content.decode()
+    # A second administrator who followed the same notice meanwhile is told, nothing changes.
+    again = client_for(make_user("admin2", is_staff=True, is_superuser=True)).post(
+        url, {"person": "annab"}, follow=True
+    )
+    assert "This community has an owner already." in again.content.decode()
+    assert _owners(community) == {"mona"}
