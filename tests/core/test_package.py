@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import site
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from django.conf import settings
 
 from tests.realtime.servers import free_port
 from tests.support.sqlite_template import migrated_copy
+from tests.support.wheel import build_wheel, copy_checkout
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -41,33 +41,7 @@ def test_the_wheel_serves_a_page_outside_the_checkout(tmp_path: Path) -> None:
     python = sys.executable
     # Built from a copy of the checkout's files, so that the build writes nothing into the
     # checkout that tests running beside this one read (static files, build/).
-    source = tmp_path / "source"
-    tracked = _run(["git", "ls-files", "-z"], cwd=ROOT).split("\0")
-    compiled = [str(p.relative_to(ROOT)) for p in (ROOT / "hanse" / "locale").rglob("*.mo")]
-    for name in [*filter(None, tracked), *compiled]:
-        target = source / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if (ROOT / name).is_file():
-            shutil.copy2(ROOT / name, target)
-    (source / "node_modules").symlink_to(ROOT / "node_modules")
-    _run([python, "scripts/vendor_static.py"], cwd=source)
-    dist = tmp_path / "dist"
-    _run(
-        [
-            python,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(dist),
-            str(source),
-        ],
-        cwd=tmp_path,
-    )
-    (wheel,) = dist.glob("hanse-*.whl")
+    wheel = build_wheel(copy_checkout(tmp_path / "source"), tmp_path / "dist")
     names = zipfile.ZipFile(wheel).namelist()
     assert sum("/templates/" in name for name in names) > 100
     assert "hanse/locale/de/LC_MESSAGES/django.mo" in names
