@@ -264,6 +264,8 @@ def membership_add(
     """
     if role not in Membership.Role.values:
         raise ServiceError(_("This role does not exist."), code="invalid_role")
+    if role == Membership.Role.OWNER and is_guest(user):
+        raise _guest_cannot_own(user)
     if not user.is_active:
         raise ServiceError(
             _("%(name)s cannot join because their account is inactive.")
@@ -363,11 +365,22 @@ def membership_remove(*, community: Community, user: User, by: User) -> None:
     _refresh_count(community)
 
 
+def _guest_cannot_own(user: User) -> ServiceError:
+    return ServiceError(
+        _("%(name)s is a guest from a partner organisation: guests cannot own a community.")
+        % {"name": user.display_name},
+        code="guest",
+    )
+
+
 def membership_change_role(*, community: Community, user: User, role: str, by: User) -> Membership:
     """Make someone owner, moderator or member (owners and admins)."""
     _require(by, "communities.change_roles", community, _("Only owners may change roles."))
     if role not in Membership.Role.values:
         raise ServiceError(_("This role does not exist."), code="invalid_role")
+    if role == Membership.Role.OWNER and is_guest(user):
+        # As with an appointment: a guest takes part, and never owns (community_appoint_owner).
+        raise _guest_cannot_own(user)
     with transaction.atomic():
         locked = _lock(community)
         membership = _membership_of(locked, user, lock=True)
@@ -400,11 +413,7 @@ def community_appoint_owner(*, community: Community, user: User, by: User) -> Me
             APPOINT_REFUSED_MESSAGE,
         )
     if is_guest(user):
-        raise ServiceError(
-            _("%(name)s is a guest from a partner organisation: guests cannot own a community.")
-            % {"name": user.display_name},
-            code="guest",
-        )
+        raise _guest_cannot_own(user)
     if not community_rules.may_own(user):
         raise ServiceError(
             _("%(name)s cannot become owner because their account is inactive.")

@@ -153,6 +153,20 @@ def test_a_guest_cannot_be_appointed(make_user: Any, make_community: Any, admin_
     assert _state(community) == before
 
 
+def test_an_owner_cannot_make_a_guest_owner_either(make_user: Any, make_community: Any) -> None:
+    """The role change refuses what the appointment refuses: a guest is never an owner (a
+    moderator may be one)."""
+    owner = make_user("olga")
+    guest = make_user("gast", first_name="Gina", last_name="Gast", is_guest=True)
+    community = make_community("open", owner=owner, members=(guest,))
+    with pytest.raises(ServiceError) as refused:
+        services.membership_change_role(community=community, user=guest, role="owner", by=owner)
+    assert refused.value.code == "guest"
+    assert Membership.objects.get(community=community, user=guest).role == "member"
+    services.membership_change_role(community=community, user=guest, role="moderator", by=owner)
+    assert Membership.objects.get(community=community, user=guest).role == "moderator"
+
+
 def test_an_inactive_person_cannot_be_appointed(
     make_user: Any, make_community: Any, admin_user: Any
 ) -> None:
