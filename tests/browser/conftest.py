@@ -3,6 +3,12 @@
 Playwright never downloads a browser here: it launches the system Chromium through
 ``executable_path``. Each launch gets a fresh temporary profile (Playwright creates one per
 launch and refuses a ``--user-data-dir`` argument), so no cookie or cache leaks between runs.
+
+Widths: ``tests.browser.widths.look_at_widths(page, name, axe=axe_check)`` resizes a loaded
+page through 390, 800, 1024 and 1280 px (``WIDTHS``), asserts that nothing scrolls sideways
+and runs axe-core at each; with ``HANSE_SCREENSHOTS=/some/folder`` it also saves
+``<name>-<width>.png`` there (the one switch for screenshots; nothing is saved without it).
+A failed test's pages are saved in test-artifacts/ (git-ignored) by ``new_page``.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """The audit log viewer in the browser: a failed and a successful sign-in show up, the filter
 narrows the list, axe-core finds nothing serious at phone and desktop widths, nothing scrolls
-sideways (AUDIT_SCREENSHOTS=dir saves the page at 390, 800, 1024 and 1280 px)."""
+sideways (HANSE_SCREENSHOTS=dir saves the page at 390, 800, 1024 and 1280 px)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,22 +13,9 @@ from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import Page, expect
 
 from hanse.people.models import User
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WIDTHS = (390, 800, 1024, 1280)
-
-
-def _shots(page: Page, name: str) -> None:
-    target = os.environ.get("AUDIT_SCREENSHOTS")
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        if target:
-            Path(target).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{target}/{name}-{width}.png", full_page=True)
-        scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
-        assert scroll <= inner, (name, width)
-    page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def test_auditor_sees_sign_ins_and_filters(
@@ -58,7 +44,7 @@ def test_auditor_sees_sign_ins_and_filters(
     expect(rows.filter(has_text="auth.login_failed")).to_have_count(1)
     expect(rows.filter(has_text="Berta Brandt")).not_to_have_count(0)
     axe_check(page)
-    _shots(page, "audit-log")
+    look_at_widths(page, "audit-log")
 
     page.get_by_label("Action", exact=True).fill("roles")
     with page.expect_navigation():
@@ -75,7 +61,7 @@ def test_auditor_sees_sign_ins_and_filters(
     page.goto("/audit/?since=2026-05-02&until=2026-05-01")
     expect(page.get_by_text("The end lies before the start.")).to_be_visible()
     axe_check(page)
-    _shots(page, "audit-log-error")
+    look_at_widths(page, "audit-log-error")
 
     phone = new_page(phone=True)
     login(phone, auditor)

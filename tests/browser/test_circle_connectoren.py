@@ -1,6 +1,6 @@
 """The Connectoren programme in the browser: a Connector finds the map, ticks a step of the
 onboarding checklist and shares a story; a coordinator adds a step and sees the counts.
-axe-core finds nothing serious; CIRCLE_SCREENSHOTS=dir saves each page at four widths."""
+axe-core finds nothing serious; HANSE_SCREENSHOTS=dir saves each page at four widths."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from hanse.circles.services import multipliers as multiplier_services
 from hanse.circles.services import programme as programme_services
 from hanse.events.services.events import event_create
 from hanse.people.models import Location, OrgUnit, User
-from tests.browser.test_circles import _shots
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -119,7 +119,7 @@ def test_connector_ticks_a_step_and_shares_a_story(
     page.get_by_text("Die Karte als Tabelle").click()
     expect(page.get_by_role("rowheader", name="Filiale Lauenburg")).to_be_visible()
     axe_check(page)
-    _shots(page, "connectoren")
+    look_at_widths(page, "connectoren")
 
     page.goto(reverse("circles:onboarding"))
     first = page.locator(".checklist li").first
@@ -127,18 +127,18 @@ def test_connector_ticks_a_step_and_shares_a_story(
     expect(page.get_by_text("1 von 6 Schritten erledigt")).to_be_visible()
     assert OnboardingTick.objects.filter(user=jorg).count() == 1
     axe_check(page)
-    _shots(page, "onboarding")
+    look_at_widths(page, "onboarding")
 
     page.goto(reverse("circles:story_new"))
     page.get_by_label("Ich habe jemandem geholfen").check()
     page.get_by_label("Deine Geschichte").fill("Frau Lange leitet jetzt ihre Teams-Beratung.")
     axe_check(page)
-    _shots(page, "story-new")
+    look_at_widths(page, "story-new")
     page.get_by_role("button", name="Geschichte posten").click()
     expect(page.get_by_text("Frau Lange leitet jetzt ihre Teams-Beratung.")).to_be_visible()
     assert ConnectorStory.objects.count() == 2
     axe_check(page)
-    _shots(page, "stories")
+    look_at_widths(page, "stories")
 
 
 def test_coordinator_edits_the_checklist(
@@ -155,7 +155,7 @@ def test_coordinator_edits_the_checklist(
     expect(page.get_by_text("Der Schritt wurde hinzugefügt.")).to_be_visible()
     expect(page.get_by_role("cell", name="Den Stammtisch besuchen", exact=True)).to_be_visible()
     axe_check(page)
-    _shots(page, "onboarding-steps")
+    look_at_widths(page, "onboarding-steps")
     page.goto(reverse("circles:multipliers"))
     axe_check(page)
 
@@ -190,17 +190,17 @@ def test_connector_marks_an_existing_post_as_a_story(
     page.goto(reverse("posts:detail", args=[post.pk]))
     page.get_by_text("Als Connectoren-Geschichte markieren").click()
     axe_check(page)
-    _shots(page, "story-mark-post")
+    look_at_widths(page, "story-mark-post")
     page.get_by_role("button", name="Ich habe jemandem geholfen").click()
     expect(page.get_by_text("Der Beitrag ist jetzt eine Connectoren-Geschichte.")).to_be_visible()
     expect(page.locator(".story-mark__badge")).to_contain_text("Connectoren-Geschichte")
     assert ConnectorStory.objects.filter(post=post, kind="helped").exists()
     axe_check(page)
-    _shots(page, "story-marked-post")
+    look_at_widths(page, "story-marked-post")
     page.goto(reverse("circles:stories"))
     expect(page.get_by_text("Drei Kolleginnen machen es jetzt so.")).to_be_visible()
     axe_check(page)
-    _shots(page, "stories-marked")
+    look_at_widths(page, "stories-marked")
     page.goto(reverse("posts:detail", args=[post.pk]))
     page.get_by_role("button", name="Markierung als Geschichte entfernen").click()
     expect(page.get_by_text("Als Connectoren-Geschichte markieren")).to_be_visible()

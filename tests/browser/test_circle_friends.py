@@ -5,18 +5,16 @@ without sideways scrolling, axe-core clean."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from hanse.circles.models import Circle, FriendCircle
 from hanse.circles.services import friends as friend_services
 from hanse.people.models import User
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,22 +22,6 @@ try:
     from playwright.sync_api import expect
 except ImportError:  # pragma: no cover - the fixtures skip without Playwright
     expect = None  # type: ignore[assignment]
-
-SCREENS = Path(os.environ.get("HANSE_SHOTS") or Path(settings.BASE_DIR) / "test-artifacts") / (
-    "circle-friends"
-)
-WIDTHS = (390, 800, 1024, 1280)
-
-
-def _shots(page: Any, name: str, axe_check: Callable[..., Any]) -> None:
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 1, f"{name} scrolls sideways at {width} px"
-        page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
-        axe_check(page)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 @pytest.mark.heavy
@@ -62,11 +44,11 @@ def test_friends_form_a_circle_and_complete_it(
     page.get_by_label("Kolleginnen und Kollegen (3 oder 4)").fill("jan, kai, lea")
     start = timezone.localdate() + dt.timedelta(days=7)
     page.get_by_label("Erste Woche beginnt").fill(start.isoformat())
-    _shots(page, "friends-new", axe_check)
+    look_at_widths(page, "friends-new", axe=axe_check)
     page.get_by_role("button", name="Kolleg*innen einladen").click()
     expect(page.get_by_text("Deine Kolleg*innen sind eingeladen.")).to_be_visible()
     proposal = FriendCircle.objects.get()
-    _shots(page, "friends-detail", axe_check)
+    look_at_widths(page, "friends-detail", axe=axe_check)
 
     for person in friends[:2]:
         friend_services.friend_invite_answer(by=person, proposal=proposal, accept=True)
@@ -86,7 +68,7 @@ def test_friends_form_a_circle_and_complete_it(
     )
     other.get_by_role("button", name="Link speichern").click()
     expect(other.get_by_role("link", name="Am Online-Treffen teilnehmen")).to_be_visible()
-    _shots(other, "space-meeting-link", axe_check)
+    look_at_widths(other, "space-meeting-link", axe=axe_check)
 
     Circle.objects.filter(pk=circle.pk).update(
         starts_on=timezone.localdate() - dt.timedelta(weeks=13)
@@ -96,6 +78,6 @@ def test_friends_form_a_circle_and_complete_it(
     other.get_by_label("Meinen Rückblick mit meinem Circle teilen").check()
     other.get_by_role("button", name="Rückblick speichern").click()
     expect(other.get_by_text("Dein Rückblick wurde gespeichert.")).to_be_visible()
-    _shots(other, "space-completed", axe_check)
+    look_at_widths(other, "space-completed", axe=axe_check)
     page.goto(f"/circles/{circle.pk}/")
     expect(page.get_by_text("Mut und neue Kontakte.")).to_be_visible()

@@ -3,18 +3,16 @@ move) which hard rule the move would break; at four widths, axe-core clean."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from hanse.circles.models import CircleRound
 from hanse.circles.services import rounds as round_services
 from tests.browser.test_circles import bank  # noqa: F401  # the same bank and round
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,10 +20,6 @@ try:
     from playwright.sync_api import expect
 except ImportError:  # pragma: no cover - the fixtures skip without Playwright
     expect = None  # type: ignore[assignment]
-
-SCREENS = Path(os.environ.get("HANSE_SHOTS") or Path(settings.BASE_DIR) / "test-artifacts") / (
-    "circle-move-check"
-)
 
 
 def test_live_hard_rule_check_while_moving(
@@ -51,9 +45,4 @@ def test_live_hard_rule_check_while_moving(
     first.get_by_role("combobox").first.select_option("unplaced")
     expect(first.locator(".move-check--bad")).to_be_visible()
     axe_check(page)
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    for width in (390, 800, 1024, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 1, f"matching scrolls sideways at {width} px"
-        page.screenshot(path=str(SCREENS / f"matching-{width}.png"), full_page=True)
+    look_at_widths(page, "circle-matching")

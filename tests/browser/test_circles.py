@@ -1,13 +1,11 @@
 """WOL circles in the browser: a coordinator matches, moves someone and confirms a round; a
 member does the weekly check-in; axe-core finds nothing serious on any circle page, at phone
-and desktop widths (CIRCLE_SCREENSHOTS=dir saves each page at 390, 800, 1024 and 1280 px)."""
+and desktop widths (HANSE_SCREENSHOTS=dir saves each page at 390, 800, 1024 and 1280 px)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,22 +18,9 @@ from hanse.circles.models import Circle, CircleRound
 from hanse.circles.services import multipliers as multiplier_services
 from hanse.circles.services import rounds as round_services
 from hanse.people.models import Location, OrgUnit, User
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WIDTHS = (390, 800, 1024, 1280)
-
-
-def _shots(page: Page, name: str) -> None:
-    target = os.environ.get("CIRCLE_SCREENSHOTS")
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        if target:
-            Path(target).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{target}/{name}-{width}.png", full_page=True)
-        scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
-        assert scroll <= inner, (name, width)
-    page.set_viewport_size({"width": 1280, "height": 800})
 
 
 @pytest.fixture
@@ -96,12 +81,12 @@ def test_coordinator_matches_and_member_checks_in(
     round_: CircleRound = bank["round"]
     page.goto(reverse("circles:coordination"))
     axe_check(page)
-    _shots(page, "coordination")
+    look_at_widths(page, "coordination")
     page.get_by_role("link", name="Zuordnen und prüfen Frühjahr 2027").click()
     page.get_by_role("button", name="Zuordnung starten").click()
     expect(page.get_by_role("heading", name="Warum der Vorschlag so aussieht")).to_be_visible()
     axe_check(page)
-    _shots(page, "matching")
+    look_at_widths(page, "matching")
     # Move the first person of circle 1 to "not placed": the page says what changed.
     first = page.locator(".proposal .card").first
     first.get_by_role("combobox").first.select_option("unplaced")
@@ -123,11 +108,11 @@ def test_coordinator_matches_and_member_checks_in(
     login(page, member.user)
     page.goto(reverse("circles:index"))
     axe_check(page)
-    _shots(page, "index")
+    look_at_widths(page, "index")
     page.get_by_role("link", name=f"Circle {circle.name}").click()
     expect(page.get_by_role("heading", name=f"Circle {circle.name}", level=1)).to_be_visible()
     axe_check(page)
-    _shots(page, "space")
+    look_at_widths(page, "space")
     page.get_by_label("Was ich getan habe").fill("Beziehungsliste angelegt, zwölf Namen.")
     page.get_by_label("Was ich als Nächstes ausprobiere").fill("Drei Beiträge geben.")
     page.get_by_role("button", name="Check-in speichern").click()
@@ -135,7 +120,7 @@ def test_coordinator_matches_and_member_checks_in(
     page.get_by_role("link", name="Mein Fortschritt").click()
     expect(page.get_by_role("cell", name="Beziehungsliste angelegt, zwölf Namen.")).to_be_visible()
     axe_check(page)
-    _shots(page, "progress")
+    look_at_widths(page, "progress")
 
 
 def test_sign_up_and_connector_pages(
@@ -153,7 +138,7 @@ def test_sign_up_and_connector_pages(
     # Without a time the form answers in German and keeps the page.
     page.get_by_role("button", name="Anmelden").click()
     expect(page.get_by_text("Wähle mindestens eine wöchentliche Zeit")).to_be_visible()
-    _shots(page, "signup")
+    look_at_widths(page, "signup")
     page.get_by_label("Dienstag 12:00").check()
     page.get_by_role("button", name="Anmelden").click()
     expect(page.get_by_text("Du bist angemeldet.")).to_be_visible()
@@ -161,13 +146,13 @@ def test_sign_up_and_connector_pages(
     page.goto(reverse("circles:multipliers") + "?near=1")
     expect(page.get_by_role("heading", name="Am nächsten zu meiner Filiale")).to_be_visible()
     axe_check(page)
-    _shots(page, "multipliers")
+    look_at_widths(page, "multipliers")
     page.goto(reverse("circles:volunteer"))
     axe_check(page)
-    _shots(page, "volunteer")
+    look_at_widths(page, "volunteer")
 
     page = new_page(name="coordinator")
     login(page, bank["coordinator"])
     page.goto(reverse("circles:coverage"))
     axe_check(page)
-    _shots(page, "coverage")
+    look_at_widths(page, "coverage")

@@ -3,10 +3,8 @@ the proposal, the logs and the form in German at four widths, axe-core on each."
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +20,7 @@ from hanse.decisions.services import (
     proposal_respond,
 )
 from hanse.people.models import User
+from tests.browser.widths import WIDTHS, look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,9 +28,6 @@ try:
     from playwright.sync_api import expect
 except ImportError:  # pragma: no cover - the fixtures skip without Playwright
     expect = None  # type: ignore[assignment]
-
-SHOTS = Path(os.environ.get("HANSE_SHOTS", "/work/wt/shots/ideas"))
-WIDTHS = (390, 800, 1024, 1280)
 
 
 def test_objection_needs_reason_then_shows_named(
@@ -116,18 +112,16 @@ def test_screenshots(
         ("proposal-decided", f"/decisions/{decided.pk}/"),
         ("proposal-new", f"/decisions/new/?community={community.slug}"),
     )
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in WIDTHS:
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="de-DE",
-            timezone_id="Europe/Berlin",
-            viewport={"width": width, "height": 900},
-        )
-        page = context.new_page()
-        login(page, anna)
-        for name, url in pages:
-            page.goto(url)
-            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-            axe_check(page)
-        context.close()
+    # One sign-in; each page is loaded once and then resized through the widths.
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="de-DE",
+        timezone_id="Europe/Berlin",
+        viewport={"width": WIDTHS[0], "height": 900},
+    )
+    page = context.new_page()
+    login(page, anna)
+    for name, url in pages:
+        page.goto(url)
+        look_at_widths(page, name, axe=axe_check)
+    context.close()

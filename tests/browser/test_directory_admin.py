@@ -1,13 +1,11 @@
 """LDAP in the browser: an administrator signs in with the directory password on the normal
 login page, and the directory's admin pages (the sync runs with their report, the group
-mapping) pass axe-core and fit at phone and desktop widths (LDAP_SCREENSHOTS=dir saves them at
+mapping) pass axe-core and fit at phone and desktop widths (HANSE_SCREENSHOTS=dir saves them at
 390, 800, 1024 and 1280 px)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,21 +19,10 @@ from hanse.identity.ldap.sync import run_sync  # noqa: E402
 from hanse.identity.models import DirectoryGroup, DirectorySyncRun  # noqa: E402
 from hanse.people.models import OrgUnit, User  # noqa: E402
 from hanse.people.services import orgunit_create  # noqa: E402
+from tests.browser.widths import look_at_widths  # noqa: E402
 from tests.support.slapd import directory, slapd  # noqa: E402, F401  # the real OpenLDAP
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WIDTHS = (390, 800, 1024, 1280)
-
-
-def _shots(page: Page, name: str) -> None:
-    target = os.environ.get("LDAP_SCREENSHOTS")
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        if target:
-            Path(target).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{target}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def test_directory_admin_signs_in_and_reads_the_sync_runs(
@@ -68,7 +55,7 @@ def test_directory_admin_signs_in_and_reads_the_sync_runs(
     page.goto("/admin/identity/directorysyncrun/")
     expect(page.locator("#result_list tbody tr")).to_have_count(2)
     axe_check(page)
-    _shots(page, "sync-runs")
+    look_at_widths(page, "sync-runs")
 
     latest = DirectorySyncRun.objects.first()
     assert latest is not None
@@ -76,8 +63,8 @@ def test_directory_admin_signs_in_and_reads_the_sync_runs(
     expect(page.get_by_text("Teamleiterin")).to_be_visible()
     expect(page.get_by_text("cn=fehlt", exact=False)).to_be_visible()
     axe_check(page)
-    _shots(page, "sync-run")
+    look_at_widths(page, "sync-run")
 
     page.goto("/admin/identity/directorygroup/add/")
     axe_check(page)
-    _shots(page, "group-add")
+    look_at_widths(page, "group-add")

@@ -3,9 +3,7 @@ depth, some long) showed cut off, wider than its column."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,10 +13,10 @@ from playwright.sync_api import Page
 from hanse.people.models import OrgUnit
 from hanse.people.services import orgunit_create
 from tests.browser.test_flows import bank  # noqa: F401  # the fixture is used here
+from tests.browser.widths import look_at_widths
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("HANSE_SHOTS", "/work/wt/shots/people-directory"))
 # Each control of the filter form and its label: [name, its right edge, the form's inner right
 # edge, its own width, the width its content asks for].
 MEASURE = """() => {
@@ -48,16 +46,12 @@ def test_the_filters_fit_at_every_width(
     page.set_default_timeout(60_000)  # the shared machine can be very busy
     login(page, bank["anna"])
     page.goto(reverse("people:directory"))
-    SHOTS.mkdir(parents=True, exist_ok=True)
     outside = []
-    for width in (320, 390, 800):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"directory-{width}.png"), full_page=True)
+
+    def inside(width: int) -> None:
         for name, right, inner, _own, _asks in page.evaluate(MEASURE):
             if right > inner + 0.5:
                 outside.append(f"{name} at {width} px: right edge {right:.0f} > {inner:.0f}")
-        scroll, window = page.evaluate(
-            "() => [document.documentElement.scrollWidth, window.innerWidth]"
-        )
-        assert scroll <= window, f"{width} px: the page is {scroll} px wide"
+
+    look_at_widths(page, "people-directory", each=inside, widths=(320, 390, 800))
     assert outside == []

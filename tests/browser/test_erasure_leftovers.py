@@ -1,7 +1,7 @@
 """Issue 21 leftovers in the browser: the erasure page names the communities the person owns
 alone; content kept under the pseudonym names it without a link; the record of processing
 activities describes erasure. axe-core finds nothing serious; nothing scrolls sideways
-(PRIVACY_SCREENSHOTS=dir saves the pages at 390, 800, 1024 and 1280 px)."""
+(HANSE_SCREENSHOTS=dir saves the pages at 390, 800, 1024 and 1280 px)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from hanse.posts.models import Comment, Post
 from hanse.posts.services.comments import comment_create
 from hanse.posts.services.posts import post_create
 from hanse.privacy.erasure import _pseudonym
-from tests.browser.test_privacy_export import _shots
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,7 +47,7 @@ def test_the_erasure_page_names_the_communities_owned_alone(
     )
     expect(section.get_by_role("link", name="Zinsrunde Nord")).to_be_visible()
     axe_check(page)
-    _shots(page, "erasure-ownership")
+    look_at_widths(page, "erasure-ownership")
 
 
 def test_the_pseudonym_is_plain_text_on_a_post(
@@ -72,7 +72,7 @@ def test_the_pseudonym_is_plain_text_on_a_post(
     expect(page.get_by_role("link", name="Zoe Zander").first).to_be_visible()
     expect(page.locator(".comment__author.person--former")).to_have_text("Former employee")
     axe_check(page)
-    _shots(page, "pseudonym-post")
+    look_at_widths(page, "pseudonym-post")
 
 
 def test_the_record_describes_erasure(
@@ -93,4 +93,4 @@ def test_the_record_describes_erasure(
     expect(section).to_contain_text("RETENTION_AUDIT_DAYS")
     axe_check(page)
     section.scroll_into_view_if_needed()
-    _shots(page, "processing-erasure")
+    look_at_widths(page, "processing-erasure")

@@ -17,11 +17,12 @@ from playwright.sync_api import Page, expect
 
 from hanse.posts.services.posts import post_create
 from tests.browser.test_flows import AXE_PAGES, bank  # noqa: F401  # the fixture is used here
+from tests.browser.widths import look_at_widths
 from tests.jobs.make_run import PASSWORD, make_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTHS = (320, 390, 800, 1024, 1280, 1920)
+EVERY_WIDTH = (320, 390, 800, 1024, 1280, 1920)
 # Both set-ups: with Redis the mention's notification is made by the worker process that takes
 # only the "live" queue (hanse/jobs/queues.py), so nothing queued before it delays it. The
 # target (2 s from the write to the bell) is measured by bench/bell.py, which prints its
@@ -46,18 +47,14 @@ def test_no_main_page_scrolls_sideways_at_any_width(
     """Every main page fits its window from 320 to 1920 px: nothing scrolls sideways, and no
     label of the bottom bar, the tabs or the start page's shortcuts is cut off."""
     login(page, bank["anna"])
-    too_wide, cut_off = [], []
+    cut_off: list[str] = []
     for name, url in AXE_PAGES.items():
         page.goto(url(bank))
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 800})
-            scroll, inner = page.evaluate(
-                "() => [document.documentElement.scrollWidth, window.innerWidth]"
-            )
-            if scroll > inner:
-                too_wide.append(f"{name} at {width} px: {scroll} px wide")
-            cut_off += [f"{name} at {width} px: {label}" for label in page.evaluate(CUT_OFF)]
-    assert too_wide == []
+
+        def whole(width: int, name: str = name) -> None:
+            cut_off.extend(f"{name} at {width} px: {label}" for label in page.evaluate(CUT_OFF))
+
+        look_at_widths(page, f"everyday-{name}", each=whole, widths=EVERY_WIDTH, height=800)
     assert cut_off == []
 
 

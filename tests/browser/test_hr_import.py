@@ -1,10 +1,9 @@
 """The HR import and the 429 page in the browser: upload, preview, confirm; the friendly
 page after too many failed logins. axe-core finds nothing serious; nothing scrolls sideways
-(HR_IMPORT_SCREENSHOTS=dir saves the pages at 390, 800, 1024 and 1280 px)."""
+(HANSE_SCREENSHOTS=dir saves the pages at 390, 800, 1024 and 1280 px)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,10 +13,10 @@ from playwright.sync_api import Page, expect
 
 from hanse.people.models import OrgUnit, User
 from hanse.people.services import orgunit_create
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WIDTHS = (390, 800, 1024, 1280)
 FILE = (
     "E-Mail;Vorname;Nachname;Organisationseinheit;Übergeordnete Einheit;Standort;"
     "Vorgesetzte E-Mail;Austrittsdatum\n"
@@ -33,18 +32,6 @@ def _warm(page: Page) -> None:
     """The live server's first page can take longer than a step's timeout on a loaded
     machine (templates, translations and static files are read once)."""
     page.goto("/accounts/login/", timeout=60_000)
-
-
-def _shots(page: Page, name: str) -> None:
-    target = os.environ.get("HR_IMPORT_SCREENSHOTS")
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        if target:
-            Path(target).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{target}/{name}-{width}.png", full_page=True)
-        scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
-        assert scroll <= inner, (name, width)
-    page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def test_admin_previews_and_imports_a_file(
@@ -65,7 +52,7 @@ def test_admin_previews_and_imports_a_file(
     page.get_by_role("button", name="Show the preview").click()
     expect(page.get_by_text("Please choose a CSV file.")).to_be_visible()
     axe_check(page)
-    _shots(page, "hr-import-upload-error")
+    look_at_widths(page, "hr-import-upload-error")
     path = tmp_path / "personal.csv"
     path.write_bytes(FILE.encode("cp1252"))
     page.get_by_label("HR file (CSV)").set_input_files(str(path))
@@ -76,17 +63,17 @@ def test_admin_previews_and_imports_a_file(
     expect(page.get_by_text("New unit Kreditservice below Privatkunden")).to_be_visible()
     assert not User.objects.filter(email="anna.boettcher@bank.example").exists()
     axe_check(page)
-    _shots(page, "hr-import-preview")
+    look_at_widths(page, "hr-import-preview")
     page.get_by_role("button", name="Import now").click()
     expect(page.get_by_text("The import has started.")).to_be_visible()
     expect(page.get_by_role("heading", name="Imported")).to_be_visible()
     assert User.objects.get(email="anna.boettcher@bank.example").last_name == "Böttcher"
     axe_check(page)
-    _shots(page, "hr-import-done")
+    look_at_widths(page, "hr-import-done")
     page.goto("/hr-import/")
     expect(page.get_by_role("heading", name="Recent runs")).to_be_visible()
     axe_check(page)
-    _shots(page, "hr-import-page")
+    look_at_widths(page, "hr-import-page")
 
 
 def test_a_file_with_errors_is_shown_with_its_lines(
@@ -116,7 +103,7 @@ def test_a_file_with_errors_is_shown_with_its_lines(
     expect(page.get_by_text("Die Führungskette bildet einen Kreis", exact=False)).to_be_visible()
     expect(page.get_by_role("button", name="Jetzt importieren")).to_have_count(0)
     axe_check(page)
-    _shots(page, "hr-import-errors")
+    look_at_widths(page, "hr-import-errors")
 
 
 def test_too_many_failed_logins_get_the_friendly_429_page(
@@ -140,4 +127,4 @@ def test_too_many_failed_logins_get_the_friendly_429_page(
     expect(page.get_by_role("heading", name="Bitte warte einen Moment")).to_be_visible()
     expect(page.get_by_text("Du kannst es in 5 Minuten erneut versuchen.")).to_be_visible()
     axe_check(page)
-    _shots(page, "rate-limited")
+    look_at_widths(page, "rate-limited")

@@ -3,10 +3,8 @@ experiment with lessons and find it in the log; pages at four widths, axe-core o
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +14,7 @@ from django.utils import timezone
 from hanse.communities.models import Community
 from hanse.ideas.models import Experiment, Idea
 from hanse.people.models import User
+from tests.browser.widths import WIDTHS, look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,9 +22,6 @@ try:
     from playwright.sync_api import expect
 except ImportError:  # pragma: no cover - the fixtures skip without Playwright
     expect = None  # type: ignore[assignment]
-
-SHOTS = Path(os.environ.get("HANSE_SHOTS", "/work/wt/shots/ideas"))
-WIDTHS = (390, 800, 1024, 1280)
 
 
 def test_idea_to_experiment_to_log(
@@ -183,18 +179,16 @@ def test_screenshots(
         ("experiment-closed", f"/ideas/experiments/{closed.pk}/"),
         ("experiment-new", "/ideas/experiments/new/"),
     )
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in WIDTHS:
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="de-DE",
-            timezone_id="Europe/Berlin",
-            viewport={"width": width, "height": 900},
-        )
-        page = context.new_page()
-        login(page, mona)
-        for name, url in pages:
-            page.goto(url)
-            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-            axe_check(page)
-        context.close()
+    # One sign-in; each page is loaded once and then resized through the widths.
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="de-DE",
+        timezone_id="Europe/Berlin",
+        viewport={"width": WIDTHS[0], "height": 900},
+    )
+    page = context.new_page()
+    login(page, mona)
+    for name, url in pages:
+        page.goto(url)
+        look_at_widths(page, name, axe=axe_check)
+    context.close()

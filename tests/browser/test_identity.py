@@ -3,14 +3,12 @@ enrolment, sets up an authenticator app (codes computed here as the app would) a
 with it; an employee adds a security key through Chromium's virtual authenticator (CDP
 WebAuthn) and logs in with it, then with it as a passkey and no password; the sessions page
 ends another device's session. Screenshots of each page at 390/800/1024/1280 px go to
-HANSE_SHOTS when set; axe-core checks each page."""
+HANSE_SCREENSHOTS when set; axe-core checks each page."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,24 +16,11 @@ from allauth.mfa.models import Authenticator
 from playwright.sync_api import Page, expect
 
 from hanse.people.models import User
+from tests.browser.widths import look_at_widths
 from tests.conftest import PASSWORD
 from tests.identity.conftest import totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WIDTHS = (390, 800, 1024, 1280)
-
-
-def _shots(page: Page, name: str) -> None:
-    target = os.environ.get("HANSE_SHOTS")
-    if not target:
-        return
-    Path(target).mkdir(parents=True, exist_ok=True)
-    size = page.viewport_size or {"width": 1280, "height": 800}
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{target}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size(size)
 
 
 def _confirm_password_if_asked(page: Page) -> None:
@@ -79,7 +64,7 @@ def test_administrator_enrols_an_authenticator_app_and_logs_in_with_it(
     expect(page).to_have_url(re.compile(r"/accounts/2fa/$"))
     expect(page.get_by_role("alert")).to_contain_text("Your role requires two-factor")
     axe_check(page)
-    _shots(page, "mfa-index-required")
+    look_at_widths(page, "mfa-index-required")
     page.goto("/people/")
     assert page.url.endswith("/accounts/2fa/")
 
@@ -87,7 +72,7 @@ def test_administrator_enrols_an_authenticator_app_and_logs_in_with_it(
     _confirm_password_if_asked(page)
     assert "/accounts/2fa/totp/activate/" in page.url
     axe_check(page)
-    _shots(page, "mfa-totp-activate")
+    look_at_widths(page, "mfa-totp-activate")
     secret = page.locator("#authenticator_secret").input_value()
     page.locator("input[name=code]").fill("123")
     page.get_by_role("button", name="Activate").click()
@@ -98,10 +83,10 @@ def test_administrator_enrols_an_authenticator_app_and_logs_in_with_it(
     assert Authenticator.objects.filter(user=admin, type="totp").exists()
     page.goto("/accounts/2fa/")
     expect(page.get_by_role("heading", name="Authenticator app")).to_contain_text("active")
-    _shots(page, "mfa-index-enrolled")
+    look_at_widths(page, "mfa-index-enrolled")
     page.goto("/accounts/2fa/recovery-codes/")
     axe_check(page)
-    _shots(page, "mfa-recovery-codes")
+    look_at_widths(page, "mfa-recovery-codes")
     page.goto("/people/")
     assert page.url.endswith("/people/")
 
@@ -109,7 +94,7 @@ def test_administrator_enrols_an_authenticator_app_and_logs_in_with_it(
     login(second, admin)
     assert "/accounts/2fa/authenticate/" in second.url
     axe_check(second)
-    _shots(second, "mfa-authenticate")
+    look_at_widths(second, "mfa-authenticate")
     second.locator("input[name=code]").fill("000000")
     second.locator("input[name=code]").press("Enter")
     expect(second.locator(".errorlist, .form-errors").first).to_be_visible()
@@ -135,7 +120,7 @@ def test_employee_adds_a_security_key_and_logs_in_with_it(
     _confirm_password_if_asked(page)
     assert "/accounts/2fa/webauthn/add/" in page.url
     axe_check(page)
-    _shots(page, "mfa-webauthn-add")
+    look_at_widths(page, "mfa-webauthn-add")
     page.get_by_label("Passwordless").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Add").click()
@@ -143,7 +128,7 @@ def test_employee_adds_a_security_key_and_logs_in_with_it(
     assert Authenticator.objects.filter(user=person, type="webauthn").exists()
     page.goto("/accounts/2fa/webauthn/")
     axe_check(page)
-    _shots(page, "mfa-webauthn-list")
+    look_at_widths(page, "mfa-webauthn-list")
 
     # The same browser profile holds the key: log out, log in with password and key.
     page.evaluate("document.querySelector('form[action=\"/accounts/logout/\"]').submit()")
@@ -159,7 +144,7 @@ def test_employee_adds_a_security_key_and_logs_in_with_it(
     page.evaluate("document.querySelector('form[action=\"/accounts/logout/\"]').submit()")
     page.wait_for_url(lambda url: "/accounts/login/" in url)
     axe_check(page)
-    _shots(page, "login-with-passkey")
+    look_at_widths(page, "login-with-passkey")
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in with a passkey").click()
     page.goto("/people/")
@@ -181,7 +166,7 @@ def test_sessions_page_ends_another_device(
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("this device")
     axe_check(laptop)
-    _shots(laptop, "sessions")
+    look_at_widths(laptop, "sessions")
     laptop.get_by_role("button", name="End the session on").click()
     expect(laptop.get_by_text("The session was ended.")).to_be_visible()
     expect(rows).to_have_count(1)

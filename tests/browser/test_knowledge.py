@@ -5,11 +5,9 @@ axe-core finding nothing serious."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from hanse.communities.models import Community
 from hanse.communities.services import community_create, membership_add
@@ -18,6 +16,7 @@ from hanse.files.models import LibraryFile
 from hanse.people.models import User
 from hanse.wiki import services as wiki_services
 from hanse.wiki.models import Page
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,9 +24,6 @@ try:
     from playwright.sync_api import expect
 except ImportError:  # pragma: no cover - the fixtures skip without Playwright
     expect = None  # type: ignore[assignment]
-
-SCREENS = Path(settings.BASE_DIR) / "test-artifacts" / "knowledge"
-WIDTHS = (390, 800, 1024, 1280)
 
 
 def _club(owner: User, *members: User) -> Community:
@@ -108,7 +104,7 @@ def test_knowledge_pages_at_four_widths(
     axe_check: Callable[..., Any],
 ) -> None:
     """The wiki index, a page, the editor, history, diff, library and a file in German at
-    390, 800, 1024 and 1280 px: screenshots kept in test-artifacts/knowledge/, axe clean."""
+    390, 800, 1024 and 1280 px: screenshots with HANSE_SCREENSHOTS, axe clean."""
     owner = make_user("olga", ui_language="de")
     club = _club(owner)
     faq = wiki_services.page_create(
@@ -147,16 +143,8 @@ def test_knowledge_pages_at_four_widths(
         "library": f"/library/c/{club.slug}/?folder={folder.pk}",
         "file": f"/library/{entry.pk}/",
     }
-    SCREENS.mkdir(parents=True, exist_ok=True)
     browser_page = new_page(name="olga")
     login(browser_page, owner)
-    for width in WIDTHS:
-        browser_page.set_viewport_size({"width": width, "height": 900})
-        for name, url in urls.items():
-            browser_page.goto(url)
-            overflow = browser_page.evaluate(
-                "() => document.documentElement.scrollWidth - window.innerWidth"
-            )
-            assert overflow <= 1, f"{name} scrolls sideways at {width} px"
-            browser_page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
-            axe_check(browser_page)
+    for name, url in urls.items():
+        browser_page.goto(url)  # once; then resized through the widths
+        look_at_widths(browser_page, name, axe=axe_check)

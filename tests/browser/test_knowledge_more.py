@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -25,6 +24,7 @@ from hanse.people.models import User
 from hanse.posts.services.posts import post_create
 from hanse.wiki import services as wiki_services
 from hanse.wiki.models import PageImage
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,9 +32,6 @@ try:
     from playwright.sync_api import expect
 except ImportError:  # pragma: no cover - the fixtures skip without Playwright
     expect = None  # type: ignore[assignment]
-
-SCREENS = Path(settings.BASE_DIR) / "test-artifacts" / "knowledge"
-WIDTHS = (390, 800, 1024, 1280)
 
 
 def _club(owner: User, *members: User) -> Community:
@@ -115,17 +112,9 @@ def test_pictures_preview_and_all_files(
         "file-pdf-preview": f"/library/{pdf.pk}/",
         "all-files-shared": f"/library/c/{club.slug}/all/",
     }
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    for width in WIDTHS:
-        browser_page.set_viewport_size({"width": width, "height": 900})
-        for name, url in urls.items():
-            browser_page.goto(url)
-            overflow = browser_page.evaluate(
-                "() => document.documentElement.scrollWidth - window.innerWidth"
-            )
-            assert overflow <= 1, f"{name} scrolls sideways at {width} px"
-            browser_page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
-            axe_check(browser_page)
+    for name, url in urls.items():
+        browser_page.goto(url)  # once; then resized through the widths
+        look_at_widths(browser_page, name, axe=axe_check)
     preview = browser_page.goto(f"/library/{pdf.pk}/")
     assert preview is not None
     expect(browser_page.locator(".file-preview img")).to_be_visible()

@@ -1,13 +1,11 @@
 """Moderation in the browser: a member reports a post from its menu, the community's
 moderator finds it in the queue and hides it with a reason, the author sees the post with
 "Hidden by moderation" and the reason, the member no longer finds it. axe-core on every page,
-nothing scrolls sideways (MODERATION_SCREENSHOTS=dir saves them at 390, 800, 1024, 1280 px)."""
+nothing scrolls sideways (HANSE_SCREENSHOTS=dir saves them at 390, 800, 1024, 1280 px)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,22 +13,9 @@ from playwright.sync_api import Page, expect
 
 from hanse.communities.models import Community
 from hanse.people.models import User
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WIDTHS = (390, 800, 1024, 1280)
-
-
-def _shots(page: Page, name: str) -> None:
-    target = os.environ.get("MODERATION_SCREENSHOTS")
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        if target:
-            Path(target).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{target}/{name}-{width}.png", full_page=True)
-        scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
-        assert scroll <= inner, (name, width)
-    page.set_viewport_size({"width": 1280, "height": 800})
 
 
 @pytest.mark.heavy
@@ -65,7 +50,7 @@ def test_report_queue_hide_author_sees_reason(
     page.get_by_label("Harassment or insult").check()
     page.get_by_label("Details").fill("Beleidigt einen Kunden namentlich.")
     axe_check(page)
-    _shots(page, "report")
+    look_at_widths(page, "report")
     with page.expect_navigation():
         page.get_by_role("button", name="Send report").click()
     expect(page.get_by_text("Thank you. Moderators will look at your report.")).to_be_visible()
@@ -78,11 +63,11 @@ def test_report_queue_hide_author_sees_reason(
     expect(mod_page.get_by_role("heading", name="Moderation")).to_be_visible()
     expect(mod_page.get_by_text("1 report")).to_be_visible()
     axe_check(mod_page)
-    _shots(mod_page, "queue")
+    look_at_widths(mod_page, "queue")
     mod_page.get_by_role("link", name="Der Kunde Meier").click()
     expect(mod_page.get_by_text("Beleidigt einen Kunden namentlich.")).to_be_visible()
     axe_check(mod_page)
-    _shots(mod_page, "case")
+    look_at_widths(mod_page, "case")
     mod_page.get_by_label("Reason").fill("Namentliche Beleidigung eines Kunden.")
     with mod_page.expect_navigation():
         mod_page.get_by_role("button", name="Hide").click()
@@ -97,6 +82,6 @@ def test_report_queue_hide_author_sees_reason(
     expect(author_page.get_by_text("Hidden by moderation")).to_be_visible()
     expect(author_page.get_by_text("Namentliche Beleidigung eines Kunden.")).to_be_visible()
     axe_check(author_page)
-    _shots(author_page, "author-sees-reason")
+    look_at_widths(author_page, "author-sees-reason")
     response = page.goto(f"/posts/{post.pk}/")
     assert response is not None and response.status == 404

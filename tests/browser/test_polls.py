@@ -4,15 +4,14 @@ show; German pages at four widths are saved as screenshots and checked with axe-
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from hanse.participation.models import Poll, PollVoter
 from hanse.participation.services import poll_create, poll_vote
 from hanse.people.models import User
+from tests.browser.widths import WIDTHS, look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,9 +19,6 @@ try:
     from playwright.sync_api import expect
 except ImportError:  # pragma: no cover - the fixtures skip without Playwright
     expect = None  # type: ignore[assignment]
-
-SHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "participation"
-WIDTHS = (390, 800, 1024, 1280)
 
 
 def test_create_vote_and_see_bars(
@@ -117,21 +113,19 @@ def test_screenshots_in_german(
         ("praise", "/participation/praise/"),
         ("profile", f"/people/{anna.username}/"),
     )
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in WIDTHS:
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="de-DE",
-            timezone_id="Europe/Berlin",
-            viewport={"width": width, "height": 900},
-        )
-        page = context.new_page()
-        login(page, anna)
-        for name, url in pages:
-            page.goto(url)
-            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-            axe_check(page)
-        context.close()
+    # One sign-in; each page is loaded once and then resized through the widths.
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="de-DE",
+        timezone_id="Europe/Berlin",
+        viewport={"width": WIDTHS[0], "height": 900},
+    )
+    page = context.new_page()
+    login(page, anna)
+    for name, url in pages:
+        page.goto(url)
+        look_at_widths(page, f"participation-{name}", axe=axe_check)
+    context.close()
 
 
 @pytest.fixture
@@ -205,35 +199,35 @@ def test_poll_in_a_chat_message_at_four_widths(
         options=["Im Mai", "Im Juni", "Im September"],
     )
     poll_vote(poll=poll, voter=anna, option_ids=[poll.options.order_by("position")[1].pk])
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in WIDTHS:
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="de-DE",
-            timezone_id="Europe/Berlin",
-            viewport={"width": width, "height": 900},
-        )
-        page = context.new_page()
-        login(page, ben)
-        page.goto(f"/chat/{channel.pk}/")
-        block = page.locator(f"#poll-{poll.pk}")
+    # One sign-in, the chat loaded once: Ben votes on the phone, then the page is resized.
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="de-DE",
+        timezone_id="Europe/Berlin",
+        viewport={"width": WIDTHS[0], "height": 900},
+    )
+    page = context.new_page()
+    login(page, ben)
+    page.goto(f"/chat/{channel.pk}/")
+    block = page.locator(f"#poll-{poll.pk}")
+    block.get_by_label("Im Juni").check()
+    block.get_by_role("button", name="Abstimmen").click()
+    expect(page.locator(f"#poll-{poll.pk}")).to_contain_text("2 Stimmen")
+
+    def in_view(width: int) -> None:
         expect(block).to_be_visible()
         expect(page.get_by_role("link", name="Neue Umfrage")).to_be_visible()
-        if width == 390:
-            block.get_by_label("Im Juni").check()
-            block.get_by_role("button", name="Abstimmen").click()
-            expect(page.locator(f"#poll-{poll.pk}")).to_contain_text("2 Stimmen")
         page.locator(f"#m-{poll.message_id}").scroll_into_view_if_needed()
-        page.screenshot(path=str(SHOTS / f"chat-poll-{width}.png"), full_page=False)
-        axe_check(page)
-        if width == 1280:
-            page.goto(f"/participation/polls/new/?channel={channel.pk}")
-            page.screenshot(path=str(SHOTS / f"chat-poll-new-{width}.png"), full_page=True)
-            axe_check(page)
-            page.goto(f"/participation/polls/{poll.pk}/")
-            page.screenshot(path=str(SHOTS / f"chat-poll-page-{width}.png"), full_page=True)
-            axe_check(page)
-        context.close()
+
+    look_at_widths(page, "chat-poll", axe=axe_check, each=in_view, full_page=False)
+    # The poll form and the poll's own page, as before at the desktop width only.
+    for name, url in (
+        ("chat-poll-new", f"/participation/polls/new/?channel={channel.pk}"),
+        ("chat-poll-page", f"/participation/polls/{poll.pk}/"),
+    ):
+        page.goto(url)
+        look_at_widths(page, name, axe=axe_check, widths=(1280,))
+    context.close()
     assert PollVoter.objects.filter(poll=poll).count() == 2
 
 
@@ -258,21 +252,23 @@ def test_similar_questions_while_typing_at_four_widths(
         author=ben, community=community, body="Wie beantrage ich Bildungsurlaub für 2027?"
     )
     index_objects("question", [asked.pk])
-    for width in WIDTHS:
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="de-DE",
-            timezone_id="Europe/Berlin",
-            viewport={"width": width, "height": 900},
-        )
-        page = context.new_page()
-        login(page, anna)
-        page.goto(f"/participation/questions/new/?community={community.slug}")
-        box = page.get_by_label("Deine Frage")
-        box.press_sequentially("Zählt ein Onlinekurs als Bildungsurlaubs-Woche?", delay=5)
-        found = page.locator("#similar-questions")
+    # One sign-in; the question is typed once on the phone, then the page is resized.
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="de-DE",
+        timezone_id="Europe/Berlin",
+        viewport={"width": WIDTHS[0], "height": 900},
+    )
+    page = context.new_page()
+    login(page, anna)
+    page.goto(f"/participation/questions/new/?community={community.slug}")
+    box = page.get_by_label("Deine Frage")
+    box.press_sequentially("Zählt ein Onlinekurs als Bildungsurlaubs-Woche?", delay=5)
+    found = page.locator("#similar-questions")
+
+    def still_listed(width: int) -> None:
         expect(found).to_contain_text("Wie beantrage ich Bildungsurlaub für 2027?")
         expect(found).to_have_attribute("aria-live", "polite")
-        page.screenshot(path=str(SHOTS / f"similar-questions-{width}.png"), full_page=True)
-        axe_check(page)
-        context.close()
+
+    look_at_widths(page, "similar-questions", axe=axe_check, each=still_listed)
+    context.close()

@@ -1,6 +1,6 @@
 """The erasure pages in the browser: finding the person, the confirmation with its counts per
 policy, the status once started; axe-core finds nothing serious; nothing scrolls sideways
-(PRIVACY_SCREENSHOTS=dir saves the pages at 390, 800, 1024 and 1280 px)."""
+(HANSE_SCREENSHOTS=dir saves the pages at 390, 800, 1024 and 1280 px)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from hanse.people.models import User
 from hanse.posts.services.posts import post_create
 from hanse.privacy.models import Erasure
-from tests.browser.test_privacy_export import _shots
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,18 +36,18 @@ def test_find_confirm_and_start(
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("No active person has this username.")).to_be_visible()
     axe_check(page)
-    _shots(page, "erasure-find")
+    look_at_widths(page, "erasure-find")
     page.get_by_label("Username").fill("annab")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Erase Anna Becker")).to_be_visible()
     expect(page.get_by_text("posts: 1").first).to_be_visible()
     axe_check(page)
-    _shots(page, "erasure-confirm")
+    look_at_widths(page, "erasure-confirm")
     page.get_by_label("Delete").check()
     page.get_by_label("to confirm").fill("annab")
     page.get_by_role("button", name="Erase for good").click()
     expect(page.get_by_text("The erasure has started.")).to_be_visible()
     axe_check(page)
-    _shots(page, "erasure-status")
+    look_at_widths(page, "erasure-status")
     erasure = Erasure.objects.get()
     assert erasure.policy == "delete"

@@ -1,11 +1,10 @@
 """The data export page in the browser: the progress block polls while an export runs and
 turns into the download link once it is ready; requesting one builds it through the queue;
-axe-core finds nothing serious; nothing scrolls sideways (PRIVACY_SCREENSHOTS=dir saves the
+axe-core finds nothing serious; nothing scrolls sideways (HANSE_SCREENSHOTS=dir saves the
 page at 390, 800, 1024 and 1280 px)."""
 
 from __future__ import annotations
 
-import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,22 +15,9 @@ from playwright.sync_api import Page, expect
 
 from hanse.people.models import User
 from hanse.privacy.models import DataExport
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WIDTHS = (390, 800, 1024, 1280)
-
-
-def _shots(page: Page, name: str) -> None:
-    target = os.environ.get("PRIVACY_SCREENSHOTS")
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        if target:
-            Path(target).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{target}/{name}-{width}.png", full_page=True)
-        scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
-        assert scroll <= inner, (name, width)
-    page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def test_request_follow_and_download(
@@ -46,7 +32,7 @@ def test_request_follow_and_download(
     page.goto("/privacy/export/")
     expect(page.get_by_role("heading", name="Your data", exact=True)).to_be_visible()
     axe_check(page)
-    _shots(page, "export-empty")
+    look_at_widths(page, "export-empty")
 
     # An export a busy worker has not finished: the page polls and shows the progress.
     running = DataExport.objects.create(user=anna, status="running", progress=40)
@@ -54,7 +40,7 @@ def test_request_follow_and_download(
     expect(page.get_by_text("Your export is being prepared.")).to_be_visible()
     expect(page.locator("progress")).to_have_attribute("value", "40")
     axe_check(page)
-    _shots(page, "export-running")
+    look_at_widths(page, "export-running")
     DataExport.objects.filter(pk=running.pk).update(progress=80)
     expect(page.locator("progress")).to_have_attribute("value", "80", timeout=6000)
     DataExport.objects.filter(pk=running.pk).update(status="failed")
@@ -64,7 +50,7 @@ def test_request_follow_and_download(
     page.get_by_role("button", name="Request a new export").click()
     expect(page.get_by_text("Your export is ready.")).to_be_visible()
     axe_check(page)
-    _shots(page, "export-ready")
+    look_at_widths(page, "export-ready")
     with page.expect_download() as info:
         page.get_by_role("link", name="Download your data (ZIP)").click()
     path = tmp_path / "export.zip"

@@ -1,13 +1,11 @@
 """The record of processing activities in the browser: the data protection officer (a role
 with the permission, not staff) reads it in German and downloads it; axe-core finds nothing
-serious; nothing scrolls sideways (PROCESSING_SCREENSHOTS=dir saves the page at 390, 800,
+serious; nothing scrolls sideways (HANSE_SCREENSHOTS=dir saves the page at 390, 800,
 1024 and 1280 px)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,22 +13,9 @@ from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import Page, expect
 
 from hanse.people.models import User
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WIDTHS = (390, 800, 1024, 1280)
-
-
-def _shots(page: Page, name: str) -> None:
-    target = os.environ.get("PROCESSING_SCREENSHOTS")
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        if target:
-            Path(target).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{target}/{name}-{width}.png", full_page=True)
-        scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
-        assert scroll <= inner, (name, width)
-    page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def test_the_dpo_reads_and_downloads_the_record(
@@ -50,7 +35,7 @@ def test_the_dpo_reads_and_downloads_the_record(
     ).to_be_visible()
     expect(page.get_by_role("heading", name="Chat chat")).to_be_visible()
     axe_check(page)
-    _shots(page, "processing")
+    look_at_widths(page, "processing")
     with page.expect_download() as download:
         page.get_by_role("link", name="Herunterladen (CSV)").click()
     assert download.value.suggested_filename.endswith(".csv")

@@ -1,11 +1,10 @@
 """Single sign-on in a real Chromium: the login page with the provider's button (and with the
 password form hidden), a sign-in through a real OpenID provider (oidc-provider) that creates
 the person, and the page that refuses to take over a local account. Screenshots at
-390/800/1024/1280 px go to HANSE_SHOTS when set; axe-core checks each page."""
+390/800/1024/1280 px go to HANSE_SCREENSHOTS when set; axe-core checks each page."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,24 +15,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from hanse.people.models import User
+from tests.browser.widths import look_at_widths
 from tests.support.oidc import OpenIDProvider, running_provider
 from tests.support.saml import SLUG, SamlIdP
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WIDTHS = (390, 800, 1024, 1280)
-
-
-def _shots(page: Page, name: str) -> None:
-    target = os.environ.get("HANSE_SHOTS")
-    if not target:
-        return
-    Path(target).mkdir(parents=True, exist_ok=True)
-    size = page.viewport_size or {"width": 1280, "height": 800}
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{target}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size(size)
 
 
 @pytest.fixture
@@ -68,7 +54,7 @@ def test_sign_in_with_the_provider(
     expect(button).to_be_visible()
     expect(page.locator("input[name=password]")).to_be_visible()
     axe_check(page)
-    _shots(page, "login-sso")
+    look_at_widths(page, "login-sso")
 
     settings.LOGIN_PASSWORD_FORM = False
     page.goto("/accounts/login/")
@@ -76,7 +62,7 @@ def test_sign_in_with_the_provider(
     local = page.get_by_role("link", name="Sign in with a local account")
     expect(local).to_be_visible()
     axe_check(page)
-    _shots(page, "login-sso-only")
+    look_at_widths(page, "login-sso-only")
     local.click()
     expect(page.locator("input[name=password]")).to_be_visible()
     page.goto("/accounts/login/")
@@ -105,7 +91,7 @@ def test_a_local_account_is_refused_with_a_page(
     expect(page.get_by_role("heading", name="Sign-in not possible")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("signs in with its own password")
     axe_check(page)
-    _shots(page, "sso-refused")
+    look_at_widths(page, "sso-refused")
 
 
 def test_failed_sign_ins_end_on_hanses_pages(
@@ -125,7 +111,7 @@ def test_failed_sign_ins_end_on_hanses_pages(
     back = page.get_by_role("link", name="Back to the login page")
     expect(back).to_be_visible()
     axe_check(page)
-    _shots(page, "sso-cancelled")
+    look_at_widths(page, "sso-cancelled")
     back.click()
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
 
@@ -135,7 +121,7 @@ def test_failed_sign_ins_end_on_hanses_pages(
     expect(page.get_by_role("alert")).to_contain_text("could not be accepted")
     expect(page.get_by_role("link", name="Back to the login page")).to_be_visible()
     axe_check(page)
-    _shots(page, "sso-failed")
+    look_at_widths(page, "sso-failed")
 
 
 def test_logging_out_logs_out_at_the_provider_and_comes_back(
@@ -168,4 +154,4 @@ def test_logging_out_logs_out_at_the_provider_and_comes_back(
     expect(page.get_by_role("heading", name="Logout not possible")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("no session was ended")
     axe_check(page)
-    _shots(page, "slo-refused")
+    look_at_widths(page, "slo-refused")
