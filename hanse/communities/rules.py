@@ -208,6 +208,12 @@ def may_own(person: Any) -> bool:
     )
 
 
+def may_hold_role(person: Any, role: str) -> bool:
+    """Whether the person may be given this role in a community: anyone may be a member or a
+    moderator; a guest from a partner organisation never an owner (as ``may_own``)."""
+    return not (role == Membership.Role.OWNER and is_guest(person))
+
+
 def moderators_q(community_id: int, prefix: str = "memberships__") -> Q:
     """People who moderate the community by their role (owners and moderators), as a filter
     on users: whom a join request is for."""

@@ -264,7 +264,7 @@ def membership_add(
     """
     if role not in Membership.Role.values:
         raise ServiceError(_("This role does not exist."), code="invalid_role")
-    if role == Membership.Role.OWNER and is_guest(user):
+    if not community_rules.may_hold_role(user, role):
         raise _guest_cannot_own(user)
     if not user.is_active:
         raise ServiceError(
@@ -378,7 +378,7 @@ def membership_change_role(*, community: Community, user: User, role: str, by: U
     _require(by, "communities.change_roles", community, _("Only owners may change roles."))
     if role not in Membership.Role.values:
         raise ServiceError(_("This role does not exist."), code="invalid_role")
-    if role == Membership.Role.OWNER and is_guest(user):
+    if not community_rules.may_hold_role(user, role):
         # As with an appointment: a guest takes part, and never owns (community_appoint_owner).
         raise _guest_cannot_own(user)
     with transaction.atomic():
