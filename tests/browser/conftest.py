@@ -26,6 +26,7 @@ import pytest
 from django.conf import settings
 
 from hanse.people.models import User
+from tests.browser.widths import WIDTHS
 from tests.conftest import PASSWORD
 from tests.support.missing import skip_or_fail
 from tests.support.saml import saml_idp  # noqa: F401  # the real SAML IdP (test_sso.py)
@@ -178,6 +179,33 @@ def _wait_for_requests_to_end(timeout: float = 10.0) -> None:
         if not busy:
             return
         time.sleep(0.05)
+
+
+@pytest.fixture
+def german_page(
+    browser: Browser, live_server: Any, login: Callable[..., None]
+) -> Iterator[Callable[..., Page]]:
+    """``german_page(person, width=WIDTHS[0])``: a page in a context of its own, in German as the
+    bank's people use Hanse (de-DE, Europe/Berlin), signed in as ``person``, 900 px high; the
+    widths tests start on the phone and resize (tests/browser/widths.py). Contexts a test
+    leaves open are closed afterwards."""
+    contexts: list[Any] = []
+
+    def make(person: User, *, width: int = WIDTHS[0]) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="de-DE",
+            timezone_id="Europe/Berlin",
+            viewport={"width": width, "height": 900},
+        )
+        contexts.append(context)
+        page = context.new_page()
+        login(page, person)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()  # a no-op for the ones the test closed
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from hanse.decisions.services import (
     proposal_respond,
 )
 from hanse.people.models import User
-from tests.browser.widths import WIDTHS, look_at_widths
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,12 +67,10 @@ def test_objection_needs_reason_then_shows_named(
 
 @pytest.mark.heavy
 def test_screenshots(
-    browser: Any,
-    live_server: Any,
-    login: Callable[..., None],
     make_user: Callable[..., User],
     make_community: Callable[..., Community],
     axe_check: Callable[..., Any],
+    german_page: Callable[..., Any],
 ) -> None:
     anna = make_user("anna", first_name="Anna", last_name="Schmidt", ui_language="de")
     people = [make_user(f"p{i}", first_name=n, last_name="Tester") for i, n in
@@ -113,15 +111,8 @@ def test_screenshots(
         ("proposal-new", f"/decisions/new/?community={community.slug}"),
     )
     # One sign-in; each page is loaded once and then resized through the widths.
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="de-DE",
-        timezone_id="Europe/Berlin",
-        viewport={"width": WIDTHS[0], "height": 900},
-    )
-    page = context.new_page()
-    login(page, anna)
+    page = german_page(anna)
     for name, url in pages:
         page.goto(url)
         look_at_widths(page, name, axe=axe_check)
-    context.close()
+    page.context.close()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from hanse.communities.models import Community
 from hanse.ideas.models import Experiment, Idea
 from hanse.people.models import User
-from tests.browser.widths import WIDTHS, look_at_widths
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,12 +87,10 @@ def test_idea_to_experiment_to_log(
 
 @pytest.mark.heavy
 def test_screenshots(
-    browser: Any,
-    live_server: Any,
-    login: Callable[..., None],
     make_user: Callable[..., User],
     make_community: Callable[..., Community],
     axe_check: Callable[..., Any],
+    german_page: Callable[..., Any],
 ) -> None:
     """Every page of ideas and experiments in German at 390, 800, 1024 and 1280 px."""
     from hanse.ideas import services
@@ -180,15 +178,8 @@ def test_screenshots(
         ("experiment-new", "/ideas/experiments/new/"),
     )
     # One sign-in; each page is loaded once and then resized through the widths.
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="de-DE",
-        timezone_id="Europe/Berlin",
-        viewport={"width": WIDTHS[0], "height": 900},
-    )
-    page = context.new_page()
-    login(page, mona)
+    page = german_page(mona)
     for name, url in pages:
         page.goto(url)
         look_at_widths(page, name, axe=axe_check)
-    context.close()
+    page.context.close()

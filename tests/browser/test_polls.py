@@ -11,7 +11,7 @@ import pytest
 from hanse.participation.models import Poll, PollVoter
 from hanse.participation.services import poll_create, poll_vote
 from hanse.people.models import User
-from tests.browser.widths import WIDTHS, look_at_widths
+from tests.browser.widths import look_at_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,11 +52,9 @@ def test_create_vote_and_see_bars(
 
 @pytest.mark.heavy
 def test_screenshots_in_german(
-    browser: Any,
-    live_server: Any,
-    login: Callable[..., None],
     make_user: Callable[..., User],
     axe_check: Callable[..., Any],
+    german_page: Callable[..., Any],
 ) -> None:
     """The poll form and a stream with a named and an anonymous poll, at 390 to 1280 px."""
     anna = make_user("anna", first_name="Anna", last_name="Schmidt", ui_language="de")
@@ -114,18 +112,11 @@ def test_screenshots_in_german(
         ("profile", f"/people/{anna.username}/"),
     )
     # One sign-in; each page is loaded once and then resized through the widths.
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="de-DE",
-        timezone_id="Europe/Berlin",
-        viewport={"width": WIDTHS[0], "height": 900},
-    )
-    page = context.new_page()
-    login(page, anna)
+    page = german_page(anna)
     for name, url in pages:
         page.goto(url)
         look_at_widths(page, f"participation-{name}", axe=axe_check)
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
@@ -174,12 +165,10 @@ def test_results_update_live_for_a_watcher(
 
 @pytest.mark.heavy
 def test_poll_in_a_chat_message_at_four_widths(
-    browser: Any,
-    live_server: Any,
-    login: Callable[..., None],
     make_user: Callable[..., User],
     axe_check: Callable[..., Any],
     monkeypatch: Any,
+    german_page: Callable[..., Any],
 ) -> None:
     """A poll in a chat message: the slot is filled with the member's block, the member
     votes by keyboard-reachable controls and sees the bars; "New poll" beside the composer;
@@ -200,14 +189,7 @@ def test_poll_in_a_chat_message_at_four_widths(
     )
     poll_vote(poll=poll, voter=anna, option_ids=[poll.options.order_by("position")[1].pk])
     # One sign-in, the chat loaded once: Ben votes on the phone, then the page is resized.
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="de-DE",
-        timezone_id="Europe/Berlin",
-        viewport={"width": WIDTHS[0], "height": 900},
-    )
-    page = context.new_page()
-    login(page, ben)
+    page = german_page(ben)
     page.goto(f"/chat/{channel.pk}/")
     block = page.locator(f"#poll-{poll.pk}")
     block.get_by_label("Im Juni").check()
@@ -227,18 +209,16 @@ def test_poll_in_a_chat_message_at_four_widths(
     ):
         page.goto(url)
         look_at_widths(page, name, axe=axe_check, widths=(1280,))
-    context.close()
+    page.context.close()
     assert PollVoter.objects.filter(poll=poll).count() == 2
 
 
 @pytest.mark.heavy
 def test_similar_questions_while_typing_at_four_widths(
-    browser: Any,
-    live_server: Any,
-    login: Callable[..., None],
     make_user: Callable[..., User],
     make_community: Callable[..., Any],
     axe_check: Callable[..., Any],
+    german_page: Callable[..., Any],
 ) -> None:
     """Typing a question lists similar ones found by search (a word form, not a substring),
     announced politely; German, 390 to 1280 px; axe-core finds nothing serious."""
@@ -253,14 +233,7 @@ def test_similar_questions_while_typing_at_four_widths(
     )
     index_objects("question", [asked.pk])
     # One sign-in; the question is typed once on the phone, then the page is resized.
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="de-DE",
-        timezone_id="Europe/Berlin",
-        viewport={"width": WIDTHS[0], "height": 900},
-    )
-    page = context.new_page()
-    login(page, anna)
+    page = german_page(anna)
     page.goto(f"/participation/questions/new/?community={community.slug}")
     box = page.get_by_label("Deine Frage")
     box.press_sequentially("Zählt ein Onlinekurs als Bildungsurlaubs-Woche?", delay=5)
@@ -271,4 +244,4 @@ def test_similar_questions_while_typing_at_four_widths(
         expect(found).to_have_attribute("aria-live", "polite")
 
     look_at_widths(page, "similar-questions", axe=axe_check, each=still_listed)
-    context.close()
+    page.context.close()

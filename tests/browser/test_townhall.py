@@ -113,13 +113,11 @@ def test_question_asked_and_upvoted_moves_up_live_in_the_other_browser(
 
 @pytest.mark.heavy
 def test_screenshots_in_german(
-    browser: Any,
-    live_server: Any,
-    login: Callable[..., None],
     make_user: Callable[..., User],
     admin_user: User,
     axe_check: Callable[..., Any],
     monkeypatch: Any,
+    german_page: Callable[..., Any],
 ) -> None:
     """The list, a live town hall (as its host, with moderation) and the presenter view, and
     an archived one, at 390 to 1280 px; axe-core finds nothing serious."""
@@ -166,31 +164,22 @@ def test_screenshots_in_german(
     # Two sign-ins, each page loaded once and resized: the host through the widths; the
     # administrator (who alone gets the form; its widths are test_host_picker's) at 1280 px.
     for person, widths in ((host, WIDTHS), (admin_user, (1280,))):
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="de-DE",
-            timezone_id="Europe/Berlin",
-            viewport={"width": widths[0], "height": 900},
-        )
-        page = context.new_page()
-        login(page, person)
+        page = german_page(person, width=widths[0])
         for name, url in pages:
             if name == "new" and person == host:
                 continue  # only administrators and hosts of town halls get the form
             page.goto(url)
             who = "host" if person == host else "admin"
             look_at_widths(page, f"townhall-{name}-{who}", axe=axe_check, widths=widths)
-        context.close()
+        page.context.close()
 
 
 @pytest.mark.heavy
 def test_host_picker_by_keyboard_at_four_widths(
-    browser: Any,
-    live_server: Any,
-    login: Callable[..., None],
     make_user: Callable[..., User],
     admin_user: User,
     axe_check: Callable[..., Any],
+    german_page: Callable[..., Any],
 ) -> None:
     """The host field's person picker: two letters list colleagues, the arrow keys and Enter
     add one (the field keeps plain usernames), Escape closes; open at four widths in German,
@@ -201,14 +190,7 @@ def test_host_picker_by_keyboard_at_four_widths(
     admin_user.save(update_fields=["ui_language"])
     # One sign-in, the form loaded once (on the phone); the list is opened by keyboard and
     # stays open while the page is resized through the widths.
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="de-DE",
-        timezone_id="Europe/Berlin",
-        viewport={"width": WIDTHS[0], "height": 900},
-    )
-    page = context.new_page()
-    login(page, admin_user)
+    page = german_page(admin_user)
     page.goto("/participation/townhalls/new/")
     hosts = page.locator("#id_hosts")
     expect(hosts).to_have_attribute("role", "combobox")
@@ -235,4 +217,4 @@ def test_host_picker_by_keyboard_at_four_widths(
     hosts.press("Escape")
     expect(listbox).to_be_hidden()
     expect(hosts).to_have_attribute("aria-expanded", "false")
-    context.close()
+    page.context.close()
