@@ -241,9 +241,16 @@ def test_invite_errors_and_suggestions(make_user, make_community, client_for):
     community = make_community("open", owner=owner, members=(member,))
     client = client_for(owner)
     url = reverse("communities:invite", args=[community.slug])
+    suggestions_url = reverse("communities:invite_suggestions", args=[community.slug])
+    # The field (communities/_person_field.html) asks this community's suggestions as one types.
+    field = client.get(url).content.decode()
+    assert f'hx-get="{suggestions_url}"' in field and 'list="invite-suggestions"' in field
+    assert '<datalist id="invite-suggestions">' in field and "aria-invalid" not in field
+    refused = client.post(url, {"person": "niemand"}).content.decode()
+    assert "Nobody with this username or e-mail address was found." in refused
     assert (
-        "Nobody with this username or e-mail address was found."
-        in client.post(url, {"person": "niemand"}).content.decode()
+        'aria-invalid="true"' in refused
+        and 'aria-describedby="id_person_helptext id_person_error"' in refused
     )
     assert (
         "Berta Brandt is already a member of this community."
