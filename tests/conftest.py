@@ -5,6 +5,7 @@ services."""
 from __future__ import annotations
 
 import itertools
+import os
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -177,9 +178,22 @@ def make_community(db: None) -> Callable[..., Community]:
     return make
 
 
+# Set by .ci/run for its second run of the suite (PostgreSQL and Redis): the tests marked
+# own_stack build an installation of their own (a SQLite file, a Redis database of their own)
+# and never touch the run's DATABASE_URL or REDIS_URL, so they are the same test on either
+# stack; they ran in the first half and are deselected (not skipped) in the second.
+OWN_STACK_RAN = "HANSE_TEST_OWN_STACK_RAN"
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    return [f"hanse: database={db} redis={'yes' if settings.REDIS_URL else 'no'}"]
+    lines = [f"hanse: database={db} redis={'yes' if settings.REDIS_URL else 'no'}"]
+    if os.environ.get(OWN_STACK_RAN):
+        lines.append(
+            f"hanse: {OWN_STACK_RAN} is set: the own_stack tests (an installation of their "
+            "own, the same on any stack) ran in the first half and are deselected here"
+        )
+    return lines
 
 
 # How many tests at the front of the collection pytest-xdist hands out one at a time: more
@@ -221,6 +235,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return 1 if order == 0 else 4
 
     items.sort(key=rank)
+    if os.environ.get(OWN_STACK_RAN):
+        ran = [item for item in items if item.get_closest_marker("own_stack")]
+        if ran:
+            config.hook.pytest_deselected(items=ran)
+            items[:] = [item for item in items if not item.get_closest_marker("own_stack")]
 
 
 @pytest.hookimpl(optionalhook=True)

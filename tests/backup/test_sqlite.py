@@ -29,6 +29,9 @@ from tests.backup.support import (
 from tests.support.processes import last_json_line, run_python
 from tests.support.sqlite_template import migrated_copy
 
+# Installations of their own on SQLite, whatever the run uses (tests/conftest.py).
+pytestmark = pytest.mark.own_stack
+
 
 @dataclass
 class Seeded:

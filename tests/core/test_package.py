@@ -31,6 +31,7 @@ def _run(args: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> st
     return done.stdout
 
 
+@pytest.mark.own_stack  # its own SQLite installation (tests/conftest.py)
 @pytest.mark.heavy
 @pytest.mark.skipif(
     not (ROOT / "node_modules").is_dir(), reason="needs the npm packages (make install)"

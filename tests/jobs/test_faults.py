@@ -27,6 +27,9 @@ from tests.support.processes import (
 from tests.support.redis_db import for_this_worker, held
 from tests.support.sqlite_template import migrated_copy
 
+# Its own SQLite file and Redis database, whatever the run uses (tests/conftest.py).
+pytestmark = pytest.mark.own_stack
+
 # A Redis database of its own: the RQ worker takes every job of its queue.
 # Databases 11 and 12, one per pytest-xdist worker (tests/support/redis_db.py).
 FAULT_REDIS_URL = for_this_worker(

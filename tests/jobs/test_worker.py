@@ -45,6 +45,10 @@ print(due.timestamp() - 3)
 """
 
 
+# Its own SQLite file and Redis database, whatever the run uses (tests/conftest.py).
+pytestmark = pytest.mark.own_stack
+
+
 def _env(tmp_path: Path, queue: str) -> dict[str, str]:
     env = child_env(
         drop=("REDIS_URL", "DATABASE_URL"),

@@ -65,6 +65,7 @@ def _request(env: dict[str, str], out: Path, given_id: str) -> tuple[str, dict[s
 
 
 # One test per queue (not one per id): the RQ worker takes every job of its Redis database.
+@pytest.mark.own_stack  # its own SQLite installation (tests/conftest.py)
 @pytest.mark.heavy
 @pytest.mark.parametrize("queue", ["database", "redis"])
 def test_request_and_task_lines_share_the_request_id(tmp_path: Path, queue: str) -> None:

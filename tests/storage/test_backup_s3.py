@@ -40,6 +40,10 @@ print(default_storage.open("attachments/2026/note.txt").read().decode())
 """
 
 
+# Its own SQLite installation and S3 server, whatever the run uses (tests/conftest.py).
+pytestmark = pytest.mark.own_stack
+
+
 def _env(data_dir: Path, server: S3Server, prefix: str) -> dict[str, str]:
     return {
         **hanse_env(data_dir),
