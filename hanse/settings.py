@@ -672,6 +672,10 @@ LDAP_GROUP_SEARCH_BASE = env_str("LDAP_GROUP_SEARCH_BASE")
 # How many levels of groups inside a mapped group count (0: direct members only), at sign-in
 # and in the sync alike; cycles are cut (hanse/identity/ldap/directory.py).
 LDAP_GROUP_NESTING_DEPTH = env_int("LDAP_GROUP_NESTING_DEPTH", 5)
+# Active Directory hands out a large group's members in ranges (MaxValRange, 1,500 at a time);
+# Hanse always follows them. With a number here, a directory that supports ranges (AD, Samba)
+# is asked for that many members at a time; 0: as many as it hands out.
+LDAP_RANGE_SIZE = env_int("LDAP_RANGE_SIZE", 0)
 LDAP_START_TLS = env_bool("LDAP_START_TLS")
 LDAP_TLS_CA_FILE = env_str("LDAP_TLS_CA_FILE")
 LDAP_TLS_REQUIRE_CERT = env_bool("LDAP_TLS_REQUIRE_CERT", True)

@@ -19,6 +19,8 @@ from tests.support import slapd as server
 
 server.require_python_ldap()
 
+import ldap  # noqa: E402
+
 from hanse.api.services import token_authenticate, token_create  # noqa: E402
 from hanse.audit.models import AuditEntry  # noqa: E402
 from hanse.communities.models import Membership  # noqa: E402
@@ -560,6 +562,31 @@ def test_sign_in_and_sync_agree_on_groups(
         "depth 0": {"amueller"},
     }
     assert _with_role(bank) == expected_roles[case]
+
+
+def test_a_range_size_is_not_used_with_a_directory_without_ranges(
+    bank: dict[str, Any], slapd: server.Slapd, settings: Any
+) -> None:
+    """OpenLDAP announces no Active Directory capability, and it would answer a ranged read
+    with nothing: with LDAP_RANGE_SIZE set, the sync still reads the whole member attribute
+    (ranges against Samba AD: test_ldap_ad.py)."""
+    connection = slapd.admin()
+    try:
+        ranged = connection.search_s(
+            server.group_dn("connectoren"), ldap.SCOPE_BASE, "(objectClass=*)", ["member;range=0-0"]
+        )
+    finally:
+        connection.unbind_s()
+    assert ranged[0][1] == {}
+    settings.LDAP_RANGE_SIZE = 1
+    run_sync()
+    members = Membership.objects.filter(community=bank["community"])
+    assert set(members.values_list("user__username", flat=True)) == {
+        "owner",
+        "amueller",
+        "tschulz",
+        "lweber",
+    }
 
 
 def test_groups_outside_the_group_search_base_count_nowhere(

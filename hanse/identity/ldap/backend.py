@@ -47,7 +47,13 @@ class NestedGroupType(NestedMemberDNGroupType):
     ``uniqueMember``), searched from the person upwards: the groups that list them, then the
     groups that list those. Unlike the library's, it stops after ``depth`` + 1 rounds, the
     levels the sync follows downwards (``directory.nested_members``); a group met again is not
-    searched again, so a cycle ends the walk."""
+    searched again, so a cycle ends the walk.
+
+    It never reads a group's member list: the directory answers the filter
+    ``(member=<person's DN>)`` over every value, so a group larger than Active Directory's
+    MaxValRange is found as completely as a small one (the sync, which does read member lists,
+    follows the ranges: ``directory.Directory.values``). GROUP_SEARCH asks for no attributes
+    ("1.1"), so no ranged attribute can come back either."""
 
     def __init__(self, member_attr: str, depth: int) -> None:
         super().__init__(member_attr)
@@ -77,7 +83,13 @@ def backend_settings() -> LDAPSettings:
     values.BIND_PASSWORD = config.bind_password
     values.START_TLS = config.start_tls
     values.CONNECTION_OPTIONS = tls_options(config)
-    values.USER_SEARCH = LDAPSearch(config.user_base, ldap.SCOPE_SUBTREE, config.user_filter)
+    # Only the attributes Hanse maps, as the sync reads them (directory.people): nothing that
+    # Active Directory could hand out in ranges (memberOf of a person in many groups).
+    attributes = [config.username_attribute, *config.attributes.values()]
+    values.USER_SEARCH = LDAPSearch(
+        config.user_base, ldap.SCOPE_SUBTREE, config.user_filter, attributes
+    )
+    values.USER_ATTRLIST = attributes
     values.USER_ATTR_MAP = {}  # filled by get_or_build_user (mapping.py)
     values.ALWAYS_UPDATE_USER = True
     # "1.1": no attributes, only the groups' DNs (not their member lists).

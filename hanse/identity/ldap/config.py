@@ -30,6 +30,7 @@ class DirectoryConfig:
     timeout: int
     max_deactivate_percent: int
     nesting_depth: int = 5  # levels of groups within a mapped group that are followed
+    range_size: int = 0  # values asked for at a time (ranges.py); 0: as the directory hands out
 
     @property
     def list_filter(self) -> str:
@@ -66,6 +67,12 @@ def current() -> DirectoryConfig:
     if ca_file and not (os.path.isfile(ca_file) and os.access(ca_file, os.R_OK)):
         # python-ldap would only say "connect error" at the first connection.
         raise ImproperlyConfigured(f"LDAP_TLS_CA_FILE: {ca_file} is not a readable file.")
+    range_size = settings.LDAP_RANGE_SIZE
+    if range_size < 0:
+        raise ImproperlyConfigured(
+            f"LDAP_RANGE_SIZE: {range_size} is not a number of values (0: as the directory "
+            "hands them out)."
+        )
     return DirectoryConfig(
         uri=settings.LDAP_SERVER_URI,
         bind_dn=settings.LDAP_BIND_DN,
@@ -82,4 +89,5 @@ def current() -> DirectoryConfig:
         timeout=settings.LDAP_TIMEOUT,
         max_deactivate_percent=settings.LDAP_SYNC_MAX_DEACTIVATE_PERCENT,
         nesting_depth=max(0, settings.LDAP_GROUP_NESTING_DEPTH),
+        range_size=range_size,
     )

@@ -1,5 +1,6 @@
 """Reading the directory: one bound connection, paged searches (Active Directory hands out
-at most 1,000 entries per page), attribute values as text."""
+at most 1,000 entries per page), attribute values as text, the values of a multi-valued
+attribute (a group's members) read across Active Directory's ranges (ranges.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import ldap
@@ -16,9 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ldap.controls import SimplePagedResultsControl
 
+from hanse.identity.ldap import ranges
 from hanse.identity.ldap.config import DirectoryConfig
 
 PAGE_SIZE = 500
+# rootDSE supportedCapabilities of Active Directory and AD LDS (Samba announces the first):
+# directories that follow ranged retrieval (ranges.py).
+AD_CAPABILITIES = {"1.2.840.113556.1.4.800", "1.2.840.113556.1.4.1851"}
 UNKNOWN = "(unknown error code)"  # what libldap's "info" says when it knows nothing more
 
 
@@ -221,17 +227,46 @@ class Directory:
         """Raise ldap.NO_SUCH_OBJECT unless ``dn`` exists (a search base)."""
         self.connection.search_s(dn, ldap.SCOPE_BASE, "(objectClass=*)", ["1.1"])
 
-    def group_members(self, dn: str) -> list[str] | None:
-        """The DNs of a group's members; None when there is no such group."""
+    @cached_property
+    def speaks_ranges(self) -> bool:
+        """Whether the directory supports ranged retrieval: it announces Active Directory (or
+        AD LDS) in its rootDSE, as Samba does too. Others (OpenLDAP) know no ``;range=``
+        option and would answer a ranged request with nothing."""
         try:
             result = self.connection.search_s(
-                dn, ldap.SCOPE_BASE, "(objectClass=*)", [self.config.member_attribute]
+                "", ldap.SCOPE_BASE, "(objectClass=*)", ["supportedCapabilities"]
             )
-        except ldap.NO_SUCH_OBJECT:
-            return None
+        except (ldap.NO_SUCH_OBJECT, ldap.INSUFFICIENT_ACCESS):
+            return False
         if not result:
-            return None
-        return Entry(result[0][0], _decode(result[0][1])).values(self.config.member_attribute)
+            return False
+        capabilities = Entry(result[0][0], _decode(result[0][1])).values("supportedCapabilities")
+        return bool(AD_CAPABILITIES & set(capabilities))
+
+    def values(self, dn: str, attribute: str) -> list[str] | None:
+        """Every value of a multi-valued attribute of one entry, the directory's ranges followed
+        (``ranges.read_all``: Active Directory hands out 1,500 at a time); None when there is no
+        such entry. With ``LDAP_RANGE_SIZE``, a directory that speaks ranges is asked for that
+        many at a time."""
+        size = self.config.range_size if self.config.range_size and self.speaks_ranges else 0
+
+        def fetch(description: str) -> dict[str, list[str]] | None:
+            try:
+                result = self.connection.search_s(
+                    dn, ldap.SCOPE_BASE, "(objectClass=*)", [description]
+                )
+            except ldap.NO_SUCH_OBJECT:
+                return None
+            return _decode(result[0][1]) if result else None
+
+        try:
+            return ranges.read_all(fetch, attribute, size=size)
+        except ranges.RangeError as exc:
+            raise DirectoryError(f"{dn}: {exc}") from exc
+
+    def group_members(self, dn: str) -> list[str] | None:
+        """The DNs of a group's members, every range read; None when there is no such group."""
+        return self.values(dn, self.config.member_attribute)
 
 
 @dataclass
