@@ -77,6 +77,8 @@ class Sampler:
         self.peak_connections = 0
         self._last: dict[int, float] = {}
         self._thread: threading.Thread | None = None
+        self.started_at = time.monotonic()
+        self.machine_before = psutil.cpu_times()
 
     def _backends(self) -> list[int]:
         rows = self.db.execute(
@@ -107,6 +109,12 @@ class Sampler:
             self._tick()
 
     def start(self) -> None:
+        """Count from now (again, when it was counting: the arrivals are left out)."""
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+        self.started_at = time.monotonic()
+        self.machine_before = self.psutil.cpu_times()
         self.cpu_seconds.clear()
         self.peak_connections = 0
         self._last.clear()
@@ -171,8 +179,14 @@ def run_step(
     data_file: Path,
     out: Path,
     wait: str,
+    spawn_rate: float = 0.0,
     sampler: Sampler | None = None,
 ) -> tuple[Step, dict[str, list[Any]]]:
+    """One locust run of ``users`` people. They arrive ``spawn_rate`` per second (0: all in the
+    first second); the figures count from the moment the last one arrived (locust's
+    --reset-stats), for ``seconds``: the steady state of that many people, not their arrival."""
+    rate = spawn_rate if spawn_rate > 0 else max(users, 1)
+    arriving = users / rate
     prefix = out / f"step-{users}"
     ledger_file = out / f"ledger-{users}.json"
     env = {
@@ -185,17 +199,23 @@ def run_step(
     process = subprocess.Popen(  # noqa: S603  # our own interpreter and arguments
         [
             sys.executable, "-m", "locust", "-f", str(load.BASE_DIR / "bench" / "locustfile.py"),
-            "--headless", "--users", str(users), "--spawn-rate", str(max(users, 1)),
-            "--run-time", f"{int(seconds)}s", "--host", origin, "--csv", str(prefix),
+            "--headless", "--users", str(users), "--spawn-rate", str(rate), "--reset-stats",
+            "--run-time", f"{int(seconds + arriving)}s", "--host", origin, "--csv", str(prefix),
             "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING",
         ],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    counting: threading.Timer | None = None
     if sampler is not None:
         sampler.parts["locust"] = [process.pid]
+        # CPU is counted over the same span as the requests: from the last arrival.
+        counting = threading.Timer(arriving, sampler.start)
+        counting.start()
     try:
-        _out, stderr = process.communicate(timeout=seconds + 120)
+        _out, stderr = process.communicate(timeout=seconds + arriving + 120)
     finally:
+        if counting is not None:
+            counting.cancel()
         if process.poll() is None:
             process.kill()
     step = Step(users)
@@ -260,6 +280,13 @@ def main(argv: Sequence[str] | None = None) -> int:  # one run, told in order
     parser.add_argument("--steps", default="5,10,20,40", help="people per step")
     parser.add_argument("--step-seconds", type=float, default=30.0)
     parser.add_argument("--wait", default="1,3", help="seconds between a person's actions")
+    parser.add_argument(
+        "--spawn-rate",
+        type=float,
+        default=5.0,
+        help="people arriving per second at the start of a step (0: all at once); the figures "
+        "count from the last arrival",
+    )
     parser.add_argument("--pool-max", type=int, default=10)
     parser.add_argument("--log-dir", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -318,18 +345,17 @@ def main(argv: Sequence[str] | None = None) -> int:  # one run, told in order
         before = count_rows(deployment.conninfo)
         print(f"load average of the machine before the steps: {os.getloadavg()}")
         for users in steps:
-            locust_cpu_before = psutil.cpu_times()
             sampler.start()
-            began = time.monotonic()
             step, ledger = run_step(
                 users=users, seconds=args.step_seconds, origin=proxy.origin, ca=proxy.cert,
-                data_file=data_file, out=log_dir, wait=args.wait, sampler=sampler,
+                data_file=data_file, out=log_dir, wait=args.wait, spawn_rate=args.spawn_rate,
+                sampler=sampler,
             )  # fmt: skip
-            step.seconds = time.monotonic() - began
+            step.seconds = time.monotonic() - sampler.started_at
             step.cpu, step.pg_connections = sampler.stop(step.seconds)
             busy = psutil.cpu_times()
-            total = sum(busy) - sum(locust_cpu_before)
-            idle = busy.idle - locust_cpu_before.idle
+            total = sum(busy) - sum(sampler.machine_before)
+            idle = busy.idle - sampler.machine_before.idle
             step.cpu["machine (of 200%)"] = 200 * (1 - idle / total) if total else 0
             for key, values in ledger.items():
                 writes[key] += values

@@ -108,7 +108,11 @@ http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
     sendfile on;
-    access_log {workdir / "access.log"};
+    # Timings per request: the whole request at nginx and the app's part of it, so that a
+    # slow p99 in the bench can be placed (app, nginx or the load generator).
+    log_format timed '$remote_addr [$time_local] "$request" $status $body_bytes_sent '
+                     'rt=$request_time urt=$upstream_response_time up=$upstream_addr';
+    access_log {workdir / "access.log"} timed;
     client_body_temp_path {temp["client_body"]};
     proxy_temp_path {temp["proxy"]};
     fastcgi_temp_path {temp["fastcgi"]};
