@@ -407,12 +407,15 @@ def prepare(
     return Deployment(env, data, names, log_dir)
 
 
-def start(deployment: Deployment, *, forking_worker: bool = False) -> None:
-    """Two uvicorn processes, the worker and the scheduler, each with its own name."""
+def start(deployment: Deployment, *, forking_worker: bool = False, web_processes: int = 2) -> None:
+    """Two uvicorn processes (or ``web_processes``), the worker and the scheduler, each with its
+    own name."""
     env, names, log_dir = deployment.env, deployment.names, deployment.log_dir
+    for n in range(3, web_processes + 1):
+        names.setdefault(f"web{n}", names["web1"].replace("web1", f"web{n}"))
     deployment.servers += [
         start_uvicorn({**env, "HANSE_PROCESS_NAME": names[r]}, name=names[r])
-        for r in ("web1", "web2")
+        for r in [f"web{n}" for n in range(1, max(web_processes, 2) + 1)]
     ]
     commands = {
         "worker": ["hanse_worker", *(["--fork"] if forking_worker else [])],

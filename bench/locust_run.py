@@ -259,9 +259,9 @@ def print_step(step: Step) -> None:
     if step.requests and step.seconds:
         cost = {
             part: 10 * step.cpu.get(part, 0) * step.seconds / step.requests
-            for part in ("web1", "web2", "worker", "postgres", "nginx")
+            for part in ("web", "worker", "postgres", "nginx")
         }
-        web = cost.pop("web1") + cost.pop("web2")
+        web = cost.pop("web")
         print(
             f"  CPU ms per request: web {web:.0f}, "
             + ", ".join(f"{part} {value:.0f}" for part, value in cost.items())
@@ -280,6 +280,12 @@ def main(argv: Sequence[str] | None = None) -> int:  # one run, told in order
     parser.add_argument("--steps", default="5,10,20,40", help="people per step")
     parser.add_argument("--step-seconds", type=float, default=30.0)
     parser.add_argument("--wait", default="1,3", help="seconds between a person's actions")
+    parser.add_argument(
+        "--web-processes",
+        type=int,
+        default=2,
+        help="uvicorn processes behind nginx (the deployment guide's two by default)",
+    )
     parser.add_argument(
         "--spawn-rate",
         type=float,
@@ -313,7 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # one run, told in order
     after: dict[str, int] = {}
     missing: dict[str, int] = {}
     try:
-        load.start(deployment)
+        load.start(deployment, web_processes=args.web_processes)
         static_root = Path(deployment.env["STATIC_ROOT"])
         proxy = nginx_stack.start(
             [s.port for s in deployment.servers], log_dir / "nginx", static_root
@@ -324,8 +330,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # one run, told in order
             p.pid for p in psutil.process_iter(["name"]) if p.info["name"] == "redis-server"
         ]
         parts = {
-            "web1": [deployment.servers[0].process.pid],
-            "web2": [deployment.servers[1].process.pid],
+            # Every web process together (100 % = one core).
+            "web": [server.process.pid for server in deployment.servers],
             "worker": [deployment.others[0].pid],
             "scheduler": [deployment.others[1].pid],
             "nginx": [
