@@ -21,9 +21,30 @@ from rq import SimpleWorker
 
 from hanse.jobs import backends, tasklog
 
+# How long the worker's pub/sub thread blocks in one read of its command channel ("stop this
+# job"). RQ 3.0 reads for 60 s at a time, and redis-py 8.2's PubSubWorkerThread.stop() waits
+# for the thread to leave its read: a warm shutdown (SIGTERM from systemd or podman) then
+# hung for up to a minute whenever the read had begun before the stop, and the container's
+# stop timeout killed the worker (exit 137). One second bounds that wait; an idle channel
+# costs one wake-up a second.
+PUBSUB_READ_SECONDS = 1.0
+
 
 class HanseWorker(SimpleWorker):
-    """RQ's SimpleWorker with Django's connection handling around each job."""
+    """RQ's SimpleWorker with Django's connection handling around each job, and a stop that
+    does not wait for a minute-long read of its command channel."""
+
+    def subscribe(self) -> None:
+        """RQ's own subscribe, with PUBSUB_READ_SECONDS instead of 60 s per read."""
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        # RQ declares the attribute as None only; it holds the thread as in RQ's own code.
+        self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]
+            sleep_time=PUBSUB_READ_SECONDS,
+            daemon=True,
+            exception_handler=self._pubsub_exception_handler,
+        )
 
     def execute_job(self, job: Any, queue: Any) -> Any:
         close_old_connections()

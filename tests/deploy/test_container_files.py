@@ -89,6 +89,11 @@ def test_compose_has_every_part_and_shares_only_the_uploads() -> None:
     spec = compose()
     services = spec["services"]
     assert {"postgres", "redis", "migrate", "nginx"} | HANSE_SERVICES <= set(services)
+    # The one-shot migrate has the services' settings and waits longer for a connection than a
+    # request does (podman-compose starts it again beside everything else).
+    migrate_env = services["migrate"]["environment"]
+    assert migrate_env["DATABASE_URL"] == services["web1"]["environment"]["DATABASE_URL"]
+    assert int(migrate_env["DATABASE_POOL_TIMEOUT"]) >= 60
     assert "noeviction" in services["redis"]["command"]
     assert "--appendonly" in services["redis"]["command"]
     data_volumes = set()
