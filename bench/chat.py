@@ -52,13 +52,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.honesty import Ledger, percentile
+from bench.honesty import Ledger, percentile, require_database
 
 TARGET_P99_MS = 100.0
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def configure(database_url: str, redis_url: str) -> None:
+    require_database(database_url)
     os.environ["DATABASE_URL"] = database_url
     os.environ["REDIS_URL"] = redis_url
     os.environ["HANSE_ENV"] = "development"

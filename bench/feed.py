@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.cache import empty_cache
-from bench.honesty import Ledger, percentile
+from bench.honesty import Ledger, percentile, require_database
 
 TARGETS = {
     "feed_p50": 15.0,
@@ -38,6 +38,7 @@ TARGETS = {
 
 def configure(database_url: str) -> None:
     """Point the settings at the database and a production-like configuration, then set up."""
+    require_database(database_url)
     if database_url.startswith("sqlite:///"):
         # The settings' own SQLite configuration (WAL, busy timeout) applies to SQLITE_PATH.
         os.environ["SQLITE_PATH"] = database_url.removeprefix("sqlite:///") or "/tmp/hanse.db"  # noqa: S108

@@ -16,6 +16,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from typing import TextIO
+from urllib.parse import urlsplit
 
 # Exit status of a run whose figures cannot be trusted (1 is "a target was missed").
 EXIT_UNTRUSTED = 2
@@ -68,6 +69,31 @@ class Ledger:
                 print(f"  - {problem}", file=out)
             return EXIT_UNTRUSTED
         return 0 if print_figures() else 1
+
+
+def require_database(database_url: str, out: TextIO | None = None) -> None:
+    """Stop with a clear message, before Django starts, when a PostgreSQL database named by
+    ``database_url`` cannot be reached: otherwise the first request waits for the pool's
+    timeout and ends in a traceback that does not say the database is missing."""
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        return
+    # Imported here: SQLite runs of the benches need no PostgreSQL driver.
+    import psycopg
+
+    try:
+        psycopg.connect(database_url, connect_timeout=5).close()
+    except psycopg.OperationalError as exc:
+        parts = urlsplit(database_url)
+        name = parts.path.lstrip("/") or "postgres"
+        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        print(
+            f"bench: cannot use the database {name!r} at {parts.hostname}:{parts.port or 5432}: "
+            f"{reason}\nCreate it first, for example:\n"
+            f"  createdb -h {parts.hostname} -p {parts.port or 5432} "
+            f"-U {parts.username or 'postgres'} {name}",
+            file=out or sys.stderr,
+        )
+        raise SystemExit(EXIT_UNTRUSTED) from None
 
 
 def percentile(samples: Sequence[float], p: float) -> float:

@@ -22,7 +22,7 @@ import sys
 import time
 from typing import Any
 
-from bench.honesty import Ledger
+from bench.honesty import Ledger, require_database
 
 MEMBERS = 5_000
 ALL_POSTS = 1_000
@@ -32,6 +32,7 @@ TARGET_SECONDS = 2.0
 
 
 def configure(database_url: str) -> None:
+    require_database(database_url)
     if database_url.startswith("sqlite:///"):
         path = database_url.removeprefix("sqlite:///")
         for suffix in ("", "-wal", "-shm"):

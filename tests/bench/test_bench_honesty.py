@@ -93,3 +93,18 @@ def test_a_trusted_run_prints_its_table() -> None:
     assert ledger.report(lambda: True, out=out) == 0
     assert ledger.report(lambda: False, out=out) == 1
     assert out.getvalue() == ""
+
+
+def test_a_database_that_cannot_be_reached_stops_the_bench_with_how_to_create_it(
+    capsys: Any,
+) -> None:
+    """Before: the first request waited for the pool's 10 s and ended in a traceback."""
+    from bench import chat
+
+    # Port 1 on the loopback address: nothing listens there, on any machine.
+    with pytest.raises(SystemExit) as stopped:
+        chat.configure("postgres://postgres@127.0.0.1:1/hanse_bench_chat", "redis://127.0.0.1:1/0")
+    assert stopped.value.code == EXIT_UNTRUSTED
+    err = capsys.readouterr().err
+    assert "cannot use the database 'hanse_bench_chat' at 127.0.0.1:1" in err
+    assert "createdb -h 127.0.0.1 -p 1 -U postgres hanse_bench_chat" in err
