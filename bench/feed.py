@@ -33,6 +33,12 @@ TARGETS = {
     "later_p99": 50.0,
     "create_p99": 30.0,
     "queries": 12,
+    # The whole start page (issue 13, point 2): each viewer's first look of the day (a fresh
+    # session, none of their cached parts, no card cached but those others looked at first)
+    # and their repeat looks.
+    "page_first_p50": 20.0,
+    "page_first_p99": 50.0,
+    "page_repeat_p50": 10.0,
 }
 
 
@@ -214,6 +220,10 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--creates", type=int, default=100, help="timed post creations")
     parser.add_argument("--viewers", type=int, default=20)
     parser.add_argument("--depth", type=int, default=25, help="pages deep for the later page")
+    parser.add_argument(
+        "--first-rounds", type=int, default=5,
+        help="rounds of first looks of the day at the whole start page (all viewers each)",
+    )  # fmt: skip
     parser.add_argument("--show-sql", action="store_true", help="print the feed page's SQL")
     return parser
 
@@ -284,11 +294,28 @@ def run(args: argparse.Namespace) -> int:
         Row("  same, first view (no card cached) p50 / p99", "-",
             f"{percentile(cold, 50):.1f} / {percentile(cold, 99):.1f} ms", None)
     )  # fmt: skip
+
+    # --- the whole start page / (composer, announcements, side column, chat badge, bell):
+    # first looks of the day, then repeat looks ---
+    first_looks: list[float] = []
+    for _round in range(args.first_rounds):
+        # A new day: nobody's parts are cached (upcoming events, colleagues to meet, the
+        # bell's count, cards); each viewer signs in afresh and looks once, in turn, so later
+        # viewers find the cards the earlier ones rendered, as in a morning.
+        empty_cache(CACHE_ALIAS)
+        empty_cache("default")
+        fresh = [(client_for(u), "/") for u in viewers]
+        first_looks += measure_get(ledger, "/ first look of the day", fresh, len(fresh), warmup=0)
+    ledger.measured("/ first look of the day", len(first_looks), args.first_rounds * len(viewers))
+    add_latency("Whole start page /, first look of the day", first_looks, "page_first_p50",
+                "page_first_p99")  # fmt: skip
     samples = measure_get(ledger, "/ (whole page)", clients, args.requests, warmup=len(clients))
+    repeat_p50 = percentile(samples, 50)
     rows.append(
-        Row("  whole start page / (side column too) p50 / p99", "-",
-            f"{percentile(samples, 50):.1f} / {percentile(samples, 99):.1f} ms", None)
+        Row("Whole start page /, repeat look p50", f"<= {TARGETS['page_repeat_p50']:.0f} ms",
+            f"{repeat_p50:.1f} ms", repeat_p50 <= TARGETS["page_repeat_p50"])
     )  # fmt: skip
+    rows.append(Row("  same p99", "-", f"{percentile(samples, 99):.1f} ms", None))
 
     # --- a later page by keyset, deep in the feed (what infinite scroll loads) ---
     deep = []

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 def feed_args(**overrides: Any) -> Any:
     args = feed.parser().parse_args(["--database-url", "unused", "--size", "small"])
-    for name, value in {"requests": 4, "creates": 2, "viewers": 3, "depth": 1, **overrides}.items():
+    small = {"requests": 4, "creates": 2, "viewers": 3, "depth": 1, "first_rounds": 2}
+    for name, value in {**small, **overrides}.items():
         setattr(args, name, value)
     return args
 
@@ -49,6 +50,8 @@ def test_feed_bench_prints_figures_when_every_request_answers(
     assert status in (0, 1)  # 1: a target missed on a slow machine, still honest figures
     assert "BENCH FAILED" not in out
     assert "Home feed, first page p50" in out
+    assert "Whole start page /, first look of the day p99" in out
+    assert "Whole start page /, repeat look p50" in out
     assert "Post create, form (2 mentions, tag, image) p99" in out
     assert "Post create, API (2 mentions, tag) p99" in out
 
