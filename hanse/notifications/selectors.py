@@ -91,13 +91,31 @@ def bell_queryset(*, user: User, types: Collection[str] | None = None) -> QueryS
     return notifications_visible_to(user=user, types=types).filter(_UNREAD)
 
 
-def visible_notifications(*, user: User) -> QuerySet[Notification]:
-    """The person's notifications that the bell shows and they may still see."""
+def visible_notifications(
+    *, user: User, types: Collection[str] | None = None
+) -> QuerySet[Notification]:
+    """The person's notifications that the bell shows and they may still see (``types``:
+    only these)."""
     return (
-        notifications_visible_to(user=user)
+        notifications_visible_to(user=user, types=types)
         .filter(in_app=True)
         .select_related("actor", "post", "comment", "community")
     )
+
+
+def _in_app_types(
+    *, user: User, before: datetime | None = None, unread_only: bool = False
+) -> set[str]:
+    """The types the person's in-app notifications have (older than ``before``; unread only):
+    the list's visibility filter is then built for those types only. Building it for every
+    registered type cost more than the list's query itself, for people who only ever got a
+    few kinds of notification."""
+    qs = Notification.objects.filter(recipient=user, in_app=True)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    if before is not None:
+        qs = qs.filter(updated_at__lt=before)
+    return set(qs.order_by().values_list("type", flat=True).distinct())
 
 
 @dataclass(frozen=True)
@@ -119,10 +137,14 @@ class NotificationPage:
 def notifications_for(
     *, user: User, before: datetime | None = None, limit: int = 20, unread_only: bool = False
 ) -> NotificationPage:
-    """A page of the person's notifications, newest activity first, in one query (actor,
-    post, comment and community joined; texts rendered in the active language)."""
+    """A page of the person's notifications, newest activity first: one query for the types
+    the person has, one for the page (actor, post, comment and community joined; texts
+    rendered in the active language), built for those types only."""
     limit = max(1, min(limit, 100))
-    qs = visible_notifications(user=user).order_by("-updated_at", "-id")
+    types = _in_app_types(user=user, before=before, unread_only=unread_only)
+    if not types:
+        return NotificationPage(items=[], next_before=None)
+    qs = visible_notifications(user=user, types=types).order_by("-updated_at", "-id")
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     if before is not None:

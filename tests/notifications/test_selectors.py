@@ -108,12 +108,47 @@ def test_list_runs_a_fixed_number_of_queries(
     filled: None,
     django_assert_max_num_queries: Any,
 ) -> None:
-    """The list is one query for 13 notifications with actors, posts and communities."""
-    with django_assert_max_num_queries(1):
+    """The list is two queries for 13 notifications with actors, posts and communities: the
+    types Ben has, then the page, filtered for those types only."""
+    with django_assert_max_num_queries(2):
         page = selectors.notifications_for(user=people["ben"], limit=20)
         titles = [item.text.title for item in page.items]
     assert len(titles) == 13
     assert titles[0] == "Dora Klein and 2 others reacted to your post “Mein Beitrag”"
+
+
+def test_an_empty_list_is_one_query(people: Any, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(1):
+        page = selectors.notifications_for(user=people["dora"])
+    assert page.items == [] and page.next_before is None
+
+
+def _full_filter_ids(user: Any, **filters: Any) -> list[int]:
+    """The list as the filter of every registered type gives it."""
+    qs = selectors.visible_notifications(user=user).filter(**filters)
+    return list(qs.order_by("-updated_at", "-id").values_list("pk", flat=True))
+
+
+def test_list_equals_the_full_filter(people: Any, filled: None) -> None:
+    """Building the visibility filter for the person's own types lists the same rows, in
+    the same order, as the filter of every type: all, unread only, older than a cursor, and
+    after Ben left the club, whose mentions then leave the list at once."""
+    ben = people["ben"]
+
+    def listed(**kwargs: Any) -> list[int]:
+        return [i.notification.pk for i in selectors.notifications_for(user=ben, **kwargs).items]
+
+    everything = _full_filter_ids(ben)
+    assert listed(limit=100) == everything and len(everything) == 13
+    Notification.objects.filter(pk__in=everything[:4]).update(read_at=timezone.now())
+    assert listed(limit=100, unread_only=True) == _full_filter_ids(ben, read_at__isnull=True)
+    cursor = Notification.objects.get(pk=everything[5]).updated_at
+    assert listed(limit=100, before=cursor) == _full_filter_ids(ben, updated_at__lt=cursor)
+    club = Community.objects.get(memberships__user=ben, kind=Community.Kind.PRIVATE)
+    membership_leave(community=club, user=ben)
+    after = _full_filter_ids(ben)
+    assert len(after) < 13
+    assert listed(limit=100) == after
 
 
 def test_list_pages_by_updated_at(people: Any, filled: None) -> None:
