@@ -25,7 +25,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -40,7 +40,7 @@ from hanse.notifications.models import (
     EmailDelivery,
     Notification,
 )
-from hanse.notifications.selectors import notifications_visible_to
+from hanse.notifications.selectors import notifications_visible_to, present_types
 from hanse.observability import metrics
 
 if TYPE_CHECKING:
@@ -351,10 +351,15 @@ def send_notification_email(notification: Notification, connection: BaseEmailBac
 
 
 def digest_items(*, user: User) -> list[Notification]:
-    """What the person missed: unread, waiting for a digest, still visible; newest first."""
+    """What the person missed: unread, waiting for a digest, still visible; newest first
+    (the visibility checks built for the types waiting only)."""
+    waiting = Q(email_state=DeliveryState.DIGEST, read_at__isnull=True)
+    types = present_types(user=user, where=waiting)
+    if not types:
+        return []
     return list(
-        notifications_visible_to(user=user)
-        .filter(email_state=DeliveryState.DIGEST, read_at__isnull=True)
+        notifications_visible_to(user=user, types=types)
+        .filter(waiting)
         .select_related("actor", "post", "comment", "community", "recipient")
         .order_by("-updated_at", "-id")
     )

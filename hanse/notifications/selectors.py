@@ -54,13 +54,7 @@ def unread_count(*, user: User) -> int:
     cached = cache.get(key)
     if cached is not None:
         return int(cached)
-    types = set(
-        Notification.objects.filter(recipient=user)
-        .filter(_UNREAD)
-        .order_by()
-        .values_list("type", flat=True)
-        .distinct()
-    )
+    types = present_types(user=user, where=_UNREAD)
     count = bell_queryset(user=user, types=types).count() if types else 0
     cache.set(key, count, UNREAD_CACHE_SECONDS)
     return count
@@ -103,18 +97,13 @@ def visible_notifications(
     )
 
 
-def _in_app_types(
-    *, user: User, before: datetime | None = None, unread_only: bool = False
-) -> set[str]:
-    """The types the person's in-app notifications have (older than ``before``; unread only):
-    the list's visibility filter is then built for those types only. Building it for every
-    registered type cost more than the list's query itself, for people who only ever got a
-    few kinds of notification."""
-    qs = Notification.objects.filter(recipient=user, in_app=True)
-    if unread_only:
-        qs = qs.filter(read_at__isnull=True)
-    if before is not None:
-        qs = qs.filter(updated_at__lt=before)
+def present_types(*, user: User, where: Q) -> set[str]:
+    """The types of the person's notifications that match ``where``: the visibility filter
+    (``notifications_visible_to(types=...)``) is then built for those types only. Building
+    it for every registered type cost more than running it, for people who only ever got a
+    few kinds of notification (the bell, the list, the e-mail digest). One query on the
+    person's rows."""
+    qs = Notification.objects.filter(recipient=user).filter(where)
     return set(qs.order_by().values_list("type", flat=True).distinct())
 
 
@@ -141,7 +130,12 @@ def notifications_for(
     the person has, one for the page (actor, post, comment and community joined; texts
     rendered in the active language), built for those types only."""
     limit = max(1, min(limit, 100))
-    types = _in_app_types(user=user, before=before, unread_only=unread_only)
+    where = Q(in_app=True)
+    if unread_only:
+        where &= Q(read_at__isnull=True)
+    if before is not None:
+        where &= Q(updated_at__lt=before)
+    types = present_types(user=user, where=where)
     if not types:
         return NotificationPage(items=[], next_before=None)
     qs = visible_notifications(user=user, types=types).order_by("-updated_at", "-id")

@@ -170,3 +170,27 @@ def test_bell_query_checks_posts_and_comments_once(people: Any) -> None:
     building it cost half a second of CPU on every page with a cold cache."""
     sql = str(selectors.bell_queryset(user=people["ben"]).query)
     assert len(sql) < 40_000
+
+
+def test_digest_lists_what_the_full_filter_lists(people: Any, filled: None) -> None:
+    """The e-mail digest's items, filtered for the waiting rows' types only, are the rows
+    the filter of every type gives, also after Ben left the club; none waiting: no items."""
+    from hanse.notifications import email
+    from hanse.notifications.models import DeliveryState
+
+    ben = people["ben"]
+
+    def full() -> list[int]:
+        return list(
+            selectors.notifications_visible_to(user=ben)
+            .filter(email_state=DeliveryState.DIGEST, read_at__isnull=True)
+            .order_by("-updated_at", "-id")
+            .values_list("pk", flat=True)
+        )
+
+    assert email.digest_items(user=ben) == []
+    Notification.objects.filter(recipient=ben).update(email_state=DeliveryState.DIGEST)
+    assert [n.pk for n in email.digest_items(user=ben)] == full() and len(full()) == 13
+    club = Community.objects.get(memberships__user=ben, kind=Community.Kind.PRIVATE)
+    membership_leave(community=club, user=ben)
+    assert [n.pk for n in email.digest_items(user=ben)] == full() and len(full()) < 13
