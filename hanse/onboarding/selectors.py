@@ -6,9 +6,10 @@ settings page writes, the first post is a post. So a step done anywhere (the API
 page, an administrator) counts at once, and undoing it (leaving every community) shows it
 open again. Only "dismissed" and "finished" are stored (models.FirstDayChecklist).
 
-Cost on the start page: one query for the state of every step (each an EXISTS or a count on
-an index), plus one for suggested communities and one for suggested colleagues while those
-steps are open. Nothing at all once the checklist is dismissed or finished, beyond the first.
+Cost on the start page: one primary-key lookup (dismissed or finished?), which is all once
+the checklist is hidden; otherwise one query for the state of every step (each an EXISTS or a
+count on an index), plus one for suggested communities and one for suggested colleagues while
+those steps are open.
 """
 
 from __future__ import annotations
@@ -85,6 +86,17 @@ def _count(queryset: QuerySet[Any], column: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def _hidden(user: User) -> bool:
+    """Dismissed or finished: one primary-key lookup, asked first, so that the start page of
+    everyone past their first days does not build the state query below (eight subqueries,
+    whose building cost more than running them)."""
+    return (
+        FirstDayChecklist.objects.filter(pk=user.pk)
+        .filter(Q(dismissed_at__isnull=False) | Q(completed_at__isnull=False))
+        .exists()
+    )
+
+
 def _state(user: User) -> dict[str, Any] | None:
     """Every step's raw state in one query on the person's row."""
     me = OuterRef("pk")
@@ -98,11 +110,6 @@ def _state(user: User) -> dict[str, Any] | None:
             chose_notifications=Exists(NotificationPreference.objects.filter(user_id=me))
             | Exists(DeliverySettings.objects.filter(user_id=me)),
             posted=Exists(Post.objects.filter(author_id=me)),
-            hidden=Exists(
-                FirstDayChecklist.objects.filter(user_id=me).filter(
-                    Q(dismissed_at__isnull=False) | Q(completed_at__isnull=False)
-                )
-            ),
             manager_id=F("org_unit__manager_id"),
         )
         .values(
@@ -115,7 +122,6 @@ def _state(user: User) -> dict[str, Any] | None:
             "follows",
             "chose_notifications",
             "posted",
-            "hidden",
             "manager_id",
         )
     )
@@ -168,8 +174,10 @@ def first_day_of(*, user: User, include_hidden: bool = False) -> FirstDay | None
     finished (and congratulated) before. ``include_hidden`` shows it anyway (its own page)."""
     if not user.is_authenticated or not user.is_active:
         return None
+    if not include_hidden and _hidden(user):
+        return None
     state = _state(user)
-    if state is None or (state["hidden"] and not include_hidden):
+    if state is None:
         return None
     profile_missing = [
         part

@@ -268,7 +268,7 @@ def _home_queries(client: Any) -> int:
 
 
 def test_start_page_cost_is_fixed(client_for, newcomer, team, make_community, make_user):
-    """The checklist costs the start page one query when hidden and three while its
+    """The checklist costs the start page one query when hidden and four while its
     suggestions are open, whatever the number of communities and colleagues."""
     client = client_for(newcomer)
     _home_queries(client)  # warm the per-process caches (site settings, suggestions)
@@ -283,14 +283,16 @@ def test_start_page_cost_is_fixed(client_for, newcomer, team, make_community, ma
 
     services.first_day_dismiss(user=newcomer)
     hidden = _home_queries(client)
-    assert open_small - hidden == 2  # the two suggestion lists; the state query remains
+    assert open_small - hidden == 3  # the state and the two suggestion lists; the check remains
 
 
 def test_fixed_cost_of_the_selector(newcomer, team, make_community, django_assert_num_queries):
-    """State, suggested communities, suggested colleagues: three queries; one once done."""
+    """Hidden?, state, suggested communities, suggested colleagues: four queries; once
+    dismissed, the first alone (a primary-key lookup, no state query built)."""
     make_community(owner=team["elsewhere"])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         selectors.first_day_of(user=newcomer)
     services.first_day_dismiss(user=newcomer)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1) as hidden:
         assert selectors.first_day_of(user=newcomer) is None
+    assert "posts_post" not in hidden.captured_queries[0]["sql"]  # not the state query
