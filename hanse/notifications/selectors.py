@@ -138,12 +138,8 @@ def notifications_for(
     types = present_types(user=user, where=where)
     if not types:
         return NotificationPage(items=[], next_before=None)
-    qs = visible_notifications(user=user, types=types).order_by("-updated_at", "-id")
-    if unread_only:
-        qs = qs.filter(read_at__isnull=True)
-    if before is not None:
-        qs = qs.filter(updated_at__lt=before)
-    rows = list(qs[: limit + 1])
+    qs = visible_notifications(user=user, types=types).filter(where)
+    rows = list(qs.order_by("-updated_at", "-id")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     items = [NotificationItem(notification=n, text=registry.get(n.type).render(n)) for n in rows]
