@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from hanse.posts.services.posts import post_create
 from tests.browser.test_flows import AXE_PAGES, bank  # noqa: F401  # the fixture is used here
 from tests.browser.widths import look_at_widths
-from tests.jobs.make_run import PASSWORD, make_run
+from tests.jobs.make_run import EMBEDDED, PASSWORD, make_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -122,7 +122,7 @@ def _alice_mentions(origin: str, keys: dict[str, Any]) -> None:
 
 
 @pytest.mark.heavy
-@pytest.mark.parametrize("setup", ["embedded", "redis"])
+@pytest.mark.parametrize("setup", [EMBEDDED, "redis"])
 def test_message_and_mention_reach_a_colleague_on_another_page_without_a_reload(
     setup: str, browser: Any, tmp_path: Path
 ) -> None:

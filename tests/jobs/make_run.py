@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.support.processes import (
     Process,
     child_env,
@@ -29,6 +31,10 @@ from tests.support.processes import (
 from tests.support.sqlite_template import migrated_copy
 
 PASSWORD = "pw-Hanse-2026!"
+# The parameter of a test that runs both set-ups: without Redis, `make run` is an installation
+# of its own (a SQLite file, no Redis), the same test on either stack, so the second half of
+# .ci/run leaves it out as it does every own_stack test (tests/conftest.py).
+EMBEDDED = pytest.param("embedded", marks=pytest.mark.own_stack)
 
 SETUP = """
 import json, sys

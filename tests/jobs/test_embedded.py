@@ -24,7 +24,7 @@ import httpx
 import pytest
 from django.conf import settings
 
-from tests.jobs.make_run import make_run
+from tests.jobs.make_run import EMBEDDED, make_run
 from tests.support.processes import run_python
 
 websockets = pytest.importorskip("websockets")
@@ -76,7 +76,7 @@ async def _mention_reaches_bob(origin: str, ws_url: str, keys: dict[str, Any]) -
 
 
 @pytest.mark.heavy
-@pytest.mark.parametrize("setup", ["embedded", "redis"])
+@pytest.mark.parametrize("setup", [EMBEDDED, "redis"])
 def test_make_run_delivers_a_mention_to_the_bell_before_slow_jobs(
     setup: str, tmp_path: Path
 ) -> None:

@@ -4,17 +4,20 @@ queued, running and failed tasks with retry and discard on both queue backends: 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import django_rq
 import pytest
+import redis
 from django.test import Client, override_settings
 from django_tasks.base import TaskResultStatus
 
 from hanse.jobs import operator
 from hanse.jobs.models import ScheduledJob
 from tests.observability import sample
+from tests.support.redis_db import for_this_worker, held
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +26,8 @@ DB_TASKS = {
 }
 RQ_TASKS = {"default": {"BACKEND": "hanse.jobs.backends.RQBackend", "QUEUES": ["live", "default"]}}
 URL = "/operations/"
+# The RQ test's own Redis database (and the next one for a second pytest-xdist worker).
+OPERATOR_REDIS_URL = os.environ.get("HANSE_TEST_OPERATOR_REDIS_URL", "redis://127.0.0.1:6379/2")
 
 
 @pytest.fixture
@@ -124,33 +129,45 @@ def test_database_queue_failed_task_is_shown_retried_and_discarded(
 
 
 @pytest.fixture
-def rq_queues(settings: Any) -> Iterator[None]:
+def rq_queues(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The RQ queues on a Redis database of this test's own (tests/support/redis_db.py),
+    emptied before and after: on the run's database, the workers of a `make run` that another
+    pytest-xdist worker started at the same time (tests/jobs/test_embedded.py) would take its
+    jobs, and emptying the queues would take theirs."""
     if not settings.REDIS_URL:
         pytest.skip("RQ needs REDIS_URL")
+    import django_rq.settings
 
-    def clear() -> None:
-        for name in ("live", "default"):
-            queue = django_rq.get_queue(name)
-            queue.empty()
-            for registry in (queue.failed_job_registry, queue.scheduled_job_registry):
-                for job_id in registry.get_job_ids():
-                    registry.remove(job_id, delete_job=True)
+    url = for_this_worker(OPERATOR_REDIS_URL)
+    queues = {name: {**config, "URL": url} for name, config in django_rq.settings.QUEUES.items()}
+    monkeypatch.setattr(django_rq.settings, "QUEUES", queues)
+    with held(url):
+        connection = redis.Redis.from_url(url)
+        connection.flushdb()
+        try:
+            yield
+        finally:
+            connection.flushdb()
+            connection.close()
 
-    clear()
-    yield
-    clear()
 
-
+# Transactional: the worker is Hanse's own (hanse/jobs/rqworker.py), which closes the database
+# connection around each job as a worker process must; inside a rolled-back test transaction that
+# would end the transaction. RQ's plain SimpleWorker, used here before, waited up to a minute for
+# its command channel's read whenever the read began before the burst ended (on a loaded
+# machine: 60 s of this test in CI; tests/jobs/test_rqworker_stop.py).
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=RQ_TASKS)
 def test_rq_failed_task_is_shown_retried_and_discarded(
     people: dict[str, Any], rq_queues: None
 ) -> None:
     from django_tasks_rq.backend import Job
-    from rq import SimpleWorker
+
+    from hanse.jobs.rqworker import HanseWorker
 
     queue = django_rq.get_queue("default", job_class=Job)
     sample.always_fails.enqueue("first")
-    SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+    HanseWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
     sample.always_fails.enqueue("second")
     client = Client()
     client.force_login(people["superuser"])

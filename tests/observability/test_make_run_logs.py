@@ -21,6 +21,7 @@ def _lines(log: Path) -> list[dict[str, Any]]:
 
 
 @pytest.mark.heavy
+@pytest.mark.own_stack  # `make run` without Redis: its own SQLite installation
 def test_make_run_logs_the_request_id_in_its_task_lines(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -133,6 +133,7 @@ print(Client().get("/metrics").content.decode())
 
 
 @pytest.mark.heavy
+@pytest.mark.own_stack  # its own SQLite installation, without Redis (tests/conftest.py)
 def test_multiprocess_mode_answers_for_every_process(tmp_path: Any) -> None:
     """With PROMETHEUS_MULTIPROC_DIR, the figures a worker process recorded (and ended) are
     in the /metrics answer of a web process."""
