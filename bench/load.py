@@ -179,15 +179,18 @@ def _database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def recreate_database(database_url: str) -> None:
+def recreate_database(database_url: str, template: str = "") -> None:
+    """An empty database of that name, or a copy of ``template`` (a migrated database: the
+    tests pass theirs, tests/support/pg_template.py, so that migrate finds nothing to do)."""
     import psycopg
 
     name = urlsplit(database_url).path.lstrip("/")
-    if not name.replace("_", "").isalnum():
-        raise SystemExit(f"unexpected database name {name!r}")
+    for checked in (name, template):
+        if not checked.replace("_", "").isalnum() and checked:
+            raise SystemExit(f"unexpected database name {checked!r}")
     with psycopg.connect(_database(database_url, "postgres"), autocommit=True) as db:
         db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        db.execute(f"CREATE DATABASE {name}")
+        db.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
 
 
 def _python(args: list[str], env: dict[str, str]) -> str:
@@ -367,14 +370,16 @@ def prepare(
     users: int,
     limits: Limits,
     log_dir: Path,
+    template: str = "",
     **extra_env: str,
 ) -> Deployment:
     """A fresh database (migrated, static files collected) and Redis database, ``users``
-    people with sessions and API tokens; no process started yet."""
+    people with sessions and API tokens; no process started yet. With ``template`` the
+    database starts as a copy of that migrated one."""
     import redis
 
     log_dir.mkdir(parents=True, exist_ok=True)
-    recreate_database(database_url)
+    recreate_database(database_url, template)
     redis.Redis.from_url(redis_url).flushdb()
     tag = uuid.uuid4().hex[:6]
     env = child_env(
@@ -455,6 +460,7 @@ def run(
     limits: Limits | None = None,
     log_dir: Path | None = None,
     forking_worker: bool = False,
+    template: str = "",
 ) -> Outcome:
     """Deploy on a fresh database, load it, count connections; the processes are stopped."""
     import redis
@@ -463,7 +469,7 @@ def run(
     log_dir = log_dir or Path(os.environ.get("TMPDIR", "/tmp")) / f"hanse-load-{os.getpid()}"  # noqa: S108
     deployment = prepare(
         database_url=database_url, redis_url=redis_url, users=users, limits=limits,
-        log_dir=log_dir,
+        log_dir=log_dir, template=template,
     )  # fmt: skip
     data, names = deployment.data, deployment.names
     servers, others = deployment.servers, deployment.others

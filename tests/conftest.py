@@ -16,7 +16,7 @@ from django.test import Client
 
 from hanse.communities.models import Community, Membership
 from hanse.people.models import Location, OrgUnit, User
-from tests.support import flush, static_files
+from tests.support import flush, pg_template, static_files
 
 # Transactional tests empty PostgreSQL with DELETE, not TRUNCATE, and keep the content types and
 # permissions instead of writing them again after every test (tests/support/flush.py).
@@ -27,6 +27,16 @@ static_files.install()
 
 PASSWORD = "Hanse-Test-2026!"
 _counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """pytest-django's hook before the test databases are made: on PostgreSQL each worker's
+    test database is a copy of one migrated template, not migrated on its own
+    (tests/support/pg_template.py)."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        db.setdefault("TEST", {})["TEMPLATE"] = pg_template.migrated_template(db)
 
 
 @pytest.fixture(autouse=True)

@@ -24,8 +24,10 @@ from tests.backup.support import (
     manifest_of,
     seed,
 )
+from tests.support import pg_template
 from tests.support.missing import leave_to_the_postgresql_half, skip_or_fail
 from tests.support.processes import last_json_line, run_python
+from tests.support.sqlite_template import migrated_copy
 
 psycopg = pytest.importorskip("psycopg")
 
@@ -42,6 +44,17 @@ def _server_url() -> str:
     return "postgres://postgres@127.0.0.1:5432/postgres"
 
 
+def _settings_of(url: str) -> dict[str, Any]:
+    """The parts of a server's URL that Django's database settings name."""
+    parts = urlsplit(url)
+    return {
+        "USER": parts.username or "postgres",
+        "PASSWORD": parts.password or "",
+        "HOST": parts.hostname or "127.0.0.1",
+        "PORT": parts.port or 5432,
+    }
+
+
 def _url(database: str) -> str:
     parts = urlsplit(_server_url())
     return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, ""))
@@ -49,15 +62,18 @@ def _url(database: str) -> str:
 
 @pytest.fixture
 def databases() -> Iterator[tuple[str, str]]:
-    """Two new, empty databases (source, target), dropped afterwards."""
+    """Two new databases (source, target), dropped afterwards: the target empty, the source a
+    copy of the run's migrated template (tests/support/pg_template.py), so that the source's
+    migrate finds nothing to apply; migrating an empty database is the template's part."""
     try:
         admin = psycopg.connect(_url("postgres"), autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as exc:
         skip_or_fail(f"no PostgreSQL server to create databases on ({_server_url()}): {exc}")
+    template = pg_template.migrated_template(_settings_of(_server_url()))
     names = [f"hanse_backup_{kind}_{uuid.uuid4().hex[:10]}" for kind in ("src", "dst")]
     with admin:
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{names[0]}" TEMPLATE "{template}"')
+        admin.execute(f'CREATE DATABASE "{names[1]}"')
         try:
             yield names[0], names[1]
         finally:
@@ -148,7 +164,8 @@ def test_a_sqlite_backup_is_refused_on_postgresql(
     """An SQLite archive restores into SQLite only: refused with a clear message, nothing
     written into the PostgreSQL database."""
     sqlite_env = hanse_env(tmp_path / "sqlite")
-    manage(sqlite_env, "migrate", "--no-input", "-v", "0", "people")
+    # The session's migrated SQLite file (tests/support/sqlite_template.py).
+    migrated_copy(tmp_path, tmp_path / "sqlite" / "hanse.sqlite3")
     archive = backup(sqlite_env, tmp_path / "out")
     target_env = hanse_env(tmp_path / "target", _url(databases[1]))
     done = manage_failing(target_env, "hanse_restore", str(archive))

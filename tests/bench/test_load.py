@@ -15,6 +15,7 @@ from django.db import connection
 
 from bench.connections import database_url_of_default_database
 from bench.load import Limits, print_table, run, verdict
+from tests.support import pg_template
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql" or not settings.REDIS_URL,
@@ -44,6 +45,8 @@ def test_twenty_people_on_the_documented_deployment(tmp_path, capsys):
             settle=60,
             limits=limits,
             log_dir=tmp_path,
+            # A copy of the run's migrated template (tests/support/pg_template.py).
+            template=pg_template.migrated_template(settings.DATABASES["default"]),
         )
     finally:
         with psycopg.connect(urlunsplit(url._replace(path="/postgres")), autocommit=True) as db:
