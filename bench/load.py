@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import json
 import os
 import random
@@ -345,6 +346,23 @@ def static_is_current(static_root: Path) -> bool:
     return manifest.stat().st_mtime > newest
 
 
+# Where the benches and the deployment tests keep the collected static files between runs.
+STATIC_CACHE = Path("/tmp/hanse-bench-static")  # noqa: S108  # a cache of collected files
+
+
+def collect_static(env: dict[str, str]) -> None:
+    """As deployed: collected, compressed, hashed static files in env's STATIC_ROOT (minutes on
+    a busy 2-core machine); skipped when they are current. A lock file beside the folder keeps
+    two processes (a bench, the tests on two pytest-xdist workers) from collecting into it at
+    once."""
+    root = Path(env["STATIC_ROOT"])
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with (root.parent / f"{root.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not static_is_current(root):
+            _python(["manage.py", "collectstatic", "--no-input", "-v", "0"], env)
+
+
 @dataclass
 class Deployment:
     """The documented deployment, started: its environment, the people SETUP made, each
@@ -391,7 +409,7 @@ def prepare(
         REDIS_URL=redis_url,
         CACHE_KEY_PREFIX=f"load-{tag}",
         HANSE_DATA_DIR=str(log_dir / "var"),
-        STATIC_ROOT=os.environ.get("STATIC_ROOT", "/tmp/hanse-bench-static"),  # noqa: S108
+        STATIC_ROOT=os.environ.get("STATIC_ROOT", str(STATIC_CACHE)),
         DATABASE_POOL="1",
         DATABASE_POOL_MIN_SIZE=str(limits.pool_min),
         DATABASE_POOL_MAX_SIZE=str(limits.pool_max),
@@ -403,10 +421,7 @@ def prepare(
     for name in ("HANSE_TEST_QUEUE_URL", "TEST_DATABASE_NAME", "SQLITE_PATH"):
         env.pop(name, None)
     _python(["manage.py", "migrate", "--no-input", "-v", "0"], env)
-    # As deployed: collected, compressed, hashed static files (kept between runs; collected
-    # again only when a source changed: minutes on a busy machine).
-    if not static_is_current(Path(env["STATIC_ROOT"])):
-        _python(["manage.py", "collectstatic", "--no-input", "-v", "0"], env)
+    collect_static(env)
     data = json.loads(_python(["-c", SETUP, str(users)], env).strip().splitlines()[-1])
     names = {role: f"load-{role}-{tag}" for role in ("web1", "web2", "worker", "scheduler")}
     return Deployment(env, data, names, log_dir)

@@ -22,7 +22,7 @@ import httpx
 from django.conf import settings
 
 from bench import nginx as nginx_stack
-from bench.load import static_is_current
+from bench.load import STATIC_CACHE, collect_static
 from tests.realtime.servers import database_url
 from tests.support.processes import (
     BASE_DIR,
@@ -30,13 +30,12 @@ from tests.support.processes import (
     Uvicorn,
     child_env,
     free_port,
-    run_python,
     start_command,
     stop_all,
 )
 
-# Collected once per machine and kept (collectstatic only copies what changed).
-STATIC_ROOT = Path("/tmp/hanse-deploy-static")  # noqa: S108  # a cache of collected files
+# Collected once per machine and kept, shared with the benches and tests/bench/test_load.py.
+STATIC_ROOT = STATIC_CACHE
 
 
 def shipped_env() -> dict[str, str]:
@@ -115,12 +114,9 @@ def production_env(
 
 
 def collectstatic(env: dict[str, str]) -> None:
-    """As deployed: hashed, compressed files. Minutes on a busy 2-core machine (the manifest
-    and compression are redone each time), so skipped when the manifest is newer than every
-    static source."""
-    if static_is_current(STATIC_ROOT):
-        return
-    run_python(["manage.py", "collectstatic", "--no-input", "-v", "0"], env, timeout=900)
+    """As deployed: hashed, compressed files; skipped when they are current, and never
+    collected by two processes at once (bench.load.collect_static)."""
+    collect_static(env)
 
 
 @contextmanager
