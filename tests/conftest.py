@@ -16,7 +16,7 @@ from django.test import Client
 
 from hanse.communities.models import Community, Membership
 from hanse.people.models import Location, OrgUnit, User
-from tests.support import flush, pg_template, static_files
+from tests.support import flush, pg_template, sqlite_template, static_files
 
 # Transactional tests empty PostgreSQL with DELETE, not TRUNCATE, and keep the content types and
 # permissions instead of writing them again after every test (tests/support/flush.py).
@@ -30,13 +30,19 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
-    """pytest-django's hook before the test databases are made: on PostgreSQL each worker's
-    test database is a copy of one migrated template, not migrated on its own
-    (tests/support/pg_template.py)."""
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """pytest-django's hook before the test databases are made: each worker's test database is
+    a copy of one migrated template, not migrated on its own (on PostgreSQL
+    tests/support/pg_template.py, on SQLite tests/support/sqlite_template.py)."""
     db = settings.DATABASES["default"]
     if db["ENGINE"] == "django.db.backends.postgresql":
         db.setdefault("TEST", {})["TEMPLATE"] = pg_template.migrated_template(db)
+    elif db["ENGINE"] == "django.db.backends.sqlite3" and not db.get("TEST", {}).get("NAME"):
+        # In memory: a copy of the session's migrated file (tests/support/sqlite_template.py).
+        root = sqlite_template.session_root_of(tmp_path_factory.getbasetemp())
+        sqlite_template.memory_database_from(sqlite_template.migrated_file(root))
 
 
 @pytest.fixture(autouse=True)
