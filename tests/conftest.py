@@ -30,9 +30,7 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(
-    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
     """pytest-django's hook before the test databases are made: each worker's test database is
     a copy of one migrated template, not migrated on its own (on PostgreSQL
     tests/support/pg_template.py, on SQLite tests/support/sqlite_template.py)."""
@@ -40,9 +38,8 @@ def django_db_modify_db_settings(
     if db["ENGINE"] == "django.db.backends.postgresql":
         db.setdefault("TEST", {})["TEMPLATE"] = pg_template.migrated_template(db)
     elif db["ENGINE"] == "django.db.backends.sqlite3" and not db.get("TEST", {}).get("NAME"):
-        # In memory: a copy of the session's migrated file (tests/support/sqlite_template.py).
-        root = sqlite_template.session_root_of(tmp_path_factory.getbasetemp())
-        sqlite_template.memory_database_from(sqlite_template.migrated_file(root))
+        # In memory: a copy of the migrated file (tests/support/sqlite_template.py).
+        sqlite_template.memory_database_from(sqlite_template.migrated_file())
 
 
 @pytest.fixture(autouse=True)

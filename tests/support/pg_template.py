@@ -1,41 +1,31 @@
 """A migrated PostgreSQL database that the test databases are copied from (Django's
-``TEST["TEMPLATE"]``), instead of each pytest-xdist worker migrating its own.
+``TEST["TEMPLATE"]``), instead of each pytest-xdist worker migrating its own; the load and
+backup tests start their databases from it too.
 
 Migrating an empty database renders Django's migration state for each of about 140 migrations:
 25 seconds of CPU here, half a minute and more while the other worker runs tests. The template
-is made once per set of migrations (its name carries a checksum of every migration file and of
-the locked dependency versions) and kept for later sessions; an advisory lock keeps two workers
-or two sessions from making it at once. ``CREATE DATABASE … TEMPLATE`` copies it in well under
-a second, and the test database's own ``migrate`` then finds nothing to apply. Migrating an
-empty PostgreSQL database is still tested: here once per set of migrations, and in every run by
-the tests that start Hanse on a database of their own (tests/bench/test_load.py,
-tests/backup/test_postgres.py, scripts/deploy_smoke.py)."""
+is made once per set of migrations (its name carries tests/support/migrations.py's checksum)
+and kept for later sessions; an advisory lock keeps two workers or two sessions from making it
+at once. ``CREATE DATABASE … TEMPLATE`` copies it in well under a second, and the copy's own
+``migrate`` then finds nothing to apply. Migrating an empty PostgreSQL database is still
+tested: here whenever the migrations change, and in every CI run by the deployment smoke test
+(scripts/deploy_smoke.py), the container test's migrate service and the PostgreSQL restart
+test (tests/jobs/test_pg_restart.py, on a server of its own)."""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
+import time
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
+from tests.support.migrations import STALE_SECONDS, migrations_checksum
 from tests.support.processes import child_env, run_python
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 PREFIX = "hanse_migrated_"
 # Any constant of our own: the lock that makes one template at a time, across sessions.
 LOCK_KEY = 0x48414E5345
-
-
-def _checksum() -> str:
-    digest = hashlib.sha256()
-    files = sorted(BASE_DIR.glob("hanse/*/migrations/*.py"))
-    files += [BASE_DIR / "requirements" / "lock.txt", BASE_DIR / "hanse" / "settings.py"]
-    for path in files:
-        digest.update(str(path.relative_to(BASE_DIR)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _server_url(db: dict[str, Any], database: str) -> str:
@@ -48,7 +38,7 @@ def _server_url(db: dict[str, Any], database: str) -> str:
 def migrated_template(db: dict[str, Any]) -> str:
     """The name of the migrated template on the server of ``db`` (Django's settings of the
     default database), made first if this set of migrations has none yet."""
-    name = PREFIX + _checksum()
+    name = PREFIX + migrations_checksum()
     with psycopg.connect(_server_url(db, "postgres"), autocommit=True) as admin:
         admin.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
         try:
@@ -72,15 +62,28 @@ def migrated_template(db: dict[str, Any]) -> str:
                     sql.Identifier(scratch), sql.Identifier(name)
                 )
             )
-            # Templates of earlier migrations are of no further use.
-            stale = admin.execute(
-                "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
-                [PREFIX.replace("_", r"\_") + "%", name],
-            ).fetchall()
-            for (old,) in stale:
-                admin.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(old))
+            # When it was made, for the clean-up below (PostgreSQL keeps no such date).
+            admin.execute(
+                sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                    sql.Identifier(name), sql.Literal(str(int(time.time())))
                 )
+            )
+            _drop_stale(admin, name)
             return name
         finally:
             admin.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+def _drop_stale(admin: psycopg.Connection[Any], current: str) -> None:
+    """Drop the templates of other migrations made more than a day ago (or without a date)."""
+    rows = admin.execute(
+        "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database"
+        " WHERE datname LIKE %s AND datname <> %s",
+        [PREFIX.replace("_", r"\_") + "%", current],
+    ).fetchall()
+    for old, made in rows:
+        if made and made.isdigit() and time.time() - int(made) < STALE_SECONDS:
+            continue
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(old))
+        )

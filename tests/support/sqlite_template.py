@@ -1,12 +1,14 @@
-"""A migrated SQLite database file, made once per test session and copied for each test that
-starts Hanse from a new data folder (tests/jobs/make_run.py, tests/core/test_package.py), and
-into each pytest-xdist worker's in-memory test database (``memory_database_from``).
+"""A migrated SQLite database file, made once per set of migrations and kept for later sessions
+(tests/support/migrations.py), copied for each test that starts Hanse from a new data folder
+(tests/jobs/make_run.py, tests/core/test_package.py) and into each pytest-xdist worker's
+in-memory test database (``memory_database_from``).
 
 Migrating a new database renders Django's migration state for every migration: half a minute
 and more per test on a loaded machine. The template is made by the first test that needs it (a
-lock keeps the pytest-xdist workers from making it twice); the tests still run ``migrate`` on
-their copy, as ``make run`` does, which finds nothing left to apply. Migrating an empty file is
-thereby still tested, once per session."""
+lock keeps the pytest-xdist workers and other sessions from making it twice); the tests still
+run ``migrate`` on their copy, as ``make run`` does, which finds nothing left to apply.
+Migrating an empty file is thereby still tested whenever the migrations change, and on
+PostgreSQL by tests/support/pg_template.py likewise."""
 
 from __future__ import annotations
 
@@ -14,49 +16,52 @@ import fcntl
 import os
 import shutil
 import sqlite3
+import tempfile
+import time
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from tests.support.migrations import STALE_SECONDS, migrations_checksum
 from tests.support.processes import child_env, run_python
 
-TEMPLATE = "hanse-migrated.sqlite3"
-
-
-def _session_root(tmp_path: Path) -> Path:
-    """The folder of this test session that every pytest-xdist worker shares, from a test's
-    ``tmp_path``: <session>/<test> in one process, <session>/<worker>/<test> under xdist."""
-    return tmp_path.parent.parent if os.environ.get("PYTEST_XDIST_WORKER") else tmp_path.parent
-
-
-def session_root_of(basetemp: Path) -> Path:
-    """The same folder from pytest's base folder of this process (``getbasetemp()``): under
-    pytest-xdist each worker has one of its own below it."""
-    return basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
+# Kept between sessions, one file per set of migrations (tests/support/migrations.py).
+FOLDER = Path(tempfile.gettempdir()) / "hanse-test-templates"
 
 
 def migrated_copy(tmp_path: Path, target: Path) -> None:
-    """Copy this session's migrated database to ``target``; migrate it first if no test has."""
+    """Copy the migrated database to ``target``; migrate it first if there is none yet.
+    (``tmp_path``: the test's folder, kept in the signature for the tests that call it.)"""
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(migrated_file(_session_root(tmp_path)), target)
+    shutil.copyfile(migrated_file(), target)
 
 
-def migrated_file(root: Path) -> Path:
-    """The session's migrated database in the session's folder ``root``, migrated first if no
-    test has (tests/conftest.py also copies it into each worker's in-memory test database)."""
-    template = root / TEMPLATE
-    with (root / f"{TEMPLATE}.lock").open("w") as lock:
+def migrated_file() -> Path:
+    """The migrated database of this set of migrations, made first if there is none yet (a lock
+    keeps pytest-xdist workers and concurrent sessions from making it twice); tests/conftest.py
+    also copies it into each worker's in-memory test database."""
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    template = FOLDER / f"sqlite-{migrations_checksum()}.sqlite3"
+    with (FOLDER / "sqlite.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not template.exists():
-            scratch = root / f"{TEMPLATE}.{os.getpid()}"
+            scratch = FOLDER / f"{template.name}.{os.getpid()}"
+            work = FOLDER / f"var.{os.getpid()}"
             env = child_env(
                 drop_prefixes=("REDIS_URL", "HANSE_", "TASKS_", "DJANGO_SETTINGS_MODULE"),
-                HANSE_DATA_DIR=str(root / "hanse-migrated-var"),
+                HANSE_DATA_DIR=str(work),
                 DATABASE_URL=f"sqlite:///{scratch}",
                 DJANGO_SETTINGS_MODULE="hanse.settings",
             )
-            run_python(["manage.py", "migrate", "--no-input", "-v", "0"], env, timeout=900)
-            scratch.rename(template)
+            try:
+                run_python(["manage.py", "migrate", "--no-input", "-v", "0"], env, timeout=900)
+                scratch.rename(template)
+            finally:
+                scratch.unlink(missing_ok=True)
+                shutil.rmtree(work, ignore_errors=True)
+            for old in FOLDER.glob("sqlite-*.sqlite3"):
+                if old != template and time.time() - old.stat().st_mtime > STALE_SECONDS:
+                    old.unlink(missing_ok=True)
     return template
 
 
