@@ -13,6 +13,7 @@ PostgreSQL by tests/support/pg_template.py likewise."""
 from __future__ import annotations
 
 import fcntl
+import getpass
 import os
 import shutil
 import sqlite3
@@ -25,8 +26,9 @@ from typing import Any
 from tests.support.migrations import STALE_SECONDS, migrations_checksum
 from tests.support.processes import child_env, run_python
 
-# Kept between sessions, one file per set of migrations (tests/support/migrations.py).
-FOLDER = Path(tempfile.gettempdir()) / "hanse-test-templates"
+# Kept between sessions, one file per set of migrations (tests/support/migrations.py); one
+# folder per user, as pytest's own (another user's would not be writable).
+FOLDER = Path(tempfile.gettempdir()) / f"hanse-test-templates-{getpass.getuser()}"
 
 
 def migrated_copy(tmp_path: Path, target: Path) -> None:
