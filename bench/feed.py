@@ -25,6 +25,7 @@ from typing import Any
 
 from bench.cache import empty_cache
 from bench.honesty import Ledger, percentile, require_database
+from bench.load import STATIC_CACHE
 
 TARGETS = {
     "feed_p50": 15.0,
@@ -55,7 +56,7 @@ def configure(database_url: str) -> None:
     os.environ.setdefault("HANSE_ENV", "development")
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("MEDIA_ROOT", "/tmp/hanse-bench-media")  # noqa: S108
-    os.environ.setdefault("STATIC_ROOT", "/tmp/hanse-bench-static")  # noqa: S108
+    os.environ.setdefault("STATIC_ROOT", str(STATIC_CACHE))
     os.environ.setdefault("LINK_PREVIEWS_ENABLED", "1")
     # The bench writes a post every few milliseconds as ten people, far above the limits a
     # person has (20 posts in 10 minutes): limits high enough never to refuse, so the

@@ -186,8 +186,8 @@ def recreate_database(database_url: str, template: str = "") -> None:
     import psycopg
 
     name = urlsplit(database_url).path.lstrip("/")
-    for checked in (name, template):
-        if not checked.replace("_", "").isalnum() and checked:
+    for checked in filter(None, (name, template)):
+        if not checked.replace("_", "").isalnum():
             raise SystemExit(f"unexpected database name {checked!r}")
     with psycopg.connect(_database(database_url, "postgres"), autocommit=True) as db:
         db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

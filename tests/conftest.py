@@ -16,6 +16,7 @@ from django.test import Client
 
 from hanse.communities.models import Community, Membership
 from hanse.people.models import Location, OrgUnit, User
+from tests.realtime.servers import database_url
 from tests.support import flush, pg_template, sqlite_template, static_files
 
 # Transactional tests empty PostgreSQL with DELETE, not TRUNCATE, and keep the content types and
@@ -36,7 +37,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     tests/support/pg_template.py, on SQLite tests/support/sqlite_template.py)."""
     db = settings.DATABASES["default"]
     if db["ENGINE"] == "django.db.backends.postgresql":
-        db.setdefault("TEST", {})["TEMPLATE"] = pg_template.migrated_template(db)
+        db.setdefault("TEST", {})["TEMPLATE"] = pg_template.migrated_template(database_url())
     elif db["ENGINE"] == "django.db.backends.sqlite3" and not db.get("TEST", {}).get("NAME"):
         # In memory: a copy of the migrated file (tests/support/sqlite_template.py).
         sqlite_template.memory_database_from(sqlite_template.migrated_file())

@@ -44,17 +44,6 @@ def _server_url() -> str:
     return "postgres://postgres@127.0.0.1:5432/postgres"
 
 
-def _settings_of(url: str) -> dict[str, Any]:
-    """The parts of a server's URL that Django's database settings name."""
-    parts = urlsplit(url)
-    return {
-        "USER": parts.username or "postgres",
-        "PASSWORD": parts.password or "",
-        "HOST": parts.hostname or "127.0.0.1",
-        "PORT": parts.port or 5432,
-    }
-
-
 def _url(database: str) -> str:
     parts = urlsplit(_server_url())
     return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, ""))
@@ -69,7 +58,7 @@ def databases() -> Iterator[tuple[str, str]]:
         admin = psycopg.connect(_url("postgres"), autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as exc:
         skip_or_fail(f"no PostgreSQL server to create databases on ({_server_url()}): {exc}")
-    template = pg_template.migrated_template(_settings_of(_server_url()))
+    template = pg_template.migrated_template(_server_url())
     names = [f"hanse_backup_{kind}_{uuid.uuid4().hex[:10]}" for kind in ("src", "dst")]
     with admin:
         admin.execute(f'CREATE DATABASE "{names[0]}" TEMPLATE "{template}"')
@@ -164,8 +153,8 @@ def test_a_sqlite_backup_is_refused_on_postgresql(
     """An SQLite archive restores into SQLite only: refused with a clear message, nothing
     written into the PostgreSQL database."""
     sqlite_env = hanse_env(tmp_path / "sqlite")
-    # The session's migrated SQLite file (tests/support/sqlite_template.py).
-    migrated_copy(tmp_path, tmp_path / "sqlite" / "hanse.sqlite3")
+    # The migrated SQLite file (tests/support/sqlite_template.py).
+    migrated_copy(tmp_path / "sqlite" / "hanse.sqlite3")
     archive = backup(sqlite_env, tmp_path / "out")
     target_env = hanse_env(tmp_path / "target", _url(databases[1]))
     done = manage_failing(target_env, "hanse_restore", str(archive))

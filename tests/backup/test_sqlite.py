@@ -47,7 +47,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
     env = hanse_env(root / "var")
     # The session's migrated file (tests/support/sqlite_template.py): seed's migrate then
     # finds nothing left to apply.
-    migrated_copy(root, root / "var" / "hanse.sqlite3")
+    migrated_copy(root / "var" / "hanse.sqlite3")
     seed(env)
     return Seeded(root / "var", env, backup(env, root / "out"))
 

@@ -46,7 +46,7 @@ def test_twenty_people_on_the_documented_deployment(tmp_path, capsys):
             limits=limits,
             log_dir=tmp_path,
             # A copy of the run's migrated template (tests/support/pg_template.py).
-            template=pg_template.migrated_template(settings.DATABASES["default"]),
+            template=pg_template.migrated_template(database_url_of_default_database()),
         )
     finally:
         with psycopg.connect(urlunsplit(url._replace(path="/postgres")), autocommit=True) as db:

@@ -87,7 +87,7 @@ def test_the_wheel_serves_a_page_outside_the_checkout(tmp_path: Path) -> None:
     }
     where = _run([str(fresh), "-c", "import hanse; print(hanse.__file__)"], cwd=work, env=env)
     assert where.strip().startswith(str(venv)), where
-    migrated_copy(tmp_path, tmp_path / "var" / "hanse.sqlite3")
+    migrated_copy(tmp_path / "var" / "hanse.sqlite3")
     _run([str(fresh), "-m", "hanse", "migrate", "--no-input", "-v", "0"], cwd=work, env=env)
     _run([str(fresh), "-m", "hanse", "collectstatic", "--no-input", "-v", "0"], cwd=work, env=env)
 

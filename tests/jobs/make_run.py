@@ -100,7 +100,7 @@ def make_run(tmp_path: Path, redis_url: str = "") -> Iterator[Running]:
     env = make_run_env(tmp_path, redis_url)
     # A copy of the session's migrated database (tests/support/sqlite_template.py); migrate
     # then finds nothing to apply, as on every `make run` after the first.
-    migrated_copy(tmp_path, tmp_path / "hanse.sqlite3")
+    migrated_copy(tmp_path / "hanse.sqlite3")
     run_python(["manage.py", "migrate", "--no-input", "-v", "0"], env)
     keys = last_json_line(run_python(["-c", SETUP, PASSWORD], env))
     port = free_port()

@@ -64,7 +64,7 @@ def db_file(tmp_path: Path) -> Path:
     # A copy of the session's migrated database (tests/support/sqlite_template.py): each
     # pytest-xdist worker migrated a file of its own here before, 40 s on a busy machine.
     db = tmp_path / "hanse.sqlite3"
-    migrated_copy(tmp_path, db)
+    migrated_copy(db)
     _script(_env(db), "people", str(READERS))
     return db
 

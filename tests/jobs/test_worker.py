@@ -78,7 +78,7 @@ def test_worker_runs_a_task_a_retry_and_a_delayed_task(tmp_path: Path, queue: st
         redis.Redis.from_url(WORKER_REDIS_URL).flushdb()
     # The tables the worker needs (its heartbeat, the database queue): the session's migrated
     # database (tests/support/sqlite_template.py) rather than two more migrating processes.
-    migrated_copy(tmp_path, tmp_path / "worker.sqlite3")
+    migrated_copy(tmp_path / "worker.sqlite3")
     out = tmp_path / "ran.txt"
     log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(  # our own interpreter and arguments
@@ -137,7 +137,7 @@ def test_rq_worker_ends_a_job_past_its_time_limit_and_goes_on(tmp_path: Path) ->
     runs past the queue's time limit (2 s here), records it as failed and runs the next."""
     env = _env(tmp_path, "redis")
     redis.Redis.from_url(WORKER_REDIS_URL).flushdb()
-    migrated_copy(tmp_path, tmp_path / "worker.sqlite3")
+    migrated_copy(tmp_path / "worker.sqlite3")
     out = tmp_path / "ran.txt"
     log_path = tmp_path / "worker.log"
     log = log_path.open("w")

@@ -84,7 +84,7 @@ def test_request_and_task_lines_share_the_request_id(tmp_path: Path, queue: str)
         redis.Redis.from_url(WORKER_REDIS_URL).flushdb()
     # The session's migrated database (tests/support/sqlite_template.py), not three more
     # processes migrating the queue, heartbeat and session tables.
-    migrated_copy(tmp_path, tmp_path / "ops.sqlite3")
+    migrated_copy(tmp_path / "ops.sqlite3")
     given_out, made_out = tmp_path / "given.txt", tmp_path / "made.txt"
     given_id, given_line = _request(env, given_out, "lb-7f3a.2026")
     made_id, made_line = _request(env, made_out, "")

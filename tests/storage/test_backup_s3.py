@@ -73,7 +73,7 @@ def test_backup_and_restore_through_object_storage(s3_server: S3Server, tmp_path
     source = _env(tmp_path / "var", s3_server, source_prefix)
     # The session's migrated file (tests/support/sqlite_template.py); migrate finds nothing
     # left to apply, as after make run.
-    migrated_copy(tmp_path, tmp_path / "var" / "hanse.sqlite3")
+    migrated_copy(tmp_path / "var" / "hanse.sqlite3")
     manage(source, "migrate", "--no-input", "-v", "0")
     manage(source, "shell", "-c", MAKE_FILES)
     stored = _objects(s3_server, source_prefix)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
@@ -28,18 +29,16 @@ PREFIX = "hanse_migrated_"
 LOCK_KEY = 0x48414E5345
 
 
-def _server_url(db: dict[str, Any], database: str) -> str:
-    auth = db["USER"] or "postgres"
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{database}"
+def _on_server(url: str, database: str) -> str:
+    """``url`` (any database's, postgres://…) with ``database`` instead."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{database}"))
 
 
-def migrated_template(db: dict[str, Any]) -> str:
-    """The name of the migrated template on the server of ``db`` (Django's settings of the
-    default database), made first if this set of migrations has none yet."""
+def migrated_template(server_url: str) -> str:
+    """The name of the migrated template on the server of ``server_url`` (the URL of any
+    database there), made first if this set of migrations has none yet."""
     name = PREFIX + migrations_checksum()
-    with psycopg.connect(_server_url(db, "postgres"), autocommit=True) as admin:
+    with psycopg.connect(_on_server(server_url, "postgres"), autocommit=True) as admin:
         admin.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
         try:
             exists = admin.execute(
@@ -53,7 +52,7 @@ def migrated_template(db: dict[str, Any]) -> str:
             env = child_env(
                 drop_prefixes=("REDIS_URL", "HANSE_", "TASKS_", "DJANGO_SETTINGS_MODULE"),
                 HANSE_ENV="test",
-                DATABASE_URL=_server_url(db, scratch),
+                DATABASE_URL=_on_server(server_url, scratch),
                 DJANGO_SETTINGS_MODULE="hanse.settings",
             )
             run_python(["manage.py", "migrate", "--no-input", "-v", "0"], env, timeout=900)

@@ -31,9 +31,8 @@ from tests.support.processes import child_env, run_python
 FOLDER = Path(tempfile.gettempdir()) / f"hanse-test-templates-{getpass.getuser()}"
 
 
-def migrated_copy(tmp_path: Path, target: Path) -> None:
-    """Copy the migrated database to ``target``; migrate it first if there is none yet.
-    (``tmp_path``: the test's folder, kept in the signature for the tests that call it.)"""
+def migrated_copy(target: Path) -> None:
+    """Copy the migrated database to ``target``; migrate it first if there is none yet."""
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(migrated_file(), target)
 
